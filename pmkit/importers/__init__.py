@@ -1,0 +1,1 @@
+"""Importers that turn published real data into pmkit folder sources."""

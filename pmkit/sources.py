@@ -1,0 +1,326 @@
+"""Data sources: a folder of CSV/XLSX files, the embedded DuckDB store, or any SQLAlchemy URL.
+
+Every source reads raw tables, validates them once (`pmkit.validate`) and then serves typed
+pandas frames. Source kinds live in a small registry, as papermill keeps its I/O handlers.
+
+>>> src = open_source("data/pmkit.duckdb")              # doctest: +SKIP
+>>> src.indicators().columns[:3].tolist()               # doctest: +SKIP
+['indicator_id', 'title', 'directorate']
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from pmkit import periods
+from pmkit.errors import Problem, SourceError, ValidationError
+from pmkit.schema import CASE_STUDY_FIELDS, TABLES
+from pmkit.validate import RawTable, empty_table, normalise_name, validate_tables
+
+DEFAULT_STORE = Path("data/pmkit.duckdb")
+CASE_STUDY_COLUMNS = ("name", *CASE_STUDY_FIELDS, "body")
+
+
+class Source:
+    """Base of all sources: subclasses implement `read_raw` and `read_case_studies`."""
+
+    def __init__(self, location: str):
+        self.location = location
+        self._tables: dict[str, pd.DataFrame] | None = None
+        self._case_studies: pd.DataFrame | None = None
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.describe()!r})"
+
+    def describe(self) -> str:
+        return self.location
+
+    def read_raw(self) -> dict[str, RawTable]:
+        raise NotImplementedError
+
+    def read_case_studies(self) -> list[tuple[str, str]]:
+        """(name, Markdown text with front matter) per case study."""
+        return []
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Every table, validated; raises `ValidationError` listing every problem."""
+        if self._tables is None:
+            tables = validate_tables(self.read_raw())
+            for name in TABLES:
+                tables.setdefault(name, empty_table(name))
+            self._tables = tables
+        return self._tables
+
+    def table(self, name: str) -> pd.DataFrame:
+        return self.tables()[name].copy()
+
+    def indicators(self) -> pd.DataFrame:
+        return self.table("indicators")
+
+    def measures(self) -> pd.DataFrame:
+        return self.table("measures")
+
+    def targets(self) -> pd.DataFrame:
+        return self.table("targets")
+
+    def benchmarks(self) -> pd.DataFrame:
+        return self.table("benchmarks")
+
+    def commentary(self) -> pd.DataFrame:
+        return self.table("commentary")
+
+    def feedback(self) -> pd.DataFrame:
+        return self.table("feedback")
+
+    def case_studies(self) -> pd.DataFrame:
+        """One row per case study: front-matter fields plus the Markdown ``body``."""
+        if self._case_studies is None:
+            self._case_studies = parse_case_studies(self.read_case_studies(), self.describe())
+        return self._case_studies.copy()
+
+    def latest_period(self) -> periods.Period:
+        """The latest period that has a measure (for runs without ``--period``)."""
+        labels = self.measures()["period"].unique()
+        if len(labels) == 0:
+            raise SourceError(f"{self.describe()}: the measures table is empty")
+        return max((periods.parse(p) for p in labels), key=lambda p: (p.end, -p.months))
+
+
+class FolderSource(Source):
+    """A folder with one CSV or XLSX file per table and a ``case_studies/`` folder."""
+
+    def read_raw(self) -> dict[str, RawTable]:
+        folder = Path(self.location)
+        raws: dict[str, RawTable] = {}
+        for name in TABLES:
+            found = [folder / f"{name}{ext}" for ext in (".csv", ".xlsx", ".xls")]
+            found = [p for p in found if p.exists()]
+            if len(found) > 1:
+                raise SourceError(f"{folder}: both {found[0].name} and {found[1].name} exist; keep one")
+            if found:
+                frame = read_table_file(found[0])
+                raws[name] = RawTable(frame, found[0].name, pd.Series(frame.index + 2))
+        return raws
+
+    def read_case_studies(self) -> list[tuple[str, str]]:
+        folder = Path(self.location) / "case_studies"
+        return [(p.stem, decode(p.read_bytes())) for p in sorted(folder.glob("*.md"))]
+
+
+class DuckDBSource(Source):
+    """The embedded store: one DuckDB table per model table (``case_studies`` too)."""
+
+    def _connect(self):
+        import duckdb
+
+        if not Path(self.location).exists():
+            raise SourceError(f"{self.location}: no such DuckDB file (run `pmkit demo` to build the demo store)")
+        return duckdb.connect(self.location, read_only=True)
+
+    def read_raw(self) -> dict[str, RawTable]:
+        with self._connect() as con:
+            present = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
+            return {
+                name: _db_raw(con.execute(f'select * from "{name}"').df(), f"{Path(self.location).name}:{name}")
+                for name in TABLES
+                if name in present
+            }
+
+    def read_case_studies(self) -> list[tuple[str, str]]:
+        with self._connect() as con:
+            present = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
+            if "case_studies" not in present:
+                return []
+            return [tuple(r) for r in con.execute("select name, markdown from case_studies order by name").fetchall()]
+
+
+class SQLSource(Source):
+    """Any database SQLAlchemy can reach, holding tables named as in the data model."""
+
+    def describe(self) -> str:
+        from sqlalchemy.engine import make_url
+
+        return make_url(self.location).render_as_string(hide_password=True)
+
+    def _engine(self):
+        from sqlalchemy import create_engine
+
+        try:
+            return create_engine(self.location)
+        except Exception as exc:  # bad URL or missing driver
+            raise SourceError(f"{self.describe()}: cannot open ({exc})") from None
+
+    def read_raw(self) -> dict[str, RawTable]:
+        from sqlalchemy import inspect
+
+        engine = self._engine()
+        try:
+            with engine.connect() as con:
+                present = set(inspect(con).get_table_names())
+                return {name: _db_raw(pd.read_sql_table(name, con), name) for name in TABLES if name in present}
+        except SourceError:
+            raise
+        except Exception as exc:
+            raise SourceError(f"{self.describe()}: cannot read ({type(exc).__name__}: {exc})") from None
+        finally:
+            engine.dispose()
+
+    def read_case_studies(self) -> list[tuple[str, str]]:
+        from sqlalchemy import inspect, text
+
+        engine = self._engine()
+        try:
+            with engine.connect() as con:
+                if "case_studies" not in inspect(con).get_table_names():
+                    return []
+                rows = con.execute(text("select name, markdown from case_studies order by name")).fetchall()
+                return [tuple(r) for r in rows]
+        finally:
+            engine.dispose()
+
+
+class SourceRegistry:
+    """Source kinds by name, each with a test that recognises its locations."""
+
+    def __init__(self) -> None:
+        self._kinds: dict[str, tuple[Callable[[str], bool], type[Source]]] = {}
+
+    def register(self, name: str, recognises: Callable[[str], bool], kind: type[Source]) -> None:
+        self._kinds[name] = (recognises, kind)
+
+    def open(self, location: str | os.PathLike | None = None) -> Source:
+        text = str(location if location is not None else DEFAULT_STORE)
+        for recognises, kind in self._kinds.values():
+            if recognises(text):
+                return kind(text)
+        raise SourceError(
+            f"{text}: not a source; expected a folder of CSV/XLSX files, a .duckdb file or a SQLAlchemy URL"
+        )
+
+
+SOURCES = SourceRegistry()
+SOURCES.register("sql", lambda s: "://" in s, SQLSource)
+SOURCES.register("duckdb", lambda s: s.endswith((".duckdb", ".db")), DuckDBSource)
+SOURCES.register("folder", lambda s: Path(s).is_dir(), FolderSource)
+
+
+def open_source(location: str | os.PathLike | None = None) -> Source:
+    """Open a source: a folder, a ``.duckdb`` file (default ``data/pmkit.duckdb``) or a SQLAlchemy URL."""
+    return SOURCES.open(location)
+
+
+def decode(data: bytes) -> str:
+    """Text from bytes in UTF-8 (with or without BOM), falling back to Windows-1252."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252")
+
+
+def read_table_file(path: Path) -> pd.DataFrame:
+    """A CSV (any common encoding) or Excel sheet as text cells."""
+    import io
+
+    if path.suffix.lower() == ".csv":
+        try:
+            return pd.read_csv(io.StringIO(decode(path.read_bytes())), dtype=str, keep_default_na=False)
+        except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+            raise ValidationError([Problem(path.name, None, "", f"cannot be read as CSV ({exc})")]) from None
+    try:
+        return pd.read_excel(path, dtype=str, keep_default_na=False)
+    except Exception as exc:
+        raise ValidationError([Problem(path.name, None, "", f"cannot be read as Excel ({exc})")]) from None
+
+
+def _db_raw(frame: pd.DataFrame, where: str) -> RawTable:
+    return RawTable(frame, where, pd.Series(frame.index + 1))
+
+
+def parse_case_studies(items: list[tuple[str, str]], where: str) -> pd.DataFrame:
+    """Split Markdown files into front matter and body; validate the front matter."""
+    records, problems = [], []
+    for name, markdown in items:
+        meta, body = split_front_matter(markdown)
+        file = f"case_studies/{name}.md"
+        if not isinstance(meta, dict):
+            problems.append(Problem(file, 1, "front matter", "expected YAML front matter between --- lines"))
+            continue
+        meta = {normalise_name(k): v for k, v in meta.items()}
+        for field in ("title", "directorate"):
+            if not meta.get(field):
+                problems.append(Problem(file, 1, field, "is missing; every case study needs a title and a directorate"))
+        period = meta.get("period")
+        if period not in (None, "") and periods.try_parse(period) is None:
+            problems.append(Problem(file, 1, "period", f"'{period}' is not a period; expected e.g. 2025/26 Q2 or 2025/26"))
+        public = str(meta.get("public", "false")).strip().lower()
+        if public not in {"true", "false", "yes", "no", "1", "0"}:
+            problems.append(Problem(file, 1, "public", f"'{public}' is not a yes/no value"))
+        records.append(
+            {
+                "name": name,
+                **{f: ("" if meta.get(f) is None else str(meta.get(f))) for f in CASE_STUDY_FIELDS},
+                "period": periods.parse(period).label if periods.try_parse(period) else "",
+                "public": public in {"true", "yes", "1"},
+                "body": body,
+            }
+        )
+    if problems:
+        raise ValidationError(problems)
+    return pd.DataFrame(records, columns=list(CASE_STUDY_COLUMNS))
+
+
+def split_front_matter(markdown: str) -> tuple[object, str]:
+    lines = markdown.lstrip("\ufeff").splitlines()
+    if not lines or lines[0].strip() != "---":
+        return None, markdown
+    for i, line in enumerate(lines[1:], start=1):
+        if line.strip() in ("---", "..."):
+            try:
+                return yaml.safe_load("\n".join(lines[1:i])), "\n".join(lines[i + 1 :]).strip() + "\n"
+            except yaml.YAMLError:
+                return None, markdown
+    return None, markdown
+
+
+def write_folder(tables: dict[str, pd.DataFrame], out: str | os.PathLike, case_studies: list[tuple[str, str]] = ()) -> Path:
+    """Write tables as a folder source (UTF-8 CSV, one file per table)."""
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, frame in tables.items():
+        frame.to_csv(folder / f"{name}.csv", index=False)
+    if case_studies:
+        (folder / "case_studies").mkdir(exist_ok=True)
+        for name, markdown in case_studies:
+            (folder / "case_studies" / f"{name}.md").write_text(markdown, encoding="utf-8")
+    return folder
+
+
+def write_duckdb(tables: dict[str, pd.DataFrame], path: str | os.PathLike, case_studies: list[tuple[str, str]] = ()) -> Path:
+    """Write tables into a DuckDB file, replacing any old file only once the new one is complete."""
+    import duckdb
+
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(suffix=".duckdb", dir=target.parent)
+    os.close(fd)
+    os.unlink(tmp)
+    try:
+        with duckdb.connect(tmp) as con:
+            for name, frame in tables.items():
+                con.register("frame", frame)
+                con.execute(f'create table "{name}" as select * from frame')
+                con.unregister("frame")
+            con.execute("create table case_studies (name varchar primary key, markdown varchar)")
+            if case_studies:
+                con.executemany("insert into case_studies values (?, ?)", [list(c) for c in case_studies])
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return target

@@ -1,0 +1,1 @@
+"""Status engine (placeholder module filled in next)."""
