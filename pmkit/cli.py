@@ -1,0 +1,181 @@
+"""The ``pmkit`` command line. User errors become one line each and a non-zero exit, never a traceback."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from pmkit.errors import PmkitError, ValidationError
+
+EXIT_INVALID = 2
+EXIT_FAILED = 1
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from pmkit.sources import open_source
+
+    src = open_source(args.source)
+    tables = src.tables()
+    studies = src.case_studies()
+    counts = ", ".join(f"{name} {len(t):,}" for name, t in tables.items() if len(t))
+    print(f"{src.describe()}: valid ({counts}, case_studies {len(studies)})")
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    from pmkit import status
+    from pmkit.report import load_settings, report_period
+    from pmkit.sources import open_source
+
+    settings = load_settings({"source": args.source})
+    src = open_source(settings["source"])
+    period = report_period(src, args.period)
+    ind = src.indicators()
+    if args.directorate:
+        ind = ind[ind["directorate"].isin(args.directorate)]
+    st = status.assess(
+        src.measures(), ind, period, targets=src.targets(), benchmarks=src.benchmarks(),
+        comparator_group=args.comparator_group or settings.get("comparator_group", "nearest_neighbours"),
+        rag_suspended=settings.get("rag_suspended") or (),
+    )
+    table = Table(title=f"Status for {period.label} ({len(st)} indicators)")
+    columns = ["indicator_id", "title", "period", "value", "target", "rag", "dot", "quartile", "exceptions"]
+    for col in columns:
+        table.add_column(col, overflow="fold")
+    for row in st[columns].itertuples(index=False):
+        table.add_row(*["" if v is None or (isinstance(v, float) and v != v) or str(v) == "<NA>" else (" ".join(v) if isinstance(v, list) else f"{v:g}" if isinstance(v, float) else str(v)) for v in row])
+    Console(width=args.width).print(table)
+    return 0
+
+
+def _print_run(result) -> int:
+    for r in result.reports:
+        mark = "ok    " if r.ok else "FAILED"
+        print(f"{mark} {r.title} -> {result.folder / r.file} ({r.seconds:.1f} s)")
+        if not r.ok:
+            print(f"       {r.error}\n       executed notebook: {r.executed}")
+    print(f"index: {result.folder / 'index.html'}")
+    if result.failed:
+        print(f"{len(result.failed)} of {len(result.reports)} reports failed", file=sys.stderr)
+        return EXIT_FAILED
+    return 0
+
+
+def cmd_run_quarterly(args: argparse.Namespace) -> int:
+    from pmkit.run import run_quarterly
+
+    code = 0
+    for audience in args.audience or ["internal"]:
+        result = run_quarterly(
+            period=args.period, directorates=args.directorate, audience=audience, source=args.source,
+            out=args.out, engine=args.engine, jobs=args.jobs,
+        )
+        code = max(code, _print_run(result))
+    return code
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from pmkit.demo import write_demo_store
+    from pmkit.report import project_root
+    from pmkit.run import run_quarterly
+
+    root = project_root()
+    started = time.perf_counter()
+    store = write_demo_store(root / "data" / "pmkit.duckdb")
+    print(f"demo store: {store} ({time.perf_counter() - started:.1f} s)")
+    if args.no_reports:
+        return 0
+    code = 0
+    for audience in ("internal", "public"):
+        code = max(code, _print_run(run_quarterly(audience=audience, source=str(store), engine=args.engine, jobs=args.jobs, root=root)))
+    return code
+
+
+def cmd_import_lgbf(args: argparse.Namespace) -> int:
+    from pmkit.importers.lgbf import import_lgbf
+
+    summary = import_lgbf(args.directory, args.council, args.out)
+    print("\n".join(summary.lines()))
+    return 0
+
+
+def cmd_import_coventry(args: argparse.Namespace) -> int:
+    from pmkit.importers.coventry import import_coventry
+
+    summary = import_coventry(args.directory, args.out)
+    print("\n".join(summary.lines()))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="pmkit", description="Performance reports for UK councils.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("demo", help="build the demo store and render every demo report")
+    p.add_argument("--engine", default="auto", choices=["auto", "quarto", "nbconvert"])
+    p.add_argument("--jobs", type=int, default=2)
+    p.add_argument("--no-reports", action="store_true", help="only build the demo store")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("validate", help="check a source against the data model")
+    p.add_argument("source")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("status", help="print the status table for a period")
+    p.add_argument("source", nargs="?", default=None)
+    p.add_argument("--period")
+    p.add_argument("--directorate", action="append")
+    p.add_argument("--comparator-group")
+    p.add_argument("--width", type=int, default=None)
+    p.set_defaults(func=cmd_status)
+
+    p = sub.add_parser("run", help="execute and render reports")
+    kinds = p.add_subparsers(dest="kind", required=True)
+    q = kinds.add_parser("quarterly", help="one report per directorate")
+    q.add_argument("--period")
+    q.add_argument("--directorate", action="append", help="a params file name (adults) or a directorate; repeatable")
+    q.add_argument("--audience", action="append", choices=["internal", "public"], help="repeatable; default internal")
+    q.add_argument("--source")
+    q.add_argument("--out", type=Path)
+    q.add_argument("--engine", default="auto", choices=["auto", "quarto", "nbconvert"])
+    q.add_argument("--jobs", type=int, default=1)
+    q.set_defaults(func=cmd_run_quarterly)
+
+    p = sub.add_parser("import", help="turn published real data into a folder source")
+    imports = p.add_subparsers(dest="dataset", required=True)
+    q = imports.add_parser("lgbf", help="Scottish LGBF benchmarking data for one council")
+    q.add_argument("directory")
+    q.add_argument("--council", required=True)
+    q.add_argument("--out", required=True)
+    q.set_defaults(func=cmd_import_lgbf)
+    q = imports.add_parser("coventry", help="Coventry City Council's council-plan indicator tables")
+    q.add_argument("directory")
+    q.add_argument("--out", required=True)
+    q.set_defaults(func=cmd_import_coventry)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except ValidationError as exc:
+        for line in exc.lines():
+            print(line, file=sys.stderr)
+        return EXIT_INVALID
+    except PmkitError as exc:
+        for line in exc.lines():
+            print(f"pmkit: {line}", file=sys.stderr)
+        return EXIT_INVALID
+    except KeyboardInterrupt:
+        print("pmkit: interrupted; published reports were left as they were", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,670 @@
+"""Import Coventry City Council's published council-plan indicator tables as a folder source.
+
+Coventry publishes one CSV per report (``council-plan-2016-17-hy.csv`` …
+``council-plan-2024-25-eoy.csv``). The latest end-of-year file is cumulative: every metric with
+its value, scope and reference date for each report period since 2015/16, plus a comparator
+(region, statistical neighbours, …) and an England value. The importer reads that file for the
+register, the end-of-year values (each report period becomes the annual period ``2015/16`` …),
+the current targets and the benchmarks; the older files give polarity (``Directionality``) and
+the targets of their own years. Half-year snapshots are ignored: a half year (April–September)
+is not a period of the data model.
+
+Cells are messy and nothing is guessed silently: every kind of value or target that is not
+read as a number is counted, with examples, in the `ImportSummary`.
+
+>>> summary = import_coventry("data/coventry", "build/coventry")  # doctest: +SKIP
+>>> print("\\n".join(summary.lines()))                             # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from pmkit import periods, status
+from pmkit.errors import SourceError
+from pmkit.sources import decode, open_source, write_folder
+
+DATA_SOURCE = (
+    "Coventry City Council, Council Plan performance indicator tables "
+    "(github.com/coventry-city-council/council-plan-indicators). Contains public sector information "
+    "licensed under the Open Government Licence v3.0."
+)
+ENGLAND = ("E92000001", "England")
+_FILE = re.compile(r"^council-plan-(?P<y>\d{4})-(?P<y2>\d{2})-(?P<kind>eoy|hy)\.csv$")
+_COLUMN = re.compile(
+    r"^(?P<period>\d{4}[/-]\d{2}) (?P<when>end of year|half year) (?:metric )?"
+    r"(?:(?P<bench>comparator|national) )?(?:metric )?(?P<field>value|scope|date)$"
+)
+_NUM = r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+
+
+# --- cells -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Value:
+    """One value cell: the number read (None when there is none) and the kind of text it was."""
+
+    value: float | None
+    kind: str
+    numerator: float | None = None
+    denominator: float | None = None
+    decimals: int = 0
+    marker: str = ""  # "%" or "m" when the text itself names a unit
+
+
+_SUPPRESSED = re.compile(r"^<\s*\d+$")
+_PERCENT = re.compile(rf"^(?P<num>{_NUM})\s*%$")
+_MONEY = re.compile(rf"^£?\s*(?P<num>{_NUM})\s*m$", re.I)
+_FRACTION = re.compile(rf"^(?P<num>{_NUM})\s*(?:/|out of)\s*(?P<den>{_NUM})$", re.I)
+_PLAIN = re.compile(rf"^£?\s*(?P<num>{_NUM})$")
+_GRADE = re.compile(r"^(?:[A-G]\*?|distinction\*?|merit|pass)\s*[+-]?$", re.I)
+_LEADING_NUMBER = re.compile(rf"^£?\s*{_NUM}\s*m?\s+\w", re.I)
+_NOT_AVAILABLE = {"n/a", "na", "n.a.", "not available"}
+
+
+def _number(text: str) -> tuple[float, int]:
+    """A number written with optional thousands separators, and its count of decimals."""
+    plain = text.replace(",", "")
+    return float(plain), len(plain.partition(".")[2])
+
+
+def parse_value(text: str, percent: bool = False) -> Value:
+    """Read one published value; ``percent`` says whether the indicator's unit is a percentage.
+
+    Numbers (``1,299``, ``16%``, ``21.5m`` = 21,500,000) are read; a fraction ``425/736``
+    becomes 100 × 425 / 736 only for a percentage. Suppressed counts (``<5``), grades,
+    ``N/A`` and free text give ``value=None`` and say which kind they are.
+
+    >>> parse_value("425/736", percent=True).value
+    57.74456521739131
+    >>> parse_value("<5").kind
+    'suppressed small number'
+    """
+    text = " ".join(str(text).split())
+    if not text:
+        return Value(None, "empty")
+    if text.lower() in _NOT_AVAILABLE:
+        return Value(None, "not available (N/A)")
+    if _SUPPRESSED.match(text):
+        return Value(None, "suppressed small number")
+    if match := _PERCENT.match(text):
+        number, decimals = _number(match["num"])
+        return Value(number, "percent sign", decimals=decimals, marker="%")
+    if match := _MONEY.match(text):
+        number, _ = _number(match["num"])
+        return Value(round(number * 1e6, 2), "money in millions (m)", marker="m")
+    if match := _FRACTION.match(text):
+        numerator, _ = _number(match["num"])
+        denominator, _ = _number(match["den"])
+        if not percent or denominator == 0:
+            return Value(None, "fraction, unit not a percentage", numerator, denominator)
+        return Value(100 * numerator / denominator, "fraction of a percentage", numerator, denominator, decimals=1)
+    if match := _PLAIN.match(text):
+        number, decimals = _number(match["num"])
+        return Value(number, "thousands separators" if "," in text else "plain number", decimals=decimals)
+    if _GRADE.match(text):
+        return Value(None, "grade")
+    if _LEADING_NUMBER.match(text):
+        return Value(None, "number with qualifying text")
+    return Value(None, "free text")
+
+
+@dataclass(frozen=True)
+class Target:
+    """One target cell: the number (None when not numeric), the direction it implies, its kind."""
+
+    value: float | None
+    direction: str | None
+    kind: str
+    marker: str = ""  # "%" or "m" (money in millions, ``£297.5m``) when the text names a unit
+
+
+_TARGET_NUMBER = re.compile(
+    r"^(?P<op><=|>=|<|>|less than or equal to|less than|no more than|more than|greater than|at least|above|below)?"
+    rf"\s*£?\s*(?P<num>{_NUM})\s*(?P<suffix>%|m)?\s*(?P<plus>\+)?$",
+    re.I,
+)
+_STATUS_WORDS = re.compile(r"\b(revised|provisi?onal|final|refreshed|actual|estimated?|not validated)\b")
+_MARKER_UNITS = {"%": "percent", "m": "gbp"}
+_LOWER_OPS = {"<", "<=", "less than", "less than or equal to", "no more than", "below"}
+_LATER_YEAR = re.compile(r"\bby 20\d\d\b", re.I)
+_RELATIVE = re.compile(rf"^to (?P<verb>reduce|decrease|increase) by {_NUM}\s*%?$", re.I)
+_BENCHMARK_WORDS = re.compile(r"average|neighbour|national", re.I)
+
+
+def parse_target(text: str) -> Target:
+    """Read one published target: ``<89`` (at most 89, lower is better), ``>62%``, ``95%``, ``97%+``.
+
+    Words give a direction but no number (``To increase``); targets relative to other areas
+    (``Better than statistical neighbours``), to a later year (``50 by 2020``) or otherwise not
+    numeric are returned with ``value=None`` and their kind.
+
+    >>> parse_target("<89")
+    Target(value=89.0, direction='lower_is_better', kind='numeric', marker='')
+    """
+    text = " ".join(str(text).split())
+    low = text.lower()
+    if low in ("", "n/a", "na", "none set", "no target set", "none"):
+        return Target(None, None, "none set")
+    if low in ("to increase", "to decrease", "to reduce"):
+        return Target(None, "higher_is_better" if low == "to increase" else "lower_is_better", low.replace("reduce", "decrease"))
+    if match := _RELATIVE.match(text):
+        up = match["verb"].lower() == "increase"
+        return Target(None, "higher_is_better" if up else "lower_is_better", "relative change (to reduce by 5%)")
+    if _LATER_YEAR.search(text):
+        return Target(None, None, "target for a later year")
+    if match := _TARGET_NUMBER.match(text):
+        op = (match["op"] or "").lower()
+        direction = "lower_is_better" if op in _LOWER_OPS else "higher_is_better" if op or match["plus"] else None
+        number, _ = _number(match["num"])
+        marker = (match["suffix"] or "").lower()
+        return Target(number * 1e6 if marker == "m" else number, direction, "numeric", marker)
+    if _BENCHMARK_WORDS.search(text):
+        direction = (
+            "lower_is_better" if re.match(r"below|less than", low) else "higher_is_better" if re.match(r"above|more than", low) else None
+        )
+        return Target(None, direction, "relative to other areas")
+    if _GRADE.match(text):
+        return Target(None, None, "grade")
+    return Target(None, None, "other text")
+
+
+_UNITS = [  # published unit (lower case, pattern) -> pmkit unit, scale, whether the mapping is exact
+    (r"^%", "percent", 1.0, True),
+    (r"^millions of pounds$", "gbp", 1e6, True),
+    (r"^(pounds|£)", "gbp", 1.0, True),
+    (r"^rate per", "rate", 1.0, True),
+    (r"^days", "days", 1.0, True),
+    (r"^(average score|score|relative difference|rating|grade|index)$", "score", 1.0, True),
+    (r"^number$", "count", 1.0, True),
+    (r"^(number kwh|full-time equivalents|tonnes|years)$", "count", 1.0, False),
+]
+
+
+def normalise_unit(text: str) -> tuple[str, float, bool]:
+    """pmkit unit, scale to apply to values, and whether pmkit has an exact equivalent.
+
+    >>> normalise_unit("millions of pounds")
+    ('gbp', 1000000.0, True)
+    """
+    low = " ".join(str(text).split()).lower()
+    for pattern, unit, scale, exact in _UNITS:
+        if re.search(pattern, low):
+            return unit, scale, exact
+    return "count", 1.0, False
+
+
+def quality_of(reference: str) -> str:
+    """Data quality from Coventry's reference-date text (``2023 provisional``, ``2019/20 estimate``)."""
+    low = reference.lower()
+    if "estimate" in low:
+        return "estimated"
+    if re.search(r"provis|not validated|failed validation", low):
+        return "provisional"
+    return "final"
+
+
+_COMPARATORS = [  # comparator scope pattern -> group, authority code, authority name
+    (r"statistical neighbours", "nearest_neighbours", "statistical-neighbours", "Statistical neighbours (average)"),
+    (r"cipfa", "nearest_neighbours", "cipfa-near-neighbours", "CIPFA near neighbours (average)"),
+    (r"family group", "nearest_neighbours", "family-group", "Family group (average)"),
+    (r"combine|wmca|tfwm|twfm", "combined_authority", "E47000007", "West Midlands Combined Authority"),
+    (r"^(west midlands?|wmr)( region)?$", "region", "E12000005", "West Midlands"),
+    (r"^birmingham$", "comparator_authority", "E08000025", "Birmingham"),
+    (r"^leicester$", "comparator_authority", "E06000016", "Leicester"),
+    (r"^wolverhampton$", "comparator_authority", "E08000031", "Wolverhampton"),
+]
+
+
+def comparator_group(scope: str) -> tuple[str, str, str] | None:
+    """(group, authority_code, authority_name) for a comparator scope, None when not a peer group."""
+    low = " ".join(scope.replace("`", "").split()).lower()
+    for pattern, group, code, name in _COMPARATORS:
+        if re.search(pattern, low):
+            return group, code, name
+    return None
+
+
+# --- summary ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Tally:
+    """Counts by kind, with up to three distinct examples of each."""
+
+    counts: Counter = field(default_factory=Counter)
+    examples: dict[str, list[str]] = field(default_factory=dict)
+
+    def add(self, kind: str, example: str = "") -> None:
+        self.counts[kind] += 1
+        shown = self.examples.setdefault(kind, [])
+        if example and example not in shown and len(shown) < 3:
+            shown.append(example)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def lines(self, indent: str = "  ") -> list[str]:
+        out = []
+        for kind, n in self.counts.most_common():
+            shown = ", ".join(repr(e) for e in self.examples.get(kind, []))
+            out.append(f"{indent}{kind}: {n}" + (f" (e.g. {shown})" if shown else ""))
+        return out
+
+
+@dataclass
+class ImportSummary:
+    """What an import read, what it could not read, and what it wrote."""
+
+    out: Path
+    indicators: int = 0
+    measures: int = 0
+    periods: tuple[str, ...] = ()
+    targets: int = 0
+    benchmarks: int = 0
+    values: Tally = field(default_factory=Tally)
+    unparsed: Tally = field(default_factory=Tally)
+    target_kinds: Tally = field(default_factory=Tally)
+    polarity: Tally = field(default_factory=Tally)
+    adjustments: Tally = field(default_factory=Tally)
+    skipped: Tally = field(default_factory=Tally)
+
+    def lines(self) -> list[str]:
+        """Plain-text report for the command line."""
+        span = f"{self.periods[0]} to {self.periods[-1]}" if self.periods else "no periods"
+        return [
+            f"Coventry council plan -> {self.out}",
+            f"{self.indicators} indicators; {self.measures} measures ({span}); "
+            f"{self.targets} numeric targets; {self.benchmarks} benchmark values",
+            f"values read as numbers: {self.values.total}",
+            *self.values.lines(),
+            f"values not read (kept as a note, no value): {self.unparsed.total}",
+            *self.unparsed.lines(),
+            f"target cells by kind: {self.target_kinds.total}",
+            *self.target_kinds.lines(),
+            "polarity from:",
+            *self.polarity.lines(),
+            "adjustments made (each noted on its row):",
+            *self.adjustments.lines(),
+            "left out:",
+            *self.skipped.lines(),
+        ]
+
+
+# --- reading the files -----------------------------------------------------------------------
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    frame = pd.read_csv(io.StringIO(decode(path.read_bytes())), dtype=str, keep_default_na=False)
+    frame.columns = [" ".join(str(c).split()) for c in frame.columns]
+    return frame
+
+
+def _name_key(name: str) -> str:
+    return " ".join(str(name).split()).casefold()
+
+
+def _tables(directory: Path) -> tuple[str, pd.DataFrame, list[tuple[str, str, pd.DataFrame]]]:
+    """The cumulative table with its year, and every older snapshot as (year, kind, frame)."""
+    found = []
+    for path in sorted(directory.glob("council-plan-*.csv")):
+        if match := _FILE.match(path.name):
+            found.append((f"{match['y']}/{match['y2']}", match["kind"], path))
+    ends = [f for f in found if f[1] == "eoy"]
+    if not ends:
+        raise SourceError(f"{directory}: no council-plan-YYYY-YY-eoy.csv file; expected Coventry's published tables")
+    year, _, latest = max(ends, key=lambda f: f[0])
+    older = [(y, kind, _read_csv(path)) for y, kind, path in found if path != latest]
+    return year, _read_csv(latest), older
+
+
+def _column_sets(frame: pd.DataFrame) -> dict[tuple[str, str], dict[str, str]]:
+    """{(report period label, own|comparator|national): {value|scope|date: column}} for end-of-year columns."""
+    sets: dict[tuple[str, str], dict[str, str]] = {}
+    for col in frame.columns:
+        match = _COLUMN.match(col)
+        if match and match["when"] == "end of year":
+            key = (periods.parse(match["period"]).label, match["bench"] or "own")
+            sets.setdefault(key, {})[match["field"]] = col
+    return dict(sorted(sets.items()))
+
+
+def _unique_lookup(frame: pd.DataFrame, column: str) -> dict[str, pd.Series]:
+    """Rows of an older snapshot by metric name, leaving out names that occur twice."""
+    name_col = next(c for c in ("Metric", "Indicator", "Indicator Description") if c in frame.columns)
+    keys = frame[name_col].map(_name_key)
+    once = ~keys.duplicated(keep=False)
+    return {k: row for k, (_, row) in zip(keys[once], frame[once].iterrows()) if row.get(column, "").strip()}
+
+
+# --- the import ------------------------------------------------------------------------------
+
+
+def import_coventry(directory: str | os.PathLike, out: str | os.PathLike) -> ImportSummary:
+    """Turn Coventry's council-plan CSVs in ``directory`` into a folder source at ``out``.
+
+    Writes ``indicators``, ``measures``, ``targets`` and ``benchmarks`` CSVs, checks that the
+    folder opens as a valid source, and returns what was read and what was not.
+    """
+    year, table, older = _tables(Path(directory))
+    summary = ImportSummary(Path(out))
+    sets = _column_sets(table)
+    register = _register(table, older, summary)
+    cells = _cells(table, register, sets)
+    _fit_units(register, cells, summary)
+    measures = _measures(cells, register, summary)
+    targets = _targets(_target_cells(table, year, older, register), register, summary)
+    benchmarks = _benchmarks(table, register, sets, summary)
+    register["benchmark_metric"] = register["indicator_id"].where(register["indicator_id"].isin(benchmarks["metric"]), "")
+    for col in table.columns:
+        match = _COLUMN.match(col)
+        if match and match["when"] == "half year" and match["field"] == "value":
+            for text in table[col][table[col].str.strip() != ""]:
+                summary.skipped.add("half-year values (a half year is not a period of the model)", f"{match['period']}: {text}")
+    write_folder(
+        {
+            "indicators": register.drop(columns=_WORKING_COLUMNS),
+            "measures": measures,
+            "targets": targets,
+            "benchmarks": benchmarks,
+        },
+        out,
+    )
+    open_source(out).tables()
+    summary.indicators, summary.measures = len(register), len(measures)
+    summary.periods = tuple(sorted(measures["period"].unique(), key=periods.parse))
+    summary.targets, summary.benchmarks = len(targets), len(benchmarks)
+    return summary
+
+
+_WORKING_COLUMNS = ["base_unit", "scale", "name_key"]  # used while importing, not written
+
+
+def _register(table: pd.DataFrame, older: list[tuple[str, str, pd.DataFrame]], summary: ImportSummary) -> pd.DataFrame:
+    """One indicator per row of the cumulative table, in its order: ``COV-001`` is the first row."""
+    names = table["Metric"].map(lambda s: " ".join(s.split()))
+    duplicated = names.duplicated(keep=False)
+    units = table["Unit"].map(normalise_unit)
+    vision = table["One Coventry Plan 2022-30 Vision"].str.strip()
+    old_vision = table["One Coventry Plan 2016-24 Vision"].str.strip()
+    old_priority = table["One Coventry Plan 2016-24 Priority"].str.strip()
+    headline = table["Council Plan 2022-30 Metric"].str.strip().str.upper() == "TRUE"
+    keys = names.map(_name_key).where(~duplicated, "")
+    for text, (unit, _, exact) in zip(table["Unit"], units):
+        if not exact:
+            summary.adjustments.add(f"unit with no pmkit equivalent, shown as {unit}", text.strip())
+    return pd.DataFrame(
+        {
+            "indicator_id": [f"COV-{i + 1:03d}" for i in range(len(table))],
+            "title": names.where(~duplicated, names + " (" + table["Unit"].str.strip() + ")"),
+            "directorate": vision.where(vision != "", old_vision.where(old_vision != "", "Supporting indicators")),
+            "priority": vision.where(vision != "", old_priority),
+            "unit": [u[0] for u in units],
+            "polarity": _polarities(keys, table["Target"], older, summary),
+            "frequency": "annual",
+            "decimals": 1,
+            "definition": "Unit as published: " + table["Unit"].str.strip() + ".",
+            "rationale": np.where(headline, "Headline metric of the One Coventry Plan 2022-30.", ""),
+            "data_source": DATA_SOURCE,
+            "tolerance": 0.05,
+            "public": True,
+            "base_unit": [u[0] for u in units],
+            "scale": [u[1] for u in units],
+            "name_key": keys,
+        }
+    )
+
+
+def _polarities(keys: pd.Series, targets: pd.Series, older: list[tuple[str, str, pd.DataFrame]], summary: ImportSummary) -> list[str]:
+    """Polarity from the older tables' Directionality, else from the target's wording, else neutral."""
+    known: dict[str, str] = {}
+    for _, _, frame in older:
+        if "Directionality" in frame.columns:
+            for key, row in _unique_lookup(frame, "Directionality").items():
+                word = row["Directionality"].strip().lower()
+                if word in ("high is good", "low is good"):
+                    known.setdefault(key, "higher_is_better" if word == "high is good" else "lower_is_better")
+    out = []
+    for key, text in zip(keys, targets):
+        text = " ".join(text.split())
+        implied = parse_target(text).direction
+        if key in known:
+            out.append(known[key])
+            summary.polarity.add("Directionality in the older tables (joined on the metric name)")
+            if implied and implied != known[key]:
+                summary.adjustments.add("Directionality kept where the target implies the opposite", text)
+        elif implied:
+            out.append(implied)
+            summary.polarity.add("the target's wording", text)
+        else:
+            out.append("neutral")
+            summary.polarity.add("neither (neutral)", text or "no target")
+    return out
+
+
+def _cells(table: pd.DataFrame, register: pd.DataFrame, sets: dict) -> pd.DataFrame:
+    """Every non-empty end-of-year value cell of Coventry's own columns, read."""
+    records = []
+    for (label, kind), cols in sets.items():
+        if kind != "own":
+            continue
+        for i in register.index:
+            text = " ".join(table.at[i, cols["value"]].split())
+            if text:
+                reference = " ".join(table.at[i, cols["date"]].split()) if "date" in cols else ""
+                parsed = parse_value(text, register.at[i, "unit"] == "percent")
+                records.append({"row": i, "period": label, "text": text, "reference": reference, "parsed": parsed})
+    cells = pd.DataFrame.from_records(records, columns=["row", "period", "text", "reference", "parsed"])
+    return cells.sort_values("row", kind="stable")  # periods stay in order within a row
+
+
+def _fit_units(register: pd.DataFrame, cells: pd.DataFrame, summary: ImportSummary) -> None:
+    """Money written as ``21.5m`` under a plain ``number`` unit makes the unit gbp; decimals from the text."""
+    for i, group in cells.groupby("row"):
+        read = [p for p in group["parsed"] if p.value is not None]
+        markers = {p.marker for p in read}
+        title = register.at[i, "title"]
+        if markers == {"m"} and register.at[i, "unit"] == "count":
+            register.at[i, "unit"] = "gbp"
+            summary.adjustments.add("unit taken as gbp: every value is written as money (21.5m)", title)
+        elif markers == {"%"} and register.at[i, "unit"] != "percent":
+            summary.adjustments.add("values written with % under a unit that is not a percentage (kept as numbers)", title)
+        register.at[i, "decimals"] = min(max((p.decimals for p in read), default=1), 2)
+
+
+def _measures(cells: pd.DataFrame, register: pd.DataFrame, summary: ImportSummary) -> pd.DataFrame:
+    """One measure per cell; what could not be read stays as a note with no value."""
+    records = []
+    for i, group in cells.groupby("row", sort=False):
+        ind = register.loc[i]
+        values = [p.value for p in group["parsed"] if p.value is not None]
+        others = [v for v in values if not 0 < v <= 1]
+        previous: tuple[str, str, str] | None = None
+        for period, text, reference, parsed in group[["period", "text", "reference", "parsed"]].itertuples(index=False):
+            notes = [f"reference period: {reference}"] if reference else []
+            value = parsed.value
+            if value is None:
+                summary.unparsed.add(parsed.kind, text)
+                notes.append(f"published as '{text}' ({parsed.kind}), not read as a number")
+            else:
+                summary.values.add(parsed.kind, text)
+                if parsed.marker != "m":
+                    value *= ind["scale"]
+                if ind["unit"] == "percent" and _is_stray_proportion(value, others):
+                    value *= 100
+                    notes.append(f"published as {text}, a proportion; scaled to a percentage")
+                    summary.adjustments.add("proportion in a percentage series, scaled by 100", f"{ind['title']}: {text}")
+                if previous is not None and reference and previous[1:] == (text, _reference_key(reference)):
+                    notes.append(f"same figure and reference period as the {previous[0]} report")
+                    summary.adjustments.add("figure repeated from the previous report (kept, noted)", f"{ind['title']} {period}")
+            previous = (period, text, _reference_key(reference))
+            records.append(
+                {
+                    "indicator_id": ind["indicator_id"],
+                    "period": period,
+                    "value": value,
+                    "numerator": parsed.numerator,
+                    "denominator": parsed.denominator,
+                    "quality": quality_of(reference),
+                    "note": "; ".join(notes),
+                }
+            )
+    return pd.DataFrame.from_records(records, columns=["indicator_id", "period", "value", "numerator", "denominator", "quality", "note"])
+
+
+def _reference_key(reference: str) -> str:
+    """A reference period without its status words: ``2015 revised`` and ``2015`` are the same year."""
+    return " ".join(_STATUS_WORDS.sub("", reference.lower()).split())
+
+
+def _is_stray_proportion(value: float, others: list[float]) -> bool:
+    """A value in (0, 1] among percentages of 10 or more, which ×100 would sit among them."""
+    return 0 < value <= 1 and bool(others) and min(others) >= 10 and min(others) / 2 <= 100 * value <= 2 * max(others)
+
+
+def _target_cells(table: pd.DataFrame, year: str, older: list[tuple[str, str, pd.DataFrame]], register: pd.DataFrame):
+    """(year, register row, target text, unit as published that year) for every target cell."""
+    for i in register.index:
+        yield year, i, table.at[i, "Target"], table.at[i, "Unit"]
+    rows = {key: i for i, key in register["name_key"].items() if key}
+    for old_year, kind, frame in older:
+        column = next((c for c in frame.columns if c == "Target" or c.endswith("end of year target")), None)
+        if kind == "eoy" and column:
+            for key, row in _unique_lookup(frame, column).items():
+                if key in rows:
+                    yield old_year, rows[key], row[column], row.get("Unit", "")
+
+
+def _targets(cells, register: pd.DataFrame, summary: ImportSummary) -> pd.DataFrame:
+    """Numeric targets, each for the year of the table it was published in."""
+    records = []
+    for year, i, text, unit_text in cells:
+        text = " ".join(str(text).split())
+        if not text:
+            continue
+        parsed = parse_target(text)
+        kind = parsed.kind
+        unit, scale, _ = normalise_unit(unit_text)
+        if parsed.value is not None:
+            if (unit, scale) != (register.at[i, "base_unit"], register.at[i, "scale"]):
+                kind = "numeric, but published under another unit that year"
+            elif parsed.marker and unit != _MARKER_UNITS[parsed.marker]:
+                kind = f"numeric in {_MARKER_UNITS[parsed.marker]}, but the indicator is in {unit}"
+            else:
+                value = parsed.value if parsed.marker == "m" else parsed.value * scale
+                records.append({"indicator_id": register.at[i, "indicator_id"], "period": year, "target": value})
+        summary.target_kinds.add(kind, f"{text} ({year})")
+    return pd.DataFrame.from_records(records, columns=["indicator_id", "period", "target"])
+
+
+def _benchmarks(table: pd.DataFrame, register: pd.DataFrame, sets: dict, summary: ImportSummary) -> pd.DataFrame:
+    """Comparator values as their peer group (region, statistical neighbours, …) and England values."""
+    records = []
+    for (label, kind), cols in sets.items():
+        if kind == "own":
+            continue
+        for i, ind in register.iterrows():
+            text = " ".join(table.at[i, cols["value"]].split())
+            if not text:
+                continue
+            scope = " ".join(table.at[i, cols["scope"]].split()) if "scope" in cols else ""
+            who = ("england", ENGLAND[0], scope or ENGLAND[1]) if kind == "national" else comparator_group(scope)
+            if who is None:
+                summary.skipped.add("comparator values whose scope is not a peer group", scope or "no scope")
+                continue
+            parsed = parse_value(text, ind["unit"] == "percent")
+            if parsed.value is None:
+                summary.skipped.add("benchmark values not read as numbers", text)
+                continue
+            value = parsed.value if parsed.marker == "m" else parsed.value * ind["scale"]
+            group, code, name = who
+            records.append(
+                {"metric": ind["indicator_id"], "authority_code": code, "authority_name": name, "period": label, "value": value, "group": group}
+            )
+    return pd.DataFrame.from_records(records, columns=["metric", "authority_code", "authority_name", "period", "value", "group"])
+
+
+# --- agreement with Coventry's own judgements ------------------------------------------------
+
+_PUBLISHED_STATUS = {"on-target": "on", "on target": "on", "off-target": "off", "off target": "off"}
+_PUBLISHED_PROGRESS = {"better": "improving", "worse": "declining", "equals": "no_change"}
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """pmkit's status beside Coventry's published verdicts, one row per indicator.
+
+    RAG is compared where Coventry says On-Target or Off-Target and pmkit judged against a
+    numeric target (green, amber or red); direction of travel where Coventry says BETTER,
+    WORSE or EQUALS and pmkit says improving, declining or no_change.
+    """
+
+    rows: pd.DataFrame
+    period: str
+
+    @property
+    def rag_rows(self) -> int:
+        return int(self.rows["rag_compared"].sum())
+
+    def rag_agreement(self, amber: str = "off") -> float:
+        """Share of compared rows that agree, counting amber as Off-Target (``"off"``) or On-Target (``"on"``)."""
+        column = "rag_agrees" if amber == "off" else "rag_agrees_amber_on"
+        return float(self.rows.loc[self.rows["rag_compared"], column].mean()) if self.rag_rows else float("nan")
+
+    @property
+    def dot_rows(self) -> int:
+        return int(self.rows["dot_compared"].sum())
+
+    @property
+    def dot_agreement(self) -> float:
+        return float(self.rows.loc[self.rows["dot_compared"], "dot_agrees"].mean()) if self.dot_rows else float("nan")
+
+    def lines(self) -> list[str]:
+        """Plain-text summary for the command line."""
+        published = self.rows["published_status"].notna().sum()
+        return [
+            f"Agreement with Coventry's published {self.period} judgements",
+            f"RAG: {self.rag_rows} of {published} On/Off-Target rows have a numeric target in pmkit; "
+            f"agree {self.rag_agreement('off'):.0%} (amber as Off-Target), {self.rag_agreement('on'):.0%} (amber as On-Target)",
+            f"Direction of travel: {self.dot_rows} rows with a verdict on both sides; agree {self.dot_agreement:.0%}",
+        ]
+
+
+def compare_with_published(directory: str | os.PathLike, out: str | os.PathLike) -> Agreement:
+    """Import into ``out``, assess the cumulative table's year and compare with Coventry's verdicts.
+
+    >>> compare_with_published("data/coventry", "build/coventry").dot_agreement  # doctest: +SKIP
+    """
+    year, table, _ = _tables(Path(directory))
+    import_coventry(directory, out)
+    src = open_source(out)
+    indicators = src.indicators()
+    judged = status.assess(src.measures(), indicators, year, targets=src.targets(), benchmarks=src.benchmarks())
+    published = pd.DataFrame(
+        {
+            "indicator_id": [f"COV-{i + 1:03d}" for i in range(len(table))],
+            "target_text": table["Target"].str.strip(),
+            "published_status": table["Target Status towards 2022-30 Plan"].str.strip().str.lower().map(_PUBLISHED_STATUS),
+            "published_progress": table["Progress towards 2022-30 Plan"].str.strip().str.lower().map(_PUBLISHED_PROGRESS),
+        }
+    )
+    rows = published.merge(indicators[["indicator_id", "polarity"]], on="indicator_id").merge(
+        judged[["indicator_id", "title", "value", "previous_value", "target", "rag", "dot"]], on="indicator_id"
+    )
+    judged_rag = rows["rag"].isin(["green", "amber", "red"])
+    rows["rag_compared"] = rows["published_status"].notna() & judged_rag
+    rows["rag_agrees"] = rows["rag_compared"] & ((rows["rag"] == "green") == (rows["published_status"] == "on"))
+    rows["rag_agrees_amber_on"] = rows["rag_compared"] & (rows["rag"].isin(["green", "amber"]) == (rows["published_status"] == "on"))
+    rows["dot_compared"] = rows["published_progress"].notna() & rows["dot"].isin(["improving", "declining", "no_change"])
+    rows["dot_agrees"] = rows["dot_compared"] & (rows["dot"] == rows["published_progress"])
+    return Agreement(rows, periods.parse(year).label)

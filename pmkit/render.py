@@ -1,0 +1,96 @@
+"""Renderers: an executed notebook to one self-contained HTML page, code hidden.
+
+Two engines in a small registry: ``nbconvert`` with pmkit's own template (always available) and
+``quarto`` (when a ``quarto`` executable is on PATH). ``auto`` picks Quarto when present.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import nbformat
+
+from pmkit.errors import ReportError
+from pmkit.safehtml import markdown_to_html
+
+TEMPLATES = Path(__file__).parent / "templates"
+QUARTO_PROJECT = """\
+project:
+  type: default
+format:
+  html:
+    embed-resources: true
+    toc: true
+    html-math-method: plain
+    lang: en
+    css: report.css
+execute:
+  echo: false
+"""
+
+
+def quarto_available() -> bool:
+    return shutil.which("quarto") is not None
+
+
+def choose_engine(engine: str = "auto") -> str:
+    """``auto`` → ``quarto`` when it is on PATH, else ``nbconvert``; explicit choices are checked."""
+    if engine == "auto":
+        return "quarto" if quarto_available() else "nbconvert"
+    if engine not in RENDERERS:
+        raise ReportError(f"engine {engine!r} is not known; expected auto, {', '.join(RENDERERS)}")
+    if engine == "quarto" and not quarto_available():
+        raise ReportError("engine quarto was asked for but no `quarto` executable is on PATH; install Quarto or use --engine nbconvert")
+    return engine
+
+
+def _titled(nb: nbformat.NotebookNode, title: str) -> nbformat.NotebookNode:
+    nb = nbformat.from_dict(nb)
+    nb.metadata.setdefault("pmkit", {})["title"] = title
+    return nb
+
+
+def render_nbconvert(notebook: Path, title: str) -> str:
+    """HTML from nbconvert with the ``pmkit`` template: inputs, prompts and stderr hidden."""
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(
+        template_name="pmkit",
+        extra_template_basedirs=[str(TEMPLATES)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+    exporter.register_filter("pmkit_markdown", markdown_to_html)
+    nb = _titled(nbformat.read(notebook, as_version=4), title)
+    body, _ = exporter.from_notebook_node(nb, resources={"pmkit_css": (TEMPLATES / "report.css").read_text(encoding="utf-8")})
+    return body
+
+
+def render_quarto(notebook: Path, title: str) -> str:
+    """HTML from ``quarto render`` in a scratch project that reuses the stored outputs."""
+    nb = _titled(nbformat.read(notebook, as_version=4), title)
+    front = nbformat.v4.new_raw_cell(f'---\ntitle: "{title.replace(chr(34), chr(39))}"\nlang: en\n---')
+    nb.cells.insert(0, front)
+    with tempfile.TemporaryDirectory(prefix="pmkit-quarto-") as scratch:
+        folder = Path(scratch)
+        (folder / "_quarto.yml").write_text(QUARTO_PROJECT, encoding="utf-8")
+        shutil.copy(TEMPLATES / "report.css", folder / "report.css")
+        nbformat.write(nb, folder / "report.ipynb")
+        done = subprocess.run(
+            ["quarto", "render", "report.ipynb", "--to", "html"], cwd=folder, capture_output=True, text=True
+        )
+        if done.returncode != 0 or not (folder / "report.html").exists():
+            raise ReportError(f"quarto render failed for {notebook}: {done.stderr.strip()[-2000:]}")
+        return (folder / "report.html").read_text(encoding="utf-8")
+
+
+RENDERERS = {"nbconvert": render_nbconvert, "quarto": render_quarto}
+
+
+def render(notebook: Path, title: str, engine: str = "auto") -> str:
+    """Render an executed notebook to one HTML page with the chosen engine."""
+    return RENDERERS[choose_engine(engine)](Path(notebook), title)

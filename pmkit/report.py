@@ -1,0 +1,131 @@
+"""What a report notebook calls: load settings and data once, then emit each section.
+
+A notebook stays a parameters cell, a handful of calls on a report object, and Markdown
+narrative; everything computed lives here and in the modules it calls.
+
+>>> report = DirectorateReport("Housing", period="2025/26 Q2")   # doctest: +SKIP
+>>> report.summary()                                            # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from pmkit import components, periods, status
+from pmkit.errors import PmkitError
+from pmkit.sources import Source, open_source
+
+DEFAULTS_FILE = Path("params/defaults.yaml")
+
+
+def project_root(start: Path | None = None) -> Path:
+    """The nearest folder at or above ``start`` (default: the working folder) holding ``params/defaults.yaml``."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / DEFAULTS_FILE).exists():
+            return folder
+    return here
+
+
+def load_settings(overrides: dict | None = None, root: Path | None = None) -> dict:
+    """``params/defaults.yaml`` merged with ``overrides`` (entries that are None are ignored)."""
+    root = root or project_root()
+    path = root / DEFAULTS_FILE
+    settings = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
+    settings.update({k: v for k, v in (overrides or {}).items() if v is not None})
+    source = settings.get("source")
+    if source and "://" not in str(source) and not Path(source).is_absolute():
+        settings["source"] = str(root / source)
+    return settings
+
+
+def report_period(src: Source, period: str | None, frequency: str = "quarterly") -> periods.Period:
+    """The report period asked for, or the latest ``frequency`` period with data in the source."""
+    if period:
+        return periods.parse(period)
+    return src.latest_period().latest(frequency) if frequency != "monthly" else src.latest_period()
+
+
+class DirectorateReport:
+    """The quarterly report for one directorate and audience."""
+
+    def __init__(self, directorate: str, period: str | None = None, audience: str = "internal", source: str | None = None, engine: str = "nbconvert"):
+        if audience not in ("internal", "public"):
+            raise PmkitError(f"audience {audience!r} is not known; expected internal or public")
+        self.settings = load_settings({"source": source, "audience": audience})
+        self.engine, self.audience = engine, audience
+        self.source = open_source(self.settings["source"])
+        indicators = self.source.indicators()
+        known = sorted(indicators["directorate"].unique())
+        if directorate not in known:
+            raise PmkitError(f"directorate {directorate!r} is not in the source; expected one of: {', '.join(known)}")
+        self.directorate = directorate
+        mine = indicators[indicators["directorate"] == directorate]
+        if audience == "public":
+            mine = mine[mine["public"]]
+        self.indicators = mine.reset_index(drop=True)
+        self.measures = self.source.measures()
+        self.commentary = self.source.commentary()
+        self.period = report_period(self.source, period)
+        self.status = status.assess(
+            self.measures,
+            self.indicators,
+            self.period,
+            targets=self.source.targets(),
+            benchmarks=self.source.benchmarks(),
+            comparator_group=self.settings.get("comparator_group", "nearest_neighbours"),
+            rag_suspended=self.settings.get("rag_suspended") or (),
+            dot_threshold=float(self.settings.get("dot_threshold", 0.01)),
+        )
+
+    @property
+    def title(self) -> str:
+        return f"{self.directorate}: performance report, {self.period.label}"
+
+    def _show(self, fragment: str) -> None:
+        components.show(fragment, self.engine)
+
+    def header(self) -> None:
+        """The report's title and what it covers."""
+        audience = "for members and officers" if self.audience == "internal" else "for the public"
+        council = self.settings.get("council", "")
+        self._show(
+            f"<header><h1>{html.escape(self.title)}</h1>"
+            f'<p class="lede">{html.escape(council)}: how the {len(self.status)} indicators of '
+            f"{html.escape(self.directorate)} stood at the end of {html.escape(self.period.label)}, {audience}.</p></header>"
+        )
+
+    def summary(self) -> None:
+        self._show(components.summary_strip(self.status))
+
+    def exceptions(self) -> None:
+        self._show(components.exception_list(self.status, self.indicators, self.commentary, self.audience))
+
+    def tiles(self) -> None:
+        self._show(components.kpi_tiles(self.status, self.indicators, self.measures, self.commentary, self.audience))
+
+    def method_note(self) -> None:
+        """How the judgements were made and where the data came from."""
+        suspended = ", ".join(self.settings.get("rag_suspended") or []) or "none"
+        self._show(
+            '<section class="method"><ul>'
+            "<li>Each indicator is judged on its latest period of its own frequency up to the end of "
+            f"{html.escape(self.period.label)} (a monthly indicator on its last month, an annual one on its last complete year).</li>"
+            "<li>On target: at or better than target. Near target: within the indicator's tolerance "
+            "(5% of the target unless stated). Off target: beyond it.</li>"
+            "<li>Direction of travel compares with the previous period, or the same period last year for seasonal "
+            "indicators; changes of 1% or less count as no change.</li>"
+            f"<li>Periods not judged against target: {html.escape(suspended)}.</li>"
+            f"<li>Source: {html.escape(self.source.describe() if self.audience == 'internal' else 'council performance returns')}; "
+            f"produced {datetime.now():%d %B %Y}.</li>"
+            "</ul></section>"
+        )
+
+    def status_table(self) -> pd.DataFrame:
+        """The status rows as open data (lists joined, for CSV)."""
+        return self.status.assign(exceptions=self.status["exceptions"].map(" ".join))
