@@ -59,20 +59,19 @@ def main() -> None:
     frame = spc.xmr_frame(df, by="series", **kwargs)
     vectorised = time.perf_counter() - start
 
-    sample = df[df["series"] < args.sample]
+    sample = [
+        dict(
+            values=g["value"].to_numpy(),
+            improvement=g["improvement"].iloc[0],
+            target=g["target"].iloc[0],
+            rebase_at=np.flatnonzero(g["rebase"].to_numpy()),
+        )
+        for _, g in df[df["series"] < args.sample].groupby("series", sort=True)
+    ]
     start = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", spc.SPCWarning)
-        results = [
-            spc.xmr(
-                g["value"].to_numpy(),
-                improvement=g["improvement"].iloc[0],
-                target=g["target"].iloc[0],
-                rules=args.rules,
-                rebase_at=np.flatnonzero(g["rebase"].to_numpy()),
-            )
-            for _, g in sample.groupby("series", sort=True)
-        ]
+        results = [spc.xmr(**one, rules=args.rules) for one in sample]
     loop = (time.perf_counter() - start) * args.series / args.sample
 
     head = frame.summary.iloc[: args.sample]

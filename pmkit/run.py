@@ -15,7 +15,7 @@ from pathlib import Path
 import papermill
 import yaml
 
-from pmkit import periods, publish, render, status
+from pmkit import publish, render, status
 from pmkit.errors import PmkitError, ReportError
 from pmkit.report import load_settings, project_root, report_period
 from pmkit.sources import open_source

@@ -63,7 +63,9 @@ def _coerce(col: str, spec: Column, text: pd.Series, raw: RawTable, problems: li
         number = pd.to_numeric(cleaned.where(~empty), errors="coerce").astype("float64")
         flag(~empty & number.isna(), "'{value}' is not a number; expected a number such as 42 or 3.5")
         if spec.kind == "integer":
-            flag(number.notna() & (number % 1 != 0), "'{value}' is not a whole number")
+            fraction = number.notna() & (number % 1 != 0)
+            flag(fraction, "'{value}' is not a whole number")
+            number = number.mask(fraction)
         if spec.minimum is not None:
             flag(number < spec.minimum, f"'{{value}}' is below the minimum {spec.minimum:g}")
         if spec.default is not None:

@@ -5,7 +5,6 @@ tests are skipped where it is absent. Expected values are computed here from the
 plain pandas, independently of the importer.
 """
 
-import math
 import shutil
 from pathlib import Path
 
@@ -186,21 +185,25 @@ def test_status_rank_and_quartile_match_an_independent_ranking(imported, raw, co
     ).set_index("indicator_id")
     judged = st[st["value"].notna() & (tables["indicators"].set_index("indicator_id")["polarity"] != "neutral")]
     assert len(judged) > 40
-    by_code = dict(tuple(values[(values["label"] == year) & values["LA_IndicatorReal"].notna()].groupby("Code")))
-    for code, row in judged.iterrows():
-        members = family_of(groups, council, info.at[code, "FamilyGrouping"]) if group == "family_group" else None
-        pool = by_code[code]
-        if members is not None:
-            pool = pool[pool["LocalAuthority"].isin(members)]
-        ranks = pool.set_index("LocalAuthority")["LA_IndicatorReal"].rank(
-            method="min", ascending=info.at[code, "Ranking_Type"] == "Ascending"
-        )
-        n_peers = len(pool) - 1
-        assert row["rank"] == ranks[council], code
-        assert row["n_peers"] == n_peers, code
-        assert row["quartile"] == math.ceil(4 * ranks[council] / (n_peers + 1)), code
-        peer_values = pool.loc[pool["LocalAuthority"] != council, "LA_IndicatorReal"] * scale_of(info, code)
-        assert row["peer_median"] == pytest.approx(peer_values.median(), rel=1e-9), code
+
+    pool = values[(values["label"] == year) & values["LA_IndicatorReal"].notna()]
+    pool = pool.join(info[["FamilyGrouping", "Ranking_Type"]], on="Code")
+    if group == "family_group":
+        members = [(g, name) for g in groups["Type"].unique() for name in family_of(groups, council, g)]
+        pool = pool.merge(pd.DataFrame(members, columns=["FamilyGrouping", "LocalAuthority"]))
+    by_code = pool.groupby("Code")["LA_IndicatorReal"]
+    ascending, descending = by_code.rank(method="min"), by_code.rank(method="min", ascending=False)
+    pool["rank"] = ascending.where(pool["Ranking_Type"] == "Ascending", descending)
+    own = pool[pool["LocalAuthority"] == council].set_index("Code")
+    peers = pool[pool["LocalAuthority"] != council].groupby("Code")["LA_IndicatorReal"]
+    expected = pd.DataFrame({"rank": own["rank"], "n_peers": peers.size()}).loc[judged.index]
+    expected["quartile"] = np.ceil(4 * expected["rank"] / (expected["n_peers"] + 1))
+    scale = pd.Series({code: scale_of(info, code) for code in judged.index})
+    expected["peer_median"] = peers.median().loc[judged.index] * scale
+
+    for column in ["rank", "n_peers", "quartile"]:
+        assert judged[column].astype(int).tolist() == expected[column].astype(int).tolist(), column
+    np.testing.assert_allclose(judged["peer_median"].astype(float), expected["peer_median"], rtol=1e-9)
 
 
 def test_unknown_council_lists_the_valid_names(tmp_path):
@@ -243,3 +246,35 @@ def test_import_accepts_another_spelling_of_the_council(tmp_path):
     summary = import_lgbf(LGBF, "City of Edinburgh Council", tmp_path)
     assert summary.council == "Edinburgh City"
     assert "edinburgh" not in set(pmkit.open_source(tmp_path).benchmarks()["authority_code"])
+
+
+def copy_with_groups(tmp_path: Path, groups: pd.DataFrame) -> Path:
+    """An LGBF folder holding the real values and information files and the given family groups."""
+    folder = tmp_path / "lgbf"
+    folder.mkdir()
+    for name in ("lgbf-values-real.csv", "lgbf-indicator-information.csv"):
+        shutil.copy(LGBF / name, folder / name)
+    groups.to_csv(folder / "lgbf-family-groups.csv", index=False, encoding="utf-8-sig")
+    return folder
+
+
+def test_family_groups_spelt_differently_still_match(tmp_path, raw, imported):
+    _, _, groups = raw
+    respelt = groups.replace(
+        {
+            "Stirling": "Stirling Council",
+            "Perth & Kinross": "Perth and Kinross",
+            "Edinburgh City": "City of Edinburgh",
+            "Eilean Siar": "Na h-Eileanan Siar",
+        }
+    )
+    import_lgbf(copy_with_groups(tmp_path, respelt), "Stirling", tmp_path / "out")
+    got = pmkit.open_source(tmp_path / "out").benchmarks()
+    pd.testing.assert_frame_equal(got, imported["Stirling"][1]["benchmarks"])
+
+
+def test_family_group_naming_an_unknown_council_is_an_error(tmp_path, raw):
+    _, _, groups = raw
+    folder = copy_with_groups(tmp_path, groups.replace({"Moray": "Morray"}))
+    with pytest.raises(SourceError, match="lgbf-family-groups.csv: council.* not found in lgbf-values-real.csv: Morray"):
+        import_lgbf(folder, "Stirling", tmp_path / "out")

@@ -596,75 +596,101 @@ def _benchmarks(table: pd.DataFrame, register: pd.DataFrame, sets: dict, summary
 
 # --- agreement with Coventry's own judgements ------------------------------------------------
 
+_STATUS_COLUMN = "Target Status towards 2022-30 Plan"
+_PROGRESS_COLUMN = "Progress towards 2022-30 Plan"
 _PUBLISHED_STATUS = {"on-target": "on", "on target": "on", "off-target": "off", "off target": "off"}
 _PUBLISHED_PROGRESS = {"better": "improving", "worse": "declining", "equals": "no_change"}
 
 
 @dataclass(frozen=True)
 class Agreement:
-    """pmkit's status beside Coventry's published verdicts, one row per indicator.
+    """pmkit's status beside Coventry's published verdicts, one row per indicator and year.
 
     RAG is compared where Coventry says On-Target or Off-Target and pmkit judged against a
     numeric target (green, amber or red); direction of travel where Coventry says BETTER,
-    WORSE or EQUALS and pmkit says improving, declining or no_change.
+    WORSE or EQUALS and pmkit, knowing the polarity, says improving, declining or no_change.
     """
 
     rows: pd.DataFrame
-    period: str
+    dot_threshold: float
 
-    @property
-    def rag_rows(self) -> int:
-        return int(self.rows["rag_compared"].sum())
+    def _share(self, compared: str, agrees: str, period: str | None) -> tuple[int, float]:
+        rows = self.rows if period is None else self.rows[self.rows["period"] == period]
+        hits = rows.loc[rows[compared], agrees]
+        return len(hits), float(hits.mean()) if len(hits) else float("nan")
 
-    def rag_agreement(self, amber: str = "off") -> float:
-        """Share of compared rows that agree, counting amber as Off-Target (``"off"``) or On-Target (``"on"``)."""
-        column = "rag_agrees" if amber == "off" else "rag_agrees_amber_on"
-        return float(self.rows.loc[self.rows["rag_compared"], column].mean()) if self.rag_rows else float("nan")
+    def rag(self, amber: str = "off", period: str | None = None) -> tuple[int, float]:
+        """(rows compared, share agreeing), amber counted as Off-Target (``"off"``) or On-Target (``"on"``)."""
+        return self._share("rag_compared", "rag_agrees" if amber == "off" else "rag_agrees_amber_on", period)
 
-    @property
-    def dot_rows(self) -> int:
-        return int(self.rows["dot_compared"].sum())
-
-    @property
-    def dot_agreement(self) -> float:
-        return float(self.rows.loc[self.rows["dot_compared"], "dot_agrees"].mean()) if self.dot_rows else float("nan")
+    def dot(self, period: str | None = None) -> tuple[int, float]:
+        """(rows compared, share agreeing) for direction of travel."""
+        return self._share("dot_compared", "dot_agrees", period)
 
     def lines(self) -> list[str]:
-        """Plain-text summary for the command line."""
-        published = self.rows["published_status"].notna().sum()
-        return [
-            f"Agreement with Coventry's published {self.period} judgements",
-            f"RAG: {self.rag_rows} of {published} On/Off-Target rows have a numeric target in pmkit; "
-            f"agree {self.rag_agreement('off'):.0%} (amber as Off-Target), {self.rag_agreement('on'):.0%} (amber as On-Target)",
-            f"Direction of travel: {self.dot_rows} rows with a verdict on both sides; agree {self.dot_agreement:.0%}",
-        ]
+        """Plain-text summary for the command line, per year and overall."""
+        out = [f"Agreement with Coventry's published judgements (direction: changes within {self.dot_threshold:.0%} are no change)"]
+        for period in [*sorted(self.rows["period"].unique(), key=periods.parse), None]:
+            (n_rag, off), (_, on), (n_dot, dot) = self.rag("off", period), self.rag("on", period), self.dot(period)
+            out.append(
+                f"  {period or 'all years'}: RAG {off:.0%} of {n_rag} (amber as Off-Target; {on:.0%} as On-Target); "
+                f"direction of travel {dot:.0%} of {n_dot}"
+            )
+        return out
 
 
-def compare_with_published(directory: str | os.PathLike, out: str | os.PathLike) -> Agreement:
-    """Import into ``out``, assess the cumulative table's year and compare with Coventry's verdicts.
+def compare_with_published(directory: str | os.PathLike, out: str | os.PathLike, dot_threshold: float = 0.01) -> Agreement:
+    """Import into ``out``, assess every year Coventry gave 2022-30 plan verdicts for, and compare.
 
-    >>> compare_with_published("data/coventry", "build/coventry").dot_agreement  # doctest: +SKIP
+    The latest year's verdicts come from the cumulative table, earlier years' from their own
+    end-of-year tables (joined on the metric name). ``dot_threshold`` goes to
+    `pmkit.status.assess`; 0 counts any change as a direction.
+
+    >>> compare_with_published("data/coventry", "build/coventry").dot()  # doctest: +SKIP
     """
-    year, table, _ = _tables(Path(directory))
+    year, table, older = _tables(Path(directory))
     import_coventry(directory, out)
     src = open_source(out)
     indicators = src.indicators()
-    judged = status.assess(src.measures(), indicators, year, targets=src.targets(), benchmarks=src.benchmarks())
-    published = pd.DataFrame(
-        {
-            "indicator_id": [f"COV-{i + 1:03d}" for i in range(len(table))],
-            "target_text": table["Target"].str.strip(),
-            "published_status": table["Target Status towards 2022-30 Plan"].str.strip().str.lower().map(_PUBLISHED_STATUS),
-            "published_progress": table["Progress towards 2022-30 Plan"].str.strip().str.lower().map(_PUBLISHED_PROGRESS),
-        }
+    ids = pd.Series(indicators["indicator_id"].to_numpy(), index=table["Metric"].map(_name_key))
+    ids = ids[~ids.index.duplicated(keep=False)]
+    published = [_verdicts(year, table, indicators["indicator_id"])]
+    for old_year, kind, frame in older:
+        if kind == "eoy" and _STATUS_COLUMN in frame.columns:
+            rows = pd.DataFrame(_unique_lookup(frame, "Metric").values())
+            rows = rows[rows["Metric"].map(_name_key).isin(ids.index)]
+            published.append(_verdicts(old_year, rows, rows["Metric"].map(_name_key).map(ids)))
+    judged = []
+    for period in sorted({p["period"].iloc[0] for p in published}, key=periods.parse):
+        st = status.assess(
+            src.measures(), indicators, period, targets=src.targets(), benchmarks=src.benchmarks(), dot_threshold=dot_threshold
+        )
+        judged.append(st[["indicator_id", "period", "title", "value", "previous_value", "target", "rag", "dot"]])
+    rows = (
+        pd.concat(published, ignore_index=True)
+        .merge(indicators[["indicator_id", "polarity"]], on="indicator_id")
+        .merge(pd.concat(judged, ignore_index=True), on=["indicator_id", "period"])
     )
-    rows = published.merge(indicators[["indicator_id", "polarity"]], on="indicator_id").merge(
-        judged[["indicator_id", "title", "value", "previous_value", "target", "rag", "dot"]], on="indicator_id"
-    )
-    judged_rag = rows["rag"].isin(["green", "amber", "red"])
-    rows["rag_compared"] = rows["published_status"].notna() & judged_rag
+    rows["rag_compared"] = rows["published_status"].notna() & rows["rag"].isin(["green", "amber", "red"])
     rows["rag_agrees"] = rows["rag_compared"] & ((rows["rag"] == "green") == (rows["published_status"] == "on"))
     rows["rag_agrees_amber_on"] = rows["rag_compared"] & (rows["rag"].isin(["green", "amber"]) == (rows["published_status"] == "on"))
-    rows["dot_compared"] = rows["published_progress"].notna() & rows["dot"].isin(["improving", "declining", "no_change"])
+    rows["dot_compared"] = (
+        rows["published_progress"].notna()
+        & (rows["polarity"] != "neutral")
+        & rows["dot"].isin(["improving", "declining", "no_change"])
+    )
     rows["dot_agrees"] = rows["dot_compared"] & (rows["dot"] == rows["published_progress"])
-    return Agreement(rows, periods.parse(year).label)
+    return Agreement(rows, dot_threshold)
+
+
+def _verdicts(year: str, table: pd.DataFrame, ids: pd.Series) -> pd.DataFrame:
+    """Coventry's target status and progress verdicts of one table, normalised."""
+    return pd.DataFrame(
+        {
+            "indicator_id": ids.to_numpy(),
+            "period": year,
+            "target_text": table["Target"].str.strip().to_numpy(),
+            "published_status": table[_STATUS_COLUMN].str.strip().str.lower().map(_PUBLISHED_STATUS).to_numpy(),
+            "published_progress": table[_PROGRESS_COLUMN].str.strip().str.lower().map(_PUBLISHED_PROGRESS).to_numpy(),
+        }
+    )

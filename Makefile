@@ -1,0 +1,29 @@
+# pmkit: two commands on a machine with only Python 3.11+:
+#   make demo   set up, build the demo council and render its reports under outputs/
+#   make test   set up, then run the whole test suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+READY := $(VENV)/.pmkit-installed
+
+.PHONY: setup demo test lint clean
+
+setup: $(READY)
+
+$(READY): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(READY)
+
+demo: setup
+	$(BIN)/pmkit demo
+
+test: setup
+	$(BIN)/python -m pytest
+
+lint: setup
+	$(BIN)/ruff check pmkit tests benchmarks
+
+clean:
+	rm -rf outputs/*/ outputs/index.html data/pmkit.duckdb

@@ -1,0 +1,120 @@
+"""Validation of sources: messy-but-valid inputs are accepted; malformed ones are rejected line by line."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import pmkit
+from pmkit.errors import ValidationError
+
+MINI = Path(__file__).parent / "data" / "mini_council"
+
+
+@pytest.fixture
+def source(tmp_path):
+    folder = tmp_path / "src"
+    shutil.copytree(MINI, folder)
+    return folder
+
+
+def pmkit_cli(*args):
+    return subprocess.run([sys.executable, "-m", "pmkit.cli", *args], capture_output=True, text=True)
+
+
+def problems(folder):
+    with pytest.raises(ValidationError) as caught:
+        pmkit.open_source(folder).tables()
+    return [str(p) for p in caught.value.problems]
+
+
+def test_valid_source_exits_zero(source):
+    done = pmkit_cli("validate", str(source))
+    assert done.returncode == 0, done.stderr
+    assert "valid" in done.stdout
+
+
+def test_messy_but_valid_is_accepted(source):
+    text = (source / "indicators.csv").read_text(encoding="utf-8")
+    text = text.replace("Head of Housing", "  Head of Housing £ services  ").replace(",yes,no", ", Yes , No ")
+    (source / "indicators.csv").write_bytes(text.encode("cp1252"))
+    measures = (source / "measures.csv").read_text(encoding="utf-8").replace("2025/26 Q1", " 2025-26-Q1 ").replace("Aug 2025", "2025-08")
+    (source / "measures.csv").write_bytes(b"\xef\xbb\xbf" + measures.encode("utf-8"))
+    tables = pmkit.open_source(source).tables()
+    ind = tables["indicators"].set_index("indicator_id")
+    assert ind.loc["HOU-01", "owner"] == "Head of Housing £ services"
+    assert bool(ind.loc["HOU-01", "public"]) is True and bool(ind.loc["HOU-01", "seasonal"]) is False
+    assert set(tables["measures"]["period"]) == {"2025/26 Q1", "2025/26 Q2", "Jul 2025", "Aug 2025", "Sep 2025"}
+
+
+def test_excel_files_are_read(source):
+    pd.read_csv(source / "measures.csv", dtype=str).to_excel(source / "measures.xlsx", index=False)
+    (source / "measures.csv").unlink()
+    assert len(pmkit.open_source(source).measures()) == 5
+
+
+def test_malformed_cells_are_each_reported_with_file_row_and_column(source):
+    m = pd.read_csv(source / "measures.csv", dtype=str)
+    m.loc[1, "value"] = "lots"  # file row 3
+    m.loc[2, "period"] = "Q7 2025"  # row 4
+    m.loc[3, "indicator_id"] = "HOU-99"  # row 5
+    m.loc[4, "period"] = "2025/26 Q2"  # row 6: a quarter for a monthly indicator
+    m.loc[0, "quality"] = "guessed"  # row 2
+    m.to_csv(source / "measures.csv", index=False)
+    found = problems(source)
+    assert "measures.csv:3:value: 'lots' is not a number; expected a number such as 42 or 3.5" in found
+    assert any(p.startswith("measures.csv:4:period: 'Q7 2025' is not a period") for p in found)
+    assert any(p.startswith("measures.csv:5:indicator_id: 'HOU-99' is not in indicators.indicator_id") for p in found)
+    assert any(p.startswith("measures.csv:6:period: '2025/26 Q2' does not match the indicator's frequency; expected a monthly period") for p in found)
+    assert any(p.startswith("measures.csv:2:quality: 'guessed' is not allowed; expected one of final, provisional, estimated") for p in found)
+
+
+def test_register_rules(source):
+    ind = pd.read_csv(source / "indicators.csv", dtype=str)
+    ind.loc[1, "indicator_id"] = "HOU-01"  # duplicate key, row 3
+    ind.loc[0, "polarity"] = "up"  # row 2
+    ind.loc[0, "public"] = "maybe"
+    ind.loc[0, "decimals"] = "1.5"
+    ind = ind.drop(columns=["unit"])
+    ind.to_csv(source / "indicators.csv", index=False)
+    found = problems(source)
+    assert "indicators.csv::unit: column is missing; it is required" in found
+    assert any(p.startswith("indicators.csv:3:indicator_id: duplicate of an earlier row (HOU-01)") for p in found)
+    assert any(p.startswith("indicators.csv:2:polarity: 'up' is not allowed; expected one of higher_is_better") for p in found)
+    assert any(p.startswith("indicators.csv:2:public: 'maybe' is not a yes/no value") for p in found)
+    assert any(p.startswith("indicators.csv:2:decimals: '1.5' is not a whole number") for p in found)
+
+
+def test_missing_required_table(source):
+    (source / "indicators.csv").unlink()
+    assert "indicators::: table 'indicators' is missing; it is required" in problems(source)
+
+
+def test_bad_case_study_front_matter(source):
+    (source / "case_studies" / "bad.md").write_text("---\ntitle: x\npublic: perhaps\n---\nBody\n", encoding="utf-8")
+    with pytest.raises(ValidationError) as caught:
+        pmkit.open_source(source).case_studies()
+    lines = caught.value.lines()
+    assert "case_studies/bad.md:1:directorate: is missing; every case study needs a title and a directorate" in lines
+    assert "case_studies/bad.md:1:public: 'perhaps' is not a yes/no value" in lines
+
+
+def test_cli_reports_each_problem_exit_2_no_traceback_nothing_written(source):
+    m = (source / "measures.csv").read_text(encoding="utf-8").replace("88.5", "eighty")
+    (source / "measures.csv").write_text(m, encoding="utf-8")
+    before = sorted(p.name for p in source.rglob("*"))
+    done = pmkit_cli("validate", str(source))
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr.strip().splitlines() == ["measures.csv:5:value: 'eighty' is not a number; expected a number such as 42 or 3.5"]
+    assert "Traceback" not in done.stderr
+    assert sorted(p.name for p in source.rglob("*")) == before
+
+
+def test_not_a_source(tmp_path):
+    done = pmkit_cli("validate", str(tmp_path / "nothing-here"))
+    assert done.returncode == 2
+    assert "not a source" in done.stderr and "Traceback" not in done.stderr
