@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pytest
 from sqlalchemy import create_engine
@@ -33,7 +34,7 @@ def test_duckdb_store_round_trip(tmp_path):
 def test_duckdb_store_is_replaced_only_when_complete(tmp_path):
     store = write_duckdb({"indicators": pmkit.open_source(MINI).indicators()}, tmp_path / "pmkit.duckdb")
     before = store.read_bytes()
-    with pytest.raises(Exception):
+    with pytest.raises(duckdb.Error):
         write_duckdb({"indicators": object()}, store)
     assert store.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pmkit.duckdb"]
@@ -55,7 +56,7 @@ def test_sql_source_on_a_real_postgresql_server(postgres_url):
     assert isinstance(src, SQLSource)
     _same(folder, src)
     st = pmkit.status.assess(src.measures(), src.indicators(), "2025/26 Q2", targets=src.targets())
-    assert dict(zip(st.indicator_id, st.rag)) == {"HOU-01": "red", "HOU-02": "amber"}
+    assert dict(zip(st.indicator_id, st.rag)) == {"HOU-01": "red", "HOU-02": "amber", "PL-01": "no_target"}
 
 
 @pytest.mark.postgres

@@ -47,13 +47,13 @@ def test_messy_but_valid_is_accepted(source):
     ind = tables["indicators"].set_index("indicator_id")
     assert ind.loc["HOU-01", "owner"] == "Head of Housing £ services"
     assert bool(ind.loc["HOU-01", "public"]) is True and bool(ind.loc["HOU-01", "seasonal"]) is False
-    assert set(tables["measures"]["period"]) == {"2025/26 Q1", "2025/26 Q2", "Jul 2025", "Aug 2025", "Sep 2025"}
+    assert set(tables["measures"]["period"]) == {"2025/26 Q1", "2025/26 Q2", "Jul 2025", "Aug 2025", "Sep 2025", "2023/24", "2024/25"}
 
 
 def test_excel_files_are_read(source):
     pd.read_csv(source / "measures.csv", dtype=str).to_excel(source / "measures.xlsx", index=False)
     (source / "measures.csv").unlink()
-    assert len(pmkit.open_source(source).measures()) == 5
+    assert len(pmkit.open_source(source).measures()) == 7
 
 
 def test_malformed_cells_are_each_reported_with_file_row_and_column(source):
