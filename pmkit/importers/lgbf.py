@@ -167,7 +167,7 @@ def _family_peers(groups: pd.DataFrame, names: pd.Series, key: str, groups_path:
     if missing:
         raise SourceError(f"{groups_path}: {names[key]} has no family group for {'; '.join(missing)}")
     peers = groups.merge(own, on=["grouping", "Family_Group"])
-    return peers.loc[:, ["grouping", "key"]].drop_duplicates()
+    return peers.loc[peers["key"] != key, ["grouping", "key"]].drop_duplicates()
 
 
 def _decimals(number_format: pd.Series) -> pd.Series:
