@@ -10,7 +10,11 @@ the targets of their own years. Half-year snapshots are ignored: a half year (Ap
 is not a period of the data model.
 
 Cells are messy and nothing is guessed silently: every kind of value or target that is not
-read as a number is counted, with examples, in the `ImportSummary`.
+read as a number is counted, with examples, in the `ImportSummary`. Indicator ids follow the
+cumulative table's row order (``COV-001`` is its first row), so they are stable for the same files.
+
+`compare_with_published` sets pmkit's status beside Coventry's own published verdicts
+(``Target Status`` and ``Progress towards 2022-30 Plan``) to measure how far they agree.
 
 >>> summary = import_coventry("data/coventry", "build/coventry")  # doctest: +SKIP
 >>> print("\\n".join(summary.lines()))                             # doctest: +SKIP
@@ -22,6 +26,7 @@ import io
 import os
 import re
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,7 +42,7 @@ DATA_SOURCE = (
     "(github.com/coventry-city-council/council-plan-indicators). Contains public sector information "
     "licensed under the Open Government Licence v3.0."
 )
-ENGLAND = ("E92000001", "England")
+_ENGLAND = ("E92000001", "England")
 _FILE = re.compile(r"^council-plan-(?P<y>\d{4})-(?P<y2>\d{2})-(?P<kind>eoy|hy)\.csv$")
 _COLUMN = re.compile(
     r"^(?P<period>\d{4}[/-]\d{2}) (?P<when>end of year|half year) (?:metric )?"
@@ -84,8 +89,8 @@ def parse_value(text: str, percent: bool = False) -> Value:
     becomes 100 × 425 / 736 only for a percentage. Suppressed counts (``<5``), grades,
     ``N/A`` and free text give ``value=None`` and say which kind they are.
 
-    >>> parse_value("425/736", percent=True).value
-    57.74456521739131
+    >>> round(parse_value("425/736", percent=True).value, 2)
+    57.74
     >>> parse_value("<5").kind
     'suppressed small number'
     """
@@ -133,7 +138,7 @@ _TARGET_NUMBER = re.compile(
     rf"\s*£?\s*(?P<num>{_NUM})\s*(?P<suffix>%|m)?\s*(?P<plus>\+)?$",
     re.I,
 )
-_STATUS_WORDS = re.compile(r"\b(revised|provisi?onal|final|refreshed|actual|estimated?|not validated)\b")
+_HIGHER, _LOWER = "higher_is_better", "lower_is_better"
 _MARKER_UNITS = {"%": "percent", "m": "gbp"}
 _LOWER_OPS = {"<", "<=", "less than", "less than or equal to", "no more than", "below"}
 _LATER_YEAR = re.compile(r"\bby 20\d\d\b", re.I)
@@ -156,21 +161,20 @@ def parse_target(text: str) -> Target:
     if low in ("", "n/a", "na", "none set", "no target set", "none"):
         return Target(None, None, "none set")
     if low in ("to increase", "to decrease", "to reduce"):
-        return Target(None, "higher_is_better" if low == "to increase" else "lower_is_better", low.replace("reduce", "decrease"))
+        return Target(None, _HIGHER if low == "to increase" else _LOWER, low.replace("reduce", "decrease"))
     if match := _RELATIVE.match(text):
-        up = match["verb"].lower() == "increase"
-        return Target(None, "higher_is_better" if up else "lower_is_better", "relative change (to reduce by 5%)")
+        return Target(None, _HIGHER if match["verb"].lower() == "increase" else _LOWER, "relative change")
     if _LATER_YEAR.search(text):
         return Target(None, None, "target for a later year")
     if match := _TARGET_NUMBER.match(text):
         op = (match["op"] or "").lower()
-        direction = "lower_is_better" if op in _LOWER_OPS else "higher_is_better" if op or match["plus"] else None
+        direction = _LOWER if op in _LOWER_OPS else _HIGHER if op or match["plus"] else None
         number, _ = _number(match["num"])
         marker = (match["suffix"] or "").lower()
         return Target(number * 1e6 if marker == "m" else number, direction, "numeric", marker)
     if _BENCHMARK_WORDS.search(text):
         direction = (
-            "lower_is_better" if re.match(r"below|less than", low) else "higher_is_better" if re.match(r"above|more than", low) else None
+            _LOWER if re.match(r"below|less than", low) else _HIGHER if re.match(r"above|more than", low) else None
         )
         return Target(None, direction, "relative to other areas")
     if _GRADE.match(text):
@@ -241,7 +245,7 @@ def comparator_group(scope: str) -> tuple[str, str, str] | None:
 class Tally:
     """Counts by kind, with up to three distinct examples of each."""
 
-    counts: Counter = field(default_factory=Counter)
+    counts: Counter[str] = field(default_factory=Counter)
     examples: dict[str, list[str]] = field(default_factory=dict)
 
     def add(self, kind: str, example: str = "") -> None:
@@ -290,7 +294,7 @@ class ImportSummary:
             *self.values.lines(),
             f"values not read (kept as a note, no value): {self.unparsed.total}",
             *self.unparsed.lines(),
-            f"target cells by kind: {self.target_kinds.total}",
+            f"target cells by kind, in this and the older end-of-year tables (year in brackets): {self.target_kinds.total}",
             *self.target_kinds.lines(),
             "polarity from:",
             *self.polarity.lines(),
@@ -314,7 +318,15 @@ def _name_key(name: str) -> str:
     return " ".join(str(name).split()).casefold()
 
 
-def _tables(directory: Path) -> tuple[str, pd.DataFrame, list[tuple[str, str, pd.DataFrame]]]:
+Snapshot = tuple[str, str, pd.DataFrame]  # (financial year, "eoy" or "hy", table) of one older report
+
+
+def _ids(table: pd.DataFrame) -> list[str]:
+    """Indicator ids in the cumulative table's row order: ``COV-001`` is its first row."""
+    return [f"COV-{i + 1:03d}" for i in range(len(table))]
+
+
+def _tables(directory: Path) -> tuple[str, pd.DataFrame, list[Snapshot]]:
     """The cumulative table with its year, and every older snapshot as (year, kind, frame)."""
     found = []
     for path in sorted(directory.glob("council-plan-*.csv")):
@@ -365,12 +377,10 @@ def import_coventry(directory: str | os.PathLike, out: str | os.PathLike) -> Imp
     measures = _measures(cells, register, summary)
     targets = _targets(_target_cells(table, year, older, register), register, summary)
     benchmarks = _benchmarks(table, register, sets, summary)
-    register["benchmark_metric"] = register["indicator_id"].where(register["indicator_id"].isin(benchmarks["metric"]), "")
-    for col in table.columns:
-        match = _COLUMN.match(col)
-        if match and match["when"] == "half year" and match["field"] == "value":
-            for text in table[col][table[col].str.strip() != ""]:
-                summary.skipped.add("half-year values (a half year is not a period of the model)", f"{match['period']}: {text}")
+    register["benchmark_metric"] = register["indicator_id"].where(
+        register["indicator_id"].isin(benchmarks["metric"]), ""
+    )
+    _count_half_years(table, summary)
     write_folder(
         {
             "indicators": register.drop(columns=_WORKING_COLUMNS),
@@ -390,8 +400,18 @@ def import_coventry(directory: str | os.PathLike, out: str | os.PathLike) -> Imp
 _WORKING_COLUMNS = ["base_unit", "scale", "name_key"]  # used while importing, not written
 
 
-def _register(table: pd.DataFrame, older: list[tuple[str, str, pd.DataFrame]], summary: ImportSummary) -> pd.DataFrame:
-    """One indicator per row of the cumulative table, in its order: ``COV-001`` is the first row."""
+def _count_half_years(table: pd.DataFrame, summary: ImportSummary) -> None:
+    for col in table.columns:
+        match = _COLUMN.match(col)
+        if match and match["when"] == "half year" and match["field"] == "value":
+            for text in table[col][table[col].str.strip() != ""]:
+                summary.skipped.add(
+                    "half-year values (a half year is not a period of the model)", f"{match['period']}: {text}"
+                )
+
+
+def _register(table: pd.DataFrame, older: list[Snapshot], summary: ImportSummary) -> pd.DataFrame:
+    """One indicator per row of the cumulative table, in its order."""
     names = table["Metric"].map(lambda s: " ".join(s.split()))
     duplicated = names.duplicated(keep=False)
     units = table["Unit"].map(normalise_unit)
@@ -405,7 +425,7 @@ def _register(table: pd.DataFrame, older: list[tuple[str, str, pd.DataFrame]], s
             summary.adjustments.add(f"unit with no pmkit equivalent, shown as {unit}", text.strip())
     return pd.DataFrame(
         {
-            "indicator_id": [f"COV-{i + 1:03d}" for i in range(len(table))],
+            "indicator_id": _ids(table),
             "title": names.where(~duplicated, names + " (" + table["Unit"].str.strip() + ")"),
             "directorate": vision.where(vision != "", old_vision.where(old_vision != "", "Supporting indicators")),
             "priority": vision.where(vision != "", old_priority),
@@ -425,7 +445,7 @@ def _register(table: pd.DataFrame, older: list[tuple[str, str, pd.DataFrame]], s
     )
 
 
-def _polarities(keys: pd.Series, targets: pd.Series, older: list[tuple[str, str, pd.DataFrame]], summary: ImportSummary) -> list[str]:
+def _polarities(keys: pd.Series, targets: pd.Series, older: list[Snapshot], summary: ImportSummary) -> list[str]:
     """Polarity from the older tables' Directionality, else from the target's wording, else neutral."""
     known: dict[str, str] = {}
     for _, _, frame in older:
@@ -433,7 +453,7 @@ def _polarities(keys: pd.Series, targets: pd.Series, older: list[tuple[str, str,
             for key, row in _unique_lookup(frame, "Directionality").items():
                 word = row["Directionality"].strip().lower()
                 if word in ("high is good", "low is good"):
-                    known.setdefault(key, "higher_is_better" if word == "high is good" else "lower_is_better")
+                    known.setdefault(key, _HIGHER if word == "high is good" else _LOWER)
     out = []
     for key, text in zip(keys, targets):
         text = " ".join(text.split())
@@ -478,7 +498,9 @@ def _fit_units(register: pd.DataFrame, cells: pd.DataFrame, summary: ImportSumma
             register.at[i, "unit"] = "gbp"
             summary.adjustments.add("unit taken as gbp: every value is written as money (21.5m)", title)
         elif markers == {"%"} and register.at[i, "unit"] != "percent":
-            summary.adjustments.add("values written with % under a unit that is not a percentage (kept as numbers)", title)
+            summary.adjustments.add(
+                "values written with % under a unit that is not a percentage (kept as numbers)", title
+            )
         register.at[i, "decimals"] = min(max((p.decimals for p in read), default=1), 2)
 
 
@@ -503,10 +525,14 @@ def _measures(cells: pd.DataFrame, register: pd.DataFrame, summary: ImportSummar
                 if ind["unit"] == "percent" and _is_stray_proportion(value, others):
                     value *= 100
                     notes.append(f"published as {text}, a proportion; scaled to a percentage")
-                    summary.adjustments.add("proportion in a percentage series, scaled by 100", f"{ind['title']}: {text}")
+                    summary.adjustments.add(
+                        "proportion in a percentage series, scaled by 100", f"{ind['title']}: {text}"
+                    )
                 if previous is not None and reference and previous[1:] == (text, _reference_key(reference)):
                     notes.append(f"same figure and reference period as the {previous[0]} report")
-                    summary.adjustments.add("figure repeated from the previous report (kept, noted)", f"{ind['title']} {period}")
+                    summary.adjustments.add(
+                        "figure repeated from the previous report (kept, noted)", f"{ind['title']} {period}"
+                    )
             previous = (period, text, _reference_key(reference))
             records.append(
                 {
@@ -519,7 +545,12 @@ def _measures(cells: pd.DataFrame, register: pd.DataFrame, summary: ImportSummar
                     "note": "; ".join(notes),
                 }
             )
-    return pd.DataFrame.from_records(records, columns=["indicator_id", "period", "value", "numerator", "denominator", "quality", "note"])
+    return pd.DataFrame.from_records(
+        records, columns=["indicator_id", "period", "value", "numerator", "denominator", "quality", "note"]
+    )
+
+
+_STATUS_WORDS = re.compile(r"\b(revised|provisi?onal|final|refreshed|actual|estimated?|not validated)\b")
 
 
 def _reference_key(reference: str) -> str:
@@ -532,7 +563,9 @@ def _is_stray_proportion(value: float, others: list[float]) -> bool:
     return 0 < value <= 1 and bool(others) and min(others) >= 10 and min(others) / 2 <= 100 * value <= 2 * max(others)
 
 
-def _target_cells(table: pd.DataFrame, year: str, older: list[tuple[str, str, pd.DataFrame]], register: pd.DataFrame):
+def _target_cells(
+    table: pd.DataFrame, year: str, older: list[Snapshot], register: pd.DataFrame
+) -> Iterator[tuple[str, int, str, str]]:
     """(year, register row, target text, unit as published that year) for every target cell."""
     for i in register.index:
         yield year, i, table.at[i, "Target"], table.at[i, "Unit"]
@@ -545,7 +578,9 @@ def _target_cells(table: pd.DataFrame, year: str, older: list[tuple[str, str, pd
                     yield old_year, rows[key], row[column], row.get("Unit", "")
 
 
-def _targets(cells, register: pd.DataFrame, summary: ImportSummary) -> pd.DataFrame:
+def _targets(
+    cells: Iterable[tuple[str, int, str, str]], register: pd.DataFrame, summary: ImportSummary
+) -> pd.DataFrame:
     """Numeric targets, each for the year of the table it was published in."""
     records = []
     for year, i, text, unit_text in cells:
@@ -578,7 +613,7 @@ def _benchmarks(table: pd.DataFrame, register: pd.DataFrame, sets: dict, summary
             if not text:
                 continue
             scope = " ".join(table.at[i, cols["scope"]].split()) if "scope" in cols else ""
-            who = ("england", ENGLAND[0], scope or ENGLAND[1]) if kind == "national" else comparator_group(scope)
+            who = ("england", _ENGLAND[0], scope or _ENGLAND[1]) if kind == "national" else comparator_group(scope)
             if who is None:
                 summary.skipped.add("comparator values whose scope is not a peer group", scope or "no scope")
                 continue
@@ -589,9 +624,18 @@ def _benchmarks(table: pd.DataFrame, register: pd.DataFrame, sets: dict, summary
             value = parsed.value if parsed.marker == "m" else parsed.value * ind["scale"]
             group, code, name = who
             records.append(
-                {"metric": ind["indicator_id"], "authority_code": code, "authority_name": name, "period": label, "value": value, "group": group}
+                {
+                    "metric": ind["indicator_id"],
+                    "authority_code": code,
+                    "authority_name": name,
+                    "period": label,
+                    "value": value,
+                    "group": group,
+                }
             )
-    return pd.DataFrame.from_records(records, columns=["metric", "authority_code", "authority_name", "period", "value", "group"])
+    return pd.DataFrame.from_records(
+        records, columns=["metric", "authority_code", "authority_name", "period", "value", "group"]
+    )
 
 
 # --- agreement with Coventry's own judgements ------------------------------------------------
@@ -629,7 +673,10 @@ class Agreement:
 
     def lines(self) -> list[str]:
         """Plain-text summary for the command line, per year and overall."""
-        out = [f"Agreement with Coventry's published judgements (direction: changes within {self.dot_threshold:.0%} are no change)"]
+        out = [
+            "Agreement with Coventry's published judgements "
+            f"(a direction counts when the change exceeds {self.dot_threshold:.0%} of the earlier value)"
+        ]
         for period in [*sorted(self.rows["period"].unique(), key=periods.parse), None]:
             (n_rag, off), (_, on), (n_dot, dot) = self.rag("off", period), self.rag("on", period), self.dot(period)
             out.append(
@@ -639,7 +686,9 @@ class Agreement:
         return out
 
 
-def compare_with_published(directory: str | os.PathLike, out: str | os.PathLike, dot_threshold: float = 0.01) -> Agreement:
+def compare_with_published(
+    directory: str | os.PathLike, out: str | os.PathLike, dot_threshold: float = 0.01
+) -> Agreement:
     """Import into ``out``, assess every year Coventry gave 2022-30 plan verdicts for, and compare.
 
     The latest year's verdicts come from the cumulative table, earlier years' from their own
@@ -652,18 +701,24 @@ def compare_with_published(directory: str | os.PathLike, out: str | os.PathLike,
     import_coventry(directory, out)
     src = open_source(out)
     indicators = src.indicators()
-    ids = pd.Series(indicators["indicator_id"].to_numpy(), index=table["Metric"].map(_name_key))
+    ids = pd.Series(_ids(table), index=table["Metric"].map(_name_key))
     ids = ids[~ids.index.duplicated(keep=False)]
-    published = [_verdicts(year, table, indicators["indicator_id"])]
+    published = [_verdicts(year, table, pd.Series(_ids(table)))]
     for old_year, kind, frame in older:
         if kind == "eoy" and _STATUS_COLUMN in frame.columns:
-            rows = pd.DataFrame(_unique_lookup(frame, "Metric").values())
-            rows = rows[rows["Metric"].map(_name_key).isin(ids.index)]
-            published.append(_verdicts(old_year, rows, rows["Metric"].map(_name_key).map(ids)))
+            snapshot = pd.DataFrame(_unique_lookup(frame, "Metric").values())
+            keys = snapshot["Metric"].map(_name_key)
+            snapshot = snapshot[keys.isin(ids.index)]
+            published.append(_verdicts(old_year, snapshot, keys[snapshot.index].map(ids)))
     judged = []
     for period in sorted({p["period"].iloc[0] for p in published}, key=periods.parse):
         st = status.assess(
-            src.measures(), indicators, period, targets=src.targets(), benchmarks=src.benchmarks(), dot_threshold=dot_threshold
+            src.measures(),
+            indicators,
+            period,
+            targets=src.targets(),
+            benchmarks=src.benchmarks(),
+            dot_threshold=dot_threshold,
         )
         judged.append(st[["indicator_id", "period", "title", "value", "previous_value", "target", "rag", "dot"]])
     rows = (
@@ -673,7 +728,9 @@ def compare_with_published(directory: str | os.PathLike, out: str | os.PathLike,
     )
     rows["rag_compared"] = rows["published_status"].notna() & rows["rag"].isin(["green", "amber", "red"])
     rows["rag_agrees"] = rows["rag_compared"] & ((rows["rag"] == "green") == (rows["published_status"] == "on"))
-    rows["rag_agrees_amber_on"] = rows["rag_compared"] & (rows["rag"].isin(["green", "amber"]) == (rows["published_status"] == "on"))
+    rows["rag_agrees_amber_on"] = rows["rag_compared"] & (
+        rows["rag"].isin(["green", "amber"]) == (rows["published_status"] == "on")
+    )
     rows["dot_compared"] = (
         rows["published_progress"].notna()
         & (rows["polarity"] != "neutral")
