@@ -1,0 +1,603 @@
+"""The demo council: a deterministic, fictional Thornbury Vale Council.
+
+Everything pmkit needs to show itself off and to be tested end to end: a KPI register of six
+directorates, five and a half years of measures (April 2020 to September 2025) with trends,
+seasonality, step changes, a missing return and provisional values, year-by-year targets,
+nearest-neighbour and England benchmarks, officers' commentary, three thousand and more
+citizen comments and six case studies. The catalogue, the feedback themes and the case studies
+live as data under ``pmkit/data/demo/``; this module turns them into tables with one seeded
+``numpy`` generator, so the same seed always gives the same council.
+
+>>> demo = build_demo()                                        # doctest: +SKIP
+>>> demo.tables["indicators"].groupby("directorate").size()   # doctest: +SKIP
+>>> write_demo_store("data/pmkit.duckdb")                      # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import zlib
+from dataclasses import dataclass
+from functools import partial
+from importlib import resources
+from pathlib import Path
+from statistics import NormalDist
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from pmkit import periods, status
+from pmkit.schema import TABLES
+from pmkit.sources import write_duckdb
+
+FIRST = periods.parse("Apr 2020")
+LATEST = periods.parse("2025/26 Q2")
+COMMENTARY_QUARTERS = ("2024/25 Q4", "2025/26 Q1", "2025/26 Q2")
+BENCHMARK_FROM = periods.parse("2022/23")  # monthly and quarterly peers from here; annual from the start
+FEEDBACK_MONTHS = ("2023-04", "2025-09")
+FEEDBACK_VOLUME = 3600
+PERSONAL_SHARE = 0.03
+RANK_FOR_QUARTILE = {1: 2, 2: 6, 3: 10, 4: 15}  # designed rank among 16 (the council and 15 peers)
+
+PEERS = [
+    ("E06000901", "Ashworth"),
+    ("E06000902", "Brackley Moor"),
+    ("E06000903", "Calderbridge"),
+    ("E06000904", "Dunmere"),
+    ("E06000905", "Eastwold"),
+    ("E06000906", "Fernham Vale"),
+    ("E06000907", "Greyhaven"),
+    ("E06000908", "Hollinsford"),
+    ("E06000909", "Kestermoor"),
+    ("E06000910", "Larkfield Downs"),
+    ("E06000911", "Marrowby"),
+    ("E06000912", "Northcote"),
+    ("E06000913", "Pellingford"),
+    ("E06000914", "Redmarsh"),
+    ("E06000915", "Wexcombe"),
+]
+ENGLAND = ("E92000001", "England")
+
+_GAP = {"green": (1, 0.2, 0.9), "amber": (-1, 0.35, 0.65), "red": (-1, 1.8, 3.0)}  # side, band multiples
+_MONTHS = {
+    name.lower(): i
+    for i, name in enumerate(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"])
+}
+_EARLIER_STORIES = [  # commentary for periods before the latest: why, actions, public why, public actions
+    (
+        "Demand on {service} was higher than planned during the period and the service carried vacancies.",
+        "Review of demand and capacity with the service manager; weekly tracking until back on target.",
+        "The service was busier than planned and short of staff.",
+        "We reviewed staffing against demand and checked progress every week.",
+    ),
+    (
+        "Part of the dip reflects records entered late after a change to the {service} case recording process.",
+        "Data quality check of the period's records; refresher training on the new recording steps.",
+        "Some of the dip was caused by records being entered late after a change in how we record cases.",
+        "We checked the records and trained staff on the new process.",
+    ),
+    (
+        "Pressures from the previous period carried on while {service} worked through a backlog.",
+        "Recovery plan agreed with the director; the service manager reports to the next performance board.",
+        "Problems from earlier in the year took longer to fix than we hoped.",
+        "A recovery plan is in place and senior managers check it every month.",
+    ),
+]
+_PREVIOUS = {"monthly": "the previous month", "quarterly": "the previous quarter", "annual": "the previous year"}
+_TRAVEL = {"improving": "an improvement on", "declining": "worse than", "no_change": "about the same as"}
+
+
+@dataclass
+class Demo:
+    """The demo council's tables (keyed as in `pmkit.schema.TABLES`) and case studies."""
+
+    tables: dict[str, pd.DataFrame]
+    case_studies: list[tuple[str, str]]
+
+
+def build_demo(seed: int = 2025) -> Demo:
+    """Build the demo council from ``seed``; the same seed always gives identical tables.
+
+    >>> demo = build_demo(2025)                      # doctest: +SKIP
+    >>> len(demo.tables["feedback"]) > 3000          # doctest: +SKIP
+    True
+    """
+    catalogue = _load("indicators.yaml")
+    specs = catalogue["indicators"]
+    rngs = [_rng(seed, spec["id"]) for spec in specs]
+    indicators = _register(specs, catalogue["priorities"])
+    simulated = [_simulate(spec, rng) for spec, rng in zip(specs, rngs)]
+    measures = pd.concat([frame for frame, _ in simulated], ignore_index=True)
+    targets = pd.concat(
+        [_targets(spec, frame, rng) for spec, (frame, _), rng in zip(specs, simulated, rngs)], ignore_index=True
+    )
+    benchmarks = pd.concat(
+        [
+            _benchmarks(spec, frame, shared, rng)
+            for spec, (frame, shared), rng in zip(specs, simulated, rngs)
+            if spec.get("benchmark_metric")
+        ],
+        ignore_index=True,
+    )
+    tables = {
+        "indicators": indicators,
+        "measures": measures,
+        "targets": targets,
+        "benchmarks": benchmarks,
+        "commentary": _commentary(specs, indicators, measures, targets, benchmarks, _rng(seed, "commentary")),
+        "feedback": _feedback(_load("feedback.yaml"), _rng(seed, "feedback")),
+    }
+    return Demo(tables, _case_studies())
+
+
+def write_demo_store(path: str | os.PathLike = "data/pmkit.duckdb", seed: int = 2025) -> Path:
+    """Build the demo council and write it as a DuckDB store at ``path``; returns the path.
+
+    >>> write_demo_store("data/pmkit.duckdb")        # doctest: +SKIP
+    PosixPath('data/pmkit.duckdb')
+    """
+    demo = build_demo(seed)
+    return write_duckdb(demo.tables, path, demo.case_studies)
+
+
+# ---------------------------------------------------------------------------- catalogue
+
+
+def _rng(seed: int, key: str) -> np.random.Generator:
+    """A generator per indicator (or table), so editing one leaves the others' numbers unchanged."""
+    return np.random.default_rng([seed, zlib.crc32(key.encode())])
+
+
+def _load(name: str) -> dict:
+    text = (resources.files("pmkit") / "data" / "demo" / name).read_text(encoding="utf-8")
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # libyaml when present
+
+
+def _register(specs: list[dict], priorities: dict[str, str]) -> pd.DataFrame:
+    """The `indicators` table: register columns only, defaults filled from the schema."""
+    columns = TABLES["indicators"].columns
+    rows = []
+    for spec in specs:
+        row = {name: spec.get(name, column.default) for name, column in columns.items()}
+        row["indicator_id"] = spec["id"]
+        row["priority"] = priorities[spec["priority"]]
+        row["public"] = bool(spec.get("public", True))
+        rows.append(row)
+    frame = pd.DataFrame(rows, columns=list(columns))
+    return frame.fillna({name: "" for name, column in columns.items() if column.kind in ("text", "choice")})
+
+
+# ---------------------------------------------------------------------------- measures
+
+
+def _starts(frequency: str) -> np.ndarray:
+    """Start months of every period of ``frequency`` from April 2020 to the latest complete one."""
+    last = periods.latest_start(np.array([LATEST.end]), frequency)[0]
+    return np.arange(FIRST.start, last + 1, periods.MONTHS_IN[frequency])
+
+
+def _fy(starts: np.ndarray) -> np.ndarray:
+    return starts - (starts - periods.APRIL) % 12
+
+
+def _seasonal_factor(starts: np.ndarray, months: int, amplitude: float, peak: str) -> np.ndarray:
+    """Mean over each period's months of ``1 + amplitude * cos(month - peak)``; 1 for years."""
+    if months == 12 or not amplitude:
+        return np.ones(len(starts))
+    offset = starts[:, None] + np.arange(months)[None, :] - _MONTHS[peak.lower()]
+    return 1 + amplitude * np.cos(2 * np.pi * offset / 12).mean(axis=1)
+
+
+def _simulate(spec: dict, rng: np.random.Generator) -> tuple[pd.DataFrame, np.ndarray]:
+    """One indicator's measures, and the noise-free level it shares with other councils.
+
+    The shared level is the trend and season without this council's own step change, so that
+    peers do not move when the council changes its service.
+    """
+    model, frequency, unit = spec["model"], spec["frequency"], spec["unit"]
+    months = periods.MONTHS_IN[frequency]
+    starts = _starts(frequency)
+    levels = np.asarray(model["levels"], dtype=float)
+    cumulative = bool(spec.get("cumulative"))
+    if cumulative:  # each year's own total, spread over the year by the profile
+        profile = np.diff(np.concatenate([[0.0], model["profile"]]))
+        level = levels[(_fy(starts) - FIRST.start) // 12] * profile[(starts - _fy(starts)) // months]
+    else:
+        level = np.interp(starts + months / 2, FIRST.start + 6 + 12 * np.arange(len(levels)), levels)
+    season = _seasonal_factor(starts, months, model.get("season", 0.0), model.get("peak", "Jan"))
+    shared = level * season
+    if step := model.get("step"):
+        level = level + np.where(starts >= periods.parse(step["at"]).start, step["by"], 0.0)
+    level = level * season
+    noise = rng.normal(0.0, model.get("noise", 0.02), len(starts))
+    value = rng.poisson(level).astype(float) if model.get("poisson") else level * (1 + noise)
+    numerator = denominator = np.full(len(starts), np.nan)
+    if cumulative:
+        value = pd.Series(value).groupby(_fy(starts)).cumsum().to_numpy()
+        shared = pd.Series(shared).groupby(_fy(starts)).cumsum().to_numpy()
+    if unit == "percent":
+        value = np.clip(value, 0.0, 100.0)
+        if size := model.get("denominator"):
+            denominator = np.maximum(1, np.round(size * (1 + rng.normal(0.0, 0.08, len(starts)))))
+            numerator = np.round(value / 100 * denominator)
+            value = 100 * numerator / denominator
+    elif unit == "score":
+        value = np.clip(value, 1.0, 5.0)
+    value = np.round(np.maximum(value, 0.0), int(spec.get("decimals", 1)))
+    labels = np.array([periods.label_of(s, frequency) for s in starts])
+    quality = np.full(len(starts), "final", dtype=object)
+    note = np.full(len(starts), "", dtype=object)
+    for kind, text in (
+        ("provisional", "Provisional: not yet validated."),
+        ("estimated", "Estimated: part of the data was unavailable."),
+    ):
+        if count := model.get(kind):
+            quality[-count:], note[-count:] = kind, text
+    if step:
+        note[np.searchsorted(starts, periods.parse(step["at"]).start)] = step["note"]
+    if model.get("missing"):
+        value[-1] = numerator[-1] = denominator[-1] = np.nan
+        note[-1] = "Return not received: the quarterly extract failed during the case system upgrade."
+    frame = pd.DataFrame(
+        {
+            "indicator_id": spec["id"],
+            "period": labels,
+            "value": value,
+            "numerator": numerator,
+            "denominator": denominator,
+            "quality": quality.astype(str),
+            "note": note.astype(str),
+        }
+    )
+    return frame, shared
+
+
+# ---------------------------------------------------------------------------- targets
+
+
+def _direction(spec: dict) -> int:
+    """+1 when higher is better, -1 when lower is better (0 for neutral)."""
+    return {"higher_is_better": 1, "lower_is_better": -1}.get(spec["polarity"], 0)
+
+
+def _round_target(x: float, spec: dict, fine: bool = False) -> float:
+    """A target as a council would set it: three significant figures, half points for percentages.
+
+    ``fine`` keeps the indicator's own precision below 1,000 (for targets placed by design).
+    """
+    decimals = int(spec.get("decimals", 1))
+    if abs(x) >= 1000:
+        return float(round(x, -int(np.floor(np.log10(abs(x)))) + 2))
+    if spec["unit"] == "percent" and decimals and not fine:
+        return round(x * 2) / 2
+    return round(x, decimals)
+
+
+def _designed_target(value: float, spec: dict, rag: str, rng: np.random.Generator) -> float:
+    """A target that puts ``value`` on the ``rag`` side of its tolerance band (by design, not judged)."""
+    side, low, high = _GAP[rag]
+    shift = side * _direction(spec) * rng.uniform(low, high) * float(spec.get("tolerance", 0.05))
+    target = value - shift if spec.get("tolerance_type") == "absolute" else value / (1 + shift)
+    return _round_target(target, spec, fine=True)
+
+
+def _targets(spec: dict, measures: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    """Year targets (last year's outturn plus some ambition), exact-period ones, and the designed latest."""
+    model = spec["model"]
+    if model.get("target") == "none" or _direction(spec) == 0:
+        return pd.DataFrame(columns=["indicator_id", "period", "target"])
+    frequency = spec["frequency"]
+    starts = _starts(frequency)
+    fy = _fy(starts)
+    years = FIRST.start + 12 * np.arange(6)
+    cumulative = bool(spec.get("cumulative"))
+    rows: dict[str, float] = {}
+    if "target" in model:
+        rows.update({periods.label_of(y, "annual"): float(model["target"]) for y in years})
+    else:
+        outturn = pd.Series(measures["value"].to_numpy()).groupby(fy).agg("last" if cumulative else "mean")
+        baseline = np.asarray(model["levels"], dtype=float)
+        ambition = rng.uniform(0.0, 0.04, len(years))
+        for i, year in enumerate(years):
+            # the first two years' targets were set for a normal year, not the pandemic's outturn
+            base = baseline[1] if i < 2 else outturn.get(year - 12, baseline[min(i, len(baseline) - 1)])
+            rows[periods.label_of(year, "annual")] = _round_target(base * (1 + _direction(spec) * ambition[i]), spec)
+    if rag := model.get("rag"):
+        latest = measures["value"].iloc[-1]
+        judged = periods.Period(int(starts[-1]), frequency)
+        where = model.get("exact") or (judged.label if cumulative else judged.year.label)
+        rows[where] = _designed_target(latest, spec, rag, rng)
+        if model.get("exact"):
+            rows[judged.year.label] = _designed_target(latest, spec, "red", rng)
+        if cumulative:
+            share = model["profile"][(judged.start - judged.fy_start) // judged.months]
+            rows[judged.year.label] = _round_target(rows[where] / share, spec)
+    if cumulative:
+        for year in years:
+            annual = rows[periods.label_of(year, "annual")]
+            for q, share in enumerate(model["profile"]):
+                rows.setdefault(periods.label_of(year + 3 * q, "quarterly"), _round_target(annual * share, spec))
+    if winter := model.get("winter"):
+        for year in years[3:]:
+            annual = rows[periods.label_of(year, "annual")]
+            for month in (year + 8, year + 9):  # December and January
+                rows[periods.label_of(month, "monthly")] = _round_target(annual * (1 - _direction(spec) * winter), spec)
+    return pd.DataFrame({"indicator_id": spec["id"], "period": list(rows), "target": list(rows.values())})
+
+
+# ---------------------------------------------------------------------------- benchmarks
+
+
+def _to_scale(values: np.ndarray, unit: str) -> np.ndarray:
+    """Percentages on the logit scale, everything else on the log scale."""
+    if unit == "percent":
+        p = np.clip(values / 100, 1e-4, 1 - 1e-4)
+        return np.log(p / (1 - p))
+    return np.log(np.maximum(values, 1e-6))
+
+
+def _from_scale(values: np.ndarray, unit: str) -> np.ndarray:
+    return 100 / (1 + np.exp(-values)) if unit == "percent" else np.exp(values)
+
+
+def _benchmarks(spec: dict, measures: pd.DataFrame, shared: np.ndarray, rng: np.random.Generator) -> pd.DataFrame:
+    """Nearest neighbours around the shared level, placing this council at its designed latest rank.
+
+    Peers sit at fixed slots of a normal distribution (on the logit or log scale) around the level
+    councils share, shifted so that this council's actual latest value falls in the slot its
+    `quartile` asks for; their distance drifts over the earlier years.
+    """
+    model, unit, frequency = spec["model"], spec["unit"], spec["frequency"]
+    starts = _starts(frequency)
+    keep = starts >= (FIRST.start if frequency == "annual" else BENCHMARK_FROM.start)
+    level = _to_scale(shared[keep], unit)
+    latest = _to_scale(measures["value"].to_numpy()[keep][-1:], unit)[0]
+    own = level + np.nan_to_num(latest - level[-1])
+    ramp = np.linspace(0.0, 1.0, len(level))
+    slots = np.array([NormalDist().inv_cdf((k + 0.5) / 16) for k in range(16)])[::-1]  # best first
+    rank = RANK_FOR_QUARTILE[model["quartile"]]
+    peer_slots = rng.permutation(np.delete(slots, rank - 1))
+    spread = model.get("spread", 0.35 if unit == "percent" else 0.15)
+    direction = _direction(spec) or 1
+    drift = rng.uniform(-1.2, 1.2) * (1 - ramp)
+    scaled = own[:, None] + direction * spread * (peer_slots[None, :] - slots[rank - 1] + drift[:, None])
+    scaled = scaled + rng.normal(0.0, 0.12 * spread, scaled.shape)
+    values = np.round(_from_scale(scaled, unit), int(spec.get("decimals", 1)))
+    unpublished = rng.random(values.shape) < 0.015
+    unpublished[-2:] = False  # the latest periods are complete
+    values[unpublished] = np.nan
+    england = np.round(
+        _from_scale(scaled.mean(axis=1) + rng.normal(0.0, 0.05 * spread, len(level)), unit),
+        int(spec.get("decimals", 1)),
+    )
+    labels = measures["period"].to_numpy()[keep]
+    n, p = values.shape
+    codes = np.array([code for code, _ in PEERS] + [ENGLAND[0]])
+    names = np.array([name for _, name in PEERS] + [ENGLAND[1]])
+    return pd.DataFrame(
+        {
+            "metric": spec["benchmark_metric"],
+            "authority_code": np.tile(codes, n),
+            "authority_name": np.tile(names, n),
+            "period": np.repeat(labels, p + 1),
+            "value": np.column_stack([values, england]).ravel(),
+            "group": np.tile(["nearest_neighbours"] * p + ["england"], n),
+        }
+    )
+
+
+# ---------------------------------------------------------------------------- commentary
+
+
+def _plain_period(label: str) -> str:
+    """``2025/26 Q2`` as ``July to September 2025``, ``Sep 2025`` as ``September 2025``; years as they are."""
+    p = periods.parse(label)
+    first, last = periods.Period(p.start, "monthly").start_date, periods.Period(p.end - 1, "monthly").start_date
+    return {"annual": p.label, "monthly": f"{first:%B %Y}"}.get(p.frequency, f"{first:%B} to {last:%B %Y}")
+
+
+def _story(spec: dict, rag: str, is_latest: bool, rng: np.random.Generator) -> dict | None:
+    """The indicator's own story for its latest period (or for being green but bottom quartile), else a generic one."""
+    story = spec.get("story")
+    if story and (is_latest or rag == "green"):
+        return story
+    if rag == "green":
+        return None
+    why, actions, public_why, public_actions = _EARLIER_STORIES[int(rng.integers(len(_EARLIER_STORIES)))]
+    return {
+        "why": why.format(service=spec["service"].lower()),
+        "actions": actions,
+        "public": public_why,
+        "public_actions": public_actions,
+    }
+
+
+def _commentary(specs, indicators, measures, targets, benchmarks, rng: np.random.Generator) -> pd.DataFrame:
+    """Internal and public commentary for every indicator red, amber or green-but-bottom-quartile in a recent quarter.
+
+    The latest period's commentary tells the indicator's own story (its `story` in the catalogue);
+    earlier periods get one of a few generic explanations.
+    """
+    from pmkit.components import format_value  # report formatting; imported here to keep matplotlib out of the import
+
+    by_id = {spec["id"]: spec for spec in specs}
+    judged = pd.concat(
+        [status.assess(measures, indicators, q, targets=targets, benchmarks=benchmarks) for q in COMMENTARY_QUARTERS],
+        ignore_index=True,
+    )
+    green_bottom = judged["exceptions"].map(lambda codes: "green_bottom_quartile" in codes)
+    judged = judged[judged["rag"].isin(["red", "amber"]) | green_bottom]
+    judged = judged.drop_duplicates(["indicator_id", "period"], keep="last")
+    latest = {spec["id"]: LATEST.latest(spec["frequency"]).label for spec in specs}
+    rows = []
+    for row in judged.itertuples(index=False):
+        spec = by_id[row.indicator_id]
+        story = _story(spec, row.rag, row.period == latest[row.indicator_id], rng)
+        if story is None:
+            continue
+        # a rate's base (per 1,000 households, per 100,000 people) is in its title, so print the number alone
+        unit = "count" if spec["unit"] == "rate" else spec["unit"]
+        fmt = partial(format_value, unit=unit, decimals=int(spec.get("decimals", 1)))
+        lines = [
+            f"**{status.RAG_WORDS[row.rag]}:** {fmt(row.value)} in {row.period} against a target of {fmt(row.target)}."
+        ]
+        if trend := _TRAVEL.get(row.dot):
+            compared = (
+                "last year's figure for the same period" if spec.get("seasonal") else _PREVIOUS[spec["frequency"]]
+            )
+            lines.append(f"This is {trend} {compared}.")
+        if not pd.isna(row.quartile):
+            lines.append(
+                f"Ranked {row.rank} of {int(row.n_peers) + 1} with our nearest neighbours, quartile {row.quartile}"
+                f" (their median {fmt(row.peer_median)})."
+            )
+        items = [item.strip().rstrip(".") for item in re.split(r";\s*", story["actions"])]
+        rows.append(
+            {
+                "indicator_id": row.indicator_id,
+                "period": row.period,
+                "audience": "internal",
+                "text": " ".join(lines) + "\n\n" + story["why"],
+                "actions": "\n".join(f"- {item[0].upper()}{item[1:]}." for item in items)
+                + f"\n\nLead: {spec['owner']}.",
+            }
+        )
+        if spec.get("public", True):
+            aim = "or more" if spec["polarity"] == "higher_is_better" else "or less"
+            rows.append(
+                {
+                    "indicator_id": row.indicator_id,
+                    "period": row.period,
+                    "audience": "public",
+                    "text": f"We aim for {fmt(row.target)} {aim}. In {_plain_period(row.period)} it was"
+                    f" {fmt(row.value)}.\n\n{story['public']}",
+                    "actions": f"**What we are doing:** {story['public_actions']}",
+                }
+            )
+    return pd.DataFrame(rows, columns=list(TABLES["commentary"].columns))
+
+
+# ---------------------------------------------------------------------------- feedback
+
+
+def _month_starts(first: str, last: str) -> np.ndarray:
+    return np.arange(periods.parse(first).start, periods.parse(last).start + 1)
+
+
+def _feedback(book: dict, rng: np.random.Generator) -> pd.DataFrame:
+    """Citizen comments: Poisson volumes per theme and month, text from templates and slot fillers."""
+    themes = book["themes"]
+    months = _month_starts(*FEEDBACK_MONTHS)
+    rate = np.empty((len(themes), len(months)))
+    for i, theme in enumerate(themes):
+        rate[i] = theme["weight"] * _seasonal_factor(months, 1, theme.get("season", 0.0), theme.get("peak", "Jan"))
+        for event in theme.get("events", []):
+            inside = (months >= periods.parse(event["from"]).start) & (months <= periods.parse(event["to"]).start)
+            rate[i, inside] *= event["factor"]
+    counts = rng.poisson(rate * FEEDBACK_VOLUME / rate.sum())
+    theme_of = np.repeat(np.arange(len(themes)), counts.sum(axis=1))
+    month_of = np.concatenate([np.repeat(months, row) for row in counts])
+    first_day = pd.to_datetime([periods.Period(int(m), "monthly").start_date for m in month_of])
+    date = first_day + pd.to_timedelta(np.floor(rng.random(len(month_of)) * first_day.days_in_month), unit="D")
+
+    channels = np.array(book["channels"])
+    mixes = np.array([theme.get("mix", book["default_mix"]) for theme in themes], dtype=float)
+    bounds = np.cumsum(mixes / mixes.sum(axis=1, keepdims=True), axis=1)
+    bounds[:, -1] = 1.0
+    channel = channels[(rng.random(len(theme_of))[:, None] > bounds[theme_of]).sum(axis=1)]
+    satisfaction = np.array([theme.get("satisfaction", 0.4) for theme in themes])[theme_of]
+    tone = _tones(channel, satisfaction, rng)
+    rating = np.where(
+        channel == "survey",
+        np.select(
+            [tone == "negative", tone == "mixed"], [rng.integers(1, 3, len(tone)), 3], rng.integers(4, 6, len(tone))
+        ),
+        np.nan,
+    )
+    text = [_comment(themes[t], tone[i], book, rng) for i, t in enumerate(theme_of)]
+    text = _add_personal(text, book["personal"], book["slots"]["street"], rng)
+    theme_index = {theme["theme"]: i for i, theme in enumerate(themes)}
+    for item in book["markup"]:
+        candidates = np.flatnonzero(
+            (theme_of == theme_index[item["theme"]]) & np.isin(channel, ["complaint", "comment"])
+        )
+        text[int(rng.choice(candidates))] = item["text"]
+    wards = np.array(book["wards"] + [""] * 2)
+    frame = pd.DataFrame(
+        {
+            "date": date.normalize(),
+            "directorate": [themes[t]["directorate"] for t in theme_of],
+            "service": [themes[t]["service"] for t in theme_of],
+            "channel": channel,
+            "text": text,
+            "rating": rating,
+            "ward": wards[rng.integers(0, len(wards), len(theme_of))],
+        }
+    )
+    frame = frame.sort_values("date", kind="stable").reset_index(drop=True)
+    frame.insert(0, "feedback_id", [f"FB{i:05d}" for i in range(1, len(frame) + 1)])
+    return frame
+
+
+def _tones(channel: np.ndarray, satisfaction: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """negative / mixed / positive per comment: complaints are negative, compliments positive."""
+    draw = rng.random(len(channel))
+    positive = np.where(channel == "survey", satisfaction, 0.6 * satisfaction)
+    mixed = 0.15
+    judged = np.where(draw < positive, "positive", np.where(draw < positive + mixed, "mixed", "negative"))
+    return np.select([channel == "complaint", channel == "compliment"], ["negative", "positive"], judged)
+
+
+def _comment(theme: dict, tone: str, book: dict, rng: np.random.Generator) -> str:
+    """One comment: an opener, a filled template and a closer of the same tone."""
+    templates = theme.get(tone) or theme["negative"]
+    wrap = book["tones"][tone]
+    slots = {**book["slots"], **theme.get("slots", {}), "ward": book["wards"]}
+    template = templates[int(rng.integers(len(templates)))]
+    filled = template.format_map(
+        {k: v[int(rng.integers(len(v)))] for k, v in slots.items() if "{" + k + "}" in template}
+    )
+    opener = wrap["openers"][int(rng.integers(len(wrap["openers"])))]
+    closer = wrap["closers"][int(rng.integers(len(wrap["closers"])))]
+    return f"{opener}{filled}{closer}"
+
+
+def _add_personal(text: list[str], personal: dict, streets: list[str], rng: np.random.Generator) -> list[str]:
+    """Append invented personal details to a share of comments (for redaction to find)."""
+    chosen = rng.choice(len(text), size=round(PERSONAL_SHARE * len(text)), replace=False)
+    out = list(text)
+    for i in chosen:
+        first = personal["first"][int(rng.integers(len(personal["first"])))]
+        surname = personal["surname"][int(rng.integers(len(personal["surname"])))]
+        values = {
+            "first": first,
+            "surname": surname,
+            "email": f"{first}.{surname}".lower().replace("'", "") + "@" + personal["domains"][int(rng.integers(3))],
+            "mobile": f"07700 900{int(rng.integers(0, 1000)):03d}",
+            "landline": f"01632 960{int(rng.integers(0, 1000)):03d}",
+            "house": str(int(rng.integers(1, 120))),
+            "street": streets[int(rng.integers(len(streets)))],
+            "postcode": f"TV{int(rng.integers(1, 9))} {int(rng.integers(1, 10))}{_letters(rng, 2)}",
+            "ni": f"QQ {int(rng.integers(10, 100))} {int(rng.integers(10, 100))} {int(rng.integers(10, 100))} {_letters(rng, 1, 'ABCD')}",
+        }
+        template = personal["templates"][int(rng.integers(len(personal["templates"])))]
+        out[i] = out[i] + template.format_map(values)
+    return out
+
+
+def _letters(rng: np.random.Generator, n: int, alphabet: str = "ABDEFGHJLNPQRSTUWXYZ") -> str:
+    return "".join(alphabet[int(k)] for k in rng.integers(0, len(alphabet), n))
+
+
+# ---------------------------------------------------------------------------- case studies
+
+
+def _case_studies() -> list[tuple[str, str]]:
+    folder = resources.files("pmkit") / "data" / "demo" / "case_studies"
+    return [
+        (p.name.removesuffix(".md"), p.read_text(encoding="utf-8"))
+        for p in sorted(folder.iterdir(), key=lambda p: p.name)
+        if p.name.endswith(".md")
+    ]
