@@ -49,7 +49,10 @@ def cmd_status(args: argparse.Namespace) -> int:
         table.add_column(col, overflow="fold")
     for row in st[columns].itertuples(index=False):
         table.add_row(*["" if v is None or (isinstance(v, float) and v != v) or str(v) == "<NA>" else (" ".join(v) if isinstance(v, list) else f"{v:g}" if isinstance(v, float) else str(v)) for v in row])
-    Console(width=args.width).print(table)
+    console = Console(width=args.width)
+    if args.width is None and not console.is_terminal:
+        console = Console(width=200)
+    console.print(table)
     return 0
 
 

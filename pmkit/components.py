@@ -54,7 +54,6 @@ def format_value(value: float, unit: str, decimals: int | float | None = 1) -> s
         "gbp": f"£{number}" if value >= 0 else f"-£{abs(value):,.{d}f}",
         "days": f"{number} days",
         "weeks": f"{number} weeks",
-        "rate": f"{number} per 1,000",
     }.get(unit, number)
 
 
@@ -143,7 +142,7 @@ def exception_list(status: pd.DataFrame, indicators: pd.DataFrame, commentary: p
         note = _commentary_for(commentary, row.indicator_id, row.period, audience)
         text = (
             f'<div class="commentary">{markdown_to_html(note["text"])}</div>'
-            + (f'<p class="actions"><strong>Actions:</strong> {esc(note["actions"])}</p>' if note["actions"] else "")
+            + (f'<div class="actions"><h4>Actions</h4>{markdown_to_html(note["actions"])}</div>' if note["actions"] else "")
             if note is not None
             else '<p class="commentary missing">No commentary was supplied for this period.</p>'
         )
@@ -151,10 +150,16 @@ def exception_list(status: pd.DataFrame, indicators: pd.DataFrame, commentary: p
         items.append(
             f'<li class="exception" data-indicator="{esc(row.indicator_id)}" data-status="{esc(row.rag)}">'
             f"<h3>{esc(row.title)} <span class=\"id\">({esc(row.indicator_id)})</span></h3>"
-            f"<p>{status_badge(row.rag)} {esc(format_value(row.value, info['unit'], info['decimals']))} "
-            f"in {esc(row.period)}{esc(target)}</p><ul class=\"reasons\">{reasons}</ul>{text}</li>"
+            f"<p>{status_badge(row.rag)} {esc(_value_phrase(row, info))}{esc(target)}</p>"
+            f'<ul class="reasons">{reasons}</ul>{text}</li>'
         )
     return f'<ol class="exception-list">{"".join(items)}</ol>'
+
+
+def _value_phrase(row, info) -> str:
+    if pd.isna(row.value):
+        return f"no value supplied for {row.period}"
+    return f"{format_value(row.value, info['unit'], info['decimals'])} in {row.period}"
 
 
 def kpi_tile(row: pd.Series, info: pd.Series, history: pd.Series, commentary: pd.Series | None, audience: str) -> str:
@@ -183,7 +188,7 @@ def kpi_tile(row: pd.Series, info: pd.Series, history: pd.Series, commentary: pd
     if commentary is not None:
         details.append(("Commentary", markdown_to_html(commentary["text"])))
         if commentary["actions"]:
-            details.append(("Actions", esc(commentary["actions"])))
+            details.append(("Actions", markdown_to_html(commentary["actions"])))
     rows = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in details if v)
     iid = esc(row["indicator_id"])
     return (
