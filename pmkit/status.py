@@ -60,7 +60,7 @@ def assess(
     comparator_group: str = "nearest_neighbours",
     rag_suspended: Iterable[str] = (),
     dot_threshold: float = 0.01,
-    spc_rules: str | None = None,
+    spc_rules: str | None = "mdc",
 ) -> pd.DataFrame:
     """Judge every indicator for report period ``period``.
 
@@ -122,7 +122,7 @@ def assess(
         "red": out["rag"].eq("red").to_numpy(),
         "declining_twice": (out["dot_previous"].eq("declining").to_numpy())
         & (direction(previous, before_previous, polarity, dot_threshold) == "declining"),
-        "spc_concern": _spc_concern(series, ids, start, polarity, ind, spc_rules),
+        "spc_concern": _spc_concern(measures, ind, report, ids, start, spc_rules),
         "green_bottom_quartile": (out["rag"].eq("green") & out["quartile"].eq(4).fillna(False)).to_numpy(),
         "missing_data": np.isnan(value),
         "provisional_data": ~np.isnan(value) & ~np.isin(quality, ["final", ""]),
@@ -140,6 +140,7 @@ def _index_measures(measures: pd.DataFrame) -> pd.DataFrame:
         {
             "indicator_id": measures["indicator_id"].astype("str").to_numpy(),
             "start": parsed["start"].to_numpy(),
+            "period": parsed["label"].to_numpy(),
             "value": pd.to_numeric(measures["value"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan),
             "quality": (measures["quality"].astype("str") if "quality" in measures else pd.Series("final", index=measures.index)).to_numpy(),
         }
@@ -278,6 +279,50 @@ def _year_end(out: pd.DataFrame, ind: pd.DataFrame, start: np.ndarray, targets, 
     return projected, on_track
 
 
-def _spc_concern(series, ids, start, polarity, ind, rules) -> np.ndarray:
-    """True where the judged value is a special cause of concern (wired once SPC lands)."""
-    return np.zeros(len(ids), dtype=bool)
+IMPROVEMENT = {"higher_is_better": "increase", "lower_is_better": "decrease", "neutral": "neutral"}
+
+
+def history(measures: pd.DataFrame, indicators: pd.DataFrame, period: str | periods.Period) -> pd.DataFrame:
+    """Each indicator's values up to its judged period for ``period``, oldest first, ready for SPC.
+
+    Columns: ``indicator_id, start, period, value, improvement`` (from polarity) and ``rebase``
+    (true on the first value on or after each period listed in the register's ``rebase_at``,
+    several separated by commas or semicolons).
+    """
+    report = periods.parse(period)
+    ind = indicators.drop_duplicates("indicator_id")
+    cutoff = {f: periods.latest_start(np.array([report.end]), f)[0] for f in periods.FREQUENCIES}
+    series = _index_measures(measures).reset_index()
+    judged = series["indicator_id"].map(ind.set_index("indicator_id")["frequency"].map(cutoff))
+    series = series[(series["start"] <= judged) & series["value"].notna()].sort_values(["indicator_id", "start"])
+    series["improvement"] = series["indicator_id"].map(ind.set_index("indicator_id")["polarity"].map(IMPROVEMENT))
+    series["rebase"] = False
+    if "rebase_at" in ind:
+        listed = ind[["indicator_id", "rebase_at"]].assign(rebase_at=ind["rebase_at"].astype("str").str.split(r"[,;]"))
+        listed = listed.explode("rebase_at")
+        listed["rebase_at"] = listed["rebase_at"].str.strip()
+        listed = listed[listed["rebase_at"].fillna("") != ""]
+        if len(listed):
+            listed["from"] = [periods.parse(p).start for p in listed["rebase_at"]]
+            after = series.reset_index().merge(listed[["indicator_id", "from"]], on="indicator_id")
+            after = after[after["start"] >= after["from"]]
+            first = after.loc[after.groupby(["indicator_id", "from"])["start"].idxmin(), "index"]
+            series.loc[first.to_numpy(), "rebase"] = True
+    return series[["indicator_id", "start", "period", "value", "improvement", "rebase"]].reset_index(drop=True)
+
+
+def _spc_concern(measures: pd.DataFrame, ind: pd.DataFrame, report: periods.Period, ids, start, rules: str | None) -> np.ndarray:
+    """True where the judged value is a special cause of concern in its indicator's XmR chart."""
+    if rules is None:
+        return np.zeros(len(ids), dtype=bool)
+    from pmkit import spc
+
+    values = history(measures, ind, report)
+    if values.empty:
+        return np.zeros(len(ids), dtype=bool)
+    charts = spc.xmr_frame(values, by="indicator_id", improvement="improvement", rules=rules, rebase_at="rebase", order="start")
+    last = values.groupby("indicator_id")["start"].max()
+    summary = charts.summary.set_index("indicator_id")
+    concern = summary["latest_point_type"].astype("str").eq("special_cause_concern")
+    at_judged = last.reindex(ids).to_numpy() == start
+    return concern.reindex(ids).fillna(False).to_numpy(dtype=bool) & at_judged
