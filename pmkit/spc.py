@@ -7,8 +7,8 @@ and the two rule sets (``mdc``: the Making Data Count tool; ``nhsr``: NHSRplotth
 ``spc.md``'s.
 
 >>> res = xmr([20, 24, 20, 26, 22, 16, 18, 16, 31, 28, 34, 26, 30, 19, 18])
->>> round(res.points["mean"].iloc[-1], 2), round(res.points["upl"].iloc[-1], 2)
-(23.2, 37.64)
+>>> res.points[["mean", "upl"]].iloc[-1].round(2).tolist()
+[23.2, 37.64]
 >>> res.variation, res.assurance
 ('common_cause', None)
 """
@@ -30,6 +30,7 @@ SCREEN = 3.267  # screening drops moving ranges at or above 3.267 × their mean
 MIN_POINTS = 13  # fewer values than this: no SPC under mdc, a warning under nhsr
 
 IMPROVEMENTS = ("increase", "decrease", "neutral")
+_SIGN = {"increase": 1, "decrease": -1, "neutral": 0}  # the side of the mean that is better
 POLARITY_ALIASES = {"higher_is_better": "increase", "lower_is_better": "decrease"}
 POINT_TYPES = (
     "common_cause",
@@ -110,6 +111,7 @@ class XmRResult:
 
     @property
     def rules(self) -> str:
+        """The rule set's name, ``mdc`` or ``nhsr``."""
         return self.options.rules.name
 
     @property
@@ -172,7 +174,7 @@ def xmr(
     keep = ~np.isnan(x_all)
     kept = np.flatnonzero(keep)
     x = x_all[kept]
-    target_value = None if target is None or np.isnan(target) else float(target)
+    target_value = None if target is None or pd.isna(target) else float(target)
     point, per = _engine(
         x,
         np.zeros(len(x), dtype=np.int64),
@@ -191,7 +193,7 @@ def xmr(
         points=points,
         variation=_name(VARIATIONS, per["variation"][0]),
         assurance=_name(ASSURANCES, per["assurance"][0]),
-        improvement=IMPROVEMENTS[[1, -1, 0].index(direction)],
+        improvement=next(name for name, sign in _SIGN.items() if sign == direction),
         target=target_value,
         options=opts,
         dropped_positions=tuple(int(p) for p in np.flatnonzero(~keep)),
@@ -308,15 +310,15 @@ def _options(rules: str, screen_outliers, shift_points, trend_points, fix_after_
     )
 
 
-def _direction(improvement: object) -> int:
-    name = POLARITY_ALIASES.get(improvement, improvement)  # type: ignore[arg-type]
+def _direction(improvement: str) -> int:
+    name = POLARITY_ALIASES.get(improvement, improvement)
     if name not in IMPROVEMENTS:
         raise ValueError(f"unknown improvement direction {improvement!r}: expected increase, decrease or neutral")
-    return {"increase": 1, "decrease": -1, "neutral": 0}[name]
+    return _SIGN[name]
 
 
 def _direction_column(names: np.ndarray) -> np.ndarray:
-    codes = {**{name: _direction(name) for name in IMPROVEMENTS}, **{k: _direction(k) for k in POLARITY_ALIASES}}
+    codes = {name: _direction(name) for name in (*IMPROVEMENTS, *POLARITY_ALIASES)}
     mapped = pd.Series(names).map(codes)
     if mapped.isna().any():
         bad = sorted({str(v) for v in pd.Series(names)[mapped.isna()]})
@@ -374,7 +376,7 @@ def _engine(
     """Limits, rules and icons for points ``x`` grouped by ``series`` (non-decreasing labels).
 
     Sections start where ``new_section`` is true (always at a series' first point). Values are
-    measured from their section's first value, so adding a constant to a series changes no flag.
+    measured from their section's first value, so a series' level costs no precision.
     Returns per-point and per-series arrays (codes index POINT_TYPES, RULES, VARIATIONS,
     ASSURANCES; -1 for none).
     """

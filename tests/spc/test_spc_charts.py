@@ -1,0 +1,148 @@
+"""The XmR chart (PNG data URI and an alt text that states its message), describe(), and the icons."""
+
+import base64
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from pmkit import periods, spc
+from pmkit.spc_charts import (
+    ASSURANCE_WORDS,
+    BLUE,
+    GREY,
+    ORANGE,
+    PURPLE,
+    VARIATION_WORDS,
+    assurance_icon,
+    describe,
+    spc_chart,
+    variation_icon,
+)
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def quarters(first: str, n: int) -> list[str]:
+    start = periods.parse(first).start
+    return [periods.label_of(start + 3 * i, "quarterly") for i in range(n)]
+
+
+# Twelve steady quarters, then seven below the mean: a shift of concern when higher is better.
+STEADY_THEN_LOW = [52, 48, 51, 49, 53, 47, 50, 52, 48, 51, 49, 50, 45, 44, 46, 45, 44, 46, 45]
+LABELS = quarters("2021/22 Q2", len(STEADY_THEN_LOW))
+
+
+def png_bytes(uri: str) -> bytes:
+    assert uri.startswith("data:image/png;base64,")
+    return base64.b64decode(uri.split(",", 1)[1])
+
+
+def test_chart_is_a_png_data_uri_with_an_alt_text_stating_the_message():
+    res = spc.xmr(STEADY_THEN_LOW, target=50)
+    uri, alt = spc_chart(res, "Repairs completed on time", unit="percent", period_labels=LABELS)
+    assert png_bytes(uri)[:8] == b"\x89PNG\r\n\x1a\n"
+    assert LABELS[12] == "2024/25 Q2"
+    assert "Special cause of concern: 7 quarters below the mean since 2024/25 Q2." in alt
+    assert "Variation icon: special cause concern (low values)." in alt
+    assert "Assurance icon: hit and miss" in alt
+    assert "Latest value 45.0% (2025/26 Q4)" in alt
+    assert alt.startswith("Repairs completed on time: XmR chart of 19 quarters, 2021/22 Q2 to 2025/26 Q4.")
+
+
+def test_alt_text_notes_missing_values_and_the_chart_still_draws():
+    values = STEADY_THEN_LOW[:5] + [None] + STEADY_THEN_LOW[5:]
+    labels = quarters("2021/22 Q2", len(values))
+    uri, alt = spc_chart(spc.xmr(values), "Repairs", period_labels=labels)
+    assert png_bytes(uri)
+    assert f"1 missing value left out ({labels[5]})." in alt
+
+
+def test_describe_names_trends_and_limits():
+    rising = [7, 13] * 7 + [6, 8, 9, 11, 12, 14]
+    months = [periods.label_of(periods.parse("Apr 2023").start + i, "monthly") for i in range(len(rising))]
+    assert describe(spc.xmr(rising), months) == "Special cause of improvement: 6 months rising in a row since Jun 2024."
+    assert describe(spc.xmr(rising)) == "Special cause of improvement: 6 points rising in a row since point 15."
+    spike = spc.xmr([0, 1] * 7 + [9], improvement="neutral")
+    assert describe(spike) == "Special cause variation (neutral): the latest value is above the upper process limit."
+    calm = spc.xmr([0, 1] * 7 + [9, 0.5], fix_after_n_points=14)
+    assert describe(calm).startswith("Common cause variation: the latest value shows no signal of change.")
+    assert "Earlier, 1 value showed special cause variation." in describe(calm)
+
+
+def test_describe_says_when_there_are_too_few_points_under_each_rule_set():
+    few = [3, 4, 5, 4, 3, 4, 5, 6]
+    assert describe(spc.xmr(few)) == (
+        "Not enough data for SPC: 8 points; at least 13 are needed before process limits and icons are shown."
+    )
+    with pytest.warns(spc.SPCWarning):
+        nhsr = spc.xmr(few, rules="nhsr")
+    assert describe(nhsr).startswith("Only 8 points, so the process limits are unreliable (13 or more are needed).")
+    uri, alt = spc_chart(spc.xmr(few), "Few")
+    assert png_bytes(uri) and "Not enough data for SPC: 8 points" in alt and "Variation icon" not in alt
+    assert describe(spc.xmr([])) == "No data for SPC."
+
+
+def test_chart_options_and_refusals():
+    res = spc.xmr(STEADY_THEN_LOW, rebase_at=[12], fix_after_n_points=10)
+    uri, alt = spc_chart(res, "Rebased", unit="days", target=[48] * len(LABELS), period_labels=LABELS, two_sigma=True)
+    assert png_bytes(uri) and "Limits fixed from the first 10 values of each section." in alt
+    with pytest.raises(ValueError, match="improvement"):
+        spc_chart(res, "Mismatch", improvement="decrease")
+    with pytest.raises(ValueError, match="period_labels"):
+        spc_chart(res, "Short labels", period_labels=LABELS[:-1])
+
+
+def luminance(colour: str) -> float:
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(a: str, b: str) -> float:
+    high, low = sorted([luminance(a), luminance(b)], reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def parse(icon: str) -> tuple[ET.Element, str]:
+    svg = re.search(r"<svg.*</svg>", icon).group(0)
+    label = re.search(r'<span class="pmkit-spc-icon-label">([^<]+)</span>', icon).group(1)
+    return ET.fromstring(svg), label
+
+
+ICONS = [(variation_icon, name, VARIATION_WORDS[name]) for name in spc.VARIATIONS] + [
+    (assurance_icon, name, ASSURANCE_WORDS[name]) for name in spc.ASSURANCES
+]
+
+
+@pytest.mark.parametrize(("make", "name", "words"), ICONS + [(variation_icon, None, VARIATION_WORDS[None])])
+def test_icons_are_accessible_svg_with_a_title_a_letter_and_a_visible_label(make, name, words):
+    svg, label = parse(make(name))
+    assert svg.get("role") == "img"
+    assert svg.find(f"{SVG}title").text.endswith(words)
+    assert label == words
+    shape = next(e for e in svg if e.tag != f"{SVG}title" and e.tag != f"{SVG}text")
+    letter = svg.find(f"{SVG}text")
+    assert letter.text.strip()
+    assert contrast(shape.get("stroke"), "#FFFFFF") >= 3  # the shape stands out from a white page
+    if name is not None:
+        assert contrast(letter.get("fill"), shape.get("fill")) >= 4.5  # the letter is readable on its fill
+
+
+def test_icons_use_mdc_colours_and_never_colour_alone():
+    fills = {name: parse(make(name))[0][1].get("fill") for make, name, _ in ICONS}
+    assert fills["improvement_high"] == BLUE and fills["concern_low"] == ORANGE
+    assert fills["neutral_high"] == PURPLE and fills["common_cause"] == GREY
+    assert fills["consistent_pass"] == BLUE and fills["consistent_fail"] == ORANGE
+    signature = {}
+    for make, name, _ in ICONS:
+        svg, _ = parse(make(name))
+        signature[name] = (svg[1].tag, svg[1].get("points"), svg.find(f"{SVG}text").text)
+    assert len(set(signature.values())) == len(signature)  # shape and letter tell every icon apart
+
+
+def test_unknown_icons_are_refused():
+    with pytest.raises(ValueError):
+        variation_icon("improving")
+    with pytest.raises(ValueError):
+        assurance_icon("pass")
