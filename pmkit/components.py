@@ -12,7 +12,7 @@ import math
 
 import pandas as pd
 
-from pmkit import charts
+from pmkit import charts, spc_charts
 from pmkit.safehtml import markdown_to_html
 from pmkit.status import DOT_WORDS, EXCEPTION_WORDS, RAG_WORDS
 
@@ -162,8 +162,19 @@ def _value_phrase(row, info) -> str:
     return f"{format_value(row.value, info['unit'], info['decimals'])} in {row.period}"
 
 
-def kpi_tile(row: pd.Series, info: pd.Series, history: pd.Series, commentary: pd.Series | None, audience: str) -> str:
-    """One indicator: value, status word and icon, direction, sparkline with target, quartile, drill-down."""
+def spc_icons(view) -> str:
+    """The variation and assurance icons of an indicator, or a sentence when SPC cannot be shown."""
+    if view is None or view.result.n == 0:
+        return '<p class="spc-icons">No data for SPC.</p>'
+    short = spc_charts.too_few_points(view.result)
+    if short and view.result.variation is None:
+        return f'<p class="spc-icons">{esc(short)}</p>'
+    assurance = spc_charts.assurance_icon(view.result.assurance) if view.target is not None else ""
+    return f'<p class="spc-icons">{spc_charts.variation_icon(view.result.variation)} {assurance}</p>'
+
+
+def kpi_tile(row: pd.Series, info: pd.Series, history: pd.Series, commentary: pd.Series | None, audience: str, view=None) -> str:
+    """One indicator: value, status word and icon, direction, SPC icons, sparkline with target, quartile, drill-down."""
     unit, decimals = info["unit"], info["decimals"]
     value = format_value(row["value"], unit, decimals)
     target = "No target" if pd.isna(row["target"]) else format_value(row["target"], unit, decimals)
@@ -197,7 +208,7 @@ def kpi_tile(row: pd.Series, info: pd.Series, history: pd.Series, commentary: pd
         f'<p class="kpi-value"><span class="value">{esc(value)}</span> <span class="period">{esc(row["period"])}</span></p>'
         f'<p>{status_badge(row["rag"])} <span class="target">Target: {esc(target)}</span></p>'
         f'<p>{dot_badge(row["dot"], info["frequency"], bool(info.get("seasonal", False)))}</p>'
-        f"{bench}{spark}"
+        f"{bench}{spc_icons(view)}{spark}"
         f'<details><summary>About this indicator <span class="visually-hidden">{esc(row["title"])}</span></summary><dl>{rows}</dl></details>'
         "</article>"
     )
@@ -219,8 +230,8 @@ def _trend_sentence(history: pd.Series, row: pd.Series, unit: str, decimals) -> 
     return sentence + "."
 
 
-def kpi_tiles(status: pd.DataFrame, indicators: pd.DataFrame, measures: pd.DataFrame, commentary: pd.DataFrame, audience: str, points: int = 12) -> str:
-    """A grid of KPI tiles, one per row of ``status``, each with its last ``points`` values."""
+def kpi_tiles(status: pd.DataFrame, indicators: pd.DataFrame, measures: pd.DataFrame, commentary: pd.DataFrame, audience: str, spc_views: dict | None = None, points: int = 12) -> str:
+    """A grid of KPI tiles, one per row of ``status``, each with its last ``points`` values and SPC icons."""
     from pmkit import periods
 
     meta = indicators.set_index("indicator_id")
@@ -234,5 +245,31 @@ def kpi_tiles(status: pd.DataFrame, indicators: pd.DataFrame, measures: pd.DataF
         mine = mine[mine["_start"] <= periods.parse(row["period"]).start].tail(points)
         history = pd.Series(mine["value"].to_numpy(dtype="float64"), index=mine["period"].to_numpy())
         note = _commentary_for(commentary, row["indicator_id"], row["period"], audience)
-        tiles.append(kpi_tile(row, meta.loc[row["indicator_id"]], history, note, audience))
+        view = (spc_views or {}).get(row["indicator_id"])
+        tiles.append(kpi_tile(row, meta.loc[row["indicator_id"]], history, note, audience, view))
     return f'<div class="kpi-grid">{"".join(tiles)}</div>'
+
+
+def spc_section(status: pd.DataFrame, indicators: pd.DataFrame, spc_views: dict) -> str:
+    """One XmR chart per indicator with its message in words, or why there is none."""
+    meta = indicators.set_index("indicator_id")
+    parts = []
+    for row in status.itertuples(index=False):
+        info, view = meta.loc[row.indicator_id], spc_views.get(row.indicator_id)
+        heading = f'<h3>{esc(row.title)} <span class="id">({esc(row.indicator_id)})</span></h3>'
+        if view is None or view.result.n == 0:
+            parts.append(f'<section class="spc">{heading}<p>No values yet, so no chart.</p></section>')
+            continue
+        message = spc_charts.describe(view.result, view.labels)
+        if spc_charts.too_few_points(view.result) and view.result.variation is None:
+            parts.append(f'<section class="spc">{heading}<p>{esc(message)}</p></section>')
+            continue
+        uri, alt = spc_charts.spc_chart(
+            view.result, row.title, unit=info["unit"], target=view.target, period_labels=view.labels,
+            decimals=None if pd.isna(info["decimals"]) else int(info["decimals"]),
+        )
+        parts.append(
+            f'<section class="spc">{heading}<p>{esc(message)}</p>'
+            f'<img class="spc-chart" src="{uri}" alt="{esc(alt)}"></section>'
+        )
+    return f'<div class="spc-charts">{"".join(parts)}</div>'

@@ -10,13 +10,16 @@ narrative; everything computed lives here and in the modules it calls.
 from __future__ import annotations
 
 import html
+import warnings
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import yaml
 
-from pmkit import components, periods, status
+from pmkit import components, periods, spc, status
 from pmkit.errors import PmkitError
 from pmkit.sources import Source, open_source
 
@@ -51,6 +54,47 @@ def report_period(src: Source, period: str | None, frequency: str = "quarterly")
     return src.latest_period().latest(frequency) if frequency != "monthly" else src.latest_period()
 
 
+def apply_rebase_settings(indicators: pd.DataFrame, settings: dict) -> pd.DataFrame:
+    """Rebase periods given in params (``rebase_at: {ASC-06: "Oct 2023"}``) override the register's."""
+    extra = settings.get("rebase_at") or {}
+    if not extra:
+        return indicators
+    out = indicators.copy()
+    listed = out["indicator_id"].map({k: ", ".join(v) if isinstance(v, list) else str(v) for k, v in extra.items()})
+    out["rebase_at"] = listed.fillna(out["rebase_at"] if "rebase_at" in out else "")
+    return out
+
+
+@dataclass(frozen=True)
+class SpcView:
+    """An XmR result with the period label of each value and the target it was judged against."""
+
+    result: spc.XmRResult
+    labels: list[str]
+    target: float | None
+
+
+def spc_results(measures: pd.DataFrame, indicators: pd.DataFrame, st: pd.DataFrame, period, rules: str) -> dict[str, SpcView]:
+    """Each indicator's XmR result over its history to the judged period, with labels and target."""
+    values = status.history(measures, indicators, period)
+    targets = st.set_index("indicator_id")["target"]
+    out = {}
+    for indicator_id, rows in values.groupby("indicator_id", sort=False):
+        target = targets.get(indicator_id)
+        target = None if target is None or pd.isna(target) else float(target)
+        with warnings.catch_warnings():  # short series are described in words in the report
+            warnings.simplefilter("ignore", spc.SPCWarning)
+            result = spc.xmr(
+                rows["value"].to_numpy(),
+                improvement=rows["improvement"].iloc[0],
+                target=target,
+                rules=rules,
+                rebase_at=[int(i) for i in np.flatnonzero(rows["rebase"].to_numpy())] or None,
+            )
+        out[indicator_id] = SpcView(result, rows["period"].tolist(), target)
+    return out
+
+
 class DirectorateReport:
     """The quarterly report for one directorate and audience."""
 
@@ -68,7 +112,7 @@ class DirectorateReport:
         mine = indicators[indicators["directorate"] == directorate]
         if audience == "public":
             mine = mine[mine["public"]]
-        self.indicators = mine.reset_index(drop=True)
+        self.indicators = apply_rebase_settings(mine, self.settings).reset_index(drop=True)
         self.measures = self.source.measures()
         self.commentary = self.source.commentary()
         self.period = report_period(self.source, period)
@@ -81,7 +125,9 @@ class DirectorateReport:
             comparator_group=self.settings.get("comparator_group", "nearest_neighbours"),
             rag_suspended=self.settings.get("rag_suspended") or (),
             dot_threshold=float(self.settings.get("dot_threshold", 0.01)),
+            spc_rules=self.settings.get("spc_rules", "mdc"),
         )
+        self.spc = spc_results(self.measures, self.indicators, self.status, self.period, self.settings.get("spc_rules", "mdc"))
 
     @property
     def title(self) -> str:
@@ -107,7 +153,11 @@ class DirectorateReport:
         self._show(components.exception_list(self.status, self.indicators, self.commentary, self.audience))
 
     def tiles(self) -> None:
-        self._show(components.kpi_tiles(self.status, self.indicators, self.measures, self.commentary, self.audience))
+        self._show(components.kpi_tiles(self.status, self.indicators, self.measures, self.commentary, self.audience, self.spc))
+
+    def trends(self) -> None:
+        """An XmR chart per indicator (or a sentence saying there are too few points)."""
+        self._show(components.spc_section(self.status, self.indicators, self.spc))
 
     def method_note(self) -> None:
         """How the judgements were made and where the data came from."""
