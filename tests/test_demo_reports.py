@@ -57,7 +57,7 @@ def outline(path):
 
 def test_a_report_per_directorate_and_an_index_for_each_audience(demo):
     _, runs = demo
-    for audience, result in runs.items():
+    for result in runs.values():
         assert result.period == "2025/26 Q2"  # the latest quarter with data
         assert all(r.ok for r in result.reports), [r.error for r in result.reports if not r.ok]
         assert {p.stem for p in result.folder.glob("*.html")} == DIRECTORATES | {"index"}
