@@ -1,33 +1,33 @@
-"""Charts as self-contained data-URI images with alt text that states their message."""
+"""Charts as self-contained data-URI images; callers pair each with alt text that states its message.
+
+Figures are built with matplotlib's object API (no pyplot state), so charts can be drawn from
+several threads and nothing needs closing.
+"""
 
 from __future__ import annotations
 
 import base64
 import io
 
-import matplotlib
+import numpy as np
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-
-INK = "#0b0c0c"
 LINE = "#1d70b8"
 TARGET = "#505a5f"
 
 
-def figure_to_data_uri(fig) -> str:
-    """PNG data URI of a matplotlib figure (closed afterwards)."""
+def figure_to_data_uri(fig: Figure, **savefig: object) -> str:
+    """PNG data URI of a figure, on a white background."""
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight", transparent=False, facecolor="white")
-    plt.close(fig)
+    fig.savefig(buffer, format="png", facecolor="white", **savefig)
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
 def sparkline(values, target: float | None = None, width: float = 2.4, height: float = 0.7) -> str:
     """A small trend line of ``values`` (oldest first) with a dashed target line; returns a data URI."""
     y = np.asarray(values, dtype="float64")
-    fig, ax = plt.subplots(figsize=(width, height))
+    fig = Figure(figsize=(width, height))
+    ax = fig.subplots()
     x = np.arange(len(y))
     ax.plot(x, y, color=LINE, linewidth=1.6)
     finite = np.flatnonzero(~np.isnan(y))
@@ -37,4 +37,4 @@ def sparkline(values, target: float | None = None, width: float = 2.4, height: f
         ax.axhline(target, color=TARGET, linewidth=1, linestyle=(0, (3, 2)))
     ax.set_axis_off()
     ax.margins(x=0.04, y=0.25)
-    return figure_to_data_uri(fig)
+    return figure_to_data_uri(fig, dpi=110, bbox_inches="tight")

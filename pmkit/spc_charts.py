@@ -16,8 +16,6 @@ True
 
 from __future__ import annotations
 
-import base64
-import io
 import math
 import textwrap
 from collections.abc import Sequence
@@ -31,6 +29,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from pmkit import periods
+from pmkit.charts import figure_to_data_uri
 from pmkit.spc import MIN_POINTS, XmRResult
 
 BLUE, ORANGE, PURPLE, GREY = "#00B0F0", "#E46C0A", "#490092", "#A6A6A6"  # MDC's colours
@@ -181,10 +180,7 @@ def spc_chart(
     if notes:
         foot.text(0, 0, textwrap.fill("Note: " + " ".join(notes), NOTE_WIDTH), transform=foot.transAxes,
                   fontsize=8.5, color=MUTED, ha="left", va="bottom")
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", facecolor="white")
-    uri = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
-    return uri, _alt_text(result, title, unit, decimals, axis, period_labels)
+    return figure_to_data_uri(fig), _alt_text(result, title, unit, decimals, axis, period_labels)
 
 
 def variation_icon(name: str | None) -> str:
