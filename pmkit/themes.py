@@ -1,0 +1,1097 @@
+"""Citizen voice: code feedback with an editable codebook, propose new themes, score sentiment,
+summarise themes for a period and redact personal data from quotes.
+
+The codebook (``params/codebook.yaml``) lists themes and sub-themes with the words, phrases and
+regular expressions that assign them; its header explains the format. Coding is transparent: a
+comment gets a theme when one of the theme's terms occurs in it and none of its exclusions does.
+
+>>> book = load_codebook({"themes": {"waste": {"label": "Waste and bins", "keywords": ["bin"]}}})
+>>> code(pd.DataFrame({"text": ["My bins were missed again", "Lovely library"]}), book)["themes"].tolist()
+[['waste'], []]
+>>> redact("Call Mrs Patel on 07700 900123")
+'Call Mrs [name] on [phone]'
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from pmkit import periods
+from pmkit.errors import PmkitError
+from pmkit.schema import AUDIENCES
+
+DEFAULT_CODEBOOK = Path("params/codebook.yaml")
+SMALL_COUNT = 5  # public outputs show any count below this as "<5"
+SUPPRESSED = f"<{SMALL_COUNT}"
+WITHHELD = "*"  # a larger count withheld so that a suppressed one cannot be worked out from a total
+UNCODED = "uncoded"
+OTHER = "other"
+_RESERVED_LABELS = {UNCODED: "Not matched to a theme", OTHER: f"Other themes (fewer than {SMALL_COUNT} comments each)"}
+SENTIMENTS = ("positive", "neutral", "negative")
+
+
+class CodebookError(PmkitError):
+    """A codebook that cannot be used; the message names the file and every entry at fault."""
+
+
+# --------------------------------------------------------------------------------------------
+# Codebook
+# --------------------------------------------------------------------------------------------
+
+_RULE_KEYS = ("keywords", "phrases", "patterns", "exclude", "exclude_patterns")
+_THEME_KEYS = {"label", "description", "subthemes", *_RULE_KEYS}
+_TOP_KEYS = {"version", "description", "themes", "directorates"}
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)*")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """The terms that assign one theme or sub-theme, to every directorate's feedback or one's."""
+
+    target: str
+    directorate: str | None
+    terms: tuple[tuple[str, ...], ...]
+    patterns: tuple[str, ...]
+    exclude: tuple[tuple[str, ...], ...]
+    exclude_patterns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Codebook:
+    """Themes and sub-themes (id -> label, in codebook order) and the rules that assign them.
+
+    >>> load_codebook({"themes": {"parking": {"keywords": ["parking"]}}}).labels
+    {'parking': 'Parking'}
+    """
+
+    labels: dict[str, str]
+    parents: dict[str, str]
+    rules: tuple[Rule, ...]
+    origin: str = "<dict>"
+
+    @property
+    def themes(self) -> list[str]:
+        return [t for t in self.labels if t not in self.parents]
+
+    @property
+    def subthemes(self) -> list[str]:
+        return list(self.parents)
+
+
+def load_codebook(source: str | os.PathLike | Mapping | Codebook = DEFAULT_CODEBOOK) -> Codebook:
+    """Read a codebook from a YAML file or an already-parsed mapping, checking every entry.
+
+    >>> load_codebook({"themes": {"noise": {"label": "Noise", "keywords": ["noise", "loud"]}}}).themes
+    ['noise']
+    """
+    if isinstance(source, Codebook):
+        return source
+    if isinstance(source, Mapping):
+        return _CodebookReader("codebook").read(source)
+    path = Path(source)
+    if not path.is_file():
+        raise CodebookError(f"{path}: no such codebook file")
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    except yaml.YAMLError as exc:
+        raise CodebookError(f"{path}: not valid YAML ({exc})") from None
+    return _CodebookReader(str(path)).read(document)
+
+
+def directorate_key(name: object) -> str:
+    """How directorate names are compared: case, spaces and punctuation ignored.
+
+    >>> directorate_key("Adults' Services") == directorate_key("adults services")
+    True
+    """
+    return re.sub(r"[^a-z0-9]+", "", str(name).lower())
+
+
+def _normalise(text: str) -> str:
+    return " ".join(text.lower().translate(_APOSTROPHES).split())
+
+
+class _CodebookReader:
+    """Turns a parsed codebook document into a `Codebook`, collecting every problem."""
+
+    def __init__(self, origin: str):
+        self.origin = origin
+        self.problems: list[str] = []
+        self.labels: dict[str, str] = {}
+        self.parents: dict[str, str] = {}
+        self.rules: list[Rule] = []
+
+    def problem(self, where: str, message: str) -> None:
+        self.problems.append(f"{self.origin}: {where}: {message}")
+
+    def read(self, document: object) -> Codebook:
+        if not isinstance(document, Mapping) or not isinstance(document.get("themes"), Mapping):
+            raise CodebookError(f"{self.origin}: expected a mapping with a 'themes:' section")
+        for key in set(document) - _TOP_KEYS:
+            self.problem(str(key), f"unknown section; expected one of {sorted(_TOP_KEYS)}")
+        for theme_id, spec in document["themes"].items():
+            self.theme(str(theme_id), spec, f"themes.{theme_id}", None, None)
+        directorates = document.get("directorates") or {}
+        if not isinstance(directorates, Mapping):
+            self.problem("directorates", "expected a mapping of directorate name to 'themes:'")
+            directorates = {}
+        for name, extension in directorates.items():
+            where = f"directorates.{name}"
+            if not isinstance(extension, Mapping) or not isinstance(extension.get("themes"), Mapping):
+                self.problem(where, "expected a 'themes:' mapping")
+                continue
+            for theme_id, spec in extension["themes"].items():
+                self.theme(str(theme_id), spec, f"{where}.themes.{theme_id}", None, directorate_key(name))
+        if self.problems:
+            raise CodebookError("\n".join(self.problems))
+        return Codebook(dict(self.labels), dict(self.parents), tuple(self.rules), self.origin)
+
+    def theme(self, theme_id: str, spec: object, where: str, parent: str | None, directorate: str | None) -> None:
+        if not _ID.match(theme_id) or theme_id in (UNCODED, OTHER):
+            self.problem(where, f"'{theme_id}' is not a usable id: use lower-case letters, digits and _ (not uncoded/other)")
+            return
+        if not isinstance(spec, Mapping):
+            self.problem(where, "expected a mapping with a label and keywords, phrases or patterns")
+            return
+        for key in set(spec) - _THEME_KEYS:
+            self.problem(f"{where}.{key}", f"unknown key; expected one of {sorted(_THEME_KEYS)}")
+        if theme_id in self.labels and self.parents.get(theme_id) != parent:
+            self.problem(where, f"'{theme_id}' is already used for a different theme or sub-theme")
+            return
+        if theme_id not in self.labels:
+            self.labels[theme_id] = str(spec.get("label") or theme_id.replace("_", " ").capitalize())
+            if parent:
+                self.parents[theme_id] = parent
+        lists = {key: self.strings(spec.get(key), f"{where}.{key}") for key in _RULE_KEYS}
+        self.rules.append(
+            Rule(
+                theme_id,
+                directorate,
+                tuple(t for value in lists["keywords"] + lists["phrases"] if (t := self.term(value, where))),
+                tuple(p for p in lists["patterns"] if self.pattern(p, f"{where}.patterns")),
+                tuple(t for value in lists["exclude"] if (t := self.term(value, where))),
+                tuple(p for p in lists["exclude_patterns"] if self.pattern(p, f"{where}.exclude_patterns")),
+            )
+        )
+        subthemes = spec.get("subthemes") or {}
+        if subthemes and parent:
+            self.problem(f"{where}.subthemes", "sub-themes cannot have sub-themes of their own")
+        elif not isinstance(subthemes, Mapping):
+            self.problem(f"{where}.subthemes", "expected a mapping of sub-theme id to its terms")
+        else:
+            for sub_id, sub_spec in subthemes.items():
+                self.theme(str(sub_id), sub_spec, f"{where}.subthemes.{sub_id}", theme_id, directorate)
+
+    def strings(self, value: object, where: str) -> list[str]:
+        if value is None:
+            return []
+        if isinstance(value, str) or not isinstance(value, list) or not all(isinstance(v, str | int) for v in value):
+            self.problem(where, "expected a list of text entries, e.g. [bin, bins]")
+            return []
+        return [str(v) for v in value]
+
+    def term(self, value: str, where: str) -> tuple[str, ...] | None:
+        wildcard = value.strip().endswith("*")
+        words = tuple(_WORD.findall(_normalise(value.strip().rstrip("*"))))
+        if not words:
+            self.problem(where, f"'{value}' has no words to match")
+            return None
+        if wildcard and len(words) > 1:
+            self.problem(where, f"'{value}': a * wildcard is only allowed on a single word; use patterns")
+            return None
+        return (words[0] + "*",) if wildcard else words
+
+    def pattern(self, value: str, where: str) -> bool:
+        try:
+            re.compile(value)
+        except re.error as exc:
+            self.problem(where, f"'{value}' is not a valid regular expression ({exc})")
+            return False
+        return True
+
+
+class _Matcher:
+    """Finds every rule's terms in texts in one pass per text (word, phrase and prefix lookups)."""
+
+    def __init__(self, rules: Sequence[Rule]):
+        self.n_rules = len(rules)
+        self.words: dict[str, set[int]] = {}
+        self.prefixes: dict[str, set[int]] = {}
+        self.phrases: dict[tuple[str, ...], set[int]] = {}
+        self.patterns: list[tuple[re.Pattern, int]] = []
+        for index, rule in enumerate(rules):
+            for slot, terms, patterns in ((2 * index, rule.terms, rule.patterns), (2 * index + 1, rule.exclude, rule.exclude_patterns)):
+                for term in terms:
+                    if term[-1].endswith("*"):
+                        self.prefixes.setdefault(term[-1][:-1], set()).add(slot)
+                    elif len(term) == 1:
+                        self.words.setdefault(term[0], set()).add(slot)
+                    else:
+                        self.phrases.setdefault(term, set()).add(slot)
+                if patterns:
+                    self.patterns.append((re.compile("|".join(f"(?:{p})" for p in patterns), re.I), slot))
+        self.vocabulary = set(self.words) | {w for phrase in self.phrases for w in phrase}
+        self.phrase_starts: dict[str, set[int]] = {}
+        for phrase in self.phrases:
+            self.phrase_starts.setdefault(phrase[0], set()).add(len(phrase))
+
+    def token_entry(self, token: str) -> tuple[set[int], str, tuple[int, ...]]:
+        """For one distinct token: the slots its word and prefix terms hit, its form in phrases,
+        and the lengths of the phrases that can start with it."""
+        forms = [token]
+        for ending in ("'s", "es", "s"):  # bins -> bin, buses -> bus, council's -> council
+            if token.endswith(ending) and len(token) > len(ending) + 1:
+                forms.append(token[: -len(ending)])
+        slots: set[int] = set()
+        for form in forms:
+            slots |= self.words.get(form, set())
+        for prefix, prefix_slots in self.prefixes.items():
+            if token.startswith(prefix):
+                slots |= prefix_slots
+        base = next((f for f in forms if f in self.vocabulary), token)
+        return slots, base, tuple(sorted(self.phrase_starts.get(base, ())))
+
+    def match(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Boolean (text x rule) arrays: a rule's terms found, and its exclusions found."""
+        entries: dict[str, tuple[set[int], str, tuple[int, ...]]] = {}
+        rows: list[int] = []
+        cols: list[int] = []
+        for i, text in enumerate(texts):
+            found = []
+            for token in _WORD.findall(text):
+                entry = entries.get(token)
+                if entry is None:
+                    entry = entries[token] = self.token_entry(token)
+                found.append(entry)
+            hits: set[int] = set()
+            for j, (slots, _, lengths) in enumerate(found):
+                hits |= slots
+                for length in lengths:
+                    phrase = tuple(e[1] for e in found[j : j + length])
+                    hits |= self.phrases.get(phrase, set())
+            for pattern, slot in self.patterns:
+                if slot not in hits and pattern.search(text):
+                    hits.add(slot)
+            rows.extend([i] * len(hits))
+            cols.extend(hits)
+        matrix = np.zeros((len(texts), 2 * self.n_rules), dtype=bool)
+        matrix[rows, cols] = True
+        return matrix[:, 0::2], matrix[:, 1::2]
+
+
+@functools.lru_cache(maxsize=16)
+def _matcher(rules: tuple[Rule, ...]) -> _Matcher:
+    return _Matcher(rules)
+
+
+def _theme_hits(feedback: pd.DataFrame, book: Codebook) -> pd.DataFrame:
+    """One boolean column per theme and sub-theme id, aligned with ``feedback``."""
+    texts = feedback["text"].fillna("").astype(str).map(_normalise)
+    codes, unique = pd.factorize(texts)
+    found, excluded = _matcher(book.rules).match(list(unique))
+    found, excluded = found[codes], excluded[codes]
+    if any(rule.directorate for rule in book.rules):
+        keys = (
+            feedback["directorate"].fillna("").map(directorate_key).to_numpy()
+            if "directorate" in feedback
+            else np.full(len(feedback), "")
+        )
+        for r, rule in enumerate(book.rules):
+            if rule.directorate:
+                applies = keys == rule.directorate
+                found[:, r] &= applies
+                excluded[:, r] &= applies
+    targets = np.array([rule.target for rule in book.rules])
+
+    def any_of(matrix: np.ndarray, theme_id: str) -> np.ndarray:
+        return matrix[:, targets == theme_id].any(axis=1)
+
+    hits: dict[str, np.ndarray] = {}
+    for sub, parent in book.parents.items():
+        hits[sub] = any_of(found, sub) & ~any_of(excluded, sub) & ~any_of(excluded, parent)
+    for theme in book.themes:
+        from_subthemes = [hits[s] for s, p in book.parents.items() if p == theme]
+        assigned = any_of(found, theme) | np.logical_or.reduce(from_subthemes + [np.zeros(len(feedback), bool)])
+        hits[theme] = assigned & ~any_of(excluded, theme)
+    return pd.DataFrame({key: hits[key] for key in book.labels}, index=feedback.index)
+
+
+def _id_lists(matrix: np.ndarray, ids: Sequence[str]) -> list[list[str]]:
+    rows, cols = np.nonzero(matrix)
+    names = np.asarray(ids, dtype=object)[cols]
+    return [list(part) for part in np.split(names, np.searchsorted(rows, np.arange(1, len(matrix))))]
+
+
+def code(feedback: pd.DataFrame, codebook: str | os.PathLike | Mapping | Codebook = DEFAULT_CODEBOOK) -> pd.DataFrame:
+    """Code each comment: the feedback with ``themes`` and ``subthemes`` (lists of ids) and ``coded``.
+
+    Comments that match no theme keep an empty list and ``coded`` False: they are counted, never
+    dropped. Rules under ``directorates:`` apply only to that directorate's feedback.
+
+    >>> book = {"themes": {"roads": {"keywords": ["pothole"]}, "thanks": {"keywords": ["thank*"]}}}
+    >>> coded = code(pd.DataFrame({"text": ["Thanks for fixing the potholes", "Hello"]}), book)
+    >>> coded["themes"].tolist(), coded["coded"].tolist()
+    ([['roads', 'thanks'], []], [True, False])
+    """
+    book = load_codebook(codebook)
+    hits = _theme_hits(feedback, book)
+    out = feedback.copy()
+    out["themes"] = _id_lists(hits[book.themes].to_numpy(), book.themes)
+    out["subthemes"] = _id_lists(hits[book.subthemes].to_numpy(), book.subthemes)
+    out["coded"] = hits[book.themes].to_numpy().any(axis=1)
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Sentiment
+# --------------------------------------------------------------------------------------------
+
+
+class _SentimentModel(NamedTuple):
+    analyzer: object
+    ignore: re.Pattern
+    any_phrase: re.Pattern
+    phrases: list[tuple[re.Pattern, float]]
+    request: re.Pattern
+    request_valence: float
+
+
+@functools.cache
+def _sentiment_model() -> _SentimentModel:
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    spec = yaml.safe_load(resources.files("pmkit").joinpath("data", "sentiment.yaml").read_text(encoding="utf-8"))
+    analyzer = SentimentIntensityAnalyzer()
+    analyzer.lexicon.update({str(word): float(value) for word, value in spec["words"].items()})
+    phrases = [(re.compile(pattern, re.I), float(value)) for pattern, value in spec["phrases"].items()]
+    return _SentimentModel(
+        analyzer,
+        _alternatives(spec["ignore"]),
+        _alternatives(list(spec["phrases"])),
+        phrases,
+        _alternatives(spec["requests"]["patterns"]),
+        float(spec["requests"]["valence"]),
+    )
+
+
+def _alternatives(patterns: Sequence[str]) -> re.Pattern:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.I)
+
+
+_VADER_ALPHA = 15.0  # VADER's normalisation constant: compound = s / sqrt(s^2 + alpha)
+
+
+def sentiment(texts: pd.Series | Iterable[str]) -> pd.DataFrame:
+    """Score each comment: ``compound`` in [-1, 1] and ``sentiment`` positive / neutral / negative.
+
+    VADER (with its own lexicon) scores each distinct text once; service-feedback adjustments from
+    ``pmkit/data/sentiment.yaml`` are then applied to whole columns at once.
+
+    >>> sentiment(["The crew were brilliant and arrived quickly", "Waited 3 hours, nobody came"])["sentiment"].tolist()
+    ['positive', 'negative']
+    """
+    series = texts if isinstance(texts, pd.Series) else pd.Series(list(texts), dtype=object)
+    strings = series.fillna("").astype(str)
+    codes, unique = pd.factorize(strings)
+    model = _sentiment_model()
+    compound = np.array([model.analyzer.polarity_scores(model.ignore.sub(" ", t))["compound"] for t in unique], dtype=float)
+    compound = np.clip(compound, -0.9999, 0.9999)
+    total = compound * np.sqrt(_VADER_ALPHA / (1 - compound**2))  # back to VADER's summed valence
+    distinct = pd.Series(unique, dtype=object)
+    with_phrases = distinct[distinct.str.contains(model.any_phrase).to_numpy(dtype=bool)]
+    for pattern, valence in model.phrases:
+        total[with_phrases.index[with_phrases.str.contains(pattern).to_numpy(dtype=bool)]] += valence
+    total += model.request_valence * distinct.str.contains(model.request).to_numpy(dtype=bool)
+    scores = (total / np.sqrt(total**2 + _VADER_ALPHA))[codes] if len(unique) else np.zeros(0)
+    labels = np.select([scores >= 0.05, scores <= -0.05], ["positive", "negative"], "neutral")
+    return pd.DataFrame({"compound": scores, "sentiment": labels}, index=series.index)
+
+
+# --------------------------------------------------------------------------------------------
+# Theme discovery
+# --------------------------------------------------------------------------------------------
+
+_DISCOVERY_STOP_WORDS = {  # words that say how people felt or filled a sentence, not what about
+    "council", "service", "services", "please", "would", "could", "get", "got", "also", "still", "just",
+    "really", "one", "even", "us", "dont", "don't", "didn't", "can't", "couldn't", "im", "i'm", "ive", "i've",
+    "thing", "things", "good", "better", "best", "great", "nice", "bad", "poor", "think", "thought", "know",
+    "like", "lot", "bit", "way", "able", "make", "made", "ok", "okay", "quite", "satisfied",
+}
+SUGGESTION_COLUMNS = ["topic", "label", "terms", "comments", "share", "examples"]
+
+
+def suggest(
+    feedback: pd.DataFrame,
+    codebook: str | os.PathLike | Mapping | Codebook = DEFAULT_CODEBOOK,
+    n_topics: int = 8,
+    n_terms: int = 8,
+    n_examples: int = 3,
+    random_state: int = 0,
+) -> pd.DataFrame:
+    """Propose themes for what the codebook misses: TF-IDF and NMF over the uncoded comments.
+
+    One row per proposed theme, largest first: ``topic`` (a draft id), ``label``, ``terms`` (its top
+    words and two-word phrases), ``comments`` (uncoded comments it best describes), ``share`` of the
+    uncoded comments and ``examples`` (redacted). Pass the result to `write_draft`.
+
+    >>> rows = suggest(src.feedback(), "params/codebook.yaml", n_topics=5)   # doctest: +SKIP
+    >>> rows[["label", "comments"]].head(2)                                    # doctest: +SKIP
+    """
+    from sklearn.decomposition import NMF
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+
+    coded = code(feedback, codebook)
+    texts = coded.loc[~coded["coded"], "text"].fillna("").astype(str).str.strip()
+    texts = texts[texts.str.len() > 0]
+    codes, unique = pd.factorize(texts.map(_normalise))
+    weights = np.bincount(codes, minlength=len(unique)) if len(unique) else np.zeros(0, int)
+    originals = texts.groupby(codes).first().to_numpy() if len(unique) else np.array([], dtype=object)
+    n_topics = min(n_topics, len(unique) // 3)
+    if n_topics < 1:
+        return pd.DataFrame(columns=SUGGESTION_COLUMNS)
+    vectorizer = TfidfVectorizer(
+        stop_words=sorted(ENGLISH_STOP_WORDS | _DISCOVERY_STOP_WORDS),
+        token_pattern=r"(?u)\b[a-z][a-z']+\b",
+        ngram_range=(1, 2),
+        min_df=2 if len(unique) >= 20 else 1,
+        max_df=0.9,
+        sublinear_tf=True,
+    )
+    try:
+        matrix = vectorizer.fit_transform(unique)
+    except ValueError:  # every word is a stop word or too rare
+        return pd.DataFrame(columns=SUGGESTION_COLUMNS)
+    n_topics = min(n_topics, matrix.shape[1])
+    model = NMF(n_components=n_topics, init="nndsvda", random_state=random_state, max_iter=500)
+    doc_topic = model.fit_transform(matrix)
+    vocabulary = vectorizer.get_feature_names_out()
+    best = np.where(doc_topic.max(axis=1) > 0, doc_topic.argmax(axis=1), -1)
+    rows = []
+    for topic in range(n_topics):
+        members = np.flatnonzero(best == topic)
+        if not len(members):
+            continue
+        terms = [str(vocabulary[i]) for i in np.argsort(-model.components_[topic])[:n_terms]]
+        ranked = members[np.argsort(-doc_topic[members, topic], kind="stable")]
+        informative = [i for i in ranked if len(str(originals[i]).split()) >= 5]
+        examples = [redact(str(originals[i])) for i in (informative or list(ranked))[:n_examples]]
+        rows.append(
+            {
+                "label": " / ".join(terms[:3]),
+                "terms": terms,
+                "comments": int(weights[members].sum()),
+                "share": float(weights[members].sum() / len(texts)),
+                "examples": examples,
+            }
+        )
+    frame = pd.DataFrame(rows, columns=SUGGESTION_COLUMNS[1:]).sort_values("comments", ascending=False, kind="stable")
+    frame.insert(0, "topic", [f"draft_{i + 1:02d}_{re.sub(r'[^a-z0-9]+', '_', t[0])}" for i, t in enumerate(frame["terms"])])
+    return frame.reset_index(drop=True)
+
+
+def write_draft(suggestions: pd.DataFrame, path: str | os.PathLike) -> Path:
+    """Write proposed themes as a draft codebook (YAML) for an analyst to edit and merge.
+
+    Each theme keeps its terms as ``keywords`` and ``phrases`` and shows its examples as comments;
+    the file loads with `load_codebook` as it stands.
+
+    >>> write_draft(suggest(src.feedback()), "draft.yaml")   # doctest: +SKIP
+    PosixPath('draft.yaml')
+    """
+    lines = [
+        "# Draft codebook: themes proposed by topic modelling (TF-IDF + NMF) over comments that the",
+        "# codebook left uncoded. For each theme: rename it and its label, keep the words that define",
+        "# it, delete the rest, then move it into params/codebook.yaml. Delete themes that are noise.",
+        "themes:",
+    ]
+    for row in suggestions.itertuples(index=False):
+        terms = list(row.terms)
+        lines.append(f"  {row.topic}:")
+        lines.append(f"    label: {json.dumps('Draft: ' + row.label)}")
+        lines.append(f"    # {row.comments} uncoded comments ({row.share:.0%}), for example:")
+        lines.extend(f"    #   - {' '.join(str(example).split())[:200]}" for example in row.examples)
+        keywords = [t for t in terms if " " not in t]
+        phrases = [t for t in terms if " " in t]
+        if keywords:
+            lines.append(f"    keywords: {json.dumps(keywords)}")
+        if phrases:
+            lines.append(f"    phrases: {json.dumps(phrases)}")
+    if suggestions.empty:
+        lines[-1] = "themes: {}  # nothing to propose: every comment was coded"
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return target
+
+
+# --------------------------------------------------------------------------------------------
+# Summary
+# --------------------------------------------------------------------------------------------
+
+THEME_COLUMNS = [
+    "theme", "label", "count", "share", "previous", "change", "change_pct",
+    "positive", "neutral", "negative", "balance", "sentiment", "quotes",
+]
+
+
+@dataclass(frozen=True)
+class ThemeSummary:
+    """What `summarise` returns for one period and audience.
+
+    ``themes``: one row per theme (then ``other`` in public summaries, then ``uncoded``) with the
+    columns in ``THEME_COLUMNS``; ``subthemes``: counts per sub-theme; ``breakdowns``: theme counts
+    by each ``by`` column (rows: theme labels). In a public summary counts are text, any count
+    below 5 reads ``<5``, a breakdown cell that would reveal one reads ``*``, and the sentiment
+    counts and balance are left empty (the ``sentiment`` words remain).
+    """
+
+    themes: pd.DataFrame
+    subthemes: pd.DataFrame
+    breakdowns: dict[str, pd.DataFrame]
+    total: int | str
+    period: str | None
+    previous_period: str | None
+    audience: str
+
+
+def balance_word(balance: float) -> str:
+    """The sentiment balance ((positive - negative) / comments) in words.
+
+    >>> balance_word(0.6), balance_word(-0.2), balance_word(0.0)
+    ('mostly positive', 'more negative than positive', 'mixed')
+    """
+    if pd.isna(balance):
+        return ""
+    if balance >= 0.5:
+        return "mostly positive"
+    if balance >= 0.15:
+        return "more positive than negative"
+    if balance > -0.15:
+        return "mixed"
+    if balance > -0.5:
+        return "more negative than positive"
+    return "mostly negative"
+
+
+def summarise(
+    feedback: pd.DataFrame,
+    codebook: str | os.PathLike | Mapping | Codebook = DEFAULT_CODEBOOK,
+    period: str | periods.Period | None = None,
+    audience: str = "internal",
+    by: str | Sequence[str] | None = None,
+    quotes: int = 3,
+) -> ThemeSummary:
+    """Themes in the feedback of one period: volumes, share, change, sentiment, breakdowns, quotes.
+
+    ``period`` (a label such as ``2025/26 Q2``) selects comments dated within it and compares each
+    theme with the previous period of the same length; without it every comment is summarised and
+    nothing is compared. ``by`` names the columns to break counts down by (default service and
+    channel). Quotes are the comments closest to their theme's centre in TF-IDF space, at most
+    ``quotes`` per theme, de-duplicated and redacted. For ``audience="public"`` themes with fewer
+    than 5 comments are merged into "Other" (which gets no quotes) and every count below 5 reads
+    ``<5``.
+
+    >>> s = summarise(src.feedback(), "params/codebook.yaml", period="2025/26 Q2")   # doctest: +SKIP
+    >>> s.themes[["label", "count", "change", "sentiment"]].head(3)                 # doctest: +SKIP
+    """
+    if audience not in AUDIENCES:
+        raise PmkitError(f"audience '{audience}' is not one of {', '.join(AUDIENCES)}")
+    book = load_codebook(codebook)
+    by = ["service", "channel"] if by is None else [by] if isinstance(by, str) else list(by)
+    data = feedback.reset_index(drop=True)
+    current = np.ones(len(data), dtype=bool)
+    previous = np.zeros(len(data), dtype=bool)
+    period_label = previous_label = None
+    if period is not None:
+        this = periods.parse(period)
+        dates = pd.to_datetime(data["date"])
+        current, previous = _within(dates, this), _within(dates, this.shift(-1))
+        period_label, previous_label = this.label, this.shift(-1).label
+        data = data[current | previous].reset_index(drop=True)
+        current, previous = current[current | previous], previous[current | previous]
+    hits = _theme_hits(data, book)
+    columns = _theme_columns(hits, book, current, audience)
+    now = data[current].reset_index(drop=True)
+    now_columns = {key: mask[current] for key, mask in columns.items()}
+    moods = sentiment(now["text"])["sentiment"].to_numpy()
+    table = _theme_table(book, now_columns, {k: m[previous] for k, m in columns.items()}, moods, period_label)
+    named = {k: mask for k, mask in now_columns.items() if k not in (OTHER, UNCODED)}
+    chosen = _representative_quotes(now["text"], named, quotes)
+    table["quotes"] = [chosen.get(theme, []) for theme in table["theme"]]
+    subtable = _subtheme_table(book, hits, current, previous, period_label, set(now_columns))
+    breakdowns = {
+        column: _breakdown(now[column].fillna("").astype(str), now_columns, table.set_index("theme")["label"])
+        for column in by
+        if column in now
+    }
+    total: int | str = int(current.sum())
+    if audience == "public":
+        table = _suppress(table, ["count", "previous"])
+        subtable = _suppress(subtable, ["count", "previous"])
+        breakdowns = {k: _suppress_rows(v) for k, v in breakdowns.items()}
+        total = _suppress_value(total)
+    return ThemeSummary(table, subtable, breakdowns, total, period_label, previous_label, audience)
+
+
+def _within(dates: pd.Series, period: periods.Period) -> np.ndarray:
+    start = pd.Timestamp(period.start_date)
+    end = pd.Timestamp(period.shift(1).start_date)
+    return ((dates >= start) & (dates < end)).to_numpy(dtype=bool)
+
+
+def _theme_columns(hits: pd.DataFrame, book: Codebook, current: np.ndarray, audience: str) -> dict[str, np.ndarray]:
+    """The boolean column per reported theme: public merges small themes into ``other``."""
+    columns = {t: hits[t].to_numpy() for t in book.themes}
+    active = {t: m for t, m in columns.items() if m.any()}
+    if audience == "public":
+        small = [t for t, m in active.items() if m[current].sum() < SMALL_COUNT]
+        if small:
+            active = {t: m for t, m in active.items() if t not in small}
+            active[OTHER] = np.logical_or.reduce([columns[t] for t in small])
+    active[UNCODED] = ~np.logical_or.reduce([columns[t] for t in book.themes] + [np.zeros(len(hits), bool)])
+    return active
+
+
+def _theme_table(
+    book: Codebook,
+    now: dict[str, np.ndarray],
+    before: dict[str, np.ndarray],
+    moods: np.ndarray,
+    period_label: str | None,
+) -> pd.DataFrame:
+    keys = list(now)
+    matrix = np.column_stack([now[k] for k in keys]) if keys else np.zeros((len(moods), 0), bool)
+    counts = matrix.sum(axis=0)
+    table = pd.DataFrame({"theme": keys, "label": [book.labels.get(k) or _RESERVED_LABELS[k] for k in keys]})
+    table["count"] = counts
+    table["share"] = counts / max(len(moods), 1)
+    if period_label is None:
+        table["previous"] = pd.array([pd.NA] * len(keys), dtype="Int64")
+    else:
+        table["previous"] = pd.array([int(before[k].sum()) for k in keys], dtype="Int64")
+    table["change"] = table["count"] - table["previous"]
+    table["change_pct"] = (table["change"] / table["previous"].where(table["previous"] > 0)).astype("Float64")
+    for mood in SENTIMENTS:
+        table[mood] = matrix[moods == mood].sum(axis=0)
+    table["balance"] = ((table["positive"] - table["negative"]) / table["count"].where(table["count"] > 0)).astype("Float64")
+    table["sentiment"] = table["balance"].map(balance_word)
+    table = table[(table["count"] > 0) | (table["previous"].fillna(0) > 0) | (table["theme"] == UNCODED)]
+    order = table["theme"].map({OTHER: 1, UNCODED: 2}).fillna(0)
+    table = table.assign(_order=order).sort_values(["_order", "count"], ascending=[True, False], kind="stable")
+    return table.drop(columns="_order").reset_index(drop=True)
+
+
+def _subtheme_table(
+    book: Codebook, hits: pd.DataFrame, current: np.ndarray, previous: np.ndarray, period_label: str | None, shown: set[str]
+) -> pd.DataFrame:
+    rows = [
+        {
+            "theme": parent,
+            "subtheme": sub,
+            "label": book.labels[sub],
+            "count": int(hits[sub].to_numpy()[current].sum()),
+            "previous": pd.NA if period_label is None else int(hits[sub].to_numpy()[previous].sum()),
+        }
+        for sub, parent in book.parents.items()
+        if parent in shown
+    ]
+    frame = pd.DataFrame(rows, columns=["theme", "subtheme", "label", "count", "previous"])
+    frame["previous"] = frame["previous"].astype("Int64")
+    frame = frame[(frame["count"] > 0) | (frame["previous"].fillna(0) > 0)]
+    return frame.sort_values(["theme", "count"], ascending=[True, False], kind="stable").reset_index(drop=True)
+
+
+def _breakdown(values: pd.Series, columns: dict[str, np.ndarray], labels: pd.Series) -> pd.DataFrame:
+    categories = sorted(v for v in values.unique() if v)
+    values = values.to_numpy()
+    frame = pd.DataFrame(
+        {c: [int(mask[values == c].sum()) for mask in columns.values()] for c in categories},
+        index=pd.Index([labels.get(k, k) for k in columns], name="theme"),
+    )
+    return frame[frame.sum(axis=1) > 0] if categories else frame
+
+
+def _suppress_value(value: object) -> object:
+    if pd.isna(value):
+        return pd.NA
+    return SUPPRESSED if int(value) < SMALL_COUNT else str(int(value))
+
+
+def _suppress(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """Counts as text, values below 5 as ``<5``; figures that could reveal them are left empty.
+
+    Change is blanked where either count is small; the sentiment counts and balance are left empty
+    (with the theme's total they would reveal small numbers), so the sentiment is given in words.
+    """
+    out = frame.copy()
+    small = {c: out[c].map(lambda v: not pd.isna(v) and int(v) < SMALL_COUNT).astype(bool) for c in columns}
+    for column in columns:
+        out[column] = out[column].map(_suppress_value).astype("string")
+    if "change" in out:
+        hidden = small["count"] | small["previous"]
+        out["change"] = out["change"].mask(hidden)
+        out["change_pct"] = out["change_pct"].mask(hidden)
+        out["share"] = out["share"].mask(small["count"])
+        for column in SENTIMENTS:
+            out[column] = pd.array([pd.NA] * len(out), dtype="string")
+        out["balance"] = pd.array([pd.NA] * len(out), dtype="Float64")
+    return out
+
+
+def _suppress_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """A breakdown for the public: cells below 5 read ``<5``; where a row has just one, its
+    smallest other cell reads ``*`` too, so the small one cannot be worked out from the theme's total."""
+    values = frame.to_numpy(dtype=float)
+    small = values < SMALL_COUNT
+    withheld = np.zeros_like(small)
+    single = np.flatnonzero((small.sum(axis=1) == 1) & (values.shape[1] > 1))
+    if len(single):
+        withheld[single, np.where(small[single], np.inf, values[single]).argmin(axis=1)] = True
+    text = frame.astype(int).astype(str).mask(small, SUPPRESSED).mask(withheld, WITHHELD)
+    return text.astype("string")
+
+
+def _representative_quotes(texts: pd.Series, columns: dict[str, np.ndarray], k: int) -> dict[str, list[str]]:
+    """Per theme, up to ``k`` typical comments: nearest the theme's TF-IDF centroid, not near-duplicates."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    if k <= 0 or texts.empty:
+        return {}
+    strings = texts.fillna("").astype(str)
+    try:
+        matrix = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform(strings)
+    except ValueError:  # no usable words at all
+        return {}
+    words = strings.str.split().str.len().to_numpy()
+    typical_length = (words >= 5) & (words <= 60)
+    normalised = strings.map(_normalise).to_numpy()
+    quotes = {}
+    for key, mask in columns.items():
+        members = np.flatnonzero(mask & typical_length)
+        if not len(members):
+            members = np.flatnonzero(mask & (words >= 3))
+        if not len(members):
+            continue
+        rows = matrix[members]
+        centroid = np.asarray(rows.mean(axis=0)).ravel()
+        closeness = rows @ centroid
+        chosen: list[int] = []
+        for index in members[np.argsort(-closeness, kind="stable")]:
+            if any(normalised[index] == normalised[c] or (matrix[index] @ matrix[c].T).toarray()[0, 0] > 0.8 for c in chosen):
+                continue
+            chosen.append(index)
+            if len(chosen) == k:
+                break
+        quotes[key] = [redact(strings.iloc[i]) for i in chosen]
+    return quotes
+
+
+# --------------------------------------------------------------------------------------------
+# Redaction
+# --------------------------------------------------------------------------------------------
+
+
+class PersonalData(NamedTuple):
+    """A span of personal data found in a text: ``text[start:end]`` is of ``kind``."""
+
+    start: int
+    end: int
+    kind: str
+
+
+KINDS = ("email", "nhs_number", "ni_number", "phone", "postcode", "address", "name")
+_PRIORITY = {kind: len(KINDS) - i for i, kind in enumerate(KINDS)}
+
+_EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+_TEN_DIGITS = re.compile(r"(?<![\w+])\d{3}[ -]?\d{3}[ -]?\d{4}(?!\w)")
+_NHS_CONTEXT = re.compile(r"nhs\s*(?:number|no\b|num\b|#)?[\s.:#-]*(?:is\s*)?$", re.I)
+_NI = re.compile(r"(?<!\w)[A-Za-z]{2}[ -]?\d{2}[ -]?\d{2}[ -]?\d{2}[ -]?[A-Da-d](?!\w)")
+_NI_SHORT = re.compile(r"(?<!\w)[A-Za-z]{2}[ -]?\d{2}[ -]?\d{2}[ -]?\d{2}(?!\w)")
+_NI_CONTEXT = re.compile(r"(?:\bni|national\s+insurance)\s*(?:number|no\b)?[\s.:#-]*(?:is\s*)?$", re.I)
+_PHONE = re.compile(
+    r"(?<![\w+])(?:(?:\+|00)\s?44\s?(?:\(0\)\s?)?|\(0(?=\d{2,4}\))|0)\d(?:[\s.\-()]{0,2}\d){8,9}(?!\d)"
+)
+_POSTCODE = re.compile(
+    r"(?<![\w])(?:[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?|GIR)\s*\d[ABD-HJLNP-UW-Z]{2}(?!\w)", re.I
+)
+_STREET_TYPES = (
+    "street|st|road|rd|avenue|ave|lane|ln|close|drive|dr|way|crescent|cres|grove|place|court|ct|gardens|gdns|"
+    "terrace|walk|row|hill|park|view|square|sq|mews|rise|green|parade|boulevard|gate|wharf|yard|croft|chase|"
+    "meadows?|vale|fields|end|approach|hollow|path|drove|nook|bank|mount|heights|ridge|dale|villas|quay|circle"
+)
+_ADDRESS_STOP = (
+    "the|a|an|on|in|at|of|to|for|from|with|by|and|or|my|our|your|their|his|her|its|this|that|these|those|"
+    "no|not|very|so|too|all|some|any|every|each|was|were|is|are|be|been|have|has|had|it|i|we|you|they|he|she|"
+    "minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|times?|miles?|metres?|yards?|feet|people|children|"
+    "kids|cars?|vehicles?|houses?|homes?|flats?|bins?|bags?|potholes?|calls?|emails?|letters?|visits?|other|"
+    "mph|kph|km|acres?|ft|percent|per|"
+    "more|new|old|big|small|large|different|separate|extra|further|just|only|about|around|over|under|nearly"
+)
+_ADDRESS = re.compile(
+    rf"(?<!\w)(?:(?:flat|apartment|apt|unit)\.?\s*\d+[a-z]?\s*,?\s+)?\d{{1,4}}[a-z]?\s*,?\s+"
+    rf"(?:the\s+(?:{_STREET_TYPES})|(?:(?!(?:{_ADDRESS_STOP})\b)[a-z][a-z'\u2019.-]*\s+){{1,3}}(?:{_STREET_TYPES}))\b",
+    re.I,
+)
+
+_TITLES = (
+    r"(?:[Mm]rs|[Mm]r|[Mm]s|[Mm]x|[Dd]r|[Pp]rof|[Pp]rofessor|[Cc]llr|[Cc]ouncillor|[Rr]evd|[Rr]ev|Reverend|"
+    r"Miss|Sir|Dame|Lady|Lord|PC|PCSO|Sgt)"
+)
+_TITLE = re.compile(rf"(?<![\w.]){_TITLES}\.?[ \t]+(?=\S)")
+_ROLES = (
+    "carer|care worker|support worker|social worker|key worker|keyworker|case worker|caseworker|worker|nurse|"
+    "doctor|gp|consultant|surgeon|therapist|physio|physiotherapist|ot|counsellor|psychiatrist|psychologist|"
+    "midwife|health visitor|advocate|officer|receptionist|advisor|adviser|call handler|handler|operator|driver|"
+    "paramedic|manager|team leader|supervisor|inspector|engineer|plumber|electrician|contractor|builder|"
+    "surveyor|warden|librarian|teacher|headteacher|head teacher|councillor|landlord|landlady|neighbour|"
+    "neighbor|friend|son|daughter|husband|wife|partner|mum|mother|mom|dad|father|brother|sister|grandson|"
+    "granddaughter|grandmother|grandfather|nan|nana|nanna|gran|grandma|grandad|granddad|uncle|aunt|auntie|aunty|"
+    "niece|nephew|cousin|boyfriend|girlfriend|fiance|fiancee|lady|man|gentleman|guy|girl|boy|woman|chap|fella|"
+    "bloke|colleague|child|baby|lad|lass|assistant|coordinator|co-ordinator|tenant|resident"
+)
+_ROLE_CUE = re.compile(rf"\b(?:{_ROLES})(?:\s*,\s*|\s+(?:called|named)\s+|[ \t]+)(?=\S)", re.I)
+_STRONG_CUE = re.compile(r"\b(?:named|(?:my\s+)?name\s+is|name's)\s+(?=\S)", re.I)
+_SPEECH_CUE = re.compile(
+    r"\b(?:(?:spoke|speak|speaking|talked|talking|chatted|chatting)\s+(?:to|with)|dealt\s+with|seen\s+by|"
+    r"visited\s+by|helped\s+by|supported\s+by|thanks\s+to|thank\s+you\s+to|thank\s+you|thank\s+u|thanks|"
+    r"cheers|hi|hello|hiya|dear|called|ask\s+for|asked\s+for|asking\s+for)\s*,?\s*(?=\S)",
+    re.I,
+)
+_SIGN_OFF = re.compile(
+    r"\b(?:thanks|thank\s+you|many\s+thanks|thanks\s+again|regards|kind\s+regards|best\s+regards|warm\s+regards|"
+    r"best\s+wishes|all\s+the\s+best|yours\s+sincerely|yours\s+faithfully|sincerely|cheers|signed)\s*[,.!:-]*"
+    r"(?P<gap>\s*\n\s*|[ \t]+)(?P<name>(?:[A-Za-z][\w'\u2019.-]*[ \t]*){1,3}?)[ \t]*[.!]*\s*$",
+    re.I,
+)
+_NAME_TOKEN = re.compile(r"[A-Za-z]+(?:['\u2019][A-Za-z]+)*(?:-[A-Za-z]+)*")
+_CAPITALISED = re.compile(r"^(?:Mc|Mac|O'|O\u2019|D'|D\u2019)?[A-Z][a-z]+(?:-[A-Z][a-z]+)*$|^Mc[A-Z][a-z]+$")
+_INITIAL = re.compile(r"[A-Z]\.?")
+_NOT_NAMES = {
+    "i", "i'm", "i've", "i'll", "i'd", "the", "a", "an", "and", "but", "or", "so", "then", "also", "was", "were",
+    "is", "are", "has", "have", "had", "did", "do", "does", "he", "she", "they", "we", "you", "it", "its", "his",
+    "her", "their", "our", "my", "your", "this", "that", "these", "those", "who", "which", "when", "where",
+    "what", "why", "how", "if", "as", "at", "on", "in", "to", "for", "from", "with", "by", "of", "not", "no",
+    "yes", "ok", "okay", "please", "thanks", "thank", "council", "team", "service", "services", "department",
+    "dept", "office", "officer", "manager", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+    "sunday", "january", "february", "march", "july", "september", "october", "november", "december", "jan",
+    "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "sir", "madam", "christmas",
+    "easter", "english", "british", "nhs", "gp", "covid", "all", "everyone", "everybody", "again", "very",
+    "much", "lot", "lots", "help", "there", "here", "now", "today", "yesterday",
+    "tomorrow", "someone", "somebody", "anyone", "nobody", "being", "been", "be", "would", "could",
+    "should", "can", "just", "only", "about", "after", "before", "back", "up", "out", "over", "into",
+    "customer", "housing", "social", "care", "adult", "adults", "children", "city", "county", "borough",
+    "district", "parish", "town", "west", "east", "north", "south", "great", "brilliant", "lovely", "kind",
+    "staff", "crew", "ambulance", "hospital", "library", "centre", "center", "ward", "unit", "police",
+    "however", "although", "unfortunately", "thankfully", "luckily", "sadly", "overall", "otherwise",
+    "eventually", "finally", "yet", "still", "because", "since", "while", "whilst",
+}
+_PLACE_WORDS = {
+    "road", "rd", "street", "st", "avenue", "ave", "lane", "close", "drive", "way", "hospital", "park", "house",
+    "centre", "center", "court", "library", "school", "academy", "college", "university", "ward", "unit",
+    "surgery", "practice", "square", "station", "gardens", "place", "terrace", "crescent", "grove", "walk",
+    "estate", "clinic", "building", "medical", "infirmary", "primary", "community", "leisure", "memorial",
+    "trust", "tower", "towers", "island", "bay", "institute", "museum", "theatre",
+    "arena", "stadium", "shopping", "health", "village", "mosque", "temple", "row", "mews", "rise", "parade",
+    "quay", "dock", "market", "retail", "nursery", "city", "county", "town", "council",
+}
+_NOT_BEFORE_NAMES = {"st", "st.", "saint", "king", "queen", "prince", "princess", "port", "fort", "mount", "lake", "lady", "lord"}
+
+
+@functools.cache
+def _first_names() -> tuple[frozenset[str], frozenset[str]]:
+    """(names, ambiguous names) from ``pmkit/data/first_names.txt``."""
+    text = resources.files("pmkit").joinpath("data", "first_names.txt").read_text(encoding="utf-8")
+    entries = [line.split("#", 1)[0].strip().lower() for line in text.splitlines()]
+    entries = [e for e in entries if e]
+    names = frozenset(e for e in entries if not e.endswith("?"))
+    ambiguous = frozenset(e[:-1] for e in entries if e.endswith("?"))
+    return names, ambiguous
+
+
+def _bare(word: str) -> str:
+    return re.sub(r"['\u2019]s$", "", word)
+
+
+def _name_at(text: str, start: int, cue: str) -> PersonalData | None:
+    """The name that starts at ``start`` after a cue of kind ``cue``, if there is one.
+
+    Cues: ``title`` (Mrs, Dr: any capitalised word, or any word after a lower-case title),
+    ``role`` (my carer, the driver: a capitalised word or a known first name), ``strong`` (named,
+    my name is), ``speech`` (spoke to, thanks: a known first name, ambiguous ones included when
+    capitalised), ``none`` (a capitalised, unambiguous first name on its own) and ``pair`` (an
+    ambiguous first name such as Mark or Grace, only when a capitalised surname follows).
+    """
+    names, ambiguous = _first_names()
+    tokens = []
+    position = start
+    while len(tokens) < 3:
+        match = _NAME_TOKEN.match(text, position)
+        if not match:
+            break
+        tokens.append(match)
+        initial = len(match.group()) == 1
+        gap = re.match(r"\.?[ \t]*(?=[A-Z])" if initial else r"[ \t]+", text[match.end() :])
+        if not gap:
+            break
+        position = match.end() + gap.end()
+    if not tokens:
+        return None
+    first = _bare(tokens[0].group())
+    lower = first.lower()
+    capitalised = bool(_CAPITALISED.match(first))
+    initial = bool(_INITIAL.fullmatch(first)) and len(tokens) > 1 and bool(_CAPITALISED.match(_bare(tokens[1].group())))
+    known = lower in names
+    if not initial and (lower in _NOT_NAMES or (lower in _PLACE_WORDS and not known and not cue.startswith("title"))):
+        return None
+    if cue == "title":
+        ok = capitalised or initial
+    elif cue == "title_lower":
+        ok = capitalised or initial or first.islower()
+    elif cue == "role":
+        ok = capitalised or (known and first.islower())
+    elif cue == "strong":
+        ok = capitalised
+    elif cue == "speech":
+        ok = (capitalised and (known or lower in ambiguous)) or (known and first.islower())
+    elif cue == "pair":
+        ok = capitalised and lower in ambiguous
+    else:
+        ok = capitalised and known
+    if not ok:
+        return None
+    surnames = tokens[2:] if initial else tokens[1:]
+    end = (tokens[1] if initial else tokens[0]).start() + len(_bare((tokens[1] if initial else tokens[0]).group()))
+    for token in surnames:
+        word = _bare(token.group())
+        if not _CAPITALISED.match(word) or word.lower() in _NOT_NAMES or word.lower() in _PLACE_WORDS:
+            break
+        end = token.start() + len(word)
+    if cue == "pair" and end == tokens[0].start() + len(first):
+        return None
+    if cue in ("none", "pair"):
+        following = re.match(r"[ \t]+([A-Za-z]+)", text[end:])
+        if following and following.group(1).lower() in _PLACE_WORDS:
+            return None
+    return PersonalData(start, end, "name")
+
+
+def _names(text: str) -> list[PersonalData]:
+    found = []
+    cues = (("title", _TITLE), ("role", _ROLE_CUE), ("strong", _STRONG_CUE), ("speech", _SPEECH_CUE))
+    for cue, pattern in cues:
+        for match in pattern.finditer(text):
+            kind = "title_lower" if cue == "title" and match.group()[0].islower() else cue
+            span = _name_at(text, match.end(), kind)
+            if span:
+                found.append(span)
+    names, ambiguous = _first_names()
+    for match in _NAME_TOKEN.finditer(text):
+        word = _bare(match.group())
+        if word.lower() not in names | ambiguous or not _CAPITALISED.match(word):
+            continue
+        before = text[max(0, match.start() - 12) : match.start()].split()
+        if before and before[-1].lower() in _NOT_BEFORE_NAMES:
+            continue
+        span = _name_at(text, match.start(), "pair" if word.lower() in ambiguous else "none")
+        if span:
+            found.append(span)
+    sign_off = _SIGN_OFF.search(text)
+    if sign_off:
+        span = _signature(sign_off)
+        if span:
+            found.append(span)
+    return found
+
+
+def _signature(match: re.Match) -> PersonalData | None:
+    """A name that ends the text after a sign-off: "Thanks, John", "Regards\\nJane Smith"."""
+    names, ambiguous = _first_names()
+    words = match.group("name").split()
+    first = _bare(words[0].rstrip(".,"))
+    on_own_line = "\n" in match.group("gap")
+    if re.fullmatch(_TITLES + r"\.?", words[0]):
+        return None
+    plausible = all(_CAPITALISED.match(_bare(w.rstrip(".,"))) or _INITIAL.fullmatch(w) for w in words)
+    if any(_bare(w.rstrip(".,")).lower() in _NOT_NAMES | _PLACE_WORDS for w in words):
+        return None
+    if first.lower() in names | ambiguous or _INITIAL.fullmatch(words[0]) or (on_own_line and plausible):
+        start = match.start("name")
+        name_text = match.group("name").rstrip()
+        return PersonalData(start, start + len(name_text.rstrip(".")), "name")
+    return None
+
+
+def _nhs_check_digit_ok(digits: str) -> bool:
+    total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1)))
+    check = 11 - total % 11
+    return check != 10 and (check % 11) == int(digits[9])
+
+
+def find_personal_data(text: str) -> list[PersonalData]:
+    """Every span of personal data in ``text``, left to right, without overlaps.
+
+    Kinds: e-mail, NHS number (with "NHS" before it, or a valid check digit and no leading 0),
+    NI number, UK phone number, postcode, street address with a house number, and personal names
+    (after a title, a role such as "my carer", "spoke to", a sign-off, or a known first name).
+
+    >>> [(s.kind, "Email jo@example.org or ring 0121 496 0000"[s.start:s.end]) for s in find_personal_data("Email jo@example.org or ring 0121 496 0000")]
+    [('email', 'jo@example.org'), ('phone', '0121 496 0000')]
+    """
+    candidates: list[PersonalData] = [PersonalData(m.start(), m.end(), "email") for m in _EMAIL.finditer(text)]
+    for match in _TEN_DIGITS.finditer(text):
+        digits = re.sub(r"\D", "", match.group())
+        context = bool(_NHS_CONTEXT.search(text[max(0, match.start() - 30) : match.start()]))
+        if context or (digits[0] != "0" and _nhs_check_digit_ok(digits)):
+            candidates.append(PersonalData(match.start(), match.end(), "nhs_number"))
+    candidates += [PersonalData(m.start(), m.end(), "ni_number") for m in _NI.finditer(text)]
+    for match in _NI_SHORT.finditer(text):
+        if _NI_CONTEXT.search(text[max(0, match.start() - 30) : match.start()]):
+            candidates.append(PersonalData(match.start(), match.end(), "ni_number"))
+    candidates += [PersonalData(m.start(), m.end(), "phone") for m in _PHONE.finditer(text)]
+    candidates += [PersonalData(m.start(), m.end(), "postcode") for m in _POSTCODE.finditer(text)]
+    candidates += [PersonalData(m.start(), m.end(), "address") for m in _ADDRESS.finditer(text)]
+    candidates += _names(text)
+    accepted: list[PersonalData] = []
+    for span in sorted(candidates, key=lambda s: (-_PRIORITY[s.kind], s.start, -(s.end - s.start))):
+        overlapping = [a for a in accepted if a.start < span.end and span.start < a.end]
+        if not overlapping:
+            accepted.append(span)
+        elif span.kind == "name" and all(a.kind == "name" for a in overlapping):
+            merged = PersonalData(min([span.start] + [a.start for a in overlapping]), max([span.end] + [a.end for a in overlapping]), "name")
+            accepted = [a for a in accepted if a not in overlapping] + [merged]
+    return sorted(accepted)
+
+
+def redact(text: str) -> str:
+    """Replace personal data with ``[email]``, ``[phone]``, ``[postcode]``, ``[nhs_number]``,
+    ``[ni_number]``, ``[address]`` and ``[name]`` (titles and roles stay: "Mrs [name]").
+
+    >>> redact("Call Mrs Patel on 07700 900123")
+    'Call Mrs [name] on [phone]'
+    >>> redact("Thank you, the bins in Coventry were collected")
+    'Thank you, the bins in Coventry were collected'
+    """
+    if not isinstance(text, str) or not text:
+        return text
+    pieces = []
+    position = 0
+    for span in find_personal_data(text):
+        pieces.append(text[position : span.start])
+        pieces.append(f"[{span.kind}]")
+        position = span.end
+    pieces.append(text[position:])
+    return "".join(pieces)

@@ -1,0 +1,110 @@
+"""Report components for the citizen's voice: theme summary block and case-study block."""
+
+from __future__ import annotations
+
+import base64
+import re
+from html.parser import HTMLParser
+
+import pandas as pd
+import pytest
+
+from pmkit.errors import PmkitError
+from pmkit.themes import summarise
+from pmkit.voice import case_study_block, theme_summary_block
+
+
+class Outline(HTMLParser):
+    """Tags, attributes and text of an HTML fragment, to check structure rather than strings."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+        self.text: list[str] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+    def all(self, tag: str) -> list[dict]:
+        return [attrs for name, attrs in self.tags if name == tag]
+
+
+@pytest.fixture
+def internal(feedback, book):
+    return summarise(feedback, book, period="2025/26 Q2")
+
+
+def test_the_summary_block_has_a_real_table_a_described_chart_and_quotes(internal):
+    html = theme_summary_block(internal)
+    outline = Outline(html)
+    assert html.startswith('<section class="pmkit-themes" data-audience="internal">')
+    headers = ["".join(t) for t in re.findall(r'<th scope="col">([^<]*)</th>', html)]
+    assert headers[:5] == ["Theme", "Comments", "Share", "Change on 2025/26 Q1", "Sentiment"]
+    images = outline.all("img")
+    assert len(images) == 1 and images[0]["src"].startswith("data:image/png;base64,")
+    assert base64.b64decode(images[0]["src"].split(",", 1)[1])[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "Waste and bins was the most common (8 comments" in images[0]["alt"]
+    assert "largest rise on 2025/26 Q1 was Waste and bins (up 4)" in images[0]["alt"]
+    assert len(outline.all("blockquote")) >= 3
+
+
+def test_change_and_sentiment_are_written_in_words(internal):
+    text = " ".join(Outline(theme_summary_block(internal)).text)
+    assert "up 4 (+100%)" in text
+    assert "no change" in text
+    assert "new this period" in text
+    assert "Mostly negative" in text
+
+
+def test_text_from_data_is_escaped(book):
+    rows = pd.DataFrame({"text": ['<script>alert("bin")</script> the bin was <b>late</b>'] * 2, "service": "<i>Waste</i>"})
+    hostile_book = {"themes": {"waste": {"label": "Bins <img src=x onerror=alert(1)>", "keywords": ["bin"]}}}
+    html = theme_summary_block(summarise(rows, hostile_book))
+    assert "<script" not in html and "<b>" not in html and "<i>" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;" in html and "Bins &lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_the_public_block_shows_small_numbers_as_less_than_5(feedback, book):
+    public = summarise(feedback, book, period="2025/26 Q2", audience="public")
+    html = theme_summary_block(public)
+    assert 'data-audience="public"' in html and "What residents told us" in html
+    assert "&lt;5" in html
+    other_row = re.search(r'<tr data-theme="other">.*?</tr>', html).group()
+    assert "&lt;5" in other_row
+    assert "Other themes" not in " ".join(re.findall(r"<figcaption>([^<]*)</figcaption>", html))
+
+
+def test_a_public_block_cannot_be_made_from_an_internal_summary(internal):
+    with pytest.raises(PmkitError, match="audience='public'"):
+        theme_summary_block(internal, audience="public")
+
+
+def test_case_study_block_is_an_article_with_a_heading_and_safe_content():
+    study = {
+        "name": "warm-homes",
+        "title": "Warm <homes>",
+        "directorate": "Place",
+        "priority": "Green city",
+        "period": "2025/26 Q2",
+        "image": "img/warm.png",
+        "quote": 'It made a "huge" difference <3',
+        "body": "## What we did\n\nInsulated 200 homes. <script>alert(1)</script>",
+    }
+    html = case_study_block(study)
+    outline = Outline(html)
+    assert html.startswith('<article class="pmkit-case-study" data-case-study="warm-homes">')
+    assert "<h3>Warm &lt;homes&gt;</h3>" in html
+    assert "<h4>What we did</h4>" in html
+    assert outline.all("img") == [{"src": "img/warm.png", "alt": "Picture for the case study: Warm <homes>"}]
+    assert "<blockquote><p>It made a &quot;huge&quot; difference &lt;3</p></blockquote>" in html
+    assert "<script" not in html and html.endswith("</article>")
+
+
+def test_case_study_block_drops_unsafe_images_and_handles_missing_fields():
+    html = case_study_block(pd.Series({"name": "x", "title": "T", "image": "javascript:alert(1)", "quote": None, "body": ""}))
+    assert "<img" not in html and "javascript" not in html and "<blockquote>" not in html
+    assert "<h2>T</h2>" in case_study_block({"name": "x", "title": "T"}, heading_level=2)
