@@ -2,7 +2,7 @@
 
 Each returns an HTML fragment for a notebook output. Every piece of text that comes from data
 (theme labels, service names, quotes, case-study fields) is HTML-escaped, and case-study Markdown
-is sanitised by `pmkit.casestudies.render`. Charts are PNG data URIs with alt text that states
+is sanitised by `pmkit.safehtml.markdown_to_html`. Charts are PNG data URIs with alt text that states
 their message; tables are real tables with header cells; sentiment and change are written in
 words, never carried by colour alone.
 
@@ -16,7 +16,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from pmkit import casestudies, charts
+from pmkit import charts, safehtml
 from pmkit.components import esc
 from pmkit.errors import PmkitError
 from pmkit.themes import OTHER, SUPPRESSED, UNCODED, ThemeSummary
@@ -78,13 +78,13 @@ def case_study_block(row: Mapping | pd.Series, heading_level: int = 3) -> str:
     details = [field[k] for k in ("directorate", "priority", "period") if field[k]]
     if details:
         parts.append(f'<p class="pmkit-meta">{" · ".join(esc(d) for d in details)}</p>')
-    if field["image"] and casestudies.safe_image_source(field["image"]):
+    if field["image"] and safehtml.safe_image_source(field["image"]):
         alt = f"Picture for the case study: {field['title'] or field['name']}"
         parts.append(f'<img src="{esc(field["image"])}" alt="{esc(alt)}">')
     if field["quote"]:
         parts.append(f"<blockquote><p>{esc(field['quote'])}</p></blockquote>")
     if field["body"].strip():
-        parts.append(casestudies.render(field["body"], top_heading=min(heading_level + 1, 6)))
+        parts.append(safehtml.markdown_to_html(field["body"], top_heading=min(heading_level + 1, 6)))
     parts.append("</article>")
     return "\n".join(parts)
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from pmkit.casestudies import render, sanitise, select
+from pmkit.casestudies import select
 from pmkit.errors import PmkitError
+from pmkit.safehtml import markdown_to_html as render
+from pmkit.safehtml import sanitise
 from pmkit.sources import parse_case_studies
 
 PNG = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
