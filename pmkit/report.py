@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from pmkit import components, periods, spc, status
+from pmkit import casestudies, components, periods, spc, status, themes, voice
 from pmkit.errors import PmkitError
 from pmkit.sources import Source, open_source
 
@@ -41,9 +41,10 @@ def load_settings(overrides: dict | None = None, root: Path | None = None) -> di
     path = root / DEFAULTS_FILE
     settings = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
     settings.update({k: v for k, v in (overrides or {}).items() if v is not None})
-    source = settings.get("source")
-    if source and "://" not in str(source) and not Path(source).is_absolute():
-        settings["source"] = str(root / source)
+    for key in ("source", "codebook"):
+        value = settings.get(key)
+        if value and "://" not in str(value) and not Path(value).is_absolute():
+            settings[key] = str(root / value)
     return settings
 
 
@@ -158,6 +159,29 @@ class DirectorateReport:
     def trends(self) -> None:
         """An XmR chart per indicator (or a sentence saying there are too few points)."""
         self._show(components.spc_section(self.status, self.indicators, self.spc))
+
+    def citizen_voice(self) -> None:
+        """Themes in residents' comments, complaints and compliments about this directorate this period."""
+        feedback = self.source.feedback()
+        feedback = feedback[feedback["directorate"] == self.directorate]
+        if feedback.empty:
+            self._show("<p>No feedback was recorded for this directorate.</p>")
+            return
+        summary = themes.summarise(feedback, codebook=self.settings.get("codebook"), period=self.period, audience=self.audience)
+        self._show(voice.theme_summary_block(summary, self.audience))
+
+    def case_studies(self) -> None:
+        """Case studies for this directorate from this financial year and the last, newest first, none after the report period."""
+        studies = self.source.case_studies()
+        this_year = self.period.year
+        chosen = pd.concat(
+            [casestudies.select(studies, directorate=self.directorate, period=year, audience=self.audience) for year in (this_year, this_year.shift(-1))]
+        )
+        chosen = chosen[[periods.parse(p).end <= self.period.end for p in chosen["period"]]]
+        if chosen.empty:
+            self._show("<p>No case studies were published for this directorate in the last two years.</p>")
+            return
+        self._show("".join(voice.case_study_block(row) for _, row in chosen.iterrows()))
 
     def method_note(self) -> None:
         """How the judgements were made and where the data came from."""

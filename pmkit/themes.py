@@ -38,6 +38,7 @@ SUPPRESSED = f"<{SMALL_COUNT}"
 WITHHELD = "*"  # a larger count withheld so that a suppressed one cannot be worked out from a total
 UNCODED = "uncoded"
 OTHER = "other"
+NEAR_DUPLICATE = 0.5  # TF-IDF cosine above which a quote is too like one already chosen
 _RESERVED_LABELS = {UNCODED: "Not matched to a theme", OTHER: f"Other themes (fewer than {SMALL_COUNT} comments each)"}
 SENTIMENTS = ("positive", "neutral", "negative")
 
@@ -791,7 +792,7 @@ def _representative_quotes(texts: pd.Series, columns: dict[str, np.ndarray], k: 
         closeness = rows @ centroid
         chosen: list[int] = []
         for index in members[np.argsort(-closeness, kind="stable")]:
-            if any(normalised[index] == normalised[c] or (matrix[index] @ matrix[c].T).toarray()[0, 0] > 0.8 for c in chosen):
+            if any(normalised[index] == normalised[c] or (matrix[index] @ matrix[c].T).toarray()[0, 0] > NEAR_DUPLICATE for c in chosen):
                 continue
             chosen.append(index)
             if len(chosen) == k:

@@ -119,3 +119,45 @@ def test_public_reports_leave_out_internal_only_indicators_and_owners(demo):
         text = page.read_text(encoding="utf-8")
         assert not any(f'data-indicator="{i}"' in text for i in internal_only)
         assert not any(f"<dd>{o}</dd>" in text for o in owners if o)
+
+
+PERSONAL = {
+    "email": re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+"),
+    "phone": re.compile(r"(?:\+44\s?|\b0)(?:\d\s?){9,10}\b"),
+    "postcode": re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.I),
+}
+
+
+def theme_sections(text):
+    return re.findall(r'<section class="pmkit-themes".*?</section>', text, flags=re.S)
+
+
+def test_public_reports_carry_the_citizen_voice_without_personal_data_or_small_counts(demo):
+    store, runs = demo
+    feedback = pmkit.open_source(store).feedback()
+    planted = feedback[feedback["text"].str.contains("@|07700|01632", regex=True)]
+    assert len(planted) > 20  # the demo plants personal details in some comments
+    for page in runs["public"].folder.glob("*.html"):
+        if page.stem == "index":
+            continue
+        text = page.read_text(encoding="utf-8")
+        sections = theme_sections(text)
+        assert sections, f"{page.name} has no theme summary"
+        for kind, pattern in PERSONAL.items():
+            assert not pattern.search(re.sub(r"<[^>]+>", " ", text)), f"{page.name} shows an unredacted {kind}"
+        for section in sections:
+            counts = [int(n) for n in re.findall(r"<td[^>]*>(\d+)</td>", section)]
+            assert counts and not [n for n in counts if 0 < n < 5], f"{page.name} shows a count below 5"
+
+
+def test_case_studies_are_woven_in_and_internal_ones_stay_internal(demo):
+    store, runs = demo
+    studies = pmkit.open_source(store).case_studies()
+    internal_only = set(studies.loc[~studies["public"], "name"])
+    shown = {a: set() for a in runs}
+    for audience, result in runs.items():
+        for page in result.folder.glob("*.html"):
+            shown[audience] |= set(re.findall(r'data-case-study="([^"]+)"', page.read_text(encoding="utf-8")))
+    assert internal_only and not internal_only & shown["public"]
+    assert len(shown["public"]) >= 5  # this year's and last year's public case studies, one per directorate
+    assert shown["public"] <= shown["internal"]
