@@ -115,6 +115,23 @@ def cmd_import_coventry(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_themes_suggest(args: argparse.Namespace) -> int:
+    from pmkit import themes
+    from pmkit.report import load_settings
+    from pmkit.sources import open_source
+
+    settings = load_settings({"source": args.source, "codebook": args.codebook})
+    feedback = open_source(settings["source"]).feedback()
+    if args.directorate:
+        feedback = feedback[feedback["directorate"].isin(args.directorate)]
+    suggestions = themes.suggest(feedback, codebook=settings["codebook"], n_topics=args.topics)
+    path = themes.write_draft(suggestions, args.out)
+    for row in suggestions.itertuples(index=False):
+        print(f"{row.label}: {row.comments} comments; top terms {', '.join(row.terms[:6])}")
+    print(f"draft codebook: {path} (edit it, then merge the themes you keep into {settings['codebook']})")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pmkit", description="Performance reports for UK councils.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -160,6 +177,16 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("directory")
     q.add_argument("--out", required=True)
     q.set_defaults(func=cmd_import_coventry)
+
+    p = sub.add_parser("themes", help="qualitative themes in the feedback table")
+    actions = p.add_subparsers(dest="action", required=True)
+    q = actions.add_parser("suggest", help="propose themes for comments the codebook misses, as a draft codebook")
+    q.add_argument("source", nargs="?", default=None)
+    q.add_argument("--out", required=True, type=Path)
+    q.add_argument("--codebook", help="default: the codebook named in params/defaults.yaml")
+    q.add_argument("--directorate", action="append")
+    q.add_argument("--topics", type=int, default=8)
+    q.set_defaults(func=cmd_themes_suggest)
     return parser
 
 

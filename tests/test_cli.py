@@ -1,0 +1,46 @@
+"""The command line: tables, drafts and errors as a user sees them."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from pmkit.demo import build_demo
+from pmkit.sources import write_duckdb
+
+MINI = Path(__file__).parent / "data" / "mini_council"
+
+
+def pmkit_cli(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "pmkit.cli", *args], capture_output=True, text=True, cwd=cwd)
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    demo = build_demo()
+    return write_duckdb(demo.tables, tmp_path_factory.mktemp("store") / "pmkit.duckdb", demo.case_studies)
+
+
+def test_status_prints_a_table_for_the_period(store):
+    done = pmkit_cli("status", str(store), "--period", "2025-26-Q2", "--directorate", "Housing")
+    assert done.returncode == 0, done.stderr
+    assert "Status for 2025/26 Q2 (11 indicators)" in done.stdout
+    assert "HOU-01" in done.stdout and "ASC-01" not in done.stdout
+
+
+def test_status_with_a_bad_period_is_one_line_and_exit_2():
+    done = pmkit_cli("status", str(MINI), "--period", "2025 Q9")
+    assert done.returncode == 2
+    assert done.stderr.startswith("pmkit: cannot read period '2025 Q9'") and "Traceback" not in done.stderr
+
+
+def test_themes_suggest_writes_an_editable_draft(store, tmp_path):
+    out = tmp_path / "draft.yaml"
+    done = pmkit_cli("themes", "suggest", str(store), "--out", str(out), "--topics", "4")
+    assert done.returncode == 0, done.stderr
+    draft = yaml.safe_load(out.read_text(encoding="utf-8"))
+    assert len(draft["themes"]) == 4
+    assert all(theme["keywords"] for theme in draft["themes"].values())
+    assert "@" not in out.read_text(encoding="utf-8")  # example comments are redacted
