@@ -20,7 +20,7 @@ demo: setup
 	$(BIN)/pmkit demo
 
 test: setup
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2
 
 lint: setup
 	$(BIN)/ruff check pmkit tests benchmarks
