@@ -122,7 +122,7 @@ def assess(
         "red": out["rag"].eq("red").to_numpy(),
         "declining_twice": (out["dot_previous"].eq("declining").to_numpy())
         & (direction(previous, before_previous, polarity, dot_threshold) == "declining"),
-        "spc_concern": _spc_concern(measures, ind, report, ids, start, spc_rules),
+        "spc_concern": _spc_concern(series, ind, report, ids, start, spc_rules),
         "green_bottom_quartile": (out["rag"].eq("green") & out["quartile"].eq(4).fillna(False)).to_numpy(),
         "missing_data": np.isnan(value),
         "provisional_data": ~np.isnan(value) & ~np.isin(quality, ["final", ""]),
@@ -289,10 +289,13 @@ def history(measures: pd.DataFrame, indicators: pd.DataFrame, period: str | peri
     (true on the first value on or after each period listed in the register's ``rebase_at``,
     several separated by commas or semicolons).
     """
-    report = periods.parse(period)
+    return _history(_index_measures(measures), indicators, periods.parse(period))
+
+
+def _history(indexed: pd.DataFrame, indicators: pd.DataFrame, report: periods.Period) -> pd.DataFrame:
     ind = indicators.drop_duplicates("indicator_id")
     cutoff = {f: periods.latest_start(np.array([report.end]), f)[0] for f in periods.FREQUENCIES}
-    series = _index_measures(measures).reset_index()
+    series = indexed.reset_index()
     judged = series["indicator_id"].map(ind.set_index("indicator_id")["frequency"].map(cutoff))
     series = series[(series["start"] <= judged) & series["value"].notna()].sort_values(["indicator_id", "start"])
     series["improvement"] = series["indicator_id"].map(ind.set_index("indicator_id")["polarity"].map(IMPROVEMENT))
@@ -311,13 +314,13 @@ def history(measures: pd.DataFrame, indicators: pd.DataFrame, period: str | peri
     return series[["indicator_id", "start", "period", "value", "improvement", "rebase"]].reset_index(drop=True)
 
 
-def _spc_concern(measures: pd.DataFrame, ind: pd.DataFrame, report: periods.Period, ids, start, rules: str | None) -> np.ndarray:
+def _spc_concern(series: pd.DataFrame, ind: pd.DataFrame, report: periods.Period, ids, start, rules: str | None) -> np.ndarray:
     """True where the judged value is a special cause of concern in its indicator's XmR chart."""
     if rules is None:
         return np.zeros(len(ids), dtype=bool)
     from pmkit import spc
 
-    values = history(measures, ind, report)
+    values = _history(series, ind, report)
     if values.empty:
         return np.zeros(len(ids), dtype=bool)
     charts = spc.xmr_frame(values, by="indicator_id", improvement="improvement", rules=rules, rebase_at="rebase", order="start")
