@@ -160,7 +160,13 @@ def execute_and_publish(job: ReportJob, engine: str, root: Path) -> ReportResult
     job.executed.parent.mkdir(parents=True, exist_ok=True)
     try:
         papermill.execute_notebook(
-            str(job.notebook), str(job.executed), parameters=job.parameters, cwd=str(root), progress_bar=False, log_output=False
+            str(job.notebook),
+            str(job.executed),
+            parameters=job.parameters,
+            cwd=str(root),
+            progress_bar=False,
+            log_output=False,
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],  # keep the kernel's start-up chatter out of the console
         )
         page = render.render(job.executed, job.title, engine)
         publish.write_atomic(job.html, page)
