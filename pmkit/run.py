@@ -7,6 +7,7 @@ report keeps the last good HTML file in place.
 from __future__ import annotations
 
 import json
+import os
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -136,12 +137,12 @@ def run_quarterly(
     manifest = {
         "kind": "quarterly",
         "parameters": {"period": chosen.label, "audience": audience, "engine": engine, "directorates": [n for n, _ in params]},
-        "source": src.describe(),
+        "source": _shown_path(src.describe(), root),
         "inputs": publish.file_hashes(settings["source"]) if "://" not in settings["source"] else {},
         "versions": publish.versions(),
         "git_commit": publish.git_commit(root),
         "seconds": round(time.perf_counter() - started, 2),
-        "reports": [asdict(r) for r in result.reports],
+        "reports": [{**asdict(r), "executed": _shown_path(r.executed, folder)} for r in result.reports],
     }
     publish.write_atomic(folder / "manifest.json", json.dumps(manifest, indent=2, default=str))
     publish.write_index(
@@ -152,6 +153,16 @@ def run_quarterly(
     )
     publish.write_outputs_home(outputs)
     return result
+
+
+def _shown_path(path: str, base: Path) -> str:
+    """A path as the manifest shows it: relative to ``base`` when it lies beside or below it (no server paths in published files)."""
+    if "://" in path:
+        return path
+    try:
+        return os.path.relpath(path, base)
+    except ValueError:
+        return Path(path).name
 
 
 def execute_and_publish(job: ReportJob, engine: str, root: Path) -> ReportResult:
