@@ -67,6 +67,11 @@ def show(fragment: str, engine: str = "nbconvert") -> None:
         display({"text/html": fragment}, raw=True)
 
 
+def scroll_table(table: str) -> str:
+    """A wide table in its own keyboard-scrollable region, so the page itself reflows at 320 px."""
+    return f'<div class="table-wrap" role="region" tabindex="0" aria-label="Table, scrolls sideways on small screens">{table}</div>'
+
+
 def status_badge(rag: str) -> str:
     return (
         f'<span class="status status-{esc(rag)}"><span class="icon" aria-hidden="true">{RAG_ICONS.get(rag, "")}</span> '
@@ -225,6 +230,8 @@ def _trend_sentence(history: pd.Series, row: pd.Series, unit: str, decimals) -> 
         f"Trend over {len(known)} periods from {known.index[0]} to {known.index[-1]}: "
         f"{change} from {format_value(first, unit, decimals)} to {format_value(last, unit, decimals)}"
     )
+    if row["dot"] in ("improving", "declining"):
+        sentence += f" (latest change: {DOT_WORDS[row['dot']].lower()})"
     if not pd.isna(row["target"]):
         sentence += f"; dashed line shows the target of {format_value(row['target'], unit, decimals)}"
     return sentence + "."
@@ -270,6 +277,24 @@ def spc_section(status: pd.DataFrame, indicators: pd.DataFrame, spc_views: dict)
         )
         parts.append(
             f'<section class="spc">{heading}<p>{esc(message)}</p>'
-            f'<img class="spc-chart" src="{uri}" alt="{esc(alt)}"></section>'
+            f'<img class="spc-chart" src="{uri}" alt="{esc(alt)}">{spc_data_table(row.title, view, info)}</section>'
         )
     return f'<div class="spc-charts">{"".join(parts)}</div>'
+
+
+def spc_data_table(title: str, view, info: pd.Series) -> str:
+    """The chart's numbers as a table in a drill-down: period, value, mean, limits and signal."""
+    decimals = None if pd.isna(info["decimals"]) else int(info["decimals"])
+    words = {"common_cause": "", "special_cause_improvement": "Improvement", "special_cause_concern": "Concern",
+             "special_cause_neutral_high": "Special cause (high)", "special_cause_neutral_low": "Special cause (low)"}
+    rows = "".join(
+        f'<tr><th scope="row">{esc(view.labels[int(p.position)])}</th><td>{esc(format_value(p.value, info["unit"], decimals))}</td>'
+        f"<td>{esc(format_value(p.mean, info['unit'], decimals))}</td>"
+        f"<td>{esc('' if pd.isna(p.lpl) else format_value(p.lpl, info['unit'], decimals))}</td>"
+        f"<td>{esc('' if pd.isna(p.upl) else format_value(p.upl, info['unit'], decimals))}</td>"
+        f"<td>{esc(words.get(str(p.point_type), ''))}</td></tr>"
+        for p in view.result.points.itertuples(index=False)
+    )
+    head = "".join(f'<th scope="col">{c}</th>' for c in ("Period", "Value", "Mean", "Lower limit", "Upper limit", "Signal"))
+    table = f"<table><caption>{esc(title)}: values and process limits</caption><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+    return f'<details class="spc-data"><summary>Data for this chart <span class="visually-hidden">{esc(title)}</span></summary>{scroll_table(table)}</details>'

@@ -131,9 +131,11 @@ def run_quarterly(
         comparator_group=settings.get("comparator_group", "nearest_neighbours"),
         rag_suspended=settings.get("rag_suspended") or (),
     )
-    table = table[table["directorate"].isin([p["directorate"] for _, p in params])]
+    every = directorate_params(root, None, sorted(indicators["directorate"].unique()))
+    table = table[table["directorate"].isin([p["directorate"] for _, p in every])]  # open data covers the whole council
     council = settings.get("council", "")
     extras = [(f, f) for f in publish.write_open_data(folder, table.assign(exceptions=table["exceptions"].map(" ".join)), f"{council} performance status {chosen.label}")]
+    published = _published(folder / "manifest.json", result.reports)
     manifest = {
         "kind": "quarterly",
         "parameters": {"period": chosen.label, "audience": audience, "engine": engine, "directorates": [n for n, _ in params]},
@@ -143,16 +145,25 @@ def run_quarterly(
         "git_commit": publish.git_commit(root),
         "seconds": round(time.perf_counter() - started, 2),
         "reports": [{**asdict(r), "executed": _shown_path(r.executed, folder)} for r in result.reports],
+        "published": published,
     }
     publish.write_atomic(folder / "manifest.json", json.dumps(manifest, indent=2, default=str))
     publish.write_index(
         folder,
         f"{council} performance reports: {chosen.label} ({audience})",
-        [asdict(r) for r in result.reports],
+        published,
         [*extras, ("manifest.json", "manifest.json (parameters, input hashes, versions, timings)")],
     )
     publish.write_outputs_home(outputs)
     return result
+
+
+def _published(manifest: Path, reports: list[ReportResult]) -> list[dict]:
+    """Every report in the folder: earlier runs' entries, updated by this run's results."""
+    earlier = json.loads(manifest.read_text(encoding="utf-8")).get("published", []) if manifest.exists() else []
+    merged = {r["name"]: r for r in earlier}
+    merged.update({r.name: {"name": r.name, "title": r.title, "file": r.file, "ok": r.ok} for r in reports})
+    return sorted(merged.values(), key=lambda r: r["name"])
 
 
 def _shown_path(path: str, base: Path) -> str:

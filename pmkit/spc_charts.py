@@ -239,7 +239,7 @@ def _icon(name: str | None, shape: str, colour: str, letter: str, words: str, ki
     return (
         f'<span class="pmkit-spc-icon" data-icon="{name or "none"}" '
         f'style="display:inline-flex;align-items:center;gap:0.4em">{svg}'
-        f'<span class="pmkit-spc-icon-label">{escape(words)}</span></span>'
+        f'<span class="pmkit-spc-icon-label" aria-hidden="true">{escape(words)}</span></span>'
     )
 
 

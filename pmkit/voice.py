@@ -17,7 +17,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from pmkit import charts, safehtml
-from pmkit.components import esc
+from pmkit.components import esc, scroll_table
 from pmkit.errors import PmkitError
 from pmkit.themes import OTHER, SUPPRESSED, UNCODED, ThemeSummary
 
@@ -125,10 +125,16 @@ def _change_text(row: object, previous_label: str | None) -> str:
         return "new this period"
     pct = f" ({row.change_pct:+.0%})" if not pd.isna(row.change_pct) else ""
     if change > 0:
-        return f"▲ up {int(change)}{pct}"
+        return f"up {int(change)}{pct}"
     if change < 0:
-        return f"▼ down {abs(int(change))}{pct}"
+        return f"down {abs(int(change))}{pct}"
     return "no change"
+
+
+def _change_cell(text: str) -> str:
+    """The change in words, with an arrow for the eye that screen readers skip."""
+    arrow = {"up": "\u2191 ", "down": "\u2193 "}.get(text.split(" ", 1)[0], "")
+    return (f'<span aria-hidden="true">{arrow}</span>' if arrow else "") + esc(text)
 
 
 def _sentiment_text(row: object, public: bool) -> str:
@@ -150,13 +156,13 @@ def _theme_table(table: pd.DataFrame, summary: ThemeSummary) -> str:
             f'<th scope="row">{esc(row.label)}</th>',
             f"<td>{esc(_count_text(row.count))}</td>",
             f"<td>{esc(share)}</td>",
-            f"<td>{esc(_change_text(row, summary.previous_period))}</td>",
+            f"<td>{_change_cell(_change_text(row, summary.previous_period))}</td>",
             f"<td>{esc(_sentiment_text(row, public))}</td>",
         ]
         body.append(f'<tr data-theme="{esc(row.theme)}">{"".join(cells)}</tr>')
     caption = f"Comments by theme{' in ' + summary.period if summary.period else ''}"
-    return (f'<table class="pmkit-theme-table"><caption>{esc(caption)}</caption>'
-            f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
+    return scroll_table(f'<table class="pmkit-theme-table"><caption>{esc(caption)}</caption>'
+                        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
 
 
 def _breakdown_table(frame: pd.DataFrame, column: str, labels: set[str]) -> str:
@@ -170,7 +176,8 @@ def _breakdown_table(frame: pd.DataFrame, column: str, labels: set[str]) -> str:
     )
     title = f"Comments by theme and {column}"
     return (f'<details class="pmkit-breakdown"><summary>{esc(title)}</summary>'
-            f'<table><caption>{esc(title)}</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></details>')
+            + scroll_table(f'<table><caption>{esc(title)}</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>')
+            + "</details>")
 
 
 def _volume_chart(table: pd.DataFrame, summary: ThemeSummary) -> tuple[str, str]:

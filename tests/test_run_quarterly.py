@@ -125,3 +125,12 @@ def test_quarto_engine_without_quarto_is_a_clear_error(project, monkeypatch):
     monkeypatch.setattr(render, "quarto_available", lambda: False)
     with pytest.raises(render.ReportError, match="no `quarto` executable is on PATH"):
         render.choose_engine("quarto")
+
+
+def test_a_run_for_one_directorate_keeps_the_others_in_the_index(project):
+    run(project)
+    result = run(project, directorates=["place"])
+    index = (result.folder / "index.html").read_text(encoding="utf-8")
+    assert 'href="housing.html"' in index and 'href="place.html"' in index
+    status = (result.folder / "status.csv").read_text(encoding="utf-8")
+    assert "HOU-01" in status and "PL-01" in status  # open data covers the whole council

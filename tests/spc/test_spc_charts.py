@@ -106,7 +106,7 @@ def contrast(a: str, b: str) -> float:
 
 def parse(icon: str) -> tuple[ET.Element, str]:
     svg = re.search(r"<svg.*</svg>", icon).group(0)
-    label = re.search(r'<span class="pmkit-spc-icon-label">([^<]+)</span>', icon).group(1)
+    label = re.search(r'<span class="pmkit-spc-icon-label" aria-hidden="true">([^<]+)</span>', icon).group(1)
     return ET.fromstring(svg), label
 
 
