@@ -15,6 +15,7 @@ import pandas as pd
 from pmkit import charts, spc_charts
 from pmkit.safehtml import markdown_to_html
 from pmkit.status import DOT_WORDS, EXCEPTION_WORDS, RAG_WORDS
+from pmkit.units import format_value
 
 RAG_ICONS = {
     "green": "\u2714",  # check mark
@@ -41,20 +42,6 @@ def esc(value: object) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
         return ""
     return html.escape(str(value), quote=True)
-
-
-def format_value(value: float, unit: str, decimals: int | float | None = 1) -> str:
-    """A value with its unit, as a reader expects: ``76.0%``, ``£1,250``, ``12.5 days``."""
-    if value is None or pd.isna(value):
-        return "No data"
-    d = 1 if decimals is None or pd.isna(decimals) else int(decimals)
-    number = f"{value:,.{d}f}"
-    return {
-        "percent": f"{number}%",
-        "gbp": f"£{number}" if value >= 0 else f"-£{abs(value):,.{d}f}",
-        "days": f"{number} days",
-        "weeks": f"{number} weeks",
-    }.get(unit, number)
 
 
 def show(fragment: str, engine: str = "nbconvert") -> None:

@@ -256,7 +256,8 @@ def parse_case_studies(items: list[tuple[str, str]], where: str) -> pd.DataFrame
             if not meta.get(field):
                 problems.append(Problem(file, 1, field, "is missing; every case study needs a title and a directorate"))
         period = meta.get("period")
-        if period not in (None, "") and periods.try_parse(period) is None:
+        parsed = periods.try_parse(period) if period not in (None, "") else None
+        if period not in (None, "") and parsed is None:
             problems.append(Problem(file, 1, "period", f"'{period}' is not a period; expected e.g. 2025/26 Q2 or 2025/26"))
         public = str(meta.get("public", "false")).strip().lower()
         if public not in {"true", "false", "yes", "no", "1", "0"}:
@@ -265,7 +266,7 @@ def parse_case_studies(items: list[tuple[str, str]], where: str) -> pd.DataFrame
             {
                 "name": name,
                 **{f: ("" if meta.get(f) is None else str(meta.get(f))) for f in CASE_STUDY_FIELDS},
-                "period": periods.parse(period).label if periods.try_parse(period) else "",
+                "period": parsed.label if parsed else "",
                 "public": public in {"true", "yes", "1"},
                 "body": body,
             }

@@ -31,6 +31,7 @@ from matplotlib.lines import Line2D
 from pmkit import periods
 from pmkit.charts import figure_to_data_uri
 from pmkit.spc import MIN_POINTS, XmRResult
+from pmkit.units import format_value
 
 BLUE, ORANGE, PURPLE, GREY = "#00B0F0", "#E46C0A", "#490092", "#A6A6A6"  # MDC's colours
 OUTLINE = {BLUE: "#006A92", ORANGE: "#9A4A07", PURPLE: "#490092", GREY: "#595959"}  # ≥ 3:1 on white
@@ -319,18 +320,7 @@ def _notes(result: XmRResult, axis: _Axis) -> list[str]:
 
 
 def _fmt(value: float, unit: str | None, decimals: int | None = None) -> str:
-    if not np.isfinite(value):
-        return "n/a"
-    places = decimals if decimals is not None else (0 if abs(value) >= 100 else 1 if abs(value) >= 10 else 2)
-    number = f"{abs(value):,.{places}f}"
-    sign = "-" if value < 0 and float(number.replace(",", "")) != 0 else ""
-    if unit == "percent":
-        return f"{sign}{number}%"
-    if unit == "gbp":
-        return f"{sign}£{number}"
-    if unit in (None, "count", "rate"):
-        return sign + number
-    return f"{sign}{number} {unit}"
+    return format_value(value, unit, decimals, missing="n/a")
 
 
 def _unit_label(unit: str | None) -> str:
