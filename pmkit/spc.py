@@ -24,6 +24,8 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
+from pmkit.tolerance import slack
+
 LIMIT = 2.66  # process limits: mean ± 2.66 × mean moving range
 TWO_SIGMA = 2 * LIMIT / 3  # two-sigma lines, two thirds of the way to the limits
 SCREEN = 3.267  # screening drops moving ranges at or above 3.267 × their mean
@@ -52,7 +54,7 @@ VARIATIONS = (
 ASSURANCES = ("consistent_pass", "consistent_fail", "inconsistent")
 POINT_COLUMNS = [
     "value", "position", "section", "mean", "lpl", "upl", "lower_two_sigma", "upper_two_sigma",
-    "moving_range", "special_cause", "point_type", "rule",
+    "moving_range", "special_cause", "point_type", "rule", "flags_high", "flags_low",
 ]
 SUMMARY_COLUMNS = [
     "n", "dropped", "sections", "mean", "lpl", "upl", "latest_value", "latest_point_type", "latest_rule",
@@ -128,6 +130,50 @@ class XmRResult:
     def enough_points(self) -> bool:
         """True when the series has the MIN_POINTS values SPC needs."""
         return self.n >= MIN_POINTS
+
+
+class Shift(NamedTuple):
+    """A sustained shift: ``values`` values in a row ``side`` (``above`` or ``below``) the mean,
+    from input position ``start`` to the latest value."""
+
+    start: int
+    values: int
+    side: str
+
+
+def sustained_shift(result: XmRResult) -> Shift | None:
+    """The shift the latest value belongs to, counted within the last section only; None if none.
+
+    Such a run (at least the rule set's ``shift_points`` values on one side of the mean) means the
+    last section's limits describe a process that has since moved: an assurance verdict from them
+    is stale, and limits recalculated from ``start`` would describe the process as it is now.
+
+    >>> sustained_shift(xmr([10, 11] * 6 + [14, 15, 14, 15, 14, 15]))
+    Shift(start=12, values=6, side='above')
+    """
+    pts = result.points
+    if not len(pts) or not np.isfinite(pts["upl"].iloc[-1]):
+        return None
+    last = pts[pts["section"] == pts["section"].iloc[-1]]
+    dev = last["value"].to_numpy() - last["mean"].to_numpy()
+    side = np.where(np.abs(dev) <= slack(last["mean"].to_numpy()), 0, np.sign(dev))
+    if side[-1] == 0:
+        return None
+    differs = np.flatnonzero(side != side[-1])
+    run = len(side) - (differs[-1] + 1 if len(differs) else 0)
+    if run < result.options.shift_points:
+        return None
+    return Shift(int(last["position"].iloc[-run]), int(run), "above" if side[-1] > 0 else "below")
+
+
+def signals(flags_high: int, flags_low: int) -> list[tuple[str, str]]:
+    """Every rule that flagged a point, as (rule, side) pairs, from its ``flags_high``/``flags_low``.
+
+    >>> signals(1, 2)
+    [('outside', 'high'), ('trend', 'low')]
+    """
+    return [(rule, side) for side, flags in (("high", flags_high), ("low", flags_low))
+            for bit, rule in enumerate(RULES) if int(flags) >> bit & 1]
 
 
 class XmRFrame(NamedTuple):
@@ -405,11 +451,13 @@ def _engine(
     half2 = np.where(blank[first], np.nan, TWO_SIGMA * mr_bar)[section]
     mean = (x[first] + centre)[section]
 
-    # Each value against its own section's lines.
+    # Each value against its own section's lines; within rounding of a line counts as on it.
     dev = rel - centre[section]
-    side = np.sign(dev).astype(np.int8)
-    out_up, out_down = dev > half, dev < -half
-    near_up, near_down = (dev > half2) & ~out_up, (dev < -half2) & ~out_down
+    side = np.where(np.abs(dev) <= slack(mean), 0, np.sign(dev)).astype(np.int8)
+    with np.errstate(invalid="ignore"):
+        out_up, out_down = dev > half + slack(mean + half), dev < -half - slack(mean - half)
+        near_up = (dev > half2 + slack(mean + half2)) & ~out_up
+        near_down = (dev < -half2 - slack(mean - half2)) & ~out_down
 
     # Runs continue across sections (mdc) or stop at them (nhsr); never across series.
     chunk_start = new_series if opts.rules.runs_cross_sections else new_section
@@ -452,8 +500,15 @@ def _engine(
         "special_cause": special,
         "point_type": point_type,
         "rule": rule,
+        "flags_high": _bits(up),
+        "flags_low": _bits(down),
     }
     return point, _per_series(point, x, series, high, direction, target, n_points, ~blank, n_series)
+
+
+def _bits(flags: np.ndarray) -> np.ndarray:
+    """Per point, one bit per rule (in RULES order) that flagged it on one side."""
+    return (flags.astype(np.int8) << np.arange(len(RULES), dtype=np.int8)[:, None]).sum(axis=0).astype(np.int8)
 
 
 def _two_in_three(near: np.ndarray, on_side: np.ndarray, chunk_start: np.ndarray) -> np.ndarray:
@@ -489,8 +544,10 @@ def _per_series(point, x, series, high, direction, target, n_points, judged, n_s
     d, t = direction[owner], target[owner]
     lpl, upl = point["lpl"][last], point["upl"][last]
     assessable = np.isfinite(t) & (d != 0) & np.isfinite(lpl) & np.isfinite(upl)
-    good_side = np.where(d > 0, t < lpl, t > upl)
-    bad_side = np.where(d > 0, t > upl, t < lpl)
+    with np.errstate(invalid="ignore"):
+        below, above = t < lpl - slack(lpl), t > upl + slack(upl)
+    good_side = np.where(d > 0, below, above)
+    bad_side = np.where(d > 0, above, below)
     assurance = np.where(assessable, np.select([good_side, bad_side], [0, 1], 2), -1)
     return {
         "n": n_points,

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from pmkit import periods
+from pmkit.tolerance import RELATIVE_SLACK, slack
 
 RAG_CODES = ("green", "amber", "red", "no_target", "no_data", "not_judged", "suspended")
 RAG_WORDS = {
@@ -48,7 +49,6 @@ COLUMNS = [
     "dot_previous", "dot_last_year", "dot", "quartile", "rank", "n_peers", "peer_median", "exceptions",
 ]
 EXTRA_COLUMNS = ["previous_value", "last_year_value", "quality", "projected_year_end", "on_track"]
-_EPS = 1e-9  # relative slack so that a value exactly on a boundary is judged as on it
 
 
 def assess(
@@ -182,11 +182,11 @@ def _rag(value, target, polarity, ind: pd.DataFrame, suspended: np.ndarray) -> n
     tolerance = np.broadcast_to(np.nan_to_num(np.asarray(tolerance, dtype="float64"), nan=0.05), value.shape)
     absolute = np.asarray(ind["tolerance_type"] == "absolute") if "tolerance_type" in ind else np.zeros(len(value), bool)
     band = np.where(absolute, tolerance, tolerance * np.abs(target))
-    slack = _EPS * np.maximum(1.0, np.abs(target))
     with np.errstate(invalid="ignore"):
         higher = polarity == "higher_is_better"
         gap = np.where(higher, target - value, value - target)  # how far on the wrong side
-        judged = np.select([gap <= slack, gap <= band + slack], ["green", "amber"], "red")
+        on_line = slack(target)
+        judged = np.select([gap <= on_line, gap <= band + on_line], ["green", "amber"], "red")
     return np.select(
         [np.isnan(value), suspended, polarity == "neutral", np.isnan(target)],
         ["no_data", "suspended", "not_judged", "no_target"],
@@ -207,7 +207,7 @@ def direction(current, earlier, polarity, threshold: float = 0.01) -> np.ndarray
     polarity = np.asarray(polarity)
     with np.errstate(invalid="ignore"):
         diff = current - earlier
-        band = threshold * np.abs(earlier) * (1 + _EPS)
+        band = threshold * np.abs(earlier) * (1 + RELATIVE_SLACK)
         up, down = diff > band, diff < -band
     neutral = polarity == "neutral"
     good = np.where(polarity == "lower_is_better", down, up)

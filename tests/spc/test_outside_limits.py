@@ -34,9 +34,22 @@ def test_a_value_on_a_limit_is_not_outside(rule_set):
         assert not res.points["special_cause"].any()
 
 
-def test_the_smallest_step_beyond_a_limit_is_outside():
-    res = after_baseline([np.nextafter(UPL, np.inf)])
-    assert rules(res)[-1] == "outside"
+def test_a_step_beyond_rounding_is_outside_but_rounding_is_not():
+    assert rules(after_baseline([UPL + 1e-6]))[-1] == "outside"
+    assert rules(after_baseline([LPL - 1e-6]))[-1] == "outside"
+    assert rules(after_baseline([np.nextafter(UPL, np.inf)]))[-1] is None
+    assert rules(after_baseline([np.nextafter(LPL, -np.inf)]))[-1] is None
+
+
+def test_a_value_equal_to_a_limit_in_decimals_is_on_it_though_binary_rounding_differs():
+    # In exact decimal arithmetic these 14 values have mean 48.55 and mean moving range 5.3, so
+    # the upper limit is mean + 2.66 x MRbar = 62.648 exactly; in binary
+    # floating point it comes out as 62.647999999999996, just below the value 62.648.
+    baseline = [50.7, 58.7, 56.2, 51.9, 43.6, 50.7, 50.0, 45.9, 40.2, 45.6, 50.4, 42.4, 48.6, 44.8]
+    res = spc.xmr(baseline + [62.648], fix_after_n_points=14)
+    assert res.points["upl"].iloc[-1] < 62.648  # the rounding the rule must allow for
+    assert not res.points["special_cause"].iloc[-1]
+    assert res.variation == "common_cause"
 
 
 def test_a_section_of_one_value_has_no_limits_and_nothing_outside():
