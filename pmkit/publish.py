@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import os
 import platform
@@ -15,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from pmkit.components.page import home_page, index_page
 from pmkit.render import TEMPLATES
 
 PACKAGES = ("pmkit", "pandas", "numpy", "duckdb", "papermill", "nbconvert", "nbformat", "matplotlib", "seaborn")
@@ -87,39 +87,21 @@ def write_index(folder: Path, title: str, reports: list[dict], extras: list[tupl
     """``index.html`` linking every report (with its result) and the open data and manifest."""
     rows = []
     for r in reports:
-        name = html.escape(r["title"])
         exists = (folder / r["file"]).exists()
-        link = f'<a href="{html.escape(r["file"])}">{name}</a>' if exists else name
         if r["ok"]:
             result = "Published"
         elif exists:
             result = "This run failed; the last good report is shown"
         else:
             result = "Failed: no report yet"
-        rows.append(f"<tr><td>{link}</td><td>{html.escape(result)}</td></tr>")
-    links = "".join(f'<li><a href="{html.escape(href)}">{html.escape(text)}</a></li>' for href, text in extras)
-    page = (
-        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{html.escape(title)}</title><style>{(TEMPLATES / 'report.css').read_text(encoding='utf-8')}</style></head>"
-        f'<body><main id="main"><h1>{html.escape(title)}</h1>'
-        '<table><caption>Reports</caption><thead><tr><th scope="col">Report</th><th scope="col">Result</th></tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table>"
-        f"<h2>Open data and provenance</h2><ul>{links}</ul></main></body></html>"
-    )
+        rows.append({**r, "exists": exists, "result": result})
+    page = index_page(title, rows, extras, (TEMPLATES / "report.css").read_text(encoding="utf-8"))
     return write_atomic(folder / "index.html", page)
 
 
 def write_outputs_home(outputs: Path) -> Path:
     """``outputs/index.html`` linking every period and audience folder that has an index."""
     folders = sorted((p.parent for p in outputs.glob("*/*/index.html")), reverse=True)
-    items = "".join(
-        f'<li><a href="{html.escape(str(f.relative_to(outputs)))}/index.html">{html.escape(f.parent.name)}: {html.escape(f.name)}</a></li>'
-        for f in folders
-    )
-    page = (
-        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Performance reports</title>'
-        f"<style>{(TEMPLATES / 'report.css').read_text(encoding='utf-8')}</style></head>"
-        f'<body><main id="main"><h1>Performance reports</h1><ul>{items}</ul></main></body></html>'
-    )
+    links = [(f"{f.relative_to(outputs).as_posix()}/index.html", f.parent.name, f.name) for f in folders]
+    page = home_page(links, (TEMPLATES / "report.css").read_text(encoding="utf-8"))
     return write_atomic(outputs / "index.html", page)

@@ -6,6 +6,7 @@ Two engines in a small registry: ``nbconvert`` with pmkit's own template (always
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import tempfile
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import nbformat
 
+from pmkit.components.page import contents, markdown_escape
 from pmkit.errors import ReportError
 from pmkit.safehtml import markdown_to_html
 
@@ -67,13 +69,13 @@ def render_nbconvert(notebook: Path, title: str) -> str:
     exporter.register_filter("pmkit_markdown", markdown_to_html)
     nb = _titled(nbformat.read(notebook, as_version=4), title)
     body, _ = exporter.from_notebook_node(nb, resources={"pmkit_css": (TEMPLATES / "report.css").read_text(encoding="utf-8")})
-    return body
+    return contents(body)
 
 
 def render_quarto(notebook: Path, title: str) -> str:
     """HTML from ``quarto render`` in a scratch project that reuses the stored outputs."""
     nb = _titled(nbformat.read(notebook, as_version=4), title)
-    front = nbformat.v4.new_raw_cell(f'---\ntitle: "{title.replace(chr(34), chr(39))}"\nlang: en\n---')
+    front = nbformat.v4.new_raw_cell(f"---\ntitle: {json.dumps(markdown_escape(title))}\nlang: en\n---")
     nb.cells.insert(0, front)
     with tempfile.TemporaryDirectory(prefix="pmkit-quarto-") as scratch:
         folder = Path(scratch)

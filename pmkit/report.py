@@ -9,17 +9,13 @@ narrative; everything computed lives here and in the modules it calls.
 
 from __future__ import annotations
 
-import html
-import warnings
-from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import yaml
 
-from pmkit import casestudies, components, periods, spc, status, themes, voice
+from pmkit import casestudies, components, periods, reading, status, themes
+from pmkit.components.templating import plural
 from pmkit.errors import PmkitError
 from pmkit.sources import Source, open_source
 
@@ -66,44 +62,20 @@ def apply_rebase_settings(indicators: pd.DataFrame, settings: dict) -> pd.DataFr
     return out
 
 
-@dataclass(frozen=True)
-class SpcView:
-    """An XmR result with the period label of each value and the target it was judged against."""
-
-    result: spc.XmRResult
-    labels: list[str]
-    target: float | None
-
-
-def spc_results(measures: pd.DataFrame, indicators: pd.DataFrame, st: pd.DataFrame, period, rules: str) -> dict[str, SpcView]:
-    """Each indicator's XmR result over its history to the judged period, with labels and target."""
-    values = status.history(measures, indicators, period)
-    targets = st.set_index("indicator_id")["target"]
-    out = {}
-    for indicator_id, rows in values.groupby("indicator_id", sort=False):
-        target = targets.get(indicator_id)
-        target = None if target is None or pd.isna(target) else float(target)
-        with warnings.catch_warnings():  # short series are described in words in the report
-            warnings.simplefilter("ignore", spc.SPCWarning)
-            result = spc.xmr(
-                rows["value"].to_numpy(),
-                improvement=rows["improvement"].iloc[0],
-                target=target,
-                rules=rules,
-                rebase_at=[int(i) for i in np.flatnonzero(rows["rebase"].to_numpy())] or None,
-            )
-        out[indicator_id] = SpcView(result, rows["period"].tolist(), target)
-    return out
-
-
 class DirectorateReport:
-    """The quarterly report for one directorate and audience."""
+    """The quarterly report for one directorate and audience: data loaded once, then each section.
+
+    Every section is emitted with its heading, in the audience's words, so that both renderers
+    build the same page and the same table of contents.
+    """
 
     def __init__(self, directorate: str, period: str | None = None, audience: str = "internal", source: str | None = None, engine: str = "nbconvert"):
         if audience not in ("internal", "public"):
             raise PmkitError(f"audience {audience!r} is not known; expected internal or public")
         self.settings = load_settings({"source": source, "audience": audience})
         self.engine, self.audience = engine, audience
+        self.words = components.words_for(audience)
+        self.council = str(self.settings.get("council", "") or "This council")
         self.source = open_source(self.settings["source"])
         indicators = self.source.indicators()
         known = sorted(indicators["directorate"].unique())
@@ -117,58 +89,73 @@ class DirectorateReport:
         self.measures = self.source.measures()
         self.commentary = self.source.commentary()
         self.period = report_period(self.source, period)
+        rules = self.settings.get("spc_rules", "mdc")
+        comparator = self.settings.get("comparator_group", "nearest_neighbours")
+        benchmarks = self.source.benchmarks()
         self.status = status.assess(
             self.measures,
             self.indicators,
             self.period,
             targets=self.source.targets(),
-            benchmarks=self.source.benchmarks(),
-            comparator_group=self.settings.get("comparator_group", "nearest_neighbours"),
+            benchmarks=benchmarks,
+            comparator_group=comparator,
             rag_suspended=self.settings.get("rag_suspended") or (),
             dot_threshold=float(self.settings.get("dot_threshold", 0.01)),
-            spc_rules=self.settings.get("spc_rules", "mdc"),
+            spc_rules=rules,
         )
-        self.spc = spc_results(self.measures, self.indicators, self.status, self.period, self.settings.get("spc_rules", "mdc"))
+        views = reading.spc_views(self.measures, self.indicators, self.status, self.period, rules)
+        peers = reading.peer_groups(
+            self.status, self.indicators, benchmarks, self.council, comparator, self.settings.get("national_group", "england")
+        )
+        self.readings = list(reading.read(self.status, self.indicators, views, peers).values())
 
     @property
     def title(self) -> str:
         return f"{self.directorate}: performance report, {self.period.label}"
 
-    def _show(self, fragment: str) -> None:
-        components.show(fragment, self.engine)
+    def _section(self, name: str, body: str) -> None:
+        heading, html = components.section(name, body, self.words)
+        components.show(html, self.engine, heading)
 
     def header(self) -> None:
-        """The report's title and what it covers."""
-        audience = "for members and officers" if self.audience == "internal" else "for the public"
-        council = self.settings.get("council", "")
-        self._show(
-            f"<header><h1>{html.escape(self.title)}</h1>"
-            f'<p class="lede">{html.escape(council)}: how the {len(self.status)} indicators of '
-            f"{html.escape(self.directorate)} stood at the end of {html.escape(self.period.label)}, {audience}.</p></header>"
-        )
+        """What the report covers, and the way back to the period's index."""
+        audience = "for members and officers" if self.audience == "internal" else "for residents"
+        noun = plural(len(self.status), self.words.indicator)
+        lede = f"{self.council}: how the {noun} of {self.directorate} stood at the end of {self.period.label}, {audience}."
+        components.show(components.header(lede), self.engine)
+
+    def headlines(self) -> None:
+        """What improved, what declined and what needs attention, with the figures."""
+        self._section("headlines", components.headline_block(self.readings, self.words))
 
     def summary(self) -> None:
-        self._show(components.summary_strip(self.status))
+        self._section("summary", components.summary_strip(self.status, self.words))
 
     def exceptions(self) -> None:
-        self._show(components.exception_list(self.status, self.indicators, self.commentary, self.audience))
+        self._section("exceptions", components.exception_list(self.readings, self.commentary, self.words))
 
     def tiles(self) -> None:
-        self._show(components.kpi_tiles(self.status, self.indicators, self.measures, self.commentary, self.audience, self.spc))
+        self._section("tiles", components.kpi_tiles(self.readings, self.commentary, self.words))
 
     def trends(self) -> None:
-        """An XmR chart per indicator (or a sentence saying there are too few points)."""
-        self._show(components.spc_section(self.status, self.indicators, self.spc))
+        """An XmR chart per indicator (internally, a sentence for those with too few points)."""
+        self._section("trends", components.spc_section(self.readings, self.words))
+
+    def benchmarks(self) -> None:
+        """A comparator chart per indicator that has peers this period."""
+        if any(r.peers is not None for r in self.readings):
+            self._section("benchmarks", components.benchmark_section(self.readings, self.council, self.words))
 
     def citizen_voice(self) -> None:
         """Themes in residents' comments, complaints and compliments about this directorate this period."""
         feedback = self.source.feedback()
         feedback = feedback[feedback["directorate"] == self.directorate]
         if feedback.empty:
-            self._show("<p>No feedback was recorded for this directorate.</p>")
+            if not self.words.public:
+                self._section("voice", "<p>No feedback was recorded for this directorate.</p>")
             return
         summary = themes.summarise(feedback, codebook=self.settings.get("codebook"), period=self.period, audience=self.audience)
-        self._show(voice.theme_summary_block(summary, self.audience))
+        self._section("voice", components.theme_summary_block(summary, self.audience))
 
     def case_studies(self) -> None:
         """Case studies for this directorate from this financial year and the last, newest first, none after the report period."""
@@ -179,26 +166,16 @@ class DirectorateReport:
         )
         chosen = chosen[[periods.parse(p).end <= self.period.end for p in chosen["period"]]]
         if chosen.empty:
-            self._show("<p>No case studies were published for this directorate in the last two years.</p>")
             return
-        self._show("".join(voice.case_study_block(row) for _, row in chosen.iterrows()))
+        self._section("case_studies", "\n".join(components.case_study_block(row) for _, row in chosen.iterrows()))
+
+    def appendix(self) -> None:
+        self._section("appendix", components.appendix_table(self.readings, self.words))
 
     def method_note(self) -> None:
-        """How the judgements were made and where the data came from."""
-        suspended = ", ".join(self.settings.get("rag_suspended") or []) or "none"
-        self._show(
-            '<section class="method"><ul>'
-            "<li>Each indicator is judged on its latest period of its own frequency up to the end of "
-            f"{html.escape(self.period.label)} (a monthly indicator on its last month, an annual one on its last complete year).</li>"
-            "<li>On target: at or better than target. Near target: within the indicator's tolerance "
-            "(5% of the target unless stated). Off target: beyond it.</li>"
-            "<li>Direction of travel compares with the previous period, or the same period last year for seasonal "
-            "indicators; changes of 1% or less count as no change.</li>"
-            f"<li>Periods not judged against target: {html.escape(suspended)}.</li>"
-            f"<li>Source: {html.escape(self.source.describe() if self.audience == 'internal' else 'council performance returns')}; "
-            f"produced {datetime.now():%d %B %Y}.</li>"
-            "</ul></section>"
-        )
+        """How the judgements were made and where the data came from (no server paths)."""
+        source = Path(self.source.describe()).name if self.audience == "internal" else "council performance returns"
+        self._section("about", components.method_note(self.period.label, self.settings, self.indicators, source, self.words))
 
     def status_table(self) -> pd.DataFrame:
         """The status rows as open data (lists joined, for CSV)."""

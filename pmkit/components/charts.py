@@ -1,13 +1,16 @@
 """Charts as self-contained data-URI images; callers pair each with alt text that states its message.
 
 Figures are built with matplotlib's object API (no pyplot state), so charts can be drawn from
-several threads and nothing needs closing.
+several threads and nothing needs closing. Seaborn's style is applied when a chart is made, so
+importing the component library does not import seaborn (or scipy behind it).
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import io
+from collections.abc import Iterator
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -21,6 +24,15 @@ def figure_to_data_uri(fig: Figure, **savefig: object) -> str:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", facecolor="white", **savefig)
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+@contextlib.contextmanager
+def styled() -> Iterator[None]:
+    """Seaborn's white grid with light lines, for figures created inside the block."""
+    import seaborn as sns
+
+    with sns.axes_style("whitegrid", {"grid.color": "#E6E6E6", "axes.edgecolor": "#B3B3B3"}):
+        yield
 
 
 def sparkline(values, target: float | None = None, width: float = 2.4, height: float = 0.7) -> str:

@@ -1,0 +1,156 @@
+"""Benchmarking: this council among its comparator group, as a sentence, a chart and a table.
+
+The chart is a bar per council, best first, with this council's bar dark and labelled, the peer
+median and the national figure as labelled lines, and the quartiles as shaded bands; its alt text
+states the rank and the figures around it. The sentence a tile carries comes from the same
+`pmkit.reading.Peers`, so tile, chart and table agree.
+
+>>> position_sentence(readings["ASC-01"], words_for("public"))   # doctest: +SKIP
+'Better than most similar councils: ranked 7th of 16 (1st is best)'
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from collections.abc import Iterable
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from pmkit.components.charts import figure_to_data_uri, styled
+from pmkit.components.templating import ordinal, render
+from pmkit.components.words import Words
+from pmkit.reading import Reading
+from pmkit.units import format_value
+
+OWN, PEER, MEDIAN, NATIONAL = "#1d4f91", "#8a9199", "#1A1A1A", "#B10E1E"
+BANDS = ("#F3F2F1", "#FFFFFF")
+GROUP_WORDS = {"nearest_neighbours": "nearest neighbours", "family_group": "family group", "region": "region"}
+
+
+def group_words(group: str) -> str:
+    """How a comparator group is named on a page: ``nearest_neighbours`` -> "nearest neighbours"."""
+    return GROUP_WORDS.get(group, group.replace("_", " "))
+
+
+def position_sentence(reading: Reading, words: Words) -> str:
+    """This council's position among its peers in one sentence, with its numbers.
+
+    Internal: "2nd quartile of 16 nearest neighbours, ranked 7; peer median 578.2". Public: the
+    same in words that are true of the counts ("better than most similar councils" only when it is
+    better than more than half of them).
+    """
+    peers, row = reading.peers, reading.row
+    n = peers.n_peers + 1
+    median = format_value(peers.median, reading.unit, reading.decimals)
+    if not words.public:
+        return (f"{ordinal(int(row['quartile']))} quartile of {n} ({group_words(peers.group)} and this council), "
+                f"ranked {int(row['rank'])}; peer median {median}")
+    quartile = int(row["quartile"])
+    if quartile == 1:
+        where = "Among the best quarter of similar councils"
+    elif quartile == 4:
+        where = "Among the worst quarter of similar councils"
+    elif peers.n_worse > peers.n_peers / 2:
+        where = "Better than most similar councils"
+    elif peers.n_better > peers.n_peers / 2:
+        where = "Worse than most similar councils"
+    else:
+        where = "In the middle of similar councils"
+    return f"{where}: ranked {ordinal(int(row['rank']))} of {n} (1st is best); the middle figure was {median}"
+
+
+def benchmark_chart(reading: Reading, council: str, words: Words) -> tuple[str, str]:
+    """The comparator chart as a PNG data URI, and alt text that states its message."""
+    peers, unit, decimals = reading.peers, reading.unit, reading.decimals
+    table = peers.table
+    n = len(table)
+    fmt = lambda v: format_value(v, unit, decimals)  # noqa: E731
+    with styled():
+        fig = Figure(figsize=(8.2, 0.32 * n + 1.6), dpi=100, layout="constrained")
+        ax = fig.subplots()
+    positions = np.arange(n)[::-1]  # best at the top
+    for q in range(4):  # quartile bands by rank, as the status engine counts them
+        ranks = [r for r in range(1, n + 1) if math.ceil(4 * r / n) == q + 1]
+        if ranks:
+            ax.axhspan(n - max(ranks) - 0.5, n - min(ranks) + 0.5, color=BANDS[q % 2], zorder=0)
+            ax.annotate(f"Q{q + 1}" if not words.public else ("Best quarter", "2nd quarter", "3rd quarter", "Worst quarter")[q],
+                        (1.0, n - (min(ranks) + max(ranks)) / 2), xycoords=("axes fraction", "data"),
+                        xytext=(4, 0), textcoords="offset points", va="center", fontsize=8, color="#484949")
+    colours = [OWN if own else PEER for own in table["own"]]
+    ax.barh(positions, table["value"], color=colours, height=0.7, zorder=2)
+    labels = [f"{name} (this council)" if own else name for name, own in zip(table["authority_name"], table["own"])]
+    ax.set_yticks(positions, labels, fontsize=8.5)
+    for tick, own in zip(ax.get_yticklabels(), table["own"]):
+        if own:
+            tick.set_fontweight("bold")
+    lines = [(peers.median, f"{'Middle' if words.public else 'Peer median'} {fmt(peers.median)}", MEDIAN, "--")]
+    if peers.national is not None:
+        lines.append((peers.national, f"{peers.national_name} {fmt(peers.national)}", NATIONAL, ":"))
+    for i, (x, text, colour, style) in enumerate(lines):
+        ax.axvline(x, color=colour, ls=style, lw=1.5, zorder=3)
+        ax.annotate(text, (x, 1.0), xycoords=("data", "axes fraction"), xytext=(3, 2 + 11 * i), textcoords="offset points",
+                    fontsize=8.5, color=colour, ha="left", va="bottom", annotation_clip=False)
+    low = min(0.0, float(table["value"].min()))
+    ax.set_xlim(low, float(max(table["value"].max(), peers.national or 0)) * 1.08 or 1)
+    ax.set_ylim(-0.6, n - 0.4)
+    ax.grid(axis="y", visible=False)
+    better = "lower is better" if reading.info["polarity"] == "lower_is_better" else "higher is better"
+    fig.suptitle(textwrap.fill(reading.title, 85), x=0.01, ha="left", fontsize=12, fontweight="bold")
+    ax.set_title(f"{peers.period}, {'similar councils' if words.public else group_words(peers.group)}, best first ({better})",
+                 loc="left", fontsize=9, color="#484949", pad=28)
+    return figure_to_data_uri(fig), benchmark_alt(reading, council, words)
+
+
+def benchmark_alt(reading: Reading, council: str, words: Words) -> str:
+    """The benchmark chart's message: rank, quartile, median, best and worst, national figure."""
+    peers, row = reading.peers, reading.row
+    fmt = lambda v: format_value(v, reading.unit, reading.decimals)  # noqa: E731
+    table = peers.table
+    others = table[~table["own"]]
+    best, worst = others.iloc[0], others.iloc[-1]
+    who = "similar councils" if words.public else group_words(peers.group)
+    quartile = "" if words.public else f" ({ordinal(int(row['quartile']))} quartile)"
+    text = (f"{reading.title}, {peers.period}: bar chart of {council} and {peers.n_peers} {who}, best first. "
+            f"{council}: {fmt(row['value'])}, ranked {int(row['rank'])} of {peers.n_peers + 1}{quartile}. "
+            f"{'Middle figure' if words.public else 'Peer median'} {fmt(peers.median)}; "
+            f"best {best['authority_name']} {fmt(best['value'])}; "
+            f"{'worst' if words.public else 'lowest ranked'} {worst['authority_name']} {fmt(worst['value'])}.")
+    if peers.national is not None:
+        text += f" {peers.national_name}: {fmt(peers.national)}."
+    return text
+
+
+def benchmark_section(readings: Iterable[Reading], council: str, words: Words) -> str:
+    """A chart, position sentence and data table for every indicator that has peers this period."""
+    items = []
+    for reading in readings:
+        if reading.peers is None:
+            continue
+        uri, alt = benchmark_chart(reading, council, words)
+        table = reading.peers.table
+        n = len(table)
+        rows = [
+            [str(_rank_of(table, i)),
+             f"{name} (this council)" if own else name,
+             format_value(value, reading.unit, reading.decimals),
+             ordinal(math.ceil(4 * _rank_of(table, i) / n))]
+            for i, (name, value, own) in enumerate(zip(table["authority_name"], table["value"], table["own"]))
+        ]
+        if reading.peers.national is not None:
+            rows.append(["", reading.peers.national_name, format_value(reading.peers.national, reading.unit, reading.decimals), ""])
+        items.append({
+            "id": reading.indicator_id, "title": reading.title, "sentence": position_sentence(reading, words),
+            "chart": {"uri": uri, "alt": alt},
+            "table": {"caption": f"{reading.title}: {reading.peers.period}, {council} and {'similar councils' if words.public else group_words(reading.peers.group)}",
+                      "columns": ["Rank", "Council", "Figure" if words.public else "Value", "Quarter" if words.public else "Quartile"],
+                      "rows": rows},
+        })
+    return render("benchmark_section.html.j2", items=items, words=words)
+
+
+def _rank_of(table, i: int) -> int:
+    """Rank of row ``i`` with ties sharing the better rank, as the status engine ranks."""
+    value = table["value"].iloc[i]
+    return int(np.flatnonzero(table["value"].to_numpy() == value)[0]) + 1

@@ -1,0 +1,66 @@
+"""The exception list: every indicator that needs attention, off target first, each with the reason
+in figures, its direction of travel, and what officers say and are doing about it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+from pmkit import commentary as notes
+from pmkit import periods
+from pmkit.components.spc_chart import describe
+from pmkit.components.templating import markdown, render
+from pmkit.components.tile import direction_lines
+from pmkit.components.words import Words
+from pmkit.reading import Reading
+from pmkit.units import format_value
+
+ORDER = {"red": 0, "amber": 1}
+
+
+def exception_list(readings: Iterable[Reading], commentary: pd.DataFrame | None, words: Words) -> str:
+    """Indicators with any exception, reds first, then ambers, then the rest, each by id."""
+    flagged = sorted((r for r in readings if len(r.row["exceptions"])), key=lambda r: (ORDER.get(r.row["rag"], 2), r.indicator_id))
+    items = []
+    for reading in flagged:
+        row = reading.row
+        note = notes.for_indicator(commentary, reading.indicator_id, row["period"], words.audience)
+        items.append({
+            "r": reading,
+            "value": value_phrase(reading, words),
+            "reasons": [reason(reading, code, words) for code in row["exceptions"]],
+            "directions": direction_lines(reading, words),
+            "text": markdown(note["text"]) if note is not None else "",
+            "actions": markdown(note["actions"]) if note is not None and note["actions"] else "",
+        })
+    return render("exceptions.html.j2", items=items, words=words)
+
+
+def value_phrase(reading: Reading, words: Words) -> str:
+    """``80.6% in 2025/26 Q2; target 91.7%`` (or that no value was supplied)."""
+    row = reading.row
+    fmt = lambda v: format_value(v, reading.unit, reading.decimals)  # noqa: E731
+    if not reading.has_value:
+        text = f"no figure yet for {row['period']}" if words.public else f"no value supplied for {row['period']}"
+    else:
+        text = f"{fmt(row['value'])} in {row['period']}"
+    return text + (f"; target {fmt(row['target'])}" if reading.has_target else "")
+
+
+def reason(reading: Reading, code: str, words: Words) -> str:
+    """One exception in words, with the figures that raised it."""
+    row = reading.row
+    fmt = lambda v: format_value(v, reading.unit, reading.decimals)  # noqa: E731
+    text = words.exception(code, reading.frequency)
+    if code == "declining_twice":
+        step = periods.MONTHS_IN[reading.frequency]
+        before, earlier = reading.period_before(step), reading.period_before(2 * step)
+        figures = [fmt(reading.value_at(earlier)), fmt(row["previous_value"]), fmt(row["value"])]
+        return f"{text}: {figures[0]} ({earlier}), {figures[1]} ({before}), {figures[2]} ({row['period']})"
+    if code == "spc_concern" and reading.spc is not None:
+        return f"{text}: {describe(reading.spc.result, reading.spc.labels, words)}"
+    if code == "green_bottom_quartile" and reading.peers is not None:
+        return f"{text}: ranked {int(row['rank'])} of {reading.peers.n_peers + 1}"
+    return text
+

@@ -1,0 +1,136 @@
+"""The headline narrative: what improved, what declined and what needs attention, in sentences
+built from the status table, each stating its figures.
+
+No sentence is written that the figures do not support, and none without figures: a category
+with nothing in it (no indicator declined, say) is left out rather than padded. Lists name at
+most three indicators, the largest changes or shortfalls first, and say how many more there are.
+
+>>> [s.text for s in headlines(readings.values(), words_for("internal"))][0]   # doctest: +SKIP
+'Of the 11 indicators, 9 were judged against a target: 4 on target, 3 near target and 2 off target.'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from pmkit.components.benchmark_chart import group_words
+from pmkit.components.spc_chart import describe
+from pmkit.components.templating import plural, render
+from pmkit.components.words import Words
+from pmkit.reading import Reading
+from pmkit.units import format_value
+
+LISTED = 3  # indicators named per sentence before "and N more"
+UNJUDGED = {"no_data": "with no data", "no_target": "with no target", "not_judged": "with no preferred direction",
+            "suspended": "in a period not judged against target"}
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One generated sentence and what it is about (``overview``, ``improved``, ``declined``,
+    ``off_target``, ``concern``, ``missing``, ``benchmark``)."""
+
+    kind: str
+    text: str
+
+
+def headlines(readings: Iterable[Reading], words: Words) -> list[Sentence]:
+    """The headline sentences for a set of indicators, in reading order."""
+    readings = list(readings)
+    if not readings:
+        return []
+    out = [Sentence("overview", _overview(readings, words))]
+    for kind, dot in (("improved", "improving"), ("declined", "declining")):
+        moved = sorted((r for r in readings if r.row["dot"] == dot), key=_relative_change, reverse=True)
+        if moved:
+            label = {"improved": ("Improved", "Getting better"), "declined": ("Declined", "Getting worse")}[kind][words.public]
+            out.append(Sentence(kind, f"{label}: {_listed([_change_phrase(r) for r in moved])}."))
+    red = sorted((r for r in readings if r.row["rag"] == "red"), key=_shortfall, reverse=True)
+    if red:
+        label = "Missed target" if words.public else "Off target"
+        out.append(Sentence("off_target", f"{label}: {_listed([_target_phrase(r) for r in red], separator='; ')}."))
+    concern = [r for r in readings if "spc_concern" in r.row["exceptions"] and r.spc is not None]
+    if concern:
+        label = "Unusually poor results" if words.public else "Special cause of concern"
+        phrases = [f"{r.title} ({_reason_only(describe(r.spc.result, r.spc.labels, words))})" for r in concern]
+        out.append(Sentence("concern", f"{label}: {_listed(phrases, separator='; ')}."))
+    missing = [r for r in readings if r.row["rag"] == "no_data"]
+    if missing:
+        label = "No figure yet" if words.public else "No data supplied"
+        phrases = [f"{r.title} ({r.row['period']})" for r in missing]
+        out.append(Sentence("missing", f"{label}: {_listed(phrases, separator='; ')}."))
+    benchmarked = [r for r in readings if r.peers is not None]
+    if benchmarked:
+        top = sum(int(r.row["quartile"]) == 1 for r in benchmarked)
+        bottom = sum(int(r.row["quartile"]) == 4 for r in benchmarked)
+        if words.public:
+            text = (f"Compared with similar councils, {top} of {plural(len(benchmarked), 'measure')} "
+                    f"{'is' if top == 1 else 'are'} among the best quarter and {bottom} among the worst quarter.")
+        else:
+            group = group_words(benchmarked[0].peers.group)
+            text = (f"Against {group}, {top} of {plural(len(benchmarked), 'benchmarked indicator')} "
+                    f"{'is' if top == 1 else 'are'} in the top quartile and {bottom} in the bottom quartile.")
+        out.append(Sentence("benchmark", text))
+    return out
+
+
+def headline_block(readings: Iterable[Reading], words: Words) -> str:
+    """The headline sentences as a list."""
+    return render("narrative.html.j2", sentences=headlines(readings, words))
+
+
+def _overview(readings: list[Reading], words: Words) -> str:
+    rags = [r.row["rag"] for r in readings]
+    judged = [rag for rag in rags if rag in ("green", "amber", "red")]
+    n, j = len(readings), len(judged)
+    green, amber, red = (judged.count(c) for c in ("green", "amber", "red"))
+    if words.public:
+        text = (f"Of the {plural(n, 'measure')}, {j} {'has' if j == 1 else 'have'} a target: "
+                f"{green} met it, {amber} came close and {red} missed it.") if j else f"None of the {plural(n, 'measure')} has a target to judge this period."
+    else:
+        text = (f"Of the {plural(n, 'indicator')}, {j} {'was' if j == 1 else 'were'} judged against a target: "
+                f"{green} on target, {amber} near target and {red} off target.") if j else f"None of the {plural(n, 'indicator')} could be judged against a target this period."
+    rest = [(code, rags.count(code)) for code in UNJUDGED if rags.count(code)]
+    if rest and j:
+        text += f" The other {n - j}: " + _listed([f"{count} {UNJUDGED[code]}" for code, count in rest]) + "."
+    return text
+
+
+def _relative_change(r: Reading) -> float:
+    earlier = r.compared_value(r.headline_dot)
+    value = float(r.row["value"])
+    return abs(value - earlier) / abs(earlier) if earlier else np.inf
+
+
+def _shortfall(r: Reading) -> float:
+    target = float(r.row["target"])
+    return abs(float(r.row["value"]) - target) / abs(target) if target else np.inf
+
+
+def _fmt(r: Reading, value: float) -> str:
+    return format_value(value, r.unit, r.decimals)
+
+
+def _change_phrase(r: Reading) -> str:
+    which = r.headline_dot
+    return f"{r.title} ({_fmt(r, r.compared_value(which))} in {r.compared_label(which)} to {_fmt(r, r.row['value'])} in {r.row['period']})"
+
+
+def _target_phrase(r: Reading) -> str:
+    return f"{r.title} at {_fmt(r, r.row['value'])} against a target of {_fmt(r, r.row['target'])}"
+
+
+def _listed(items: list[str], separator: str = ", ") -> str:
+    """``A, B and C``; beyond three, ``A, B, C and 4 more``."""
+    shown, more = items[:LISTED], len(items) - LISTED
+    if more > 0:
+        return separator.join(shown) + f" and {more} more"
+    return shown[0] if len(shown) == 1 else separator.join(shown[:-1]) + " and " + shown[-1]
+
+
+def _reason_only(message: str) -> str:
+    """``Special cause of concern: 7 quarters below the mean since X.`` -> ``7 quarters below the mean since X``."""
+    return message.split(": ", 1)[-1].rstrip(".")

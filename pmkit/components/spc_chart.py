@@ -1,0 +1,576 @@
+"""SPC for readers: an XmR chart in Making Data Count's style, its message in words, the variation
+and assurance icons, every flagged point with the rule that flagged it, and the report section.
+
+Every special-cause point carries MDC's colour and a shape of its own (a plus for improvement, a
+cross for concern, a triangle for neutral), with a dark outline so that it stands out from the
+white background; lines are labelled where they end rather than by colour. Where the limits are
+stale (a sustained shift since the last rebase), the chart, its alt text and its message say so
+and suggest the period to rebase at, and no assurance verdict is drawn from the old limits.
+
+>>> from pmkit import spc
+>>> res = spc.xmr([16, 24, 22, 19, 19, 18, 24, 25, 18, 17, 16, 25, 15, 23, 19, 35, 32, 35, 31, 27, 33], target=30)
+>>> uri, alt = spc_chart(res, "Residents satisfied with the area", unit="percent")
+>>> uri.startswith("data:image/png;base64,")
+True
+>>> describe(res)
+'Special cause of improvement: 6 points above the mean since point 16.'
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from pmkit import periods, spc
+from pmkit.components.charts import figure_to_data_uri, styled
+from pmkit.components.templating import Markup, render
+from pmkit.components.words import PERIOD_NOUN, Words, words_for
+from pmkit.spc import MIN_POINTS, XmRResult
+from pmkit.units import format_value
+
+INTERNAL = words_for("internal")
+BLUE, ORANGE, PURPLE, GREY = "#00B0F0", "#E46C0A", "#490092", "#A6A6A6"  # MDC's colours
+OUTLINE = {BLUE: "#006A92", ORANGE: "#9A4A07", PURPLE: "#490092", GREY: "#595959"}  # ≥ 3:1 on white
+INK, MUTED, TARGET, STALE = "#1A1A1A", "#595959", "#D5281B", "#FFF2CC"
+POINT_STYLE = {  # point_type: fill, marker, size
+    "common_cause": (GREY, "o", 28),
+    "special_cause_improvement": (BLUE, "P", 90),
+    "special_cause_concern": (ORANGE, "X", 90),
+    "special_cause_neutral_high": (PURPLE, "^", 70),
+    "special_cause_neutral_low": (PURPLE, "v", 70),
+}
+POINT_WORDS = {
+    "internal": {
+        "common_cause": "Common cause",
+        "special_cause_improvement": "Special cause: improvement",
+        "special_cause_concern": "Special cause: concern",
+        "special_cause_neutral_high": "Special cause: neutral (high)",
+        "special_cause_neutral_low": "Special cause: neutral (low)",
+    },
+    "public": {
+        "common_cause": "Usual variation",
+        "special_cause_improvement": "Unusual: better than usual",
+        "special_cause_concern": "Unusual: worse than usual",
+        "special_cause_neutral_high": "Unusually high",
+        "special_cause_neutral_low": "Unusually low",
+    },
+}
+LINE_WORDS = {
+    "internal": {"mean": "Mean", "upl": "Upper limit", "lpl": "Lower limit", "target": "Target", "value": "Value",
+                 "signal": "Signal"},
+    "public": {"mean": "Average", "upl": "Top of usual range", "lpl": "Bottom of usual range", "target": "Target",
+               "value": "Figure", "signal": "Unusual?"},
+}
+DIRECTION_WORDS = {"increase": "higher is better", "decrease": "lower is better", "neutral": "no preferred direction"}
+RULE_SET_WORDS = {"mdc": "Making Data Count rules", "nhsr": "NHSRplotthedots rules"}
+NOTE_WIDTH = 125  # characters per line of the notes under a chart
+PERIOD_WORDS = {"monthly": "months", "quarterly": "quarters", "annual": "years"}
+
+
+def describe(result: XmRResult, period_labels: Sequence[str] | None = None, words: Words = INTERNAL) -> str:
+    """The chart's message in one or two plain sentences, in the audience's words.
+
+    ``period_labels`` name every input position (missing values included), e.g. ``2024/25 Q1``.
+
+    >>> from pmkit import spc
+    >>> describe(spc.xmr([3, 4, 5, 4, 3, 4, 5, 6]))
+    'Not enough data for SPC: 8 points; at least 13 are needed before process limits and icons are shown.'
+    """
+    if result.n == 0:
+        return "No figures yet." if words.public else "No data for SPC."
+    caveat = too_few_points(result, words)
+    if caveat and result.options.rules.blank_when_short:
+        return caveat
+    pts = result.points
+    last = pts.iloc[-1]
+    prefix = f"{caveat} " if caveat else ""
+    if not last["special_cause"]:
+        if words.public:
+            return f"{prefix}Within its usual range: the latest figure shows no sign of change."
+        earlier = int(pts["special_cause"].sum())
+        tail = f" Earlier, {earlier} value{'s' * (earlier != 1)} showed special cause variation." if earlier else ""
+        return f"{prefix}Common cause variation: the latest value shows no signal of change.{tail}"
+    kind = str(last["point_type"]).removeprefix("special_cause_")
+    high = _is_high(kind, result.improvement)
+    if words.public:
+        head = {"improvement": "Better than usual", "concern": "Worse than usual"}.get(kind, "Unusual")
+    else:
+        head = "Special cause variation (neutral)" if kind.startswith("neutral") else f"Special cause of {kind}"
+    axis = _axis(period_labels, result.n + result.dropped)
+    return f"{prefix}{head}: {_reason(result, str(last['rule']), high, axis, words)}."
+
+
+def too_few_points(result: XmRResult, words: Words = INTERNAL) -> str | None:
+    """The sentence for a series shorter than SPC needs, as its rule set treats it; None when long enough.
+
+    >>> from pmkit import spc
+    >>> too_few_points(spc.xmr([5, 6, 7], rules="mdc"))
+    'Not enough data for SPC: 3 points; at least 13 are needed before process limits and icons are shown.'
+    """
+    n = result.n
+    if result.enough_points or n == 0:
+        return None
+    points = f"{n} point{'s' * (n != 1)}"
+    if words.public:
+        return f"Only {n} figure{'s' * (n != 1)} so far: too few to tell what is usual."
+    if result.options.rules.blank_when_short:
+        return f"Not enough data for SPC: {points}; at least {MIN_POINTS} are needed before process limits and icons are shown."
+    return f"Only {points}, so the process limits are unreliable ({MIN_POINTS} or more are needed)."
+
+
+def rule_phrase(rule: str, side: str, result: XmRResult, words: Words = INTERNAL) -> str:
+    """What one rule says about a point, e.g. "above the upper process limit"."""
+    high = side == "high"
+    shift, trend = result.options.shift_points, result.options.trend_points
+    if words.public:
+        return {
+            "outside": f"{'above' if high else 'below'} its usual range",
+            "trend": f"part of a run of {trend} or more {'rising' if high else 'falling'} figures",
+            "shift": f"part of a run of {shift} or more figures {'above' if high else 'below'} the average",
+            "two_in_three": f"one of two in three figures close to the {'top' if high else 'bottom'} of the usual range",
+        }[rule]
+    return {
+        "outside": f"{'above the upper' if high else 'below the lower'} process limit",
+        "trend": f"part of a {'rising' if high else 'falling'} trend ({trend} or more values in a row)",
+        "shift": f"part of a run of {shift} or more values {'above' if high else 'below'} the mean",
+        "two_in_three": f"two of three values beyond two sigma, near the {'upper' if high else 'lower'} limit",
+    }[rule]
+
+
+def signal(point: pd.Series, result: XmRResult, words: Words = INTERNAL) -> str:
+    """Why a point is flagged, naming every rule that flagged it; empty for common cause.
+
+    A point flagged both ways (Making Data Count's conflict rule) says so: for example the worst
+    value of a series, above the upper limit, that starts a falling trend is an improvement under
+    MDC's rules, and the cell says that it is also above the limit and which rule decided.
+    """
+    if not point["special_cause"]:
+        return ""
+    kind = str(point["point_type"])
+    found = spc.signals(point["flags_high"], point["flags_low"])
+    deciding = (str(point["rule"]), _side_of(kind, result, found))
+    head = POINT_WORDS[words.audience][kind].removeprefix("Special cause: ")
+    head = head[0].upper() + head[1:]
+    text = f"{head}: {rule_phrase(*deciding, result, words)}"
+    same = [f for f in found if f != deciding and f[1] == deciding[1]]
+    other = [f for f in found if f[1] != deciding[1]]
+    if same:
+        text += "; also " + " and ".join(rule_phrase(*f, result, words) for f in same)
+    if other:
+        opposite = _kind_word(other[0][1], result, words)
+        text += "; also " + " and ".join(rule_phrase(*f, result, words) for f in other)
+        if words.public:
+            text += f", which on its own would be {opposite}"
+        elif result.options.rules.improvement_wins:
+            text += f" ({opposite}): Making Data Count counts a value flagged both ways as {'improvement' if result.improvement != 'neutral' else 'high'}"
+        else:
+            text += f" ({opposite}): the first rule in the order outside, trend, two in three, shift decides"
+    return text
+
+
+def _side_of(kind: str, result: XmRResult, found: list[tuple[str, str]]) -> str:
+    if kind.endswith("_high"):
+        return "high"
+    if kind.endswith("_low"):
+        return "low"
+    good_high = result.improvement == "increase"
+    return "high" if (kind == "special_cause_improvement") == good_high else "low"
+
+
+def _kind_word(side: str, result: XmRResult, words: Words) -> str:
+    if result.improvement == "neutral":
+        return "unusually high" if side == "high" else "unusually low"
+    good = (side == "high") == (result.improvement == "increase")
+    if words.public:
+        return "better than usual" if good else "worse than usual"
+    return "an improvement" if good else "a concern"
+
+
+def spc_chart(
+    result: XmRResult,
+    title: str,
+    unit: str | None = None,
+    target: float | Sequence[float] | None = None,
+    period_labels: Sequence[str] | None = None,
+    improvement: str | None = None,
+    decimals: int | None = None,
+    two_sigma: bool = False,
+    words: Words = INTERNAL,
+    stale: str | None = None,
+) -> tuple[str, str]:
+    """Draw ``result`` as an XmR chart; return a PNG data URI and an alt text that states its message.
+
+    ``unit`` is the register's (``percent``, ``count``, ``days``, ``gbp``, ``rate``) or any word;
+    ``target`` defaults to the result's (a sequence gives one target per input position);
+    ``period_labels`` name every input position, missing values included; ``improvement``, if
+    given, must match the result's; ``two_sigma`` adds the two-sigma lines; ``stale``, the notice
+    that the limits are out of date, shades the shifted run and is printed under the chart.
+
+    >>> from pmkit import spc
+    >>> uri, alt = spc_chart(spc.xmr(range(20)), "Repairs done on time", unit="percent")
+    >>> alt.split(". ")[1]
+    'Special cause of improvement: the latest value is above the upper process limit'
+    """
+    if improvement is not None and improvement != result.improvement:
+        raise ValueError(f"the result was computed with improvement={result.improvement!r}, not {improvement!r}")
+    pts = result.points
+    total = result.n + result.dropped
+    axis = _axis(period_labels, total)
+    targets = _targets(result.target if target is None else target, total)
+    lines = LINE_WORDS[words.audience]
+    notes = [note for note in (too_few_points(result, words), stale, *_notes(result, axis)) if note]
+
+    with styled():
+        footer = 0.45 + 0.2 * len(textwrap.wrap(" ".join(notes), NOTE_WIDTH))
+        fig = Figure(figsize=(8.2, 4.2 + footer), dpi=100, layout="constrained")
+        ax, foot = fig.subplots(2, 1, height_ratios=[4.2, footer])
+    foot.axis("off")
+    shift = spc.sustained_shift(result) if stale else None
+    if shift:
+        ax.axvspan(shift.start - 0.5, total - 0.5, color=STALE, zorder=0)
+        ax.annotate("Suggested rebase" if not words.public else "New level", (shift.start - 0.4, 0.92),
+                    xycoords=("data", "axes fraction"), va="top", ha="left", fontsize=8, color=INK)
+    line = np.full(total, np.nan)
+    line[pts["position"].to_numpy()] = pts["value"].to_numpy()
+    ax.plot(np.arange(total), line, color="#767676", lw=1.4, zorder=2)
+    _draw_sections(ax, pts, two_sigma, words)
+
+    right: list[tuple[float, str, str]] = []
+    if len(pts):
+        row = pts.iloc[-1]
+        right.append((row["mean"], f"{lines['mean']} {_fmt(row['mean'], unit, decimals)}", INK))
+        if np.isfinite(row["upl"]):
+            right.append((row["upl"], f"{lines['upl']} {_fmt(row['upl'], unit, decimals)}", MUTED))
+            right.append((row["lpl"], f"{lines['lpl']} {_fmt(row['lpl'], unit, decimals)}", MUTED))
+    if np.isfinite(targets).any():
+        ax.step(np.arange(total), targets, where="mid", color=TARGET, ls="-.", lw=1.4, zorder=3)
+        last_target = targets[np.isfinite(targets)][-1]
+        right.append((last_target, f"{lines['target']} {_fmt(last_target, unit, decimals)}", TARGET))
+
+    handles = []
+    for kind, (fill, marker, size) in POINT_STYLE.items():
+        sel = pts[pts["point_type"] == kind]
+        if len(sel):
+            ax.scatter(sel["position"], sel["value"], s=size, marker=marker, c=fill,
+                       edgecolors=OUTLINE[fill], linewidths=1.1, zorder=4)
+            handles.append(Line2D([], [], ls="", marker=marker, markersize=math.sqrt(size), color=fill,
+                                  markeredgecolor=OUTLINE[fill], label=POINT_WORDS[words.audience][kind]))
+
+    _label_lines(ax, right, total)
+    _x_axis(ax, axis.ticks, total)
+    ax.set_ylabel(_unit_label(unit))
+    fig.suptitle(textwrap.fill(title, 80), x=0.01, ha="left", fontsize=13, fontweight="bold", color=INK)
+    if words.public:
+        noun = PERIOD_WORDS.get(axis.frequency, "figures").capitalize()
+        subtitle = f"{noun}, {DIRECTION_WORDS[result.improvement]}; dashed lines show the usual range"
+    else:
+        subtitle = f"XmR chart, {DIRECTION_WORDS[result.improvement]}, {RULE_SET_WORDS[result.rules]}"
+    ax.set_title(subtitle, loc="left", fontsize=9.5, color=MUTED)
+    if handles:
+        foot.legend(handles=handles, loc="upper center", ncol=min(len(handles), 3), frameon=False, fontsize=9)
+    if notes:
+        foot.text(0, 0, textwrap.fill("Note: " + " ".join(notes), NOTE_WIDTH), transform=foot.transAxes,
+                  fontsize=8.5, color=MUTED, ha="left", va="bottom")
+    return figure_to_data_uri(fig), _alt_text(result, title, unit, decimals, axis, period_labels, words, stale)
+
+
+def variation_icon(name: str | None, words: Words = INTERNAL, frequency: str = "monthly") -> str:
+    """The variation icon as inline HTML: an SVG (shape, letter, colour, ``<title>``) and a visible label.
+
+    >>> variation_icon("concern_low")[:60]
+    '<span class="pmkit-spc-icon" data-icon="concern_low" style="'
+    """
+    if name is not None and name not in spc.VARIATIONS:
+        raise ValueError(f"unknown variation icon {name!r}")
+    label = words.variation(name, frequency)
+    if name is None:
+        return _icon(None, "square", GREY, "–", label)
+    kind, _, level = name.partition("_")
+    letter = {"high": "H", "low": "L"}.get(level, "~")
+    shape, colour = {"improvement": ("circle", BLUE), "concern": ("diamond", ORANGE), "neutral": ("hexagon", PURPLE)}.get(
+        kind, ("square", GREY)
+    )
+    return _icon(name, shape, colour, letter, label)
+
+
+def assurance_icon(name: str, words: Words = INTERNAL) -> str:
+    """The assurance icon as inline HTML: an SVG (shape, letter, colour, ``<title>``) and a visible label.
+
+    >>> "<title>Assurance: Will consistently miss the target</title>" in assurance_icon("consistent_fail")
+    True
+    """
+    if name not in spc.ASSURANCES:
+        raise ValueError(f"unknown assurance icon {name!r}")
+    shape, colour, letter = {
+        "consistent_pass": ("circle", BLUE, "P"),
+        "consistent_fail": ("diamond", ORANGE, "F"),
+        "inconsistent": ("square", GREY, "?"),
+    }[name]
+    return _icon(name, shape, colour, letter, words.assurance(name), kind="Assurance")
+
+
+def _icon(name: str | None, shape: str, colour: str, letter: str, words: str, kind: str = "Variation") -> str:
+    return render(
+        "spc_icon.html.j2", name=name, shape=shape, fill=colour if name else "#FFFFFF", outline=OUTLINE[colour],
+        ink=("#FFFFFF" if colour == PURPLE else "#000000") if name else OUTLINE[colour],  # ≥ 4.5:1 against the fill
+        letter=letter, words=words, kind=kind,
+    )
+
+
+def spc_icons(reading, words: Words = INTERNAL) -> str:
+    """The SPC line of a KPI tile: variation icon, then the assurance icon, or the stale-limits notice
+    in its place, and the reason when status and assurance seem to disagree."""
+    return render("spc_icons.html.j2", **_icon_context(reading, words))
+
+
+def _icon_context(reading, words: Words) -> dict:
+    view = reading.spc
+    context = {"variation": "", "assurance": "", "stale": "", "disagreement": "", "sentence": "", "as_of": ""}
+    if view is None or view.result.n == 0:
+        context["sentence"] = "" if words.public else "No data for SPC."
+        return context
+    if not reading.charted:
+        context["sentence"] = "" if words.public else (too_few_points(view.result, words) or "")
+        return context
+    context["variation"] = Markup(variation_icon(reading.variation, words, reading.frequency))
+    if reading.spc_label != reading.row["period"]:
+        context["as_of"] = (f"The latest figure available is for {reading.spc_label}." if words.public
+                            else f"SPC as of {reading.spc_label}, the latest value.")
+    if reading.stale:
+        context["stale"] = stale_notice(reading, words)
+    elif reading.assurance:
+        context["assurance"] = Markup(assurance_icon(reading.assurance, words))
+    if reading.disagreement:
+        last = reading.latest_point
+        context["disagreement"] = words.disagreement(
+            reading.disagreement, reading.row["rag"], reading.frequency,
+            _fmt(last["lpl"], reading.unit, reading.decimals), _fmt(last["upl"], reading.unit, reading.decimals),
+        )
+    return context
+
+
+def stale_notice(reading, words: Words = INTERNAL) -> str:
+    """The sentence that replaces an assurance verdict when the limits are out of date."""
+    shift = reading.shift
+    return words.stale(shift.side, reading.rebase_label, shift.values, reading.frequency)
+
+
+def spc_section(readings: Sequence, words: Words = INTERNAL) -> str:
+    """One XmR chart per indicator, with its message, flagged points named by rule, and its data."""
+    items = []
+    for reading in readings:
+        view = reading.spc
+        item = {"id": reading.indicator_id, "title": reading.title, "message": "", "chart": None}
+        if view is None or view.result.n == 0:
+            if words.public:
+                continue
+            item["message"] = "No values yet, so no chart."
+        elif not reading.charted:
+            if words.public:
+                continue
+            item["message"] = describe(view.result, view.labels, words)
+        else:
+            context = _icon_context(reading, words)
+            stale = context["stale"]
+            uri, alt = spc_chart(
+                view.result, reading.title, unit=reading.unit, target=view.target, period_labels=view.labels,
+                decimals=reading.decimals, words=words, stale=stale or None,
+            )
+            item.update(
+                message=describe(view.result, view.labels, words), stale=stale, disagreement=context["disagreement"],
+                chart={"uri": uri, "alt": alt}, table=_data_table(reading, words),
+            )
+        items.append(item)
+    return render("spc_section.html.j2", items=items, words=words)
+
+
+def _data_table(reading, words: Words) -> dict:
+    view, lines = reading.spc, LINE_WORDS[words.audience]
+    fmt = lambda v: "" if pd.isna(v) else format_value(v, reading.unit, reading.decimals)  # noqa: E731
+    rows = [
+        [view.labels[int(p["position"])], fmt(p["value"]), fmt(p["mean"]), fmt(p["lpl"]), fmt(p["upl"]),
+         signal(p, view.result, words)]
+        for _, p in view.result.points.iterrows()
+    ]
+    caption = f"{reading.title}: {'figures and usual range' if words.public else 'values and process limits'}"
+    columns = ["Period", lines["value"], lines["mean"], lines["lpl"], lines["upl"], lines["signal"]]
+    return {"caption": caption, "columns": columns, "rows": rows}
+
+
+def _is_high(kind: str, improvement: str) -> bool:
+    if kind.startswith("neutral"):
+        return kind.endswith("high")
+    return (kind == "improvement") == (improvement == "increase")
+
+
+def _trailing(mask: np.ndarray) -> int:
+    """How many of the last elements are true in a row."""
+    false = np.flatnonzero(~mask)
+    return len(mask) - (false[-1] + 1 if len(false) else 0)
+
+
+def _reason(result: XmRResult, rule: str, high: bool, axis: _Axis, words: Words) -> str:
+    pts = result.points
+    if rule == "outside":
+        if words.public:
+            return f"the latest figure is {'above' if high else 'below'} its usual range"
+        return f"the latest value is {'above the upper' if high else 'below the lower'} process limit"
+    if rule == "two_in_three":
+        if words.public:
+            return f"two of the last three figures are close to the {'top' if high else 'bottom'} of the usual range"
+        return f"two of the last three values are close to the {'upper' if high else 'lower'} process limit"
+    same = (pts["point_type"] == pts["point_type"].iloc[-1]).to_numpy()
+    if not result.options.rules.runs_cross_sections:
+        same &= (pts["section"] == pts["section"].iloc[-1]).to_numpy()
+    values = pts["value"].to_numpy()
+    if rule == "shift":
+        side = np.sign(values - pts["mean"].to_numpy()) == (1 if high else -1)
+        k = _trailing(same & side)
+        what = f"{'above' if high else 'below'} the {'average' if words.public else 'mean'}"
+        if words.public:
+            what = f"in a row {what}"
+    else:
+        steps = np.sign(np.diff(values)) == (1 if high else -1)
+        k = _trailing(same[1:] & steps) + 1  # steps into flagged values, plus the value the trend starts from
+        what = f"{'rising' if high else 'falling'} in a row"
+    return f"{k} {axis.word} {what} since {axis.name(int(pts['position'].iloc[-k]))}"
+
+
+@dataclass(frozen=True)
+class _Axis:
+    """The chart's time axis: a tick label per input position and a word for its periods."""
+
+    ticks: list[str]
+    named: bool
+    word: str
+    frequency: str | None = None
+
+    def name(self, position: int) -> str:
+        return self.ticks[position] if self.named else f"point {position + 1}"
+
+
+def _axis(period_labels: Sequence[str] | None, total: int) -> _Axis:
+    if period_labels is None:
+        return _Axis([str(i + 1) for i in range(total)], False, "points")
+    if len(period_labels) != total:
+        raise ValueError(f"period_labels has {len(period_labels)} labels for {total} values (missing ones included)")
+    parsed = periods.try_parse(period_labels[-1]) if total else None
+    if parsed is None:
+        return _Axis([str(label) for label in period_labels], True, "points")
+    return _Axis([str(label) for label in period_labels], True, PERIOD_WORDS[parsed.frequency], parsed.frequency)
+
+
+def _targets(target: float | Sequence[float] | None, total: int) -> np.ndarray:
+    if target is None:
+        return np.full(total, np.nan)
+    if np.ndim(target) == 0:
+        return np.full(total, float(target))
+    out = pd.to_numeric(pd.Series(list(target))).to_numpy(dtype=float, na_value=np.nan)
+    if len(out) != total:
+        raise ValueError(f"target has {len(out)} values for {total} periods")
+    return out
+
+
+def _notes(result: XmRResult, axis: _Axis) -> list[str]:
+    notes = []
+    if result.dropped:
+        missing = ", ".join(axis.name(p) for p in result.dropped_positions[:6]) + (", …" if result.dropped > 6 else "")
+        notes.append(f"{result.dropped} missing value{'s' * (result.dropped != 1)} left out ({missing}).")
+    if result.options.fix_after_n_points:
+        notes.append(f"Limits fixed from the first {result.options.fix_after_n_points} values of each section.")
+    return notes
+
+
+def _fmt(value: float, unit: str | None, decimals: int | None = None) -> str:
+    return format_value(value, unit, decimals, missing="n/a")
+
+
+def _unit_label(unit: str | None) -> str:
+    known = {"percent": "Per cent", "gbp": "£", "count": "Count", "rate": "Rate", None: "Value"}
+    return known[unit] if unit in known else unit.capitalize()
+
+
+def _draw_sections(ax, pts: pd.DataFrame, two_sigma: bool, words: Words) -> None:
+    """Mean and limits of each section across its own points, with a mark where limits were recalculated."""
+    lines = (("lpl", "--", 1.3), ("upl", "--", 1.3))
+    if two_sigma:
+        lines += (("lower_two_sigma", ":", 1.0), ("upper_two_sigma", ":", 1.0))
+    for _, sec in pts.groupby("section", sort=True):
+        x0, x1 = sec["position"].iloc[0], sec["position"].iloc[-1]
+        xs = [x0 - 0.3, x1 + 0.3] if x0 == x1 else [x0, x1]
+        row = sec.iloc[0]
+        ax.plot(xs, [row["mean"]] * 2, color=INK, lw=1.6, zorder=3)
+        for column, style, width in lines:
+            if np.isfinite(row[column]):
+                ax.plot(xs, [row[column]] * 2, color=MUTED, ls=style, lw=width, zorder=3)
+        if x0 > 0:
+            ax.axvline(x0 - 0.5, color=MUTED, ls=(0, (1, 3)), lw=1.2, zorder=1)
+            ax.annotate("Range recalculated" if words.public else "Limits recalculated", (x0 - 0.4, 1.0),
+                        xycoords=("data", "axes fraction"), va="top", ha="left", fontsize=8, color=MUTED)
+
+
+def _label_lines(ax, items: list[tuple[float, str, str]], total: int) -> None:
+    """Name each line at the right-hand end, nudging labels apart so none overlap."""
+    if not items:
+        return
+    low, high = ax.get_ylim()
+    gap = (high - low) * 0.065
+    items = sorted(items)
+    ys = [items[0][0]]
+    for y, _, _ in items[1:]:
+        ys.append(max(y, ys[-1] + gap))
+    for y, (_, text, colour) in zip(ys, items):
+        ax.annotate(text, (total - 0.5, y), xytext=(6, 0), textcoords="offset points", va="center", ha="left",
+                    fontsize=9, color=colour, annotation_clip=False)
+    ax.set_ylim(low, max(high, ys[-1] + gap / 2))
+
+
+def _x_axis(ax, labels: list[str], total: int) -> None:
+    """At most about twelve tick labels, slanted when they are long."""
+    ticks = list(range(0, total, max(1, math.ceil(total / 12))))
+    slant = max(map(len, labels), default=0) > 4
+    ax.set_xticks(ticks, [labels[i] for i in ticks], rotation=45 if slant else 0, ha="right" if slant else "center", fontsize=9)
+    ax.set_xlim(-0.6, total - 0.4)
+
+
+def _alt_text(
+    result: XmRResult, title: str, unit: str | None, decimals: int | None, axis: _Axis,
+    period_labels: Sequence[str] | None, words: Words, stale: str | None,
+) -> str:
+    pts = result.points
+    if not len(pts):
+        return f"{title}: no data to chart."
+    first, last = pts.iloc[0], pts.iloc[-1]
+    span = f", {axis.name(int(first['position']))} to {axis.name(int(last['position']))}" if axis.named else ""
+    word = axis.word if result.n != 1 else axis.word.removesuffix("s")
+    kind = "chart" if words.public else "XmR chart"
+    parts = [f"{title}: {kind} of {result.n} {word}{span}.", describe(result, period_labels, words)]
+    frequency = axis.frequency or "monthly"
+    if result.variation:
+        parts.append(f"Variation icon: {words.variation(result.variation, frequency).lower()}." if not words.public
+                     else f"{words.variation(result.variation, frequency)}.")
+    if stale:
+        parts.append(stale)
+    elif result.assurance:
+        parts.append(f"Assurance icon: {words.assurance(result.assurance).lower()}." if not words.public
+                     else f"{words.assurance(result.assurance)}.")
+    lines = LINE_WORDS[words.audience]
+    limits = (f", {'usual range' if words.public else 'process limits'} {_fmt(last['lpl'], unit, decimals)} to {_fmt(last['upl'], unit, decimals)}"
+              if np.isfinite(last["upl"]) else "")
+    parts.append(f"Latest {lines['value'].lower()} {_fmt(last['value'], unit, decimals)} ({axis.name(int(last['position']))}); "
+                 f"{lines['mean'].lower()} {_fmt(last['mean'], unit, decimals)}{limits}.")
+    if result.target is not None:
+        parts.append(f"Target {_fmt(result.target, unit, decimals)}.")
+    parts.extend(_notes(result, axis))
+    return " ".join(parts)
+
+
+__all__ = ["describe", "too_few_points", "spc_chart", "variation_icon", "assurance_icon", "signal", "spc_icons",
+           "spc_section", "stale_notice", "BLUE", "ORANGE", "PURPLE", "GREY", "PERIOD_NOUN"]

@@ -1,0 +1,295 @@
+"""What a report can truthfully say about each indicator, decided once for every component.
+
+A KPI tile, an XmR chart, the exception list, the benchmark chart and the headline narrative all
+speak about the same indicator; each takes its facts from one `Reading`, so none contradicts
+another. A reading joins the status row, the register entry, the XmR chart of the indicator's
+history and its comparator group, and decides what joins them:
+
+- whether the chart's limits are stale (a sustained shift since the last rebase), in which case
+  no assurance verdict is given and the period to rebase at is suggested;
+- whether the status against target and the assurance icon seem to disagree, and why;
+- which direction of travel is the headline, and whether the other comparison must be shown too.
+
+>>> readings = read(status_table, indicators, measures, benchmarks)   # doctest: +SKIP
+>>> readings["HOU-01"].stale, readings["HOU-01"].rebase_label        # doctest: +SKIP
+(True, '2022/23 Q4')
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from pmkit import periods, spc, status
+
+SPOKEN_DIRECTIONS = ("improving", "declining", "increasing", "decreasing")
+
+
+@dataclass(frozen=True)
+class SpcView:
+    """An XmR result with the period label of each value and the target it was judged against."""
+
+    result: spc.XmRResult
+    labels: list[str]
+    target: float | None
+
+
+@dataclass(frozen=True)
+class Peers:
+    """This council among its comparator group for the judged period, best first.
+
+    ``table`` has ``authority_name``, ``value`` and ``own`` (true on this council's row).
+    ``n_better`` / ``n_worse`` count peers strictly better / worse than this council.
+    """
+
+    group: str
+    period: str
+    table: pd.DataFrame
+    median: float
+    national: float | None
+    national_name: str | None
+    n_better: int
+    n_worse: int
+
+    @property
+    def n_peers(self) -> int:
+        return int((~self.table["own"]).sum())
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One indicator as every component of a report sees it."""
+
+    row: pd.Series  # the status row (pmkit.status.assess)
+    info: pd.Series  # the register row
+    spc: SpcView | None
+    peers: Peers | None
+
+    @property
+    def indicator_id(self) -> str:
+        return str(self.row["indicator_id"])
+
+    @property
+    def title(self) -> str:
+        return str(self.row["title"])
+
+    @property
+    def unit(self) -> str:
+        return str(self.info["unit"])
+
+    @property
+    def decimals(self) -> int | None:
+        value = self.info.get("decimals")
+        return None if value is None or pd.isna(value) else int(value)
+
+    @property
+    def frequency(self) -> str:
+        return str(self.info["frequency"])
+
+    @property
+    def seasonal(self) -> bool:
+        return bool(self.info.get("seasonal", False))
+
+    @property
+    def has_value(self) -> bool:
+        return not pd.isna(self.row["value"])
+
+    @property
+    def has_target(self) -> bool:
+        return not pd.isna(self.row["target"])
+
+    @property
+    def charted(self) -> bool:
+        """True when the XmR chart has limits and icons (enough values under its rule set)."""
+        return self.spc is not None and self.spc.result.variation is not None
+
+    @cached_property
+    def shift(self) -> spc.Shift | None:
+        """The sustained shift since the last rebase that the latest value belongs to, if any."""
+        return spc.sustained_shift(self.spc.result) if self.charted else None
+
+    @property
+    def stale(self) -> bool:
+        """True when the limits describe a process that has since shifted."""
+        return self.shift is not None
+
+    @property
+    def rebase_label(self) -> str | None:
+        """The period to recalculate limits from, where they are stale."""
+        return self.spc.labels[self.shift.start] if self.shift else None
+
+    @property
+    def variation(self) -> str | None:
+        return self.spc.result.variation if self.charted else None
+
+    @property
+    def assurance(self) -> str | None:
+        """The assurance verdict to show: none without a target, or when the limits are stale."""
+        if not self.charted or self.stale or self.spc.target is None:
+            return None
+        return self.spc.result.assurance
+
+    @property
+    def spc_label(self) -> str | None:
+        """The period of the chart's latest value (earlier than the judged period when that has none)."""
+        if self.spc is None or not self.spc.result.n:
+            return None
+        return self.spc.labels[int(self.spc.result.points["position"].iloc[-1])]
+
+    @property
+    def latest_point(self) -> pd.Series | None:
+        return self.spc.result.points.iloc[-1] if self.charted else None
+
+    @property
+    def disagreement(self) -> str | None:
+        """Why the status against target and the assurance icon seem to disagree, as a code.
+
+        ``unusual_miss``: missed (or near) the target although the process reliably meets it;
+        ``unusual_hit``: met the target although the process reliably misses it. Either way the
+        latest value lies outside the process limits: an unusual value, not the usual process.
+        """
+        rag, assurance = self.row["rag"], self.assurance
+        if rag in ("red", "amber") and assurance == "consistent_pass":
+            return "unusual_miss"
+        if rag == "green" and assurance == "consistent_fail":
+            return "unusual_hit"
+        return None
+
+    @property
+    def headline_dot(self) -> str:
+        """``last_year`` for seasonal indicators, else ``previous``: the comparison ``dot`` uses."""
+        return "last_year" if self.seasonal else "previous"
+
+    @property
+    def other_dot(self) -> str | None:
+        """The comparison that is not the headline, when the tile must show it too: it moved
+        while the headline did not (or the other way), or an exception refers to it."""
+        other = "previous" if self.seasonal else "last_year"
+        mine, theirs = self.row[f"dot_{self.headline_dot}"], self.row[f"dot_{other}"]
+        if theirs == "not_comparable":
+            return None
+        if other == "previous" and "declining_twice" in self.row["exceptions"]:
+            return other
+        if mine != theirs and (mine in SPOKEN_DIRECTIONS or theirs in SPOKEN_DIRECTIONS):
+            return other
+        return None
+
+    def compared_value(self, which: str) -> float:
+        """The earlier value a direction of travel compares with: ``previous`` or ``last_year``."""
+        return float(self.row["previous_value" if which == "previous" else "last_year_value"])
+
+    def compared_label(self, which: str) -> str:
+        """The period of that earlier value, e.g. ``Aug 2025`` or ``2024/25 Q2``."""
+        return self.period_before(12 if which == "last_year" else periods.MONTHS_IN[self.frequency])
+
+    def period_before(self, months: int) -> str:
+        """The label of the period of this frequency that starts ``months`` before the judged one."""
+        return periods.label_of(periods.parse(self.row["period"]).start - months, self.frequency)
+
+    def value_at(self, label: str) -> float:
+        """The value of the period ``label`` in this indicator's history (NaN when there is none)."""
+        if self.spc is None or label not in self.spc.labels:
+            return float("nan")
+        position = self.spc.labels.index(label)
+        pts = self.spc.result.points
+        found = pts.loc[pts["position"] == position, "value"]
+        return float(found.iloc[0]) if len(found) else float("nan")
+
+    def history(self, points: int = 12) -> pd.Series:
+        """The last ``points`` values up to the judged period, labelled by period."""
+        if self.spc is None:
+            return pd.Series(dtype="float64")
+        pts = self.spc.result.points.tail(points)
+        return pd.Series(pts["value"].to_numpy(), index=[self.spc.labels[int(p)] for p in pts["position"]])
+
+
+def spc_views(measures: pd.DataFrame, indicators: pd.DataFrame, st: pd.DataFrame, period, rules: str = "mdc") -> dict[str, SpcView]:
+    """Each indicator's XmR chart over its history to the judged period, with labels and target."""
+    values = status.history(measures, indicators, period)
+    targets = st.set_index("indicator_id")["target"]
+    out = {}
+    for indicator_id, rows in values.groupby("indicator_id", sort=False):
+        target = targets.get(indicator_id)
+        target = None if target is None or pd.isna(target) else float(target)
+        with warnings.catch_warnings():  # short series are described in words in the report
+            warnings.simplefilter("ignore", spc.SPCWarning)
+            result = spc.xmr(
+                rows["value"].to_numpy(),
+                improvement=rows["improvement"].iloc[0],
+                target=target,
+                rules=rules,
+                rebase_at=[int(i) for i in np.flatnonzero(rows["rebase"].to_numpy())] or None,
+            )
+        out[indicator_id] = SpcView(result, rows["period"].tolist(), target)
+    return out
+
+
+def peer_groups(
+    st: pd.DataFrame,
+    indicators: pd.DataFrame,
+    benchmarks: pd.DataFrame | None,
+    council: str,
+    comparator_group: str = "nearest_neighbours",
+    national_group: str | None = "england",
+) -> dict[str, Peers]:
+    """This council among its comparator group, per indicator that has peers in the judged period."""
+    if benchmarks is None or benchmarks.empty or "benchmark_metric" not in indicators:
+        return {}
+    table = benchmarks.assign(
+        value=pd.to_numeric(benchmarks["value"], errors="coerce"),
+        period=periods.parse_column(benchmarks["period"].astype("str"))["label"],
+    )
+    table = table[table["value"].notna()]
+    by_key = dict(tuple(table[table["group"] == comparator_group].groupby(["metric", "period"])))
+    national = table[table["group"] == national_group] if national_group else table.iloc[0:0]
+    national = national.drop_duplicates(["metric", "period"]).set_index(["metric", "period"])
+    metric = indicators.drop_duplicates("indicator_id").set_index("indicator_id")["benchmark_metric"]
+    polarity = indicators.drop_duplicates("indicator_id").set_index("indicator_id")["polarity"]
+    out = {}
+    for row in st.itertuples(index=False):
+        key = (str(metric.get(row.indicator_id) or ""), row.period)
+        peers = by_key.get(key)
+        if peers is None or pd.isna(row.value) or polarity[row.indicator_id] == "neutral":
+            continue
+        lower_better = polarity[row.indicator_id] == "lower_is_better"
+        rows = pd.concat(
+            [
+                pd.DataFrame({"authority_name": peers["authority_name"].astype(str).to_numpy(), "value": peers["value"].to_numpy(), "own": False}),
+                pd.DataFrame({"authority_name": [council], "value": [float(row.value)], "own": [True]}),
+            ],
+            ignore_index=True,
+        )
+        rows = rows.sort_values(["value", "own"], ascending=[lower_better, False], kind="stable").reset_index(drop=True)
+        values = peers["value"].to_numpy(dtype="float64")
+        better = values < row.value if lower_better else values > row.value
+        worse = values > row.value if lower_better else values < row.value
+        found = national.index.isin([key]).any()
+        out[row.indicator_id] = Peers(
+            group=comparator_group,
+            period=row.period,
+            table=rows,
+            median=float(np.median(values)),
+            national=float(national.loc[key, "value"]) if found else None,
+            national_name=str(national.loc[key, "authority_name"]) if found else None,
+            n_better=int(better.sum()),
+            n_worse=int(worse.sum()),
+        )
+    return out
+
+
+def read(
+    st: pd.DataFrame,
+    indicators: pd.DataFrame,
+    views: dict[str, SpcView],
+    peers: dict[str, Peers] | None = None,
+) -> dict[str, Reading]:
+    """A `Reading` per row of the status table, keyed by indicator id, in the table's order."""
+    meta = indicators.drop_duplicates("indicator_id").set_index("indicator_id")
+    return {
+        row["indicator_id"]: Reading(row, meta.loc[row["indicator_id"]], views.get(row["indicator_id"]), (peers or {}).get(row["indicator_id"]))
+        for _, row in st.iterrows()
+    }
