@@ -26,6 +26,7 @@ format:
   html:
     embed-resources: true
     toc: true
+    toc-title: Contents
     html-math-method: plain
     lang: en
     css: report.css

@@ -59,7 +59,7 @@ class CodebookError(PmkitError):
 
 _RULE_KEYS = ("keywords", "phrases", "patterns", "exclude", "exclude_patterns")
 _THEME_KEYS = {"label", "description", "subthemes", *_RULE_KEYS}
-_TOP_KEYS = {"version", "description", "themes", "directorates"}
+_TOP_KEYS = {"version", "description", "themes", "directorates", "ignore"}
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)*")
@@ -89,6 +89,7 @@ class Codebook:
     parents: dict[str, str]
     rules: tuple[Rule, ...]
     origin: str = "<dict>"
+    ignore: tuple[tuple[str, ...], ...] = ()  # phrases whose words never count for any theme
 
     @property
     def themes(self) -> list[str]:
@@ -163,9 +164,10 @@ class _CodebookReader:
                 continue
             for theme_id, spec in extension["themes"].items():
                 self.theme(str(theme_id), spec, f"{where}.themes.{theme_id}", None, directorate_key(name))
+        ignore = tuple(t for value in self.strings(document.get("ignore"), "ignore") if (t := self.term(value, "ignore")))
         if self.problems:
             raise CodebookError("\n".join(self.problems))
-        return Codebook(dict(self.labels), dict(self.parents), tuple(self.rules), self.origin)
+        return Codebook(dict(self.labels), dict(self.parents), tuple(self.rules), self.origin, ignore)
 
     def theme(self, theme_id: str, spec: object, where: str, parent: str | None, directorate: str | None) -> None:
         if not _ID.match(theme_id) or theme_id in (UNCODED, OTHER):
@@ -305,9 +307,20 @@ def _matcher(rules: tuple[Rule, ...]) -> _Matcher:
     return _Matcher(rules)
 
 
+@functools.lru_cache(maxsize=16)
+def _ignored(phrases: tuple[tuple[str, ...], ...]) -> re.Pattern | None:
+    """One pattern for the codebook's figures of speech ("just a quick note", "kind regards")."""
+    if not phrases:
+        return None
+    alternatives = sorted((r"\W+".join(re.escape(w.rstrip("*")) + (r"\w*" if w.endswith("*") else "") for w in p) for p in phrases), key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(alternatives) + r")\b")
+
+
 def _theme_hits(feedback: pd.DataFrame, book: Codebook) -> pd.DataFrame:
     """One boolean column per theme and sub-theme id, aligned with ``feedback``."""
     texts = feedback["text"].fillna("").astype(str).map(_normalise)
+    if (pattern := _ignored(book.ignore)) is not None:
+        texts = texts.str.replace(pattern, " ", regex=True)
     codes, unique = pd.factorize(texts)
     found, excluded = _matcher(book.rules).match(list(unique))
     found, excluded = found[codes], excluded[codes]
@@ -573,6 +586,7 @@ class ThemeSummary:
     period: str | None
     previous_period: str | None
     audience: str
+    split: tuple[str, ...] = ()  # labels of themes so large that they are shown by their sub-themes
 
 
 def balance_word(balance: float) -> str:
@@ -601,6 +615,7 @@ def summarise(
     audience: str = "internal",
     by: str | Sequence[str] | None = None,
     quotes: int = 3,
+    split_share: float = 0.5,
 ) -> ThemeSummary:
     """Themes in the feedback of one period: volumes, share, change, sentiment, breakdowns, quotes.
 
@@ -610,7 +625,10 @@ def summarise(
     channel). Quotes are the comments closest to their theme's centre in TF-IDF space, at most
     ``quotes`` per theme, de-duplicated and redacted. For ``audience="public"`` themes with fewer
     than 5 comments are merged into "Other" (which gets no quotes) and every count below 5 reads
-    ``<5``.
+    ``<5``. A theme holding more than ``split_share`` of the period's comments says little on its
+    own, so it is shown by its sub-themes where two or more have comments (with "<theme>: other"
+    for the rest). A comment is
+    quoted under one theme at most.
 
     >>> s = summarise(src.feedback(), "params/codebook.yaml", period="2025/26 Q2")   # doctest: +SKIP
     >>> s.themes[["label", "count", "change", "sentiment"]].head(3)                 # doctest: +SKIP
@@ -631,11 +649,11 @@ def summarise(
         data = data[current | previous].reset_index(drop=True)
         current, previous = current[current | previous], previous[current | previous]
     hits = _theme_hits(data, book)
-    columns = _theme_columns(hits, book, current, audience)
+    columns, labels, split = _theme_columns(hits, book, current, audience, split_share)
     now = data[current].reset_index(drop=True)
     now_columns = {key: mask[current] for key, mask in columns.items()}
     moods = sentiment(now["text"])["sentiment"].to_numpy()
-    table = _theme_table(book, now_columns, {k: m[previous] for k, m in columns.items()}, moods, period_label)
+    table = _theme_table(labels, now_columns, {k: m[previous] for k, m in columns.items()}, moods, period_label)
     named = {k: mask for k, mask in now_columns.items() if k not in (OTHER, UNCODED)}
     chosen = _representative_quotes(now["text"], named, quotes)
     table["quotes"] = [chosen.get(theme, []) for theme in table["theme"]]
@@ -651,7 +669,7 @@ def summarise(
         subtable = _suppress(subtable, ["count", "previous"])
         breakdowns = {k: _suppress_rows(v) for k, v in breakdowns.items()}
         total = _suppress_value(total)
-    return ThemeSummary(table, subtable, breakdowns, total, period_label, previous_label, audience)
+    return ThemeSummary(table, subtable, breakdowns, total, period_label, previous_label, audience, split)
 
 
 def _within(dates: pd.Series, period: periods.Period) -> np.ndarray:
@@ -660,21 +678,45 @@ def _within(dates: pd.Series, period: periods.Period) -> np.ndarray:
     return ((dates >= start) & (dates < end)).to_numpy(dtype=bool)
 
 
-def _theme_columns(hits: pd.DataFrame, book: Codebook, current: np.ndarray, audience: str) -> dict[str, np.ndarray]:
-    """The boolean column per reported theme: public merges small themes into ``other``."""
-    columns = {t: hits[t].to_numpy() for t in book.themes}
+def _theme_columns(
+    hits: pd.DataFrame, book: Codebook, current: np.ndarray, audience: str, split_share: float = 0.5
+) -> tuple[dict[str, np.ndarray], dict[str, str], tuple[str, ...]]:
+    """The boolean column per reported theme, their labels, and the themes split into sub-themes.
+
+    A theme holding more than ``split_share`` of the current comments, with comments in two or more
+    of its sub-themes, is replaced by those sub-themes and "<theme>: other"; public summaries then
+    merge small themes into ``other``.
+    """
+    labels = {**book.labels, **_RESERVED_LABELS}
+    total = max(int(current.sum()), 1)
+    columns: dict[str, np.ndarray] = {}
+    split = []
+    for theme in book.themes:
+        mask = hits[theme].to_numpy()
+        subs = [s for s, parent in book.parents.items() if parent == theme and hits[s].to_numpy()[current].any()]
+        if mask[current].sum() / total <= split_share or len(subs) < 2:
+            columns[theme] = mask
+            continue
+        split.append(book.labels[theme])
+        for sub in subs:
+            columns[sub] = hits[sub].to_numpy()
+            labels[sub] = f"{book.labels[theme]}: {book.labels[sub]}"
+        rest = mask & ~np.logical_or.reduce([hits[s].to_numpy() for s in subs])
+        if rest.any():
+            columns[f"{theme}:other"] = rest
+            labels[f"{theme}:other"] = f"{book.labels[theme]}: other"
     active = {t: m for t, m in columns.items() if m.any()}
     if audience == "public":
         small = [t for t, m in active.items() if m[current].sum() < SMALL_COUNT]
         if small:
             active = {t: m for t, m in active.items() if t not in small}
             active[OTHER] = np.logical_or.reduce([columns[t] for t in small])
-    active[UNCODED] = ~np.logical_or.reduce([columns[t] for t in book.themes] + [np.zeros(len(hits), bool)])
-    return active
+    active[UNCODED] = ~np.logical_or.reduce([hits[t].to_numpy() for t in book.themes] + [np.zeros(len(hits), bool)])
+    return active, labels, tuple(split)
 
 
 def _theme_table(
-    book: Codebook,
+    labels: dict[str, str],
     now: dict[str, np.ndarray],
     before: dict[str, np.ndarray],
     moods: np.ndarray,
@@ -683,7 +725,7 @@ def _theme_table(
     keys = list(now)
     matrix = np.column_stack([now[k] for k in keys]) if keys else np.zeros((len(moods), 0), bool)
     counts = matrix.sum(axis=0)
-    table = pd.DataFrame({"theme": keys, "label": [book.labels.get(k) or _RESERVED_LABELS[k] for k in keys]})
+    table = pd.DataFrame({"theme": keys, "label": [labels[k] for k in keys]})
     table["count"] = counts
     table["share"] = counts / max(len(moods), 1)
     if period_label is None:
@@ -773,7 +815,13 @@ def _suppress_rows(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _representative_quotes(texts: pd.Series, columns: dict[str, np.ndarray], k: int) -> dict[str, list[str]]:
-    """Per theme, up to ``k`` typical comments: nearest the theme's TF-IDF centroid, not near-duplicates."""
+    """Per theme, up to ``k`` typical comments, each quoted under one theme at most.
+
+    A comment's typicality for a theme is its TF-IDF cosine with the theme's centroid. Each comment
+    belongs to the theme it is most typical of (its home); a theme quotes its own most typical
+    comments first, then, if it has too few, the most typical of its others that no theme has
+    quoted. A comment too like one already quoted anywhere in the summary is skipped.
+    """
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     if k <= 0 or texts.empty:
@@ -786,21 +834,29 @@ def _representative_quotes(texts: pd.Series, columns: dict[str, np.ndarray], k: 
     words = strings.str.split().str.len().to_numpy()
     typical_length = (words >= 5) & (words <= 60)
     normalised = strings.map(_normalise).to_numpy()
-    quotes = {}
+    closeness: dict[str, dict[int, float]] = {}
     for key, mask in columns.items():
         members = np.flatnonzero(mask & typical_length)
         if not len(members):
             members = np.flatnonzero(mask & (words >= 3))
-        if not len(members):
-            continue
-        rows = matrix[members]
-        centroid = np.asarray(rows.mean(axis=0)).ravel()
-        closeness = rows @ centroid
+        if len(members):
+            rows = matrix[members]
+            centroid = np.asarray(rows.mean(axis=0)).ravel()
+            closeness[key] = dict(zip(members.tolist(), (rows @ centroid).tolist()))
+    home: dict[int, str] = {}
+    for key, close in closeness.items():
+        for index, value in close.items():
+            if index not in home or value > closeness[home[index]][index]:
+                home[index] = key
+    quoted: list[int] = []
+    quotes = {}
+    for key, close in closeness.items():
         chosen: list[int] = []
-        for index in members[np.argsort(-closeness, kind="stable")]:
-            if any(normalised[index] == normalised[c] or (matrix[index] @ matrix[c].T).toarray()[0, 0] > NEAR_DUPLICATE for c in chosen):
+        for index in sorted(close, key=lambda i: (home[i] != key, -close[i], i)):
+            if any(normalised[index] == normalised[c] or (matrix[index] @ matrix[c].T).toarray()[0, 0] > NEAR_DUPLICATE for c in quoted):
                 continue
             chosen.append(index)
+            quoted.append(index)
             if len(chosen) == k:
                 break
         quotes[key] = [redact(strings.iloc[i]) for i in chosen]

@@ -58,6 +58,11 @@ def reason(reading: Reading, code: str, words: Words) -> str:
         before, earlier = reading.period_before(step), reading.period_before(2 * step)
         figures = [fmt(reading.value_at(earlier)), fmt(row["previous_value"]), fmt(row["value"])]
         return f"{text}: {figures[0]} ({earlier}), {figures[1]} ({before}), {figures[2]} ({row['period']})"
+    if code == "red" and reading.has_target:
+        gap = abs(float(row["value"]) - float(row["target"]))
+        amount = f"{gap:,.{reading.decimals if reading.decimals is not None else 1}f} percentage points" if reading.unit == "percent" else fmt(gap)
+        side = "above" if float(row["value"]) > float(row["target"]) else "below"
+        return f"{text} by {amount} ({side} the target)" if words.public else f"{text}: {amount} {side} the target, beyond the near-target band"
     if code == "spc_concern" and reading.spc is not None:
         return f"{text}: {describe(reading.spc.result, reading.spc.labels, words)}"
     if code == "green_bottom_quartile" and reading.peers is not None:

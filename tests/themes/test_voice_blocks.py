@@ -11,7 +11,8 @@ import pytest
 
 from pmkit.errors import PmkitError
 from pmkit.themes import summarise
-from pmkit.voice import case_study_block, theme_summary_block
+from pmkit.components.case_study import case_study_block
+from pmkit.components.theme_summary import theme_summary_block
 
 
 class Outline(HTMLParser):
@@ -100,7 +101,7 @@ def test_case_study_block_is_an_article_with_a_heading_and_safe_content():
     assert "<h3>Warm &lt;homes&gt;</h3>" in html
     assert "<h4>What we did</h4>" in html
     assert outline.all("img") == [{"src": "img/warm.png", "alt": "Picture for the case study: Warm <homes>"}]
-    assert "<blockquote><p>It made a &quot;huge&quot; difference &lt;3</p></blockquote>" in html
+    assert "<blockquote><p>It made a &#34;huge&#34; difference &lt;3</p></blockquote>" in html
     assert "<script" not in html and html.endswith("</article>")
 
 
