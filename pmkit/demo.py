@@ -31,6 +31,7 @@ import yaml
 from pmkit import periods, status
 from pmkit.schema import TABLES
 from pmkit.sources import write_duckdb
+from pmkit.units import format_value
 
 FIRST = periods.parse("Apr 2020")
 LATEST = periods.parse("2025/26 Q2")
@@ -420,7 +421,6 @@ def _commentary(specs, indicators, measures, targets, benchmarks, rng: np.random
     The latest period's commentary tells the indicator's own story (its `story` in the catalogue);
     earlier periods get one of a few generic explanations.
     """
-    from pmkit.components import format_value  # report formatting; imported here to keep matplotlib out of the import
 
     by_id = {spec["id"]: spec for spec in specs}
     judged = pd.concat(

@@ -66,13 +66,14 @@ def headlines(readings: Iterable[Reading], words: Words) -> list[Sentence]:
     if benchmarked:
         top = sum(int(r.row["quartile"]) == 1 for r in benchmarked)
         bottom = sum(int(r.row["quartile"]) == 4 for r in benchmarked)
+        verb = "is" if top == 1 else "are"
         if words.public:
-            text = (f"Compared with similar councils, {top} of {plural(len(benchmarked), 'measure')} "
-                    f"{'is' if top == 1 else 'are'} among the best quarter and {bottom} among the worst quarter.")
+            text = (f"Of the {plural(len(benchmarked), 'measure')} compared with similar councils, {top} {verb} among "
+                    f"the best quarter and {bottom} among the worst quarter.")
         else:
             group = group_words(benchmarked[0].peers.group)
-            text = (f"Against {group}, {top} of {plural(len(benchmarked), 'benchmarked indicator')} "
-                    f"{'is' if top == 1 else 'are'} in the top quartile and {bottom} in the bottom quartile.")
+            text = (f"Of the {plural(len(benchmarked), 'indicator')} benchmarked against {group}, {top} {verb} in the "
+                    f"top quartile and {bottom} in the bottom quartile.")
         out.append(Sentence("benchmark", text))
     return out
 
@@ -126,9 +127,10 @@ def _target_phrase(r: Reading) -> str:
 def _listed(items: list[str], separator: str = ", ") -> str:
     """``A, B and C``; beyond three, ``A, B, C and 4 more``."""
     shown, more = items[:LISTED], len(items) - LISTED
+    last = "; and " if separator == "; " and len(items) > 2 else " and "
     if more > 0:
-        return separator.join(shown) + f" and {more} more"
-    return shown[0] if len(shown) == 1 else separator.join(shown[:-1]) + " and " + shown[-1]
+        return separator.join(shown) + f"{last}{more} more"
+    return shown[0] if len(shown) == 1 else separator.join(shown[:-1]) + last + shown[-1]
 
 
 def _reason_only(message: str) -> str:

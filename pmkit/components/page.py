@@ -7,8 +7,8 @@ heading is Markdown (escaped, so no text from data becomes markup) followed by t
 block fenced longer than any run of backticks inside it, so that nothing in the data can close
 the fence early.
 
->>> markdown_heading("Adults' <b>care</b> [1]", "summary")
-"## Adults\\\\' \\\\<b\\\\>care\\\\</b\\\\> \\\\[1\\\\] {#summary}"
+>>> print(markdown_heading("Adults' <b>care</b> [1]", "summary"))
+## Adults\\' \\<b\\>care\\<\\/b\\> \\[1\\] {#summary}
 """
 
 from __future__ import annotations

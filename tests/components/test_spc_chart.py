@@ -7,18 +7,21 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from pmkit import periods, spc
-from pmkit.spc_charts import (
-    ASSURANCE_WORDS,
+from pmkit.components.spc_chart import (
     BLUE,
     GREY,
     ORANGE,
     PURPLE,
-    VARIATION_WORDS,
     assurance_icon,
     describe,
     spc_chart,
     variation_icon,
 )
+from pmkit.components.words import words_for
+
+WORDS = words_for("internal")
+VARIATION_WORDS = {name: WORDS.variation(name, "monthly") for name in (*spc.VARIATIONS, None)}
+ASSURANCE_WORDS = {name: WORDS.assurance(name) for name in spc.ASSURANCES}
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -146,3 +149,65 @@ def test_unknown_icons_are_refused():
         variation_icon("improving")
     with pytest.raises(ValueError):
         assurance_icon("pass")
+
+
+# --- the SPC section: every flagged point names its rule; stale limits are said; public words ---------------
+
+from conftest import reading as make_reading  # noqa: E402
+from conftest import register_row, soup, status_row, text  # noqa: E402
+from conftest import view as make_view  # noqa: E402
+
+from pmkit.components.spc_chart import spc_section  # noqa: E402
+
+PUBLIC = words_for("public")
+# Higher is worse. Thirteen steady values, then a jump above the upper limit that starts a falling
+# trend of six: Making Data Count counts the jump as improvement (the trend wins).
+JUMP = [5.0, 5.2, 4.9, 5.1, 5.0, 4.8, 5.1, 5.0, 4.9, 5.2, 5.0, 4.9, 5.1, 9.0, 8.0, 7.0, 6.0, 5.5, 5.05]
+
+
+def jump_reading():
+    row = status_row(value=5.05, target=5.5, rag="green", exceptions=[], period="Feb 2026")
+    info = register_row(unit="days", decimals=2, polarity="lower_is_better")
+    return make_reading(row, info, make_view(JUMP, "Aug 2024", improvement="decrease", target=5.5))
+
+
+def signals_by_period(html):
+    return {text(tr.th): text(tr.select("td")[-1]) for tr in soup(html).select(".spc-data tbody tr")}
+
+
+def test_every_flagged_point_names_the_rule_and_a_conflict_says_both():
+    table = signals_by_period(spc_section([jump_reading()], WORDS))
+    assert table["Sep 2025"] == (
+        "Improvement: part of a falling trend (6 or more values in a row); also above the upper process limit "
+        "(a concern): Making Data Count counts a value flagged both ways as improvement"
+    )
+    assert table["Nov 2025"] == "Improvement: part of a falling trend (6 or more values in a row)"
+    assert table["Aug 2024"] == "Improvement: part of a run of 6 or more values below the mean"
+    assert len(table) == len(JUMP)
+
+
+def test_public_table_says_the_same_in_plain_words():
+    table = signals_by_period(spc_section([jump_reading()], PUBLIC))
+    assert table["Sep 2025"] == ("Unusual: better than usual: part of a run of 6 or more falling figures; also above its usual "
+                                 "range, which on its own would be worse than usual")
+
+
+def test_stale_limits_are_said_beside_the_chart_and_in_its_alt_text():
+    values = [10.0, 11.0] * 7 + [13.0, 12.5, 13.2, 12.8, 13.1, 12.9, 13.0]
+    r = make_reading(status_row(value=13.0, target=12.0, rag="green", exceptions=[]), register_row(decimals=1),
+                     make_view(values, "Jan 2024", target=12.0))
+    section = soup(spc_section([r], WORDS))
+    notice = ("Limits out of date: 7 months in a row above the mean since Mar 2025, a sustained shift. "
+              "No assurance verdict from the old limits; suggested rebase: Mar 2025.")
+    assert text(section.select_one(".stale-limits")) == "\u26a0 " + notice
+    alt = section.select_one("img.spc-chart")["alt"]
+    assert notice in alt and "Assurance icon" not in alt
+
+
+def test_public_section_leaves_out_short_series_and_uses_no_jargon():
+    short = make_reading(spc_view=make_view([90.0, 91.0, 92.0], "Jul 2025"))
+    assert soup(spc_section([short], PUBLIC)).select("section.spc") == []
+    assert "Not enough data for SPC: 3 points" in spc_section([short], WORDS)
+    html = spc_section([jump_reading()], PUBLIC)
+    visible = text(soup(html)) + " " + soup(html).select_one("img.spc-chart")["alt"]
+    assert not re.search(r"special cause|common cause|process limit|xmr|\bspc\b|assurance", visible, re.I)

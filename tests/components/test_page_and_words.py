@@ -1,0 +1,79 @@
+"""Page pieces (raw blocks, escaped headings, contents, method note, index pages) and the public vocabulary."""
+
+import re
+
+import pandas as pd
+import pytest
+from conftest import soup, text
+
+from pmkit import spc
+from pmkit.components import page
+from pmkit.components.templating import render_string
+from pmkit.components.words import _SECTIONS, words_for
+
+JARGON = re.compile(r"special cause|common cause|quartile|xmr|process limit|peer median|\bspc\b|hit and miss|"
+                    r"statistical process control|assurance|variation|sigma|rebase", re.I)
+
+
+def test_autoescaping_is_the_default():
+    assert render_string("<p title='{{ t }}'>{{ t }}</p>", t="\"'><script>") == (
+        "<p title='&#34;&#39;&gt;&lt;script&gt;'>&#34;&#39;&gt;&lt;script&gt;</p>")
+
+
+def test_a_raw_block_cannot_be_closed_by_backticks_in_the_data():
+    block = page.raw_html_block("<p>a ``` b ```` c</p>")
+    fence = block.split("{=html}")[0]
+    assert fence == "`" * 5 and block.endswith("\n`````")
+
+
+def test_markdown_headings_escape_every_punctuation_mark():
+    assert page.markdown_heading("A [link](javascript:x) *b*", "x") == (
+        "## A \\[link\\]\\(javascript\\:x\\) \\*b\\* {#x}")
+
+
+def test_contents_lists_the_level_two_headings_in_order():
+    html = ('<h1>T</h1><!-- pmkit:contents --><h2 id="headlines">Headlines</h2><h3 id="z">No</h3>'
+            '<h2 id="about">About <em>this</em> report</h2>')
+    nav = soup(page.contents(html)).select_one("nav.contents")
+    assert [(a["href"], text(a)) for a in nav.select("a")] == [("#headlines", "Headlines"), ("#about", "About this report")]
+
+
+def test_method_note_states_the_rules_in_force(internal, public):
+    register = pd.DataFrame({"tolerance": [0.1, 0.1, 2.0], "tolerance_type": ["relative", "relative", "absolute"]})
+    settings = {"dot_threshold": 0.02, "rag_suspended": ["2020/21", "2021/22 Q1"]}
+    note = text(soup(page.method_note("2025/26 Q2", settings, register, "returns.xlsx", internal)))
+    assert "within the indicator's tolerance (10% of the target for 2 of 3; each one's own for the rest)" in note
+    assert "changes of 2% of the earlier value or less count as no change" in note
+    assert "Periods not judged against target: 2020/21, 2021/22 Q1." in note
+    assert "Source: returns.xlsx" in note
+    plain = text(soup(page.method_note("2025/26 Q2", {}, register.iloc[:2], "council performance returns", public)))
+    assert "Close to target: within 10% of the target." in plain and "a change of more than 1% of the earlier figure" in plain
+    assert not JARGON.search(plain)
+
+
+def test_index_and_home_pages_link_every_report():
+    index = soup(page.index_page("Reports", [{"title": "Housing <1>", "file": "housing.html", "exists": True, "result": "Published"},
+                                             {"title": "Place", "file": "place.html", "exists": False, "result": "Failed: no report yet"}],
+                                 [("status.csv", "status.csv")], css=""))
+    assert [(a["href"], text(a)) for a in index.select("main a")] == [
+        ("../../index.html", "All periods"), ("housing.html", "Housing <1>"), ("status.csv", "status.csv")]
+    home = soup(page.home_page([("2025-26-Q2/internal/index.html", "2025-26-Q2", "internal")], css=""))
+    assert [(a["href"], text(a)) for a in home.select("a")] == [("2025-26-Q2/internal/index.html", "2025-26-Q2: internal")]
+
+
+@pytest.mark.parametrize("frequency", ["monthly", "quarterly", "annual"])
+def test_public_words_carry_no_jargon(frequency):
+    words = words_for("public")
+    said = [words.variation(v, frequency) for v in spc.VARIATIONS] + [words.assurance(a) for a in spc.ASSURANCES]
+    said += [words.exception(c, frequency) for c in ("red", "declining_twice", "spc_concern", "green_bottom_quartile",
+                                                      "missing_data", "provisional_data")]
+    said += [words.direction(d, frequency, w) for d in ("improving", "declining", "no_change", "increasing", "decreasing",
+                                                         "not_comparable") for w in ("previous", "last_year")]
+    said += [words.stale("above", "Apr 2025", 7, frequency), words.disagreement("unusual_miss", "red", frequency, "1", "2"),
+             words.disagreement("unusual_hit", "green", frequency, "1", "2")]
+    said += [t for pair in _SECTIONS["public"].values() for t in pair]
+    assert [s for s in said if JARGON.search(s)] == []
+
+
+def test_public_variation_words_name_the_period():
+    assert words_for("public").variation("concern_high", "quarterly") == "Unusually high this quarter: worse than usual"
