@@ -139,7 +139,7 @@ def run_quarterly(
     manifest = {
         "kind": "quarterly",
         "parameters": {"period": chosen.label, "audience": audience, "engine": engine, "directorates": [n for n, _ in params]},
-        "source": _shown_path(src.describe(), root),
+        "source": _source_name(src.describe(), root),
         "inputs": publish.file_hashes(settings["source"]) if "://" not in settings["source"] else {},
         "versions": publish.versions(),
         "git_commit": publish.git_commit(root),
@@ -164,6 +164,12 @@ def _published(manifest: Path, reports: list[ReportResult]) -> list[dict]:
     merged = {r["name"]: r for r in earlier}
     merged.update({r.name: {"name": r.name, "title": r.title, "file": r.file, "ok": r.ok} for r in reports})
     return sorted(merged.values(), key=lambda r: r["name"])
+
+
+def _source_name(location: str, root: Path) -> str:
+    """The source as the manifest names it: a URL without its password, a path within the project, or a file name."""
+    shown = _shown_path(location, root)
+    return Path(shown).name if shown.startswith("..") else shown
 
 
 def _shown_path(path: str, base: Path) -> str:

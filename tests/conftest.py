@@ -69,3 +69,61 @@ def shared_data(*parts: str) -> Path:
 
 
 os.environ.setdefault("MPLBACKEND", "Agg")
+
+
+# --- the demo council's reports, rendered once per test run and shared by the xdist workers --------------
+
+ROOT_DIR = Path(__file__).resolve().parents[1]
+AUDIENCES = ("internal", "public")
+
+
+class DemoRender:
+    """Where the demo council's quarterly reports were rendered: one outputs folder per engine."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.store = root / "pmkit.duckdb"
+        self.engines = sorted(p.name for p in root.iterdir() if p.is_dir())
+
+    def folder(self, engine: str = "nbconvert", audience: str = "internal") -> Path:
+        return self.root / engine / "outputs" / "2025-26-Q2" / audience
+
+    def pages(self, engine: str = "nbconvert", audience: str = "internal") -> list[Path]:
+        return sorted(p for p in self.folder(engine, audience).glob("*.html") if p.stem != "index")
+
+
+def _render_demo(root: Path) -> None:
+    import json
+
+    from pmkit.demo import write_demo_store
+    from pmkit.render import quarto_available
+    from pmkit.run import run_quarterly
+
+    root.mkdir(parents=True, exist_ok=True)
+    store = write_demo_store(root / "pmkit.duckdb")
+    failed = []
+    for engine in ["nbconvert"] + (["quarto"] if quarto_available() else []):
+        for audience in AUDIENCES:
+            result = run_quarterly(audience=audience, source=str(store), out=root / engine / "outputs", engine=engine,
+                                   jobs=2, root=ROOT_DIR)
+            failed += [f"{engine} {audience} {r.name}: {r.error}" for r in result.reports if not r.ok]
+    (root / "failed.json").write_text(json.dumps(failed))
+
+
+@pytest.fixture(scope="session")
+def demo_render(tmp_path_factory, worker_id) -> DemoRender:
+    """The demo council's six quarterly reports for both audiences with nbconvert, and with Quarto where it is installed."""
+    import json
+
+    from filelock import FileLock
+
+    base = tmp_path_factory.getbasetemp()
+    root = (base if worker_id == "master" else base.parent) / "demo-render"
+    if os.environ.get("PMKIT_DEMO_RENDER"):  # a folder kept from an earlier run, to iterate on page tests quickly
+        root = Path(os.environ["PMKIT_DEMO_RENDER"])
+    with FileLock(str(root) + ".lock"):
+        if not (root / "failed.json").exists():
+            _render_demo(root)
+    failed = json.loads((root / "failed.json").read_text())
+    assert not failed, failed
+    return DemoRender(root)

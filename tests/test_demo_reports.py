@@ -1,124 +1,259 @@
-"""End to end on the demo council: every directorate's report for both audiences, inspected as HTML."""
+"""End to end on the demo council: every directorate's report for both audiences, read as a reader would.
 
+Each test names what a reader would see broken if it failed: values without units, counts of zero,
+commentary missing, charts without a message or numbers, server paths, an index with no links,
+jargon on public pages, or a tile whose status and icons seem to contradict each other.
+"""
+
+import json
 import re
-from html.parser import HTMLParser
-from pathlib import Path
 
+import pandas as pd
 import pytest
+from pages import JARGON, load, text, tiles, visible_text
 
 import pmkit
-from pmkit.demo import write_demo_store
-from pmkit.run import run_quarterly
 
 pytestmark = pytest.mark.e2e
-ROOT = Path(__file__).resolve().parents[1]
 DIRECTORATES = {"adults", "childrens", "housing", "place", "communities", "resources"}
+AUDIENCES = ("internal", "public")
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    out = tmp_path_factory.mktemp("demo")
-    store = write_demo_store(out / "pmkit.duckdb")
-    runs = {a: run_quarterly(audience=a, source=str(store), out=out / "outputs", engine="nbconvert", jobs=2, root=ROOT) for a in ("internal", "public")}
-    return store, runs
-
-
-class Outline(HTMLParser):
-    """Headings in order, images with their alt text, and KPI tiles' data attributes."""
-
-    def __init__(self):
-        super().__init__()
-        self.headings, self.images, self.tiles, self._in = [], [], [], None
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if re.fullmatch(r"h[1-6]", tag):
-            self._in = [int(tag[1]), ""]
-        if tag == "img":
-            self.images.append(a)
-        if tag == "article" and "data-indicator" in a:
-            self.tiles.append((a["data-indicator"], a.get("data-status")))
-
-    def handle_data(self, data):
-        if self._in is not None:
-            self._in[1] += data
-
-    def handle_endtag(self, tag):
-        if self._in is not None and tag == f"h{self._in[0]}":
-            self.headings.append(tuple(self._in))
-            self._in = None
-
-
-def outline(path):
-    parser = Outline()
-    parser.feed(path.read_text(encoding="utf-8"))
-    return parser
-
-
-def test_a_report_per_directorate_and_an_index_for_each_audience(demo):
-    _, runs = demo
-    for result in runs.values():
-        assert result.period == "2025/26 Q2"  # the latest quarter with data
-        assert all(r.ok for r in result.reports), [r.error for r in result.reports if not r.ok]
-        assert {p.stem for p in result.folder.glob("*.html")} == DIRECTORATES | {"index"}
-        index = (result.folder / "index.html").read_text(encoding="utf-8")
-        assert all(f'href="{d}.html"' in index for d in DIRECTORATES)
-
-
-def test_every_indicator_has_a_tile_with_its_status(demo):
-    store, runs = demo
-    src = pmkit.open_source(store)
+def demo(demo_render):
+    src = pmkit.open_source(demo_render.store)
     ind = src.indicators()
-    st = pmkit.status.assess(src.measures(), ind, "2025/26 Q2", targets=src.targets(), benchmarks=src.benchmarks(), rag_suspended=["2020/21"])
-    expected = dict(zip(st.indicator_id, st.rag))
-    for audience, result in runs.items():
+    st = pmkit.status.assess(src.measures(), ind, "2025/26 Q2", targets=src.targets(), benchmarks=src.benchmarks(),
+                             rag_suspended=["2020/21"])
+    return demo_render, src, ind, st
+
+
+def by_page(demo_render, audience):
+    return {p.stem: load(p) for p in demo_render.pages("nbconvert", audience)}
+
+
+def expected_value(value: float, unit: str, decimals: int) -> str:
+    """The value as a reader should see it, formatted here by hand from the register's unit and decimals."""
+    if pd.isna(value):
+        return "No data"
+    number = f"{value:,.{int(decimals)}f}"
+    return {"percent": f"{number}%", "gbp": f"£{number}", "days": f"{number} days"}.get(unit, number)
+
+
+def test_a_report_per_directorate_and_an_index_that_links_them(demo):
+    render, *_ = demo
+    for audience in AUDIENCES:
+        folder = render.folder("nbconvert", audience)
+        assert {p.stem for p in folder.glob("*.html")} == DIRECTORATES | {"index"}
+        links = [a["href"] for a in load(folder / "index.html").select("main a")]
+        assert {f"{d}.html" for d in DIRECTORATES} <= set(links)
+        assert {"status.csv", "datapackage.json", "manifest.json", "../../index.html"} <= set(links)
+        assert all((folder / href).exists() for href in links)
+
+
+def test_the_outputs_home_page_links_every_period_and_audience(demo):
+    render, *_ = demo
+    home = load(render.root / "nbconvert" / "outputs" / "index.html")
+    assert [(a["href"], text(a)) for a in home.select("main a")] == [
+        ("2025-26-Q2/public/index.html", "2025-26-Q2: public"), ("2025-26-Q2/internal/index.html", "2025-26-Q2: internal")]
+
+
+def test_every_indicator_has_a_tile_with_its_status_and_its_value_with_unit(demo):
+    render, _, ind, st = demo
+    meta = ind.set_index("indicator_id")
+    expected = st.set_index("indicator_id")
+    for audience in AUDIENCES:
         shown = {}
-        for page in result.folder.glob("*.html"):
-            if page.stem != "index":
-                shown.update(outline(page).tiles)
+        for page in by_page(render, audience).values():
+            shown.update(tiles(page))
         wanted = ind if audience == "internal" else ind[ind["public"]]
         assert set(shown) == set(wanted["indicator_id"])
-        assert all(shown[i] == expected[i] for i in shown)
+        for iid, tile in shown.items():
+            row, info = expected.loc[iid], meta.loc[iid]
+            assert tile["data-status"] == row["rag"]
+            assert text(tile.select_one(".kpi-value .value")) == expected_value(row["value"], info["unit"], info["decimals"]), iid
+            target = "No target" if pd.isna(row["target"]) else expected_value(row["target"], info["unit"], info["decimals"])
+            assert text(tile.select_one(".target")) == f"Target: {target}", iid
+
+
+def test_summary_counts_match_the_status_table(demo):
+    render, _, ind, st = demo
+    for audience in AUDIENCES:
+        for name, page in by_page(render, audience).items():
+            directorate = text(page.select_one(".lede")).split(" of ", 1)[1].split(" stood at")[0]
+            mine = st[st["directorate"] == directorate]
+            if audience == "public":
+                mine = mine[mine["indicator_id"].isin(ind.loc[ind["public"], "indicator_id"])]
+            counts = {tr["data-status"]: int(text(tr.td)) for tr in page.select(".summary-strip tr[data-status]")}
+            assert counts == mine["rag"].value_counts().to_dict(), name
+            assert sum(counts.values()) == len(mine) > 0
+
+
+def test_exceptions_carry_the_officers_commentary(demo):
+    render, src, _, st = demo
+    commentary = src.commentary()
+    found = 0
+    for audience in AUDIENCES:
+        notes = commentary[commentary["audience"] == audience].set_index(["indicator_id", "period"])
+        for page in by_page(render, audience).values():
+            for item in page.select("li.exception"):
+                iid = item["data-indicator"]
+                period = st.set_index("indicator_id").loc[iid, "period"]
+                if (iid, period) not in notes.index:
+                    continue
+                note = notes.loc[(iid, period)]
+                first = re.sub(r"[*_`]", "", str(note["text"]).split("\n\n")[-1]).strip()[:60]
+                assert first in text(item.select_one(".commentary")), iid
+                found += 1
+    assert found >= 20
+
+
+def test_sparklines_and_charts_state_their_message_in_alt_text(demo):
+    render, *_ = demo
+    for audience in AUDIENCES:
+        for name, page in by_page(render, audience).items():
+            for tile in tiles(page).values():
+                spark = tile.select_one("img.sparkline")
+                if spark is None:
+                    continue
+                value = text(tile.select_one(".kpi-value .value"))
+                if value == "No data":  # the line ends at the last value there is
+                    continue
+                assert re.match(r"Trend over \d+ (months|quarters|years) from .+ to .+: (rose|fell|was unchanged) from .+ to ", spark["alt"])
+                assert f"to {value}" in spark["alt"], (name, tile["data-indicator"])
+            for img in page.select("img"):
+                assert len(img.get("alt", "").strip()) > 40, (name, img.get("class"))
+
+
+def test_chart_data_tables_hold_the_charts_numbers(demo):
+    render, src, ind, st = demo
+    history = pmkit.status.history(src.measures(), ind, "2025/26 Q2")
+    meta = ind.set_index("indicator_id")
+    for page in by_page(render, "internal").values():
+        for section in page.select("section.spc"):
+            iid = section["id"].removeprefix("spc-")
+            if section.select_one("img.spc-chart") is None:
+                continue
+            rows = section.select(".spc-data tbody tr")
+            mine = history[history["indicator_id"] == iid]
+            assert len(rows) == len(mine) > 0, iid
+            last = [text(c) for c in rows[-1].select("th, td")]
+            info = meta.loc[iid]
+            assert last[:2] == [mine["period"].iloc[-1], expected_value(mine["value"].iloc[-1], info["unit"], info["decimals"])]
+
+
+def test_every_flagged_point_names_the_rule_that_flagged_it(demo):
+    render, *_ = demo
+    rule_words = re.compile(r"process limit|trend|run of \d+ or more|two of three")
+    seen = 0
+    for page in by_page(render, "internal").values():
+        for row in page.select(".spc-data tbody tr"):
+            signal = text(row.select("td")[-1])
+            if signal:
+                assert re.match(r"(Improvement|Concern|Neutral \((high|low)\)): ", signal) and rule_words.search(signal), signal
+                seen += 1
+    assert seen > 100
+
+
+def test_the_contradictions_a_reader_saw_are_explained(demo):
+    render, *_ = demo
+    for audience in AUDIENCES:
+        for name, page in by_page(render, audience).items():
+            for iid, tile in tiles(page).items():
+                icons = {i["data-icon"] for i in tile.select(".pmkit-spc-icon")}
+                rag = tile["data-status"]
+                if (rag in ("red", "amber") and "consistent_pass" in icons) or (rag == "green" and "consistent_fail" in icons):
+                    assert tile.select_one(".why-differ"), (name, iid)
+                if tile.select_one(".stale-limits"):
+                    assert not icons & {"consistent_pass", "consistent_fail", "inconsistent"}, (name, iid)
+    housing = tiles(load(render.folder("nbconvert", "internal") / "housing.html"))["HOU-01"]
+    assert "Off target" in text(housing) and "Will consistently meet the target" not in text(housing)
+    assert "suggested rebase: 2022/23 Q4" in text(housing.select_one(".stale-limits"))
+    adults = load(render.folder("nbconvert", "internal") / "adults.html")
+    asc07 = tiles(adults)["ASC-07"]
+    assert "Will consistently miss the target" not in text(asc07) and "suggested rebase: Aug 2024" in text(asc07)
+    asc08 = tiles(adults)["ASC-08"]
+    assert [text(p) for p in asc08.select("p.direction")] == [
+        "\u2192 No change since same period last year (headline: seasonal, so compared with the same period last year)",
+        "\u2198 Declining since previous month (and the month before)",
+    ]
+    worst = {text(tr.th): text(tr.select("td")[-1]) for tr in adults.select("#spc-ASC-08 .spc-data tbody tr")}["Feb 2023"]
+    assert worst.startswith("Improvement: part of a falling trend") and "also above the upper process limit" in worst
+    assert worst.endswith("(a concern): Making Data Count counts a value flagged both ways as improvement")
+
+
+def test_headlines_state_the_status_tables_figures(demo):
+    render, _, ind, st = demo
+    meta = ind.set_index("indicator_id")
+    for page in by_page(render, "internal").values():
+        directorate = text(page.select_one(".lede")).split(" of ", 1)[1].split(" stood at")[0]
+        mine = st[st["directorate"] == directorate]
+        overview = text(page.select_one('.headlines li[data-kind="overview"]'))
+        judged = mine["rag"].isin(["green", "amber", "red"])
+        counts = mine["rag"].value_counts()
+        assert overview.startswith(
+            f"Of the {len(mine)} indicators, {judged.sum()} {'was' if judged.sum() == 1 else 'were'} judged against a target: "
+            f"{counts.get('green', 0)} on target, {counts.get('amber', 0)} near target and {counts.get('red', 0)} off target.")
+        off = page.select_one('.headlines li[data-kind="off_target"]')
+        for row in mine[mine["rag"] == "red"].itertuples():
+            if off is not None and row.title in text(off):
+                info = meta.loc[row.indicator_id]
+                assert (f"{row.title} at {expected_value(row.value, info['unit'], info['decimals'])} against a target of "
+                        f"{expected_value(row.target, info['unit'], info['decimals'])}") in text(off)
+
+
+def test_public_pages_speak_plainly_and_leave_out_internal_detail(demo):
+    render, _, ind, _ = demo
+    internal_only = set(ind.loc[~ind["public"], "indicator_id"])
+    owners = set(ind["owner"].dropna())
+    for name, page in by_page(render, "public").items():
+        alts = " ".join(img.get("alt", "") for img in page.select("img"))
+        for written in page.select(".commentary, .actions, blockquote, .pmkit-case-study, dd"):  # people's own words
+            written.decompose()
+        said = visible_text(page) + " " + alts
+        assert not JARGON.search(said), (name, JARGON.search(said).group(0))
+        assert not any(f'data-indicator="{i}"' in str(page) for i in internal_only)
+        assert not any(f"<dd>{o}</dd>" in str(page) for o in owners)
 
 
 def test_pages_are_accessible_self_contained_and_script_free(demo):
-    _, runs = demo
-    for result in runs.values():
-        for page in result.folder.glob("*.html"):
-            text = page.read_text(encoding="utf-8")
-            assert '<html lang="en">' in text
-            assert "<script" not in text.lower() and "javascript:" not in text.lower()
-            assert not re.search(r"(src|href)=\"(https?:)?//", text)
-            if page.stem == "index":
+    render, *_ = demo
+    for audience in AUDIENCES:
+        for path in render.folder("nbconvert", audience).glob("*.html"):
+            raw = path.read_text(encoding="utf-8")
+            assert '<html lang="en">' in raw
+            assert "<script" not in raw.lower() and "javascript:" not in raw.lower()
+            assert not re.search(r"(src|href)=\"(https?:)?//", raw)
+            if path.stem == "index":
                 continue
-            o = outline(page)
-            levels = [level for level, _ in o.headings]
+            page = load(path)
+            levels = [int(h.name[1]) for h in page.find_all(re.compile(r"^h[1-6]$"))]
             assert levels[0] == 1 and levels.count(1) == 1
-            assert all(b - a <= 1 for a, b in zip(levels, levels[1:])), f"{page.name} skips a heading level"
-            assert o.images and all(img.get("alt", "").strip() for img in o.images)
+            assert all(b - a <= 1 for a, b in zip(levels, levels[1:])), f"{path.name} skips a heading level"
+            assert [a["href"] for a in page.select("nav.report-nav a")] == ["index.html"]
+            contents = [a["href"] for a in page.select("nav.contents a")]
+            assert contents and all(page.select_one(href) is not None for href in contents)
 
 
-def test_spc_charts_and_icons_for_every_indicator_with_enough_history(demo):
-    _, runs = demo
-    path = runs["internal"].folder / "housing.html"
-    page = path.read_text(encoding="utf-8")
-    charts = [img["alt"] for img in outline(path).images if img.get("class") == "spc-chart" and img["src"].startswith("data:image/png;base64,")]
-    too_few = page.count("Not enough data for SPC")
-    assert len(charts) + too_few // 2 >= 11  # the sentence appears on the tile and in the trends section
-    assert any("Special cause of concern" in alt for alt in charts)
-    assert 'data-icon="concern_low"' in page or 'data-icon="concern_high"' in page
-    assert "<title>Assurance:" in page
+def test_the_manifest_holds_no_server_paths(demo):
+    render, *_ = demo
+    for audience in AUDIENCES:
+        manifest = json.loads((render.folder("nbconvert", audience) / "manifest.json").read_text(encoding="utf-8"))
+        strings = []
 
+        def walk(node):
+            if isinstance(node, dict):
+                for value in node.values():
+                    walk(value)
+            elif isinstance(node, list):
+                for value in node:
+                    walk(value)
+            elif isinstance(node, str):
+                strings.append(node)
 
-def test_public_reports_leave_out_internal_only_indicators_and_owners(demo):
-    store, runs = demo
-    ind = pmkit.open_source(store).indicators()
-    internal_only = set(ind.loc[~ind["public"], "indicator_id"])
-    owners = set(ind["owner"])
-    for page in runs["public"].folder.glob("*.html"):
-        text = page.read_text(encoding="utf-8")
-        assert not any(f'data-indicator="{i}"' in text for i in internal_only)
-        assert not any(f"<dd>{o}</dd>" in text for o in owners if o)
+        walk(manifest)
+        assert manifest["reports"] and manifest["source"] == "pmkit.duckdb"
+        assert not [s for s in strings if s.startswith("/") or str(render.root) in s or "/tmp/" in s], strings
 
 
 PERSONAL = {
@@ -128,36 +263,37 @@ PERSONAL = {
 }
 
 
-def theme_sections(text):
-    return re.findall(r'<section class="pmkit-themes".*?</section>', text, flags=re.S)
-
-
-def test_public_reports_carry_the_citizen_voice_without_personal_data_or_small_counts(demo):
-    store, runs = demo
-    feedback = pmkit.open_source(store).feedback()
-    planted = feedback[feedback["text"].str.contains("@|07700|01632", regex=True)]
-    assert len(planted) > 20  # the demo plants personal details in some comments
-    for page in runs["public"].folder.glob("*.html"):
-        if page.stem == "index":
-            continue
-        text = page.read_text(encoding="utf-8")
-        sections = theme_sections(text)
-        assert sections, f"{page.name} has no theme summary"
-        for kind, pattern in PERSONAL.items():
-            assert not pattern.search(re.sub(r"<[^>]+>", " ", text)), f"{page.name} shows an unredacted {kind}"
-        for section in sections:
-            counts = [int(n) for n in re.findall(r"<td[^>]*>(\d+)</td>", section)]
-            assert counts and not [n for n in counts if 0 < n < 5], f"{page.name} shows a count below 5"
+def test_the_citizen_voice_without_personal_data_small_counts_or_repeated_quotes(demo):
+    render, src, *_ = demo
+    feedback = src.feedback()
+    assert len(feedback[feedback["text"].str.contains("@|07700|01632", regex=True)]) > 20  # planted personal details
+    for audience in AUDIENCES:
+        for name, page in by_page(render, audience).items():
+            section = page.select_one("section.pmkit-themes")
+            assert section is not None, name
+            quotes = [text(q) for q in section.select("blockquote")]
+            assert len(quotes) == len(set(quotes)), f"{name}: a quote appears twice"
+            shares = [int(text(tr.select("td")[1]).rstrip("%")) for tr in section.select(".pmkit-theme-table tbody tr")
+                      if text(tr.select("td")[1]).rstrip("%").isdigit()]
+            assert max(shares) <= 50 or name != "adults", f"{name}: one theme holds most comments"
+            for figure in section.select("figure.pmkit-quotes"):
+                if "Waiting" in text(figure.figcaption) or "Delays" in text(figure.figcaption):
+                    assert not any("quick note" in text(q).lower() for q in figure.select("blockquote"))
+            if audience == "public":
+                for kind, pattern in PERSONAL.items():
+                    assert not pattern.search(visible_text(load(render.folder("nbconvert", audience) / f"{name}.html"))), (name, kind)
+                counts = [int(n) for n in re.findall(r"<td[^>]*>(\d+)</td>", str(section))]
+                assert counts and not [n for n in counts if 0 < n < 5], f"{name} shows a count below 5"
 
 
 def test_case_studies_are_woven_in_and_internal_ones_stay_internal(demo):
-    store, runs = demo
-    studies = pmkit.open_source(store).case_studies()
+    render, src, *_ = demo
+    studies = src.case_studies()
     internal_only = set(studies.loc[~studies["public"], "name"])
-    shown = {a: set() for a in runs}
-    for audience, result in runs.items():
-        for page in result.folder.glob("*.html"):
-            shown[audience] |= set(re.findall(r'data-case-study="([^"]+)"', page.read_text(encoding="utf-8")))
+    shown = {a: set() for a in AUDIENCES}
+    for audience in AUDIENCES:
+        for page in by_page(render, audience).values():
+            shown[audience] |= {a["data-case-study"] for a in page.select("[data-case-study]")}
     assert internal_only and not internal_only & shown["public"]
-    assert len(shown["public"]) >= 5  # this year's and last year's public case studies, one per directorate
+    assert len(shown["public"]) >= 5
     assert shown["public"] <= shown["internal"]

@@ -290,14 +290,15 @@ def variation_icon(name: str | None, words: Words = INTERNAL, frequency: str = "
     if name is not None and name not in spc.VARIATIONS:
         raise ValueError(f"unknown variation icon {name!r}")
     label = words.variation(name, frequency)
+    kind = "Latest figure" if words.public else "Variation"
     if name is None:
-        return _icon(None, "square", GREY, "–", label)
+        return _icon(None, "square", GREY, "–", label, kind)
     kind, _, level = name.partition("_")
     letter = {"high": "H", "low": "L"}.get(level, "~")
     shape, colour = {"improvement": ("circle", BLUE), "concern": ("diamond", ORANGE), "neutral": ("hexagon", PURPLE)}.get(
         kind, ("square", GREY)
     )
-    return _icon(name, shape, colour, letter, label)
+    return _icon(name, shape, colour, letter, label, kind)
 
 
 def assurance_icon(name: str, words: Words = INTERNAL) -> str:
@@ -313,10 +314,10 @@ def assurance_icon(name: str, words: Words = INTERNAL) -> str:
         "consistent_fail": ("diamond", ORANGE, "F"),
         "inconsistent": ("square", GREY, "?"),
     }[name]
-    return _icon(name, shape, colour, letter, words.assurance(name), kind="Assurance")
+    return _icon(name, shape, colour, letter, words.assurance(name), "Meeting the target" if words.public else "Assurance")
 
 
-def _icon(name: str | None, shape: str, colour: str, letter: str, words: str, kind: str = "Variation") -> str:
+def _icon(name: str | None, shape: str, colour: str, letter: str, words: str, kind: str) -> str:
     return render(
         "spc_icon.html.j2", name=name, shape=shape, fill=colour if name else "#FFFFFF", outline=OUTLINE[colour],
         ink=("#FFFFFF" if colour == PURPLE else "#000000") if name else OUTLINE[colour],  # ≥ 4.5:1 against the fill

@@ -1,6 +1,6 @@
 """Benchmark charts (alt text, ranks with ties, national figure) and the appendix table."""
 
-from conftest import peers, reading, register_row, soup, status_row, text
+from component_helpers import peers, reading, register_row, soup, status_row, text
 
 from pmkit.components.appendix import appendix_table
 from pmkit.components.benchmark_chart import benchmark_section

@@ -1,7 +1,7 @@
 """The exception list (reds first, reasons with figures, commentary) and the summary strip's counts."""
 
 import pandas as pd
-from conftest import reading, register_row, soup, status_row, text, view
+from component_helpers import reading, register_row, soup, status_row, text, view
 
 from pmkit.components.exceptions import exception_list
 from pmkit.components.summary import summary_strip

@@ -1,6 +1,6 @@
 """The headline narrative: every sentence checked against the figures it states, worked out by hand."""
 
-from conftest import peers, reading, register_row, status_row, view
+from component_helpers import peers, reading, register_row, status_row, view
 
 from pmkit.components.narrative import headlines
 

@@ -4,7 +4,7 @@ import re
 
 import pandas as pd
 import pytest
-from conftest import soup, text
+from component_helpers import soup, text
 
 from pmkit import spc
 from pmkit.components import page

@@ -5,6 +5,9 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
+from component_helpers import reading as make_reading
+from component_helpers import register_row, soup, status_row, text
+from component_helpers import view as make_view
 
 from pmkit import periods, spc
 from pmkit.components.spc_chart import (
@@ -15,6 +18,7 @@ from pmkit.components.spc_chart import (
     assurance_icon,
     describe,
     spc_chart,
+    spc_section,
     variation_icon,
 )
 from pmkit.components.words import words_for
@@ -153,11 +157,7 @@ def test_unknown_icons_are_refused():
 
 # --- the SPC section: every flagged point names its rule; stale limits are said; public words ---------------
 
-from conftest import reading as make_reading  # noqa: E402
-from conftest import register_row, soup, status_row, text  # noqa: E402
-from conftest import view as make_view  # noqa: E402
 
-from pmkit.components.spc_chart import spc_section  # noqa: E402
 
 PUBLIC = words_for("public")
 # Higher is worse. Thirteen steady values, then a jump above the upper limit that starts a falling

@@ -1,7 +1,7 @@
 """KPI tiles as a reader sees them: value with unit, target, status word, directions, rank line, SPC, alt text."""
 
 import pandas as pd
-from conftest import peers, reading, register_row, soup, status_row, text, view
+from component_helpers import peers, reading, register_row, soup, status_row, text, view
 
 from pmkit.components.tile import kpi_tile, kpi_tiles
 

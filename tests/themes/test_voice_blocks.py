@@ -9,10 +9,10 @@ from html.parser import HTMLParser
 import pandas as pd
 import pytest
 
-from pmkit.errors import PmkitError
-from pmkit.themes import summarise
 from pmkit.components.case_study import case_study_block
 from pmkit.components.theme_summary import theme_summary_block
+from pmkit.errors import PmkitError
+from pmkit.themes import summarise
 
 
 class Outline(HTMLParser):

@@ -1,0 +1,59 @@
+"""Every demo page (both audiences, every engine, the indexes too) in a real browser: no serious or
+critical WCAG 2.2 A/AA violation found by axe-core, and nothing loaded from outside."""
+
+import pytest
+from browser_helpers import axe_violations
+
+pytestmark = pytest.mark.e2e
+
+
+def pages(render):
+    for engine in render.engines:
+        for audience in ("internal", "public"):
+            folder = render.folder(engine, audience)
+            yield engine, audience, sorted(folder.glob("*.html"))
+    yield "nbconvert", "home", [render.root / "nbconvert" / "outputs" / "index.html"]
+
+
+def test_no_serious_or_critical_violations_and_no_outside_requests(demo_render, browser, axe_source):
+    found, outside, checked = {}, [], 0
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(("file:", "data:")) else (
+        outside.append(route.request.url), route.abort()))
+    page = context.new_page()
+    for engine, audience, paths in pages(demo_render):
+        for path in paths:
+            page.goto(path.as_uri(), wait_until="load")
+            violations = axe_violations(page, axe_source)
+            if violations:
+                found[f"{engine}/{audience}/{path.name}"] = violations
+            checked += 1
+    context.close()
+    assert not found, found
+    assert not outside, outside
+    assert checked >= 14 * len(demo_render.engines)
+
+
+def test_the_page_reflows_at_320_pixels_without_sideways_scrolling(demo_render, browser):
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    for engine in demo_render.engines:
+        for audience in ("internal", "public"):
+            page.goto((demo_render.folder(engine, audience) / "housing.html").as_uri())
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 320, f"{engine}/{audience}: the page is {width}px wide at a 320px viewport"
+    context.close()
+
+
+def test_printing_opens_every_drill_down(demo_render, browser):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto((demo_render.folder("nbconvert", "internal") / "housing.html").as_uri())
+    page.emulate_media(media="print")
+    hidden = page.evaluate("""() => [...document.querySelectorAll('details dd, details table')]
+        .filter(e => e.getClientRects().length === 0).length""")
+    shown = page.evaluate("document.querySelectorAll('details dd, details table').length")
+    nav = page.evaluate("getComputedStyle(document.querySelector('nav.report-nav')).display")
+    context.close()
+    assert shown > 0 and hidden == 0, f"{hidden} of {shown} drill-down items stay hidden in print"
+    assert nav == "none"
