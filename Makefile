@@ -1,12 +1,13 @@
 # pmkit: two commands on a machine with only Python 3.11+:
 #   make demo   set up, build the demo council and render its reports under outputs/
 #   make test   set up, then run the whole test suite
+#   make screenshots   the demo's reports as full-page PNGs under outputs/screenshots (needs Chromium)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 READY := $(VENV)/.pmkit-installed
 
-.PHONY: setup demo test lint clean
+.PHONY: setup demo test lint screenshots clean
 
 setup: $(READY)
 
@@ -18,6 +19,9 @@ $(READY): pyproject.toml
 
 demo: setup
 	$(BIN)/pmkit demo
+
+screenshots: demo
+	$(BIN)/pmkit screenshots
 
 test: setup
 	$(BIN)/python -m pytest -n 2

@@ -132,6 +132,18 @@ def cmd_themes_suggest(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_screenshots(args: argparse.Namespace) -> int:
+    from pmkit.report import project_root
+    from pmkit.screenshots import screenshot_reports
+
+    outputs = args.outputs or project_root() / "outputs"
+    written = screenshot_reports(outputs, args.out, args.width)
+    for path in written:
+        print(path)
+    print(f"{len(written)} full-page screenshots")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pmkit", description="Performance reports for UK councils.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -165,6 +177,12 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--engine", default="auto", choices=["auto", "quarto", "nbconvert"])
     q.add_argument("--jobs", type=int, default=1)
     q.set_defaults(func=cmd_run_quarterly)
+
+    p = sub.add_parser("screenshots", help="full-page PNGs of every published report, to look at as a reader would")
+    p.add_argument("outputs", nargs="?", type=Path, help="an outputs folder (default: the project's outputs/)")
+    p.add_argument("--out", type=Path, help="where to write them (default: OUTPUTS/screenshots)")
+    p.add_argument("--width", type=int, default=1280, help="viewport width in pixels (320 shows the small-screen layout)")
+    p.set_defaults(func=cmd_screenshots)
 
     p = sub.add_parser("import", help="turn published real data into a folder source")
     imports = p.add_subparsers(dest="dataset", required=True)

@@ -239,21 +239,21 @@ def test_the_manifest_holds_no_server_paths(demo):
     render, *_ = demo
     for audience in AUDIENCES:
         manifest = json.loads((render.folder("nbconvert", audience) / "manifest.json").read_text(encoding="utf-8"))
-        strings = []
-
-        def walk(node):
-            if isinstance(node, dict):
-                for value in node.values():
-                    walk(value)
-            elif isinstance(node, list):
-                for value in node:
-                    walk(value)
-            elif isinstance(node, str):
-                strings.append(node)
-
-        walk(manifest)
+        strings = list(texts_in(manifest))
         assert manifest["reports"] and manifest["source"] == "pmkit.duckdb"
         assert not [s for s in strings if s.startswith("/") or str(render.root) in s or "/tmp/" in s], strings
+
+
+def texts_in(node):
+    """Every string in a JSON document."""
+    if isinstance(node, dict):
+        for value in node.values():
+            yield from texts_in(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from texts_in(value)
+    elif isinstance(node, str):
+        yield node
 
 
 PERSONAL = {

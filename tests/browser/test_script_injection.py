@@ -125,7 +125,7 @@ def test_no_script_runs_and_every_field_shows_escaped(pages, browser):
         context.add_init_script("window.__pmkit_hits = []; window.__pmkit_pwned = x => window.__pmkit_hits.push(String(x));")
         dialogs = []
         page = context.new_page()
-        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.on("dialog", lambda d, seen=dialogs: (seen.append(d.message), d.dismiss()))
         page.goto(path.as_uri(), wait_until="load")
         page.evaluate("""() => {  // open every drill-down and send the events a reader's pointer would
             document.querySelectorAll('details').forEach(d => { d.open = true; });
