@@ -64,7 +64,7 @@ def reason(reading: Reading, code: str, words: Words) -> str:
         side = "above" if float(row["value"]) > float(row["target"]) else "below"
         return f"{text} by {amount} ({side} the target)" if words.public else f"{text}: {amount} {side} the target, beyond the near-target band"
     if code == "spc_concern" and reading.spc is not None:
-        return f"{text}: {describe(reading.spc.result, reading.spc.labels, words)}"
+        return f"{text}: {describe(reading.spc.result, reading.spc.labels, words).split(': ', 1)[-1].rstrip('.')}"
     if code == "green_bottom_quartile" and reading.peers is not None:
         return f"{text}: ranked {int(row['rank'])} of {reading.peers.n_peers + 1}"
     return text

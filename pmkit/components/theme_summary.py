@@ -53,7 +53,7 @@ def theme_summary_block(summary: ThemeSummary, audience: str | None = None, top:
         "theme_summary.html.j2",
         audience=audience,
         h=min(heading_level, 6),
-        title=("What residents told us" if audience == "public" else "Themes in feedback") + scope,
+        title=("Comments received" if audience == "public" else "Themes in feedback") + scope,
         total=_total_sentence(summary),
         chart=chart,
         caption=f"Comments by theme{scope}",

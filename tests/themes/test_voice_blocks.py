@@ -72,7 +72,7 @@ def test_text_from_data_is_escaped(book):
 def test_the_public_block_shows_small_numbers_as_less_than_5(feedback, book):
     public = summarise(feedback, book, period="2025/26 Q2", audience="public")
     html = theme_summary_block(public)
-    assert 'data-audience="public"' in html and "What residents told us" in html
+    assert 'data-audience="public"' in html and "Comments received" in html
     assert "&lt;5" in html
     other_row = re.search(r'<tr data-theme="other">.*?</tr>', html).group()
     assert "&lt;5" in other_row
