@@ -89,14 +89,14 @@ def _overview(readings: list[Reading], words: Words) -> str:
     n, j = len(readings), len(judged)
     green, amber, red = (judged.count(c) for c in ("green", "amber", "red"))
     if words.public:
-        text = (f"Of the {plural(n, 'measure')}, {j} {'has' if j == 1 else 'have'} a target: "
-                f"{green} met it, {amber} came close and {red} missed it.") if j else f"None of the {plural(n, 'measure')} has a target to judge this period."
+        text = (f"Of the {plural(n, 'measure')}, {j} could be checked against a target: "
+                f"{green} met it, {amber} came close and {red} missed it.") if j else f"None of the {plural(n, 'measure')} could be checked against a target this period."
     else:
         text = (f"Of the {plural(n, 'indicator')}, {j} {'was' if j == 1 else 'were'} judged against a target: "
                 f"{green} on target, {amber} near target and {red} off target.") if j else f"None of the {plural(n, 'indicator')} could be judged against a target this period."
     rest = [(code, rags.count(code)) for code in UNJUDGED if rags.count(code)]
     if rest and j:
-        text += f" The other {n - j}: " + _listed([f"{count} {UNJUDGED[code]}" for code, count in rest]) + "."
+        text += f" {'Not checked' if words.public else 'Not judged'}: " + _listed([f"{count} {UNJUDGED[code]}" for code, count in rest]) + "."
     return text
 
 

@@ -37,7 +37,7 @@ def test_every_sentence_states_its_figures(internal):
     said = {s.kind: s.text for s in headlines(council(), internal)}
     assert said == {
         "overview": "Of the 6 indicators, 4 were judged against a target: 1 on target, 1 near target and 2 off target. "
-                    "The other 2: 1 with no data and 1 with no preferred direction.",
+                    "Not judged: 1 with no data and 1 with no preferred direction.",
         "improved": "Improved: Days to relet (40 days in Aug 2025 to 30 days in Sep 2025) and "
                     "Repairs on time (89.5% in Aug 2025 to 93.0% in Sep 2025).",
         "declined": "Declined: Calls answered (89.5% in Aug 2025 to 87.0% in Sep 2025).",
@@ -49,8 +49,8 @@ def test_every_sentence_states_its_figures(internal):
 
 def test_public_sentences_say_the_same_in_plain_words(public):
     said = {s.kind: s.text for s in headlines(council(), public)}
-    assert said["overview"] == ("Of the 6 measures, 4 have a target: 1 met it, 1 came close and 2 missed it. "
-                                "The other 2: 1 with no data and 1 with no preferred direction.")
+    assert said["overview"] == ("Of the 6 measures, 4 could be checked against a target: 1 met it, 1 came close and 2 missed it. "
+                                "Not checked: 1 with no data and 1 with no preferred direction.")
     assert said["improved"].startswith("Getting better: Days to relet (40 days in Aug 2025 to 30 days in Sep 2025)")
     assert said["off_target"].startswith("Missed target: Cost per repair at £1,200 against a target of £1,000")
 
