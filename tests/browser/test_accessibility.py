@@ -15,7 +15,7 @@ def pages(render):
     yield "nbconvert", "home", [render.root / "nbconvert" / "outputs" / "index.html"]
 
 
-def test_no_serious_or_critical_violations_and_no_outside_requests(demo_render, browser, axe_source):
+def test_no_serious_or_critical_violations_and_no_outside_requests(axe_source, browser, demo_render):
     found, outside, checked = {}, [], 0
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(("file:", "data:")) else (
@@ -34,7 +34,7 @@ def test_no_serious_or_critical_violations_and_no_outside_requests(demo_render, 
     assert checked >= 14 * len(demo_render.engines)
 
 
-def test_the_page_reflows_at_320_pixels_without_sideways_scrolling(demo_render, browser):
+def test_the_page_reflows_at_320_pixels_without_sideways_scrolling(browser, demo_render):
     context = browser.new_context(viewport={"width": 320, "height": 640})
     page = context.new_page()
     for engine in demo_render.engines:
@@ -45,7 +45,7 @@ def test_the_page_reflows_at_320_pixels_without_sideways_scrolling(demo_render, 
     context.close()
 
 
-def test_printing_opens_every_drill_down(demo_render, browser):
+def test_printing_opens_every_drill_down(browser, demo_render):
     context = browser.new_context()
     page = context.new_page()
     page.goto((demo_render.folder("nbconvert", "internal") / "housing.html").as_uri())

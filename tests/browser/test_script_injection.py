@@ -119,7 +119,7 @@ SCAN = """() => {
 }"""
 
 
-def test_no_script_runs_and_every_field_shows_escaped(pages, browser):
+def test_no_script_runs_and_every_field_shows_escaped(browser, pages):
     for (engine, audience), path in pages.items():
         context = browser.new_context()
         context.add_init_script("window.__pmkit_hits = []; window.__pmkit_pwned = x => window.__pmkit_hits.push(String(x));")
