@@ -155,7 +155,7 @@ def signal(point: pd.Series, result: XmRResult, words: Words = INTERNAL) -> str:
         return ""
     kind = str(point["point_type"])
     found = spc.signals(point["flags_high"], point["flags_low"])
-    deciding = (str(point["rule"]), _side_of(kind, result, found))
+    deciding = (str(point["rule"]), _side_of(kind, result))
     head = POINT_WORDS[words.audience][kind].removeprefix("Special cause: ")
     head = head[0].upper() + head[1:]
     text = f"{head}: {rule_phrase(*deciding, result, words)}"
@@ -175,7 +175,8 @@ def signal(point: pd.Series, result: XmRResult, words: Words = INTERNAL) -> str:
     return text
 
 
-def _side_of(kind: str, result: XmRResult, found: list[tuple[str, str]]) -> str:
+def _side_of(kind: str, result: XmRResult) -> str:
+    """The side of the mean (``high`` or ``low``) that a flagged point's type stands for."""
     if kind.endswith("_high"):
         return "high"
     if kind.endswith("_low"):

@@ -116,3 +116,18 @@ def test_reserved_and_reused_ids_are_refused():
         load_codebook({"themes": {"other": {"keywords": ["x"]}}})
     with pytest.raises(CodebookError, match="already used"):
         load_codebook({"themes": {"a": {"keywords": ["x"], "subthemes": {"b": {"keywords": ["y"]}}}, "b": {"keywords": ["z"]}}})
+
+
+def test_figures_of_speech_never_count_for_a_theme():
+    book = load_codebook({
+        "ignore": ["quick note", "kind regards", "would like a reply"],
+        "themes": {"speed": {"keywords": ["quick"]}, "staff": {"keywords": ["kind"]}, "replies": {"keywords": ["reply"]}},
+    })
+    texts = ["Just a quick note to say thanks", "Kind regards, Ann", "Bins missed again. I would like a reply.",
+             "They were quick and kind, and the reply came the same day"]
+    assert code(pd.DataFrame({"text": texts}), book)["themes"].tolist() == [[], [], [], ["speed", "staff", "replies"]]
+
+
+def test_an_ignore_entry_must_have_words():
+    with pytest.raises(CodebookError, match="ignore"):
+        load_codebook({"ignore": ["!!"], "themes": {"a": {"keywords": ["a"]}}})
