@@ -29,7 +29,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     from rich.table import Table
 
     from pmkit import status
-    from pmkit.report import load_settings, report_period
+    from pmkit.settings import load_settings, report_period
     from pmkit.sources import open_source
 
     settings = load_settings({"source": args.source})
@@ -69,23 +69,25 @@ def _print_run(result) -> int:
     return 0
 
 
-def cmd_run_quarterly(args: argparse.Namespace) -> int:
-    from pmkit.run import run_quarterly
+def cmd_run(args: argparse.Namespace) -> int:
+    from pmkit.reports import KINDS
+    from pmkit.run import run_report
 
+    common = {"audience", "source", "out", "engine", "jobs", "command", "kind", "func"}
+    options = {k: v for k, v in vars(args).items() if k not in common}
+    KINDS.get(args.kind)
     code = 0
     for audience in args.audience or ["internal"]:
-        result = run_quarterly(
-            period=args.period, directorates=args.directorate, audience=audience, source=args.source,
-            out=args.out, engine=args.engine, jobs=args.jobs,
-        )
+        result = run_report(args.kind, audience=audience, source=args.source, out=args.out, engine=args.engine,
+                            jobs=args.jobs, **options)
         code = max(code, _print_run(result))
     return code
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from pmkit.demo import write_demo_store
-    from pmkit.report import project_root
     from pmkit.run import run_quarterly
+    from pmkit.settings import project_root
 
     root = project_root()
     started = time.perf_counter()
@@ -117,7 +119,7 @@ def cmd_import_coventry(args: argparse.Namespace) -> int:
 
 def cmd_themes_suggest(args: argparse.Namespace) -> int:
     from pmkit import themes
-    from pmkit.report import load_settings
+    from pmkit.settings import load_settings
     from pmkit.sources import open_source
 
     settings = load_settings({"source": args.source, "codebook": args.codebook})
@@ -133,8 +135,8 @@ def cmd_themes_suggest(args: argparse.Namespace) -> int:
 
 
 def cmd_screenshots(args: argparse.Namespace) -> int:
-    from pmkit.report import project_root
     from pmkit.screenshots import screenshot_reports
+    from pmkit.settings import project_root
 
     outputs = args.outputs or project_root() / "outputs"
     written = screenshot_reports(outputs, args.out, args.width)
@@ -166,17 +168,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--width", type=int, default=None)
     p.set_defaults(func=cmd_status)
 
-    p = sub.add_parser("run", help="execute and render reports")
+    from pmkit.reports import KINDS
+
+    p = sub.add_parser("run", help="execute and render reports of one kind")
     kinds = p.add_subparsers(dest="kind", required=True)
-    q = kinds.add_parser("quarterly", help="one report per directorate")
-    q.add_argument("--period")
-    q.add_argument("--directorate", action="append", help="a params file name (adults) or a directorate; repeatable")
-    q.add_argument("--audience", action="append", choices=["internal", "public"], help="repeatable; default internal")
-    q.add_argument("--source")
-    q.add_argument("--out", type=Path)
-    q.add_argument("--engine", default="auto", choices=["auto", "quarto", "nbconvert"])
-    q.add_argument("--jobs", type=int, default=1)
-    q.set_defaults(func=cmd_run_quarterly)
+    for name in KINDS.names():
+        kind = KINDS.get(name)
+        q = kinds.add_parser(name, help=kind.label)
+        kind.add_arguments(q)
+        q.add_argument("--audience", action="append", choices=["internal", "public"], help="repeatable; default internal")
+        q.add_argument("--source")
+        q.add_argument("--out", type=Path)
+        q.add_argument("--engine", default="auto", choices=["auto", "quarto", "nbconvert"])
+        q.add_argument("--jobs", type=int, default=1)
+        q.set_defaults(func=cmd_run)
 
     p = sub.add_parser("screenshots", help="full-page PNGs of every published report, to look at as a reader would")
     p.add_argument("outputs", nargs="?", type=Path, help="an outputs folder (default: the project's outputs/)")

@@ -129,6 +129,8 @@ def build_demo(seed: int = 2025) -> Demo:
         "benchmarks": benchmarks,
         "commentary": _commentary(specs, indicators, measures, targets, benchmarks, _rng(seed, "commentary")),
         "feedback": _feedback(_load("feedback.yaml"), _rng(seed, "feedback")),
+        "actions": _actions(_load("actions.yaml"), catalogue["priorities"]),
+        "breakdowns": _breakdowns(measures, _load("feedback.yaml")["wards"], _rng(seed, "breakdowns")),
     }
     return Demo(tables, _case_studies())
 
@@ -592,6 +594,68 @@ def _letters(rng: np.random.Generator, n: int, alphabet: str = "ABDEFGHJLNPQRSTU
 
 
 # ---------------------------------------------------------------------------- case studies
+
+
+def _actions(book: dict, priorities: dict[str, str]) -> pd.DataFrame:
+    """The council plan's actions as the `actions` table (priority keys turned into their names)."""
+    rows = [
+        {
+            "action_id": a["id"], "title": a["title"], "priority": priorities[a["priority"]], "directorate": a["directorate"],
+            "lead": a["lead"], "due": a["due"], "status": a["status"], "percent_complete": float(a["percent"]),
+            "update": a["update"], "public": bool(a["public"]),
+        }
+        for a in book["actions"]
+    ]
+    return pd.DataFrame(rows)
+
+
+# indicator, dimension, categories (None: the wards), denominator range per category and period, planted
+# (category, shift of its rate in the latest period) so the funnel plot has something to find.
+BREAKDOWN_SPECS = [
+    ("HOU-05", "ward", None, (25, 140), [("Saltings", -0.09), ("Abbeymead", 0.035)]),
+    ("CS-02", "ward", None, (8, 45), [("Coldharbour", -0.18)]),
+    ("ASC-02", "age_band", ["65 to 74", "75 to 84", "85 and over"], (40, 120), [("85 and over", -0.07)]),
+]
+
+
+def _breakdowns(measures: pd.DataFrame, wards: list[str], rng: np.random.Generator) -> pd.DataFrame:
+    """Indicators split by ward or age band for their last four periods: numerators and denominators
+    whose totals give the published figure to its decimals, with a few planted outliers."""
+    rows = []
+    for iid, dimension, categories, (low, high), planted in BREAKDOWN_SPECS:
+        categories = categories or wards
+        mine = measures[(measures["indicator_id"] == iid) & measures["value"].notna()]
+        mine = mine.assign(_start=periods.parse_column(mine["period"])["start"]).sort_values("_start").tail(4)
+        for k, (period, value) in enumerate(zip(mine["period"], mine["value"])):
+            denominator = rng.integers(low, high, len(categories))
+            rate = value / 100 + rng.normal(0, 0.012, len(categories))
+            if k == len(mine) - 1:
+                for category, shift in planted:
+                    rate[categories.index(category)] += shift
+            numerator = rng.binomial(denominator, np.clip(rate, 0.01, 0.995))
+            wanted = _reachable(value, denominator, rng)
+            fixed = np.isin(categories, [c for c, _ in planted]) if k == len(mine) - 1 else np.zeros(len(categories), bool)
+            while numerator.sum() != wanted:  # nudge the unplanted categories one case at a time until the totals agree
+                step = 1 if numerator.sum() < wanted else -1
+                room = np.flatnonzero((numerator + step >= 0) & (numerator + step <= denominator) & ~fixed)
+                numerator[rng.choice(room)] += step
+            rows += [
+                {"indicator_id": iid, "period": period, "dimension": dimension, "category": category,
+                 "value": round(100 * n / d, 1), "numerator": float(n), "denominator": float(d)}
+                for category, n, d in zip(categories, numerator, denominator)
+            ]
+    return pd.DataFrame(rows)
+
+
+def _reachable(value: float, denominator: np.ndarray, rng: np.random.Generator) -> int:
+    """A total numerator whose rate over the (possibly enlarged) denominators rounds to ``value``;
+    denominators grow by one at a time until such a whole number exists."""
+    while True:
+        total = int(denominator.sum())
+        for candidate in (int(round(value / 100 * total)) + k for k in (0, 1, -1)):
+            if round(100 * candidate / total, 1) == round(float(value), 1):
+                return candidate
+        denominator[rng.integers(len(denominator))] += 1
 
 
 def _case_studies() -> list[tuple[str, str]]:

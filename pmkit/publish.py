@@ -83,8 +83,10 @@ def write_open_data(folder: Path, table: pd.DataFrame, title: str) -> list[str]:
     return ["status.csv", "datapackage.json"]
 
 
-def write_index(folder: Path, title: str, reports: list[dict], extras: list[tuple[str, str]]) -> Path:
-    """``index.html`` linking every report (with its result) and the open data and manifest."""
+def write_index(folder: Path, title: str, reports: list[dict], extras: list[tuple[str, str]],
+                labels: dict[str, str] | None = None) -> Path:
+    """``index.html`` linking every report (with its result), grouped by kind under ``labels``, and
+    the open data and manifest."""
     rows = []
     for r in reports:
         exists = (folder / r["file"]).exists()
@@ -95,7 +97,10 @@ def write_index(folder: Path, title: str, reports: list[dict], extras: list[tupl
         else:
             result = "Failed: no report yet"
         rows.append({**r, "exists": exists, "result": result})
-    page = index_page(title, rows, extras, (TEMPLATES / "report.css").read_text(encoding="utf-8"))
+    groups: dict[str, list[dict]] = {}
+    for row in rows:
+        groups.setdefault((labels or {}).get(row.get("kind", ""), "Reports"), []).append(row)
+    page = index_page(title, groups, extras, (TEMPLATES / "report.css").read_text(encoding="utf-8"))
     return write_atomic(folder / "index.html", page)
 
 

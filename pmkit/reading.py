@@ -68,6 +68,7 @@ class Reading:
     info: pd.Series  # the register row
     spc: SpcView | None
     peers: Peers | None
+    headline: str | None = None  # force the headline comparison (``last_year`` in an annual report)
 
     @property
     def indicator_id(self) -> str:
@@ -161,13 +162,15 @@ class Reading:
 
     @property
     def headline_dot(self) -> str:
-        """``last_year`` for seasonal indicators, else ``previous``: the comparison ``dot`` uses."""
-        return "last_year" if self.seasonal else "previous"
+        """The comparison ``dot`` uses: as forced, else ``last_year`` for seasonal indicators, else ``previous``."""
+        return self.headline or ("last_year" if self.seasonal else "previous")
 
     @property
     def other_dot(self) -> str | None:
         """The comparison that is not the headline, when the tile must show it too: it moved
         while the headline did not (or the other way), or an exception refers to it."""
+        if self.headline:
+            return None
         other = "previous" if self.seasonal else "last_year"
         mine, theirs = self.row[f"dot_{self.headline_dot}"], self.row[f"dot_{other}"]
         if theirs == "not_comparable":
@@ -198,6 +201,18 @@ class Reading:
         pts = self.spc.result.points
         found = pts.loc[pts["position"] == position, "value"]
         return float(found.iloc[0]) if len(found) else float("nan")
+
+    def change_size(self, which: str | None = None) -> float:
+        """How large the change on the earlier value is: in units of the indicator's usual variation
+        (the XmR chart's mean moving range) where it has a chart, else relative to the earlier value."""
+        which = which or self.headline_dot
+        earlier = self.compared_value(which)
+        change = abs(float(self.row["value"]) - earlier)
+        if self.charted:
+            usual = self.spc.result.points["moving_range"].mean()
+            if usual > 0:
+                return change / usual
+        return change / abs(earlier) if earlier else np.inf
 
     def history(self, points: int = 12) -> pd.Series:
         """The last ``points`` values up to the judged period, labelled by period."""
@@ -286,10 +301,18 @@ def read(
     indicators: pd.DataFrame,
     views: dict[str, SpcView],
     peers: dict[str, Peers] | None = None,
+    headline: str | None = None,
 ) -> dict[str, Reading]:
-    """A `Reading` per row of the status table, keyed by indicator id, in the table's order."""
+    """A `Reading` per row of the status table, keyed by indicator id, in the table's order.
+
+    ``headline="last_year"`` makes every reading compare with the same period a year earlier (the
+    status rows' ``dot`` is set to match), as an annual report does.
+    """
     meta = indicators.drop_duplicates("indicator_id").set_index("indicator_id")
+    if headline is not None:
+        st = st.assign(dot=st[f"dot_{headline}"])
     return {
-        row["indicator_id"]: Reading(row, meta.loc[row["indicator_id"]], views.get(row["indicator_id"]), (peers or {}).get(row["indicator_id"]))
+        row["indicator_id"]: Reading(row, meta.loc[row["indicator_id"]], views.get(row["indicator_id"]),
+                                     (peers or {}).get(row["indicator_id"]), headline)
         for _, row in st.iterrows()
     }

@@ -14,11 +14,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import papermill
-import yaml
 
 from pmkit import publish, render, status
 from pmkit.errors import PmkitError, ReportError
-from pmkit.report import load_settings, project_root, report_period
+from pmkit.reports import KINDS, ReportKind
+from pmkit.settings import load_settings, project_root
 from pmkit.sources import open_source
 
 
@@ -58,87 +58,64 @@ class RunResult:
         return [r for r in self.reports if not r.ok]
 
 
-def directorate_params(root: Path, wanted: list[str] | None, known: list[str]) -> list[tuple[str, dict]]:
-    """(name, params) per directorate: params files in ``params/directorates``, filtered by ``wanted``."""
-    files = sorted((root / "params" / "directorates").glob("*.yaml"))
-    found = [(f.stem, yaml.safe_load(f.read_text(encoding="utf-8")) or {}) for f in files]
-    if not found:
-        found = [(slugify(d), {"directorate": d}) for d in known]
-    if wanted:
-        chosen = [(n, p) for n, p in found if n in wanted or p.get("directorate") in wanted]
-        missing = set(wanted) - {n for n, _ in chosen} - {p.get("directorate") for _, p in chosen}
-        if missing:
-            names = ", ".join(n for n, _ in found)
-            raise PmkitError(f"no params file or directorate called {', '.join(sorted(missing))}; expected one of: {names}")
-        found = chosen
-    for name, params in found:
-        if params.get("directorate") not in known:
-            raise PmkitError(
-                f"params/directorates/{name}.yaml names directorate {params.get('directorate')!r}, "
-                f"which is not in the source; expected one of: {', '.join(known)}"
-            )
-    return found
-
-
-def slugify(text: str) -> str:
-    return "".join(c if c.isalnum() else "-" for c in text.lower()).strip("-")
-
-
-def run_quarterly(
-    period: str | None = None,
-    directorates: list[str] | None = None,
+def run_report(
+    kind: str,
     audience: str = "internal",
     source: str | None = None,
     out: str | Path | None = None,
     engine: str = "auto",
     jobs: int = 1,
     root: Path | None = None,
+    **options: object,
 ) -> RunResult:
-    """Execute ``notebooks/service_area.ipynb`` once per directorate and publish the pages and index."""
+    """Plan a run of report kind ``kind`` (its own ``options``), execute each page's notebook with
+    papermill, publish the pages atomically, then the open data, manifest and index of the folder."""
     root = root or project_root()
+    report_kind = KINDS.get(kind)
     settings = load_settings({"source": source, "audience": audience}, root)
     engine = render.choose_engine(engine)
     src = open_source(settings["source"])
-    indicators = src.indicators()
-    chosen = report_period(src, period)
-    params = directorate_params(root, directorates, sorted(indicators["directorate"].unique()))
+    plan = report_kind.plan(src, settings, root, **options)
     outputs = Path(out) if out else root / "outputs"
-    folder = outputs / chosen.slug / audience
-    work = outputs / "_executed" / chosen.slug / audience
-    notebook = root / "notebooks" / "service_area.ipynb"
+    folder = outputs / plan.period.slug / audience
+    work = outputs / "_executed" / plan.period.slug / audience
     run_jobs = [
         ReportJob(
-            name=name,
-            title=f"{p['directorate']}: performance report, {chosen.label}",
-            notebook=notebook,
-            parameters={**p, "period": chosen.label, "audience": audience, "source": settings["source"], "engine": engine},
-            html=folder / f"{name}.html",
-            executed=work / f"{name}.ipynb",
+            name=job.name,
+            title=job.title,
+            notebook=root / "notebooks" / report_kind.notebook,
+            parameters={**job.parameters, "audience": audience, "source": settings["source"], "engine": engine},
+            html=folder / f"{job.name}.html",
+            executed=work / f"{job.name}.ipynb",
         )
-        for name, p in params
+        for job in plan.jobs
     ]
     started = time.perf_counter()
-    result = RunResult(folder, chosen.label, audience, engine)
+    result = RunResult(folder, plan.period.label, audience, engine)
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         result.reports = list(pool.map(lambda job: execute_and_publish(job, engine, root), run_jobs))
 
+    indicators = src.indicators()
     table = status.assess(
         src.measures(),
         indicators[indicators["public"]] if audience == "public" else indicators,
-        chosen,
+        plan.period,
         targets=src.targets(),
         benchmarks=src.benchmarks(),
         comparator_group=settings.get("comparator_group", "nearest_neighbours"),
         rag_suspended=settings.get("rag_suspended") or (),
+        dot_threshold=float(settings.get("dot_threshold", 0.01)),
     )
-    every = directorate_params(root, None, sorted(indicators["directorate"].unique()))
-    table = table[table["directorate"].isin([p["directorate"] for _, p in every])]  # open data covers the whole council
+    if plan.directorates is not None:
+        table = table[table["directorate"].isin(plan.directorates)]  # open data covers the whole council
     council = settings.get("council", "")
-    extras = [(f, f) for f in publish.write_open_data(folder, table.assign(exceptions=table["exceptions"].map(" ".join)), f"{council} performance status {chosen.label}")]
-    published = _published(folder / "manifest.json", result.reports)
+    open_data = table.assign(exceptions=table["exceptions"].map(" ".join))
+    extras = [(f, f) for f in publish.write_open_data(folder, open_data, f"{council} performance status {plan.period.label}")]
+    published = _published(folder / "manifest.json", result.reports, report_kind, run_jobs)
     manifest = {
-        "kind": "quarterly",
-        "parameters": {"period": chosen.label, "audience": audience, "engine": engine, "directorates": [n for n, _ in params]},
+        "kind": report_kind.name,
+        "parameters": {"period": plan.period.label, "audience": audience, "engine": engine,
+                       **{k: v for k, v in options.items() if v is not None}},
         "source": _source_name(src.describe(), root),
         "inputs": publish.file_hashes(settings["source"]) if "://" not in settings["source"] else {},
         "versions": publish.versions(),
@@ -148,22 +125,31 @@ def run_quarterly(
         "published": published,
     }
     publish.write_atomic(folder / "manifest.json", json.dumps(manifest, indent=2, default=str))
+    labels = {name: KINDS.get(name).label for name in KINDS.names()}
     publish.write_index(
         folder,
-        f"{council} performance reports: {chosen.label} ({audience})",
+        f"{council} performance reports: {plan.period.label} ({audience})",
         published,
         [*extras, ("manifest.json", "manifest.json (parameters, input hashes, versions, timings)")],
+        labels,
     )
     publish.write_outputs_home(outputs)
     return result
 
 
-def _published(manifest: Path, reports: list[ReportResult]) -> list[dict]:
-    """Every report in the folder: earlier runs' entries, updated by this run's results."""
+def run_quarterly(period: str | None = None, directorates: list[str] | None = None, **kwargs: object) -> RunResult:
+    """The quarterly reports, one per directorate: `run_report` for kind ``quarterly``."""
+    return run_report("quarterly", period=period, directorate=directorates, **kwargs)
+
+
+def _published(manifest: Path, reports: list[ReportResult], kind: ReportKind, jobs: list[ReportJob]) -> list[dict]:
+    """Every report in the folder, of any kind: earlier runs' entries, updated by this run's results."""
     earlier = json.loads(manifest.read_text(encoding="utf-8")).get("published", []) if manifest.exists() else []
     merged = {r["name"]: r for r in earlier}
-    merged.update({r.name: {"name": r.name, "title": r.title, "file": r.file, "ok": r.ok} for r in reports})
-    return sorted(merged.values(), key=lambda r: r["name"])
+    parameters = {job.name: {k: v for k, v in job.parameters.items() if k not in ("source", "engine")} for job in jobs}
+    merged.update({r.name: {"name": r.name, "kind": kind.name, "title": r.title, "file": r.file, "ok": r.ok,
+                            "parameters": parameters[r.name]} for r in reports})
+    return sorted(merged.values(), key=lambda r: (KINDS.names().index(r.get("kind", "quarterly")), r["name"]))
 
 
 def _source_name(location: str, root: Path) -> str:

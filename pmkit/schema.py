@@ -15,6 +15,7 @@ class Column:
     choices: tuple[str, ...] = ()
     default: object = None  # used when the column is absent or the cell is empty
     minimum: float | None = None
+    maximum: float | None = None
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ FREQUENCIES = ("monthly", "quarterly", "annual")
 QUALITIES = ("final", "provisional", "estimated")
 AUDIENCES = ("internal", "public")
 CHANNELS = ("complaint", "compliment", "survey", "comment")
+ACTION_STATUSES = ("complete", "on_track", "at_risk", "off_track", "not_started")
 
 TABLES: dict[str, Table] = {
     t.name: t
@@ -125,6 +127,36 @@ TABLES: dict[str, Table] = {
                 "ward": Column("text", default=""),
             },
             key=("feedback_id",),
+        ),
+        Table(
+            "actions",
+            {
+                "action_id": Column("text", required=True),
+                "title": Column("text", required=True),
+                "priority": Column("text", default=""),
+                "directorate": Column("text", default=""),
+                "lead": Column("text", default=""),
+                "due": Column("period", required=True),
+                "status": Column("choice", required=True, choices=ACTION_STATUSES),
+                "percent_complete": Column("number", minimum=0, maximum=100),
+                "update": Column("text", default=""),
+                "public": Column("boolean", default=False),
+            },
+            key=("action_id",),
+        ),
+        Table(
+            "breakdowns",
+            {
+                "indicator_id": Column("text", required=True),
+                "period": Column("period", required=True),
+                "dimension": Column("text", required=True),
+                "category": Column("text", required=True),
+                "value": Column("number"),
+                "numerator": Column("number", minimum=0),
+                "denominator": Column("number", minimum=0),
+            },
+            key=("indicator_id", "period", "dimension", "category"),
+            references={"indicator_id": ("indicators", "indicator_id")},
         ),
     ]
 }

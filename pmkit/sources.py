@@ -78,6 +78,14 @@ class Source:
     def feedback(self) -> pd.DataFrame:
         return self.table("feedback")
 
+    def actions(self) -> pd.DataFrame:
+        """Council plan actions (optional: empty when the source has none)."""
+        return self.table("actions")
+
+    def breakdowns(self) -> pd.DataFrame:
+        """Indicators split by place or group (optional: empty when the source has none)."""
+        return self.table("breakdowns")
+
     def case_studies(self) -> pd.DataFrame:
         """One row per case study: front-matter fields plus the Markdown ``body``."""
         if self._case_studies is None:

@@ -68,6 +68,8 @@ def _coerce(col: str, spec: Column, text: pd.Series, raw: RawTable, problems: li
             number = number.mask(fraction)
         if spec.minimum is not None:
             flag(number < spec.minimum, f"'{{value}}' is below the minimum {spec.minimum:g}")
+        if spec.maximum is not None:
+            flag(number > spec.maximum, f"'{{value}}' is above the maximum {spec.maximum:g}")
         if spec.default is not None:
             number = number.fillna(spec.default)
         return number.astype("Int64") if spec.kind == "integer" else number

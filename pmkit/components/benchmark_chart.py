@@ -16,6 +16,7 @@ import textwrap
 from collections.abc import Iterable
 
 import numpy as np
+import pandas as pd
 from matplotlib.figure import Figure
 
 from pmkit.components.charts import figure_to_data_uri, styled
@@ -154,3 +155,45 @@ def _rank_of(table, i: int) -> int:
     """Rank of row ``i`` with ties sharing the better rank, as the status engine ranks."""
     value = table["value"].iloc[i]
     return int(np.flatnonzero(table["value"].to_numpy() == value)[0]) + 1
+
+
+def benchmark_trend(reading: Reading, history: pd.DataFrame, council: str, words: Words) -> str:
+    """This council against its comparator group over time: a chart (council, peer median, the band
+    between the best and worst quarters, national line) and the rank trajectory as a table."""
+    if history.empty or history["rank"].isna().all():
+        return ""
+    fmt = lambda v: "" if pd.isna(v) else format_value(v, reading.unit, reading.decimals)  # noqa: E731
+    x = np.arange(len(history))
+    with styled():
+        fig = Figure(figsize=(8.2, 4.4), dpi=100, layout="constrained")
+        ax = fig.subplots()
+    ax.fill_between(x, history["worst_quarter"], history["best_quarter"], color="#E6E6E6", label="Middle half of peers")
+    ax.plot(x, history["median"], color=MEDIAN, ls="--", lw=1.5, label="Peer median" if not words.public else "Middle figure")
+    if history["national"].notna().any():
+        ax.plot(x, history["national"], color=NATIONAL, ls=":", lw=1.6, label=national_name(reading) or "National")
+    ax.plot(x, history["own"], color=OWN, lw=2.2, marker="o", markersize=4, label=f"{council} (this council)")
+    step = max(1, int(np.ceil(len(x) / 10)))
+    ax.set_xticks(x[::step], history["period"].iloc[::step], rotation=45, ha="right", fontsize=8.5)
+    fig.legend(fontsize=8.5, frameon=False, loc="outside lower center", ncol=4)
+    better = "lower is better" if reading.info["polarity"] == "lower_is_better" else "higher is better"
+    fig.suptitle(textwrap.fill(f"{reading.title}: compared with similar councils over time ({better})", 72),
+                 x=0.01, ha="left", fontsize=12, fontweight="bold")
+    ranked = history[history["rank"].notna()]
+    first, last = ranked.iloc[0], ranked.iloc[-1]
+    who = "similar councils" if words.public else group_words(reading.peers.group if reading.peers else "peers")
+    alt = (f"{reading.title}: line chart of {council} against {who}, {history['period'].iloc[0]} to {history['period'].iloc[-1]}. "
+           f"Ranked {int(first['rank'])} of {int(first['councils'])} in {first['period']} ({fmt(first['own'])}, "
+           f"{'middle figure' if words.public else 'peer median'} {fmt(first['median'])}) and {int(last['rank'])} of "
+           f"{int(last['councils'])} in {last['period']} ({fmt(last['own'])}, {'middle figure' if words.public else 'peer median'} "
+           f"{fmt(last['median'])}).")
+    rows = [[r.period, fmt(r.own), "" if pd.isna(r.rank) else f"{int(r.rank)} of {int(r.councils)}",
+             "" if r.quartile is None or pd.isna(r.quartile) else ordinal(int(r.quartile)), fmt(r.median), fmt(r.national)]
+            for r in history.itertuples()]
+    columns = ["Period", council, "Rank (1st is best)", "Quarter" if words.public else "Quartile",
+               "Middle figure" if words.public else "Peer median", national_name(reading) or "National"]
+    return render("benchmark_trend.html.j2", chart={"uri": figure_to_data_uri(fig), "alt": alt}, title=reading.title,
+                  columns=columns, rows=rows)
+
+
+def national_name(reading: Reading) -> str | None:
+    return reading.peers.national_name if reading.peers is not None else None

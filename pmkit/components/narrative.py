@@ -3,7 +3,9 @@ built from the status table, each stating its figures.
 
 No sentence is written that the figures do not support, and none without figures: a category
 with nothing in it (no indicator declined, say) is left out rather than padded. Lists name at
-most three indicators, the largest changes or shortfalls first, and say how many more there are.
+most three indicators and say how many more there are: the largest changes first (measured
+against each indicator's usual variation, so that a small count moving from 1 to 0 does not
+outrank a real shift), the largest shortfalls from target first.
 
 >>> [s.text for s in headlines(readings.values(), words_for("internal"))][0]   # doctest: +SKIP
 'Of the 11 indicators, 9 were judged against a target: 4 on target, 3 near target and 2 off target.'
@@ -44,7 +46,7 @@ def headlines(readings: Iterable[Reading], words: Words) -> list[Sentence]:
         return []
     out = [Sentence("overview", _overview(readings, words))]
     for kind, dot in (("improved", "improving"), ("declined", "declining")):
-        moved = sorted((r for r in readings if r.row["dot"] == dot), key=_relative_change, reverse=True)
+        moved = sorted((r for r in readings if r.row["dot"] == dot), key=lambda r: r.change_size(), reverse=True)
         if moved:
             label = {"improved": ("Improved", "Getting better"), "declined": ("Declined", "Getting worse")}[kind][words.public]
             out.append(Sentence(kind, f"{label}: {_listed([_change_phrase(r) for r in moved])}."))
@@ -98,12 +100,6 @@ def _overview(readings: list[Reading], words: Words) -> str:
     if rest and j:
         text += f" {'Not checked' if words.public else 'Not judged'}: " + _listed([f"{count} {UNJUDGED[code]}" for code, count in rest]) + "."
     return text
-
-
-def _relative_change(r: Reading) -> float:
-    earlier = r.compared_value(r.headline_dot)
-    value = float(r.row["value"])
-    return abs(value - earlier) / abs(earlier) if earlier else np.inf
 
 
 def _shortfall(r: Reading) -> float:

@@ -114,9 +114,9 @@ def tolerance_words(indicators: pd.DataFrame) -> str:
     return f"{counts.index[0]} for {counts.iloc[0]} of {len(phrases)}; each one's own for the rest"
 
 
-def index_page(title: str, reports: list[dict], extras: list[tuple[str, str]], css: str) -> str:
-    """A period's index: each report with its result, then the open data and manifest."""
-    return render("index_page.html.j2", title=title, reports=reports, extras=extras, css=Markup(css))
+def index_page(title: str, groups: dict[str, list[dict]], extras: list[tuple[str, str]], css: str) -> str:
+    """A period's index: each kind's reports with their results, then the open data and manifest."""
+    return render("index_page.html.j2", title=title, groups=groups, extras=extras, css=Markup(css))
 
 
 def home_page(folders: list[tuple[str, str, str]], css: str) -> str:

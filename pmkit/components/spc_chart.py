@@ -364,8 +364,12 @@ def stale_notice(reading, words: Words = INTERNAL) -> str:
     return words.stale(shift.side, reading.rebase_label, shift.values, reading.frequency)
 
 
-def spc_section(readings: Sequence, words: Words = INTERNAL) -> str:
-    """One XmR chart per indicator, with its message, flagged points named by rule, and its data."""
+def spc_section(readings: Sequence, words: Words = INTERNAL, targets: dict[str, list[float]] | None = None) -> str:
+    """One XmR chart per indicator, with its message, flagged points named by rule, and its data.
+
+    ``targets`` may give an indicator's target at each charted period (drawn as a step line);
+    otherwise the latest target is drawn across the chart.
+    """
     items = []
     for reading in readings:
         view = reading.spc
@@ -382,7 +386,8 @@ def spc_section(readings: Sequence, words: Words = INTERNAL) -> str:
             context = _icon_context(reading, words)
             stale = context["stale"]
             uri, alt = spc_chart(
-                view.result, reading.title, unit=reading.unit, target=view.target, period_labels=view.labels,
+                view.result, reading.title, unit=reading.unit, target=(targets or {}).get(reading.indicator_id, view.target),
+                period_labels=view.labels,
                 decimals=reading.decimals, words=words, stale=stale or None,
             )
             item.update(

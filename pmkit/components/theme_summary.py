@@ -34,7 +34,7 @@ def theme_summary_block(summary: ThemeSummary, audience: str | None = None, top:
         raise PmkitError("this summary was made for the internal audience; summarise with audience='public' for a public report")
     table = _shown_rows(summary.themes, top)
     chart = None
-    chart_rows = table[~table["theme"].isin([UNCODED])]
+    chart_rows = table[~table["theme"].isin([UNCODED]) & (table["count"].astype(str) != "0")]
     if len(chart_rows):
         uri, alt = _volume_chart(chart_rows, summary)
         chart = {"uri": uri, "alt": alt}

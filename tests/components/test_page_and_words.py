@@ -52,9 +52,11 @@ def test_method_note_states_the_rules_in_force(internal, public):
 
 
 def test_index_and_home_pages_link_every_report():
-    index = soup(page.index_page("Reports", [{"title": "Housing <1>", "file": "housing.html", "exists": True, "result": "Published"},
-                                             {"title": "Place", "file": "place.html", "exists": False, "result": "Failed: no report yet"}],
-                                 [("status.csv", "status.csv")], css=""))
+    index = soup(page.index_page("Reports", {"Quarterly directorate reports": [
+        {"title": "Housing <1>", "file": "housing.html", "exists": True, "result": "Published"},
+        {"title": "Place", "file": "place.html", "exists": False, "result": "Failed: no report yet"}]},
+        [("status.csv", "status.csv")], css=""))
+    assert [text(c) for c in index.select("caption")] == ["Quarterly directorate reports"]
     assert [(a["href"], text(a)) for a in index.select("main a")] == [
         ("../../index.html", "All periods"), ("housing.html", "Housing <1>"), ("status.csv", "status.csv")]
     home = soup(page.home_page([("2025-26-Q2/internal/index.html", "2025-26-Q2", "internal")], css=""))

@@ -1,0 +1,113 @@
+"""Questions the committee may wish to ask, and the data's limitations, for a deep dive.
+
+Each question is generated from one finding (`pmkit.findings`) and cites it: the finding is
+stated with its figures, then the question follows. Nothing is asked that the data does not raise.
+
+>>> questions_block(found, readings, words_for("internal"))   # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+from pmkit.components.templating import render
+from pmkit.components.words import PERIOD_NOUN, Words
+from pmkit.findings import Finding
+from pmkit.reading import Reading
+from pmkit.units import format_value
+
+
+def ask(finding: Finding, reading: Reading | None, words: Words) -> tuple[str, str]:
+    """(what the data shows, the question it raises) for one finding."""
+    f = finding.facts
+    fmt = (lambda v: format_value(v, reading.unit, reading.decimals)) if reading is not None else str  # noqa: E731
+    title = reading.title if reading is not None else ""
+    noun = PERIOD_NOUN.get(reading.frequency, "period") if reading is not None else "period"
+    plain = words.public
+    if finding.kind == "below_target":
+        said = (f"{title} has been below its target for {f['periods']} {noun}s in a row, since {f['since']}: "
+                f"{fmt(f['value'])} in {f['latest']} against a target of {fmt(f['target'])}.")
+        asked = ("What is being done to bring it back to target, and by when?" if plain else
+                 "What is the recovery plan, what does it cost, and when will the indicator be back on target?")
+    elif finding.kind == "green_bottom_quartile":
+        said = (f"{title} met its target ({fmt(f['value'])} against {fmt(f['target'])} in {f['period']}) but ranks "
+                f"{f['rank']} of {f['councils']} similar councils, whose middle figure is {fmt(f['median'])}.")
+        asked = ("Is the target ambitious enough, given how similar councils do?" if plain else
+                 "Is the target ambitious enough? What do the best-performing similar councils do differently?")
+    elif finding.kind == "special_cause":
+        good = f["type"] == "improvement"
+        what = ("better" if good else "worse") + " than usual" if plain else f"a special cause of {f['type'].replace('_', ' ')}"
+        said = (f"{title} has been {what} since {f['since']} ({f['values']} {noun}{'s' * (f['values'] != 1)} to "
+                f"{f['latest']}, {RULE_WORDS[f['rule']]}).")
+        asked = ("What changed then, and will the improvement last?" if good else "What changed then, and what is being done about it?")
+    elif finding.kind == "stale_limits":
+        level = "higher" if f["side"] == "above" else "lower"
+        said = (f"{title} has stayed {level} than its earlier average for {f['values']} {noun}s, since {f['since']}."
+                if plain else
+                f"{title} shows a sustained shift since {f['since']} ({f['values']} {noun}s {f['side']} the mean) that "
+                "the register does not yet rebase, so its process limits describe the old process.")
+        asked = ("Did the service change then, and is the new level the one we should expect from now on?" if plain else
+                 f"Did the service or the way it is counted change in {f['since']}? If so, should the limits be "
+                 f"recalculated from then (rebase_at: {f['since']})?")
+    elif finding.kind == "target_lowered":
+        said = (f"The target for {title} was lowered from {fmt(f['from'])} in {f['from_period']} to {fmt(f['to'])} "
+                f"in {f['to_period']}.")
+        asked = "Why was the target lowered, and who agreed it?"
+    elif finding.kind == "provisional":
+        listed = ", ".join(f["periods"])
+        said = f"{title}: the figures for {listed} are provisional and may change."
+        asked = "When will the final figures be known, and how much have provisional figures changed in the past?"
+    elif finding.kind == "theme_rising":
+        said = (f"Complaints about {f['theme'].lower()} rose from {f['previous']} in {f['previous_period']} to "
+                f"{f['count']} in {f['period']} ({f['change_pct']:+.0%}).")
+        asked = "What are residents telling the service, and what has changed as a result?"
+    else:
+        raise ValueError(f"unknown finding {finding.kind!r}")
+    return said, asked
+
+
+RULE_WORDS = {
+    "outside": "the latest value is beyond the process limits",
+    "trend": "a run of rising or falling values",
+    "shift": "a run of values on one side of the average",
+    "two_in_three": "two of three values close to a process limit",
+}
+
+
+def questions_block(findings: Iterable[Finding], readings: dict[str, Reading], words: Words) -> str:
+    """The numbered questions, each with the finding it comes from."""
+    items = [ask(f, readings.get(f.indicator_id) if f.indicator_id else None, words) for f in findings]
+    return render("questions.html.j2", items=items, words=words)
+
+
+def limitations(readings: Iterable[Reading], history: dict[str, pd.DataFrame], breakdowns: pd.DataFrame, words: Words) -> list[str]:
+    """What a reader should know before relying on the figures, indicator by indicator."""
+    out = []
+    for r in readings:
+        view = r.spc
+        if view is None or view.result.n == 0:
+            out.append(f"{r.title}: no values yet.")
+            continue
+        if not view.result.enough_points:
+            out.append(f"{r.title}: only {view.result.n} values, too few to tell usual from unusual variation reliably.")
+        mine = history.get(r.indicator_id, pd.DataFrame())
+        gaps = mine[mine["value"].isna()]["period"].tolist() if len(mine) else []
+        if gaps:
+            out.append(f"{r.title}: no figure for {', '.join(gaps)}.")
+        if r.peers is not None and r.peers.n_peers < 8:
+            out.append(f"{r.title}: only {r.peers.n_peers} similar councils have figures for {r.peers.period}.")
+        elif r.peers is None and str(r.info.get("benchmark_metric") or ""):
+            out.append(f"{r.title}: no comparison with similar councils for {r.row['period']} yet (their figures come later).")
+        small = breakdowns[(breakdowns["indicator_id"] == r.indicator_id) & (breakdowns["denominator"] < 20)]
+        if len(small):
+            out.append(f"{r.title}: {len(small)} of its breakdown figures rest on fewer than 20 cases, so they vary a lot by chance.")
+        source = str(r.info.get("data_source") or "")
+        if source and not words.public:
+            out.append(f"{r.title}: source: {source}.")
+    return out
+
+
+def limitations_block(items: list[str]) -> str:
+    return render("limitations.html.j2", items=items)

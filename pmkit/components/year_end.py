@@ -1,0 +1,57 @@
+"""The year-end table of a priority: each indicator's last five years, this year's target and status.
+
+Each row carries the five year-end values as numbers (the table is the chart's data) and a small
+line of them whose alt text states the trend; members also see owners and the year-end commentary.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from pmkit import commentary as notes
+from pmkit.components import charts
+from pmkit.components.templating import markdown, render
+from pmkit.components.words import Words
+from pmkit.reading import Reading
+from pmkit.units import format_value
+
+
+def five_year_sentence(reading: Reading, years: list[str], values: list[float], words: Words) -> str:
+    """Alt text for the five-year line: where it started and ended, and the target."""
+    known = [(y, v) for y, v in zip(years, values) if not pd.isna(v)]
+    if len(known) < 2:
+        return f"{reading.title}: not enough years for a trend."
+    (first_year, first), (last_year, last) = known[0], known[-1]
+    fmt = lambda v: format_value(v, reading.unit, reading.decimals)  # noqa: E731
+    change = "rose" if last > first else "fell" if last < first else "was unchanged"
+    text = f"{reading.title}, {first_year} to {last_year}: {change} from {fmt(first)} to {fmt(last)}"
+    if reading.has_target:
+        text += f"; the {last_year} target was {fmt(reading.row['target'])}"
+    return text + "."
+
+
+def year_end_table(readings: Iterable[Reading], years: list[str], history: pd.DataFrame, commentary: pd.DataFrame | None,
+                   words: Words) -> str:
+    """``history`` holds each indicator's year-end ``value`` by ``indicator_id`` and ``year`` (label)."""
+    values = history.pivot_table(index="indicator_id", columns="year", values="value", aggfunc="first")
+    rows, remarks = [], []
+    for r in readings:
+        series = [values.at[r.indicator_id, y] if r.indicator_id in values.index and y in values.columns else np.nan for y in years]
+        known = [v for v in series if not pd.isna(v)]
+        spark = None
+        if len(known) >= 2:
+            spark = {"uri": charts.sparkline(np.array(series, dtype=float), r.row["target"] if r.has_target else None),
+                     "alt": five_year_sentence(r, years, series, words)}
+        rows.append({
+            "r": r, "yearly": [format_value(v, r.unit, r.decimals, missing="–") for v in series],
+            "target": format_value(r.row["target"], r.unit, r.decimals, missing="No target"),
+            "direction": words.direction(r.row["dot"], "annual", "last_year"), "spark": spark,
+            "owner": "" if words.public else str(r.info.get("owner") or ""),
+        })
+        note = notes.for_indicator(commentary, r.indicator_id, r.row["period"], words.audience)
+        if note is not None:
+            remarks.append((r.title, markdown(note["text"])))
+    return render("year_end.html.j2", rows=rows, years=years, remarks=remarks, words=words)

@@ -1,0 +1,112 @@
+"""What every report kind's notebook object shares: settings and data loaded once, the audience's
+words, status and readings for a period, and the sections every kind can show.
+
+A report class (quarterly, annual, deep dive) builds on `ReportContext` and adds its own sections;
+each section is emitted with its heading so both renderers build the same page and contents.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from pmkit import casestudies, components, periods, reading, status, themes
+from pmkit.errors import PmkitError
+from pmkit.schema import AUDIENCES
+from pmkit.settings import apply_rebase_settings, load_settings, project_root
+from pmkit.sources import open_source
+
+
+class ReportContext:
+    """Settings, source and register for one audience; `assess` and `read` for any period."""
+
+    def __init__(self, audience: str = "internal", source: str | None = None, engine: str = "nbconvert"):
+        if audience not in AUDIENCES:
+            raise PmkitError(f"audience {audience!r} is not known; expected internal or public")
+        self.root = project_root()
+        self.settings = load_settings({"source": source, "audience": audience}, self.root)
+        self.engine, self.audience = engine, audience
+        self.words = components.words_for(audience)
+        self.council = str(self.settings.get("council", "") or "This council")
+        self.source = open_source(self.settings["source"])
+        register = self.source.indicators()
+        if audience == "public":
+            register = register[register["public"]]
+        self.register = apply_rebase_settings(register, self.settings).reset_index(drop=True)
+        self.measures = self.source.measures()
+        self.commentary = self.source.commentary()
+        self.rules = self.settings.get("spc_rules", "mdc")
+
+    def indicators_of(self, directorate: str) -> pd.DataFrame:
+        """The register rows of one directorate (a clear error naming the known ones otherwise)."""
+        known = sorted(self.source.indicators()["directorate"].unique())
+        if directorate not in known:
+            raise PmkitError(f"directorate {directorate!r} is not in the source; expected one of: {', '.join(known)}")
+        return self.register[self.register["directorate"] == directorate].reset_index(drop=True)
+
+    def assess(self, indicators: pd.DataFrame, period: periods.Period) -> pd.DataFrame:
+        """The status table of ``indicators`` for ``period`` under the settings in force."""
+        return status.assess(
+            self.measures,
+            indicators,
+            period,
+            targets=self.source.targets(),
+            benchmarks=self.source.benchmarks(),
+            comparator_group=self.settings.get("comparator_group", "nearest_neighbours"),
+            rag_suspended=self.settings.get("rag_suspended") or (),
+            dot_threshold=float(self.settings.get("dot_threshold", 0.01)),
+            spc_rules=self.rules,
+        )
+
+    def read(self, st: pd.DataFrame, indicators: pd.DataFrame, period: periods.Period, headline: str | None = None) -> list[reading.Reading]:
+        """A reading per status row: SPC over each history to ``period`` and the comparator group."""
+        views = reading.spc_views(self.measures, indicators, st, period, self.rules)
+        peers = reading.peer_groups(
+            st, indicators, self.source.benchmarks(), self.council,
+            self.settings.get("comparator_group", "nearest_neighbours"), self.settings.get("national_group", "england"),
+        )
+        return list(reading.read(st, indicators, views, peers, headline=headline).values())
+
+    # --- emitting -------------------------------------------------------------------------------
+
+    def section(self, name: str, body: str) -> None:
+        """Emit a section with its heading and introduction in the audience's words."""
+        heading, html = components.section(name, body, self.words)
+        components.show(html, self.engine, heading)
+
+    def titled_section(self, title: str, anchor: str, body: str) -> None:
+        """Emit a section whose heading comes from the data (a priority, an indicator), escaped."""
+        components.show(body, self.engine, (title, anchor))
+
+    def header(self, lede: str) -> None:
+        components.show(components.header(lede), self.engine)
+
+    # --- sections every kind can show -------------------------------------------------------------
+
+    def citizen_voice(self, feedback: pd.DataFrame, period: periods.Period, name: str = "voice") -> None:
+        """Themes in residents' comments in ``period`` (nothing at all for the public when there are none)."""
+        if feedback.empty:
+            if not self.words.public:
+                self.section(name, "<p>No feedback was recorded for these services.</p>")
+            return
+        summary = themes.summarise(feedback, codebook=self.settings.get("codebook"), period=period, audience=self.audience)
+        self.section(name, components.theme_summary_block(summary, self.audience))
+
+    def case_study_blocks(self, studies: pd.DataFrame, heading_level: int = 3) -> str:
+        return "\n".join(components.case_study_block(row, heading_level) for _, row in studies.iterrows())
+
+    def chosen_case_studies(self, period: periods.Period, directorate: str | None = None, priority: str | None = None,
+                            years: int = 2) -> pd.DataFrame:
+        """Case studies from the financial year of ``period`` and the ``years - 1`` before, none after it."""
+        studies = self.source.case_studies()
+        chosen = pd.concat([
+            casestudies.select(studies, directorate=directorate, priority=priority, period=period.year.shift(-k), audience=self.audience)
+            for k in range(years)
+        ])
+        return chosen[[periods.parse(p).end <= period.end for p in chosen["period"]]]
+
+    def method_note(self, period: periods.Period, indicators: pd.DataFrame) -> None:
+        """How the judgements were made and where the data came from (no server paths)."""
+        source = Path(self.source.describe()).name if self.audience == "internal" else "council performance returns"
+        self.section("about", components.method_note(period.label, self.settings, indicators, source, self.words))

@@ -1,0 +1,234 @@
+"""The "scrutiny in a day" deep dive: one briefing on one indicator or a topic (a set of indicators
+named in ``params/topics.yaml``) for a scrutiny committee.
+
+For each indicator: where it stands; its whole history on an XmR chart with the register's rebases
+and any suggested rebase (a sustained shift the register does not yet rebase: when and why); its
+target history; how it compares with similar councils over time (chart and rank trajectory); its
+breakdowns as funnel plots. Then what residents said, the questions the committee may wish to ask
+(each citing the finding it comes from), and the data's limitations.
+
+>>> report = DeepDiveReport(topic="homelessness")   # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from pmkit import benchmarking, findings, periods, status
+from pmkit.components.benchmark_chart import benchmark_trend
+from pmkit.components.funnel_chart import breakdown_section
+from pmkit.components.narrative import headline_block
+from pmkit.components.questions import ask, limitations, limitations_block, questions_block
+from pmkit.components.spc_chart import spc_section
+from pmkit.components.templating import Markup, plural, render
+from pmkit.components.tile import kpi_tile
+from pmkit.errors import PmkitError
+from pmkit.reports.context import ReportContext
+from pmkit.reports.kind import Job, Plan, ReportKind, slugify
+from pmkit.settings import report_period
+from pmkit.sources import Source
+from pmkit.units import format_value
+
+TOPICS_FILE = Path("params/topics.yaml")
+HISTORY_PERIODS = 24  # periods of each indicator's own frequency judged for runs below target
+
+
+def load_topics(root: Path) -> dict[str, dict]:
+    """The project's topics: name -> {title, indicators, description}."""
+    path = root / TOPICS_FILE
+    if not path.exists():
+        return {}
+    document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    topics = document.get("topics") or {}
+    if not isinstance(topics, dict):
+        raise PmkitError(f"{TOPICS_FILE}: expected 'topics:' to map each topic name to its title and indicators")
+    return {str(name): spec for name, spec in topics.items()}
+
+
+def resolve(root: Path, indicator: str | None, topic: str | None) -> tuple[list[str], str, str, str]:
+    """(indicator ids, slug, title, description) for ``--indicator ID`` or ``--topic NAME``."""
+    if bool(indicator) == bool(topic):
+        raise PmkitError("a deep dive needs either --indicator ID or --topic NAME (one of them)")
+    if indicator:
+        return [indicator], slugify(indicator), "", ""
+    topics = load_topics(root)
+    if topic not in topics:
+        known = ", ".join(topics) or f"none: {TOPICS_FILE} has no topics"
+        raise PmkitError(f"topic {topic!r} is not in {TOPICS_FILE}; expected one of: {known}")
+    spec = topics[topic]
+    ids = [str(i) for i in spec.get("indicators") or []]
+    if not ids:
+        raise PmkitError(f"{TOPICS_FILE}: topic {topic!r} names no indicators")
+    return ids, slugify(topic), str(spec.get("title") or topic), str(spec.get("description") or "")
+
+
+class DeepDiveReport(ReportContext):
+    """A scrutiny briefing on one indicator or one topic, as at a report period."""
+
+    def __init__(self, indicator: str | None = None, topic: str | None = None, period: str | None = None, audience: str = "internal",
+                 source: str | None = None, engine: str = "nbconvert"):
+        super().__init__(audience, source, engine)
+        ids, self.slug, topic_title, self.description = resolve(self.root, indicator, topic)
+        every = set(self.source.indicators()["indicator_id"])
+        unknown = [i for i in ids if i not in every]
+        if unknown:
+            raise PmkitError(f"indicator {', '.join(unknown)} is not in the register")
+        chosen = self.register[self.register["indicator_id"].isin(ids)]
+        if chosen.empty:
+            raise PmkitError(f"{', '.join(ids)} {'is' if len(ids) == 1 else 'are'} not marked public, so there is no public deep dive")
+        self.indicators = chosen.set_index("indicator_id").loc[[i for i in ids if i in set(chosen["indicator_id"])]].reset_index()
+        self.subject = topic_title or str(self.indicators["title"].iloc[0])
+        self.period = report_period(self.source, period)
+        self.status = self.assess(self.indicators, self.period)
+        self.readings = self.read(self.status, self.indicators, self.period)
+        self.by_id = {r.indicator_id: r for r in self.readings}
+        self.history = {r.indicator_id: self.period_history(r) for r in self.readings}
+        targets = self.source.targets()
+        feedback = self.source.feedback()
+        services = {str(s).casefold() for s in self.indicators["service"] if str(s)}
+        self.feedback = feedback[feedback["service"].str.casefold().isin(services)]
+        self.found = [f for r in self.readings for f in findings.for_indicator(r, self.history[r.indicator_id], targets)]
+        complaints = self.feedback[self.feedback["channel"] == "complaint"]
+        if len(complaints):
+            self.found += findings.rising_themes(self.summarise(complaints))
+
+    @property
+    def title(self) -> str:
+        return f"Deep dive: {self.subject}, {self.period.label}"
+
+    def summarise(self, feedback: pd.DataFrame):
+        from pmkit import themes
+
+        return themes.summarise(feedback, codebook=self.settings.get("codebook"), period=self.period, audience=self.audience)
+
+    def period_history(self, r) -> pd.DataFrame:
+        """The indicator judged at each of its own last periods up to the judged one (oldest first)."""
+        columns = ["period", "value", "target", "rag", "quality"]
+        if r.spc is None or not r.spc.labels:
+            return pd.DataFrame(columns=columns)
+        months = periods.MONTHS_IN[r.frequency]
+        last, first = periods.parse(r.row["period"]), periods.parse(r.spc.labels[0])
+        rows = []
+        one = self.indicators[self.indicators["indicator_id"] == r.indicator_id]
+        for k in range(HISTORY_PERIODS - 1, -1, -1):
+            p = periods.Period(last.start - k * months, r.frequency)
+            if p.start < first.start:
+                continue
+            row = status.assess(self.measures, one, p, targets=self.source.targets(),
+                                rag_suspended=self.settings.get("rag_suspended") or (), spc_rules=None).iloc[0]
+            rows.append({"period": row["period"], "value": row["value"], "target": row["target"], "rag": row["rag"],
+                         "quality": row["quality"]})
+        return pd.DataFrame(rows, columns=columns)
+
+    def header(self) -> None:
+        noun = plural(len(self.readings), self.words.indicator)
+        audience = "for the scrutiny committee" if self.audience == "internal" else "for residents"
+        lede = (f"{self.council}: a briefing on {self.subject.lower() if len(self.readings) > 1 else self.subject} ({noun}), "
+                f"with data to {self.period.label}, {audience}.")
+        if self.description:
+            lede += f" {self.description}"
+        super().header(lede)
+
+    def headlines(self) -> None:
+        self.section("headlines", headline_block(self.readings, self.words))
+
+    def indicators_sections(self) -> None:
+        """A section per indicator: where it stands, its history, targets, benchmarking and breakdowns."""
+        breakdowns = self.source.breakdowns()
+        targets = self.source.targets()
+        for r in self.readings:
+            parts = [render("deep_dive_part.html.j2", heading="Where it stands", body=Markup(kpi_tile(
+                r, None, self.words)))]
+            steps = {r.indicator_id: findings.targets_at(findings.target_history(targets, r.indicator_id), r.spc.labels)} if r.spc else {}
+            parts.append(render("deep_dive_part.html.j2", heading="The whole history",
+                                body=Markup(self.history_notes(r) + spc_section([r], self.words, steps))))
+            parts.append(render("deep_dive_part.html.j2", heading="Targets",
+                                body=Markup(self.target_block(r, targets))))
+            trend = benchmark_trend(r, self.trajectory(r), self.council, self.words)
+            if trend:
+                parts.append(render("deep_dive_part.html.j2", heading="Compared with similar councils over time",
+                                    body=Markup(trend)))
+            mine = breakdowns[breakdowns["indicator_id"] == r.indicator_id]
+            if len(mine):
+                parts.append(render("deep_dive_part.html.j2", heading="Breakdowns",
+                                    body=Markup(breakdown_section(mine, r.title, self.words))))
+            self.titled_section(r.title, f"indicator-{slugify(r.indicator_id)}", "\n".join(parts))
+
+    def trajectory(self, r) -> pd.DataFrame:
+        own = self.measures[self.measures["indicator_id"] == r.indicator_id]
+        own = pd.Series(pd.to_numeric(own["value"], errors="coerce").to_numpy(),
+                        index=periods.parse_column(own["period"].astype(str))["label"].to_numpy())
+        return benchmarking.trajectory(str(r.info.get("benchmark_metric") or ""), str(r.info["polarity"]), own,
+                                       self.source.benchmarks(), self.settings.get("comparator_group", "nearest_neighbours"),
+                                       self.settings.get("national_group", "england"))
+
+    def history_notes(self, r) -> str:
+        """Where the limits were recalculated, and where the data suggests they should be."""
+        notes = []
+        if r.spc is not None and r.spc.result.n:
+            rebases = [r.spc.labels[p] for p in findings.rebase_positions(r.spc.result)]
+            if rebases:
+                notes.append(("The limits are recalculated from " if not self.words.public else "The usual range is worked out afresh from ")
+                             + ", ".join(rebases) + (", as the register records a change to the service then." if not self.words.public else "."))
+        stale = findings.stale_limits(r)
+        if stale:
+            f = stale.facts
+            if self.words.public:
+                notes.append(f"Since {f['since']} the figures have stayed {'higher' if f['side'] == 'above' else 'lower'} than "
+                             f"before ({f['values']} in a row), so the council may start working out the usual range afresh from then.")
+            else:
+                notes.append(f"Suggested rebase: {f['since']}. Since then {f['values']} values in a row lie {f['side']} the mean, a "
+                             "sustained shift that the register does not yet rebase. If the service or its counting changed then, "
+                             f"confirm it by setting rebase_at: {{{r.indicator_id}: \"{f['since']}\"}} in params/defaults.yaml "
+                             "or in the register.")
+        return render("notes.html.j2", notes=notes)
+
+    def target_block(self, r, targets: pd.DataFrame) -> str:
+        """The indicator's targets year by year, and any change that made the target easier."""
+        history = findings.target_history(targets, r.indicator_id)
+        lowered = findings.target_lowered(history, r.indicator_id, str(r.info["polarity"]))
+        rows = [[p, format_value(t, r.unit, r.decimals)] for p, t in zip(history["period"], history["target"])]
+        said = [ask(f, r, self.words)[0] for f in lowered]
+        return render("target_history.html.j2", rows=rows, said=said, title=r.title, words=self.words)
+
+    def citizen_voice(self) -> None:
+        super().citizen_voice(self.feedback, self.period)
+
+    def questions(self) -> None:
+        self.section("questions", questions_block(self.found, self.by_id, self.words))
+
+    def limitations(self) -> None:
+        items = limitations(self.readings, self.history, self.source.breakdowns(), self.words)
+        self.section("limitations", limitations_block(items))
+
+    def method_note(self) -> None:
+        super().method_note(self.period, self.indicators)
+
+
+class DeepDive(ReportKind):
+    """A scrutiny briefing on one indicator (``--indicator``) or a topic (``--topic``)."""
+
+    name = "deep-dive"
+    notebook = "deep_dive.ipynb"
+    label = "Deep dives"
+
+    def add_arguments(self, parser) -> None:
+        group = parser.add_mutually_exclusive_group(required=True)
+        group.add_argument("--indicator", help="an indicator id from the register, e.g. ASC-02")
+        group.add_argument("--topic", help="a topic named in params/topics.yaml")
+        parser.add_argument("--period", help="the period the data runs to (default: the latest quarter with data)")
+
+    def plan(self, src: Source, settings: dict, root: Path, indicator: str | None = None, topic: str | None = None,
+             period: str | None = None, **_: object) -> Plan:
+        ids, slug, title, _description = resolve(root, indicator, topic)
+        known = set(src.indicators()["indicator_id"])
+        unknown = [i for i in ids if i not in known]
+        if unknown:
+            raise PmkitError(f"indicator {', '.join(unknown)} is not in the register")
+        chosen = report_period(src, period)
+        subject = title or str(src.indicators().set_index("indicator_id").loc[ids[0], "title"])
+        return Plan(chosen, [Job(f"deep-dive-{slug}", f"Deep dive: {subject}, {chosen.label}",
+                                 {"indicator": indicator, "topic": topic, "period": chosen.label})])

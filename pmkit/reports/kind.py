@@ -1,0 +1,52 @@
+"""What a report kind is: the notebook it runs, its command-line options, and how it plans a run.
+
+A kind turns the options of ``pmkit run KIND`` into a `Plan`: the period whose folder the pages go
+in, and one `Job` per page (its file name, title and notebook parameters). `pmkit.run` executes
+the plan the same way for every kind.
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pmkit import periods
+from pmkit.sources import Source
+
+
+@dataclass(frozen=True)
+class Job:
+    """One page: its file name (without ``.html``), title and the notebook's parameters."""
+
+    name: str
+    title: str
+    parameters: dict
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A run's period (its folder under outputs) and its pages; ``directorates`` scope the open data."""
+
+    period: periods.Period
+    jobs: list[Job]
+    directorates: list[str] | None = field(default=None)
+
+
+class ReportKind:
+    """A kind of report. Subclasses set ``name``, ``notebook`` and ``label`` and implement `plan`."""
+
+    name: str = ""
+    notebook: str = ""  # in the project's notebooks/ folder
+    label: str = ""  # the heading its pages are listed under in an index
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        """Add the kind's own options to ``pmkit run KIND``."""
+
+    def plan(self, src: Source, settings: dict, root: Path, **options: object) -> Plan:
+        raise NotImplementedError
+
+
+def slugify(text: str) -> str:
+    """``Adults' Social Care`` -> ``adults--social-care``: safe in a file name."""
+    return "".join(c if c.isalnum() else "-" for c in str(text).lower()).strip("-")
