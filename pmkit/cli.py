@@ -85,8 +85,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from pmkit.demo import write_demo_store
-    from pmkit.run import run_quarterly
+    from pmkit.demo import DEMO_RUNS, write_demo_store
+    from pmkit.run import run_report
     from pmkit.settings import project_root
 
     root = project_root()
@@ -96,8 +96,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if args.no_reports:
         return 0
     code = 0
-    for audience in ("internal", "public"):
-        code = max(code, _print_run(run_quarterly(audience=audience, source=str(store), engine=args.engine, jobs=args.jobs, root=root)))
+    for kind, options in DEMO_RUNS:
+        for audience in ("internal", "public"):
+            result = run_report(kind, audience=audience, source=str(store), engine=args.engine, jobs=args.jobs, root=root, **options)
+            code = max(code, _print_run(result))
     return code
 
 

@@ -135,6 +135,14 @@ def build_demo(seed: int = 2025) -> Demo:
     return Demo(tables, _case_studies())
 
 
+DEMO_RUNS = [  # what `pmkit demo` renders, for both audiences: (report kind, its options)
+    ("quarterly", {}),
+    ("annual", {}),
+    ("deep-dive", {"indicator": "ASC-02"}),
+    ("deep-dive", {"topic": "repairs"}),
+]
+
+
 def write_demo_store(path: str | os.PathLike = "data/pmkit.duckdb", seed: int = 2025) -> Path:
     """Build the demo council and write it as a DuckDB store at ``path``; returns the path.
 

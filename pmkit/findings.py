@@ -71,10 +71,10 @@ def special_cause(reading: Reading) -> Finding | None:
     pts = reading.spc.result.points
     kind = pts["point_type"].astype(str).to_numpy()
     same = kind == kind[-1]
-    start = len(same) - (np.flatnonzero(~same)[-1] + 1 if (~same).any() else 0)
+    run = len(same) - (np.flatnonzero(~same)[-1] + 1 if (~same).any() else 0)
     return Finding("special_cause", reading.indicator_id, {
         "type": kind[-1].removeprefix("special_cause_"), "rule": str(pts["rule"].iloc[-1]),
-        "since": reading.spc.labels[int(pts["position"].iloc[start])], "values": int(len(same) - start),
+        "since": reading.spc.labels[int(pts["position"].iloc[-run])], "values": int(run),
         "latest": reading.spc_label,
     })
 

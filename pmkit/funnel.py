@@ -8,7 +8,7 @@ from the overall rate is what chance alone would give for its size (Spiegelhalte
 
 >>> f = funnel(pd.DataFrame({"category": ["A", "B", "C"], "numerator": [90, 40, 500], "denominator": [100, 100, 600]}))
 >>> f[["category", "signal"]].values.tolist()
-[['A', 'within'], ['B', 'low'], ['C', 'within']]
+[['A', 'possible_high'], ['B', 'low'], ['C', 'possible_high']]
 """
 
 from __future__ import annotations

@@ -85,34 +85,45 @@ class DemoRender:
         self.store = root / "pmkit.duckdb"
         self.engines = sorted(p.name for p in root.iterdir() if p.is_dir())
 
-    def folder(self, engine: str = "nbconvert", audience: str = "internal") -> Path:
-        return self.root / engine / "outputs" / "2025-26-Q2" / audience
+    def folder(self, engine: str = "nbconvert", audience: str = "internal", period: str = "2025-26-Q2") -> Path:
+        return self.root / engine / "outputs" / period / audience
 
-    def pages(self, engine: str = "nbconvert", audience: str = "internal") -> list[Path]:
-        return sorted(p for p in self.folder(engine, audience).glob("*.html") if p.stem != "index")
+    def pages(self, engine: str = "nbconvert", audience: str = "internal", kind: str = "quarterly") -> list[Path]:
+        """A kind's pages: the six directorates, the annual report, or the deep dives."""
+        if kind == "annual":
+            return [self.folder(engine, audience, "2024-25") / "annual-report.html"]
+        pages = sorted(p for p in self.folder(engine, audience).glob("*.html") if p.stem != "index")
+        deep = [p for p in pages if p.stem.startswith("deep-dive-")]
+        return deep if kind == "deep-dive" else [p for p in pages if p not in deep]
+
+    def every_page(self, engine: str = "nbconvert", audience: str = "internal") -> list[Path]:
+        """Every report page and index of an engine and audience, all kinds."""
+        return sorted((self.root / engine / "outputs").glob(f"*/{audience}/*.html"))
 
 
 def _render_demo(root: Path) -> None:
     import json
 
-    from pmkit.demo import write_demo_store
+    from pmkit.demo import DEMO_RUNS, write_demo_store
     from pmkit.render import quarto_available
-    from pmkit.run import run_quarterly
+    from pmkit.run import run_report
 
     root.mkdir(parents=True, exist_ok=True)
     store = write_demo_store(root / "pmkit.duckdb")
     failed = []
     for engine in ["nbconvert"] + (["quarto"] if quarto_available() else []):
-        for audience in AUDIENCES:
-            result = run_quarterly(audience=audience, source=str(store), out=root / engine / "outputs", engine=engine,
-                                   jobs=2, root=ROOT_DIR)
-            failed += [f"{engine} {audience} {r.name}: {r.error}" for r in result.reports if not r.ok]
+        for kind, options in DEMO_RUNS:
+            for audience in AUDIENCES:
+                result = run_report(kind, audience=audience, source=str(store), out=root / engine / "outputs", engine=engine,
+                                    jobs=2, root=ROOT_DIR, **options)
+                failed += [f"{engine} {audience} {r.name}: {r.error}" for r in result.reports if not r.ok]
     (root / "failed.json").write_text(json.dumps(failed))
 
 
 @pytest.fixture(scope="session")
 def demo_render(tmp_path_factory, worker_id) -> DemoRender:
-    """The demo council's six quarterly reports for both audiences with nbconvert, and with Quarto where it is installed."""
+    """The demo council's reports as `pmkit demo` makes them (six quarterly, the annual report, an indicator
+    and a topic deep dive), for both audiences, with nbconvert and with Quarto where it is installed."""
     import json
 
     from filelock import FileLock

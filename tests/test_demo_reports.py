@@ -44,9 +44,9 @@ def test_a_report_per_directorate_and_an_index_that_links_them(demo):
     render, *_ = demo
     for audience in AUDIENCES:
         folder = render.folder("nbconvert", audience)
-        assert {p.stem for p in folder.glob("*.html")} == DIRECTORATES | {"index"}
+        assert {p.stem for p in folder.glob("*.html")} == DIRECTORATES | {"index", "deep-dive-asc-02", "deep-dive-repairs"}
         links = [a["href"] for a in load(folder / "index.html").select("main a")]
-        assert {f"{d}.html" for d in DIRECTORATES} <= set(links)
+        assert {f"{d}.html" for d in DIRECTORATES} | {"deep-dive-asc-02.html", "deep-dive-repairs.html"} <= set(links)
         assert {"status.csv", "datapackage.json", "manifest.json", "../../index.html"} <= set(links)
         assert all((folder / href).exists() for href in links)
 
@@ -55,7 +55,8 @@ def test_the_outputs_home_page_links_every_period_and_audience(demo):
     render, *_ = demo
     home = load(render.root / "nbconvert" / "outputs" / "index.html")
     assert [(a["href"], text(a)) for a in home.select("main a")] == [
-        ("2025-26-Q2/public/index.html", "2025-26-Q2: public"), ("2025-26-Q2/internal/index.html", "2025-26-Q2: internal")]
+        ("2025-26-Q2/public/index.html", "2025-26-Q2: public"), ("2025-26-Q2/internal/index.html", "2025-26-Q2: internal"),
+        ("2024-25/public/index.html", "2024-25: public"), ("2024-25/internal/index.html", "2024-25: internal")]
 
 
 def test_every_indicator_has_a_tile_with_its_status_and_its_value_with_unit(demo):
@@ -219,7 +220,7 @@ def test_public_pages_speak_plainly_and_leave_out_internal_detail(demo):
 def test_pages_are_accessible_self_contained_and_script_free(demo):
     render, *_ = demo
     for audience in AUDIENCES:
-        for path in render.folder("nbconvert", audience).glob("*.html"):
+        for path in render.every_page("nbconvert", audience):
             raw = path.read_text(encoding="utf-8")
             assert '<html lang="en">' in raw
             assert "<script" not in raw.lower() and "javascript:" not in raw.lower()

@@ -40,16 +40,16 @@ def outline(path):
 @pytest.mark.parametrize("audience", ["internal", "public"])
 def test_quarto_pages_say_what_nbconvert_pages_say(demo_render, audience):
     assert "quarto" in demo_render.engines
-    for path in demo_render.pages("nbconvert", audience):
-        ours = outline(path)
-        theirs = outline(demo_render.folder("quarto", audience) / path.name)
-        assert theirs == ours, path.name
+    for kind in ("quarterly", "annual", "deep-dive"):
+        for path, other in zip(demo_render.pages("nbconvert", audience, kind), demo_render.pages("quarto", audience, kind)):
+            ours, theirs = outline(path), outline(other)
+            assert path.name == other.name and theirs == ours, path.name
         assert len(ours["h1"]) == 1 and ours["index"] == ["index.html"] and ours["sources"] == {"data:image/png;base64,"}
 
 
 @pytest.mark.parametrize("audience", ["internal", "public"])
 def test_quarto_pages_are_one_self_contained_file(demo_render, audience):
-    for path in demo_render.pages("quarto", audience):
+    for path in demo_render.every_page("quarto", audience):
         raw = path.read_text(encoding="utf-8")
         assert not LOADS.search(raw), (path.name, LOADS.search(raw).group(0))
         assert not re.search(r"<script[^>]*src=[^>]*(require|jquery)", raw, re.I)

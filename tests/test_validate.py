@@ -119,3 +119,24 @@ def test_not_a_source(tmp_path):
     done = pmkit_cli("validate", str(tmp_path / "nothing-here"))
     assert done.returncode == 2
     assert "not a source" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_actions_and_breakdowns_are_validated_like_the_other_tables(source):
+    pd.DataFrame({
+        "action_id": ["A1", "A2", "A2"], "title": ["Open hubs", "", "Buy homes"], "due": ["2025/26 Q3", "soon", "2025/26 Q4"],
+        "status": ["complete", "late", "on track"], "percent_complete": ["100", "130", "40%"],
+    }).to_csv(source / "actions.csv", index=False)
+    pd.DataFrame({
+        "indicator_id": ["HOU-02", "NOPE"], "period": ["Sep 2025", "Sep 2025"], "dimension": ["ward", "ward"],
+        "category": ["Saltings", "Abbeymead"], "numerator": ["40", "-3"], "denominator": ["50", "60"],
+    }).to_csv(source / "breakdowns.csv", index=False)
+    found = problems(source)
+    assert found == [
+        "actions.csv:3:title: is empty; a value is required",
+        "actions.csv:3:due: 'soon' is not a period; expected a label such as 2025/26 Q2, 2025/26, Jul 2025 or 2025-07",
+        "actions.csv:3:status: 'late' is not allowed; expected one of complete, on_track, at_risk, off_track, not_started",
+        "actions.csv:3:percent_complete: '130' is above the maximum 100",
+        "actions.csv:4:action_id: duplicate of an earlier row (A2); each action_id must be unique",
+        "breakdowns.csv:3:numerator: '-3' is below the minimum 0",
+        "breakdowns.csv:3:indicator_id: 'NOPE' is not in indicators.indicator_id; expected a known indicator_id",
+    ]

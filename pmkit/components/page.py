@@ -13,6 +13,7 @@ the fence early.
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import datetime
 
@@ -77,7 +78,7 @@ def header(lede: str, index_link: bool = True) -> str:
 
 def contents(page: str) -> str:
     """A table of contents of the page's level-2 headings, put where the page template marks it."""
-    entries = [(anchor, _TAG.sub("", text).strip()) for anchor, text in _HEADING.findall(page)]
+    entries = [(anchor, html.unescape(_TAG.sub("", text)).strip()) for anchor, text in _HEADING.findall(page)]
     return page.replace(CONTENTS_MARK, render("contents.html.j2", entries=entries) if entries else "", 1)
 
 

@@ -40,7 +40,7 @@ def ask(finding: Finding, reading: Reading | None, words: Words) -> tuple[str, s
         good = f["type"] == "improvement"
         what = ("better" if good else "worse") + " than usual" if plain else f"a special cause of {f['type'].replace('_', ' ')}"
         said = (f"{title} has been {what} since {f['since']} ({f['values']} {noun}{'s' * (f['values'] != 1)} to "
-                f"{f['latest']}, {RULE_WORDS[f['rule']]}).")
+                f"{f['latest']}, {RULE_WORDS[words.audience][f['rule']]}).")
         asked = ("What changed then, and will the improvement last?" if good else "What changed then, and what is being done about it?")
     elif finding.kind == "stale_limits":
         level = "higher" if f["side"] == "above" else "lower"
@@ -69,10 +69,18 @@ def ask(finding: Finding, reading: Reading | None, words: Words) -> tuple[str, s
 
 
 RULE_WORDS = {
-    "outside": "the latest value is beyond the process limits",
-    "trend": "a run of rising or falling values",
-    "shift": "a run of values on one side of the average",
-    "two_in_three": "two of three values close to a process limit",
+    "internal": {
+        "outside": "the latest value is beyond the process limits",
+        "trend": "a run of rising or falling values",
+        "shift": "a run of values on one side of the mean",
+        "two_in_three": "two of three values close to a process limit",
+    },
+    "public": {
+        "outside": "the latest figure is outside its usual range",
+        "trend": "a run of rising or falling figures",
+        "shift": "a run of figures on one side of the average",
+        "two_in_three": "two of three figures close to the edge of the usual range",
+    },
 }
 
 

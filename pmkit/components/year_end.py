@@ -54,4 +54,5 @@ def year_end_table(readings: Iterable[Reading], years: list[str], history: pd.Da
         note = notes.for_indicator(commentary, r.indicator_id, r.row["period"], words.audience)
         if note is not None:
             remarks.append((r.title, markdown(note["text"])))
-    return render("year_end.html.j2", rows=rows, years=years, remarks=remarks, words=words)
+    owners = any(row["owner"] for row in rows)
+    return render("year_end.html.j2", rows=rows, years=years, remarks=remarks, words=words, owners=owners)

@@ -48,8 +48,11 @@ class AnnualReport(ReportContext):
         ], ignore_index=True)
         actions = self.source.actions()
         self.actions = actions[actions["public"]] if self.words.public else actions
-        seen = [str(p).strip() or "Other indicators" for p in self.indicators["priority"].fillna("")]
-        self.priorities = list(dict.fromkeys(seen))
+        # The golden thread runs through the council plan's priorities; a register without them
+        # (an imported benchmarking set, say) is organised by directorate instead.
+        self.grouping = "priority" if self.indicators["priority"].fillna("").str.strip().ne("").any() else "directorate"
+        self.groups = self.indicators[self.grouping].fillna("").astype(str).str.strip().replace("", "Other indicators")
+        self.priorities = list(dict.fromkeys(self.groups))
 
     @property
     def title(self) -> str:
@@ -59,8 +62,10 @@ class AnnualReport(ReportContext):
         audience = "for members and officers" if self.audience == "internal" else "for residents"
         noun = plural(len(self.status), self.words.indicator)
         super().header(f"How {self.council} did in {self.year.label} ({self.year.start_date:%B %Y} to "
-                       f"{self.year.shift(1).start_date - pd.Timedelta(days=1):%B %Y}) on the {len(self.priorities)} "
-                       f"priorities of its council plan: {noun}, {audience}.")
+                       f"{self.year.shift(1).start_date - pd.Timedelta(days=1):%B %Y}) "
+                       + (f"on the {len(self.priorities)} priorities of its council plan" if self.grouping == "priority"
+                          else f"across its {len(self.priorities)} service areas")
+                       + f": {noun}, {audience}.")
 
     def year_in_numbers(self) -> None:
         """A handful of headline figures, chosen by rule from the data."""
@@ -73,20 +78,21 @@ class AnnualReport(ReportContext):
     def priorities_sections(self) -> None:
         """A section per council priority: headlines, actions, year-end figures, case studies, residents' comments."""
         feedback = self.source.feedback()
+        group_of = dict(zip(self.indicators["indicator_id"], self.groups))
         for priority in self.priorities:
-            mine = [r for r in self.readings if (str(r.info.get("priority") or "").strip() or "Other indicators") == priority]
+            mine = [r for r in self.readings if group_of[r.indicator_id] == priority]
             parts = [headline_block(mine, self.words)]
-            actions = self.actions[self.actions["priority"] == priority]
+            actions = self.actions[self.actions[self.grouping] == priority]
             if len(actions):
                 parts.append(f"<h3>{'What we said we would do' if self.words.public else 'Council plan actions'}</h3>")
                 parts.append(action_summary(actions, self.year, self.words, heading_level=4))
             parts.append(f"<h3>{'The figures' if self.words.public else 'Year-end figures'}</h3>")
             parts.append(year_end_table(mine, [y.label for y in self.years], self.history, self.commentary, self.words))
-            studies = self.chosen_case_studies(self.year, priority=priority, years=1)
+            studies = self.chosen_case_studies(self.year, **{self.grouping: priority}, years=1)
             if len(studies):
                 parts.append("<h3>Stories from the year</h3>")
                 parts.append(self.case_study_blocks(studies, heading_level=4))
-            services = {str(s).casefold() for s in self.indicators.loc[self.indicators["priority"] == priority, "service"]}
+            services = {str(s).casefold() for s in self.indicators.loc[self.groups == priority, "service"] if str(s)}
             comments = feedback[feedback["service"].str.casefold().isin(services)]
             if len(comments):
                 summary = themes.summarise(comments, codebook=self.settings.get("codebook"), period=self.year, audience=self.audience)
@@ -108,8 +114,8 @@ class AnnualReport(ReportContext):
 def year_in_numbers(readings: list[Reading], measures: pd.DataFrame, actions: pd.DataFrame, year: periods.Period,
                     public: bool) -> list[KeyFigure]:
     """The year's headline figures, chosen by rule: targets met; actions completed; the two largest
-    improvements on last year (against each indicator's usual variation); the three largest volumes
-    of service delivered."""
+    improvements on last year (against each indicator's usual variation); how many are in the best
+    quarter of similar councils; the three largest volumes of service delivered."""
     judged = [r for r in readings if r.row["rag"] in ("green", "amber", "red")]
     figures = []
     if judged:
@@ -120,12 +126,17 @@ def year_in_numbers(readings: list[Reading], measures: pd.DataFrame, actions: pd
     if len(actions):
         done = int((actions["status"] == "complete").sum())
         figures.append(KeyFigure(f"{done} of {len(actions)}", "council plan actions completed", ""))
-    improved = sorted((r for r in readings if r.row["dot"] == "improving"), key=lambda r: r.change_size(), reverse=True)[:2]
+    improved = sorted((r for r in readings if r.row["dot"] == "improving"), key=lambda r: r.change_size("last_year"), reverse=True)[:2]
     for r in improved:
         before = r.compared_value("last_year")
         figures.append(KeyFigure(format_value(r.row["value"], r.unit, r.decimals), r.title,
                                  f"{'Up' if r.row['value'] > before else 'Down'} from {format_value(before, r.unit, r.decimals)} "
                                  f"in {r.compared_label('last_year')}."))
+    benchmarked = [r for r in readings if r.peers is not None]
+    if benchmarked:
+        best = sum(int(r.row["quartile"]) == 1 for r in benchmarked)
+        figures.append(KeyFigure(f"{best} of {len(benchmarked)}", "measures among the best quarter of similar councils" if public
+                                 else "indicators in the top quartile of their comparator group", ""))
     shown = {r.indicator_id for r in improved}
     for r, total in [(r, t) for r, t in volumes(readings, measures, year) if r.indicator_id not in shown][:3]:
         figures.append(KeyFigure(format_value(total, r.unit, 0), f"{r.title.replace(' (year to date)', '')} in {year.label}", ""))

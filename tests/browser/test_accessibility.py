@@ -10,8 +10,7 @@ pytestmark = pytest.mark.e2e
 def pages(render):
     for engine in render.engines:
         for audience in ("internal", "public"):
-            folder = render.folder(engine, audience)
-            yield engine, audience, sorted(folder.glob("*.html"))
+            yield engine, audience, render.every_page(engine, audience)
     yield "nbconvert", "home", [render.root / "nbconvert" / "outputs" / "index.html"]
 
 
@@ -31,7 +30,7 @@ def test_no_serious_or_critical_violations_and_no_outside_requests(axe_source, b
     context.close()
     assert not found, found
     assert not outside, outside
-    assert checked >= 14 * len(demo_render.engines)
+    assert checked == 2 * 11 * len(demo_render.engines) + 1  # 6 quarterly, 2 deep dives, the annual report, 2 indexes; home
 
 
 def test_the_page_reflows_at_320_pixels_without_sideways_scrolling(browser, demo_render):
@@ -39,9 +38,11 @@ def test_the_page_reflows_at_320_pixels_without_sideways_scrolling(browser, demo
     page = context.new_page()
     for engine in demo_render.engines:
         for audience in ("internal", "public"):
-            page.goto((demo_render.folder(engine, audience) / "housing.html").as_uri())
-            width = page.evaluate("document.documentElement.scrollWidth")
-            assert width <= 320, f"{engine}/{audience}: the page is {width}px wide at a 320px viewport"
+            for path in [demo_render.folder(engine, audience) / "housing.html", *demo_render.pages(engine, audience, "annual"),
+                         *demo_render.pages(engine, audience, "deep-dive")]:
+                page.goto(path.as_uri())
+                width = page.evaluate("document.documentElement.scrollWidth")
+                assert width <= 320, f"{engine}/{audience}/{path.name}: the page is {width}px wide at a 320px viewport"
     context.close()
 
 

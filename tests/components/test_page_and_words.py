@@ -33,9 +33,11 @@ def test_markdown_headings_escape_every_punctuation_mark():
 
 def test_contents_lists_the_level_two_headings_in_order():
     html = ('<h1>T</h1><!-- pmkit:contents --><h2 id="headlines">Headlines</h2><h3 id="z">No</h3>'
-            '<h2 id="about">About <em>this</em> report</h2>')
+            '<h2 id="about">About <em>this</em> report</h2><h2 id="c">Culture &amp; Leisure</h2>')
     nav = soup(page.contents(html)).select_one("nav.contents")
-    assert [(a["href"], text(a)) for a in nav.select("a")] == [("#headlines", "Headlines"), ("#about", "About this report")]
+    assert [(a["href"], text(a)) for a in nav.select("a")] == [("#headlines", "Headlines"), ("#about", "About this report"),
+                                                              ("#c", "Culture & Leisure")]
+    assert "&amp;amp;" not in str(nav)
 
 
 def test_method_note_states_the_rules_in_force(internal, public):

@@ -1,0 +1,103 @@
+"""The annual report's pieces: council plan actions, the year in numbers, and the year-end table."""
+
+import pandas as pd
+from component_helpers import reading, register_row, soup, status_row, text, view
+
+from pmkit import periods
+from pmkit.components.actions import action_summary, next_steps, slipped
+from pmkit.components.words import words_for
+from pmkit.components.year_end import year_end_table
+from pmkit.reports.annual import volumes, year_in_numbers
+
+YEAR = periods.parse("2024/25")
+INTERNAL, PUBLIC = words_for("internal"), words_for("public")
+ACTIONS = pd.DataFrame({
+    "action_id": ["A1", "A2", "A3", "A4", "A5"],
+    "title": ["Open hubs", "Recommission care", "Cut waits", "Buy homes", "New app"],
+    "priority": "Homes", "directorate": "Housing", "lead": "Head of X",
+    "due": ["2024/25 Q2", "2025/26 Q3", "2024/25 Q4", "2025/26 Q4", "2024/25 Q1"],
+    "status": ["complete", "at_risk", "on_track", "on_track", "off_track"],
+    "percent_complete": [100.0, 55.0, 80.0, 40.0, 10.0], "update": ["Done.", "**Two** providers left.", "", "", "Tender failed."],
+    "public": [True, True, True, True, False],
+})
+
+
+def test_slipped_actions_are_at_risk_off_track_or_past_due_and_not_complete():
+    # A3 is "on track" but was due in 2024/25 Q4, which ended by the end of 2024/25: overdue.
+    assert slipped(ACTIONS, YEAR)["action_id"].tolist() == ["A2", "A3", "A5"]
+
+
+def test_action_summary_counts_and_lists_what_slipped_with_updates():
+    html = soup(action_summary(ACTIONS, YEAR, INTERNAL))
+    assert text(html.select_one(".actions-count")).startswith("1 of 5 actions completed.")
+    assert [a["data-action"] for a in html.select("li[data-action]")] == ["A2", "A5", "A3"]  # by status, then id
+    a2 = html.select_one('li[data-action="A2"]')
+    assert " ".join(a2.get_text().split()) == ("Recommission care (A2) \u25b2 At risk, 55% done; due 2025/26 Q3; lead: Head of X. "
+                                               "Two providers left.")
+    assert a2.select_one(".commentary strong") is not None
+    assert "(now overdue)" in text(html.select_one('li[data-action="A3"]'))
+    plain = soup(action_summary(ACTIONS[ACTIONS["public"]], YEAR, PUBLIC))
+    assert "Head of X" not in text(plain) and "(A2)" not in text(plain)
+
+
+def test_next_steps_lists_what_ended_off_target_and_the_open_actions_by_due_date():
+    html = soup(next_steps(["Repairs: 78.3% against a target of 88.4%."], ACTIONS[ACTIONS["status"] != "complete"], YEAR, INTERNAL))
+    assert [text(li) for li in html.select(".next-off-target li")] == ["Repairs: 78.3% against a target of 88.4%."]
+    assert [text(li).split(":")[0] for li in html.select(".next-actions li")] == ["New app", "Cut waits", "Recommission care", "Buy homes"]
+
+
+def measure_rows(iid, labels, values):
+    return pd.DataFrame({"indicator_id": iid, "period": labels, "value": values})
+
+
+def test_volumes_sum_a_complete_year_and_take_cumulative_or_annual_year_ends():
+    months = [periods.label_of(YEAR.start + i, "monthly") for i in range(12)]
+    measures = pd.concat([
+        measure_rows("VISITS", months, [1000.0] * 12),                  # 12,000 in the year
+        measure_rows("CALLS", months[:11], [500.0] * 11),               # a month missing: no total
+        measure_rows("HOMES", ["2024/25 Q4"], [251.0]),                 # cumulative: the year-end value
+    ])
+    visits = reading(status_row(indicator_id="VISITS", value=1000.0), register_row(indicator_id="VISITS", unit="count"))
+    calls = reading(status_row(indicator_id="CALLS", value=500.0), register_row(indicator_id="CALLS", unit="count"))
+    homes = reading(status_row(indicator_id="HOMES", value=251.0, period="2024/25 Q4"),
+                    register_row(indicator_id="HOMES", unit="count", frequency="quarterly", cumulative=True))
+    waits = reading(status_row(indicator_id="WAITS", value=40.0), register_row(indicator_id="WAITS", unit="count", polarity="lower_is_better"))
+    found = [(r.indicator_id, total) for r, total in volumes([visits, calls, homes, waits], measures, YEAR)]
+    assert found == [("VISITS", 12000.0), ("HOMES", 251.0)]
+
+
+def test_year_in_numbers_by_rule():
+    # Two on target, one near, one off; the improvement that is largest against its usual variation comes first:
+    # BIG moved 6 points on a mean moving range of 1 (6 ranges); SMALL moved 1 to 0 on a range of 1 (1 range).
+    big = reading(status_row(indicator_id="BIG", title="Repairs on time", value=96.0, target=90.0, rag="green",
+                             dot="improving", last_year_value=90.0), register_row(indicator_id="BIG"),
+                  view([90.0, 91.0] * 7 + [96.0], "Jan 2024", target=90.0))
+    small = reading(status_row(indicator_id="SMALL", title="Families in B&B", value=0.0, target=1.0, rag="green",
+                               dot="improving", last_year_value=1.0), register_row(indicator_id="SMALL", unit="count", decimals=0,
+                                                                                  polarity="lower_is_better"),
+                    view([0.0, 1.0] * 7 + [0.0], "Jan 2024", improvement="decrease", target=1.0))
+    near = reading(status_row(indicator_id="N", rag="amber", dot="no_change"), register_row(indicator_id="N"))
+    off = reading(status_row(indicator_id="O", rag="red", dot="declining"), register_row(indicator_id="O"))
+    figures = year_in_numbers([small, big, near, off], pd.DataFrame({"indicator_id": [], "period": [], "value": []}),
+                              ACTIONS, YEAR, public=False)
+    assert [(f.value, f.label, f.detail) for f in figures] == [
+        ("2 of 4", "indicators on target at year end", "1 more near target."),
+        ("1 of 5", "council plan actions completed", ""),
+        ("96.0%", "Repairs on time", "Up from 90.0% in Sep 2024."),
+        ("0", "Families in B&B", "Down from 1 in Sep 2024."),
+    ]
+
+
+def test_year_end_table_has_five_years_target_status_and_an_alt_text_with_its_numbers():
+    r = reading(status_row(period="2024/25", value=87.0, target=92.0, rag="red", dot="improving"),
+                register_row(frequency="annual"))
+    years = ["2020/21", "2021/22", "2022/23", "2023/24", "2024/25"]
+    history = pd.DataFrame({"indicator_id": "REP-01", "year": years, "value": [80.0, 82.5, None, 85.0, 87.0]})
+    html = soup(year_end_table([r], years, history, None, INTERNAL))
+    cells = [text(c) for c in html.select("tbody tr")[0].select("th, td")]
+    assert cells[:9] == ["Repairs completed on time", "80.0%", "82.5%", "–", "85.0%", "87.0%", "92.0%", "\u2716 Off target",
+                         "Improving since same period last year"]
+    assert cells[-1] == "Head of Repairs"
+    assert html.select_one("img.sparkline")["alt"] == ("Repairs completed on time, 2020/21 to 2024/25: rose from 80.0% to "
+                                                       "87.0%; the 2024/25 target was 92.0%.")
+    assert "Owner" not in text(soup(year_end_table([r], years, history, None, PUBLIC)))

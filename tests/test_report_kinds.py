@@ -1,0 +1,74 @@
+"""Report kinds in a registry: pmkit run KIND dispatches through it; bad choices are clear errors."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pmkit.errors import PmkitError
+from pmkit.reports import KINDS, Job, Plan, ReportKind, ReportKinds
+from pmkit.reports.deep_dive import resolve
+from pmkit.sources import open_source
+
+ROOT = Path(__file__).resolve().parents[1]
+MINI = Path(__file__).parent / "data" / "mini_council"
+
+
+def pmkit_cli(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "pmkit.cli", *args], capture_output=True, text=True, cwd=cwd)
+
+
+def test_the_three_built_in_kinds_name_their_notebooks_and_labels():
+    assert KINDS.names() == ["quarterly", "annual", "deep-dive"]
+    assert [KINDS.get(k).notebook for k in KINDS.names()] == ["service_area.ipynb", "annual_report.ipynb", "deep_dive.ipynb"]
+    assert all((ROOT / "notebooks" / KINDS.get(k).notebook).exists() for k in KINDS.names())
+    with pytest.raises(PmkitError, match="report kind 'monthly' is not known; expected one of: quarterly, annual, deep-dive"):
+        KINDS.get("monthly")
+
+
+def test_a_kind_of_ones_own_can_be_registered():
+    class Ward(ReportKind):
+        name, notebook, label = "ward", "ward.ipynb", "Ward profiles"
+
+        def plan(self, src, settings, root, **options):
+            return Plan(src.latest_period(), [Job("ward-a", "Ward A", {"ward": "A"})])
+
+    kinds = ReportKinds()
+    kinds.register(Ward())
+    plan = kinds.get("ward").plan(open_source(MINI), {}, ROOT)
+    assert kinds.names() == ["ward"] and [j.name for j in plan.jobs] == ["ward-a"]
+
+
+def test_plans_name_pages_and_periods():
+    src = open_source(MINI)
+    annual = KINDS.get("annual").plan(src, {"council": "Mini"}, ROOT)
+    assert (annual.period.label, [(j.name, j.title) for j in annual.jobs]) == (
+        "2024/25", [("annual-report", "Mini: annual report 2024/25")])
+    deep = KINDS.get("deep-dive").plan(src, {}, ROOT, indicator="HOU-02", period="2025/26 Q2")
+    assert [(j.name, j.title) for j in deep.jobs] == [("deep-dive-hou-02", "Deep dive: Repairs completed on time, 2025/26 Q2")]
+
+
+def test_topics_come_from_the_projects_topics_file():
+    ids, slug, title, _ = resolve(ROOT, None, "homelessness")
+    assert (ids, slug, title) == (["HOU-01", "HOU-02", "HOU-03"], "homelessness", "Homelessness and temporary accommodation")
+    with pytest.raises(PmkitError, match="topic 'parks' is not in params/topics.yaml; expected one of: hospital-discharge, homelessness, repairs"):
+        resolve(ROOT, None, "parks")
+    with pytest.raises(PmkitError, match="either --indicator ID or --topic NAME"):
+        resolve(ROOT, "ASC-02", "homelessness")
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["run", "annual", "--year", "2025/26", "--source", str(MINI)], "2025/26 is not complete in the source"),
+    (["run", "annual", "--year", "2024/25 Q2", "--source", str(MINI)], "is not a financial year"),
+    (["run", "deep-dive", "--topic", "parks", "--source", str(MINI)], "topic 'parks' is not in params/topics.yaml"),
+    (["run", "deep-dive", "--indicator", "NOPE-1", "--source", str(MINI)], "indicator NOPE-1 is not in the register"),
+])
+def test_bad_choices_are_one_line_and_exit_2(args, message):
+    done = pmkit_cli(*args)
+    assert done.returncode == 2 and message in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_deep_dive_needs_an_indicator_or_a_topic():
+    done = pmkit_cli("run", "deep-dive", "--source", str(MINI))
+    assert done.returncode == 2 and "one of the arguments --indicator --topic is required" in done.stderr
