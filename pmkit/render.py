@@ -25,8 +25,7 @@ project:
 format:
   html:
     embed-resources: true
-    toc: true
-    toc-title: Contents
+    toc: false
     html-math-method: plain
     lang: en
     css: report.css
@@ -88,7 +87,7 @@ def render_quarto(notebook: Path, title: str) -> str:
         )
         if done.returncode != 0 or not (folder / "report.html").exists():
             raise ReportError(f"quarto render failed for {notebook}: {done.stderr.strip()[-2000:]}")
-        return (folder / "report.html").read_text(encoding="utf-8")
+        return contents((folder / "report.html").read_text(encoding="utf-8"))
 
 
 RENDERERS = {"nbconvert": render_nbconvert, "quarto": render_quarto}

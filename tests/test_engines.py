@@ -22,10 +22,12 @@ LOADS = re.compile(r"""<(?:script|img|link|iframe|source)\b[^>]*\b(?:src|href)\s
 def outline(path):
     page = load(path)
     body = page.select_one("main") or page
+    contents = [(a["href"], text(a)) for a in body.select("nav.contents a")]
     for nav in body.select("#TOC, nav.contents, .quarto-title-meta"):
         nav.decompose()
     return {
         "h1": [text(h) for h in page.select("h1")],
+        "contents": contents,
         "h2": [text(h) for h in body.select("h2")],
         "tiles": [(t["data-indicator"], t["data-status"]) for t in body.select("article.kpi")],
         "alts": [img.get("alt", "") for img in body.select("img")],
@@ -45,6 +47,7 @@ def test_quarto_pages_say_what_nbconvert_pages_say(demo_render, audience):
             ours, theirs = outline(path), outline(other)
             assert path.name == other.name and theirs == ours, path.name
         assert len(ours["h1"]) == 1 and ours["index"] == ["index.html"] and ours["sources"] == {"data:image/png;base64,"}
+        assert [text for _, text in ours["contents"]] == ours["h2"], path.name  # every section is in the contents
 
 
 @pytest.mark.parametrize("audience", ["internal", "public"])

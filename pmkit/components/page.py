@@ -24,7 +24,7 @@ from pmkit.components.words import Words
 
 _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character
 _BACKTICKS = re.compile(r"`+")
-_HEADING = re.compile(r'<h2 id="([^"]+)"[^>]*>(.*?)</h2>', re.S)
+_HEADING = re.compile(r'<h2\b[^>]*?\b(?:id|data-anchor-id)="([^"]+)"[^>]*>(.*?)</h2>', re.S)
 _TAG = re.compile(r"<[^>]+>")
 CONTENTS_MARK = "<!-- pmkit:contents -->"
 
@@ -50,16 +50,29 @@ def show(fragment: str, engine: str = "nbconvert", heading: tuple[str, str] | No
 
     ``heading`` is (title, anchor) of a level-2 heading to put before it.
     """
+    show_sections([(heading, fragment)], engine)
+
+
+def show_sections(sections: list[tuple[tuple[str, str] | None, str]], engine: str = "nbconvert") -> None:
+    """Display several sections, each an optional (title, anchor) heading and its HTML, as one output.
+
+    One output per notebook cell keeps every heading at the top level of the page, where Quarto
+    builds its table of contents from it.
+    """
     from IPython.display import display
 
     if engine == "quarto":
-        parts = [markdown_heading(*heading)] if heading else []
-        if fragment.strip():
-            parts.append(raw_html_block(fragment))
+        parts = []
+        for heading, fragment in sections:
+            if heading:
+                parts.append(markdown_heading(*heading))
+            if fragment.strip():
+                parts.append(raw_html_block(fragment))
         display({"text/markdown": "\n\n".join(parts)}, raw=True)
     else:
-        title = f'<h2 id="{heading[1]}">{Markup.escape(heading[0])}</h2>\n' if heading else ""
-        display({"text/html": title + fragment}, raw=True)
+        html = "".join((f'<h2 id="{heading[1]}">{Markup.escape(heading[0])}</h2>\n' if heading else "") + fragment
+                       for heading, fragment in sections)
+        display({"text/html": html}, raw=True)
 
 
 def section(name: str, body: str, words: Words) -> tuple[tuple[str, str], str]:
@@ -77,7 +90,11 @@ def header(lede: str, index_link: bool = True) -> str:
 
 
 def contents(page: str) -> str:
-    """A table of contents of the page's level-2 headings, put where the page template marks it."""
+    """A table of contents of the page's level-2 headings, put where the report's header marks it.
+
+    Both engines' pages get it the same way (Quarto's own contents would miss headings that a
+    cell emits after its first).
+    """
     entries = [(anchor, html.unescape(_TAG.sub("", text)).strip()) for anchor, text in _HEADING.findall(page)]
     return page.replace(CONTENTS_MARK, render("contents.html.j2", entries=entries) if entries else "", 1)
 

@@ -79,6 +79,7 @@ class AnnualReport(ReportContext):
         """A section per council priority: headlines, actions, year-end figures, case studies, residents' comments."""
         feedback = self.source.feedback()
         group_of = dict(zip(self.indicators["indicator_id"], self.groups))
+        sections = []
         for priority in self.priorities:
             mine = [r for r in self.readings if group_of[r.indicator_id] == priority]
             parts = [headline_block(mine, self.words)]
@@ -97,7 +98,8 @@ class AnnualReport(ReportContext):
             if len(comments):
                 summary = themes.summarise(comments, codebook=self.settings.get("codebook"), period=self.year, audience=self.audience)
                 parts.append(components.theme_summary_block(summary, self.audience, heading_level=3))
-            self.titled_section(priority, f"priority-{slugify(priority)}", "\n".join(parts))
+            sections.append((priority, f"priority-{slugify(priority)}", "\n".join(parts)))
+        self.titled_sections(sections)
 
     def next_steps(self) -> None:
         """What comes next: indicators that ended the year off target, and actions still open."""

@@ -75,9 +75,9 @@ class ReportContext:
         heading, html = components.section(name, body, self.words)
         components.show(html, self.engine, heading)
 
-    def titled_section(self, title: str, anchor: str, body: str) -> None:
-        """Emit a section whose heading comes from the data (a priority, an indicator), escaped."""
-        components.show(body, self.engine, (title, anchor))
+    def titled_sections(self, sections: list[tuple[str, str, str]]) -> None:
+        """Emit sections whose headings come from the data (priorities, indicators): (title, anchor, body)."""
+        components.page.show_sections([((title, anchor), body) for title, anchor, body in sections], self.engine)
 
     def header(self, lede: str) -> None:
         components.show(components.header(lede), self.engine)

@@ -139,6 +139,7 @@ class DeepDiveReport(ReportContext):
         """A section per indicator: where it stands, its history, targets, benchmarking and breakdowns."""
         breakdowns = self.source.breakdowns()
         targets = self.source.targets()
+        sections = []
         for r in self.readings:
             parts = [render("deep_dive_part.html.j2", heading="Where it stands", body=Markup(kpi_tile(
                 r, None, self.words)))]
@@ -155,7 +156,8 @@ class DeepDiveReport(ReportContext):
             if len(mine):
                 parts.append(render("deep_dive_part.html.j2", heading="Breakdowns",
                                     body=Markup(breakdown_section(mine, r.title, self.words))))
-            self.titled_section(r.title, f"indicator-{slugify(r.indicator_id)}", "\n".join(parts))
+            sections.append((r.title, f"indicator-{slugify(r.indicator_id)}", "\n".join(parts)))
+        self.titled_sections(sections)
 
     def trajectory(self, r) -> pd.DataFrame:
         own = self.measures[self.measures["indicator_id"] == r.indicator_id]
