@@ -246,10 +246,10 @@ def spc_chart(
     right: list[tuple[float, str, str]] = []
     if len(pts):
         row = pts.iloc[-1]
-        right.append((row["mean"], f"{lines['mean']} {_fmt(row['mean'], unit, decimals)}", INK))
+        right.append((row["mean"], f"{lines['mean']} {_line(row['mean'], unit, decimals)}", INK))
         if np.isfinite(row["upl"]):
-            right.append((row["upl"], f"{lines['upl']} {_fmt(row['upl'], unit, decimals)}", MUTED))
-            right.append((row["lpl"], f"{lines['lpl']} {_fmt(row['lpl'], unit, decimals)}", MUTED))
+            right.append((row["upl"], f"{lines['upl']} {_line(row['upl'], unit, decimals)}", MUTED))
+            right.append((row["lpl"], f"{lines['lpl']} {_line(row['lpl'], unit, decimals)}", MUTED))
     if np.isfinite(targets).any():
         ax.step(np.arange(total), targets, where="mid", color=TARGET, ls="-.", lw=1.4, zorder=3)
         last_target = targets[np.isfinite(targets)][-1]
@@ -353,7 +353,7 @@ def _icon_context(reading, words: Words) -> dict:
         last = reading.latest_point
         context["disagreement"] = words.disagreement(
             reading.disagreement, reading.row["rag"], reading.frequency,
-            _fmt(last["lpl"], reading.unit, reading.decimals), _fmt(last["upl"], reading.unit, reading.decimals),
+            _line(last["lpl"], reading.unit, reading.decimals), _line(last["upl"], reading.unit, reading.decimals),
         )
     return context
 
@@ -401,8 +401,9 @@ def spc_section(readings: Sequence, words: Words = INTERNAL, targets: dict[str, 
 def _data_table(reading, words: Words) -> dict:
     view, lines = reading.spc, LINE_WORDS[words.audience]
     fmt = lambda v: "" if pd.isna(v) else format_value(v, reading.unit, reading.decimals)  # noqa: E731
+    line = lambda v: "" if pd.isna(v) else _line(v, reading.unit, reading.decimals)  # noqa: E731
     rows = [
-        [view.labels[int(p["position"])], fmt(p["value"]), fmt(p["mean"]), fmt(p["lpl"]), fmt(p["upl"]),
+        [view.labels[int(p["position"])], fmt(p["value"]), line(p["mean"]), line(p["lpl"]), line(p["upl"]),
          signal(p, view.result, words)]
         for _, p in view.result.points.iterrows()
     ]
@@ -499,6 +500,11 @@ def _fmt(value: float, unit: str | None, decimals: int | None = None) -> str:
     return format_value(value, unit, decimals, missing="n/a")
 
 
+def _line(value: float, unit: str | None, decimals: int | None = None) -> str:
+    """A mean or limit: one decimal more than the values, so a value just beyond a limit never shows as equal to it."""
+    return _fmt(value, unit, None if decimals is None else decimals + 1)
+
+
 def _unit_label(unit: str | None) -> str:
     known = {"percent": "Per cent", "gbp": "£", "count": "Count", "rate": "Rate", None: "Value"}
     return known[unit] if unit in known else unit.capitalize()
@@ -569,10 +575,10 @@ def _alt_text(
         parts.append(f"Assurance icon: {words.assurance(result.assurance).lower()}." if not words.public
                      else f"{words.assurance(result.assurance)}.")
     lines = LINE_WORDS[words.audience]
-    limits = (f", {'usual range' if words.public else 'process limits'} {_fmt(last['lpl'], unit, decimals)} to {_fmt(last['upl'], unit, decimals)}"
+    limits = (f", {'usual range' if words.public else 'process limits'} {_line(last['lpl'], unit, decimals)} to {_line(last['upl'], unit, decimals)}"
               if np.isfinite(last["upl"]) else "")
     parts.append(f"Latest {lines['value'].lower()} {_fmt(last['value'], unit, decimals)} ({axis.name(int(last['position']))}); "
-                 f"{lines['mean'].lower()} {_fmt(last['mean'], unit, decimals)}{limits}.")
+                 f"{lines['mean'].lower()} {_line(last['mean'], unit, decimals)}{limits}.")
     if result.target is not None:
         parts.append(f"Target {_fmt(result.target, unit, decimals)}.")
     parts.extend(_notes(result, axis))
