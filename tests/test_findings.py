@@ -99,8 +99,8 @@ def test_special_cause_says_since_when_and_by_which_rule():
     found = findings.special_cause(r)
     assert found.facts == {"type": "concern", "rule": "outside", "since": "Mar 2025", "values": 1, "latest": "Mar 2025"}
     said, asked = ask(found, r, INTERNAL)
-    assert said == ("Repairs completed on time has been a special cause of concern since Mar 2025 (1 month to Mar 2025, "
-                    "the latest value is beyond the process limits).")
+    assert said == ("Repairs completed on time has been a special cause of concern since Mar 2025 (1 month to Mar 2025; "
+                    "the latest beyond the process limits).")
     assert asked == "What changed then, and what is being done about it?"
     assert ask(found, r, PUBLIC)[0].startswith("Repairs completed on time has been worse than usual since Mar 2025")
 

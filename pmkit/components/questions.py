@@ -40,7 +40,7 @@ def ask(finding: Finding, reading: Reading | None, words: Words) -> tuple[str, s
         good = f["type"] == "improvement"
         what = ("better" if good else "worse") + " than usual" if plain else f"a special cause of {f['type'].replace('_', ' ')}"
         said = (f"{title} has been {what} since {f['since']} ({f['values']} {noun}{'s' * (f['values'] != 1)} to "
-                f"{f['latest']}, {RULE_WORDS[words.audience][f['rule']]}).")
+                f"{f['latest']}; the latest {RULE_WORDS[words.audience][f['rule']]}).")
         asked = ("What changed then, and will the improvement last?" if good else "What changed then, and what is being done about it?")
     elif finding.kind == "stale_limits":
         level = "higher" if f["side"] == "above" else "lower"
@@ -70,16 +70,16 @@ def ask(finding: Finding, reading: Reading | None, words: Words) -> tuple[str, s
 
 RULE_WORDS = {
     "internal": {
-        "outside": "the latest value is beyond the process limits",
-        "trend": "a run of rising or falling values",
-        "shift": "a run of values on one side of the mean",
-        "two_in_three": "two of three values close to a process limit",
+        "outside": "beyond the process limits",
+        "trend": "part of a run of rising or falling values",
+        "shift": "part of a run of values on one side of the mean",
+        "two_in_three": "one of two in three values close to a process limit",
     },
     "public": {
-        "outside": "the latest figure is outside its usual range",
-        "trend": "a run of rising or falling figures",
-        "shift": "a run of figures on one side of the average",
-        "two_in_three": "two of three figures close to the edge of the usual range",
+        "outside": "outside its usual range",
+        "trend": "part of a run of rising or falling figures",
+        "shift": "part of a run of figures on one side of the average",
+        "two_in_three": "one of two in three figures close to the edge of the usual range",
     },
 }
 
