@@ -55,3 +55,11 @@ def test_appendix_has_a_row_per_indicator_with_its_figures(internal, public):
     plain = [[text(c) for c in tr.select("th, td")] for tr in soup(appendix_table([ranked()], public)).select("tbody tr")]
     assert plain[0] == ["Repairs completed on time", "Sep 2025", "87.0%", "92.0%", "\u2716 Off target", "Worse than last month",
                         "In the middle of similar councils", "Missed its target"]
+
+
+def test_benchmark_sentences_keep_the_registers_decimals(internal):
+    group = peers({"A": 95.0, "B": 93.0, "C": 87.0, "D": 80.0, "E": 75.0}, own=87.0, national=88.4)
+    r = reading(status_row(quartile=2, rank=3, n_peers=5, peer_median=87.0), register_row(decimals=2), peer_group=group)
+    section = soup(benchmark_section([r], "Thornbury Vale", internal))
+    assert "peer median 87.00%" in text(section.select_one("p"))
+    assert "Thornbury Vale: 87.00%, ranked 3 of 6" in section.select_one("img.benchmark-chart")["alt"]

@@ -76,3 +76,12 @@ def test_summary_counts_by_status_and_direction(internal, public):
     plain = soup(summary_strip(status, public))
     assert [text(th) for th in plain.select("tr[data-direction] th")] == [
         "\u2197 Getting better", "\u2192 About the same", "\u2198 Getting worse", "\u2013 No earlier figure"]
+
+
+def test_figures_keep_the_registers_decimals(internal):
+    # Two decimals in the register: 87.0 must read 87.00%, not the 87.0% a value of that size would get by default.
+    r = reading(status_row(indicator_id="RED", value=87.0, target=92.0, rag="red", exceptions=["red"]),
+                register_row(indicator_id="RED", decimals=2))
+    item = soup(exception_list([r], None, internal)).select_one("li.exception")
+    assert "87.00% in Sep 2025; target 92.00%" in text(item)
+    assert text(item.select_one(".reasons li")) == "Off target: 5.00 percentage points below the target, beyond the near-target band"

@@ -86,3 +86,11 @@ def test_concern_and_benchmark_sentences(internal):
     assert said["concern"] == "Special cause of concern: Repairs on time (the latest value is below the lower process limit)."
     assert said["benchmark"] == ("Of the 1 indicator benchmarked against nearest neighbours, 0 are in the top quartile "
                                  "and 1 in the bottom quartile.")
+
+
+def test_lists_of_figures_with_commas_are_set_apart_by_semicolons(internal):
+    red = [indicator(f"R{i}", f"Measure {i}", value=80.0 + i, target=90.0, rag="red", dot="no_change", exceptions=["red"])
+           for i in range(3)]
+    said = next(s.text for s in headlines(red, internal) if s.kind == "off_target")
+    assert said == ("Off target: Measure 0 at 80.0% against a target of 90.0%; Measure 1 at 81.0% against a target of 90.0%; "
+                    "and Measure 2 at 82.0% against a target of 90.0%.")
