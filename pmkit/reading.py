@@ -10,8 +10,9 @@ history and its comparator group, and decides what joins them:
 - whether the status against target and the assurance icon seem to disagree, and why;
 - which direction of travel is the headline, and whether the other comparison must be shown too.
 
->>> readings = read(status_table, indicators, measures, benchmarks)   # doctest: +SKIP
->>> readings["HOU-01"].stale, readings["HOU-01"].rebase_label        # doctest: +SKIP
+>>> views = spc_views(measures, indicators, st, "2025/26 Q2")                      # doctest: +SKIP
+>>> readings = read(st, indicators, views, peer_groups(st, indicators, bench, "Us"))   # doctest: +SKIP
+>>> readings["HOU-01"].stale, readings["HOU-01"].rebase_label                        # doctest: +SKIP
 (True, '2022/23 Q4')
 """
 

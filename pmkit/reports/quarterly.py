@@ -92,10 +92,6 @@ class DirectorateReport(ReportContext):
     def method_note(self) -> None:
         super().method_note(self.period, self.indicators)
 
-    def status_table(self) -> pd.DataFrame:
-        """The status rows as open data (lists joined, for CSV)."""
-        return self.status.assign(exceptions=self.status["exceptions"].map(" ".join))
-
 
 def directorate_params(root: Path, wanted: list[str] | None, known: list[str]) -> list[tuple[str, dict]]:
     """(name, params) per directorate: params files in ``params/directorates``, filtered by ``wanted``."""
