@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 READY := $(VENV)/.pmkit-installed
 
-.PHONY: setup demo test lint screenshots clean
+.PHONY: setup demo test lint screenshots mutation clean
 
 setup: $(READY)
 
@@ -25,6 +25,15 @@ screenshots: demo
 
 test: setup
 	$(BIN)/python -m pytest -n 2
+
+# Mutation testing ([tool.mutmut] in pyproject.toml): hours on two cores. mutmut imports the code from
+# its own mutated copy, so its environment holds pmkit's dependencies but not pmkit itself.
+mutation:
+	$(PYTHON) -m venv .venv-mutation
+	.venv-mutation/bin/python -m pip install --quiet -e ".[test]" mutmut==3.8.1
+	.venv-mutation/bin/python -m pip uninstall --quiet -y pmkit
+	.venv-mutation/bin/mutmut run --max-children 2
+	.venv-mutation/bin/mutmut results
 
 lint: setup
 	$(BIN)/ruff check pmkit tests benchmarks
