@@ -72,3 +72,29 @@ def test_bad_choices_are_one_line_and_exit_2(args, message):
 def test_a_deep_dive_needs_an_indicator_or_a_topic():
     done = pmkit_cli("run", "deep-dive", "--source", str(MINI))
     assert done.returncode == 2 and "one of the arguments --indicator --topic is required" in done.stderr
+
+
+def test_a_public_deep_dive_says_how_many_of_its_topics_measures_it_leaves_out(tmp_path, monkeypatch):
+    import shutil
+
+    import pandas as pd
+    import yaml
+
+    from pmkit.components import page
+    from pmkit.reports.deep_dive import DeepDiveReport
+
+    shutil.copytree(MINI, tmp_path / "data")
+    register = pd.read_csv(tmp_path / "data" / "indicators.csv", dtype=str)
+    register.loc[register["indicator_id"] == "HOU-02", "public"] = "no"
+    register.to_csv(tmp_path / "data" / "indicators.csv", index=False)
+    (tmp_path / "params").mkdir()
+    (tmp_path / "params" / "defaults.yaml").write_text(yaml.safe_dump({"council": "Mini", "source": "data"}), encoding="utf-8")
+    (tmp_path / "params" / "topics.yaml").write_text(yaml.safe_dump(
+        {"topics": {"homes": {"title": "Homes", "indicators": ["HOU-01", "HOU-02"]}}}), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    shown = []
+    monkeypatch.setattr(page, "show_sections", lambda sections, engine="nbconvert": shown.extend(sections))
+    report = DeepDiveReport(topic="homes", period="2025/26 Q2", audience="public")
+    report.header()
+    assert [r.indicator_id for r in report.readings] == ["HOU-01"]
+    assert "1 other measure in this topic is for internal use and not shown." in shown[0][1]

@@ -80,6 +80,7 @@ class DeepDiveReport(ReportContext):
         if chosen.empty:
             raise PmkitError(f"{', '.join(ids)} {'is' if len(ids) == 1 else 'are'} not marked public, so there is no public deep dive")
         self.indicators = chosen.set_index("indicator_id").loc[[i for i in ids if i in set(chosen["indicator_id"])]].reset_index()
+        self.left_out = len(ids) - len(self.indicators)  # internal-only indicators of a topic, in a public deep dive
         self.subject = topic_title or str(self.indicators["title"].iloc[0])
         self.period = report_period(self.source, period)
         self.status = self.assess(self.indicators, self.period)
@@ -130,6 +131,8 @@ class DeepDiveReport(ReportContext):
                 f"with data to {self.period.label}, {audience}.")
         if self.description:
             lede += f" {self.description}"
+        if self.left_out:
+            lede += f" {plural(self.left_out, 'other measure')} in this topic {'is' if self.left_out == 1 else 'are'} for internal use and not shown."
         super().header(lede)
 
     def headlines(self) -> None:
