@@ -100,9 +100,7 @@ class DeepDiveReport(ReportContext):
     def title(self) -> str:
         return f"Deep dive: {self.subject}, {self.period.label}"
 
-    def summarise(self, feedback: pd.DataFrame):
-        from pmkit import themes
-
+    def summarise(self, feedback: pd.DataFrame) -> themes.ThemeSummary:
         return themes.summarise(feedback, codebook=self.settings.get("codebook"), period=self.period, audience=self.audience)
 
     def period_history(self, r) -> pd.DataFrame:
