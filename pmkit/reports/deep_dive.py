@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from pmkit import benchmarking, findings, periods, status
+from pmkit import benchmarking, findings, periods, status, themes
 from pmkit.components.benchmark_chart import benchmark_trend
 from pmkit.components.funnel_chart import breakdown_section
 from pmkit.components.narrative import headline_block
@@ -112,11 +112,12 @@ class DeepDiveReport(ReportContext):
         last, first = periods.parse(r.row["period"]), periods.parse(r.spc.labels[0])
         rows = []
         one = self.indicators[self.indicators["indicator_id"] == r.indicator_id]
+        targets = self.source.targets()
         for k in range(HISTORY_PERIODS - 1, -1, -1):
             p = periods.Period(last.start - k * months, r.frequency)
             if p.start < first.start:
                 continue
-            row = status.assess(self.measures, one, p, targets=self.source.targets(),
+            row = status.assess(self.measures, one, p, targets=targets,
                                 rag_suspended=self.settings.get("rag_suspended") or (), spc_rules=None).iloc[0]
             rows.append({"period": row["period"], "value": row["value"], "target": row["target"], "rag": row["rag"],
                          "quality": row["quality"]})
