@@ -20,6 +20,15 @@ from pmkit.render import TEMPLATES
 PACKAGES = ("pmkit", "pandas", "numpy", "duckdb", "papermill", "nbconvert", "nbformat", "matplotlib", "seaborn")
 
 
+def _umask() -> int:
+    umask = os.umask(0o077)  # reading the umask means setting it: done once, at import, before any thread runs
+    os.umask(umask)
+    return umask
+
+
+ORDINARY_FILE_MODE = 0o666 & ~_umask()  # what the umask gives a new file: 0644 under the usual 022
+
+
 def write_atomic(path: Path, data: str | bytes) -> Path:
     """Write ``path`` via a temporary file in the same folder, so readers only ever see a complete file."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -27,6 +36,7 @@ def write_atomic(path: Path, data: str | bytes) -> Path:
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(data.encode("utf-8") if isinstance(data, str) else data)
+        os.chmod(tmp, ORDINARY_FILE_MODE)  # mkstemp's 0600 would hide pages from a web server or colleagues
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):

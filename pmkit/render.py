@@ -12,8 +12,6 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-import nbformat
-
 from pmkit.components.page import contents, markdown_escape
 from pmkit.errors import ReportError
 from pmkit.safehtml import markdown_to_html
@@ -49,8 +47,11 @@ def choose_engine(engine: str = "auto") -> str:
     return engine
 
 
-def _titled(nb: nbformat.NotebookNode, title: str) -> nbformat.NotebookNode:
-    nb = nbformat.from_dict(nb)
+def _read_titled(notebook: Path, title: str):
+    """The executed notebook with the page title in its metadata (nbformat is imported only to render)."""
+    import nbformat
+
+    nb = nbformat.read(notebook, as_version=4)
     nb.metadata.setdefault("pmkit", {})["title"] = title
     return nb
 
@@ -67,14 +68,16 @@ def render_nbconvert(notebook: Path, title: str) -> str:
         exclude_output_prompt=True,
     )
     exporter.register_filter("pmkit_markdown", markdown_to_html)
-    nb = _titled(nbformat.read(notebook, as_version=4), title)
+    nb = _read_titled(notebook, title)
     body, _ = exporter.from_notebook_node(nb, resources={"pmkit_css": (TEMPLATES / "report.css").read_text(encoding="utf-8")})
     return contents(body)
 
 
 def render_quarto(notebook: Path, title: str) -> str:
     """HTML from ``quarto render`` in a scratch project that reuses the stored outputs."""
-    nb = _titled(nbformat.read(notebook, as_version=4), title)
+    nb = _read_titled(notebook, title)
+    import nbformat
+
     front = nbformat.v4.new_raw_cell(f"---\ntitle: {json.dumps(markdown_escape(title))}\nlang: en\n---")
     nb.cells.insert(0, front)
     with tempfile.TemporaryDirectory(prefix="pmkit-quarto-") as scratch:

@@ -13,12 +13,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import papermill
-
 from pmkit import publish, render, status
 from pmkit.errors import PmkitError, ReportError
 from pmkit.reports import KINDS, ReportKind
-from pmkit.settings import load_settings, project_root
+from pmkit.settings import find_project, load_settings
 from pmkit.sources import open_source
 
 
@@ -52,6 +50,7 @@ class RunResult:
     audience: str
     engine: str
     reports: list[ReportResult] = field(default_factory=list)
+    notes: tuple[str, ...] = ()
 
     @property
     def failed(self) -> list[ReportResult]:
@@ -66,15 +65,28 @@ def run_report(
     engine: str = "auto",
     jobs: int = 1,
     root: Path | None = None,
+    overrides: dict | None = None,
     **options: object,
 ) -> RunResult:
-    """Plan a run of report kind ``kind`` (its own ``options``), execute each page's notebook with
-    papermill, publish the pages atomically, then the open data, manifest and index of the folder."""
-    root = root or project_root()
+    """Plan a run of report kind ``kind`` (its own ``options``) in the project at ``root``, execute
+    each page's notebook with papermill, publish the pages atomically, then the open data, manifest
+    and index of the folder. ``overrides`` replace settings of ``params/defaults.yaml`` for this run.
+
+    Wrong options, an invalid source and a period without data stop the run before any report starts.
+    """
+    root = find_project(root)
     report_kind = KINDS.get(kind)
-    settings = load_settings({"source": source, "audience": audience}, root)
+    overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
+    settings = load_settings({**overrides, "source": source, "audience": audience}, root)
+    notebook = root / "notebooks" / report_kind.notebook
+    if not notebook.exists():
+        raise PmkitError(f"{notebook} is missing; a project's notebooks/ folder holds the report notebooks (pmkit init writes them)")
+    report_kind.check(root, **options)
     engine = render.choose_engine(engine)
+    if not settings.get("source"):
+        raise PmkitError(f"{root / 'params' / 'defaults.yaml'} names no source; set source: to your data, or give --source")
     src = open_source(settings["source"])
+    src.tables()
     plan = report_kind.plan(src, settings, root, **options)
     outputs = Path(out) if out else root / "outputs"
     folder = outputs / plan.period.slug / audience
@@ -83,15 +95,16 @@ def run_report(
         ReportJob(
             name=job.name,
             title=job.title,
-            notebook=root / "notebooks" / report_kind.notebook,
-            parameters={**job.parameters, "audience": audience, "source": settings["source"], "engine": engine},
+            notebook=notebook,
+            parameters={**job.parameters, "audience": audience, "source": settings["source"], "engine": engine,
+                        "overrides": overrides},
             html=folder / f"{job.name}.html",
             executed=work / f"{job.name}.ipynb",
         )
         for job in plan.jobs
     ]
     started = time.perf_counter()
-    result = RunResult(folder, plan.period.label, audience, engine)
+    result = RunResult(folder, plan.period.label, audience, engine, notes=plan.notes)
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         result.reports = list(pool.map(lambda job: execute_and_publish(job, engine, root), run_jobs))
 
@@ -114,7 +127,7 @@ def run_report(
     published = _published(folder / "manifest.json", result.reports, report_kind, run_jobs)
     manifest = {
         "kind": report_kind.name,
-        "parameters": {"period": plan.period.label, "audience": audience, "engine": engine,
+        "parameters": {"period": plan.period.label, "audience": audience, "engine": engine, **overrides,
                        **{k: v for k, v in options.items() if v is not None}},
         "source": _source_name(src.describe(), root),
         "inputs": publish.file_hashes(settings["source"]) if "://" not in settings["source"] else {},
@@ -146,7 +159,8 @@ def _published(manifest: Path, reports: list[ReportResult], kind: ReportKind, jo
     """Every report in the folder, of any kind: earlier runs' entries, updated by this run's results."""
     earlier = json.loads(manifest.read_text(encoding="utf-8")).get("published", []) if manifest.exists() else []
     merged = {r["name"]: r for r in earlier}
-    parameters = {job.name: {k: v for k, v in job.parameters.items() if k not in ("source", "engine")} for job in jobs}
+    parameters = {job.name: {k: v for k, v in job.parameters.items() if k not in ("source", "engine") and v != {}}
+                  for job in jobs}
     merged.update({r.name: {"name": r.name, "kind": kind.name, "title": r.title, "file": r.file, "ok": r.ok,
                             "parameters": parameters[r.name]} for r in reports})
     return sorted(merged.values(), key=lambda r: (KINDS.names().index(r.get("kind", "quarterly")), r["name"]))
@@ -170,6 +184,8 @@ def _shown_path(path: str, base: Path) -> str:
 
 def execute_and_publish(job: ReportJob, engine: str, root: Path) -> ReportResult:
     """Execute one notebook with papermill and publish its page; errors are caught and reported."""
+    import papermill  # imported when a report runs, so that a wrong argument is refused at once
+
     started = time.perf_counter()
     job.executed.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -201,6 +217,8 @@ def execute_and_publish(job: ReportJob, engine: str, root: Path) -> ReportResult
 
 
 def _short_error(exc: Exception) -> str:
-    if isinstance(exc, papermill.PapermillExecutionError):
+    from papermill import PapermillExecutionError
+
+    if isinstance(exc, PapermillExecutionError):
         return f"{exc.ename}: {exc.evalue} (cell {exc.exec_count})"
     return str(exc)

@@ -30,6 +30,17 @@ def project_root(start: Path | None = None) -> Path:
     return here
 
 
+def find_project(root: Path | None = None) -> Path:
+    """The project a command works in: ``root`` (``--project``) or the one at or above the working
+    folder. Either must hold ``params/defaults.yaml``; a clear error says how to make one otherwise."""
+    found = Path(root).resolve() if root else project_root()
+    if not (found / DEFAULTS_FILE).exists():
+        where = f"{found} has no {DEFAULTS_FILE}" if root else f"no {DEFAULTS_FILE} in {found} or any folder above it"
+        raise PmkitError(f"not a pmkit project: {where}. Make one with pmkit init DIR --council NAME --source SOURCE, "
+                         f"then run pmkit in DIR (or give --project DIR)")
+    return found
+
+
 def load_settings(overrides: dict | None = None, root: Path | None = None) -> dict:
     """``params/defaults.yaml`` merged with ``overrides`` (entries that are None are ignored)."""
     root = root or project_root()
@@ -43,11 +54,70 @@ def load_settings(overrides: dict | None = None, root: Path | None = None) -> di
     return settings
 
 
+def reporting_frequency(settings: dict) -> str:
+    """The frequency of the period a run picks by default: ``reporting`` in the settings (quarterly)."""
+    reporting = str(settings.get("reporting") or "quarterly")
+    if reporting not in ("quarterly", "annual"):
+        raise PmkitError(f"{DEFAULTS_FILE}: reporting: {reporting!r} is not allowed; expected quarterly or annual")
+    return reporting
+
+
 def report_period(src: Source, period: str | None, frequency: str = "quarterly") -> periods.Period:
-    """The report period asked for, or the latest ``frequency`` period with data in the source."""
+    """The report period asked for, or the latest ``frequency`` period that has data for most indicators."""
     if period:
         return periods.parse(period)
-    return src.latest_period().latest(frequency) if frequency != "monthly" else src.latest_period()
+    if frequency == "monthly":
+        return src.latest_period()
+    counts = period_coverage(src.measures(), src.indicators(), frequency)
+    if counts.empty:
+        return src.latest_period().latest(frequency)
+    most = counts[counts["with_data"] * 2 > counts["of"]]
+    start = int((most if len(most) else counts)["start"].max())
+    return periods.Period(start, frequency)
+
+
+def period_coverage(measures: pd.DataFrame, indicators: pd.DataFrame, frequency: str) -> pd.DataFrame:
+    """Per ``frequency`` period with data: how many indicators have a figure for its last month,
+    quarter or year (``with_data``), as the status engine judges them, of how many could (``of``:
+    those with any figure, at this frequency or a finer one).
+
+    A year in which only six of 97 indicators have been published yet is not "the latest year".
+    """
+    size = periods.MONTHS_IN[frequency]
+    finer = indicators.loc[indicators["frequency"].map(periods.MONTHS_IN) <= size, "indicator_id"]
+    figures = measures[measures["value"].notna() & measures["indicator_id"].isin(finer)]
+    if figures.empty:
+        return pd.DataFrame(columns=["start", "with_data", "of"])
+    parsed = periods.parse_column(figures["period"])
+    last_month = (parsed["start"] + parsed["frequency"].map(periods.MONTHS_IN).astype("Int64") - 1).astype("int64")
+    at_end = ((last_month + 1 - periods.APRIL) % size == 0).to_numpy()
+    start = (last_month + 1 - size).to_numpy()[at_end]
+    counts = pd.DataFrame({"start": start, "indicator_id": figures["indicator_id"].to_numpy()[at_end]})
+    counts = counts.drop_duplicates().groupby("start").size().rename("with_data").reset_index()
+    return counts.assign(of=figures["indicator_id"].nunique())
+
+
+def judged_period_has_data(src: Source, indicator_ids: list[str], period: periods.Period) -> bool:
+    """Whether any of the indicators has a figure for the period it is judged on at ``period``
+    (its own frequency's latest period ending by then, as the status engine judges it)."""
+    register = src.indicators()
+    register = register[register["indicator_id"].isin(indicator_ids)]
+    measures = src.measures()
+    measures = measures[measures["value"].notna()]
+    wanted = {(row.indicator_id, period.latest(row.frequency).label) for row in register.itertuples()}
+    return any(pair in wanted for pair in zip(measures["indicator_id"], measures["period"]))
+
+
+def require_data(src: Source, reports: dict[str, list[str]], period: periods.Period, frequency: str) -> None:
+    """Refuse a run for a period in which a report's indicators have no figures, naming the latest
+    period that has data (``reports``: report name -> its indicator ids)."""
+    empty = [name for name, ids in reports.items() if ids and not judged_period_has_data(src, ids, period)]
+    if empty:
+        latest = report_period(src, None, frequency)
+        raise PmkitError(
+            f"{period.label} has no data for {', '.join(empty)}; the latest {'year' if frequency == 'annual' else 'period'} "
+            f"with data for most indicators is {latest.label} (run without --period to use it)"
+        )
 
 
 def apply_rebase_settings(indicators: pd.DataFrame, settings: dict) -> pd.DataFrame:

@@ -26,7 +26,7 @@ from pmkit.components.year_end import year_end_table
 from pmkit.reading import Reading
 from pmkit.reports.context import ReportContext
 from pmkit.reports.kind import Job, Plan, ReportKind, slugify
-from pmkit.settings import complete_year
+from pmkit.settings import complete_year, require_data
 from pmkit.sources import Source
 from pmkit.units import format_value
 
@@ -36,8 +36,9 @@ YEARS_SHOWN = 5
 class AnnualReport(ReportContext):
     """The annual report for one financial year and audience."""
 
-    def __init__(self, year: str | None = None, audience: str = "internal", source: str | None = None, engine: str = "nbconvert"):
-        super().__init__(audience, source, engine)
+    def __init__(self, year: str | None = None, audience: str = "internal", source: str | None = None, engine: str = "nbconvert",
+                 overrides: dict | None = None):
+        super().__init__(audience, source, engine, overrides)
         self.year = complete_year(self.source, year)
         self.indicators = self.register
         self.status = self.assess(self.indicators, self.year)
@@ -176,5 +177,6 @@ class Annual(ReportKind):
 
     def plan(self, src: Source, settings: dict, root: Path, year: str | None = None, **_: object) -> Plan:
         chosen = complete_year(src, year)
+        require_data(src, {"the annual report": list(src.indicators()["indicator_id"])}, chosen, "annual")
         council = str(settings.get("council", "") or "This council")
         return Plan(chosen, [Job("annual-report", f"{council}: annual report {chosen.label}", {"year": chosen.label})])

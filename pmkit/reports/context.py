@@ -14,18 +14,19 @@ import pandas as pd
 from pmkit import casestudies, components, periods, reading, status, themes
 from pmkit.errors import PmkitError
 from pmkit.schema import AUDIENCES
-from pmkit.settings import apply_rebase_settings, load_settings, project_root
+from pmkit.settings import apply_rebase_settings, load_settings, project_root, reporting_frequency
 from pmkit.sources import open_source
 
 
 class ReportContext:
     """Settings, source and register for one audience; `assess` and `read` for any period."""
 
-    def __init__(self, audience: str = "internal", source: str | None = None, engine: str = "nbconvert"):
+    def __init__(self, audience: str = "internal", source: str | None = None, engine: str = "nbconvert",
+                 overrides: dict | None = None):
         if audience not in AUDIENCES:
             raise PmkitError(f"audience {audience!r} is not known; expected internal or public")
         self.root = project_root()
-        self.settings = load_settings({"source": source, "audience": audience}, self.root)
+        self.settings = load_settings({**(overrides or {}), "source": source, "audience": audience}, self.root)
         self.engine, self.audience = engine, audience
         self.words = components.words_for(audience)
         self.council = str(self.settings.get("council", "") or "This council")
@@ -37,6 +38,7 @@ class ReportContext:
         self.measures = self.source.measures()
         self.commentary = self.source.commentary()
         self.rules = self.settings.get("spc_rules", "mdc")
+        self.reporting = reporting_frequency(self.settings)
 
     def indicators_of(self, directorate: str) -> pd.DataFrame:
         """The register rows of one directorate (a clear error naming the known ones otherwise)."""

@@ -28,7 +28,7 @@ from pmkit.components.tile import kpi_tile
 from pmkit.errors import PmkitError
 from pmkit.reports.context import ReportContext
 from pmkit.reports.kind import Job, Plan, ReportKind, slugify
-from pmkit.settings import report_period
+from pmkit.settings import report_period, reporting_frequency, require_data
 from pmkit.sources import Source
 from pmkit.units import format_value
 
@@ -69,8 +69,8 @@ class DeepDiveReport(ReportContext):
     """A scrutiny briefing on one indicator or one topic, as at a report period."""
 
     def __init__(self, indicator: str | None = None, topic: str | None = None, period: str | None = None, audience: str = "internal",
-                 source: str | None = None, engine: str = "nbconvert"):
-        super().__init__(audience, source, engine)
+                 source: str | None = None, engine: str = "nbconvert", overrides: dict | None = None):
+        super().__init__(audience, source, engine, overrides)
         ids, self.slug, topic_title, self.description = resolve(self.root, indicator, topic)
         every = set(self.source.indicators()["indicator_id"])
         unknown = [i for i in ids if i not in every]
@@ -82,7 +82,7 @@ class DeepDiveReport(ReportContext):
         self.indicators = chosen.set_index("indicator_id").loc[[i for i in ids if i in set(chosen["indicator_id"])]].reset_index()
         self.left_out = len(ids) - len(self.indicators)  # internal-only indicators of a topic, in a public deep dive
         self.subject = topic_title or str(self.indicators["title"].iloc[0])
-        self.period = report_period(self.source, period)
+        self.period = report_period(self.source, period, self.reporting)
         self.status = self.assess(self.indicators, self.period)
         self.readings = self.read(self.status, self.indicators, self.period)
         self.by_id = {r.indicator_id: r for r in self.readings}
@@ -225,6 +225,10 @@ class DeepDive(ReportKind):
         group.add_argument("--topic", help="a topic named in params/topics.yaml")
         parser.add_argument("--period", help="the period the data runs to (default: the latest quarter with data)")
 
+    def check(self, root: Path, indicator: str | None = None, topic: str | None = None, **options: object) -> None:
+        super().check(root, **options)
+        resolve(root, indicator, topic)
+
     def plan(self, src: Source, settings: dict, root: Path, indicator: str | None = None, topic: str | None = None,
              period: str | None = None, **_: object) -> Plan:
         ids, slug, title, _description = resolve(root, indicator, topic)
@@ -232,7 +236,9 @@ class DeepDive(ReportKind):
         unknown = [i for i in ids if i not in known]
         if unknown:
             raise PmkitError(f"indicator {', '.join(unknown)} is not in the register")
-        chosen = report_period(src, period)
+        frequency = reporting_frequency(settings)
+        chosen = report_period(src, period, frequency)
+        require_data(src, {f"deep dive {indicator or topic}": ids}, chosen, frequency)
         subject = title or str(src.indicators().set_index("indicator_id").loc[ids[0], "title"])
         return Plan(chosen, [Job(f"deep-dive-{slug}", f"Deep dive: {subject}, {chosen.label}",
                                  {"indicator": indicator, "topic": topic, "period": chosen.label})])

@@ -8,6 +8,7 @@ the plan the same way for every kind.
 from __future__ import annotations
 
 import argparse
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,6 +32,7 @@ class Plan:
     period: periods.Period
     jobs: list[Job]
     directorates: list[str] | None = field(default=None)
+    notes: tuple[str, ...] = ()  # what the run should tell the user (params files left out, and why)
 
 
 class ReportKind:
@@ -43,10 +45,16 @@ class ReportKind:
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
         """Add the kind's own options to ``pmkit run KIND``."""
 
+    def check(self, root: Path, **options: object) -> None:
+        """Refuse wrong options before any data is loaded (a period or year that cannot be read)."""
+        for name in ("period", "year"):
+            if options.get(name):
+                periods.parse(str(options[name]))
+
     def plan(self, src: Source, settings: dict, root: Path, **options: object) -> Plan:
         raise NotImplementedError
 
 
 def slugify(text: str) -> str:
-    """``Adults' Social Care`` -> ``adults--social-care``: safe in a file name."""
-    return "".join(c if c.isalnum() else "-" for c in str(text).lower()).strip("-")
+    """``Adults' Social Care`` -> ``adults-social-care``: safe in a file name and an anchor."""
+    return re.sub(r"[\W_]+", "-", str(text).lower().replace("'", "").replace("\u2019", "")).strip("-")

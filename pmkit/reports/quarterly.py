@@ -16,19 +16,21 @@ from pmkit.components.templating import plural
 from pmkit.errors import PmkitError
 from pmkit.reports.context import ReportContext
 from pmkit.reports.kind import Job, Plan, ReportKind, slugify
-from pmkit.settings import report_period
+from pmkit.settings import report_period, reporting_frequency, require_data
 from pmkit.sources import Source
+
+DIRECTORATES = Path("params/directorates")
 
 
 class DirectorateReport(ReportContext):
     """The quarterly report for one directorate and audience: data loaded once, then each section."""
 
     def __init__(self, directorate: str, period: str | None = None, audience: str = "internal", source: str | None = None,
-                 engine: str = "nbconvert"):
-        super().__init__(audience, source, engine)
+                 engine: str = "nbconvert", overrides: dict | None = None):
+        super().__init__(audience, source, engine, overrides)
         self.directorate = directorate
         self.indicators = self.indicators_of(directorate)
-        self.period = report_period(self.source, period)
+        self.period = report_period(self.source, period, self.reporting)
         self.status = self.assess(self.indicators, self.period)
         self.readings = self.read(self.status, self.indicators, self.period)
 
@@ -92,26 +94,54 @@ class DirectorateReport(ReportContext):
         super().method_note(self.period, self.indicators)
 
 
-def directorate_params(root: Path, wanted: list[str] | None, known: list[str]) -> list[tuple[str, dict]]:
-    """(name, params) per directorate: params files in ``params/directorates``, filtered by ``wanted``."""
-    files = sorted((root / "params" / "directorates").glob("*.yaml"))
-    found = [(f.stem, yaml.safe_load(f.read_text(encoding="utf-8")) or {}) for f in files]
-    if not found:
-        found = [(slugify(d), {"directorate": d}) for d in known]
-    if wanted:
-        chosen = [(n, p) for n, p in found if n in wanted or p.get("directorate") in wanted]
-        missing = set(wanted) - {n for n, _ in chosen} - {p.get("directorate") for _, p in chosen}
-        if missing:
-            names = ", ".join(n for n, _ in found)
-            raise PmkitError(f"no params file or directorate called {', '.join(sorted(missing))}; expected one of: {names}")
-        found = chosen
-    for name, params in found:
-        if params.get("directorate") not in known:
-            raise PmkitError(
-                f"params/directorates/{name}.yaml names directorate {params.get('directorate')!r}, "
-                f"which is not in the source; expected one of: {', '.join(known)}"
-            )
+def params_files(root: Path) -> list[tuple[str, dict]]:
+    """(file name without ``.yaml``, params) per file in ``params/directorates``; each must name its directorate."""
+    found = []
+    for path in sorted((root / DIRECTORATES).glob("*.yaml")):
+        try:
+            params = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as exc:
+            raise PmkitError(f"{DIRECTORATES / path.name}: not valid YAML ({exc})") from None
+        if not isinstance(params, dict) or not str(params.get("directorate") or "").strip():
+            raise PmkitError(f"{DIRECTORATES / path.name}: names no directorate; expected a line such as directorate: Housing")
+        found.append((path.stem, params))
     return found
+
+
+def chosen_params(found: list[tuple[str, dict]], wanted: list[str] | None) -> list[tuple[str, dict]]:
+    """The params files ``wanted`` names (by file name or directorate), all when it is empty; an unknown name is an error."""
+    if not wanted:
+        return found
+    chosen = [(n, p) for n, p in found if n in wanted or p["directorate"] in wanted]
+    missing = set(wanted) - {n for n, _ in chosen} - {p["directorate"] for _, p in chosen}
+    if missing:
+        names = ", ".join(f"{n} ({p['directorate']})" for n, p in found) or "none"
+        raise PmkitError(f"no params file or directorate called {', '.join(sorted(missing))}; expected one of: {names}")
+    return chosen
+
+
+def directorate_params(root: Path, wanted: list[str] | None, known: list[str]) -> tuple[list[tuple[str, dict]], list[str]]:
+    """(name, params) per report asked for, and notes on params files left out.
+
+    Without params files every directorate in the source gets a report. A params file naming a
+    directorate that is not in the source stops a run that asks for it (or for every report), and
+    is only noted when the run asks for other directorates.
+    """
+    found = params_files(root) or [(slugify(d), {"directorate": d}) for d in known]
+    chosen = chosen_params(found, wanted)
+    unknown = [(n, p["directorate"]) for n, p in found if p["directorate"] not in known]
+    blocking = [(n, d) for n, d in unknown if any(n == c for c, _ in chosen)]
+    if blocking:
+        files = "; ".join(f"{DIRECTORATES / n}.yaml names {d!r}" for n, d in blocking)
+        raise PmkitError(
+            f"{files}, which is not a directorate in the source (its directorates: {', '.join(known)}). "
+            f"Rename the directorate in the file or delete it; `pmkit init DIR --council NAME --source SOURCE` "
+            f"makes a project with one params file per directorate of your source"
+        )
+    notes = [f"{DIRECTORATES / n}.yaml names {d!r}, which is not in the source; it was left out" for n, d in unknown]
+    covered = {p["directorate"] for _, p in found}
+    notes += [f"{d} is in the source but no file in {DIRECTORATES} names it, so it has no report" for d in known if d not in covered]
+    return chosen, notes
 
 
 class Quarterly(ReportKind):
@@ -125,14 +155,23 @@ class Quarterly(ReportKind):
         parser.add_argument("--period", help="a quarter such as 2025/26 Q2 (default: the latest with data)")
         parser.add_argument("--directorate", action="append", help="a params file name (adults) or a directorate; repeatable")
 
+    def check(self, root: Path, directorate: list[str] | None = None, **options: object) -> None:
+        super().check(root, **options)
+        found = params_files(root)
+        if found:
+            chosen_params(found, directorate)
+
     def plan(self, src: Source, settings: dict, root: Path, period: str | None = None, directorate: list[str] | None = None,
              **_: object) -> Plan:
-        chosen = report_period(src, period)
-        known = sorted(src.indicators()["directorate"].unique())
-        jobs = [
-            Job(name, f"{p['directorate']}: performance report, {chosen.label}", {**p, "period": chosen.label})
-            for name, p in directorate_params(root, directorate, known)
-        ]
-        every = [p["directorate"] for _, p in directorate_params(root, None, known)]
-        return Plan(chosen, jobs, directorates=every)
+        frequency = reporting_frequency(settings)
+        chosen = report_period(src, period, frequency)
+        register = src.indicators()
+        known = sorted(register["directorate"].unique())
+        asked, notes = directorate_params(root, directorate, known)
+        ids = {d: list(register.loc[register["directorate"] == d, "indicator_id"]) for d in known}
+        require_data(src, {p["directorate"]: ids.get(p["directorate"], []) for _, p in asked}, chosen, frequency)
+        jobs = [Job(name, f"{p['directorate']}: performance report, {chosen.label}", {**p, "period": chosen.label})
+                for name, p in asked]
+        every = [d for d in known if not params_files(root) or d in {p["directorate"] for _, p in params_files(root)}]
+        return Plan(chosen, jobs, directorates=every, notes=tuple(notes))
 
