@@ -1,6 +1,7 @@
 """The data model: every table's columns, types, allowed values, keys and references.
 
 This is the contract between sources and the rest of pmkit; `pmkit.validate` enforces it.
+Descriptions are plain English for the people filling a source in (`pmkit template` shows them).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ class Column:
     default: object = None  # used when the column is absent or the cell is empty
     minimum: float | None = None
     maximum: float | None = None
+    description: str = ""  # what goes in it, for people filling a source in
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,7 @@ class Table:
     key: tuple[str, ...] = ()
     references: dict[str, tuple[str, str]] = field(default_factory=dict)  # column -> (table, column)
     required: bool = False
+    description: str = ""  # one line: what a row of the table is
 
 
 UNITS = ("percent", "count", "days", "gbp", "rate", "score", "ratio", "weeks")
@@ -35,128 +38,413 @@ AUDIENCES = ("internal", "public")
 CHANNELS = ("complaint", "compliment", "survey", "comment")
 ACTION_STATUSES = ("complete", "on_track", "at_risk", "off_track", "not_started")
 
+_INDICATOR = "The indicator this row is about: its indicator_id from the indicators table, e.g. HOU-01."
+_FIGURE = "in the indicator's unit (a percent as 87.5, not 87.5% or 0.875; money in pounds, e.g. 1250)"
+
 TABLES: dict[str, Table] = {
     t.name: t
     for t in [
         Table(
             "indicators",
             {
-                "indicator_id": Column("text", required=True),
-                "title": Column("text", required=True),
-                "directorate": Column("text", required=True),
-                "service": Column("text", default=""),
-                "priority": Column("text", default=""),
-                "owner": Column("text", default=""),
-                "unit": Column("choice", required=True, choices=UNITS),
-                "polarity": Column("choice", required=True, choices=POLARITIES),
-                "frequency": Column("choice", required=True, choices=FREQUENCIES),
-                "decimals": Column("integer", default=1, minimum=0),
-                "definition": Column("text", default=""),
-                "rationale": Column("text", default=""),
-                "data_source": Column("text", default=""),
-                "tolerance": Column("number", default=0.05, minimum=0),
-                "tolerance_type": Column("choice", choices=("relative", "absolute"), default="relative"),
-                "benchmark_metric": Column("text", default=""),
-                "public": Column("boolean", default=False),
-                "seasonal": Column("boolean", default=False),
-                "cumulative": Column("boolean", default=False),
-                "rebase_at": Column("text", default=""),
+                "indicator_id": Column(
+                    "text",
+                    required=True,
+                    description="A short code for the indicator that never changes, e.g. HOU-01 or ASC-06; "
+                    "the other tables refer to it.",
+                ),
+                "title": Column(
+                    "text",
+                    required=True,
+                    description="The indicator's name as readers will see it, e.g. Repairs completed on time.",
+                ),
+                "directorate": Column(
+                    "text",
+                    required=True,
+                    description="The directorate that owns the indicator, e.g. Housing or Adult Social Care.",
+                ),
+                "service": Column(
+                    "text",
+                    default="",
+                    description="The service within the directorate, e.g. Housing Options.",
+                ),
+                "priority": Column(
+                    "text",
+                    default="",
+                    description="The council plan priority the indicator serves (the golden thread), e.g. Homes.",
+                ),
+                "owner": Column(
+                    "text",
+                    default="",
+                    description="Who is accountable for the indicator, by role, e.g. Head of Housing.",
+                ),
+                "unit": Column(
+                    "choice",
+                    required=True,
+                    choices=UNITS,
+                    description="What the figures are: percent (87.5 means 87.5%), count, days, weeks, gbp "
+                    "(pounds), rate (say per 1,000 or per 100,000 in the title), score or ratio.",
+                ),
+                "polarity": Column(
+                    "choice",
+                    required=True,
+                    choices=POLARITIES,
+                    description="Which way is good: higher_is_better, lower_is_better, or neutral "
+                    "(reported but not judged against a target).",
+                ),
+                "frequency": Column(
+                    "choice",
+                    required=True,
+                    choices=FREQUENCIES,
+                    description="How often a figure is reported: monthly, quarterly or annual; "
+                    "every measure's period must be of this kind.",
+                ),
+                "decimals": Column(
+                    "integer",
+                    default=1,
+                    minimum=0,
+                    description="Decimal places shown in reports, a whole number, e.g. 1 shows 87.5%.",
+                ),
+                "definition": Column(
+                    "text",
+                    default="",
+                    description="How the figure is worked out, in plain words: what is counted, out of what, "
+                    "and any exclusions.",
+                ),
+                "rationale": Column(
+                    "text",
+                    default="",
+                    description="Why the indicator matters to residents and to the council.",
+                ),
+                "data_source": Column(
+                    "text",
+                    default="",
+                    description="Where the figures come from, e.g. the case management system or a statutory return.",
+                ),
+                "tolerance": Column(
+                    "number",
+                    default=0.05,
+                    minimum=0,
+                    description="How far from target is amber rather than red: a fraction of the target "
+                    "(0.05 = within 5%) when tolerance_type is relative, or an amount in the indicator's unit "
+                    "when it is absolute.",
+                ),
+                "tolerance_type": Column(
+                    "choice",
+                    choices=("relative", "absolute"),
+                    default="relative",
+                    description="How tolerance is read: relative (a fraction of the target) or absolute "
+                    "(in the indicator's unit, e.g. 2 percentage points).",
+                ),
+                "benchmark_metric": Column(
+                    "text",
+                    default="",
+                    description="The metric code for this indicator in the benchmarks table, to compare it "
+                    "with other councils, e.g. rep; empty if there is none.",
+                ),
+                "public": Column(
+                    "boolean",
+                    default=False,
+                    description="true if the indicator may appear in public reports; false keeps it internal.",
+                ),
+                "seasonal": Column(
+                    "boolean",
+                    default=False,
+                    description="true to judge direction of travel against the same period last year rather "
+                    "than the period before (for figures with a yearly pattern).",
+                ),
+                "cumulative": Column(
+                    "boolean",
+                    default=False,
+                    description="true if the figures are year to date (they build up through the year, so "
+                    "the last one is the year's total).",
+                ),
+                "rebase_at": Column(
+                    "text",
+                    default="",
+                    description="Periods from which the SPC chart's limits start afresh after a known change "
+                    "in the service, e.g. Oct 2023; separate several with commas. Usually empty.",
+                ),
             },
             key=("indicator_id",),
             required=True,
+            description="The register of indicators (KPIs): one row per indicator, with its definition and source.",
         ),
         Table(
             "measures",
             {
-                "indicator_id": Column("text", required=True),
-                "period": Column("period", required=True),
-                "value": Column("number"),
-                "numerator": Column("number"),
-                "denominator": Column("number"),
-                "quality": Column("choice", choices=QUALITIES, default="final"),
-                "note": Column("text", default=""),
+                "indicator_id": Column("text", required=True, description=_INDICATOR),
+                "period": Column(
+                    "period",
+                    required=True,
+                    description="The period the figure is for, matching the indicator's frequency: "
+                    "Jul 2025 (a month), 2025/26 Q2 (July to September 2025) or 2025/26 (a financial year).",
+                ),
+                "value": Column(
+                    "number",
+                    description=f"The figure for the period, {_FIGURE}. Leave empty if there is none.",
+                ),
+                "numerator": Column(
+                    "number",
+                    description="For a percent or rate, the count on top, e.g. 875 repairs on time of 1000.",
+                ),
+                "denominator": Column(
+                    "number",
+                    description="For a percent or rate, the count underneath, e.g. 1000 repairs in all.",
+                ),
+                "quality": Column(
+                    "choice",
+                    choices=QUALITIES,
+                    default="final",
+                    description="How settled the figure is: final, provisional (may be revised) or estimated.",
+                ),
+                "note": Column(
+                    "text",
+                    default="",
+                    description="Anything a reader should know about this figure, e.g. Includes two weeks "
+                    "of system outage.",
+                ),
             },
             key=("indicator_id", "period"),
             references={"indicator_id": ("indicators", "indicator_id")},
             required=True,
+            description="The figures: one row per indicator and period.",
         ),
         Table(
             "targets",
             {
-                "indicator_id": Column("text", required=True),
-                "period": Column("period", required=True),
-                "target": Column("number", required=True),
+                "indicator_id": Column("text", required=True, description=_INDICATOR),
+                "period": Column(
+                    "period",
+                    required=True,
+                    description="The period the target is for: one of the indicator's frequency, "
+                    "or a whole financial year such as 2025/26 to cover every period in it.",
+                ),
+                "target": Column(
+                    "number",
+                    required=True,
+                    description=f"The target, {_FIGURE}.",
+                ),
             },
             key=("indicator_id", "period"),
             references={"indicator_id": ("indicators", "indicator_id")},
+            description="Targets: one row per indicator and period (or financial year); they may change "
+            "from year to year.",
         ),
         Table(
             "benchmarks",
             {
-                "metric": Column("text", required=True),
-                "authority_code": Column("text", required=True),
-                "authority_name": Column("text", default=""),
-                "period": Column("period", required=True),
-                "value": Column("number"),
-                "group": Column("text", required=True),
+                "metric": Column(
+                    "text",
+                    required=True,
+                    description="The code of the measure being compared, as named in indicators.benchmark_metric, "
+                    "e.g. rep.",
+                ),
+                "authority_code": Column(
+                    "text",
+                    required=True,
+                    description="The council's ONS code, e.g. E06000901.",
+                ),
+                "authority_name": Column(
+                    "text",
+                    default="",
+                    description="The council's name, e.g. Ashworth.",
+                ),
+                "period": Column(
+                    "period",
+                    required=True,
+                    description="The period the figure is for, e.g. 2024/25 or 2025/26 Q2.",
+                ),
+                "value": Column(
+                    "number",
+                    description="That council's figure, in the same unit as the indicator (a percent as 87.5). "
+                    "Leave empty if it is not published.",
+                ),
+                "group": Column(
+                    "text",
+                    required=True,
+                    description="The comparison group the row belongs to, e.g. nearest_neighbours, region or england.",
+                ),
             },
             key=("metric", "authority_code", "period", "group"),
+            description="Other councils' figures for comparison (LG Inform or LGBF style): one row per metric, "
+            "council, period and group.",
         ),
         Table(
             "commentary",
             {
-                "indicator_id": Column("text", required=True),
-                "period": Column("period", required=True),
-                "audience": Column("choice", required=True, choices=AUDIENCES),
-                "text": Column("text", required=True),
-                "actions": Column("text", default=""),
+                "indicator_id": Column("text", required=True, description=_INDICATOR),
+                "period": Column(
+                    "period",
+                    required=True,
+                    description="The period the commentary is about, e.g. 2025/26 Q2.",
+                ),
+                "audience": Column(
+                    "choice",
+                    required=True,
+                    choices=AUDIENCES,
+                    description="Who may read it: internal (officers and members) or public.",
+                ),
+                "text": Column(
+                    "text",
+                    required=True,
+                    description="Why the figure is as it is, in a few sentences (Markdown allowed, e.g. **bold**).",
+                ),
+                "actions": Column(
+                    "text",
+                    default="",
+                    description="What is being done about it, e.g. Opening a new hostel in January.",
+                ),
             },
             key=("indicator_id", "period", "audience"),
             references={"indicator_id": ("indicators", "indicator_id")},
+            description="Officers' narrative: one row per indicator, period and audience.",
         ),
         Table(
             "feedback",
             {
-                "feedback_id": Column("text", required=True),
-                "date": Column("date", required=True),
-                "directorate": Column("text", required=True),
-                "service": Column("text", default=""),
-                "channel": Column("choice", required=True, choices=CHANNELS),
-                "text": Column("text", required=True),
-                "rating": Column("number"),
-                "ward": Column("text", default=""),
+                "feedback_id": Column(
+                    "text",
+                    required=True,
+                    description="A unique reference for the item, e.g. its case number CF-2025-0142.",
+                ),
+                "date": Column(
+                    "date",
+                    required=True,
+                    description="The day it was received, e.g. 2025-07-31 or 31/07/2025.",
+                ),
+                "directorate": Column(
+                    "text",
+                    required=True,
+                    description="The directorate it is about, e.g. Housing.",
+                ),
+                "service": Column(
+                    "text",
+                    default="",
+                    description="The service it is about, e.g. Repairs.",
+                ),
+                "channel": Column(
+                    "choice",
+                    required=True,
+                    choices=CHANNELS,
+                    description="What kind of feedback it is: complaint, compliment, survey or comment.",
+                ),
+                "text": Column(
+                    "text",
+                    required=True,
+                    description="What the resident said, as written; personal details are removed before "
+                    "any report shows it.",
+                ),
+                "rating": Column(
+                    "number",
+                    description="A survey score if there is one, e.g. 4 on a 1 to 5 scale; otherwise empty.",
+                ),
+                "ward": Column(
+                    "text",
+                    default="",
+                    description="The ward it comes from, if known, e.g. Riverside.",
+                ),
             },
             key=("feedback_id",),
+            description="Residents' complaints, compliments, survey answers and comments: one row per item.",
         ),
         Table(
             "actions",
             {
-                "action_id": Column("text", required=True),
-                "title": Column("text", required=True),
-                "priority": Column("text", default=""),
-                "directorate": Column("text", default=""),
-                "lead": Column("text", default=""),
-                "due": Column("period", required=True),
-                "status": Column("choice", required=True, choices=ACTION_STATUSES),
-                "percent_complete": Column("number", minimum=0, maximum=100),
-                "update": Column("text", default=""),
-                "public": Column("boolean", default=False),
+                "action_id": Column(
+                    "text",
+                    required=True,
+                    description="A short code for the action that never changes, e.g. CP-12.",
+                ),
+                "title": Column(
+                    "text",
+                    required=True,
+                    description="What the council said it would do, e.g. Open a new family hostel.",
+                ),
+                "priority": Column(
+                    "text",
+                    default="",
+                    description="The council plan priority it serves, e.g. Homes.",
+                ),
+                "directorate": Column(
+                    "text",
+                    default="",
+                    description="The directorate leading it, e.g. Housing.",
+                ),
+                "lead": Column(
+                    "text",
+                    default="",
+                    description="Who leads it, by role, e.g. Head of Housing.",
+                ),
+                "due": Column(
+                    "period",
+                    required=True,
+                    description="When it is due, as a period, e.g. Mar 2026, 2025/26 Q4 or 2025/26.",
+                ),
+                "status": Column(
+                    "choice",
+                    required=True,
+                    choices=ACTION_STATUSES,
+                    description="Where it stands: complete, on_track, at_risk, off_track or not_started.",
+                ),
+                "percent_complete": Column(
+                    "number",
+                    minimum=0,
+                    maximum=100,
+                    description="How far through it is, from 0 to 100, e.g. 60 (not 60% or 0.6).",
+                ),
+                "update": Column(
+                    "text",
+                    default="",
+                    description="The latest progress in a few sentences (Markdown allowed).",
+                ),
+                "public": Column(
+                    "boolean",
+                    default=False,
+                    description="true if the action may appear in public reports; false keeps it internal.",
+                ),
             },
             key=("action_id",),
+            description="Council plan actions, reported beside the indicators: one row per action.",
         ),
         Table(
             "breakdowns",
             {
-                "indicator_id": Column("text", required=True),
-                "period": Column("period", required=True),
-                "dimension": Column("text", required=True),
-                "category": Column("text", required=True),
-                "value": Column("number"),
-                "numerator": Column("number", minimum=0),
-                "denominator": Column("number", minimum=0),
+                "indicator_id": Column("text", required=True, description=_INDICATOR),
+                "period": Column(
+                    "period",
+                    required=True,
+                    description="The period the figure is for, e.g. 2025/26 Q2.",
+                ),
+                "dimension": Column(
+                    "text",
+                    required=True,
+                    description="What the indicator is split by, e.g. ward or age_band.",
+                ),
+                "category": Column(
+                    "text",
+                    required=True,
+                    description="The group within the dimension, e.g. Riverside or 65-74.",
+                ),
+                "value": Column(
+                    "number",
+                    description=f"The figure for this group, {_FIGURE}.",
+                ),
+                "numerator": Column(
+                    "number",
+                    minimum=0,
+                    description="For a percent or rate, the group's count on top, e.g. 42 of 50.",
+                ),
+                "denominator": Column(
+                    "number",
+                    minimum=0,
+                    description="For a percent or rate, the group's count underneath, e.g. 50; "
+                    "it sizes the group in funnel plots.",
+                ),
             },
             key=("indicator_id", "period", "dimension", "category"),
             references={"indicator_id": ("indicators", "indicator_id")},
+            description="Indicators split by place or group: one row per indicator, period, dimension and category.",
         ),
     ]
 }
