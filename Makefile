@@ -2,12 +2,14 @@
 #   make demo   set up, build the demo council and render its reports under outputs/
 #   make test   set up, then run the whole test suite
 #   make screenshots   the demo's reports as full-page PNGs under outputs/screenshots (needs Chromium)
+#   make init DIR=../borsetshire COUNCIL="Borsetshire Council" SOURCE=returns.xlsx   a project for your own council
+# pmkit itself is installed in .venv: `. .venv/bin/activate` puts the `pmkit` command on your PATH.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 READY := $(VENV)/.pmkit-installed
 
-.PHONY: setup demo test lint screenshots mutation clean
+.PHONY: setup demo test lint screenshots mutation clean init
 
 setup: $(READY)
 
@@ -19,6 +21,11 @@ $(READY): pyproject.toml
 
 demo: setup
 	$(BIN)/pmkit demo
+	@echo "To use the pmkit command yourself: . $(VENV)/bin/activate   (or run $(BIN)/pmkit)"
+
+init: setup
+	$(BIN)/pmkit init "$(DIR)" --council "$(COUNCIL)" $(if $(SOURCE),--source "$(SOURCE)")
+	@echo "Then: . $(abspath $(VENV))/bin/activate && cd $(DIR) && pmkit run quarterly"
 
 screenshots: demo
 	$(BIN)/pmkit screenshots

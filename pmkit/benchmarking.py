@@ -17,6 +17,29 @@ from pmkit import periods
 COLUMNS = ["period", "own", "median", "best_quarter", "worst_quarter", "national", "rank", "councils", "quartile"]
 
 
+def national_figures(table: pd.DataFrame, national_group: str | None) -> pd.DataFrame:
+    """The national figure per (metric, period), with the name shown beside it: the group's one row
+    (``England``), or, for a group of many councils (the LGBF's ``scotland``), their median, named so.
+
+    >>> rows = pd.DataFrame({"metric": ["m"] * 3, "period": ["2022/23"] * 3, "group": ["scotland"] * 3,
+    ...                      "authority_name": ["Angus", "Fife", "Moray"], "value": [1.0, 5.0, 2.0]})
+    >>> national_figures(rows, "scotland").loc[("m", "2022/23"), "name"]
+    'Scotland: median of 3 councils'
+    >>> float(national_figures(rows, "scotland").loc[("m", "2022/23"), "value"])
+    2.0
+    """
+    found = table[table["group"] == national_group] if national_group else table.iloc[0:0]
+    if "authority_name" not in found:
+        found = found.assign(authority_name=found.get("authority_code", ""))
+    grouped = found.groupby(["metric", "period"])
+    out = pd.DataFrame({"value": grouped["value"].median(), "count": grouped["value"].size(),
+                        "first": grouped["authority_name"].first()})
+    label = str(national_group or "").replace("_", " ")
+    label = label[:1].upper() + label[1:]
+    out["name"] = [str(first) if n == 1 else f"{label}: median of {n} councils" for first, n in zip(out["first"], out["count"])]
+    return out[["value", "name"]]
+
+
 def trajectory(
     metric: str,
     polarity: str,
@@ -32,7 +55,7 @@ def trajectory(
     table = benchmarks[benchmarks["metric"] == metric].assign(value=lambda t: pd.to_numeric(t["value"], errors="coerce"))
     table = table[table["value"].notna()]
     peers = table[table["group"] == group]
-    national = table[table["group"] == national_group].drop_duplicates("period").set_index("period")["value"] if national_group else pd.Series(dtype=float)
+    national = national_figures(table, national_group)["value"].droplevel("metric")
     lower_better = polarity == "lower_is_better"
     rows = []
     for period, values in peers.groupby("period")["value"]:

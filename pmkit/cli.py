@@ -14,9 +14,13 @@ EXIT_FAILED = 1
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from pmkit.settings import find_project, load_settings
     from pmkit.sources import open_source
 
-    src = open_source(args.source)
+    source = args.source or load_settings(None, find_project(args.project)).get("source")
+    if not source:
+        raise PmkitError("no source to validate: give SOURCE, or set source: in params/defaults.yaml")
+    src = open_source(source)
     tables = src.tables()
     studies = src.case_studies()
     counts = ", ".join(f"{name} {len(t):,}" for name, t in tables.items() if len(t))
@@ -29,12 +33,12 @@ def cmd_status(args: argparse.Namespace) -> int:
     from rich.table import Table
 
     from pmkit import status
-    from pmkit.settings import load_settings, report_period
+    from pmkit.settings import find_project, load_settings, report_period, reporting_frequency
     from pmkit.sources import open_source
 
-    settings = load_settings({"source": args.source})
+    settings = load_settings({"source": args.source}, find_project(args.project) if not args.source else None)
     src = open_source(settings["source"])
-    period = report_period(src, args.period)
+    period = report_period(src, args.period, reporting_frequency(settings))
     ind = src.indicators()
     if args.directorate:
         ind = ind[ind["directorate"].isin(args.directorate)]
@@ -57,6 +61,8 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def _print_run(result) -> int:
+    for note in result.notes:
+        print(f"note: {note}")
     for r in result.reports:
         mark = "ok    " if r.ok else "FAILED"
         print(f"{mark} {r.title} -> {result.folder / r.file} ({r.seconds:.1f} s)")
@@ -70,16 +76,16 @@ def _print_run(result) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from pmkit.reports import KINDS
     from pmkit.run import run_report
 
-    common = {"audience", "source", "out", "engine", "jobs", "command", "kind", "func"}
+    common = {"audience", "source", "out", "engine", "jobs", "command", "kind", "func", "project", "comparator_group"}
     options = {k: v for k, v in vars(args).items() if k not in common}
-    KINDS.get(args.kind)
+    overrides = {"comparator_group": args.comparator_group}
+    source = args.source if not args.source or "://" in args.source else str(Path(args.source).resolve())
     code = 0
     for audience in args.audience or ["internal"]:
-        result = run_report(args.kind, audience=audience, source=args.source, out=args.out, engine=args.engine,
-                            jobs=args.jobs, **options)
+        result = run_report(args.kind, audience=audience, source=source, out=args.out, engine=args.engine,
+                            jobs=args.jobs, root=args.project, overrides=overrides, **options)
         code = max(code, _print_run(result))
     return code
 
@@ -87,35 +93,43 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from pmkit.demo import DEMO_RUNS, write_demo_store
     from pmkit.run import run_report
-    from pmkit.settings import project_root
+    from pmkit.settings import load_settings, project_root
 
     root = project_root()
     started = time.perf_counter()
     store = write_demo_store(root / "data" / "pmkit.duckdb")
+    own = Path(load_settings(None, root).get("source") or "") == store  # the demo project names its store itself
     print(f"demo store: {store} ({time.perf_counter() - started:.1f} s)")
     if args.no_reports:
         return 0
     code = 0
     for kind, options in DEMO_RUNS:
         for audience in ("internal", "public"):
-            result = run_report(kind, audience=audience, source=str(store), engine=args.engine, jobs=args.jobs, root=root, **options)
+            result = run_report(kind, audience=audience, source=None if own else str(store), engine=args.engine,
+                                jobs=args.jobs, root=root, **options)
             code = max(code, _print_run(result))
     return code
 
 
 def cmd_import_lgbf(args: argparse.Namespace) -> int:
-    from pmkit.importers.lgbf import import_lgbf
+    from pmkit.importers.lgbf import import_lgbf_project
 
-    summary = import_lgbf(args.directory, args.council, args.out)
+    summary = import_lgbf_project(args.directory, args.council, args.out)
     print("\n".join(summary.lines()))
+    print(f"{summary.report_name}: a pmkit project in {summary.project}; next steps are in {summary.project / 'README.md'}")
+    print(f"  cd {summary.project}")
+    print("  pmkit run quarterly")
     return 0
 
 
 def cmd_import_coventry(args: argparse.Namespace) -> int:
-    from pmkit.importers.coventry import import_coventry
+    from pmkit.importers.coventry import COUNCIL, import_coventry_project
 
-    summary = import_coventry(args.directory, args.out)
+    summary = import_coventry_project(args.directory, args.out)
     print("\n".join(summary.lines()))
+    print(f"{COUNCIL}: a pmkit project in {summary.project}; next steps are in {summary.project / 'README.md'}")
+    print(f"  cd {summary.project}")
+    print("  pmkit run quarterly")
     return 0
 
 
@@ -136,6 +150,25 @@ def cmd_themes_suggest(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_init(args: argparse.Namespace) -> int:
+    from pmkit.project import init_project
+
+    folder = init_project(args.directory, args.council, args.source)
+    print(f"{args.council}: a pmkit project in {folder}; next steps are in {folder / 'README.md'}")
+    print(f"  cd {folder}")
+    print("  pmkit validate" if args.source else "  pmkit template data   # an empty workbook to fill in")
+    print("  pmkit run quarterly")
+    return 0
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    from pmkit.template import write_template
+
+    path = write_template(args.directory, overwrite=args.overwrite)
+    print(f"{path}: a sheet per table, with a sheet explaining every column; fill it in, then pmkit validate {path}")
+    return 0
+
+
 def cmd_screenshots(args: argparse.Namespace) -> int:
     from pmkit.screenshots import screenshot_reports
     from pmkit.settings import project_root
@@ -151,6 +184,19 @@ def cmd_screenshots(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pmkit", description="Performance reports for UK councils.")
     sub = parser.add_subparsers(dest="command", required=True)
+    project = argparse.ArgumentParser(add_help=False)
+    project.add_argument("--project", type=Path, help="the project folder (default: the one at or above the working folder)")
+
+    p = sub.add_parser("init", help="make a project for a council: settings, a params file per directorate, notebooks")
+    p.add_argument("directory", type=Path)
+    p.add_argument("--council", required=True, help="the council's name as reports print it")
+    p.add_argument("--source", help="its data: a folder of CSV/XLSX files, one .xlsx workbook, a .duckdb file or a database URL")
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("template", help="an empty workbook to fill in, a sheet per table, with every column explained")
+    p.add_argument("directory", type=Path)
+    p.add_argument("--overwrite", action="store_true")
+    p.set_defaults(func=cmd_template)
 
     p = sub.add_parser("demo", help="build the demo store and render every demo report")
     p.add_argument("--engine", default="auto", choices=["auto", "quarto", "nbconvert"])
@@ -158,11 +204,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-reports", action="store_true", help="only build the demo store")
     p.set_defaults(func=cmd_demo)
 
-    p = sub.add_parser("validate", help="check a source against the data model")
-    p.add_argument("source")
+    p = sub.add_parser("validate", help="check a source against the data model", parents=[project])
+    p.add_argument("source", nargs="?", help="default: the project's source")
     p.set_defaults(func=cmd_validate)
 
-    p = sub.add_parser("status", help="print the status table for a period")
+    p = sub.add_parser("status", help="print the status table for a period", parents=[project])
     p.add_argument("source", nargs="?", default=None)
     p.add_argument("--period")
     p.add_argument("--directorate", action="append")
@@ -176,13 +222,14 @@ def build_parser() -> argparse.ArgumentParser:
     kinds = p.add_subparsers(dest="kind", required=True)
     for name in KINDS.names():
         kind = KINDS.get(name)
-        q = kinds.add_parser(name, help=kind.label)
+        q = kinds.add_parser(name, help=kind.label, parents=[project])
         kind.add_arguments(q)
         q.add_argument("--audience", action="append", choices=["internal", "public"], help="repeatable; default internal")
         q.add_argument("--source")
         q.add_argument("--out", type=Path)
         q.add_argument("--engine", default="auto", choices=["auto", "quarto", "nbconvert"])
         q.add_argument("--jobs", type=int, default=1)
+        q.add_argument("--comparator-group", help="the benchmark group to rank in (default: comparator_group in params/defaults.yaml)")
         q.set_defaults(func=cmd_run)
 
     p = sub.add_parser("screenshots", help="full-page PNGs of every published report, to look at as a reader would")
@@ -191,16 +238,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--width", type=int, default=1280, help="viewport width in pixels (320 shows the small-screen layout)")
     p.set_defaults(func=cmd_screenshots)
 
-    p = sub.add_parser("import", help="turn published real data into a folder source")
+    p = sub.add_parser("import", help="make a project for a council from published real data")
     imports = p.add_subparsers(dest="dataset", required=True)
-    q = imports.add_parser("lgbf", help="Scottish LGBF benchmarking data for one council")
-    q.add_argument("directory")
-    q.add_argument("--council", required=True)
-    q.add_argument("--out", required=True)
+    q = imports.add_parser("lgbf", help="Scottish LGBF benchmarking data for one council, as a project")
+    q.add_argument("directory", help="the LGBF folder (lgbf-values-real.csv, lgbf-indicator-information.csv, "
+                                     "lgbf-family-groups.csv)")
+    q.add_argument("--council", required=True, help="the council as the LGBF names it, e.g. Stirling")
+    q.add_argument("--out", required=True, type=Path,
+                   help="the project folder to write (refused when it holds params/defaults.yaml); "
+                        "the data goes to OUT/data/<council>-lgbf")
     q.set_defaults(func=cmd_import_lgbf)
-    q = imports.add_parser("coventry", help="Coventry City Council's council-plan indicator tables")
-    q.add_argument("directory")
-    q.add_argument("--out", required=True)
+    q = imports.add_parser("coventry", help="Coventry City Council's council-plan indicator tables, as a project")
+    q.add_argument("directory", help="the folder of council-plan-YYYY-YY-eoy.csv tables")
+    q.add_argument("--out", required=True, type=Path,
+                   help="the project folder to write (refused when it holds params/defaults.yaml); "
+                        "the data goes to OUT/data/coventry-council-plan")
     q.set_defaults(func=cmd_import_coventry)
 
     p = sub.add_parser("themes", help="qualitative themes in the feedback table")

@@ -59,12 +59,13 @@ def source_setting(source: str, folder: Path) -> str:
 
 
 def init_project(folder: str | os.PathLike, council: str, source: str | None = None, *, reporting: str | None = None,
-                 comparator_group: str | None = None) -> Path:
+                 comparator_group: str | None = None, national_group: str | None = None) -> Path:
     """Write a working project for ``council`` in ``folder`` and return it.
 
     With a ``source``, it is validated first (nothing is written when it is not valid) and each of
     its directorates gets a params file; ``reporting`` defaults to annual when every indicator is
-    annual. Refuses a folder that already holds a project.
+    annual; the benchmark groups default to those `benchmark_groups` finds. Refuses a folder that
+    already holds a project.
     """
     from pmkit.reports.kind import slugify
     from pmkit.sources import open_source
@@ -105,7 +106,7 @@ def init_project(folder: str | os.PathLike, council: str, source: str | None = N
         "source": setting,
         "reporting": reporting or "quarterly",
         "comparator_group": comparator_group or groups.comparator,
-        "national_group": groups.national,
+        "national_group": national_group or groups.national,
         "groups": groups.found,
         "directorates": directorates,
         "folder_name": folder.name,

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from pmkit import periods, spc, status
+from pmkit.benchmarking import national_figures
 
 SPOKEN_DIRECTIONS = ("improving", "declining", "increasing", "decreasing")
 
@@ -261,8 +262,7 @@ def peer_groups(
     )
     table = table[table["value"].notna()]
     by_key = dict(tuple(table[table["group"] == comparator_group].groupby(["metric", "period"])))
-    national = table[table["group"] == national_group] if national_group else table.iloc[0:0]
-    national = national.drop_duplicates(["metric", "period"]).set_index(["metric", "period"])
+    national = national_figures(table, national_group)
     metric = indicators.drop_duplicates("indicator_id").set_index("indicator_id")["benchmark_metric"]
     polarity = indicators.drop_duplicates("indicator_id").set_index("indicator_id")["polarity"]
     out = {}
@@ -290,7 +290,7 @@ def peer_groups(
             table=rows,
             median=float(np.median(values)),
             national=float(national.loc[key, "value"]) if found else None,
-            national_name=str(national.loc[key, "authority_name"]) if found else None,
+            national_name=str(national.loc[key, "name"]) if found else None,
             n_better=int(better.sum()),
             n_worse=int(worse.sum()),
         )

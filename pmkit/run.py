@@ -96,7 +96,8 @@ def run_report(
             name=job.name,
             title=job.title,
             notebook=notebook,
-            parameters={**job.parameters, "audience": audience, "source": settings["source"], "engine": engine,
+            # the project's own source is not passed: executed notebooks then name no server path
+            parameters={**job.parameters, "audience": audience, "source": source, "engine": engine,
                         "overrides": overrides},
             html=folder / f"{job.name}.html",
             executed=work / f"{job.name}.ipynb",

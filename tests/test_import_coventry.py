@@ -1,19 +1,25 @@
 """The Coventry council-plan importer: cell parsers on the published quirks, then the real files.
 
 The real-data tests read Coventry's published tables from ``../shared/data/real/coventry-council-plan``
-beside the repository and skip when that folder is absent.
+beside the repository and skip when that folder is absent. The files are imported as a project
+(what ``pmkit import coventry DIR --out PROJECT`` writes); the data checks read the folder source
+inside it, ``PROJECT/data/coventry-council-plan``.
 """
 
 from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 
 import pmkit
+from pmkit.cli import main
+from pmkit.errors import PmkitError, SourceError
 from pmkit.importers.coventry import (
     comparator_group,
     compare_with_published,
     import_coventry,
+    import_coventry_project,
     normalise_unit,
     parse_target,
     parse_value,
@@ -189,9 +195,9 @@ def test_comparator_scopes_become_peer_groups():
 
 @pytest.fixture(scope="module")
 def imported(tmp_path_factory):
-    out = tmp_path_factory.mktemp("coventry")
-    summary = import_coventry(DATA, out)
-    return summary, pmkit.open_source(out)
+    project = tmp_path_factory.mktemp("coventry") / "project"
+    summary = import_coventry_project(DATA, project)
+    return summary, pmkit.open_source(summary.out)
 
 
 def _measure(src, title_start, period):
@@ -277,6 +283,59 @@ def test_benchmarks_are_peer_groups_and_england(imported):
     assert set(bench.loc[bench["group"] == "england", "authority_code"]) == {"E92000001"}
     ind = src.indicators()
     assert set(bench["metric"]) == set(ind.loc[ind["benchmark_metric"] != "", "indicator_id"])
+
+
+@needs_data
+def test_the_project_is_set_up_for_coventry(imported):
+    summary, src = imported
+    project = summary.project
+    assert summary.out == project / "data" / "coventry-council-plan"
+    settings = yaml.safe_load((project / "params" / "defaults.yaml").read_text(encoding="utf-8"))
+    assert settings["council"] == "Coventry City Council"
+    assert settings["source"] == "data/coventry-council-plan"
+    # every indicator is annual; ranked against statistical neighbours, England the national line
+    assert (settings["reporting"], settings["comparator_group"], settings["national_group"]) == (
+        "annual", "nearest_neighbours", "england"
+    )
+    assert (summary.reporting, summary.comparator_group, summary.national_group) == (
+        "annual", "nearest_neighbours", "england"
+    )
+    params = {
+        path.stem: yaml.safe_load(path.read_text(encoding="utf-8"))["directorate"]
+        for path in (project / "params" / "directorates").glob("*.yaml")
+    }
+    assert sorted(params.values()) == sorted(src.indicators()["directorate"].unique())
+    assert params["supporting-indicators"] == "Supporting indicators" and len(params) == 8
+    assert summary.directorates == tuple(sorted(params))
+    assert (project / "notebooks" / "service_area.ipynb").is_file() and (project / "README.md").is_file()
+    assert summary.lines()[-1].startswith(f"project for Coventry City Council in {project}")
+
+
+@needs_data
+def test_the_command_writes_a_project_and_refuses_an_existing_one(tmp_path, capsys):
+    project = tmp_path / "coventry"
+    assert main(["import", "coventry", str(DATA), "--out", str(project)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == f"Coventry council plan -> {project / 'data' / 'coventry-council-plan'}"
+    assert lines[-2:] == [f"  cd {project}", "  pmkit run quarterly"]
+    before = {p: p.read_bytes() for p in project.rglob("*") if p.is_file()}
+    assert main(["import", "coventry", str(DATA), "--out", str(project)]) == 2
+    assert f"{project / 'params' / 'defaults.yaml'} already exists" in capsys.readouterr().err
+    assert {p: p.read_bytes() for p in project.rglob("*") if p.is_file()} == before
+
+
+def test_a_folder_without_coventrys_tables_writes_nothing(tmp_path):
+    with pytest.raises(SourceError, match="no council-plan-YYYY-YY-eoy.csv file"):
+        import_coventry_project(tmp_path, tmp_path / "project")
+    assert not (tmp_path / "project").exists()
+
+
+def test_an_existing_project_is_refused(tmp_path):
+    (tmp_path / "params").mkdir()
+    (tmp_path / "params" / "defaults.yaml").write_text("council: Elsewhere\n", encoding="utf-8")
+    with pytest.raises(PmkitError, match="params/defaults.yaml already exists"):
+        import_coventry_project(tmp_path / "no-such-folder", tmp_path)
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["defaults.yaml", "params"]
 
 
 # --- agreement with Coventry's own verdicts --------------------------------------------------

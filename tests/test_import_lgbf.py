@@ -2,7 +2,9 @@
 
 The data lives outside the repository, in ``../shared/data/real/scotland-lgbf`` beside it; the
 tests are skipped where it is absent. Expected values are computed here from the raw files with
-plain pandas, independently of the importer.
+plain pandas, independently of the importer. Each council is imported as a project (what
+``pmkit import lgbf DIR --council NAME --out PROJECT`` writes); the data checks read the folder
+source inside it, ``PROJECT/data/<council-code>-lgbf``.
 """
 
 import shutil
@@ -11,10 +13,19 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 
 import pmkit
+from pmkit.cli import main
 from pmkit.errors import PmkitError, SourceError
-from pmkit.importers.lgbf import UnknownCouncilError, council_code, council_key, import_lgbf
+from pmkit.importers.lgbf import (
+    UnknownCouncilError,
+    council_code,
+    council_key,
+    cover_name,
+    import_lgbf,
+    import_lgbf_project,
+)
 
 LGBF = (Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "real" / "scotland-lgbf").resolve()
 
@@ -43,12 +54,12 @@ def raw():
 
 @pytest.fixture(scope="module")
 def imported(tmp_path_factory):
-    """Each test council imported once: council -> (summary, validated tables)."""
+    """Each test council imported once as a project: council -> (summary, validated tables of its source)."""
     result = {}
     for council in COUNCILS:
-        out = tmp_path_factory.mktemp("lgbf") / council_code(council)
-        summary = import_lgbf(LGBF, council, out)
-        result[council] = (summary, pmkit.open_source(out).tables())
+        project = tmp_path_factory.mktemp("lgbf") / council_code(council)
+        summary = import_lgbf_project(LGBF, council, project)
+        result[council] = (summary, pmkit.open_source(summary.out).tables())
     return result
 
 
@@ -208,7 +219,7 @@ def test_status_rank_and_quartile_match_an_independent_ranking(imported, raw, co
 
 def test_unknown_council_lists_the_valid_names(tmp_path):
     with pytest.raises(UnknownCouncilError) as caught:
-        import_lgbf(LGBF, "Stirlingshire", tmp_path / "out")
+        import_lgbf_project(LGBF, "Stirlingshire", tmp_path / "out")
     message = str(caught.value)
     assert isinstance(caught.value, PmkitError)
     assert "'Stirlingshire'" in message and "Did you mean Stirling" in message
@@ -220,7 +231,8 @@ def test_missing_file_is_named(tmp_path):
     for name in ("lgbf-values-real.csv", "lgbf-indicator-information.csv"):
         shutil.copy(LGBF / name, tmp_path / name)
     with pytest.raises(SourceError, match="lgbf-family-groups.csv: file not found"):
-        import_lgbf(tmp_path, "Stirling", tmp_path / "out")
+        import_lgbf_project(tmp_path, "Stirling", tmp_path / "out")
+    assert not (tmp_path / "out").exists()
 
 
 def test_council_names_match_across_spellings(raw):
@@ -243,9 +255,11 @@ def test_council_names_match_across_spellings(raw):
 
 
 def test_import_accepts_another_spelling_of_the_council(tmp_path):
-    summary = import_lgbf(LGBF, "City of Edinburgh Council", tmp_path)
+    summary = import_lgbf_project(LGBF, "City of Edinburgh Council", tmp_path)
     assert summary.council == "Edinburgh City"
-    assert "edinburgh" not in set(pmkit.open_source(tmp_path).benchmarks()["authority_code"])
+    assert summary.out == tmp_path / "data" / "edinburgh-lgbf"
+    assert "edinburgh" not in set(pmkit.open_source(summary.out).benchmarks()["authority_code"])
+    assert yaml.safe_load((tmp_path / "params" / "defaults.yaml").read_text())["council"] == "City of Edinburgh Council"
 
 
 def copy_with_groups(tmp_path: Path, groups: pd.DataFrame) -> Path:
@@ -278,3 +292,69 @@ def test_family_group_naming_an_unknown_council_is_an_error(tmp_path, raw):
     folder = copy_with_groups(tmp_path, groups.replace({"Moray": "Morray"}))
     with pytest.raises(SourceError, match="lgbf-family-groups.csv: council.* not found in lgbf-values-real.csv: Morray"):
         import_lgbf(folder, "Stirling", tmp_path / "out")
+
+
+# --- the project around the source ---------------------------------------------------------------
+
+
+def test_the_project_is_set_up_for_the_council(imported):
+    summary, tables = imported["Stirling"]
+    project = summary.project
+    assert summary.out == project / "data" / "stirling-lgbf"
+    settings = yaml.safe_load((project / "params" / "defaults.yaml").read_text(encoding="utf-8"))
+    assert settings["council"] == summary.report_name == "Stirling Council"
+    assert settings["source"] == "data/stirling-lgbf"
+    assert (settings["reporting"], settings["comparator_group"], settings["national_group"]) == (
+        "annual", "family_group", "scotland"
+    )
+    params = {
+        path.stem: yaml.safe_load(path.read_text(encoding="utf-8"))["directorate"]
+        for path in (project / "params" / "directorates").glob("*.yaml")
+    }
+    assert sorted(params.values()) == sorted(tables["indicators"]["directorate"].unique())
+    assert params["environmental-services"] == "Environmental Services" and len(params) == 9
+    assert summary.directorates == tuple(sorted(params))
+    for part in ("notebooks/service_area.ipynb", "params/codebook.yaml", "params/topics.yaml", "README.md"):
+        assert (project / part).is_file(), part
+    assert "project for Stirling Council in" in summary.lines()[-1]
+
+
+def test_the_source_in_the_project_is_what_import_lgbf_writes(imported, tmp_path):
+    summary, _ = imported["Aberdeen City"]
+    import_lgbf(LGBF, "Aberdeen City", tmp_path)
+    for name in ("indicators.csv", "measures.csv", "benchmarks.csv"):
+        assert (tmp_path / name).read_bytes() == (summary.out / name).read_bytes(), name
+
+
+@pytest.mark.parametrize(("lgbf", "cover"), [
+    ("Stirling", "Stirling Council"), ("Aberdeen City", "Aberdeen City Council"), ("Argyll & Bute", "Argyll & Bute Council"),
+    ("Edinburgh City", "City of Edinburgh Council"), ("Eilean Siar", "Comhairle nan Eilean Siar"),
+    ("Orkney Islands", "Orkney Islands Council"),
+])
+def test_cover_names(lgbf, cover):
+    assert cover_name(lgbf) == cover
+
+
+def test_the_command_writes_a_project_and_ends_with_the_next_steps(tmp_path, capsys):
+    project = tmp_path / "aberdeen"
+    assert main(["import", "lgbf", str(LGBF), "--council", "aberdeen city", "--out", str(project)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("Aberdeen City: wrote ") and lines[0].endswith(str(project / "data" / "aberdeen-lgbf"))
+    assert lines[-3:-1] == [
+        f"Aberdeen City Council: a pmkit project in {project}; next steps are in {project / 'README.md'}",
+        f"  cd {project}",
+    ]
+    assert lines[-1] == "  pmkit run quarterly"
+    assert (project / "params" / "defaults.yaml").is_file()
+
+
+def test_an_existing_project_is_refused_before_anything_is_written(tmp_path, capsys):
+    defaults = tmp_path / "params" / "defaults.yaml"
+    defaults.parent.mkdir(parents=True)
+    defaults.write_text("council: Somewhere Else\n", encoding="utf-8")
+    with pytest.raises(PmkitError, match=r"params/defaults.yaml already exists"):
+        import_lgbf_project(LGBF, "Stirling", tmp_path)
+    assert main(["import", "lgbf", str(LGBF), "--council", "Stirling", "--out", str(tmp_path)]) == 2
+    assert str(defaults) in capsys.readouterr().err
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == ["params", "params/defaults.yaml"]
+    assert defaults.read_text(encoding="utf-8") == "council: Somewhere Else\n"

@@ -13,11 +13,21 @@ Cells are messy and nothing is guessed silently: every kind of value or target t
 read as a number is counted, with examples, in the `ImportSummary`. Indicator ids follow the
 cumulative table's row order (``COV-001`` is its first row), so they are stable for the same files.
 
+`import_coventry_project` (what ``pmkit import coventry`` runs) makes a whole project of it: the
+source under ``PROJECT/data/coventry-council-plan/``, then `pmkit.project.init_project` for
+Coventry City Council with annual reporting (every indicator is annual), ranking against
+statistical neighbours (``nearest_neighbours``) and England as the national line, and a params
+file per plan vision (the directorates). `import_coventry` writes the folder source alone.
+
 `compare_with_published` sets pmkit's status beside Coventry's own published verdicts
 (``Target Status`` and ``Progress towards 2022-30 Plan``) to measure how far they agree.
 
+>>> summary = import_coventry_project("../shared/data/real/coventry-council-plan", "coventry")  # doctest: +SKIP
+>>> print("\\n".join(summary.lines()))                                                       # doctest: +SKIP
+Coventry council plan -> coventry/data/coventry-council-plan
+...
+project for Coventry City Council in coventry: ...
 >>> summary = import_coventry("data/coventry", "build/coventry")  # doctest: +SKIP
->>> print("\\n".join(summary.lines()))                             # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -34,7 +44,8 @@ import numpy as np
 import pandas as pd
 
 from pmkit import periods, status
-from pmkit.errors import SourceError
+from pmkit.errors import PmkitError, SourceError
+from pmkit.settings import DEFAULTS_FILE
 from pmkit.sources import decode, open_source, write_folder
 
 DATA_SOURCE = (
@@ -43,6 +54,10 @@ DATA_SOURCE = (
     "licensed under the Open Government Licence v3.0."
 )
 _ENGLAND = ("E92000001", "England")
+COUNCIL = "Coventry City Council"
+SOURCE_FOLDER = "coventry-council-plan"  # under the project's data/
+COMPARATOR_GROUP = "nearest_neighbours"  # statistical neighbours, CIPFA near neighbours, family group
+NATIONAL_GROUP = "england"
 _FILE = re.compile(r"^council-plan-(?P<y>\d{4})-(?P<y2>\d{2})-(?P<kind>eoy|hy)\.csv$")
 _COLUMN = re.compile(
     r"^(?P<period>\d{4}[/-]\d{2}) (?P<when>end of year|half year) (?:metric )?"
@@ -282,10 +297,20 @@ class ImportSummary:
     polarity: Tally = field(default_factory=Tally)
     adjustments: Tally = field(default_factory=Tally)
     skipped: Tally = field(default_factory=Tally)
+    project: Path | None = None  # the project written around the source (`import_coventry_project`)
+    reporting: str = ""  # the project's settings: annual or quarterly, and its benchmark groups
+    comparator_group: str = ""
+    national_group: str = ""
+    directorates: tuple[str, ...] = ()  # the project's params files
 
     def lines(self) -> list[str]:
         """Plain-text report for the command line."""
         span = f"{self.periods[0]} to {self.periods[-1]}" if self.periods else "no periods"
+        project = [
+            f"project for {COUNCIL} in {self.project}: {DEFAULTS_FILE} ({self.reporting} reporting, ranked in "
+            f"{self.comparator_group}, national line {self.national_group}) and {len(self.directorates)} "
+            f"params files in params/directorates ({', '.join(self.directorates)})"
+        ] if self.project is not None else []
         return [
             f"Coventry council plan -> {self.out}",
             f"{self.indicators} indicators; {self.measures} measures ({span}); "
@@ -302,6 +327,7 @@ class ImportSummary:
             *self.adjustments.lines(),
             "left out:",
             *self.skipped.lines(),
+            *project,
         ]
 
 
@@ -398,6 +424,40 @@ def import_coventry(directory: str | os.PathLike, out: str | os.PathLike) -> Imp
 
 
 _WORKING_COLUMNS = ["base_unit", "scale", "name_key"]  # used while importing, not written
+
+
+def import_coventry_project(directory: str | os.PathLike, project: str | os.PathLike) -> ImportSummary:
+    """Write a pmkit project for Coventry City Council in ``project`` from the tables in ``directory``.
+
+    The folder source goes to ``project/data/coventry-council-plan`` (as `import_coventry` writes
+    it); then `pmkit.project.init_project` writes the settings, a params file per plan vision (the
+    source's directorates) and the notebooks. Reporting follows the data (annual: every indicator
+    is annual); the council is ranked against its statistical neighbours and England is the
+    national line. `init_project` would take the groups with the fewest and most authorities,
+    which for Coventry, whose benchmarks are one average per group, are the combined authority and
+    the neighbour averages. A folder that already holds ``params/defaults.yaml`` is refused
+    before anything is written.
+    """
+    from pmkit.project import DIRECTORATES, init_project
+    from pmkit.settings import load_settings
+
+    project = Path(project)
+    if (project / DEFAULTS_FILE).exists():
+        raise PmkitError(f"{project / DEFAULTS_FILE} already exists: {project} is already a pmkit project; "
+                         f"import into a new folder")
+    _tables(Path(directory))  # no council-plan tables: stop before writing anything
+    summary = import_coventry(directory, project / "data" / SOURCE_FOLDER)
+    groups = set(pd.read_csv(summary.out / "benchmarks.csv", dtype=str, keep_default_na=False)["group"])
+    init_project(project, COUNCIL, str(summary.out),
+                 comparator_group=COMPARATOR_GROUP if COMPARATOR_GROUP in groups else None,
+                 national_group=NATIONAL_GROUP if NATIONAL_GROUP in groups else None)
+    settings = load_settings(None, project)
+    summary.project = project
+    summary.reporting = settings["reporting"]
+    summary.comparator_group = settings["comparator_group"]
+    summary.national_group = settings["national_group"]
+    summary.directorates = tuple(sorted(p.stem for p in (project / DIRECTORATES).glob("*.yaml")))
+    return summary
 
 
 def _count_half_years(table: pd.DataFrame, summary: ImportSummary) -> None:

@@ -5,8 +5,17 @@ Reads the LGBF extract (real-terms values, indicator information and family grou
 council's indicators and annual measures, and benchmark rows for its family group and for the
 rest of Scotland.
 
+`import_lgbf_project` (what ``pmkit import lgbf`` runs) makes a whole project of it: the source
+under ``PROJECT/data/<council-code>-lgbf/``, then `pmkit.project.init_project` with the council's
+name, annual reporting, ranking in its family group and Scotland as the national line, and a
+params file per LGBF service area. `import_lgbf` writes the folder source alone.
+
+>>> summary = import_lgbf_project("../shared/data/real/scotland-lgbf", "Stirling", "stirling")  # doctest: +SKIP
+>>> print("\\n".join(summary.lines()))                                                        # doctest: +SKIP
+Stirling: wrote 94 indicators, ... benchmark rows to stirling/data/stirling-lgbf
+...
+project for Stirling Council in stirling: ...
 >>> summary = import_lgbf("../shared/data/real/scotland-lgbf", "Stirling", "data/lgbf-stirling")  # doctest: +SKIP
->>> print("\\n".join(summary.lines()))                                                           # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -14,7 +23,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +31,7 @@ import pandas as pd
 
 from pmkit import periods
 from pmkit.errors import PmkitError, SourceError
+from pmkit.settings import DEFAULTS_FILE
 from pmkit.sources import write_folder
 
 VALUES_FILE = "lgbf-values-real.csv"
@@ -51,6 +61,9 @@ ALREADY_POINTS = frozenset({"CHN14a", "CHN14b"})
 
 FAMILY_GROUP = "family_group"
 SCOTLAND = "scotland"
+
+# Names a report cover prints where "<LGBF name> Council" is not the council's own name.
+_COVER_NAMES = {"edinburgh": "City of Edinburgh Council", "eilean siar": "Comhairle nan Eilean Siar"}
 
 _DROP_WORDS = {"council", "comhairle", "nan", "city", "of", "the", "islands"}
 _ALIASES = {
@@ -86,6 +99,9 @@ class ImportSummary:
     aggregate_periods: tuple[str, ...]
     skipped_rows: dict[str, int]  # other skipped rows of the values file, by reason
     skipped_indicators: dict[str, tuple[str, ...]]  # indicator codes left out, by reason
+    project: Path | None = None  # the project written around the source (`import_lgbf_project`)
+    report_name: str = ""  # the council's name as the project's reports print it
+    directorates: tuple[str, ...] = ()  # the project's params files (LGBF service areas)
 
     def lines(self) -> list[str]:
         """Human-readable lines for the command line."""
@@ -107,6 +123,12 @@ class ImportSummary:
             for reason, codes in self.skipped_indicators.items()
             if codes
         ]
+        if self.project is not None:
+            lines.append(
+                f"project for {self.report_name} in {self.project}: {DEFAULTS_FILE} (annual reporting, ranked in "
+                f"{FAMILY_GROUP}, national line {SCOTLAND}) and {len(self.directorates)} service-area params files "
+                f"in params/directorates ({', '.join(self.directorates)})"
+            )
         return lines
 
 
@@ -120,6 +142,15 @@ def council_key(name: str) -> str:
 def council_code(name: str) -> str:
     """The stable ``authority_code`` slug for a council name (e.g. ``argyll-and-bute``)."""
     return council_key(name).replace(" ", "-")
+
+
+def cover_name(name: str) -> str:
+    """The name a report cover prints for an LGBF council: ``Fife`` -> ``Fife Council``.
+
+    >>> cover_name("Perth & Kinross"), cover_name("Edinburgh City")
+    ('Perth & Kinross Council', 'City of Edinburgh Council')
+    """
+    return _COVER_NAMES.get(council_key(name), f"{name} Council")
 
 
 def _grouping_key(text: pd.Series) -> pd.Series:
@@ -320,3 +351,26 @@ def import_lgbf(directory: str | os.PathLike, council: str, out: str | os.PathLi
             f"no single-year value for {names[key]}": tuple(register.loc[~kept, "indicator_id"]),
         },
     )
+
+
+def import_lgbf_project(directory: str | os.PathLike, council: str, project: str | os.PathLike) -> ImportSummary:
+    """Write a pmkit project for one Scottish council in ``project`` from the LGBF files in ``directory``.
+
+    The folder source goes to ``project/data/<council-code>-lgbf`` (as `import_lgbf` writes it);
+    then `pmkit.project.init_project` names the council as a report cover prints it
+    (`cover_name`), reports annually, ranks in the council's family group and draws Scotland
+    as the national line, with a params file per LGBF service area. A folder that already holds
+    ``params/defaults.yaml`` is refused, as are an unknown council and missing or inconsistent
+    files, before anything is written.
+    """
+    from pmkit.project import DIRECTORATES, init_project
+
+    project = Path(project)
+    if (project / DEFAULTS_FILE).exists():
+        raise PmkitError(f"{project / DEFAULTS_FILE} already exists: {project} is already a pmkit project; "
+                         f"import into a new folder")
+    summary = import_lgbf(directory, council, project / "data" / f"{council_code(council)}-lgbf")
+    name = cover_name(summary.council)
+    init_project(project, name, str(summary.out), reporting="annual", comparator_group=FAMILY_GROUP)
+    directorates = tuple(sorted(p.stem for p in (project / DIRECTORATES).glob("*.yaml")))
+    return replace(summary, project=project, report_name=name, directorates=directorates)
