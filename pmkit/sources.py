@@ -1,4 +1,4 @@
-"""Data sources: a folder of CSV/XLSX files, the embedded DuckDB store, or any SQLAlchemy URL.
+"""Data sources: a folder of CSV/XLSX files, one Excel workbook, the embedded DuckDB store, or any SQLAlchemy URL.
 
 Every source reads raw tables, validates them once (`pmkit.validate`) and then serves typed
 pandas frames. Source kinds live in a small registry, as papermill keeps its I/O handlers.
@@ -11,7 +11,9 @@ pandas frames. Source kinds live in a small registry, as papermill keeps its I/O
 from __future__ import annotations
 
 import os
+import re
 import tempfile
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,17 +23,30 @@ import yaml
 from pmkit import periods
 from pmkit.errors import Problem, SourceError, ValidationError
 from pmkit.schema import CASE_STUDY_FIELDS, TABLES
-from pmkit.validate import RawTable, empty_table, normalise_name, validate_tables
+from pmkit.validate import RawTable, cell_text, empty_table, normalise_name, validate_tables
 
 DEFAULT_STORE = Path("data/pmkit.duckdb")
 CASE_STUDY_COLUMNS = ("name", *CASE_STUDY_FIELDS, "body")
+EXCEL = (".xlsx", ".xlsm")
+
+
+def table_key(name: str) -> str:
+    """A file stem or sheet name as matched to a table: any case, no spaces, _ or -, one trailing s optional."""
+    key = re.sub(r"[\s_-]+", "", name.lower())
+    return key[:-1] if key.endswith("s") else key
+
+
+TABLE_KEYS = {table_key(name): name for name in TABLES}
 
 
 class Source:
     """Base of all sources: subclasses implement `read_raw` and `read_case_studies`."""
 
+    expected = ""  # for sources that find tables by name: what a table's file or sheet is called
+
     def __init__(self, location: str):
         self.location = location
+        self.found: list[str] = []  # what `read_raw` saw, listed when a required table is missing
         self._tables: dict[str, pd.DataFrame] | None = None
         self._case_studies: pd.DataFrame | None = None
 
@@ -48,10 +63,17 @@ class Source:
         """(name, Markdown text with front matter) per case study."""
         return []
 
+    def missing_hint(self, name: str) -> str:
+        """What was found instead of a missing table, and what name was expected."""
+        if not self.expected:
+            return ""
+        found = ", ".join(self.found) or "nothing"
+        return f"Found: {found}. Expected {self.expected} named {name} (any case; a trailing s is optional)"
+
     def tables(self) -> dict[str, pd.DataFrame]:
         """Every table, validated; raises `ValidationError` listing every problem."""
         if self._tables is None:
-            tables = validate_tables(self.read_raw())
+            tables = validate_tables(self.read_raw(), self.missing_hint)
             for name in TABLES:
                 tables.setdefault(name, empty_table(name))
             self._tables = tables
@@ -101,24 +123,77 @@ class Source:
 
 
 class FolderSource(Source):
-    """A folder with one CSV or XLSX file per table and a ``case_studies/`` folder."""
+    """A folder with a CSV or XLSX file per table (or workbooks with a sheet per table) and a ``case_studies/`` folder.
+
+    Files and sheets match tables by `table_key`; a workbook whose name matches no table
+    contributes its matching sheets.
+    """
+
+    expected = "a file or sheet"
 
     def read_raw(self) -> dict[str, RawTable]:
         folder = Path(self.location)
         raws: dict[str, RawTable] = {}
-        for name in TABLES:
-            found = [folder / f"{name}{ext}" for ext in (".csv", ".xlsx", ".xls")]
-            found = [p for p in found if p.exists()]
-            if len(found) > 1:
-                raise SourceError(f"{folder}: both {found[0].name} and {found[1].name} exist; keep one")
-            if found:
-                frame = read_table_file(found[0])
-                raws[name] = RawTable(frame, found[0].name, pd.Series(frame.index + 2))
+        self.found = []
+        files = [p for p in folder.iterdir() if p.is_file() and not p.name.startswith((".", "~$"))]
+        for path in sorted(files, key=lambda p: p.name.lower()):
+            suffix, table = path.suffix.lower(), TABLE_KEYS.get(table_key(path.stem))
+            if suffix == ".csv" and table:
+                self.found.append(path.name)
+                _put(raws, table, read_csv_table(path), folder)
+            elif suffix in EXCEL or (suffix == ".xls" and table):
+                book = open_workbook(path)
+                self.found.append(_listing(path, book))
+                if table:
+                    _put(raws, table, read_sheet(_sheet_for(book, table), path.name), folder)
+                else:
+                    _put_sheets(raws, book, path, folder)
+            else:
+                self.found.append(path.name + (" (an .xls workbook: save it as .xlsx)" if suffix == ".xls" else ""))
         return raws
 
     def read_case_studies(self) -> list[tuple[str, str]]:
-        folder = Path(self.location) / "case_studies"
-        return [(p.stem, decode(p.read_bytes())) for p in sorted(folder.glob("*.md"))]
+        return _case_study_files(Path(self.location) / "case_studies")
+
+
+class WorkbookSource(Source):
+    """One Excel workbook with a sheet per table (matched by `table_key`); case studies in ``case_studies/`` beside it."""
+
+    expected = "a sheet"
+
+    def read_raw(self) -> dict[str, RawTable]:
+        path = Path(self.location)
+        if not path.is_file():
+            raise SourceError(f"{self.location}: no such workbook")
+        book = open_workbook(path)
+        self.found = [_listing(path, book)]
+        raws: dict[str, RawTable] = {}
+        _put_sheets(raws, book, path, path)
+        return raws
+
+    def read_case_studies(self) -> list[tuple[str, str]]:
+        return _case_study_files(Path(self.location).parent / "case_studies")
+
+
+def _listing(path: Path, book) -> str:
+    return f"{path.name} (sheets: {', '.join(ws.title for ws in book.worksheets)})"
+
+
+def _put_sheets(raws: dict[str, RawTable], book, path: Path, location: Path) -> None:
+    """Every sheet named after a table, read as ``file.xlsx[Sheet]``."""
+    for ws in book.worksheets:
+        if table_key(ws.title) in TABLE_KEYS:
+            _put(raws, TABLE_KEYS[table_key(ws.title)], read_sheet(ws, f"{path.name}[{ws.title}]"), location)
+
+
+def _put(raws: dict[str, RawTable], table: str, raw: RawTable, location: Path) -> None:
+    if table in raws:
+        raise SourceError(f"{location}: table '{table}' is found twice, in {raws[table].where} and {raw.where}; keep one")
+    raws[table] = raw
+
+
+def _case_study_files(folder: Path) -> list[tuple[str, str]]:
+    return [(p.stem, decode(p.read_bytes())) for p in sorted(folder.glob("*.md"))]
 
 
 class DuckDBSource(Source):
@@ -208,18 +283,19 @@ class SourceRegistry:
             if recognises(text):
                 return kind(text)
         raise SourceError(
-            f"{text}: not a source; expected a folder of CSV/XLSX files, a .duckdb file or a SQLAlchemy URL"
+            f"{text}: not a source; expected a folder of CSV/XLSX files, an .xlsx workbook, a .duckdb file or a SQLAlchemy URL"
         )
 
 
 SOURCES = SourceRegistry()
 SOURCES.register("sql", lambda s: "://" in s, SQLSource)
 SOURCES.register("duckdb", lambda s: s.endswith((".duckdb", ".db")), DuckDBSource)
+SOURCES.register("workbook", lambda s: Path(s).suffix.lower() in (*EXCEL, ".xls") and not Path(s).is_dir(), WorkbookSource)
 SOURCES.register("folder", lambda s: Path(s).is_dir(), FolderSource)
 
 
 def open_source(location: str | os.PathLike | None = None) -> Source:
-    """Open a source: a folder, a ``.duckdb`` file (default ``data/pmkit.duckdb``) or a SQLAlchemy URL."""
+    """Open a source: a folder, an ``.xlsx`` workbook, a ``.duckdb`` file (default ``data/pmkit.duckdb``) or a SQLAlchemy URL."""
     return SOURCES.open(location)
 
 
@@ -231,19 +307,67 @@ def decode(data: bytes) -> str:
         return data.decode("cp1252")
 
 
-def read_table_file(path: Path) -> pd.DataFrame:
-    """A CSV (any common encoding) or Excel sheet as text cells."""
+def read_csv_table(path: Path) -> RawTable:
+    """A CSV file (any common encoding) as text cells, skipping fully empty rows; rows numbered as in Excel."""
     import io
 
-    if path.suffix.lower() == ".csv":
-        try:
-            return pd.read_csv(io.StringIO(decode(path.read_bytes())), dtype=str, keep_default_na=False)
-        except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-            raise ValidationError([Problem(path.name, None, "", f"cannot be read as CSV ({exc})")]) from None
     try:
-        return pd.read_excel(path, dtype=str, keep_default_na=False)
+        frame = pd.read_csv(io.StringIO(decode(path.read_bytes())), dtype=str, keep_default_na=False, skip_blank_lines=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise ValidationError([Problem(path.name, None, "", f"cannot be read as CSV ({exc})")]) from None
+    filled = (frame.fillna("").apply(lambda c: c.str.strip()) != "").any(axis=1)
+    return RawTable(frame[filled].reset_index(drop=True), path.name, pd.Series(frame.index[filled] + 2))
+
+
+def open_workbook(path: Path):
+    """An Excel workbook with each formula's cached value (none if never calculated); .xls is refused."""
+    from openpyxl import load_workbook
+
+    if path.suffix.lower() == ".xls":
+        raise SourceError(f"{path}: .xls workbooks (Excel 97-2003) cannot be read; open it in Excel and save it as .xlsx")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns about extensions it drops (data validation, slicers)
+            return load_workbook(path, data_only=True)
     except Exception as exc:
         raise ValidationError([Problem(path.name, None, "", f"cannot be read as Excel ({exc})")]) from None
+
+
+def _sheet_for(book, table: str):
+    """A one-table workbook's sheet: the one named after the table, else the first."""
+    named = [ws for ws in book.worksheets if TABLE_KEYS.get(table_key(ws.title)) == table]
+    return (named or book.worksheets)[0]
+
+
+def excel_text(cell) -> str:
+    """A cell as `cell_text` writes it: a number shown as a percentage (a ``%`` outside quotes in its format) as ``12.5%``."""
+    shown_format = re.sub(r'"[^"]*"|\\.', "", cell.number_format or "")
+    numeric = isinstance(cell.value, int | float) and not isinstance(cell.value, bool)
+    return cell_text(cell.value, percent=numeric and "%" in shown_format)
+
+
+def read_sheet(sheet, where: str) -> RawTable:
+    """A worksheet as text cells: the header is the first non-empty row, fully empty rows are skipped
+    and each row keeps the number Excel shows."""
+    from openpyxl.utils import get_column_letter
+
+    header: list[str] | None = None
+    records, numbers = [], []
+    for row in sheet.iter_rows():
+        cells = [excel_text(c) for c in row]
+        if not any(c.strip() for c in cells):
+            continue
+        if header is None:
+            header = cells
+        else:
+            records.append(cells)
+            numbers.append(row[0].row)
+    if header is None:
+        return RawTable(pd.DataFrame(), where, pd.Series([], dtype="int64"))
+    frame = pd.DataFrame(records, columns=range(len(header)), dtype="str")
+    keep = [i for i, name in enumerate(header) if name.strip() or (frame[i].str.strip() != "").any()]
+    frame = frame[keep].set_axis([header[i].strip() or get_column_letter(i + 1) for i in keep], axis=1)
+    return RawTable(frame, where, pd.Series(numbers, dtype="int64"))
 
 
 def _db_raw(frame: pd.DataFrame, where: str) -> RawTable:

@@ -5,11 +5,20 @@ user would see; the result is typed frames plus a list of `Problem`s naming file
 column, what is wrong and what was expected. Written by hand rather than with pandera
 because the messages (file row numbers, Excel-style booleans, period labels) are the
 interface and a generic schema library's failure cases would need translating anyway.
+
+Numbers are read as a UK spreadsheet shows them and never guessed: ``1,234.5`` and ``.5``
+are read, ``12.5%`` only where the row's indicator unit is percent, ``£1,200`` only where it
+is gbp; ``45,2``, ``1 234`` and ``(5)`` are ambiguous and rejected. A date in a period column
+becomes the period of the row's indicator frequency that starts on it (any day for a month).
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
 
 import numpy as np
 import pandas as pd
@@ -20,6 +29,13 @@ from pmkit.schema import TABLES, Column, Table
 
 _TRUE = {"true", "yes", "y", "1", "t"}
 _FALSE = {"false", "no", "n", "0", "f"}
+NUMBER_EXPECTED = "expected a number such as 42 or 3.5"
+PERIOD_EXPECTED = "expected a label such as 2025/26 Q2, 2025/26, Jul 2025 or 2025-07"
+UNIT_COLUMNS = {("measures", "value"), ("targets", "target"), ("breakdowns", "value"), ("benchmarks", "value")}
+
+_NUMBER = r"^(?P<minus>[-+]?)(?P<pound>£\s*)?(?P<digits>[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)(?P<percent>\s*%)?$"
+_ISO_DATE = r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:[ T]00:00(?::00)?)?$"
+_UK_DATE = r"^(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})$"
 
 
 @dataclass
@@ -31,37 +47,192 @@ class RawTable:
     rows: pd.Series  # row number per frame row, as a user would count it
 
 
+@dataclass
+class _Rows:
+    """What a table's cells are read against: its text and each row's indicator unit and frequency ('' if unknown)."""
+
+    table: str
+    text: pd.DataFrame
+    unit: pd.Series
+    frequency: pd.Series
+
+
 def normalise_name(name: object) -> str:
     return "_".join(str(name).replace("\ufeff", "").strip().lower().split())
 
 
+def cell_text(value: object, percent: bool = False) -> str:
+    """A typed cell as text read unambiguously: exact plain decimals (``12.5%`` for 0.125 with
+    ``percent``), ISO dates (with a time only when not midnight) and true/false."""
+    if isinstance(value, str):
+        return value
+    if value is None or pd.isna(value):
+        return ""
+    if isinstance(value, bool | np.bool_):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time() else value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float | np.floating):
+        number = Decimal(repr(float(value)))
+    elif isinstance(value, int | np.integer | Decimal):
+        number = Decimal(value if isinstance(value, Decimal) else int(value))
+    else:
+        return str(value)
+    text = format(number * 100 if percent else number, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return ("0" if text == "-0" else text) + ("%" if percent else "")
+
+
 def as_text(frame: pd.DataFrame) -> pd.DataFrame:
-    """Cells as stripped text, missing as empty string; column names normalised."""
+    """Cells as stripped text (typed cells through `cell_text`), missing as empty string; column names normalised."""
     out = pd.DataFrame(index=frame.index)
-    for col in frame.columns:
-        values = frame[col]
-        text = values.astype("string").fillna("")
-        if pd.api.types.is_float_dtype(values):
-            text = text.str.replace(r"\.0$", "", regex=True)
-        out[normalise_name(col)] = text.str.strip()
+    for col, values in frame.items():
+        if not isinstance(values.dtype, pd.StringDtype):
+            values = values.map(cell_text)
+        out[normalise_name(col)] = values.astype("string").fillna("").str.strip()
     return out
 
 
-def _coerce(col: str, spec: Column, text: pd.Series, raw: RawTable, problems: list[Problem]) -> pd.Series:
+def _rows(spec: Table, text: pd.DataFrame, indicators: pd.DataFrame | None) -> _Rows:
+    """Each row's indicator (by ``indicator_id``, or for benchmarks by ``metric``); actions are monthly."""
+    name, blank = spec.name, pd.Series("", index=text.index, dtype="str")
+    rows = _Rows(name, text, blank, blank.replace("", "monthly") if name == "actions" else blank)
+    if indicators is None or indicators.empty:
+        return rows
+    ind = indicators[indicators["indicator_id"] != ""].drop_duplicates("indicator_id")
+    if spec.references.get("indicator_id") == ("indicators", "indicator_id") and "indicator_id" in text:
+        key, known = text["indicator_id"], ind.set_index("indicator_id")
+    elif name == "benchmarks" and "metric" in text:
+        linked = ind[ind["benchmark_metric"] != ""].groupby("benchmark_metric")[["unit", "frequency"]]
+        key, known = text["metric"], linked.agg(lambda s: s.iloc[0] if s.nunique() == 1 else "")
+    else:
+        return rows
+    rows.unit, rows.frequency = (
+        pd.Series(known[c].astype("str").reindex(key.to_numpy()).fillna("").to_numpy(), index=text.index, dtype="str")
+        for c in ("unit", "frequency")
+    )
+    return rows
+
+
+def _signs(col: str, rows: _Rows) -> tuple[pd.Series, pd.Series, object, object, pd.Series]:
+    """Per row: may a cell carry % and £, why not (for each), and whether % means hundredths."""
+    no = pd.Series(False, index=rows.text.index)
+    if (rows.table, col) in UNIT_COLUMNS:
+        why = ("the indicator's unit is " + rows.unit).where(rows.unit != "", "the row's unit is unknown")
+        return rows.unit == "percent", rows.unit == "gbp", why, why, no
+    if (rows.table, col) == ("actions", "percent_complete"):
+        return ~no, no, "", f"{col} takes a number or a percentage", no
+    if (rows.table, col) == ("indicators", "tolerance"):
+        kind = rows.text["tolerance_type"] if "tolerance_type" in rows.text else no.astype("str")
+        relative = kind.str.lower() != "absolute"
+        return relative, no, "tolerance_type is absolute", f"{col} takes a number or a percentage", relative
+    return no, no, f"{col} takes plain numbers", f"{col} takes plain numbers", no
+
+
+def _not_a_number(value: str) -> str:
+    """Why a cell is not a number, and what to write instead."""
+    bracketed = re.fullmatch(r"\(\s*(.*?)\s*\)", value)
+    if bracketed and re.match(_NUMBER, bracketed.group(1)):
+        return f"'{value}' is not a number: brackets are not read as a minus sign; write -{bracketed.group(1)} for a negative number"
+    numeric = re.fullmatch(r"[-+]?£?\s*[\d.,]*\d[\d.,]*\s*%?", value)
+    if numeric and value.count(".") > 1:
+        return f"'{value}' is not a number: it has more than one decimal point; {NUMBER_EXPECTED}"
+    if numeric and "," in value:
+        decimal = re.fullmatch(r"[^,.]*\d,\d[^,.]*", value)
+        hint = f"; write {value.replace(',', '.')} for a decimal" if decimal else ""
+        return f"'{value}' is ambiguous: a comma must separate thousands in groups of three (1,234){hint}"
+    if re.fullmatch(r"[-+]?£?\s*\d[\d\s]*\d(?:\.\d+)?\s*%?", value):
+        joined = re.sub(r"\s", "", value)
+        return f"'{value}' is not a number: a space inside a number is ambiguous; write {joined} without spaces"
+    return f"'{value}' is not a number; {NUMBER_EXPECTED}"
+
+
+def _number(col: str, text: pd.Series, empty: pd.Series, rows: _Rows, flag: Callable) -> pd.Series:
+    """Numbers as a UK spreadsheet shows them; % and £ only where the row's unit allows them."""
+    parts = text.str.extract(_NUMBER)
+    matched = parts["digits"].notna()
+    digits = (parts["minus"] + parts["digits"].str.replace(",", "", regex=False)).where(matched)
+    percent, pound = matched & parts["percent"].notna(), matched & parts["pound"].notna()
+    percent_ok, pound_ok, percent_why, pound_why, hundredths = _signs(col, rows)
+    number = digits.map({d: float(d) for d in digits.dropna().unique()}).astype("float64")
+    scaled = percent & hundredths
+    number[scaled] = digits[scaled].map({d: float(Decimal(d).scaleb(-2)) for d in digits[scaled].unique()})
+    bad_text = ~empty & ~matched
+    flag(bad_text, text.map({v: _not_a_number(v) for v in text[bad_text].unique()}))
+    bad_percent, bad_pound = percent & ~percent_ok, pound & ~pound_ok
+    flag(bad_percent, "'" + text + "' has a % sign but " + percent_why + "; " + NUMBER_EXPECTED)
+    flag(bad_pound, "'" + text + "' has a £ sign but " + pound_why + "; " + NUMBER_EXPECTED)
+    return number.mask(bad_percent | bad_pound)
+
+
+def _date_problem(value: str, y: int, m: int, d: int, frequency: str, table: str, uk: bool) -> str:
+    """Why a date in a period column names no period of the row's frequency."""
+    month = y * 12 + m - 1
+
+    def example(start: int, frequency: str) -> tuple[str, str]:
+        first = date(start // 12, start % 12 + 1, 1)
+        return f"{first:%d/%m/%Y}" if uk else first.isoformat(), periods.label_of(start, frequency)
+
+    if frequency == "quarterly" and not (d == 1 and (month - periods.APRIL) % 3 == 0):
+        shown, label = example(month - (month - periods.APRIL) % 3, "quarterly")
+        return (f"'{value}' is a date but not the first day of a quarter; "
+                f"expected a quarter's first day such as {shown} ({label}) or a label such as {label}")
+    if frequency == "annual" and not (d == 1 and month % 12 == periods.APRIL):
+        shown, label = example(periods.fy_start(month), "annual")
+        return (f"'{value}' is a date but not the first day of a financial year; "
+                f"expected a year's first day such as {shown} ({label}) or a label such as {label}")
+    if frequency in ("monthly", "quarterly"):  # a target dated 1 April
+        first, year = periods.label_of(month, frequency), periods.label_of(month, "annual")
+        return f"'{value}' is ambiguous in {table}: 1 April starts both {first} and the year {year}; write {first} or {year}"
+    return f"'{value}' is a date but the row's indicator frequency is unknown; {PERIOD_EXPECTED}"
+
+
+def _period(text: pd.Series, empty: pd.Series, rows: _Rows, flag: Callable) -> pd.Series:
+    """Period labels, or dates read as the period of the row's frequency starting on them (any day for a month)."""
+    labels = periods.parse_column(text.where(~empty))["label"]
+    maybe = text.where(~empty & labels.isna())
+    iso = maybe.str.extract(_ISO_DATE)
+    ymd = iso.combine_first(maybe.str.extract(_UK_DATE))[["y", "m", "d"]].apply(pd.to_numeric).astype("float64")
+    valid = pd.to_datetime(ymd.set_axis(["year", "month", "day"], axis=1), errors="coerce").notna()
+    y, m, d = (ymd[c].where(valid).astype("Int64") for c in "ymd")
+    month, freq = y * 12 + m - 1, rows.frequency
+    year_start = (d == 1) & (m == periods.APRIL + 1)
+    quarter_start = (d == 1) & ((month - periods.APRIL) % 3 == 0)
+    starts = (freq == "monthly") | ((freq == "quarterly") & quarter_start) | ((freq == "annual") & year_start)
+    if rows.table == "targets":  # targets may be annual: 1 April could start either
+        starts &= ~year_start | (freq == "annual")
+    read = (valid & starts).fillna(False).astype(bool)
+    names = {(s, f): periods.label_of(s, f) for s, f in set(zip(month[read], freq[read]))}
+    labels[read] = [names[k] for k in zip(month[read], freq[read])]
+    unread = valid & ~read
+    uk = iso["y"].isna()
+    why = {i: _date_problem(text[i], y[i], m[i], d[i], freq[i], rows.table, uk[i]) for i in text.index[unread]}
+    flag(unread, pd.Series(why, dtype="object"))
+    flag(~empty & labels.isna() & ~valid, f"'{{value}}' is not a period; {PERIOD_EXPECTED}")
+    return labels.fillna("").astype("str")
+
+
+def _coerce(col: str, spec: Column, text: pd.Series, raw: RawTable, problems: list[Problem], rows: _Rows) -> pd.Series:
     empty = text == ""
 
-    def flag(mask: pd.Series, message: str) -> None:
-        for row, value in zip(raw.rows[mask], text[mask]):
-            problems.append(Problem(raw.where, int(row), col, message.format(value=value)))
+    def flag(mask: pd.Series, message: str | pd.Series) -> None:
+        """A problem per masked row: ``message`` formatted with the cell, or a message per row."""
+        if isinstance(message, str):
+            messages = [message.format(value=value) for value in text[mask]]
+        else:
+            messages = message.reindex(text.index)[mask]
+        for row, said in zip(raw.rows[mask], messages):
+            problems.append(Problem(raw.where, int(row), col, said))
 
     if spec.required:
         flag(empty, "is empty; a value is required")
     if spec.kind == "text":
         return text.where(~empty, "" if spec.default is None else spec.default).astype("str")
     if spec.kind in ("number", "integer"):
-        cleaned = text.str.replace(r"^£|,|%$", "", regex=True).str.strip()
-        number = pd.to_numeric(cleaned.where(~empty), errors="coerce").astype("float64")
-        flag(~empty & number.isna(), "'{value}' is not a number; expected a number such as 42 or 3.5")
+        number = _number(col, text, empty, rows, flag)
         if spec.kind == "integer":
             fraction = number.notna() & (number % 1 != 0)
             flag(fraction, "'{value}' is not a whole number")
@@ -84,12 +255,7 @@ def _coerce(col: str, spec: Column, text: pd.Series, raw: RawTable, problems: li
         flag(~empty & ~low.isin(spec.choices), f"'{{value}}' is not allowed; expected one of {allowed}")
         return low.where(~empty, spec.default if spec.default is not None else "").astype("str")
     if spec.kind == "period":
-        parsed = periods.parse_column(text.where(~empty))
-        flag(
-            ~empty & parsed["label"].isna(),
-            "'{value}' is not a period; expected a label such as 2025/26 Q2, 2025/26, Jul 2025 or 2025-07",
-        )
-        return parsed["label"].fillna("").astype("str")
+        return _period(text, empty, rows, flag)
     if spec.kind == "date":
         iso = pd.to_datetime(text.where(~empty), format="ISO8601", errors="coerce")
         uk = pd.to_datetime(text.where(~empty & iso.isna()), dayfirst=True, format="mixed", errors="coerce")
@@ -99,19 +265,23 @@ def _coerce(col: str, spec: Column, text: pd.Series, raw: RawTable, problems: li
     raise AssertionError(f"unknown column kind {spec.kind}")
 
 
-def coerce_table(spec: Table, raw: RawTable, problems: list[Problem]) -> pd.DataFrame:
-    """Type one table's columns and check its key; appends to ``problems``."""
+def coerce_table(spec: Table, raw: RawTable, problems: list[Problem], indicators: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Type one table's columns, reading numbers and dates by each row's indicator; check its key."""
+    names = [normalise_name(c) for c in raw.frame.columns]
+    for col in sorted({n for n in names if names.count(n) > 1}):
+        problems.append(Problem(raw.where, None, col, "column appears more than once; keep one"))
     text = as_text(raw.frame)
     for col, colspec in spec.columns.items():
         if colspec.required and col not in text.columns:
             problems.append(Problem(raw.where, None, col, "column is missing; it is required"))
+    rows = _rows(spec, text, indicators)
     out = pd.DataFrame(index=text.index)
     for col, colspec in spec.columns.items():
         cells = text[col] if col in text.columns else pd.Series("", index=text.index, dtype="str")
         if col not in text.columns and colspec.required:
             out[col] = cells
             continue
-        out[col] = _coerce(col, colspec, cells, raw, problems)
+        out[col] = _coerce(col, colspec, cells, raw, problems, rows)
     for col in text.columns.difference(list(spec.columns), sort=False):
         out[col] = text[col].astype("str")
     if spec.key and all(k in text.columns for k in spec.key):
@@ -156,15 +326,18 @@ def check_references(tables: dict[str, pd.DataFrame], raws: dict[str, RawTable],
             )
 
 
-def validate_tables(raws: dict[str, RawTable]) -> dict[str, pd.DataFrame]:
-    """Type and check every table; raise `ValidationError` listing every problem found."""
+def validate_tables(raws: dict[str, RawTable], missing_hint: Callable[[str], str] | None = None) -> dict[str, pd.DataFrame]:
+    """Type and check every table, indicators first (the others read their cells by its units and
+    frequencies); raise `ValidationError` listing every problem. ``missing_hint(name)`` says what
+    a source found instead of a missing table."""
     problems: list[Problem] = []
     tables: dict[str, pd.DataFrame] = {}
-    for name, spec in TABLES.items():
+    for name in sorted(TABLES, key=lambda n: n != "indicators"):
         if name in raws:
-            tables[name] = coerce_table(spec, raws[name], problems)
-        elif spec.required:
-            problems.append(Problem(name, None, "", f"table '{name}' is missing; it is required"))
+            tables[name] = coerce_table(TABLES[name], raws[name], problems, tables.get("indicators"))
+        elif TABLES[name].required:
+            hint = missing_hint(name) if missing_hint else ""
+            problems.append(Problem(name, None, "", f"table '{name}' is missing; it is required{'. ' + hint if hint else ''}"))
     check_references(tables, raws, problems)
     if problems:
         raise ValidationError(problems)

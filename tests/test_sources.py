@@ -1,5 +1,6 @@
 """The three kinds of source serve the same validated tables."""
 
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -8,7 +9,7 @@ import pytest
 from sqlalchemy import create_engine
 
 import pmkit
-from pmkit.sources import FolderSource, SQLSource, write_duckdb
+from pmkit.sources import FolderSource, SQLSource, WorkbookSource, write_duckdb
 
 MINI = Path(__file__).parent / "data" / "mini_council"
 
@@ -22,6 +23,17 @@ def _same(a: pmkit.sources.Source, b: pmkit.sources.Source):
 
 def test_folder_source_is_recognised():
     assert isinstance(pmkit.open_source(MINI), FolderSource)
+
+
+def test_a_workbook_with_a_sheet_per_table_serves_the_same_tables(tmp_path):
+    with pd.ExcelWriter(tmp_path / "Council.xlsx") as book:
+        for name in ("indicators", "measures", "targets", "benchmarks", "commentary"):
+            frame = pd.read_csv(MINI / f"{name}.csv", dtype=str, keep_default_na=False)
+            frame.to_excel(book, sheet_name=name.title(), index=False)
+    shutil.copytree(MINI / "case_studies", tmp_path / "case_studies")
+    src = pmkit.open_source(tmp_path / "Council.xlsx")
+    assert isinstance(src, WorkbookSource)
+    _same(pmkit.open_source(MINI), src)
 
 
 def test_duckdb_store_round_trip(tmp_path):

@@ -268,7 +268,6 @@ def test_filled_template_validates_sheet_by_sheet(filled):
     check_small_council(validate_tables(raws))
 
 
-@pytest.mark.xfail(reason="workbook sources land with the Excel-reading change", strict=False)
 def test_filled_template_round_trips_through_open_source(filled):
     from pmkit.sources import open_source
 

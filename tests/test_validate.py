@@ -57,6 +57,30 @@ def test_excel_files_are_read(source):
     assert len(pmkit.open_source(source).measures()) == 7
 
 
+def test_dates_and_numbers_as_a_uk_spreadsheet_saves_them_are_read(source):
+    (source / "measures.csv").write_text(
+        "indicator_id,period,value,quality\n"
+        "HOU-01,01/04/2025,\"1,120\",final\n"  # the first day of a quarter, UK style
+        "HOU-01,2025-07-01,\" 1,130 \",provisional\n"
+        "HOU-02,2025-08-01 00:00:00,91%,final\n"  # what a date cell becomes through pd.read_excel(dtype=str)
+        "HOU-02,17/09/2025,88.5 %,final\n"  # any day of a month
+        "PL-01,01/04/2024,\xa019.0\xa0,final\n",
+        encoding="utf-8",
+    )
+    m = pmkit.open_source(source).measures()
+    assert list(zip(m.period, m.value)) == [
+        ("2025/26 Q1", 1120.0), ("2025/26 Q2", 1130.0), ("Aug 2025", 91.0), ("Sep 2025", 88.5), ("2024/25", 19.0)
+    ]
+
+
+def test_fully_empty_csv_rows_are_skipped_and_rows_keep_their_numbers(source):
+    text = (source / "measures.csv").read_text(encoding="utf-8").replace("HOU-02,Aug 2025,91.0", "\n,,,\nHOU-02,Aug 2025,9 1")
+    (source / "measures.csv").write_text(text + ",,,\n,,,\n", encoding="utf-8")
+    assert problems(source) == [
+        "measures.csv:6:value: '9 1' is not a number: a space inside a number is ambiguous; write 91 without spaces"
+    ]
+
+
 def test_malformed_cells_are_each_reported_with_file_row_and_column(source):
     m = pd.read_csv(source / "measures.csv", dtype=str)
     m.loc[1, "value"] = "lots"  # file row 3
@@ -91,7 +115,10 @@ def test_register_rules(source):
 
 def test_missing_required_table(source):
     (source / "indicators.csv").unlink()
-    assert "indicators::: table 'indicators' is missing; it is required" in problems(source)
+    assert problems(source) == [
+        "indicators::: table 'indicators' is missing; it is required. Found: benchmarks.csv, commentary.csv, measures.csv, "
+        "targets.csv. Expected a file or sheet named indicators (any case; a trailing s is optional)"
+    ]
 
 
 def test_bad_case_study_front_matter(source):
