@@ -108,16 +108,28 @@ def judged_period_has_data(src: Source, indicator_ids: list[str], period: period
     return any(pair in wanted for pair in zip(measures["indicator_id"], measures["period"]))
 
 
-def require_data(src: Source, reports: dict[str, list[str]], period: periods.Period, frequency: str) -> None:
-    """Refuse a run for a period in which a report's indicators have no figures, naming the latest
-    period that has data (``reports``: report name -> its indicator ids)."""
+def latest_with_data(src: Source, indicator_ids: list[str]) -> periods.Period | None:
+    """The latest period (by its end) in which any of the indicators has a figure (None: never)."""
+    measures = src.measures()
+    labels = measures.loc[measures["indicator_id"].isin(indicator_ids) & measures["value"].notna(), "period"].unique()
+    return max((periods.parse(p) for p in labels), key=lambda p: (p.end, -p.months), default=None)
+
+
+def reports_without_data(src: Source, reports: dict[str, list[str]], period: periods.Period, frequency: str,
+                         asked: bool) -> list[str]:
+    """The reports (name -> its indicator ids) with no figures for ``period``.
+
+    When the user asked for them (a ``--period`` or a named report) the run is refused, naming each
+    report's latest period with data and the run's; otherwise they are returned, to be left out.
+    """
     empty = [name for name, ids in reports.items() if ids and not judged_period_has_data(src, ids, period)]
-    if empty:
-        latest = report_period(src, None, frequency)
-        raise PmkitError(
-            f"{period.label} has no data for {', '.join(empty)}; the latest {'year' if frequency == 'annual' else 'period'} "
-            f"with data for most indicators is {latest.label} (run without --period to use it)"
-        )
+    if empty and (asked or len(empty) == len(reports)):
+        latest = {name: latest_with_data(src, reports[name]) for name in empty}
+        each = ", ".join(f"{name} (its latest figures: {latest[name].label if latest[name] else 'none'})" for name in empty)
+        best = report_period(src, None, frequency)
+        unit = "year" if frequency == "annual" else "quarter"
+        raise PmkitError(f"{period.label} has no data for {each}; the latest {unit} with data for most indicators is {best.label}")
+    return empty
 
 
 def apply_rebase_settings(indicators: pd.DataFrame, settings: dict) -> pd.DataFrame:

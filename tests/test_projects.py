@@ -138,8 +138,8 @@ def test_a_period_without_data_is_refused_naming_the_latest_period_with_data(pro
     monkeypatch.chdir(project)
     assert main(["run", "quarterly", "--period", "2025/26 Q4"]) == 2
     err = capsys.readouterr().err
-    assert "2025/26 Q4 has no data for Housing, Place" in err
-    assert "the latest period with data for most indicators is 2025/26 Q2" in err
+    assert ("2025/26 Q4 has no data for Housing (its latest figures: Sep 2025), Place (its latest figures: 2024/25); "
+            "the latest quarter with data for most indicators is 2025/26 Q2") in err
     assert list((project / "outputs").iterdir()) == []
 
 
@@ -209,3 +209,24 @@ def test_a_stray_params_file_is_only_noted_when_the_run_asks_for_other_directora
     assert [job.name for job in plan.jobs] == ["housing"]
     assert plan.notes == ("params/directorates/adults.yaml names \"Adults' Social Care\", which is not in the source; it was left out",)
     assert plan.directorates == ["Housing", "Place"]  # the open data still covers the council's directorates
+
+
+def test_a_directorate_without_figures_for_the_default_period_is_left_out_and_said_so(project, monkeypatch, capsys):
+    """Parks last reported in 2024/25 Q4: a run for the default quarter (2025/26 Q2) leaves it out with a
+    note; asking for Parks by name is refused, since its page would say only "No data"."""
+    from pmkit.reports.quarterly import Quarterly
+    from pmkit.settings import load_settings
+
+    returns = project.parent / "data" / "returns"
+    with open(returns / "indicators.csv", "a", encoding="utf-8") as f:
+        f.write("PK-01,Parks with a Green Flag,Parks,Parks,Green spaces,Head of Parks,count,higher_is_better,quarterly,0,0.05,relative,,yes,no\n")
+    with open(returns / "measures.csv", "a", encoding="utf-8") as f:
+        f.write("PK-01,2024/25 Q3,11,final\nPK-01,2024/25 Q4,12,final\n")
+    (project / "params" / "directorates" / "parks.yaml").write_text("directorate: Parks\n")
+    settings = load_settings(None, project)
+    plan = Quarterly().plan(open_source(settings["source"]), settings, project)
+    assert plan.period.label == "2025/26 Q2" and [job.name for job in plan.jobs] == ["housing", "place"]
+    assert plan.notes == ("Parks has no figures for 2025/26 Q2 (its latest: 2024/25 Q4), so it has no report this time",)
+    monkeypatch.chdir(project)
+    assert main(["run", "quarterly", "--directorate", "parks"]) == 2
+    assert "2025/26 Q2 has no data for Parks (its latest figures: 2024/25 Q4)" in capsys.readouterr().err

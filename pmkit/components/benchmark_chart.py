@@ -18,6 +18,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
 from pmkit.components.charts import figure_to_data_uri, styled
 from pmkit.components.templating import ordinal, render
@@ -89,12 +90,16 @@ def benchmark_chart(reading: Reading, council: str, words: Words) -> tuple[str, 
     lines = [(peers.median, f"{'Middle' if words.public else 'Peer median'} {fmt(peers.median)}", MEDIAN, "--")]
     if peers.national is not None:
         lines.append((peers.national, f"{peers.national_name} {fmt(peers.national)}", NATIONAL, ":"))
+    low = min(0.0, float(table["value"].min()))
+    high = float(max(table["value"].max(), peers.national or 0)) * 1.08 or 1
+    ax.set_xlim(low, high)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: format_value(v, unit, 0 if float(v).is_integer() else decimals)))
     for i, (x, text, colour, style) in enumerate(lines):
         ax.axvline(x, color=colour, ls=style, lw=1.5, zorder=3)
-        ax.annotate(text, (x, 1.0), xycoords=("data", "axes fraction"), xytext=(3, 2 + 11 * i), textcoords="offset points",
-                    fontsize=8.5, color=colour, ha="left", va="bottom", annotation_clip=False)
-    low = min(0.0, float(table["value"].min()))
-    ax.set_xlim(low, float(max(table["value"].max(), peers.national or 0)) * 1.08 or 1)
+        right = x > low + 0.55 * (high - low)  # a label on the right half runs leftwards, so it stays inside the figure
+        ax.annotate(text, (x, 1.0), xycoords=("data", "axes fraction"), xytext=(-3 if right else 3, 2 + 11 * i),
+                    textcoords="offset points", fontsize=8.5, color=colour, ha="right" if right else "left", va="bottom",
+                    annotation_clip=False)
     ax.set_ylim(-0.6, n - 0.4)
     ax.grid(axis="y", visible=False)
     better = "lower is better" if reading.info["polarity"] == "lower_is_better" else "higher is better"

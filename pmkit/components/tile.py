@@ -25,7 +25,7 @@ from pmkit.reading import Reading
 from pmkit.status import RAG_CODES
 from pmkit.units import format_value
 
-NO_PRIORITY = "Other indicators"
+NO_PRIORITY = "Not linked to a council priority"
 
 
 def kpi_tile(reading: Reading, commentary: pd.Series | None, words: Words) -> str:

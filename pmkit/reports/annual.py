@@ -22,11 +22,12 @@ from pmkit.components.actions import action_summary, next_steps
 from pmkit.components.figures import KeyFigure, key_figures
 from pmkit.components.narrative import headline_block
 from pmkit.components.templating import plural
+from pmkit.components.tile import NO_PRIORITY
 from pmkit.components.year_end import year_end_table
 from pmkit.reading import Reading
 from pmkit.reports.context import ReportContext
 from pmkit.reports.kind import Job, Plan, ReportKind, slugify
-from pmkit.settings import complete_year, require_data
+from pmkit.settings import complete_year, reports_without_data
 from pmkit.sources import Source
 from pmkit.units import format_value
 
@@ -52,7 +53,7 @@ class AnnualReport(ReportContext):
         # The golden thread runs through the council plan's priorities; a register without them
         # (an imported benchmarking set, say) is organised by directorate instead.
         self.grouping = "priority" if self.indicators["priority"].fillna("").str.strip().ne("").any() else "directorate"
-        self.groups = self.indicators[self.grouping].fillna("").astype(str).str.strip().replace("", "Other indicators")
+        self.groups = self.indicators[self.grouping].fillna("").astype(str).str.strip().replace("", NO_PRIORITY)
         self.priorities = list(dict.fromkeys(self.groups))
 
     @property
@@ -177,6 +178,6 @@ class Annual(ReportKind):
 
     def plan(self, src: Source, settings: dict, root: Path, year: str | None = None, **_: object) -> Plan:
         chosen = complete_year(src, year)
-        require_data(src, {"the annual report": list(src.indicators()["indicator_id"])}, chosen, "annual")
+        reports_without_data(src, {"the annual report": list(src.indicators()["indicator_id"])}, chosen, "annual", True)
         council = str(settings.get("council", "") or "This council")
         return Plan(chosen, [Job("annual-report", f"{council}: annual report {chosen.label}", {"year": chosen.label})])

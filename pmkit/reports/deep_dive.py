@@ -28,7 +28,7 @@ from pmkit.components.tile import kpi_tile
 from pmkit.errors import PmkitError
 from pmkit.reports.context import ReportContext
 from pmkit.reports.kind import Job, Plan, ReportKind, slugify
-from pmkit.settings import report_period, reporting_frequency, require_data
+from pmkit.settings import report_period, reporting_frequency, reports_without_data
 from pmkit.sources import Source
 from pmkit.units import format_value
 
@@ -238,7 +238,7 @@ class DeepDive(ReportKind):
             raise PmkitError(f"indicator {', '.join(unknown)} is not in the register")
         frequency = reporting_frequency(settings)
         chosen = report_period(src, period, frequency)
-        require_data(src, {f"deep dive {indicator or topic}": ids}, chosen, frequency)
+        reports_without_data(src, {f"deep dive {indicator or topic}": ids}, chosen, frequency, True)
         subject = title or str(src.indicators().set_index("indicator_id").loc[ids[0], "title"])
         return Plan(chosen, [Job(f"deep-dive-{slug}", f"Deep dive: {subject}, {chosen.label}",
                                  {"indicator": indicator, "topic": topic, "period": chosen.label})])

@@ -16,7 +16,7 @@ from pmkit.components.templating import plural
 from pmkit.errors import PmkitError
 from pmkit.reports.context import ReportContext
 from pmkit.reports.kind import Job, Plan, ReportKind, slugify
-from pmkit.settings import report_period, reporting_frequency, require_data
+from pmkit.settings import latest_with_data, report_period, reporting_frequency, reports_without_data
 from pmkit.sources import Source
 
 DIRECTORATES = Path("params/directorates")
@@ -169,9 +169,14 @@ class Quarterly(ReportKind):
         known = sorted(register["directorate"].unique())
         asked, notes = directorate_params(root, directorate, known)
         ids = {d: list(register.loc[register["directorate"] == d, "indicator_id"]) for d in known}
-        require_data(src, {p["directorate"]: ids.get(p["directorate"], []) for _, p in asked}, chosen, frequency)
+        empty = reports_without_data(src, {p["directorate"]: ids.get(p["directorate"], []) for _, p in asked}, chosen,
+                                     frequency, asked=bool(period or directorate))
+        for d in empty:
+            latest = latest_with_data(src, ids[d])
+            notes.append(f"{d} has no figures for {chosen.label} (its latest: {latest.label if latest else 'none'}), "
+                         f"so it has no report this time")
         jobs = [Job(name, f"{p['directorate']}: performance report, {chosen.label}", {**p, "period": chosen.label})
-                for name, p in asked]
+                for name, p in asked if p["directorate"] not in empty]
         every = [d for d in known if not params_files(root) or d in {p["directorate"] for _, p in params_files(root)}]
         return Plan(chosen, jobs, directorates=every, notes=tuple(notes))
 
