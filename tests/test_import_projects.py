@@ -172,3 +172,22 @@ def test_importing_into_an_existing_project_changes_nothing(tmp_path, capsys):
     assert f"{folder / 'params' / 'defaults.yaml'} already exists" in err
     assert snapshot() == before
     assert not (folder / "data" / "stirling-lgbf").exists()
+
+
+@pytest.mark.e2e
+def test_the_comparator_group_can_be_chosen_for_one_run(project, tmp_path):
+    """`--comparator-group scotland` ranks Highland among every council for this run only."""
+    folder, _ = project
+    run = pmkit_command("run", "quarterly", "--engine", "nbconvert", "--directorate", DIRECTORATE,
+                        "--comparator-group", "scotland", "--out", str(tmp_path), cwd=folder)
+    assert run.returncode == 0, run.stdout + run.stderr
+    year = latest_year_with_most(COUNCIL)
+    page = BeautifulSoup(next(tmp_path.glob(f"*/internal/{DIRECTORATE}.html")).read_text(encoding="utf-8"), "html.parser")
+    with open(LGBF / "lgbf-values-real.csv", encoding="utf-8-sig", newline="") as f:
+        councils = {r["LocalAuthority"] for r in csv.DictReader(f)
+                    if r["Code"] == "ENV03c" and r["Year"].strip() == year.replace("/", "-") and r["LA_IndicatorReal"].strip()
+                    and r["LocalAuthority"] not in ("Scotland", "")}
+    ranking = next(t for t in page.select("table") if t.caption and t.caption.get_text().startswith(
+        f"Street Cleanliness Score (% Acceptable): {year}, {COVER} and scotland"))
+    assert len(ranking.select("tbody tr")) == len(councils) + 1  # every council, then the national line
+    assert "comparator_group: \"family_group\"" in (folder / "params" / "defaults.yaml").read_text()  # settings untouched
