@@ -272,3 +272,12 @@ def test_filled_template_round_trips_through_open_source(filled):
     from pmkit.sources import open_source
 
     check_small_council(open_source(filled).tables())
+
+
+def test_the_command_writes_the_template_and_refuses_to_overwrite_it(tmp_path, capsys):
+    from pmkit.cli import main
+
+    assert main(["template", str(tmp_path / "data")]) == 0
+    assert f"{tmp_path / 'data' / FILENAME}: a sheet per table" in capsys.readouterr().out
+    assert main(["template", str(tmp_path / "data")]) == 2
+    assert "already exists" in capsys.readouterr().err
