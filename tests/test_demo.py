@@ -8,6 +8,7 @@ import pytest
 
 import pmkit
 from pmkit import demo, periods, status
+from pmkit.settings import report_period
 from pmkit.sources import write_folder
 
 DIRECTORATES = {"Adults' Social Care", "Children's Services", "Housing", "Place", "Communities", "Resources"}
@@ -55,6 +56,7 @@ def test_store_validates_as_duckdb_and_as_a_folder(built, source, tmp_path):
         assert len(frame) == len(source.tables()[name]), name
     assert folder.case_studies()["title"].tolist() == source.case_studies()["title"].tolist()
     assert source.latest_period().label == "Sep 2025"
+    assert report_period(source, None).label == "2025/26 Q2"  # every monthly and quarterly indicator has Q2's figure
 
 
 def test_same_seed_gives_the_same_council(built):

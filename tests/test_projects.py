@@ -181,14 +181,6 @@ def test_the_default_period_is_the_latest_with_data_for_most_indicators():
     assert report_period(Held(), "2025/26", "annual").label == "2025/26"  # asked for: taken as asked
 
 
-def test_the_demo_default_period_is_unchanged():
-    store = ROOT / "data" / "pmkit.duckdb"
-    if not store.exists():
-        pytest.skip("the demo store is built by make demo or the demo tests")
-    src = open_source(store)
-    assert report_period(src, None).label == "2025/26 Q2"  # the demo's data runs to Sep 2025
-
-
 def test_published_files_get_the_mode_the_umask_gives_a_new_file(tmp_path):
     path = write_atomic(tmp_path / "page.html", "<p>hello</p>")
     umask = os.umask(0o022)
