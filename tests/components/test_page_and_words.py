@@ -49,7 +49,7 @@ def test_method_note_states_the_rules_in_force(internal, public):
     assert "Periods not judged against target: 2020/21, 2021/22 Q1." in note
     assert "Source: returns.xlsx" in note
     plain = text(soup(page.method_note("2025/26 Q2", {}, register.iloc[:2], "council performance returns", public)))
-    assert "Close to target: within 10% of the target." in plain and "a change of more than 1% of the earlier figure" in plain
+    assert "Near target: within 10% of the target." in plain and "a change of more than 1% of the earlier figure" in plain
     assert not JARGON.search(plain)
 
 
