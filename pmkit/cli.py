@@ -32,16 +32,24 @@ def cmd_status(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.table import Table
 
-    from pmkit import status
-    from pmkit.settings import find_project, load_settings, report_period, reporting_frequency
+    from pmkit import periods, status
+    from pmkit.settings import find_project, load_settings, report_period, reporting_frequency, reports_without_data
     from pmkit.sources import open_source
 
     settings = load_settings({"source": args.source}, find_project(args.project) if not args.source else None)
+    if args.period:
+        periods.parse(args.period)  # an unreadable period is refused before the data is read
     src = open_source(settings["source"])
-    period = report_period(src, args.period, reporting_frequency(settings))
+    frequency = reporting_frequency(settings)
+    period = report_period(src, args.period, frequency)
     ind = src.indicators()
     if args.directorate:
+        known = sorted(ind["directorate"].unique())
+        unknown = sorted(set(args.directorate) - set(known))
+        if unknown:
+            raise PmkitError(f"directorate {', '.join(unknown)} is not in the source; expected one of: {', '.join(known)}")
         ind = ind[ind["directorate"].isin(args.directorate)]
+    reports_without_data(src, {"the status table": list(ind["indicator_id"])}, period, frequency, asked=True)
     st = status.assess(
         src.measures(), ind, period, targets=src.targets(), benchmarks=src.benchmarks(),
         comparator_group=args.comparator_group or settings.get("comparator_group", "nearest_neighbours"),
@@ -277,11 +285,27 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INVALID
     except PmkitError as exc:
         for line in exc.lines():
-            print(f"pmkit: {line}", file=sys.stderr)
+            for part in line.splitlines() or [""]:
+                print(f"pmkit: {part}", file=sys.stderr)
         return EXIT_INVALID
     except KeyboardInterrupt:
         print("pmkit: interrupted; published reports were left as they were", file=sys.stderr)
         return 130
+    except Exception as exc:  # last resort, only for the commands that read a source: one line, no traceback
+        if args.command not in ("validate", "status", "run", "init"):
+            raise
+        import zipfile
+
+        from pmkit.errors import visible
+
+        why = f"{type(exc).__name__}: {' '.join(str(exc).split())}"
+        where = getattr(exc, "filename", None) or getattr(args, "source", None) or "the project's source"
+        if isinstance(exc, OSError | UnicodeError | zipfile.BadZipFile | EOFError):
+            print(visible(f"pmkit: {where}: cannot be read ({why})"), file=sys.stderr)
+            return EXIT_INVALID
+        print(visible(f"pmkit: {where}: unexpected error while reading it ({why}); please report this as a pmkit bug"),
+              file=sys.stderr)
+        return EXIT_FAILED
 
 
 if __name__ == "__main__":

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def visible(text: str) -> str:
+    """Text on one printable line: control characters (newlines, NUL, escapes) written as ``\\n``, ``\\x00``..."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), str(text))
 
 
 class PmkitError(Exception):
@@ -31,7 +39,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{'' if self.row is None else self.row}:{self.column}: {self.message}"
+        row = "" if self.row is None else self.row
+        return f"{visible(self.file)}:{row}:{visible(self.column)}: {visible(self.message)}"
 
 
 class ValidationError(PmkitError):

@@ -47,6 +47,8 @@ class Source:
     def __init__(self, location: str):
         self.location = location
         self.found: list[str] = []  # what `read_raw` saw, listed when a required table is missing
+        self.read_problems: list[Problem] = []  # files `read_raw` could not read
+        self.unreadable: set[str] = set()  # tables whose file could not be read (so not reported missing too)
         self._tables: dict[str, pd.DataFrame] | None = None
         self._case_studies: pd.DataFrame | None = None
 
@@ -73,7 +75,8 @@ class Source:
     def tables(self) -> dict[str, pd.DataFrame]:
         """Every table, validated; raises `ValidationError` listing every problem."""
         if self._tables is None:
-            tables = validate_tables(self.read_raw(), self.missing_hint)
+            raws = self.read_raw()
+            tables = validate_tables(raws, self.missing_hint, self.read_problems, self.unreadable)
             for name in TABLES:
                 tables.setdefault(name, empty_table(name))
             self._tables = tables
@@ -134,22 +137,40 @@ class FolderSource(Source):
     def read_raw(self) -> dict[str, RawTable]:
         folder = Path(self.location)
         raws: dict[str, RawTable] = {}
-        self.found = []
-        files = [p for p in folder.iterdir() if p.is_file() and not p.name.startswith((".", "~$"))]
-        for path in sorted(files, key=lambda p: p.name.lower()):
+        self.found, self.read_problems, self.unreadable = [], [], set()
+        try:
+            entries = sorted(folder.iterdir(), key=lambda p: p.name.lower())
+        except OSError as exc:
+            raise SourceError(f"{self.location}: cannot be read ({_reason(exc)})") from None
+        for path in entries:
             suffix, table = path.suffix.lower(), TABLE_KEYS.get(table_key(path.stem))
-            if suffix == ".csv" and table:
-                self.found.append(path.name)
-                _put(raws, table, read_csv_table(path), folder)
-            elif suffix in EXCEL or (suffix == ".xls" and table):
-                book = open_workbook(path)
-                self.found.append(_listing(path, book))
-                if table:
-                    _put(raws, table, read_sheet(_sheet_for(book, table), path.name), folder)
+            if path.name.startswith((".", "~$")):
+                continue
+            if path.is_dir():
+                if table and suffix in (".csv", *EXCEL):
+                    self.found.append(path.name + " (a folder)")
+                    self.read_problems.append(Problem(path.name, None, "", f"is a folder, not a file; expected a CSV or Excel file holding the {table} table"))
+                    self.unreadable.add(table)
+                continue
+            if not path.is_file():
+                continue
+            try:
+                if suffix == ".csv" and table:
+                    self.found.append(path.name)
+                    _put(raws, table, read_csv_table(path), folder)
+                elif suffix in EXCEL or (suffix == ".xls" and table):
+                    book = open_workbook(path)
+                    self.found.append(_listing(path, book))
+                    if table:
+                        _put(raws, table, read_sheet(_sheet_for(book, table), path.name), folder)
+                    else:
+                        _put_sheets(raws, book, path, folder)
                 else:
-                    _put_sheets(raws, book, path, folder)
-            else:
-                self.found.append(path.name + (" (an .xls workbook: save it as .xlsx)" if suffix == ".xls" else ""))
+                    self.found.append(path.name + (" (an .xls workbook: save it as .xlsx)" if suffix == ".xls" else ""))
+            except ValidationError as exc:  # an unreadable file: say so, and read the others
+                self.read_problems.extend(exc.problems)
+                if table:
+                    self.unreadable.add(table)
         return raws
 
     def read_case_studies(self) -> list[tuple[str, str]]:
@@ -193,7 +214,17 @@ def _put(raws: dict[str, RawTable], table: str, raw: RawTable, location: Path) -
 
 
 def _case_study_files(folder: Path) -> list[tuple[str, str]]:
-    return [(p.stem, decode(p.read_bytes())) for p in sorted(folder.glob("*.md"))]
+    studies, problems = [], []
+    for path in sorted(folder.glob("*.md")):
+        if not path.is_file():
+            continue
+        try:
+            studies.append((path.stem, read_text(path, f"case_studies/{path.name}", "a Markdown file saved as UTF-8 text")))
+        except ValidationError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise ValidationError(problems)
+    return studies
 
 
 class DuckDBSource(Source):
@@ -202,25 +233,46 @@ class DuckDBSource(Source):
     def _connect(self):
         import duckdb
 
-        if not Path(self.location).exists():
+        path = Path(self.location)
+        if not path.exists():
             raise SourceError(f"{self.location}: no such DuckDB file (run `pmkit demo` to build the demo store)")
-        return duckdb.connect(self.location, read_only=True)
+        if path.is_dir():
+            raise SourceError(f"{self.location}: is a folder, not a DuckDB file")
+        try:
+            return duckdb.connect(self.location, read_only=True)
+        except (duckdb.Error, OSError) as exc:
+            raise self._unreadable(exc) from None
+
+    def _unreadable(self, exc: Exception) -> SourceError:
+        why = " ".join(str(exc).split())
+        return SourceError(f"{self.location}: cannot be read as a DuckDB database ({type(exc).__name__}: {why}); "
+                           "expected a .duckdb file such as `pmkit demo` writes")
 
     def read_raw(self) -> dict[str, RawTable]:
+        import duckdb
+
         with self._connect() as con:
-            present = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
-            return {
-                name: _db_raw(con.execute(f'select * from "{name}"').df(), f"{Path(self.location).name}:{name}")
-                for name in TABLES
-                if name in present
-            }
+            try:
+                present = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
+                return {
+                    name: _db_raw(con.execute(f'select * from "{name}"').df(), f"{Path(self.location).name}:{name}")
+                    for name in TABLES
+                    if name in present
+                }
+            except duckdb.Error as exc:
+                raise self._unreadable(exc) from None
 
     def read_case_studies(self) -> list[tuple[str, str]]:
+        import duckdb
+
         with self._connect() as con:
-            present = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
-            if "case_studies" not in present:
-                return []
-            return [tuple(r) for r in con.execute("select name, markdown from case_studies order by name").fetchall()]
+            try:
+                present = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
+                if "case_studies" not in present:
+                    return []
+                return [tuple(r) for r in con.execute("select name, markdown from case_studies order by name").fetchall()]
+            except duckdb.Error as exc:
+                raise self._unreadable(exc) from None
 
 
 class SQLSource(Source):
@@ -300,23 +352,81 @@ def open_source(location: str | os.PathLike | None = None) -> Source:
 
 
 def decode(data: bytes) -> str:
-    """Text from bytes in UTF-8 (with or without BOM), falling back to Windows-1252."""
+    """Text from bytes in UTF-8 (with or without BOM) or UTF-16 with a BOM, falling back to Windows-1252;
+    raises `UnicodeDecodeError` for bytes none of them reads."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return data.decode("cp1252")
 
 
+SIGNATURES = {  # how other kinds of file start, to say what a misnamed one is
+    b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"GIF8": "a GIF image", b"%PDF": "a PDF document",
+    b"PK\x03\x04": "a zip archive (an Excel workbook is one: name it .xlsx)", b"\xd0\xcf\x11\xe0": "an old Office file (.xls or .doc)",
+    b"SQLite format 3": "a SQLite database", b"\x1f\x8b": "a gzip archive",
+}
+
+
+def _reason(exc: BaseException) -> str:
+    """An exception in a few words on one line, e.g. ``PermissionError: Permission denied``."""
+    why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    return f"{type(exc).__name__}: {' '.join(str(why).split())}"
+
+
+def read_text(path: Path, where: str, expected: str = "a CSV file saved as UTF-8 text") -> str:
+    """A text file's contents; a file that cannot be read, is binary or holds bytes no text encoding
+    reads raises `ValidationError` with one problem saying which line."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ValidationError([Problem(where, None, "", f"cannot be read ({_reason(exc)}); expected {expected}")]) from None
+    kind = next((name for magic, name in SIGNATURES.items() if data.startswith(magic)), None)
+    if kind:
+        raise ValidationError([Problem(where, None, "", f"is {kind}, not a text file; expected {expected}")])
+    try:
+        text = decode(data)
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ValidationError([Problem(where, line, "", f"byte 0x{data[exc.start]:02x} cannot be read as text (neither UTF-8 "
+                                       f"nor Windows-1252); expected {expected}")]) from None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise ValidationError([Problem(where, line, "", f"holds NUL bytes, so it is not a plain text file; expected {expected}")])
+    return text
+
+
 def read_csv_table(path: Path) -> RawTable:
-    """A CSV file (any common encoding) as text cells, skipping fully empty rows; rows numbered as in Excel."""
+    """A CSV file (any common encoding) as text cells, skipping fully empty rows; rows numbered as in Excel.
+    The header is the first line; an unnamed column is dropped when empty, else named by its letter."""
     import io
 
+    from openpyxl.utils import get_column_letter
+
+    text = read_text(path, path.name)
     try:
-        frame = pd.read_csv(io.StringIO(decode(path.read_bytes())), dtype=str, keep_default_na=False, skip_blank_lines=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise ValidationError([Problem(path.name, None, "", f"cannot be read as CSV ({exc})")]) from None
-    filled = (frame.fillna("").apply(lambda c: c.str.strip()) != "").any(axis=1)
-    return RawTable(frame[filled].reset_index(drop=True), path.name, pd.Series(frame.index[filled] + 2))
+        frame = pd.read_csv(io.StringIO(text), header=None, dtype=str, keep_default_na=False, skip_blank_lines=False)
+    except pd.errors.EmptyDataError:
+        raise ValidationError([Problem(path.name, None, "", "is empty; expected a header row naming the columns, "
+                                       "then a row per record")]) from None
+    except pd.errors.ParserError as exc:
+        ragged = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+        if ragged:
+            width, line, saw = map(int, ragged.groups())
+            problem = Problem(path.name, line, "", f"the row has {saw} cells but the header row has {width}; expected one "
+                              "cell per column (a cell holding a comma needs double quotes)")
+        else:
+            problem = Problem(path.name, None, "", f"cannot be read as CSV ({' '.join(str(exc).split())}); "
+                              "expected comma-separated values with a header row")
+        raise ValidationError([problem]) from None
+    frame = frame.fillna("")
+    header = [str(name).strip() for name in frame.iloc[0]]
+    body = frame.iloc[1:].reset_index(drop=True)
+    keep = [i for i, name in enumerate(header) if name or (body[i].str.strip() != "").any()]
+    body = body[keep].set_axis([header[i] or get_column_letter(i + 1) for i in keep], axis=1)
+    filled = (body.apply(lambda c: c.str.strip()) != "").any(axis=1) if len(body.columns) else pd.Series(False, index=body.index)
+    return RawTable(body[filled].reset_index(drop=True), path.name, pd.Series(body.index[filled] + 2))
 
 
 def open_workbook(path: Path):
@@ -329,8 +439,19 @@ def open_workbook(path: Path):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about extensions it drops (data validation, slicers)
             return load_workbook(path, data_only=True)
-    except Exception as exc:
-        raise ValidationError([Problem(path.name, None, "", f"cannot be read as Excel ({exc})")]) from None
+    except Exception as exc:  # not a zip, a zip that is no workbook, unreadable, a folder: any is the file's fault
+        try:
+            start = path.read_bytes()[:4096] if path.is_file() else b""
+        except OSError:
+            start = b""
+        kind = next((name for magic, name in SIGNATURES.items() if start.startswith(magic) and magic != b"PK\x03\x04"), None)
+        if kind is None and start and b"\x00" not in start and b"," in start:
+            kind = "text, perhaps CSV (name it .csv)"
+        if path.is_file() and not start:
+            kind = "empty"
+        what = f"it is {kind}" if kind else _reason(exc)
+        raise ValidationError([Problem(path.name, None, "", f"cannot be read as an Excel workbook ({what}); "
+                                       "expected an .xlsx file saved from Excel")]) from None
 
 
 def _sheet_for(book, table: str):

@@ -31,6 +31,9 @@ _TRUE = {"true", "yes", "y", "1", "t"}
 _FALSE = {"false", "no", "n", "0", "f"}
 NUMBER_EXPECTED = "expected a number such as 42 or 3.5"
 PERIOD_EXPECTED = "expected a label such as 2025/26 Q2, 2025/26, Jul 2025 or 2025-07"
+MUST_BE_PRESENT = {("measures", "value")}  # columns a table needs even though their cells may be empty
+MAX_CELL = 1000  # characters in a cell that is not free text (a number, period, date, code)
+LARGEST_WHOLE = 2**53  # whole numbers beyond this are not exact as floats
 UNIT_COLUMNS = {("measures", "value"), ("targets", "target"), ("breakdowns", "value"), ("benchmarks", "value")}
 
 _NUMBER = r"^(?P<minus>[-+]?)(?P<pound>£\s*)?(?P<digits>[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)(?P<percent>\s*%)?$"
@@ -134,6 +137,14 @@ def _signs(col: str, rows: _Rows) -> tuple[pd.Series, pd.Series, object, object,
 
 def _not_a_number(value: str) -> str:
     """Why a cell is not a number, and what to write instead."""
+    if re.fullmatch(r"[-+]?(?:inf|infinity|nan)", value, flags=re.IGNORECASE):
+        return f"'{value}' is not a finite number; {NUMBER_EXPECTED}"
+    if re.fullmatch(r"[-+]?(?:\d+\.?\d*|\.\d+)[eE][-+]?\d{1,6}", value):
+        if not np.isfinite(float(value)):
+            return f"'{value}' is too large to be a number (beyond about 1.8e308); {NUMBER_EXPECTED}"
+        full = format(Decimal(value), "f")
+        hint = f"; write {full}" if len(full) <= 30 else ""
+        return f"'{value}' is in scientific notation, which is not read{hint}; {NUMBER_EXPECTED}"
     bracketed = re.fullmatch(r"\(\s*(.*?)\s*\)", value)
     if bracketed and re.match(_NUMBER, bracketed.group(1)):
         return f"'{value}' is not a number: brackets are not read as a minus sign; write -{bracketed.group(1)} for a negative number"
@@ -162,6 +173,9 @@ def _number(col: str, text: pd.Series, empty: pd.Series, rows: _Rows, flag: Call
     number[scaled] = digits[scaled].map({d: float(Decimal(d).scaleb(-2)) for d in digits[scaled].unique()})
     bad_text = ~empty & ~matched
     flag(bad_text, text.map({v: _not_a_number(v) for v in text[bad_text].unique()}))
+    infinite = number.notna() & ~np.isfinite(number)
+    flag(infinite, f"'{{value}}' is too large to be a number (beyond about 1.8e308); {NUMBER_EXPECTED}")
+    number = number.mask(infinite)
     bad_percent, bad_pound = percent & ~percent_ok, pound & ~pound_ok
     flag(bad_percent, "'" + text + "' has a % sign but " + percent_why + "; " + NUMBER_EXPECTED)
     flag(bad_pound, "'" + text + "' has a £ sign but " + pound_why + "; " + NUMBER_EXPECTED)
@@ -215,6 +229,16 @@ def _period(text: pd.Series, empty: pd.Series, rows: _Rows, flag: Callable) -> p
     return labels.fillna("").astype("str")
 
 
+_EXPECTED = {
+    "number": NUMBER_EXPECTED,
+    "integer": "expected a whole number such as 42",
+    "period": PERIOD_EXPECTED,
+    "date": "expected a date such as 2025-07-31 or 31/07/2025",
+    "boolean": "expected true/false, yes/no or 1/0",
+    "choice": "expected one of the listed codes",
+}
+
+
 def _coerce(col: str, spec: Column, text: pd.Series, raw: RawTable, problems: list[Problem], rows: _Rows) -> pd.Series:
     empty = text == ""
 
@@ -229,6 +253,13 @@ def _coerce(col: str, spec: Column, text: pd.Series, raw: RawTable, problems: li
 
     if spec.required:
         flag(empty, "is empty; a value is required")
+    if spec.kind != "text":  # a code, number, period or date is short: a long cell is pasted text
+        long = text.str.len() > MAX_CELL
+        if long.any():
+            for row, value in zip(raw.rows[long], text[long]):
+                problems.append(Problem(raw.where, int(row), col, f"'{value[:40]}...' is {len(value):,} characters long, "
+                                        f"too long for a {spec.kind} cell; {_EXPECTED.get(spec.kind, 'expected a short value')}"))
+            text, empty = text.mask(long, ""), empty | long
     if spec.kind == "text":
         return text.where(~empty, "" if spec.default is None else spec.default).astype("str")
     if spec.kind in ("number", "integer"):
@@ -236,7 +267,9 @@ def _coerce(col: str, spec: Column, text: pd.Series, raw: RawTable, problems: li
         if spec.kind == "integer":
             fraction = number.notna() & (number % 1 != 0)
             flag(fraction, "'{value}' is not a whole number")
-            number = number.mask(fraction)
+            huge = number.abs() >= LARGEST_WHOLE
+            flag(huge & ~fraction, f"'{{value}}' is too large for a whole number here; expected a whole number below {LARGEST_WHOLE:,}")
+            number = number.mask(fraction | huge)
         if spec.minimum is not None:
             flag(number < spec.minimum, f"'{{value}}' is below the minimum {spec.minimum:g}")
         if spec.maximum is not None:
@@ -272,7 +305,7 @@ def coerce_table(spec: Table, raw: RawTable, problems: list[Problem], indicators
         problems.append(Problem(raw.where, None, col, "column appears more than once; keep one"))
     text = as_text(raw.frame)
     for col, colspec in spec.columns.items():
-        if colspec.required and col not in text.columns:
+        if (colspec.required or (spec.name, col) in MUST_BE_PRESENT) and col not in text.columns:
             problems.append(Problem(raw.where, None, col, "column is missing; it is required"))
     rows = _rows(spec, text, indicators)
     out = pd.DataFrame(index=text.index)
@@ -326,16 +359,18 @@ def check_references(tables: dict[str, pd.DataFrame], raws: dict[str, RawTable],
             )
 
 
-def validate_tables(raws: dict[str, RawTable], missing_hint: Callable[[str], str] | None = None) -> dict[str, pd.DataFrame]:
+def validate_tables(raws: dict[str, RawTable], missing_hint: Callable[[str], str] | None = None,
+                    read_problems: list[Problem] = (), unreadable: set[str] | frozenset[str] = frozenset()) -> dict[str, pd.DataFrame]:
     """Type and check every table, indicators first (the others read their cells by its units and
     frequencies); raise `ValidationError` listing every problem. ``missing_hint(name)`` says what
-    a source found instead of a missing table."""
-    problems: list[Problem] = []
+    a source found instead of a missing table; ``read_problems`` are the source's own (files it could
+    not read), listed first, and the tables in ``unreadable`` are not also reported missing."""
+    problems: list[Problem] = list(read_problems)
     tables: dict[str, pd.DataFrame] = {}
     for name in sorted(TABLES, key=lambda n: n != "indicators"):
         if name in raws:
             tables[name] = coerce_table(TABLES[name], raws[name], problems, tables.get("indicators"))
-        elif TABLES[name].required:
+        elif TABLES[name].required and name not in unreadable:
             hint = missing_hint(name) if missing_hint else ""
             problems.append(Problem(name, None, "", f"table '{name}' is missing; it is required{'. ' + hint if hint else ''}"))
     check_references(tables, raws, problems)
