@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -106,48 +107,50 @@ def run_report(
     ]
     started = time.perf_counter()
     result = RunResult(folder, plan.period.label, audience, engine, notes=plan.notes)
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        result.reports = list(pool.map(lambda job: execute_and_publish(job, engine, root), run_jobs))
+    with publish.work_folder(outputs) as tmp:  # temporary files: never in the published folders
+        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            result.reports = list(pool.map(lambda job: execute_and_publish(job, engine, root, tmp), run_jobs))
 
-    indicators = src.indicators()
-    table = status.assess(
-        src.measures(),
-        indicators[indicators["public"]] if audience == "public" else indicators,
-        plan.period,
-        targets=src.targets(),
-        benchmarks=src.benchmarks(),
-        comparator_group=settings.get("comparator_group", "nearest_neighbours"),
-        rag_suspended=settings.get("rag_suspended") or (),
-        dot_threshold=float(settings.get("dot_threshold", 0.01)),
-    )
-    if plan.directorates is not None:
-        table = table[table["directorate"].isin(plan.directorates)]  # open data covers the whole council
-    council = settings.get("council", "")
-    open_data = table.assign(exceptions=table["exceptions"].map(" ".join))
-    extras = [(f, f) for f in publish.write_open_data(folder, open_data, f"{council} performance status {plan.period.label}")]
-    published = _published(folder / "manifest.json", result.reports, report_kind, run_jobs)
-    manifest = {
-        "kind": report_kind.name,
-        "parameters": {"period": plan.period.label, "audience": audience, "engine": engine, **overrides,
-                       **{k: v for k, v in options.items() if v is not None}},
-        "source": _source_name(src.describe(), root),
-        "inputs": publish.file_hashes(settings["source"]) if "://" not in settings["source"] else {},
-        "versions": publish.versions(),
-        "git_commit": publish.git_commit(root),
-        "seconds": round(time.perf_counter() - started, 2),
-        "reports": [{**asdict(r), "executed": _shown_path(r.executed, folder)} for r in result.reports],
-        "published": published,
-    }
-    publish.write_atomic(folder / "manifest.json", json.dumps(manifest, indent=2, default=str))
-    labels = {name: KINDS.get(name).label for name in KINDS.names()}
-    publish.write_index(
-        folder,
-        f"{council} performance reports: {plan.period.label} ({audience})",
-        published,
-        [*extras, ("manifest.json", "manifest.json (parameters, input hashes, versions, timings)")],
-        labels,
-    )
-    publish.write_outputs_home(outputs)
+        indicators = src.indicators()
+        table = status.assess(
+            src.measures(),
+            indicators[indicators["public"]] if audience == "public" else indicators,
+            plan.period,
+            targets=src.targets(),
+            benchmarks=src.benchmarks(),
+            comparator_group=settings.get("comparator_group", "nearest_neighbours"),
+            rag_suspended=settings.get("rag_suspended") or (),
+            dot_threshold=float(settings.get("dot_threshold", 0.01)),
+        )
+        if plan.directorates is not None:
+            table = table[table["directorate"].isin(plan.directorates)]  # open data covers the whole council
+        council = settings.get("council", "")
+        open_data = table.assign(exceptions=table["exceptions"].map(" ".join))
+        extras = [(f, f) for f in publish.write_open_data(folder, open_data, f"{council} performance status {plan.period.label}", tmp)]
+        published = _published(folder / "manifest.json", result.reports, report_kind, run_jobs)
+        manifest = {
+            "kind": report_kind.name,
+            "parameters": {"period": plan.period.label, "audience": audience, "engine": engine, **overrides,
+                           **{k: v for k, v in options.items() if v is not None}},
+            "source": _source_name(src.describe(), root),
+            "inputs": publish.file_hashes(settings["source"]) if "://" not in settings["source"] else {},
+            "versions": publish.versions(),
+            "git_commit": publish.git_commit(root),
+            "seconds": round(time.perf_counter() - started, 2),
+            "reports": [{**asdict(r), "executed": _shown_path(r.executed, folder)} for r in result.reports],
+            "published": published,
+        }
+        publish.write_atomic(folder / "manifest.json", json.dumps(manifest, indent=2, default=str), tmp)
+        labels = {name: KINDS.get(name).label for name in KINDS.names()}
+        publish.write_index(
+            folder,
+            f"{council} performance reports: {plan.period.label} ({audience})",
+            published,
+            [*extras, ("manifest.json", "manifest.json (parameters, input hashes, versions, timings)")],
+            labels,
+            tmp,
+        )
+        publish.write_outputs_home(outputs, tmp)
     return result
 
 
@@ -183,8 +186,9 @@ def _shown_path(path: str, base: Path) -> str:
         return Path(path).name
 
 
-def execute_and_publish(job: ReportJob, engine: str, root: Path) -> ReportResult:
-    """Execute one notebook with papermill and publish its page; errors are caught and reported."""
+def execute_and_publish(job: ReportJob, engine: str, root: Path, tmp: Path | None = None) -> ReportResult:
+    """Execute one notebook with papermill and publish its page (its temporary file in ``tmp``); errors
+    are caught and reported."""
     import papermill  # imported when a report runs, so that a wrong argument is refused at once
 
     started = time.perf_counter()
@@ -198,9 +202,10 @@ def execute_and_publish(job: ReportJob, engine: str, root: Path) -> ReportResult
             progress_bar=False,
             log_output=False,
             extra_arguments=["--IPKernelApp.log_level=ERROR"],  # keep the kernel's start-up chatter out of the console
+            kernel_manager_class=_kernel_manager_class(),
         )
         page = render.render(job.executed, job.title, engine)
-        publish.write_atomic(job.html, page)
+        publish.write_atomic(job.html, page, tmp)
         error = ""
     except (papermill.PapermillExecutionError, ReportError, PmkitError) as exc:
         error = _short_error(exc)
@@ -223,3 +228,36 @@ def _short_error(exc: Exception) -> str:
     if isinstance(exc, PapermillExecutionError):
         return f"{exc.ename}: {exc.evalue} (cell {exc.exec_count})"
     return str(exc)
+
+
+def _kernel_manager_class() -> type:
+    """The kernel manager papermill uses: jupyter_client's, with each local kernel started in pmkit's own
+    process group instead of a session of its own. Stopping a run's process group (Ctrl-C in a terminal,
+    ``kill -- -PGID``, a scheduler's timeout) then stops its kernels with it, rather than leaving them
+    running (until their parent poller notices, or for good when they were starting up)."""
+    global _GROUP_KERNEL_MANAGER
+    if _GROUP_KERNEL_MANAGER is None:
+        from jupyter_client.manager import AsyncKernelManager
+        from jupyter_client.provisioning import LocalProvisioner
+
+        class GroupKernelManager(AsyncKernelManager):
+            async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: object) -> None:
+                provisioner = self.provisioner
+                if os.name != "posix" or type(provisioner) is not LocalProvisioner:
+                    return await super()._async_launch_kernel(kernel_cmd, **kw)
+                # what jupyter_client.launcher.launch_kernel does on POSIX, less start_new_session
+                popen = {k: v for k, v in kw.items() if k not in ("extra_arguments", "kernel_id", "independent")}
+                env = dict(popen.pop("env", None) or os.environ)
+                env["JPY_PARENT_PID"] = str(os.getpid())  # the kernel also exits when pmkit is gone
+                popen.setdefault("stdin", subprocess.PIPE)
+                process = subprocess.Popen([os.path.expanduser(s) for s in kernel_cmd], env=env, **popen)
+                provisioner.process, provisioner.pid = process, process.pid
+                provisioner.pgid = None  # interrupts and kills go to the kernel alone, never to pmkit's group
+                provisioner.cwd = kw.get("cwd") or Path.cwd()
+                self._reconcile_connection_info(provisioner.connection_info)
+
+        _GROUP_KERNEL_MANAGER = GroupKernelManager
+    return _GROUP_KERNEL_MANAGER
+
+
+_GROUP_KERNEL_MANAGER: type | None = None
