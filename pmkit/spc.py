@@ -277,16 +277,21 @@ def xmr_frame(
     """
     opts = _options(rules, screen_outliers, shift_points, trend_points, fix_after_n_points)
     by = [by] if isinstance(by, str) else list(by)
-    gid = df.groupby(by, sort=True, dropna=False).ngroup().to_numpy()
+    gid = _group_numbers(df, by)
     n_series = int(gid.max()) + 1 if len(gid) else 0
     if order is not None:
-        perm = np.lexsort((df[order].to_numpy(), gid))
+        perm = None if _in_order(gid, df[order].to_numpy()) else np.lexsort((df[order].to_numpy(), gid))
     elif len(gid) and (np.diff(gid) < 0).any():
         perm = np.argsort(gid, kind="stable")
     else:
+        perm = None
+    if perm is None:  # already in order: the sort would keep every row where it is
         perm = np.arange(len(gid))
-    series_all = gid[perm]
-    x_all = _as_float(df[value], value)[perm]
+        series_all = gid
+        x_all = _as_float(df[value], value)
+    else:
+        series_all = gid[perm]
+        x_all = _as_float(df[value], value)[perm]
     new_series = _section_starts(series_all)
     first_row = np.flatnonzero(new_series)
     position = np.arange(len(perm)) - first_row[np.cumsum(new_series) - 1]
@@ -379,6 +384,30 @@ def _as_float(column: pd.Series, name: str) -> np.ndarray:
     return x
 
 
+def _group_numbers(df: pd.DataFrame, by: list[str]) -> np.ndarray:
+    """Each row's series number, the series in sorted key order (``groupby(by, sort=True, dropna=False).ngroup()``).
+
+    One text key without gaps is numbered from the first value of each run of equal ones.
+    """
+    column = df[by[0]]
+    if len(by) == 1 and isinstance(column.dtype, pd.StringDtype) and len(df) > 1 and not column.hasnans:
+        values = column.to_numpy()
+        head = np.ones(len(values), dtype=bool)
+        head[1:] = values[1:] != values[:-1]
+        codes, _ = pd.factorize(values[head], sort=True)
+        return codes[np.cumsum(head) - 1]
+    return df.groupby(by, sort=True, dropna=False).ngroup().to_numpy()
+
+
+def _in_order(gid: np.ndarray, key: np.ndarray) -> bool:
+    """True when rows are already sorted by series, then by numeric ``key`` (so a stable sort would move none)."""
+    if key.dtype.kind not in "iufmM" or len(gid) < 2:
+        return False
+    step = gid[1:] - gid[:-1]
+    with np.errstate(invalid="ignore"):
+        return bool(((step > 0) | ((step == 0) & (key[1:] >= key[:-1]))).all())
+
+
 def _section_starts(labels: np.ndarray) -> np.ndarray:
     """True where a run of equal labels starts."""
     starts = np.ones(len(labels), dtype=bool)
@@ -394,7 +423,7 @@ def _points_frame(x: np.ndarray, position: np.ndarray, point: dict[str, np.ndarr
     columns = {"value": x, "position": position, **point}
     columns["point_type"] = pd.Categorical.from_codes(point["point_type"], POINT_TYPES)
     columns["rule"] = pd.Categorical.from_codes(point["rule"], RULES)
-    return pd.DataFrame(columns, index=index)[POINT_COLUMNS]
+    return pd.DataFrame(columns, index=index, copy=False)[POINT_COLUMNS]  # the arrays are fresh: no need to copy them
 
 
 def _section_mean(values: np.ndarray, use: np.ndarray, section: np.ndarray, n_sections: int) -> np.ndarray:
@@ -418,13 +447,14 @@ def _engine(
     target: np.ndarray,
     opts: Options,
     n_series: int,
+    points: bool = True,
 ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """Limits, rules and icons for points ``x`` grouped by ``series`` (non-decreasing labels).
 
     Sections start where ``new_section`` is true (always at a series' first point). Values are
     measured from their section's first value, so a series' level costs no precision.
     Returns per-point and per-series arrays (codes index POINT_TYPES, RULES, VARIATIONS,
-    ASSURANCES; -1 for none).
+    ASSURANCES; -1 for none); with ``points`` false, only the per-series ones (the points' dict empty).
     """
     n = len(x)
     idx = np.arange(n)
@@ -437,7 +467,7 @@ def _engine(
 
     # Limits per section, from its first fix_after_n_points values if given.
     baseline = idx - first[section] < opts.fix_after_n_points if opts.fix_after_n_points else np.ones(n, dtype=bool)
-    rel = x - x[first][section]
+    rel = x - x[first].take(section)
     centre = _section_mean(rel, baseline, section, n_sections)
     moving_range = np.full(n, np.nan)
     moving_range[1:] = np.abs(np.diff(x))
@@ -447,17 +477,22 @@ def _engine(
     if opts.screen_outliers:
         use &= moving_range < SCREEN * mr_bar[section]
         mr_bar = _section_mean(moving_range, use, section, n_sections)
-    half = np.where(blank[first], np.nan, LIMIT * mr_bar)[section]
-    half2 = np.where(blank[first], np.nan, TWO_SIGMA * mr_bar)[section]
-    mean = (x[first] + centre)[section]
+    # Lines per section, spread to its points: every point's arithmetic is its section's.
+    blank_section = blank[first]
+    half_s = np.where(blank_section, np.nan, LIMIT * mr_bar)
+    half2_s = np.where(blank_section, np.nan, TWO_SIGMA * mr_bar)
+    mean_s = x[first] + centre
 
     # Each value against its own section's lines; within rounding of a line counts as on it.
-    dev = rel - centre[section]
-    side = np.where(np.abs(dev) <= slack(mean), 0, np.sign(dev)).astype(np.int8)
+    dev = rel - centre.take(section)
     with np.errstate(invalid="ignore"):
-        out_up, out_down = dev > half + slack(mean + half), dev < -half - slack(mean - half)
-        near_up = (dev > half2 + slack(mean + half2)) & ~out_up
-        near_down = (dev < -half2 - slack(mean - half2)) & ~out_down
+        side = np.sign(dev).astype(np.int8)
+        side[np.abs(dev) <= slack(mean_s).take(section)] = 0
+        out_up = dev > (half_s + slack(mean_s + half_s)).take(section)
+        out_down = dev < (-half_s - slack(mean_s - half_s)).take(section)
+        near_up = (dev > (half2_s + slack(mean_s + half2_s)).take(section)) & ~out_up
+        near_down = (dev < (-half2_s - slack(mean_s - half2_s)).take(section)) & ~out_down
+    del dev, rel
 
     # Runs continue across sections (mdc) or stop at them (nhsr); never across series.
     chunk_start = new_series if opts.rules.runs_cross_sections else new_section
@@ -473,22 +508,33 @@ def _engine(
     two_up = _two_in_three(near_up, side == 1, chunk_start)
     two_down = _two_in_three(near_down, side == -1, chunk_start)
 
-    up = np.stack([out_up, trend_up, two_up, shift & (side > 0)]) & ~blank
-    down = np.stack([out_down, trend_down, two_down, shift & (side < 0)]) & ~blank
-    special = up.any(axis=0) | down.any(axis=0)
-    point_dir = direction[series]
+    # Icons from the flags: for every point, or (``points`` false) for each series' last point only.
+    last = np.flatnonzero(np.r_[series[1:] != series[:-1], True]) if len(series) else series
+    pick = (lambda a: a) if points else (lambda a: a[last])  # noqa: E731
+    judged, side_p = pick(~blank), pick(side)
+    flags_high = _bits([pick(out_up), pick(trend_up), pick(two_up), pick(shift) & (side_p > 0)], judged)
+    flags_low = _bits([pick(out_down), pick(trend_down), pick(two_down), pick(shift) & (side_p < 0)], judged)
+    any_up, any_down = flags_high != 0, flags_low != 0
+    special = any_up | any_down
+    point_dir = direction[pick(series)]
     if opts.rules.improvement_wins:
-        high = np.where(point_dir >= 0, up.any(axis=0), ~down.any(axis=0))
-        rule = np.where(high, up.argmax(axis=0), down.argmax(axis=0))
+        high = np.where(point_dir >= 0, any_up, ~any_down)
+        rule = np.where(high, _FIRST_RULE[flags_high], _FIRST_RULE[flags_low])
     else:
-        rule = (up | down).argmax(axis=0)
-        up_r, down_r = up[rule, idx], down[rule, idx]
-        high = up_r & (~down_r | (step < 0))  # a peak or trough takes the later trend's direction
+        rule = _FIRST_RULE[flags_high | flags_low]
+        up_r, down_r = (flags_high >> rule) & 1 == 1, (flags_low >> rule) & 1 == 1
+        high = up_r & (~down_r | (pick(step) < 0))  # a peak or trough takes the later trend's direction
     point_type = np.select(
         [~special, point_dir == 0, high == (point_dir > 0)], [0, np.where(high, 3, 4), 1], 2
     ).astype(np.int8)
     rule = np.where(special, rule, -1).astype(np.int8)
+    if not points:
+        at = section[last]
+        mean, half = mean_s[at], half_s[at]
+        latest = (point_type, rule, high, judged, at - section[np.flatnonzero(new_series)], mean, mean - half, mean + half)
+        return {}, _per_series(*latest, x[last], series[last], direction, target, n_points, n_series)
 
+    mean, half, half2 = mean_s.take(section), half_s.take(section), half2_s.take(section)
     point = {
         "section": section - np.maximum.accumulate(np.where(new_series, section, 0)),
         "mean": mean,
@@ -500,15 +546,23 @@ def _engine(
         "special_cause": special,
         "point_type": point_type,
         "rule": rule,
-        "flags_high": _bits(up),
-        "flags_low": _bits(down),
+        "flags_high": flags_high,
+        "flags_low": flags_low,
     }
-    return point, _per_series(point, x, series, high, direction, target, n_points, ~blank, n_series)
+    latest = [point[k][last] for k in ("point_type", "rule")] + [high[last], judged[last]]
+    latest += [point[k][last] for k in ("section", "mean", "lpl", "upl")]
+    return point, _per_series(*latest, x[last], series[last], direction, target, n_points, n_series)
 
 
-def _bits(flags: np.ndarray) -> np.ndarray:
-    """Per point, one bit per rule (in RULES order) that flagged it on one side."""
-    return (flags.astype(np.int8) << np.arange(len(RULES), dtype=np.int8)[:, None]).sum(axis=0).astype(np.int8)
+def _bits(flags: list[np.ndarray], judged: np.ndarray) -> np.ndarray:
+    """Per point, one bit per rule (in RULES order) that flagged it on one side, for judged points."""
+    out = np.zeros(len(judged), dtype=np.int8)
+    for bit, hit in enumerate(flags):
+        out |= (hit & judged).view(np.int8) << np.int8(bit)
+    return out
+
+
+_FIRST_RULE = np.array([0] + [(m & -m).bit_length() - 1 for m in range(1, 1 << len(RULES))])  # lowest bit set; 0 for none
 
 
 def _two_in_three(near: np.ndarray, on_side: np.ndarray, chunk_start: np.ndarray) -> np.ndarray:
@@ -526,23 +580,19 @@ def _two_in_three(near: np.ndarray, on_side: np.ndarray, chunk_start: np.ndarray
     return hit & near
 
 
-def _per_series(point, x, series, high, direction, target, n_points, judged, n_series) -> dict[str, np.ndarray]:
-    """Summary of each series from its last point: limits, latest point and the two icons."""
-    last = np.flatnonzero(np.r_[series[1:] != series[:-1], True]) if len(series) else series
-    owner = series[last]
+def _per_series(kind, rule, hi, judged, section, mean, lpl, upl, x, owner, direction, target, n_points, n_series) -> dict[str, np.ndarray]:
+    """Summary of each series from its last point (the arrays hold one value per series that has points, for
+    series ``owner``): limits, latest point and the two icons."""
 
     def fill(values: np.ndarray, empty, dtype=None) -> np.ndarray:
         out = np.full(n_series, empty, dtype=dtype or np.asarray(values).dtype)
         out[owner] = values
         return out
 
-    kind = point["point_type"][last]
-    hi = high[last]
     variation = np.select([kind == 0, kind == 1, kind == 2], [0, np.where(hi, 1, 2), np.where(hi, 3, 4)], kind + 2)
-    variation = np.where(judged[last], variation, -1)
+    variation = np.where(judged, variation, -1)
 
     d, t = direction[owner], target[owner]
-    lpl, upl = point["lpl"][last], point["upl"][last]
     assessable = np.isfinite(t) & (d != 0) & np.isfinite(lpl) & np.isfinite(upl)
     with np.errstate(invalid="ignore"):
         below, above = t < lpl - slack(lpl), t > upl + slack(upl)
@@ -551,13 +601,13 @@ def _per_series(point, x, series, high, direction, target, n_points, judged, n_s
     assurance = np.where(assessable, np.select([good_side, bad_side], [0, 1], 2), -1)
     return {
         "n": n_points,
-        "sections": fill(point["section"][last] + 1, 0, np.int64),
-        "mean": fill(point["mean"][last], np.nan),
+        "sections": fill(section + 1, 0, np.int64),
+        "mean": fill(mean, np.nan),
         "lpl": fill(lpl, np.nan),
         "upl": fill(upl, np.nan),
-        "latest_value": fill(x[last], np.nan),
+        "latest_value": fill(x, np.nan),
         "point_type": fill(kind, -1, np.int8),
-        "rule": fill(point["rule"][last], -1, np.int8),
+        "rule": fill(rule, -1, np.int8),
         "variation": fill(variation, -1, np.int8),
         "assurance": fill(assurance, -1, np.int8),
     }

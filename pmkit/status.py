@@ -9,7 +9,9 @@ only ever joined, never looped over. The rules are DESIGN.md's "Status rules".
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -80,12 +82,17 @@ def assess(
     for f in periods.FREQUENCIES:
         start[(freq == f).to_numpy()] = periods.latest_start(np.array([report.end]), f)[0]
 
+    labels = {f: periods.label_of(periods.latest_start(np.array([report.end]), f)[0], f) for f in periods.FREQUENCIES}
     series = _index_measures(measures)
     ids = ind["indicator_id"].astype("str").to_numpy()
 
     def lookup(column: str, at: np.ndarray, default=np.nan) -> np.ndarray:
-        key = pd.MultiIndex.from_arrays([ids, at])
-        return series[column].reindex(key).fillna(default).to_numpy() if len(series) else np.full(len(ids), default)
+        if not len(series):
+            return np.full(len(ids), default)
+        row = series.find(ids, at)
+        got = series.quality(row) if column == "quality" else getattr(series, column)[row]
+        got[(row < 0) | pd.isna(got)] = default
+        return got
 
     value = lookup("value", start)
     previous = lookup("value", start - months)
@@ -98,7 +105,7 @@ def assess(
             "indicator_id": ids,
             "title": ind["title"].to_numpy(),
             "directorate": ind["directorate"].to_numpy(),
-            "period": [periods.label_of(s, f) for s, f in zip(start, freq)],
+            "period": freq.map(labels).to_numpy(),
             "value": value,
         }
     )
@@ -127,34 +134,125 @@ def assess(
         "missing_data": np.isnan(value),
         "provisional_data": ~np.isnan(value) & ~np.isin(quality, ["final", ""]),
     }
-    out["exceptions"] = [
-        [code for code, hit in zip(EXCEPTION_CODES, row) if hit] for row in zip(*(flags[c] for c in EXCEPTION_CODES))
-    ]
+    mask = np.zeros(len(out), dtype=np.int64)
+    for bit, code in enumerate(EXCEPTION_CODES):
+        mask |= np.asarray(flags[code], dtype=bool).astype(np.int64) << bit
+    lists = {m: [code for bit, code in enumerate(EXCEPTION_CODES) if m >> bit & 1] for m in np.unique(mask).tolist()}
+    out["exceptions"] = [list(lists[m]) for m in mask.tolist()]  # a list of its own per row
     return out[COLUMNS + EXTRA_COLUMNS]
 
 
-def _index_measures(measures: pd.DataFrame) -> pd.DataFrame:
-    """Measures keyed by (indicator_id, start month) with their value and quality."""
-    parsed = periods.parse_column(measures["period"].astype("str"))
-    frame = pd.DataFrame(
-        {
-            "indicator_id": measures["indicator_id"].astype("str").to_numpy(),
-            "start": parsed["start"].to_numpy(),
-            "period": parsed["label"].to_numpy(),
-            "value": pd.to_numeric(measures["value"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan),
-            "quality": (measures["quality"].astype("str") if "quality" in measures else pd.Series("final", index=measures.index)).to_numpy(),
-        }
+class _Indexed(NamedTuple):
+    """Measures keyed by (indicator, start month): one row per key (the last given), sorted by id then start.
+
+    ``ids`` are the distinct indicator ids in sorted order and ``code`` each row's position among
+    them, so that ``key`` (code and start folded into one integer) is strictly increasing.
+    ``source`` is each row's position in the measures frame, whose ``quality`` is read only for
+    the rows asked for; ``period`` indexes the canonical ``labels``.
+    """
+
+    ids: np.ndarray
+    code: np.ndarray
+    start: np.ndarray
+    value: np.ndarray
+    period: np.ndarray
+    labels: np.ndarray
+    source: np.ndarray
+    quality_column: pd.Series | None
+    key: np.ndarray
+    first_start: int
+    span: int
+
+    def __len__(self) -> int:
+        return len(self.key)
+
+    def find(self, ids: np.ndarray, at: np.ndarray) -> np.ndarray:
+        """Row of each (id, start) pair; -1 where there is none."""
+        where = np.full(len(ids), -1, dtype=np.int64)
+        if not len(self.key):
+            return where
+        code = pd.Index(self.ids).get_indexer(ids)
+        at = np.asarray(at, dtype=np.int64)
+        ok = (code >= 0) & (at >= self.first_start) & (at < self.first_start + self.span)
+        key = code[ok] * self.span + (at[ok] - self.first_start)
+        pos = np.minimum(np.searchsorted(self.key, key), len(self.key) - 1)
+        where[np.flatnonzero(ok)] = np.where(self.key[pos] == key, pos, -1)
+        return where
+
+    def quality(self, rows: np.ndarray) -> np.ndarray:
+        """The quality of ``rows``, as text (``final`` when the measures have no quality column)."""
+        source = self.source[rows]
+        column = self.quality_column
+        if column is None:
+            return np.full(len(source), "final", dtype=object)
+        if column.dtype == object or isinstance(column.dtype, pd.StringDtype):  # text is converted value by value
+            return column.iloc[source].astype("str").to_numpy()
+        return column.astype("str").to_numpy()[source]
+
+    def periods(self, rows: np.ndarray) -> np.ndarray:
+        """The canonical period label of ``rows``."""
+        return self.labels[self.period[rows]]
+
+
+def _parse_periods(labels: pd.Series) -> pd.DataFrame:
+    """``periods.parse_column``, parsing each distinct label once and spreading the answers by position."""
+    codes, distinct = pd.factorize(labels.to_numpy())
+    parsed = periods.parse_column(pd.Series([*distinct, None], dtype=object))
+    return parsed.take(np.where(codes < 0, len(distinct), codes)).set_axis(labels.index)
+
+
+def _factorize_sorted(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``pd.factorize(values, sort=True, use_na_sentinel=False)``, hashing only the first value of each run of equal ones."""
+    if len(values) < 2:
+        return pd.factorize(values, sort=True, use_na_sentinel=False)
+    head = np.ones(len(values), dtype=bool)
+    head[1:] = values[1:] != values[:-1]
+    codes, distinct = pd.factorize(values[head], sort=True, use_na_sentinel=False)
+    return codes[np.cumsum(head) - 1], distinct
+
+
+def _index_measures(measures: pd.DataFrame) -> _Indexed:
+    """Measures keyed by (indicator_id, start month) with their period label, value and quality."""
+    codes, distinct = pd.factorize(measures["period"].astype("str").to_numpy())
+    parsed = periods.parse_column(pd.Series([*distinct, None], dtype=object))
+    period = np.where(codes < 0, len(distinct), codes)
+    ok = parsed["start"].notna().to_numpy()[period]
+    start = parsed["start"].to_numpy(dtype="int64", na_value=0)[period]
+    ids = measures["indicator_id"].astype("str").to_numpy()
+    value = pd.to_numeric(measures["value"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    source = np.arange(len(measures))
+    if not ok.all():
+        source = np.flatnonzero(ok)
+        ids, start, value, period = ids[source], start[source], value[source], period[source]
+    code, distinct_ids = _factorize_sorted(ids)
+    first_start = int(start.min()) if len(start) else 0
+    span = int(start.max()) - first_start + 1 if len(start) else 1
+    key = code.astype(np.int64) * span + (start - first_start)
+    order = np.argsort(key, kind="stable")
+    key = key[order]
+    last = np.ones(len(key), dtype=bool)  # the last given of a repeated key
+    last[:-1] = key[1:] != key[:-1]
+    rows = order[last]
+    return _Indexed(
+        ids=np.asarray(distinct_ids, dtype=object),
+        code=code[rows],
+        start=start[rows],
+        value=value[rows],
+        period=period[rows],
+        labels=parsed["label"].to_numpy(),
+        source=source[rows],
+        quality_column=measures["quality"] if "quality" in measures else None,
+        key=key[last],
+        first_start=first_start,
+        span=span,
     )
-    frame = frame[parsed["start"].notna().to_numpy()]
-    frame["start"] = frame["start"].astype("int64")
-    return frame.drop_duplicates(["indicator_id", "start"], keep="last").set_index(["indicator_id", "start"]).sort_index()
 
 
 def _targets(targets: pd.DataFrame | None, ids: np.ndarray, start: np.ndarray, freq: np.ndarray) -> np.ndarray:
     """The exact-period target where there is one, else the whole financial year's."""
     if targets is None or targets.empty:
         return np.full(len(ids), np.nan)
-    parsed = periods.parse_column(targets["period"].astype("str"))
+    parsed = _parse_periods(targets["period"].astype("str"))
     table = pd.Series(
         pd.to_numeric(targets["target"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan),
         index=pd.MultiIndex.from_arrays(
@@ -234,7 +332,7 @@ def _benchmark_position(out: pd.DataFrame, ind: pd.DataFrame, benchmarks, group:
     peers = benchmarks[(benchmarks["group"] == group)].copy()
     peers["value"] = pd.to_numeric(peers["value"], errors="coerce")
     peers = peers[peers["value"].notna()]
-    peers["period"] = periods.parse_column(peers["period"].astype("str"))["label"]
+    peers["period"] = _parse_periods(peers["period"].astype("str"))["label"]
     own = pd.DataFrame(
         {
             "row": np.arange(len(out)),
@@ -292,40 +390,95 @@ def history(measures: pd.DataFrame, indicators: pd.DataFrame, period: str | peri
     return _history(_index_measures(measures), indicators, periods.parse(period))
 
 
-def _history(indexed: pd.DataFrame, indicators: pd.DataFrame, report: periods.Period) -> pd.DataFrame:
+def _history(indexed: _Indexed, indicators: pd.DataFrame, report: periods.Period) -> pd.DataFrame:
+    rows, ids, improvement, rebase = _history_rows(indexed, indicators, report)
+    code = indexed.code[rows]
+    return pd.DataFrame(
+        {
+            "indicator_id": ids.take(code).reset_index(drop=True),
+            "start": indexed.start[rows],
+            "period": indexed.periods(rows),
+            "value": indexed.value[rows],
+            "improvement": improvement.take(code).reset_index(drop=True),
+            "rebase": rebase,
+        }
+    )
+
+
+def _history_rows(indexed: _Indexed, indicators: pd.DataFrame, report: periods.Period):
+    """The rows of ``indexed`` in the SPC history (judged period or earlier, with a value), in order.
+
+    Also returns the distinct ids as a Series, each id's improvement direction (aligned with it)
+    and, per history row, whether a rebase starts there.
+    """
     ind = indicators.drop_duplicates("indicator_id")
     cutoff = {f: periods.latest_start(np.array([report.end]), f)[0] for f in periods.FREQUENCIES}
-    series = indexed.reset_index()
-    judged = series["indicator_id"].map(ind.set_index("indicator_id")["frequency"].map(cutoff))
-    series = series[(series["start"] <= judged) & series["value"].notna()].sort_values(["indicator_id", "start"])
-    series["improvement"] = series["indicator_id"].map(ind.set_index("indicator_id")["polarity"].map(IMPROVEMENT))
-    series["rebase"] = False
+    by_id = ind.set_index("indicator_id")
+    ids = pd.Series(indexed.ids)
+    judged = ids.map(by_id["frequency"].map(cutoff)).to_numpy(dtype="float64", na_value=np.nan)
+    with np.errstate(invalid="ignore"):
+        rows = np.flatnonzero((indexed.start <= judged[indexed.code]) & ~np.isnan(indexed.value))
+    improvement = ids.map(by_id["polarity"].map(IMPROVEMENT))
+    rebase = np.zeros(len(rows), dtype=bool)
     if "rebase_at" in ind:
-        listed = ind[["indicator_id", "rebase_at"]].assign(rebase_at=ind["rebase_at"].astype("str").str.split(r"[,;]"))
+        text = ind["rebase_at"].astype("str")
+        listed = ind[["indicator_id", "rebase_at"]].assign(rebase_at=text)
+        listed = listed[text.notna().to_numpy() & (text != "").to_numpy()]  # these list nothing
+        listed = listed.assign(rebase_at=listed["rebase_at"].str.split(r"[,;]"))
         listed = listed.explode("rebase_at")
         listed["rebase_at"] = listed["rebase_at"].str.strip()
         listed = listed[listed["rebase_at"].fillna("") != ""]
         if len(listed):
             listed["from"] = [periods.parse(p).start for p in listed["rebase_at"]]
-            after = series.reset_index().merge(listed[["indicator_id", "from"]], on="indicator_id")
+            mine = np.flatnonzero(ids.isin(listed["indicator_id"]).to_numpy()[indexed.code[rows]])
+            series = pd.DataFrame(
+                {"index": mine, "indicator_id": ids.take(indexed.code[rows[mine]]).to_numpy(), "start": indexed.start[rows[mine]]}
+            )
+            after = series.merge(listed[["indicator_id", "from"]], on="indicator_id")
             after = after[after["start"] >= after["from"]]
             first = after.loc[after.groupby(["indicator_id", "from"])["start"].idxmin(), "index"]
-            series.loc[first.to_numpy(), "rebase"] = True
-    return series[["indicator_id", "start", "period", "value", "improvement", "rebase"]].reset_index(drop=True)
+            rebase[first.to_numpy()] = True
+    return rows, ids, improvement, rebase
 
 
-def _spc_concern(series: pd.DataFrame, ind: pd.DataFrame, report: periods.Period, ids, start, rules: str | None) -> np.ndarray:
-    """True where the judged value is a special cause of concern in its indicator's XmR chart."""
+def _spc_concern(indexed: _Indexed, ind: pd.DataFrame, report: periods.Period, ids, start, rules: str | None) -> np.ndarray:
+    """True where the judged value is a special cause of concern in its indicator's XmR chart.
+
+    The same chart as ``spc.xmr_frame`` over the history (by indicator, in order of start, with
+    its rebases), computed straight from the history's arrays.
+    """
     if rules is None:
         return np.zeros(len(ids), dtype=bool)
     from pmkit import spc
 
-    values = _history(series, ind, report)
-    if values.empty:
+    rows, _, improvement, rebase = _history_rows(indexed, ind, report)
+    if not len(rows):
         return np.zeros(len(ids), dtype=bool)
-    charts = spc.xmr_frame(values, by="indicator_id", improvement="improvement", rules=rules, rebase_at="rebase", order="start")
-    last = values.groupby("indicator_id")["start"].max()
-    summary = charts.summary.set_index("indicator_id")
-    concern = summary["latest_point_type"].astype("str").eq("special_cause_concern")
-    at_judged = last.reindex(ids).to_numpy() == start
-    return concern.reindex(ids).fillna(False).to_numpy(dtype=bool) & at_judged
+    opts = spc._options(rules, None, None, None, None)
+    code = indexed.code[rows]
+    x = indexed.value[rows]
+    if np.isinf(x).any():
+        raise ValueError("value holds infinite values")
+    new_series = spc._section_starts(code)
+    first_row = np.flatnonzero(new_series)
+    series = np.cumsum(new_series) - 1
+    n_series = len(first_row)
+    direction = spc._direction_column(improvement.to_numpy()[code[first_row]])
+    _, per = spc._engine(
+        x, series, spc._section_starts(np.cumsum(new_series | rebase)), direction, np.full(n_series, np.nan), opts, n_series, points=False
+    )
+    short = (per["n"] > 0) & (per["n"] < spc.MIN_POINTS)
+    if not opts.rules.blank_when_short and short.any():
+        warnings.warn(
+            f"{int(short.sum())} series have fewer than {spc.MIN_POINTS} values: their SPC limits are unreliable",
+            spc.SPCWarning,
+            stacklevel=1,
+        )
+    owner = code[first_row]
+    concern = np.zeros(len(indexed.ids), dtype=bool)
+    concern[owner] = per["point_type"] == spc.POINT_TYPES.index("special_cause_concern")
+    latest = np.full(len(indexed.ids), -1, dtype=np.int64)
+    latest[owner] = indexed.start[rows[np.r_[first_row[1:] - 1, len(rows) - 1]]]
+    where = pd.Index(indexed.ids).get_indexer(ids)
+    found = where >= 0
+    return found & concern[where] & (latest[where] == start)

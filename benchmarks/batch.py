@@ -1,0 +1,84 @@
+"""How long a batch of reports takes: `pmkit run quarterly` against the naive way, side by side.
+
+Runs the demo council's six quarterly reports (internal audience) twice per engine, in one call:
+
+- pmkit: ``pmkit run quarterly --jobs 2 --engine ENGINE --out TMP``;
+- naive: a shell loop over the directorates' params files, each running the ``papermill`` command
+  line and then ``jupyter nbconvert --to html --no-input`` (or ``quarto render`` for Quarto).
+
+and prints both times and their ratio (pmkit / naive; lower is better). Each is repeated
+``--repeats`` times and the medians and spreads are printed. Needs the demo store (``make demo``
+or ``pmkit demo --no-reports``); Quarto is measured where ``quarto`` is on the PATH.
+
+    python benchmarks/batch.py                    # both engines where available, 3 repeats
+    python benchmarks/batch.py --engine nbconvert --repeats 1
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PERIOD = "2025/26 Q2"
+
+
+def bin_path(name: str) -> str:
+    """A command of this Python's environment (the virtualenv's ``papermill``, ``jupyter``, ``pmkit``)."""
+    found = Path(sys.executable).parent / name
+    return str(found) if found.exists() else name
+
+
+def pmkit_batch(engine: str, out: Path) -> None:
+    subprocess.run([bin_path("pmkit"), "run", "quarterly", "--period", PERIOD, "--jobs", "2", "--engine", engine,
+                    "--out", str(out)], cwd=ROOT, check=True, capture_output=True)
+
+
+def naive_batch(engine: str, out: Path) -> None:
+    """One papermill run and one render per directorate, one after another, as a shell loop would."""
+    out.mkdir(parents=True, exist_ok=True)
+    for params in sorted((ROOT / "params" / "directorates").glob("*.yaml")):
+        executed = out / f"{params.stem}.ipynb"
+        subprocess.run([bin_path("papermill"), "notebooks/service_area.ipynb", str(executed), "-f", str(params),
+                        "-p", "period", PERIOD, "-p", "engine", engine, "--no-progress-bar"],
+                       cwd=ROOT, check=True, capture_output=True)
+        if engine == "quarto":
+            subprocess.run(["quarto", "render", str(executed), "--to", "html"], cwd=out, check=True, capture_output=True)
+        else:
+            subprocess.run([bin_path("jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)],
+                           cwd=out, check=True, capture_output=True)
+
+
+def timed(batch, engine: str) -> float:
+    with tempfile.TemporaryDirectory(prefix="pmkit-batch-") as scratch:
+        started = time.perf_counter()
+        batch(engine, Path(scratch) / "out")
+        return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--engine", action="append", choices=["nbconvert", "quarto"],
+                        help="repeatable; default nbconvert, and quarto where it is installed")
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    if not (ROOT / "data" / "pmkit.duckdb").exists():
+        sys.exit("the demo store is missing: run `pmkit demo --no-reports` (or make demo) first")
+    engines = args.engine or ["nbconvert"] + (["quarto"] if shutil.which("quarto") else [])
+    print(f"demo council, six quarterly reports for {PERIOD}, internal audience; medians of {args.repeats} runs")
+    print(f"{'engine':<10} {'pmkit (s)':>16} {'naive loop (s)':>18} {'ratio':>7}")
+    for engine in engines:
+        ours = [timed(pmkit_batch, engine) for _ in range(args.repeats)]
+        naive = [timed(naive_batch, engine) for _ in range(args.repeats)]
+        m, n = statistics.median(ours), statistics.median(naive)
+        print(f"{engine:<10} {m:>8.1f} ({min(ours):.1f}-{max(ours):.1f}) {n:>9.1f} ({min(naive):.1f}-{max(naive):.1f}) {m / n:>7.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,70 @@
+"""The national-scale paths give the same answers as the small ones (benchmarks/status_scale.py, small)."""
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pmkit import spc, status
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+
+import spc_scale  # noqa: E402
+import status_scale  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def national():
+    return status_scale.synthetic(6, 25, 40, seed=7)
+
+
+def test_one_run_over_all_authorities_equals_one_run_per_authority(national):
+    whole = status_scale.run_assess(national)
+    for code in national["codes"]:
+        alone = status_scale.run_assess(status_scale.authority_slice(national, code))
+        mine = whole[whole["indicator_id"].str.startswith(code + "-")].reset_index(drop=True)
+        pd.testing.assert_frame_equal(mine, alone, check_exact=True)
+
+
+def test_spc_concern_matches_xmr_frame_over_the_history(national):
+    for rules in ("mdc", "nhsr"):
+        st = status.assess(national["measures"], national["indicators"], status_scale.REPORT, spc_rules=rules)
+        history = status.history(national["measures"], national["indicators"], status_scale.REPORT)
+        summary = spc.xmr_frame(history, by="indicator_id", improvement="improvement", rules=rules, rebase_at="rebase",
+                                order="start").summary.set_index("indicator_id")
+        concern = summary["latest_point_type"].astype("str").eq("special_cause_concern")
+        want = concern.reindex(st["indicator_id"]).fillna(False).to_numpy(dtype=bool)
+        got = st["exceptions"].map(lambda e: "spc_concern" in e).to_numpy()
+        assert (got == want).all()  # every series reaches the judged quarter here
+
+
+@pytest.mark.parametrize("rules", ["mdc", "nhsr"])
+@pytest.mark.parametrize("options", [{}, {"screen_outliers": True, "fix_after_n_points": 15}, {"shift_points": 4, "trend_points": 5}])
+def test_engine_summary_from_last_points_only_equals_the_full_one(rules, options):
+    df = spc_scale.synthetic(400, 30, seed=3)
+    df = df[df["value"].notna()]
+    series = df["series"].to_numpy()
+    new_section = spc._section_starts(series) | df["rebase"].to_numpy()
+    direction = spc._direction_column(df.groupby("series")["improvement"].first().to_numpy())
+    target = df.groupby("series")["target"].first().to_numpy()
+    opts = spc._options(rules, options.get("screen_outliers"), options.get("shift_points"), options.get("trend_points"),
+                        options.get("fix_after_n_points"))
+    args = (df["value"].to_numpy(), series, new_section, direction, target, opts, 400)
+    _, full = spc._engine(*args)
+    points, latest = spc._engine(*args, points=False)
+    assert points == {}
+    assert full.keys() == latest.keys()
+    for key in full:
+        np.testing.assert_array_equal(full[key], latest[key])
+        assert full[key].dtype == latest[key].dtype
+
+
+def test_rows_already_in_order_are_charted_as_if_sorted():
+    df = spc_scale.synthetic(300, 20, seed=4)
+    kwargs = dict(by="series", improvement="improvement", target="target", rebase_at="rebase", order="t")
+    ordered = spc.xmr_frame(df, **kwargs)
+    shuffled = spc.xmr_frame(df.sample(frac=1, random_state=0), **kwargs)
+    pd.testing.assert_frame_equal(ordered.summary, shuffled.summary, check_exact=True)
+    pd.testing.assert_frame_equal(ordered.points, shuffled.points.loc[ordered.points.index], check_exact=True)
