@@ -68,15 +68,26 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_with_progress(**kwargs: object):
+    """`run_report` with progress on the console: a live display on a terminal, log lines otherwise."""
+    from pmkit.progress import for_console
+    from pmkit.run import run_report
+
+    with for_console() as progress:
+        return run_report(progress=progress, **kwargs)
+
+
 def _print_run(result) -> int:
+    """The closing summary: notes, a table of the reports, each failure's error, the index."""
+    from pmkit.progress import print_summary
+
     for note in result.notes:
         print(f"note: {note}")
-    for r in result.reports:
-        mark = "ok    " if r.ok else "FAILED"
-        print(f"{mark} {r.title} -> {result.folder / r.file} ({r.seconds:.1f} s)")
-        if not r.ok:
-            print(f"       {r.error}\n       executed notebook: {r.executed}")
-    print(f"index: {result.folder / 'index.html'}")
+    sys.stdout.flush()
+    print_summary(result)
+    for r in result.failed:
+        print(f"FAILED {r.title}: {r.error}\n       executed notebook: {r.executed}")
+    print(f"index: {result.folder / 'index.html'}", flush=True)
     if result.failed:
         print(f"{len(result.failed)} of {len(result.reports)} reports failed", file=sys.stderr)
         return EXIT_FAILED
@@ -84,15 +95,13 @@ def _print_run(result) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from pmkit.run import run_report
-
     common = {"audience", "source", "out", "engine", "jobs", "command", "kind", "func", "project", "comparator_group"}
     options = {k: v for k, v in vars(args).items() if k not in common}
     overrides = {"comparator_group": args.comparator_group}
     source = args.source if not args.source or "://" in args.source else str(Path(args.source).resolve())
     code = 0
     for audience in args.audience or ["internal"]:
-        result = run_report(args.kind, audience=audience, source=source, out=args.out, engine=args.engine,
+        result = _run_with_progress(kind=args.kind, audience=audience, source=source, out=args.out, engine=args.engine,
                             jobs=args.jobs, root=args.project, overrides=overrides, **options)
         code = max(code, _print_run(result))
     return code
@@ -100,7 +109,6 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from pmkit.demo import DEMO_RUNS, write_demo_store
-    from pmkit.run import run_report
     from pmkit.settings import load_settings, project_root
 
     root = project_root()
@@ -113,7 +121,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     code = 0
     for kind, options in DEMO_RUNS:
         for audience in ("internal", "public"):
-            result = run_report(kind, audience=audience, source=None if own else str(store), engine=args.engine,
+            result = _run_with_progress(kind=kind, audience=audience, source=None if own else str(store), engine=args.engine,
                                 jobs=args.jobs, root=root, **options)
             code = max(code, _print_run(result))
     return code

@@ -7,18 +7,23 @@ report keeps the last good HTML file in place.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pmkit import publish, render, status
 from pmkit.errors import PmkitError, ReportError
 from pmkit.reports import KINDS, ReportKind
 from pmkit.settings import find_project, load_settings
 from pmkit.sources import open_source
+
+if TYPE_CHECKING:
+    from pmkit.progress import RunObserver
 
 
 @dataclass
@@ -67,6 +72,7 @@ def run_report(
     jobs: int = 1,
     root: Path | None = None,
     overrides: dict | None = None,
+    progress: RunObserver | None = None,
     **options: object,
 ) -> RunResult:
     """Plan a run of report kind ``kind`` (its own ``options``) in the project at ``root``, execute
@@ -74,6 +80,8 @@ def run_report(
     and index of the folder. ``overrides`` replace settings of ``params/defaults.yaml`` for this run.
 
     Wrong options, an invalid source and a period without data stop the run before any report starts.
+    ``progress`` (see `pmkit.progress`) is told each report's state as it changes; without it the
+    run prints nothing.
     """
     root = find_project(root)
     report_kind = KINDS.get(kind)
@@ -107,9 +115,17 @@ def run_report(
     ]
     started = time.perf_counter()
     result = RunResult(folder, plan.period.label, audience, engine, notes=plan.notes)
+    if progress is not None:
+        progress.planned([job.title for job in run_jobs])
     with publish.work_folder(outputs) as tmp:  # temporary files: never in the published folders
-        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-            result.reports = list(pool.map(lambda job: execute_and_publish(job, engine, root, tmp), run_jobs))
+        # papermill changes the process's working folder to ``root`` for each notebook and back again;
+        # from threads that side by side can leave it in ``root``: it is put back here
+        cwd = os.getcwd()
+        try:
+            with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+                result.reports = list(pool.map(lambda job: execute_and_publish(job, engine, root, tmp, progress), run_jobs))
+        finally:
+            os.chdir(cwd)
 
         indicators = src.indicators()
         table = status.assess(
@@ -186,13 +202,27 @@ def _shown_path(path: str, base: Path) -> str:
         return Path(path).name
 
 
-def execute_and_publish(job: ReportJob, engine: str, root: Path, tmp: Path | None = None) -> ReportResult:
+def execute_and_publish(job: ReportJob, engine: str, root: Path, tmp: Path | None = None,
+                        progress: RunObserver | None = None) -> ReportResult:
     """Execute one notebook with papermill and publish its page (its temporary file in ``tmp``); errors
-    are caught and reported."""
+    are caught and reported. ``progress`` is told of each state change (``running``, ``rendering``,
+    ``published`` or ``failed``).
+
+    The kernel's own output (its log, and anything written to its stdout and stderr outside a cell)
+    goes to ``<executed>.kernel.log`` beside the executed notebook, not to pmkit's console; when the
+    kernel dies, the error names the end of that log."""
     import papermill  # imported when a report runs, so that a wrong argument is refused at once
 
     started = time.perf_counter()
+
+    def tell(state: str, error: str = "") -> None:
+        if progress is not None:
+            progress.changed(job.title, state, round(time.perf_counter() - started, 2), error)
+
+    tell("running")
     job.executed.parent.mkdir(parents=True, exist_ok=True)
+    kernel_log = job.executed.with_suffix(".kernel.log")
+    _quiet_papermill()
     try:
         papermill.execute_notebook(
             str(job.notebook),
@@ -201,17 +231,18 @@ def execute_and_publish(job: ReportJob, engine: str, root: Path, tmp: Path | Non
             cwd=str(root),
             progress_bar=False,
             log_output=False,
-            extra_arguments=["--IPKernelApp.log_level=ERROR"],  # keep the kernel's start-up chatter out of the console
-            kernel_manager_class=_kernel_manager_class(),
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],  # keep the kernel's start-up chatter out of its log
+            kernel_manager_class=_job_kernel_manager_class(kernel_log),
         )
+        tell("rendering")
         page = render.render(job.executed, job.title, engine)
         publish.write_atomic(job.html, page, tmp)
         error = ""
     except (papermill.PapermillExecutionError, ReportError, PmkitError) as exc:
         error = _short_error(exc)
     except Exception as exc:  # a kernel that died or a renderer crash must not stop the other reports
-        error = f"{type(exc).__name__}: {exc}"
-    return ReportResult(
+        error = f"{type(exc).__name__}: {exc}" + _kernel_log_tail(kernel_log)
+    result = ReportResult(
         name=job.name,
         title=job.title,
         file=job.html.name,
@@ -220,6 +251,39 @@ def execute_and_publish(job: ReportJob, engine: str, root: Path, tmp: Path | Non
         executed=str(job.executed),
         error=error,
     )
+    if progress is not None:
+        progress.changed(job.title, "published" if result.ok else "failed", result.seconds, error)
+    return result
+
+
+class _UnknownParameterFilter(logging.Filter):
+    """Papermill warns of each parameter the notebook does not declare; pmkit passes the same set
+    (audience, source, engine, overrides) to every notebook, and a notebook need not use them all."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Passed unknown parameter")
+
+
+def _quiet_papermill() -> None:
+    """Drop papermill's unknown-parameter warnings (its other warnings and errors still show)."""
+    logger = logging.getLogger("papermill")
+    if not any(isinstance(f, _UnknownParameterFilter) for f in logger.filters):
+        logger.addFilter(_UnknownParameterFilter())
+
+
+def _kernel_log_tail(path: Path, lines: int = 15) -> str:
+    """The end of a kernel's log, to explain a kernel that died (empty when it holds nothing)."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace").strip()
+    except OSError:
+        return ""
+    kept = [line for line in text.splitlines() if "KeyboardInterrupt caught in kernel" not in line]
+    return f"\nkernel log ({path.name}, beside the executed notebook):\n" + "\n".join(kept[-lines:]) if kept else ""
+
+
+def _job_kernel_manager_class(kernel_log: Path) -> type:
+    """`_kernel_manager_class`, with the kernel's stdout and stderr written to ``kernel_log``."""
+    return type("JobKernelManager", (_kernel_manager_class(),), {"pmkit_kernel_log": kernel_log})
 
 
 def _short_error(exc: Exception) -> str:
@@ -241,7 +305,24 @@ def _kernel_manager_class() -> type:
         from jupyter_client.provisioning import LocalProvisioner
 
         class GroupKernelManager(AsyncKernelManager):
+            pmkit_kernel_log: Path | None = None
+
             async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: object) -> None:
+                # The kernel's own output to a file of its own: jupyter_client starts it with pmkit's
+                # stdout and stderr, so its log (e.g. "[IPKernelApp] ERROR | KeyboardInterrupt caught
+                # in kernel." when the interrupt jupyter_client sends before shutdown lands inside a
+                # message handler) would otherwise end up in pmkit's console.
+                if self.pmkit_kernel_log is not None and kw.get("stderr") is None:
+                    self.pmkit_kernel_log.parent.mkdir(parents=True, exist_ok=True)
+                    log = open(self.pmkit_kernel_log, "wb")  # noqa: SIM115 - the child holds its own copy
+                    kw = {**kw, "stdout": log, "stderr": log}
+                    try:
+                        return await self._pmkit_launch(kernel_cmd, **kw)
+                    finally:
+                        log.close()
+                return await self._pmkit_launch(kernel_cmd, **kw)
+
+            async def _pmkit_launch(self, kernel_cmd: list[str], **kw: object) -> None:
                 provisioner = self.provisioner
                 if os.name != "posix" or type(provisioner) is not LocalProvisioner:
                     return await super()._async_launch_kernel(kernel_cmd, **kw)

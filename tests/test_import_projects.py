@@ -93,9 +93,9 @@ def published(project):
     folder, _ = project
     run = pmkit_command("run", "quarterly", "--engine", "nbconvert", "--directorate", DIRECTORATE, cwd=folder)
     assert run.returncode == 0, run.stdout + run.stderr
-    html = re.search(r"^ok +.* -> (\S+\.html) ", run.stdout, re.M)
+    html = re.search(r"\s+published\s+\d+\.\d\s+(\S+\.html)$", run.stdout, re.M)  # the summary row
     assert html, run.stdout
-    path = Path(html[1])
+    path = folder / html[1]  # relative to the working folder
     return path, BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 
