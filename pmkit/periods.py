@@ -179,5 +179,10 @@ def parse_column(labels: pd.Series) -> pd.DataFrame:
     )
 
 
+def latest_of(labels) -> Period | None:
+    """The period of ``labels`` that ends last (the shorter of two ending together), None for none."""
+    return max((parse(p) for p in labels), key=lambda p: (p.end, -p.months), default=None)
+
+
 def label_of(start: int, frequency: str) -> str:
     return Period(int(start), frequency).label

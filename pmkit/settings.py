@@ -97,22 +97,21 @@ def period_coverage(measures: pd.DataFrame, indicators: pd.DataFrame, frequency:
     return counts.assign(of=figures["indicator_id"].nunique())
 
 
-def judged_period_has_data(src: Source, indicator_ids: list[str], period: periods.Period) -> bool:
-    """Whether any of the indicators has a figure for the period it is judged on at ``period``
-    (its own frequency's latest period ending by then, as the status engine judges it)."""
+def indicators_with_figures(src: Source, period: periods.Period) -> set[str]:
+    """The indicators that have a figure for the period they are judged on at ``period`` (their own
+    frequency's latest period ending by then, as the status engine judges them)."""
     register = src.indicators()
-    register = register[register["indicator_id"].isin(indicator_ids)]
+    judged = register["indicator_id"] + "\0" + register["frequency"].map(lambda f: period.latest(f).label)
     measures = src.measures()
     measures = measures[measures["value"].notna()]
-    wanted = {(row.indicator_id, period.latest(row.frequency).label) for row in register.itertuples()}
-    return any(pair in wanted for pair in zip(measures["indicator_id"], measures["period"]))
+    return set(measures.loc[(measures["indicator_id"] + "\0" + measures["period"]).isin(judged), "indicator_id"])
 
 
 def latest_with_data(src: Source, indicator_ids: list[str]) -> periods.Period | None:
     """The latest period (by its end) in which any of the indicators has a figure (None: never)."""
     measures = src.measures()
     labels = measures.loc[measures["indicator_id"].isin(indicator_ids) & measures["value"].notna(), "period"].unique()
-    return max((periods.parse(p) for p in labels), key=lambda p: (p.end, -p.months), default=None)
+    return periods.latest_of(labels)
 
 
 def reports_without_data(src: Source, reports: dict[str, list[str]], period: periods.Period, frequency: str,
@@ -122,7 +121,8 @@ def reports_without_data(src: Source, reports: dict[str, list[str]], period: per
     When the user asked for them (a ``--period`` or a named report) the run is refused, naming each
     report's latest period with data and the run's; otherwise they are returned, to be left out.
     """
-    empty = [name for name, ids in reports.items() if ids and not judged_period_has_data(src, ids, period)]
+    have = indicators_with_figures(src, period)
+    empty = [name for name, ids in reports.items() if ids and have.isdisjoint(ids)]
     if empty and (asked or len(empty) == len(reports)):
         latest = {name: latest_with_data(src, reports[name]) for name in empty}
         each = ", ".join(f"{name} (its latest figures: {latest[name].label if latest[name] else 'none'})" for name in empty)

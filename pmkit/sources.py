@@ -122,7 +122,7 @@ class Source:
         labels = self.measures()["period"].unique()
         if len(labels) == 0:
             raise SourceError(f"{self.describe()}: the measures table is empty")
-        return max((periods.parse(p) for p in labels), key=lambda p: (p.end, -p.months))
+        return periods.latest_of(labels)
 
 
 class FolderSource(Source):

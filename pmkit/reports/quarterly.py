@@ -120,14 +120,15 @@ def chosen_params(found: list[tuple[str, dict]], wanted: list[str] | None) -> li
     return chosen
 
 
-def directorate_params(root: Path, wanted: list[str] | None, known: list[str]) -> tuple[list[tuple[str, dict]], list[str]]:
+def directorate_params(files: list[tuple[str, dict]], wanted: list[str] | None,
+                       known: list[str]) -> tuple[list[tuple[str, dict]], list[str]]:
     """(name, params) per report asked for, and notes on params files left out.
 
     Without params files every directorate in the source gets a report. A params file naming a
     directorate that is not in the source stops a run that asks for it (or for every report), and
     is only noted when the run asks for other directorates.
     """
-    found = params_files(root) or [(slugify(d), {"directorate": d}) for d in known]
+    found = files or [(slugify(d), {"directorate": d}) for d in known]
     chosen = chosen_params(found, wanted)
     unknown = [(n, p["directorate"]) for n, p in found if p["directorate"] not in known]
     blocking = [(n, d) for n, d in unknown if any(n == c for c, _ in chosen)]
@@ -167,7 +168,8 @@ class Quarterly(ReportKind):
         chosen = report_period(src, period, frequency)
         register = src.indicators()
         known = sorted(register["directorate"].unique())
-        asked, notes = directorate_params(root, directorate, known)
+        files = params_files(root)
+        asked, notes = directorate_params(files, directorate, known)
         ids = {d: list(register.loc[register["directorate"] == d, "indicator_id"]) for d in known}
         empty = reports_without_data(src, {p["directorate"]: ids.get(p["directorate"], []) for _, p in asked}, chosen,
                                      frequency, asked=bool(period or directorate))
@@ -177,6 +179,7 @@ class Quarterly(ReportKind):
                          f"so it has no report this time")
         jobs = [Job(name, f"{p['directorate']}: performance report, {chosen.label}", {**p, "period": chosen.label})
                 for name, p in asked if p["directorate"] not in empty]
-        every = [d for d in known if not params_files(root) or d in {p["directorate"] for _, p in params_files(root)}]
+        named = {p["directorate"] for _, p in files}
+        every = [d for d in known if not files or d in named]
         return Plan(chosen, jobs, directorates=every, notes=tuple(notes))
 
