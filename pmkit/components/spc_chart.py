@@ -395,7 +395,7 @@ def spc_section(readings: Sequence, words: Words = INTERNAL, targets: dict[str, 
                 chart={"uri": uri, "alt": alt}, table=_data_table(reading, words),
             )
         items.append(item)
-    return render("spc_section.html.j2", items=items, words=words)
+    return render("spc_section.html.j2", items=items, words=words) if items else ""
 
 
 def _data_table(reading, words: Words) -> dict:

@@ -68,8 +68,11 @@ class DirectorateReport(ReportContext):
         self.section("tiles", components.kpi_tiles(self.readings, self.commentary, self.words))
 
     def trends(self) -> None:
-        """An XmR chart per indicator (internally, a sentence for those with too few points)."""
-        self.section("trends", components.spc_section(self.readings, self.words))
+        """An XmR chart per indicator (internally, a sentence for those with too few points); for the
+        public, no section at all when no indicator has enough figures for a chart."""
+        body = components.spc_section(self.readings, self.words)
+        if body:
+            self.section("trends", body)
 
     def benchmarks(self) -> None:
         """A comparator chart per indicator that has peers this period."""

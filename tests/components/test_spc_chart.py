@@ -207,6 +207,7 @@ def test_stale_limits_are_said_beside_the_chart_and_in_its_alt_text():
 def test_public_section_leaves_out_short_series_and_uses_no_jargon():
     short = make_reading(spc_view=make_view([90.0, 91.0, 92.0], "Jul 2025"))
     assert soup(spc_section([short], PUBLIC)).select("section.spc") == []
+    assert spc_section([short], PUBLIC) == ""  # nothing to chart: the report leaves out the whole section
     assert "Not enough data for SPC: 3 points" in spc_section([short], WORDS)
     html = spc_section([jump_reading()], PUBLIC)
     visible = text(soup(html)) + " " + soup(html).select_one("img.spc-chart")["alt"]
