@@ -118,14 +118,8 @@ def run_report(
     if progress is not None:
         progress.planned([job.title for job in run_jobs])
     with publish.work_folder(outputs) as tmp:  # temporary files: never in the published folders
-        # papermill changes the process's working folder to ``root`` for each notebook and back again;
-        # from threads that side by side can leave it in ``root``: it is put back here
-        cwd = os.getcwd()
-        try:
-            with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-                result.reports = list(pool.map(lambda job: execute_and_publish(job, engine, root, tmp, progress), run_jobs))
-        finally:
-            os.chdir(cwd)
+        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            result.reports = list(pool.map(lambda job: execute_and_publish(job, engine, root, tmp, progress), run_jobs))
 
         indicators = src.indicators()
         table = status.assess(
@@ -228,7 +222,10 @@ def execute_and_publish(job: ReportJob, engine: str, root: Path, tmp: Path | Non
             str(job.notebook),
             str(job.executed),
             parameters=job.parameters,
-            cwd=str(root),
+            # the kernel starts in the project (nbclient's resources path), not papermill's ``cwd``, which
+            # changes the whole process's working folder: from two threads at once that raced, and one
+            # notebook started where the project's relative source path did not resolve
+            resources={"metadata": {"path": str(root)}},
             progress_bar=False,
             log_output=False,
             extra_arguments=["--IPKernelApp.log_level=ERROR"],  # keep the kernel's start-up chatter out of its log
