@@ -69,12 +69,12 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def _run_with_progress(**kwargs: object):
-    """`run_report` with progress on the console: a live display on a terminal, log lines otherwise."""
+    """`run_batch` with progress on the console: a live display on a terminal, log lines otherwise."""
     from pmkit.progress import for_console
-    from pmkit.run import run_report
+    from pmkit.run import run_batch
 
     with for_console() as progress:
-        return run_report(progress=progress, **kwargs)
+        return run_batch(progress=progress, **kwargs)
 
 
 def _print_run(result) -> int:
@@ -94,17 +94,21 @@ def _print_run(result) -> int:
     return 0
 
 
+RUN_ARGUMENTS = {"audience", "source", "out", "engine", "jobs", "command", "kind", "func", "project", "comparator_group",
+                 "parameters", "changed_only", "scheduler"}
+
+
 def cmd_run(args: argparse.Namespace) -> int:
-    common = {"audience", "source", "out", "engine", "jobs", "command", "kind", "func", "project", "comparator_group"}
-    options = {k: v for k, v in vars(args).items() if k not in common}
-    overrides = {"comparator_group": args.comparator_group}
+    from pmkit.settings import command_line_params
+
+    options = {k: v for k, v in vars(args).items() if k not in RUN_ARGUMENTS}
     source = args.source if not args.source or "://" in args.source else str(Path(args.source).resolve())
-    code = 0
-    for audience in args.audience or ["internal"]:
-        result = _run_with_progress(kind=args.kind, audience=audience, source=source, out=args.out, engine=args.engine,
-                            jobs=args.jobs, root=args.project, overrides=overrides, **options)
-        code = max(code, _print_run(result))
-    return code
+    results = _run_with_progress(
+        kind=args.kind, roots=args.project or [None], audiences=args.audience or ["internal"], source=source,
+        out=args.out, engine=args.engine, jobs=args.jobs, overrides={"comparator_group": args.comparator_group},
+        params=command_line_params(args.parameters), changed_only=args.changed_only, scheduler=args.scheduler,
+        **options)
+    return max(_print_run(result) for result in results)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -120,16 +124,23 @@ def cmd_demo(args: argparse.Namespace) -> int:
         return 0
     code = 0
     for kind, options in DEMO_RUNS:
-        for audience in ("internal", "public"):
-            result = _run_with_progress(kind=kind, audience=audience, source=None if own else str(store), engine=args.engine,
-                                jobs=args.jobs, root=root, **options)
-            code = max(code, _print_run(result))
+        results = _run_with_progress(kind=kind, roots=[root], audiences=["internal", "public"],
+                                     source=None if own else str(store), engine=args.engine, jobs=args.jobs, **options)
+        code = max(code, *(_print_run(result) for result in results))
     return code
 
 
 def cmd_import_lgbf(args: argparse.Namespace) -> int:
-    from pmkit.importers.lgbf import import_lgbf_project
+    from pmkit.importers.lgbf import import_lgbf_club, import_lgbf_project
 
+    if args.council.strip().lower() == "all":
+        club = import_lgbf_club(args.directory, args.out)
+        for summary in club:
+            print(f"{summary.report_name}: {summary.indicators:,} indicators, {summary.measures:,} measures and "
+                  f"{summary.benchmark_rows:,} benchmark rows, a pmkit project in {summary.project}")
+        print(f"{len(club)} projects in {args.out}; one report for each, as one batch: "
+              f"pmkit run annual --project {args.out}/*")
+        return 0
     summary = import_lgbf_project(args.directory, args.council, args.out)
     print("\n".join(summary.lines()))
     print(f"{summary.report_name}: a pmkit project in {summary.project}; next steps are in {summary.project / 'README.md'}")
@@ -238,7 +249,10 @@ def build_parser() -> argparse.ArgumentParser:
     kinds = p.add_subparsers(dest="kind", required=True)
     for name in KINDS.names():
         kind = KINDS.get(name)
-        q = kinds.add_parser(name, help=kind.label, parents=[project])
+        q = kinds.add_parser(name, help=kind.label)
+        q.add_argument("--project", type=Path, action="extend", nargs="+", metavar="DIR",
+                       help="the project folder (default: the one at or above the working folder); several "
+                            "(--project club/*) run the same reports for each as one batch")
         kind.add_arguments(q)
         q.add_argument("--audience", action="append", choices=["internal", "public"], help="repeatable; default internal")
         q.add_argument("--source")
@@ -246,6 +260,15 @@ def build_parser() -> argparse.ArgumentParser:
         q.add_argument("--engine", default="auto", choices=["auto", "quarto", "nbconvert"])
         q.add_argument("--jobs", type=int, default=1)
         q.add_argument("--comparator-group", help="the benchmark group to rank in (default: comparator_group in params/defaults.yaml)")
+        q.add_argument("-p", "--parameters", nargs=2, action="append", metavar=("KEY", "VALUE"),
+                       help="a setting for this run, over params/defaults.yaml, params/KIND.yaml and a report's "
+                            "params file (e.g. -p dot_threshold 0.05); repeatable")
+        q.add_argument("--changed-only", action="store_true",
+                       help="skip a report whose notebook, settings, data and pmkit version are unchanged since "
+                            "its last publication")
+        q.add_argument("--scheduler", metavar="ADDRESS",
+                       help="run the reports on the Dask cluster at ADDRESS (tcp://host:8786), or on a new local "
+                            "one with 'local' (a worker per --jobs)")
         q.set_defaults(func=cmd_run)
 
     p = sub.add_parser("screenshots", help="full-page PNGs of every published report, to look at as a reader would")
@@ -259,10 +282,12 @@ def build_parser() -> argparse.ArgumentParser:
     q = imports.add_parser("lgbf", help="Scottish LGBF benchmarking data for one council, as a project")
     q.add_argument("directory", help="the LGBF folder (lgbf-values-real.csv, lgbf-indicator-information.csv, "
                                      "lgbf-family-groups.csv)")
-    q.add_argument("--council", required=True, help="the council as the LGBF names it, e.g. Stirling")
+    q.add_argument("--council", required=True,
+                   help="the council as the LGBF names it, e.g. Stirling; all for a project per council")
     q.add_argument("--out", required=True, type=Path,
                    help="the project folder to write (refused when it holds params/defaults.yaml); "
-                        "the data goes to OUT/data/<council>-lgbf")
+                        "the data goes to OUT/data/<council>-lgbf; with --council all, a project per council "
+                        "in OUT/<council> (refused when OUT holds any of them)")
     q.set_defaults(func=cmd_import_lgbf)
     q = imports.add_parser("coventry", help="Coventry City Council's council-plan indicator tables, as a project")
     q.add_argument("directory", help="the folder of council-plan-YYYY-YY-eoy.csv tables")

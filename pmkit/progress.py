@@ -1,7 +1,8 @@
 """Progress while a run runs, and the summary after it.
 
 `pmkit.run.run_report` tells an observer (its ``progress`` argument) about each report's state:
-``waiting`` when the run is planned, then ``running``, ``rendering`` and ``published`` or ``failed``.
+``waiting`` when the run is planned, then ``running``, ``rendering`` and ``published`` or ``failed``;
+``skipped`` when ``--changed-only`` finds nothing it depends on changed since its last publication.
 Reports run in threads, so observers take a lock. Two observers: `LiveProgress`, a rich display for
 a terminal (a line per report with its state and time, an overall bar with the time left), and
 `PlainProgress`, a log line per state change that matters (CI, cron, pipes), flushed at once.
@@ -22,8 +23,8 @@ if TYPE_CHECKING:
 
     from pmkit.run import RunResult
 
-STATES = ("waiting", "running", "rendering", "published", "failed")
-DONE = ("published", "failed")
+STATES = ("waiting", "running", "rendering", "published", "failed", "skipped")
+DONE = ("published", "failed", "skipped")
 
 
 class RunObserver(Protocol):
@@ -58,6 +59,7 @@ class PlainProgress:
             "running": f"started {title}",
             "published": f"published {title} ({seconds:.1f} s)",
             "failed": f"FAILED {title}: {error}",
+            "skipped": f"skipped {title} (unchanged since its last publication)",
         }.get(state)
         if line is None:
             return
@@ -122,7 +124,8 @@ class LiveProgress:
         from rich.table import Table
         from rich.text import Text
 
-        styles = {"waiting": "dim", "running": "cyan", "rendering": "blue", "published": "green", "failed": "bold red"}
+        styles = {"waiting": "dim", "running": "cyan", "rendering": "blue", "published": "green", "failed": "bold red",
+                  "skipped": "dim green"}
         now = time.perf_counter()
         with self._lock:
             rows = [(title, row.state, row.seconds if row.seconds is not None
@@ -179,12 +182,12 @@ def shown_page(path: Path, cwd: Path | None = None) -> str:
 
 
 def summary_rows(result: RunResult, cwd: Path | None = None) -> list[tuple[str, str, str, str]]:
-    """(report, result, seconds, page) per report: published, or failed (the page shown is then the
-    last good one, when there is one)."""
+    """(report, result, seconds, page) per report: published, skipped (unchanged: its page is the one
+    already published), or failed (the page shown is then the last good one, when there is one)."""
     rows = []
     for r in result.reports:
         page = result.folder / r.file
-        outcome = "published" if r.ok else "failed"
+        outcome = "skipped" if r.skipped else "published" if r.ok else "failed"
         where = shown_page(page, cwd) if r.ok or page.exists() else "-"
         if not r.ok and page.exists():
             where += " (last good page)"
@@ -218,7 +221,7 @@ def print_summary(result: RunResult, console: Console | None = None, cwd: Path |
         table = Table(title=Text(f"{result.period} ({result.audience})"), title_justify="left")
         for name in HEADER:
             table.add_column(name, justify="right" if name == "seconds" else "left", overflow="fold")
-        colours = {"published": "green", "failed": "bold red"}
+        colours = {"published": "green", "failed": "bold red", "skipped": "dim green"}
         for title, outcome, seconds, page in rows:
             table.add_row(Text(title), Text(outcome, style=colours.get(outcome, "")), seconds, Text(page))
         console.print(table)

@@ -9,26 +9,27 @@ from __future__ import annotations
 import json
 import logging
 import os
-import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pmkit import publish, render, status
 from pmkit.errors import PmkitError, ReportError
-from pmkit.reports import KINDS, ReportKind
-from pmkit.settings import find_project, load_settings
-from pmkit.sources import open_source
+from pmkit.reports import KINDS, Plan, ReportKind
+from pmkit.settings import check_layer, find_project, kind_params, load_settings
+from pmkit.sources import Source, open_source, write_snapshot
 
 if TYPE_CHECKING:
+    from pmkit.kernels import WarmKernels
     from pmkit.progress import RunObserver
 
 
 @dataclass
 class ReportJob:
-    """One notebook execution and the page it publishes."""
+    """One notebook execution and the page it publishes: everything a worker needs, picklable."""
 
     name: str
     title: str
@@ -36,6 +37,9 @@ class ReportJob:
     parameters: dict
     html: Path
     executed: Path
+    project: Path  # the kernel's working folder
+    tmp: Path  # the run's private folder for temporary files
+    fingerprint: str = ""  # notebook, parameters, input data and pmkit version (see pmkit.fingerprint)
 
 
 @dataclass
@@ -47,6 +51,7 @@ class ReportResult:
     seconds: float
     executed: str
     error: str = ""
+    skipped: bool = False  # --changed-only: nothing it depends on changed since its last publication
 
 
 @dataclass
@@ -63,105 +68,88 @@ class RunResult:
         return [r for r in self.reports if not r.ok]
 
 
-def run_report(
+@dataclass
+class _PlannedRun:
+    """One project and audience's part of a batch: its plan and jobs, then what `_finish` writes."""
+
+    kind: ReportKind
+    root: Path
+    src: Source
+    settings: dict
+    plan: Plan
+    outputs: Path
+    tmp: Path
+    audience: str
+    engine: str
+    parameters: dict  # the run's own parameters, for the manifest
+    jobs: list[ReportJob] = field(default_factory=list)
+    skipped: list[ReportResult] = field(default_factory=list)
+
+
+def run_report(kind: str, audience: str = "internal", root: Path | None = None, **kwargs: object) -> RunResult:
+    """A run of report kind ``kind`` for one project and audience: `run_batch` with one of each."""
+    return run_batch(kind, [root], [audience], **kwargs)[0]
+
+
+def run_batch(
     kind: str,
-    audience: str = "internal",
+    roots: list[Path | None],
+    audiences: list[str],
     source: str | None = None,
     out: str | Path | None = None,
     engine: str = "auto",
     jobs: int = 1,
-    root: Path | None = None,
     overrides: dict | None = None,
+    params: dict | None = None,
+    changed_only: bool = False,
+    scheduler: str | None = None,
     progress: RunObserver | None = None,
     **options: object,
-) -> RunResult:
-    """Plan a run of report kind ``kind`` (its own ``options``) in the project at ``root``, execute
-    each page's notebook with papermill, publish the pages atomically, then the open data, manifest
-    and index of the folder. ``overrides`` replace settings of ``params/defaults.yaml`` for this run.
+) -> list[RunResult]:
+    """Run report kind ``kind`` (its own ``options``) for each project in ``roots`` and each audience,
+    as one batch: a `RunResult` per project and audience, in that order.
 
-    Wrong options, an invalid source and a period without data stop the run before any report starts.
-    ``progress`` (see `pmkit.progress`) is told each report's state as it changes; without it the
-    run prints nothing.
+    Every project's source is opened and validated once, and every plan made, before any report
+    starts; wrong options, an invalid source or a period without data stop the batch then. Settings
+    come in layers: ``params/defaults.yaml`` < ``params/<kind>.yaml`` < a report's params file (a
+    directorate's) < ``params`` (``-p key value``) and ``overrides`` (options such as
+    ``--comparator-group``). The reports run on ``jobs`` warm kernels here, or on the Dask cluster at
+    ``scheduler`` (``local`` starts one); each page is published atomically as it is ready, then each
+    folder's open data, manifest and index. ``changed_only`` skips a report whose fingerprint equals the
+    one of its last successful publication. ``progress`` (see `pmkit.progress`) is told each report's
+    state as it changes; without it the run prints nothing.
     """
-    root = find_project(root)
     report_kind = KINDS.get(kind)
-    overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
-    settings = load_settings({**overrides, "source": source, "audience": audience}, root)
-    notebook = root / "notebooks" / report_kind.notebook
-    if not notebook.exists():
-        raise PmkitError(f"{notebook} is missing; a project's notebooks/ folder holds the report notebooks (pmkit init writes them)")
-    report_kind.check(root, **options)
     engine = render.choose_engine(engine)
-    if not settings.get("source"):
-        raise PmkitError(f"{root / 'params' / 'defaults.yaml'} names no source; set source: to your data, or give --source")
-    src = open_source(settings["source"])
-    src.tables()
-    plan = report_kind.plan(src, settings, root, **options)
-    outputs = Path(out) if out else root / "outputs"
-    folder = outputs / plan.period.slug / audience
-    work = outputs / "_executed" / plan.period.slug / audience
-    run_jobs = [
-        ReportJob(
-            name=job.name,
-            title=job.title,
-            notebook=notebook,
-            # the project's own source is not passed: executed notebooks then name no server path
-            parameters={**job.parameters, "audience": audience, "source": source, "engine": engine,
-                        "overrides": overrides},
-            html=folder / f"{job.name}.html",
-            executed=work / f"{job.name}.ipynb",
-        )
-        for job in plan.jobs
-    ]
-    started = time.perf_counter()
-    result = RunResult(folder, plan.period.label, audience, engine, notes=plan.notes)
-    if progress is not None:
-        progress.planned([job.title for job in run_jobs])
-    with publish.work_folder(outputs) as tmp:  # temporary files: never in the published folders
-        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-            result.reports = list(pool.map(lambda job: execute_and_publish(job, engine, root, tmp, progress), run_jobs))
-
-        indicators = src.indicators()
-        table = status.assess(
-            src.measures(),
-            indicators[indicators["public"]] if audience == "public" else indicators,
-            plan.period,
-            targets=src.targets(),
-            benchmarks=src.benchmarks(),
-            comparator_group=settings.get("comparator_group", "nearest_neighbours"),
-            rag_suspended=settings.get("rag_suspended") or (),
-            dot_threshold=float(settings.get("dot_threshold", 0.01)),
-        )
-        if plan.directorates is not None:
-            table = table[table["directorate"].isin(plan.directorates)]  # open data covers the whole council
-        council = settings.get("council", "")
-        open_data = table.assign(exceptions=table["exceptions"].map(" ".join))
-        extras = [(f, f) for f in publish.write_open_data(folder, open_data, f"{council} performance status {plan.period.label}", tmp)]
-        published = _published(folder / "manifest.json", result.reports, report_kind, run_jobs)
-        manifest = {
-            "kind": report_kind.name,
-            "parameters": {"period": plan.period.label, "audience": audience, "engine": engine, **overrides,
-                           **{k: v for k, v in options.items() if v is not None}},
-            "source": _source_name(src.describe(), root),
-            "inputs": publish.file_hashes(settings["source"]) if "://" not in settings["source"] else {},
-            "versions": publish.versions(),
-            "git_commit": publish.git_commit(root),
-            "seconds": round(time.perf_counter() - started, 2),
-            "reports": [{**asdict(r), "executed": _shown_path(r.executed, folder)} for r in result.reports],
-            "published": published,
-        }
-        publish.write_atomic(folder / "manifest.json", json.dumps(manifest, indent=2, default=str), tmp)
-        labels = {name: KINDS.get(name).label for name in KINDS.names()}
-        publish.write_index(
-            folder,
-            f"{council} performance reports: {plan.period.label} ({audience})",
-            published,
-            [*extras, ("manifest.json", "manifest.json (parameters, input hashes, versions, timings)")],
-            labels,
-            tmp,
-        )
-        publish.write_outputs_home(outputs, tmp)
-    return result
+    roots = [find_project(root) for root in roots]
+    if out and len(roots) > 1:
+        raise PmkitError("--out names one folder; with several projects, each publishes in its own outputs/ folder")
+    checked = [_check(report_kind, root, source, overrides, params, **options) for root in roots]
+    planned = []
+    for root, (settings, layers) in zip(roots, checked, strict=True):
+        src = open_source(settings["source"])
+        src.tables()  # validated once for every report of the batch
+        plans = [(audience, report_kind.plan(src, {**settings, "audience": audience}, root, **options))
+                 for audience in audiences]
+        planned.append((root, settings, layers, src, plans))
+    runs = []
+    with ExitStack() as stack:
+        for root, settings, layers, src, plans in planned:
+            outputs = Path(out) if out else root / "outputs"
+            tmp = stack.enter_context(publish.work_folder(outputs))  # temporary files: never in the published folders
+            snapshot = write_snapshot(src, tmp / "source")
+            for audience, plan in plans:
+                runs.append(_jobs(report_kind, plan, root, src, settings, layers, audience, outputs, tmp, snapshot,
+                                  engine, changed_only, options))
+        pending = [job for run in runs for job in run.jobs]
+        if progress is not None:
+            progress.planned([job.title for job in pending] + [r.title for run in runs for r in run.skipped])
+            for run in runs:
+                for r in run.skipped:
+                    progress.changed(r.title, "skipped", 0.0)
+        started = time.perf_counter()
+        done = _execute(pending, engine, jobs, scheduler, progress)
+        return [_finish(run, done, time.perf_counter() - started) for run in runs]
 
 
 def run_quarterly(period: str | None = None, directorates: list[str] | None = None, **kwargs: object) -> RunResult:
@@ -169,14 +157,164 @@ def run_quarterly(period: str | None = None, directorates: list[str] | None = No
     return run_report("quarterly", period=period, directorate=directorates, **kwargs)
 
 
+def _check(kind: ReportKind, root: Path, source: str | None, overrides: dict | None, params: dict | None,
+           **options: object) -> tuple[dict, dict]:
+    """The project's settings and layers for this kind, after every check that needs no data."""
+    notebook = root / "notebooks" / kind.notebook
+    if not notebook.exists():
+        raise PmkitError(f"{notebook} is missing; a project's notebooks/ folder holds the report notebooks (pmkit init writes them)")
+    kind.check(root, **options)
+    for key in params or {}:
+        check_layer({key: None}, f"-p {key}")
+    layers = {"kind": kind_params(root, kind.name), "command_line": dict(params or {}),
+              "options": {k: v for k, v in (overrides or {}).items() if v is not None}}
+    settings = load_settings({**layers["kind"], **layers["command_line"], **layers["options"], "source": source}, root)
+    if not settings.get("source"):
+        raise PmkitError(f"{root / 'params' / 'defaults.yaml'} names no source; set source: to your data, or give --source")
+    return settings, layers
+
+
+def _jobs(kind: ReportKind, plan: Plan, root: Path, src: Source, settings: dict, layers: dict, audience: str,
+          outputs: Path, tmp: Path, snapshot: Path, engine: str, changed_only: bool, options: dict) -> _PlannedRun:
+    """The jobs of one project and audience's plan, each with its settings layered and its fingerprint."""
+    from pmkit import fingerprint
+
+    folder = outputs / plan.period.slug / audience
+    work = outputs / "_executed" / plan.period.slug / audience
+    notebook = root / "notebooks" / kind.notebook
+    declared = notebook_parameters(notebook)
+    settings_keys = {k: v for k, v in {**layers["command_line"], **layers["options"]}.items() if k not in declared}
+    run = _PlannedRun(kind, root, src, settings, plan, outputs, tmp, audience, engine, {
+        "period": plan.period.label, "audience": audience, "engine": engine, **layers["command_line"],
+        **layers["options"], **{k: v for k, v in options.items() if v is not None}})
+    earlier = _earlier_publications(folder / "manifest.json") if changed_only else {}
+    tables, studies = src.tables(), src.case_studies()
+    version = fingerprint.code_version()
+    # settings files a page reads besides its parameters: defaults.yaml is in ``settings`` itself
+    files = fingerprint.file_digests([Path(settings.get("codebook") or ""), root / "params" / "topics.yaml"])
+    for job in plan.jobs:
+        layer = {**layers["kind"], **job.parameters, **layers["command_line"]}
+        overrides = {**{k: v for k, v in layer.items() if k not in declared}, **settings_keys}
+        parameters = {**{k: v for k, v in layer.items() if k in declared}, "audience": audience, "engine": engine,
+                      "overrides": overrides}
+        in_force = {k: v for k, v in {**settings, **overrides}.items() if k not in ("source", "codebook")}
+        digests = {**fingerprint.scoped_digests(tables, case_studies=studies, **kind.scope(job)), **files}
+        print_ = fingerprint.report_fingerprint(notebook, {**parameters, "settings": in_force}, digests, version)
+        html = folder / f"{job.name}.html"
+        previous = earlier.get(job.name)
+        if previous and previous.get("ok") and previous.get("fingerprint") == print_ and html.exists():
+            run.skipped.append(ReportResult(job.name, job.title, html.name, True, 0.0, "", skipped=True))
+            continue
+        run.jobs.append(ReportJob(
+            name=job.name, title=job.title, notebook=notebook,
+            # the snapshot's path is relative to the project: executed notebooks then name no server path
+            parameters={**parameters, "source": os.path.relpath(snapshot, root)},
+            html=html, executed=work / f"{job.name}.ipynb", project=root, tmp=tmp, fingerprint=print_,
+        ))
+    return run
+
+
+def _execute(jobs: list[ReportJob], engine: str, workers: int, scheduler: str | None,
+             progress: RunObserver | None) -> dict[tuple[Path, str], ReportResult]:
+    """Each job's result, by (page, name): on warm kernels in threads here, or on a Dask cluster."""
+    if not jobs:
+        return {}
+    if scheduler:
+        from pmkit.cluster import execute_on_cluster
+
+        results = execute_on_cluster(jobs, engine, scheduler, workers, progress)
+    else:
+        from pmkit.kernels import WarmKernels
+
+        size = min(max(1, workers), len(jobs))
+        logs = jobs[0].executed.parents[2] / "kernels"  # outputs/_executed/kernels: each warm kernel's own output
+        with WarmKernels(size, logs) as kernels, ThreadPoolExecutor(size) as pool:
+            results = list(pool.map(lambda job: execute_and_publish(job, engine, kernels, progress), jobs))
+    return {(job.html, job.name): result for job, result in zip(jobs, results, strict=True)}
+
+
+def _finish(run: _PlannedRun, done: dict[tuple[Path, str], ReportResult], seconds: float) -> RunResult:
+    """A project and audience's open data, manifest and index, after its reports ran."""
+    plan, src, settings, audience = run.plan, run.src, run.settings, run.audience
+    folder = run.outputs / plan.period.slug / audience
+    executed = {(job.html, job.name): job for job in run.jobs}
+    reports = sorted([done[key] for key in executed] + run.skipped,
+                     key=lambda r: [j.name for j in plan.jobs].index(r.name))
+    result = RunResult(folder, plan.period.label, audience, run.engine, reports, notes=plan.notes)
+    indicators = src.indicators()
+    table = status.assess(
+        src.measures(),
+        indicators[indicators["public"]] if audience == "public" else indicators,
+        plan.period,
+        targets=src.targets(),
+        benchmarks=src.benchmarks(),
+        comparator_group=settings.get("comparator_group", "nearest_neighbours"),
+        rag_suspended=settings.get("rag_suspended") or (),
+        dot_threshold=float(settings.get("dot_threshold", 0.01)),
+    )
+    if plan.directorates is not None:
+        table = table[table["directorate"].isin(plan.directorates)]  # open data covers the whole council
+    council = settings.get("council", "")
+    tmp = run.tmp
+    open_data = table.assign(exceptions=table["exceptions"].map(" ".join))
+    extras = [(f, f) for f in publish.write_open_data(folder, open_data, f"{council} performance status {plan.period.label}", tmp)]
+    published = _published(folder / "manifest.json", result.reports, run.kind, run.jobs)
+    manifest = {
+        "kind": run.kind.name,
+        "parameters": run.parameters,
+        "source": _source_name(src.describe(), run.root),
+        "inputs": publish.file_hashes(settings["source"]) if "://" not in settings["source"] else {},
+        "versions": publish.versions(),
+        "git_commit": publish.git_commit(run.root),
+        "seconds": round(seconds, 2),  # the whole batch's reports
+        "reports": [{**asdict(r), "executed": _shown_path(r.executed, folder) if r.executed else ""} for r in result.reports],
+        "published": published,
+    }
+    publish.write_atomic(folder / "manifest.json", json.dumps(manifest, indent=2, default=str), tmp)
+    labels = {name: KINDS.get(name).label for name in KINDS.names()}
+    publish.write_index(
+        folder,
+        f"{council} performance reports: {plan.period.label} ({audience})",
+        published,
+        [*extras, ("manifest.json", "manifest.json (parameters, input hashes, versions, timings)")],
+        labels,
+        tmp,
+    )
+    publish.write_outputs_home(run.outputs, tmp)
+    return result
+
+
+def notebook_parameters(notebook: Path) -> set[str]:
+    """The names a notebook's ``parameters`` cell declares (papermill's reading of it)."""
+    import papermill
+
+    return set(papermill.inspect_notebook(str(notebook)))
+
+
+def _earlier_publications(manifest: Path) -> dict[str, dict]:
+    """The published entries of a folder's manifest, by name (none when it has no readable manifest)."""
+    try:
+        return {r["name"]: r for r in json.loads(manifest.read_text(encoding="utf-8")).get("published", [])}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
 def _published(manifest: Path, reports: list[ReportResult], kind: ReportKind, jobs: list[ReportJob]) -> list[dict]:
     """Every report in the folder, of any kind: earlier runs' entries, updated by this run's results."""
-    earlier = json.loads(manifest.read_text(encoding="utf-8")).get("published", []) if manifest.exists() else []
-    merged = {r["name"]: r for r in earlier}
+    earlier = _earlier_publications(manifest)
+    merged = dict(earlier)
     parameters = {job.name: {k: v for k, v in job.parameters.items() if k not in ("source", "engine") and v != {}}
                   for job in jobs}
-    merged.update({r.name: {"name": r.name, "kind": kind.name, "title": r.title, "file": r.file, "ok": r.ok,
-                            "parameters": parameters[r.name]} for r in reports})
+    fingerprints = {job.name: job.fingerprint for job in jobs}
+    for r in reports:
+        if r.skipped:
+            continue  # its entry, fingerprint included, stays as the publication it stands on
+        entry = {"name": r.name, "kind": kind.name, "title": r.title, "file": r.file, "ok": r.ok,
+                 "parameters": parameters[r.name]}
+        # a failed run keeps the last good page: it also keeps that page's fingerprint
+        old = earlier.get(r.name, {})
+        entry["fingerprint"] = fingerprints[r.name] if r.ok else old.get("fingerprint", "")
+        merged[r.name] = entry
     return sorted(merged.values(), key=lambda r: (KINDS.names().index(r.get("kind", "quarterly")), r["name"]))
 
 
@@ -196,15 +334,15 @@ def _shown_path(path: str, base: Path) -> str:
         return Path(path).name
 
 
-def execute_and_publish(job: ReportJob, engine: str, root: Path, tmp: Path | None = None,
+def execute_and_publish(job: ReportJob, engine: str, kernels: WarmKernels,
                         progress: RunObserver | None = None) -> ReportResult:
-    """Execute one notebook with papermill and publish its page (its temporary file in ``tmp``); errors
+    """Execute one notebook with papermill on a warm kernel from ``kernels`` and publish its page; errors
     are caught and reported. ``progress`` is told of each state change (``running``, ``rendering``,
     ``published`` or ``failed``).
 
-    The kernel's own output (its log, and anything written to its stdout and stderr outside a cell)
-    goes to ``<executed>.kernel.log`` beside the executed notebook, not to pmkit's console; when the
-    kernel dies, the error names the end of that log."""
+    The kernels' own output (their logs, and anything written to their stdout and stderr outside a
+    cell) goes to files in the run's private folder, not to pmkit's console; when a kernel dies, the
+    error names the end of its log."""
     import papermill  # imported when a report runs, so that a wrong argument is refused at once
 
     started = time.perf_counter()
@@ -215,30 +353,27 @@ def execute_and_publish(job: ReportJob, engine: str, root: Path, tmp: Path | Non
 
     tell("running")
     job.executed.parent.mkdir(parents=True, exist_ok=True)
-    kernel_log = job.executed.with_suffix(".kernel.log")
     _quiet_papermill()
+    kernel = None
     try:
-        papermill.execute_notebook(
-            str(job.notebook),
-            str(job.executed),
-            parameters=job.parameters,
-            # the kernel starts in the project (nbclient's resources path), not papermill's ``cwd``, which
-            # changes the whole process's working folder: from two threads at once that raced, and one
-            # notebook started where the project's relative source path did not resolve
-            resources={"metadata": {"path": str(root)}},
-            progress_bar=False,
-            log_output=False,
-            extra_arguments=["--IPKernelApp.log_level=ERROR"],  # keep the kernel's start-up chatter out of its log
-            kernel_manager_class=_job_kernel_manager_class(kernel_log),
-        )
+        with kernels.lend(job.project) as kernel:
+            papermill.execute_notebook(
+                str(job.notebook),
+                str(job.executed),
+                parameters=job.parameters,
+                km=kernel.manager,
+                progress_bar=False,
+                log_output=False,
+            )
         tell("rendering")
         page = render.render(job.executed, job.title, engine)
-        publish.write_atomic(job.html, page, tmp)
+        publish.write_atomic(job.html, page, job.tmp)
         error = ""
     except (papermill.PapermillExecutionError, ReportError, PmkitError) as exc:
         error = _short_error(exc)
     except Exception as exc:  # a kernel that died or a renderer crash must not stop the other reports
-        error = f"{type(exc).__name__}: {exc}" + _kernel_log_tail(kernel_log)
+        log = kernel.manager.pmkit_kernel_log if kernel is not None else None
+        error = f"{type(exc).__name__}: {exc}" + (_kernel_log_tail(log) if log else "")
     result = ReportResult(
         name=job.name,
         title=job.title,
@@ -278,64 +413,9 @@ def _kernel_log_tail(path: Path, lines: int = 15) -> str:
     return f"\nkernel log ({path.name}, beside the executed notebook):\n" + "\n".join(kept[-lines:]) if kept else ""
 
 
-def _job_kernel_manager_class(kernel_log: Path) -> type:
-    """`_kernel_manager_class`, with the kernel's stdout and stderr written to ``kernel_log``."""
-    return type("JobKernelManager", (_kernel_manager_class(),), {"pmkit_kernel_log": kernel_log})
-
-
 def _short_error(exc: Exception) -> str:
     from papermill import PapermillExecutionError
 
     if isinstance(exc, PapermillExecutionError):
         return f"{exc.ename}: {exc.evalue} (cell {exc.exec_count})"
     return str(exc)
-
-
-def _kernel_manager_class() -> type:
-    """The kernel manager papermill uses: jupyter_client's, with each local kernel started in pmkit's own
-    process group instead of a session of its own. Stopping a run's process group (Ctrl-C in a terminal,
-    ``kill -- -PGID``, a scheduler's timeout) then stops its kernels with it, rather than leaving them
-    running (until their parent poller notices, or for good when they were starting up)."""
-    global _GROUP_KERNEL_MANAGER
-    if _GROUP_KERNEL_MANAGER is None:
-        from jupyter_client.manager import AsyncKernelManager
-        from jupyter_client.provisioning import LocalProvisioner
-
-        class GroupKernelManager(AsyncKernelManager):
-            pmkit_kernel_log: Path | None = None
-
-            async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: object) -> None:
-                # The kernel's own output to a file of its own: jupyter_client starts it with pmkit's
-                # stdout and stderr, so its log (e.g. "[IPKernelApp] ERROR | KeyboardInterrupt caught
-                # in kernel." when the interrupt jupyter_client sends before shutdown lands inside a
-                # message handler) would otherwise end up in pmkit's console.
-                if self.pmkit_kernel_log is not None and kw.get("stderr") is None:
-                    self.pmkit_kernel_log.parent.mkdir(parents=True, exist_ok=True)
-                    log = open(self.pmkit_kernel_log, "wb")  # noqa: SIM115 - the child holds its own copy
-                    kw = {**kw, "stdout": log, "stderr": log}
-                    try:
-                        return await self._pmkit_launch(kernel_cmd, **kw)
-                    finally:
-                        log.close()
-                return await self._pmkit_launch(kernel_cmd, **kw)
-
-            async def _pmkit_launch(self, kernel_cmd: list[str], **kw: object) -> None:
-                provisioner = self.provisioner
-                if os.name != "posix" or type(provisioner) is not LocalProvisioner:
-                    return await super()._async_launch_kernel(kernel_cmd, **kw)
-                # what jupyter_client.launcher.launch_kernel does on POSIX, less start_new_session
-                popen = {k: v for k, v in kw.items() if k not in ("extra_arguments", "kernel_id", "independent")}
-                env = dict(popen.pop("env", None) or os.environ)
-                env["JPY_PARENT_PID"] = str(os.getpid())  # the kernel also exits when pmkit is gone
-                popen.setdefault("stdin", subprocess.PIPE)
-                process = subprocess.Popen([os.path.expanduser(s) for s in kernel_cmd], env=env, **popen)
-                provisioner.process, provisioner.pid = process, process.pid
-                provisioner.pgid = None  # interrupts and kills go to the kernel alone, never to pmkit's group
-                provisioner.cwd = kw.get("cwd") or Path.cwd()
-                self._reconcile_connection_info(provisioner.connection_info)
-
-        _GROUP_KERNEL_MANAGER = GroupKernelManager
-    return _GROUP_KERNEL_MANAGER
-
-
-_GROUP_KERNEL_MANAGER: type | None = None

@@ -54,6 +54,48 @@ def load_settings(overrides: dict | None = None, root: Path | None = None) -> di
     return settings
 
 
+RUN_OPTIONS = {  # what a run's own options set; a params layer or -p cannot
+    "source": "--source or source: in params/defaults.yaml", "audience": "--audience", "engine": "--engine",
+    "overrides": "the layers themselves", "period": "--period", "year": "--year", "indicator": "--indicator",
+    "topic": "--topic",
+}
+
+
+def kind_params(root: Path, kind: str) -> dict:
+    """``params/<kind>.yaml``: settings for every report of one kind (none when the file is absent)."""
+    path = Path("params") / f"{kind}.yaml"
+    if not (root / path).exists():
+        return {}
+    try:
+        params = yaml.safe_load((root / path).read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise PmkitError(f"{path}: not valid YAML ({exc})") from None
+    if not isinstance(params, dict):
+        raise PmkitError(f"{path}: expected settings as key: value lines, found {type(params).__name__}")
+    check_layer(params, str(path))
+    return params
+
+
+def check_layer(params: dict, where: str, allowed: tuple[str, ...] = ()) -> None:
+    """Refuse a layer that sets what a run's own options set (its source, audience, period...)."""
+    for key in params:
+        if key in RUN_OPTIONS and key not in allowed:
+            raise PmkitError(f"{where}: {key} cannot be set here; it is set with {RUN_OPTIONS[key]}")
+
+
+def command_line_params(pairs: list[list[str]] | None) -> dict:
+    """``-p key value`` pairs as settings, each value read as YAML reads it (``0.05`` a number,
+    ``true`` a yes, ``[a, b]`` a list), as papermill's own ``-p`` does; `pmkit.run` refuses keys
+    that a run's own options set."""
+    params = {}
+    for key, value in pairs or []:
+        try:
+            params[key] = yaml.safe_load(value) if value.strip() else value
+        except yaml.YAMLError:
+            params[key] = value
+    return params
+
+
 def reporting_frequency(settings: dict) -> str:
     """The frequency of the period a run picks by default: ``reporting`` in the settings (quarterly)."""
     reporting = str(settings.get("reporting") or "quarterly")

@@ -320,6 +320,53 @@ class SQLSource(Source):
             engine.dispose()
 
 
+SNAPSHOT = ".pmkit-snapshot"
+
+
+class SnapshotSource(Source):
+    """A run's copy of a validated source (`write_snapshot`): every report of a run reads it instead of
+    opening and validating the source again. It describes itself as the source it was made from.
+
+    A kernel keeps the last snapshots it read (`_SNAPSHOTS`), so the reports a warm kernel runs in one
+    batch load it once.
+    """
+
+    def __init__(self, location: str):
+        super().__init__(location)
+        data = _read_snapshot(Path(location))
+        self._origin = data["describe"]
+        self._tables, self._case_studies = data["tables"], data["case_studies"]
+
+    def describe(self) -> str:
+        return self._origin
+
+
+_SNAPSHOTS: dict[tuple[str, float], dict] = {}
+
+
+def _read_snapshot(path: Path) -> dict:
+    import pickle
+
+    key = (str(path.resolve()), path.stat().st_mtime)
+    if key not in _SNAPSHOTS:
+        with path.open("rb") as file:
+            data = pickle.load(file)  # noqa: S301 - a file pmkit wrote itself for this run, in its private work folder
+        _SNAPSHOTS.clear()  # one run's snapshot at a time: a batch of many projects does not pile them up
+        _SNAPSHOTS[key] = data
+    return _SNAPSHOTS[key]
+
+
+def write_snapshot(src: Source, path: Path) -> Path:
+    """Save ``src``'s validated tables and case studies for a run's reports to read (`SnapshotSource`)."""
+    import pickle
+
+    data = {"describe": src.describe(), "tables": src.tables(), "case_studies": src.case_studies()}
+    path = path.with_suffix(SNAPSHOT)
+    with path.open("wb") as file:
+        pickle.dump(data, file, protocol=pickle.HIGHEST_PROTOCOL)
+    return path
+
+
 class SourceRegistry:
     """Source kinds by name, each with a test that recognises its locations."""
 
@@ -340,6 +387,7 @@ class SourceRegistry:
 
 
 SOURCES = SourceRegistry()
+SOURCES.register("snapshot", lambda s: s.endswith(SNAPSHOT), SnapshotSource)
 SOURCES.register("sql", lambda s: "://" in s, SQLSource)
 SOURCES.register("duckdb", lambda s: s.endswith((".duckdb", ".db")), DuckDBSource)
 SOURCES.register("workbook", lambda s: Path(s).suffix.lower() in (*EXCEL, ".xls") and not Path(s).is_dir(), WorkbookSource)

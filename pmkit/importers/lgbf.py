@@ -1,4 +1,4 @@
-"""Import the Scottish Local Government Benchmarking Framework (LGBF) for one council.
+"""Import the Scottish Local Government Benchmarking Framework (LGBF) for one council, or for every council.
 
 Reads the LGBF extract (real-terms values, indicator information and family groups, as kept in
 ``../shared/data/real/scotland-lgbf`` beside the project) and writes a pmkit folder source: the
@@ -8,7 +8,9 @@ rest of Scotland.
 `import_lgbf_project` (what ``pmkit import lgbf`` runs) makes a whole project of it: the source
 under ``PROJECT/data/<council-code>-lgbf/``, then `pmkit.project.init_project` with the council's
 name, annual reporting, ranking in its family group and Scotland as the national line, and a
-params file per LGBF service area. `import_lgbf` writes the folder source alone.
+params file per LGBF service area. `import_lgbf` writes the folder source alone, and
+`import_lgbf_club` a project for each of the 32 councils (``pmkit import lgbf --council all``),
+reading the files once for all of them.
 
 >>> summary = import_lgbf_project("../shared/data/real/scotland-lgbf", "Stirling", "stirling")  # doctest: +SKIP
 >>> print("\\n".join(summary.lines()))                                                        # doctest: +SKIP
@@ -16,6 +18,7 @@ Stirling: wrote 94 indicators, ... benchmark rows to stirling/data/stirling-lgbf
 ...
 project for Stirling Council in stirling: ...
 >>> summary = import_lgbf("../shared/data/real/scotland-lgbf", "Stirling", "data/lgbf-stirling")  # doctest: +SKIP
+>>> club = import_lgbf_club("../shared/data/real/scotland-lgbf", "club")  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -185,9 +188,16 @@ def _resolve_council(council: str, names: pd.Series) -> str:
     return key
 
 
+def _keyed_groups(groups: pd.DataFrame) -> pd.DataFrame:
+    """The family groups file with each row's council key and grouping key."""
+    return groups.assign(key=groups["Local_Authority"].map(council_key), grouping=_grouping_key(groups["Type"]))
+
+
 def _family_peers(groups: pd.DataFrame, names: pd.Series, key: str, groups_path: Path) -> pd.DataFrame:
-    """(grouping, peer key) for every other member of the council's family group in each grouping."""
-    groups = groups.assign(key=groups["Local_Authority"].map(council_key), grouping=_grouping_key(groups["Type"]))
+    """(grouping, peer key) for every other member of the council's family group in each grouping.
+
+    ``groups`` is the family groups file as `_keyed_groups` returns it.
+    """
     unknown = sorted(set(groups.loc[~groups["key"].isin(names.index), "Local_Authority"]))
     if unknown:
         raise SourceError(f"{groups_path}: council(s) not found in {VALUES_FILE}: {', '.join(unknown)}")
@@ -300,12 +310,23 @@ def _benchmark_table(
     )
 
 
-def import_lgbf(directory: str | os.PathLike, council: str, out: str | os.PathLike) -> ImportSummary:
-    """Write a pmkit folder source for one Scottish council from the LGBF files in ``directory``.
+@dataclass(frozen=True)
+class _Extract:
+    """The LGBF files read and parsed once: everything the import of any council shares."""
 
-    Raises `UnknownCouncilError` for a council not in the data and `SourceError` for missing or
-    inconsistent files; nothing is written then.
-    """
+    folder: Path
+    values: pd.DataFrame  # the values file as read, with each row's council key
+    groups: pd.DataFrame  # the family groups file, with council and grouping keys
+    names: pd.Series  # canonical council name by council key
+    register: pd.DataFrame  # the indicators that map onto pmkit, with their scale and family grouping
+    unmapped: dict[str, tuple[str, ...]]  # indicator codes that do not, by reason
+    rows: pd.DataFrame  # usable rows of the values file (all councils), values scaled
+    aggregate: pd.Series  # mask of the values file's rows with multi-year periods
+    skipped_rows: dict[str, int]
+
+
+def _read_extract(directory: str | os.PathLike) -> _Extract:
+    """Read and parse the three LGBF files in ``directory``; `SourceError` when one is missing or unreadable."""
     folder = Path(directory)
     values = _read(folder, VALUES_FILE, ["Code", "LocalAuthority", "Year", "LA_IndicatorReal"])
     info = _read(folder, INFO_FILE, INFO_COLUMNS)
@@ -313,31 +334,40 @@ def import_lgbf(directory: str | os.PathLike, council: str, out: str | os.PathLi
 
     keys = {name: council_key(name) for name in values["LocalAuthority"].unique()}
     values = values.assign(key=values["LocalAuthority"].map(keys))
-    names = _council_names(values)
-    key = _resolve_council(council, names)
-    peers = _family_peers(groups, names, key, folder / GROUPS_FILE)
-
     register, unmapped = _indicator_register(info.loc[info["Code"] != ""].drop_duplicates("Code"))
-    unmatched = register.loc[~register["grouping"].isin(peers["grouping"]), "indicator_id"]
-    if not unmatched.empty:
-        codes = ", ".join(unmatched)
-        raise SourceError(f"{folder / INFO_FILE}: FamilyGrouping of {codes} matches no Type in {GROUPS_FILE}")
-
     rows, aggregate, skipped_rows = _usable_rows(values, info["Code"])
     rows = rows.loc[rows["Code"].isin(register["indicator_id"])]
     scale = rows["Code"].map(register.set_index("indicator_id")["scale"])
     rows = rows.assign(value=(rows["value"] * scale).round(10))  # rounding drops float noise such as 56.00000000000001
+    names = _council_names(values)
+    return _Extract(folder, values, _keyed_groups(groups), names, register, unmapped, rows, aggregate, skipped_rows)
 
+
+def _checked_peers(extract: _Extract, key: str) -> pd.DataFrame:
+    """The council's family peers (`_family_peers`), once every indicator's grouping is known to have them."""
+    peers = _family_peers(extract.groups, extract.names, key, extract.folder / GROUPS_FILE)
+    register = extract.register
+    unmatched = register.loc[~register["grouping"].isin(peers["grouping"]), "indicator_id"]
+    if not unmatched.empty:
+        codes = ", ".join(unmatched)
+        raise SourceError(f"{extract.folder / INFO_FILE}: FamilyGrouping of {codes} matches no Type in {GROUPS_FILE}")
+    return peers
+
+
+def _write_source(extract: _Extract, key: str, peers: pd.DataFrame, out: str | os.PathLike) -> ImportSummary:
+    """Write the folder source of the council with ``key`` to ``out``."""
+    register, rows, name = extract.register, extract.rows, extract.names[key]
     own = rows["key"] == key
     measures = rows.loc[own, ["Code", "period", "value"]].rename(columns={"Code": "indicator_id"})
     kept = register["indicator_id"].isin(measures["indicator_id"])
     indicators = register.loc[kept].drop(columns=["scale", "grouping"])
     others = rows.loc[~own & rows["Code"].isin(indicators["indicator_id"])]
-    benchmarks = _benchmark_table(others, register, peers, names)
+    benchmarks = _benchmark_table(others, register, peers, extract.names)
 
     write_folder({"indicators": indicators, "measures": measures, "benchmarks": benchmarks}, out)
+    values, aggregate = extract.values, extract.aggregate
     return ImportSummary(
-        council=names[key],
+        council=name,
         out=Path(out),
         indicators=len(indicators),
         measures=len(measures),
@@ -345,12 +375,41 @@ def import_lgbf(directory: str | os.PathLike, council: str, out: str | os.PathLi
         skipped_aggregate_rows=int(aggregate.sum()),
         council_aggregate_rows=int((aggregate & (values["key"] == key)).sum()),
         aggregate_periods=tuple(sorted(values.loc[aggregate, "Year"].unique())),
-        skipped_rows=skipped_rows,
+        skipped_rows=dict(extract.skipped_rows),
         skipped_indicators={
-            **unmapped,
-            f"no single-year value for {names[key]}": tuple(register.loc[~kept, "indicator_id"]),
+            **extract.unmapped,
+            f"no single-year value for {name}": tuple(register.loc[~kept, "indicator_id"]),
         },
     )
+
+
+def _refuse_project(folder: Path) -> None:
+    """`PmkitError` when ``folder`` is already a pmkit project."""
+    if (folder / DEFAULTS_FILE).exists():
+        raise PmkitError(f"{folder / DEFAULTS_FILE} already exists: {folder} is already a pmkit project; "
+                         f"import into a new folder")
+
+
+def _write_project(extract: _Extract, key: str, peers: pd.DataFrame, project: Path) -> ImportSummary:
+    """Write the project of the council with ``key`` in ``project`` (see `import_lgbf_project`)."""
+    from pmkit.project import DIRECTORATES, init_project
+
+    summary = _write_source(extract, key, peers, project / "data" / f"{council_code(extract.names[key])}-lgbf")
+    name = cover_name(summary.council)
+    init_project(project, name, str(summary.out), reporting="annual", comparator_group=FAMILY_GROUP)
+    directorates = tuple(sorted(p.stem for p in (project / DIRECTORATES).glob("*.yaml")))
+    return replace(summary, project=project, report_name=name, directorates=directorates)
+
+
+def import_lgbf(directory: str | os.PathLike, council: str, out: str | os.PathLike) -> ImportSummary:
+    """Write a pmkit folder source for one Scottish council from the LGBF files in ``directory``.
+
+    Raises `UnknownCouncilError` for a council not in the data and `SourceError` for missing or
+    inconsistent files; nothing is written then.
+    """
+    extract = _read_extract(directory)
+    key = _resolve_council(council, extract.names)
+    return _write_source(extract, key, _checked_peers(extract, key), out)
 
 
 def import_lgbf_project(directory: str | os.PathLike, council: str, project: str | os.PathLike) -> ImportSummary:
@@ -363,14 +422,27 @@ def import_lgbf_project(directory: str | os.PathLike, council: str, project: str
     ``params/defaults.yaml`` is refused, as are an unknown council and missing or inconsistent
     files, before anything is written.
     """
-    from pmkit.project import DIRECTORATES, init_project
-
     project = Path(project)
-    if (project / DEFAULTS_FILE).exists():
-        raise PmkitError(f"{project / DEFAULTS_FILE} already exists: {project} is already a pmkit project; "
+    _refuse_project(project)
+    extract = _read_extract(directory)
+    key = _resolve_council(council, extract.names)
+    return _write_project(extract, key, _checked_peers(extract, key), project)
+
+
+def import_lgbf_club(directory: str | os.PathLike, out: str | os.PathLike) -> list[ImportSummary]:
+    """Write a project for every council in the LGBF files, each in ``out/<council-code>``, reading the files once.
+
+    Each project is what `import_lgbf_project` writes for that council into the same folder.
+    Refuses an ``out`` that already holds any of the projects, and missing or inconsistent
+    files, before anything is written. Returns the summaries sorted by council code.
+    """
+    out = Path(out)
+    extract = _read_extract(directory)
+    projects = {key: out / council_code(name) for key, name in extract.names.items()}
+    taken = [folder for folder in projects.values() if (folder / DEFAULTS_FILE).exists()]
+    if taken:
+        raise PmkitError(f"{out} already holds {len(taken)} of the councils' projects "
+                         f"({', '.join(folder.name for folder in taken)}; {taken[0] / DEFAULTS_FILE} exists): "
                          f"import into a new folder")
-    summary = import_lgbf(directory, council, project / "data" / f"{council_code(council)}-lgbf")
-    name = cover_name(summary.council)
-    init_project(project, name, str(summary.out), reporting="annual", comparator_group=FAMILY_GROUP)
-    directorates = tuple(sorted(p.stem for p in (project / DIRECTORATES).glob("*.yaml")))
-    return replace(summary, project=project, report_name=name, directorates=directorates)
+    peers = {key: _checked_peers(extract, key) for key in projects}
+    return [_write_project(extract, key, peers[key], folder) for key, folder in projects.items()]

@@ -54,6 +54,11 @@ class ReportKind:
     def plan(self, src: Source, settings: dict, root: Path, **options: object) -> Plan:
         raise NotImplementedError
 
+    def scope(self, job: Job) -> dict:
+        """The part of the source a page reads, as `pmkit.fingerprint.scoped_digests` takes it: all of
+        it unless a kind says otherwise (so ``--changed-only`` reruns it after any change)."""
+        return {}
+
 
 def slugify(text: str) -> str:
     """``Adults' Social Care`` -> ``adults-social-care``: safe in a file name and an anchor."""

@@ -16,7 +16,7 @@ from pmkit.components.templating import plural
 from pmkit.errors import PmkitError
 from pmkit.reports.context import ReportContext
 from pmkit.reports.kind import Job, Plan, ReportKind, slugify
-from pmkit.settings import latest_with_data, report_period, reporting_frequency, reports_without_data
+from pmkit.settings import check_layer, latest_with_data, report_period, reporting_frequency, reports_without_data
 from pmkit.sources import Source
 
 DIRECTORATES = Path("params/directorates")
@@ -107,6 +107,7 @@ def params_files(root: Path) -> list[tuple[str, dict]]:
             raise PmkitError(f"{DIRECTORATES / path.name}: not valid YAML ({exc})") from None
         if not isinstance(params, dict) or not str(params.get("directorate") or "").strip():
             raise PmkitError(f"{DIRECTORATES / path.name}: names no directorate; expected a line such as directorate: Housing")
+        check_layer(params, str(DIRECTORATES / path.name), allowed=("directorate",))
         found.append((path.stem, params))
     return found
 
@@ -185,4 +186,8 @@ class Quarterly(ReportKind):
         named = {p["directorate"] for _, p in files}
         every = [d for d in known if not files or d in named]
         return Plan(chosen, jobs, directorates=every, notes=tuple(notes))
+
+    def scope(self, job: Job) -> dict:
+        """A directorate's page reads only that directorate's rows (and the tables no directorate owns)."""
+        return {"directorate": job.parameters["directorate"]}
 

@@ -1,0 +1,122 @@
+"""The benchmarking club: a project for every Scottish council from one reading of the LGBF files.
+
+The data lives outside the repository, in ``../shared/data/real/scotland-lgbf`` beside it; the
+tests are skipped where it is absent. Expected figures are worked out here from the raw values
+file with the csv module, independently of the importer.
+"""
+
+import csv
+import os
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from pmkit.errors import PmkitError
+from pmkit.importers.lgbf import council_code, cover_name, import_lgbf_club, import_lgbf_project
+
+LGBF = (Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "real" / "scotland-lgbf").resolve()
+VALUES = LGBF / "lgbf-values-real.csv"
+
+pytestmark = pytest.mark.skipif(
+    not VALUES.is_file(), reason="real LGBF data not found in ../shared/data/real/scotland-lgbf beside the repository"
+)
+
+
+def read_csv_rows(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def lgbf_councils() -> set[str]:
+    return {r["LocalAuthority"] for r in read_csv_rows(VALUES)} - {""}
+
+
+def expected_measures(council: str) -> dict[tuple[str, str], float]:
+    """(code, ``2022/23``) -> value for the council's single-year rows, percentages (but the gaps CHN14a/b) x 100."""
+    info = {r["Code"]: r["MeasureType"] for r in read_csv_rows(LGBF / "lgbf-indicator-information.csv")}
+    expected = {}
+    for r in read_csv_rows(VALUES):
+        year = re.fullmatch(r"(\d{4})-(\d{2})", r["Year"].strip())
+        if r["LocalAuthority"] != council or not year or int(year[2]) != (int(year[1]) + 1) % 100:
+            continue
+        try:
+            value = float(r["LA_IndicatorReal"])
+        except ValueError:
+            continue
+        percent = info[r["Code"]] == "Percentage" and r["Code"] not in {"CHN14a", "CHN14b"}
+        expected[(r["Code"], f"{year[1]}/{year[2]}")] = value * (100 if percent else 1)
+    return expected
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def club(tmp_path_factory):
+    """Every council imported into one folder, counting how often the values file is read."""
+    out = tmp_path_factory.mktemp("club") / "club"
+    reads = []
+    read_csv = pd.read_csv
+
+    def counting_read_csv(path, *args, **kwargs):
+        if isinstance(path, (str, os.PathLike)):
+            reads.append(Path(path).name)
+        return read_csv(path, *args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pd, "read_csv", counting_read_csv)
+        summaries = import_lgbf_club(LGBF, out)
+    return out, summaries, reads
+
+
+def test_a_project_for_each_of_the_32_councils(club):
+    out, summaries, reads = club
+    councils = lgbf_councils()
+    assert len(councils) == 32
+    assert sorted(p.name for p in out.iterdir()) == sorted(council_code(c) for c in councils)
+    assert {s.council for s in summaries} == councils
+    assert reads.count(VALUES.name) == 1
+    for summary in summaries:
+        code = council_code(summary.council)
+        assert summary.project == out / code and summary.out == out / code / "data" / f"{code}-lgbf"
+        settings = yaml.safe_load((summary.project / "params" / "defaults.yaml").read_text(encoding="utf-8"))
+        assert settings["council"] == summary.report_name == cover_name(summary.council)
+        assert settings["source"] == f"data/{code}-lgbf"
+
+
+@pytest.mark.parametrize("council", ["Eilean Siar", "Perth & Kinross"])
+def test_each_project_holds_the_councils_own_figures(club, council):
+    out, _, _ = club
+    written = read_csv_rows(out / council_code(council) / "data" / f"{council_code(council)}-lgbf" / "measures.csv")
+    got = {(r["indicator_id"], r["period"]): float(r["value"]) for r in written}
+    expected = expected_measures(council)
+    assert len(got) == len(written) == len(expected) > 800
+    assert got.keys() == expected.keys()
+    for key, value in expected.items():
+        assert got[key] == pytest.approx(value, rel=1e-12), key
+
+
+@pytest.mark.parametrize("council", ["Stirling", "Edinburgh City"])
+def test_each_project_is_what_the_single_import_writes(club, council, tmp_path):
+    out, summaries, _ = club
+    code = council_code(council)
+    single = import_lgbf_project(LGBF, council, tmp_path / code)
+    assert files_of(out / code) == files_of(tmp_path / code)
+    in_club = next(s for s in summaries if s.council == council)
+    assert in_club.lines() == [line.replace(str(tmp_path), str(out)) for line in single.lines()]
+
+
+def test_a_folder_holding_one_of_the_projects_is_refused_before_anything_is_written(tmp_path):
+    defaults = tmp_path / "fife" / "params" / "defaults.yaml"
+    defaults.parent.mkdir(parents=True)
+    defaults.write_text("council: Fife Council\n", encoding="utf-8")
+    with pytest.raises(PmkitError) as caught:
+        import_lgbf_club(LGBF, tmp_path)
+    assert str(tmp_path) in str(caught.value) and str(defaults) in str(caught.value)
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == [
+        "fife", "fife/params", "fife/params/defaults.yaml"
+    ]
