@@ -31,7 +31,7 @@ screenshots: demo
 	$(BIN)/pmkit screenshots
 
 test: setup
-	$(BIN)/python -m pytest -n 2
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 # Mutation testing ([tool.mutmut] in pyproject.toml): hours on two cores. mutmut imports the code from
 # its own mutated copy, so its environment holds pmkit's dependencies but not pmkit itself.

@@ -77,19 +77,22 @@ def _run_with_progress(**kwargs: object):
         return run_batch(progress=progress, **kwargs)
 
 
-def _print_run(result) -> int:
-    """The closing summary: notes, a table of the reports, each failure's error, the index."""
+def _print_run(results: list) -> int:
+    """The closing summary of a batch: notes, one table of every report, each failure's error, the indexes."""
     from pmkit.progress import print_summary
 
-    for note in result.notes:
-        print(f"note: {note}")
+    for result in results:
+        for note in result.notes:
+            print(f"note: {note}")
     sys.stdout.flush()
-    print_summary(result)
-    for r in result.failed:
+    print_summary(results)
+    failed = [r for result in results for r in result.failed]
+    for r in failed:
         print(f"FAILED {r.title}: {r.error}\n       executed notebook: {r.executed}")
-    print(f"index: {result.folder / 'index.html'}", flush=True)
-    if result.failed:
-        print(f"{len(result.failed)} of {len(result.reports)} reports failed", file=sys.stderr)
+    for result in results:
+        print(f"index: {result.folder / 'index.html'}", flush=True)
+    if failed:
+        print(f"{len(failed)} of {sum(len(result.reports) for result in results)} reports failed", file=sys.stderr)
         return EXIT_FAILED
     return 0
 
@@ -108,7 +111,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         out=args.out, engine=args.engine, jobs=args.jobs, overrides={"comparator_group": args.comparator_group},
         params=command_line_params(args.parameters), changed_only=args.changed_only, scheduler=args.scheduler,
         **options)
-    return max(_print_run(result) for result in results)
+    return _print_run(results)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -126,7 +129,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     for kind, options in DEMO_RUNS:
         results = _run_with_progress(kind=kind, roots=[root], audiences=["internal", "public"],
                                      source=None if own else str(store), engine=args.engine, jobs=args.jobs, **options)
-        code = max(code, *(_print_run(result) for result in results))
+        code = max(code, _print_run(results))
     return code
 
 

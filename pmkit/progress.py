@@ -209,16 +209,19 @@ def plain_summary(rows: list[tuple[str, str, str, str]]) -> str:
     return "\n".join(lines)
 
 
-def print_summary(result: RunResult, console: Console | None = None, cwd: Path | None = None) -> None:
-    """The closing table: rich on a terminal, aligned text otherwise (flushed)."""
+def print_summary(results: RunResult | list[RunResult], console: Console | None = None, cwd: Path | None = None) -> None:
+    """The closing table of a run, or one table for a batch of several (projects or audiences): rich on
+    a terminal, aligned text otherwise (flushed)."""
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
+    results = results if isinstance(results, list) else [results]
     console = console or Console()
-    rows = summary_rows(result, cwd)
+    rows = [row for result in results for row in summary_rows(result, cwd)]
     if console.is_terminal:
-        table = Table(title=Text(f"{result.period} ({result.audience})"), title_justify="left")
+        title = " + ".join(dict.fromkeys(f"{r.period} ({r.audience})" for r in results))
+        table = Table(title=Text(title), title_justify="left")
         for name in HEADER:
             table.add_column(name, justify="right" if name == "seconds" else "left", overflow="fold")
         colours = {"published": "green", "failed": "bold red", "skipped": "dim green"}

@@ -8,6 +8,7 @@ file with the csv module, independently of the importer.
 import csv
 import os
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -20,9 +21,11 @@ from pmkit.importers.lgbf import council_code, cover_name, import_lgbf_club, imp
 LGBF = (Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "real" / "scotland-lgbf").resolve()
 VALUES = LGBF / "lgbf-values-real.csv"
 
-pytestmark = pytest.mark.skipif(
-    not VALUES.is_file(), reason="real LGBF data not found in ../shared/data/real/scotland-lgbf beside the repository"
-)
+pytestmark = [
+    pytest.mark.skipif(not VALUES.is_file(),
+                       reason="real LGBF data not found in ../shared/data/real/scotland-lgbf beside the repository"),
+    pytest.mark.xdist_group("lgbf-club"),  # one worker imports the club once for all these tests
+]
 
 
 def read_csv_rows(path: Path) -> list[dict]:
@@ -120,3 +123,53 @@ def test_a_folder_holding_one_of_the_projects_is_refused_before_anything_is_writ
     assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == [
         "fife", "fife/params", "fife/params/defaults.yaml"
     ]
+
+
+@pytest.mark.e2e
+def test_the_club_runs_as_one_batch_on_a_dask_cluster(club, tmp_path):
+    """One public annual report per council on a LocalCluster the test starts: every page published in
+    its own project, one failing council isolated, and a page the same as a local run's."""
+    import html
+    import shutil
+
+    import nbformat
+    from distributed import LocalCluster
+
+    from pmkit.run import run_batch, run_report
+
+    imported, summaries, _ = club
+    out = tmp_path / "club"
+    shutil.copytree(imported, out)  # the other tests compare the imported projects: this one changes a notebook
+    summaries = [replace(s, project=out / s.project.name) for s in summaries]
+    projects = sorted(p for p in out.iterdir() if p.is_dir())
+    broken = out / "fife" / "notebooks" / "annual_report.ipynb"
+    nb = nbformat.read(broken, as_version=4)
+    nb.cells.insert(2, nbformat.v4.new_code_cell('raise RuntimeError("the Fife feed is broken")'))
+    nbformat.write(nb, broken)
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        results = run_batch("annual", projects, ["public"], engine="nbconvert", jobs=2,
+                            scheduler=cluster.scheduler_address)
+
+    assert len(results) == 32
+    outcome = {r.folder.parents[2].name: r.reports[0] for r in results}
+    assert not outcome["fife"].ok and "RuntimeError: the Fife feed is broken" in outcome["fife"].error
+    assert Path(outcome["fife"].executed).is_file()  # kept, with the failing cell
+    assert [name for name, r in outcome.items() if not r.ok] == ["fife"]
+    for result, summary in zip(results, sorted(summaries, key=lambda s: s.project), strict=True):
+        assert result.folder.parents[2] == summary.project
+        manifest = yaml.safe_load((result.folder / "manifest.json").read_text(encoding="utf-8"))  # JSON is YAML
+        assert manifest["kind"] == "annual" and manifest["parameters"]["audience"] == "public"
+        if summary.project.name == "fife":
+            continue
+        page = (result.folder / "annual-report.html").read_text(encoding="utf-8")
+        assert html.escape(f"{summary.report_name}: annual report {result.period}", quote=False) in page
+        assert 'href="annual-report.html"' in (result.folder / "index.html").read_text(encoding="utf-8")
+        assert not list(result.folder.glob("*.tmp")) and not list(result.folder.glob(".*"))
+
+    stirling = out / "stirling"
+    local = run_report("annual", audience="public", root=stirling, engine="nbconvert", out=tmp_path / "local")
+    assert local.reports[0].ok
+    on_cluster = outcome["stirling"]
+    assert ((tmp_path / "local" / local.folder.relative_to(tmp_path / "local")) / "annual-report.html").read_bytes() == (
+        stirling / "outputs" / local.folder.relative_to(tmp_path / "local") / on_cluster.file).read_bytes()
