@@ -170,3 +170,34 @@ def test_several_projects_run_as_one_batch_each_publishing_in_its_own_folder(tmp
     assert "North Vale Council: how the" in page(north, "housing")
     assert "South Vale Council: how the" in page(south, "housing")
     assert not (north / "outputs" / ".pmkit-tmp").exists() or not any((north / "outputs" / ".pmkit-tmp").iterdir())
+
+
+def test_a_topic_layers_its_own_settings_over_the_deep_dive_file(project):
+    from pmkit.reports import KINDS
+    from pmkit.settings import load_settings
+    from pmkit.sources import open_source
+
+    (project / "params" / "topics.yaml").write_text(
+        "topics:\n  homes:\n    title: Homes\n    indicators: [HOU-01, HOU-02]\n"
+        "    settings: {comparator_group: family_group}\n")
+    src = open_source(project / "data" / "mini")
+    plan = KINDS.get("deep-dive").plan(src, load_settings(None, project), project, topic="homes", period=PERIOD)
+    assert plan.jobs[0].parameters == {"comparator_group": "family_group", "indicator": None, "topic": "homes",
+                                       "period": PERIOD}
+    (project / "params" / "topics.yaml").write_text(
+        "topics:\n  homes:\n    indicators: [HOU-01]\n    settings: {period: 2025/26 Q1}\n")
+    with pytest.raises(PmkitError, match=r"params/topics.yaml: topic 'homes': period cannot be set here; it is set with --period"):
+        KINDS.get("deep-dive").plan(src, load_settings(None, project), project, topic="homes", period=PERIOD)
+
+
+def test_scheduler_local_runs_the_batch_on_a_local_dask_cluster_and_reports_progress_from_its_workers(project):
+    done = subprocess.run([sys.executable, "-m", "pmkit.cli", "run", "quarterly", "--engine", "nbconvert", "--period",
+                           PERIOD, "--jobs", "2", "--scheduler", "local"], cwd=project, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    for title in ("Housing: performance report, 2025/26 Q2", "Place: performance report, 2025/26 Q2"):
+        assert f"started {title}" in done.stdout  # sent by the worker as a Dask event
+        assert re.search(rf"published {re.escape(title)} \(\d+\.\d s\)", done.stdout)
+    assert done.stderr == "", done.stderr  # no Dask or kernel chatter
+    assert '<h1 class="title">Housing: performance report, 2025/26 Q2</h1>' in page(project, "housing")
+    manifest = json.loads((project / "outputs" / "2025-26-Q2" / "internal" / "manifest.json").read_text())
+    assert [r["ok"] for r in manifest["reports"]] == [True, True]

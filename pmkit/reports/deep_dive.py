@@ -28,7 +28,7 @@ from pmkit.components.tile import kpi_tile
 from pmkit.errors import PmkitError
 from pmkit.reports.context import ReportContext
 from pmkit.reports.kind import Job, Plan, ReportKind, slugify
-from pmkit.settings import report_period, reporting_frequency, reports_without_data
+from pmkit.settings import check_layer, report_period, reporting_frequency, reports_without_data
 from pmkit.sources import Source
 from pmkit.units import format_value
 
@@ -46,6 +46,15 @@ def load_topics(root: Path) -> dict[str, dict]:
     if not isinstance(topics, dict):
         raise PmkitError(f"{TOPICS_FILE}: expected 'topics:' to map each topic name to its title and indicators")
     return {str(name): spec for name, spec in topics.items()}
+
+
+def topic_settings(root: Path, topic: str) -> dict:
+    """A topic's own ``settings:`` (its layer over ``params/deep-dive.yaml``, as a directorate's params file is)."""
+    settings = load_topics(root)[topic].get("settings") or {}
+    if not isinstance(settings, dict):
+        raise PmkitError(f"{TOPICS_FILE}: topic {topic!r}: expected settings: to hold key: value lines")
+    check_layer(settings, f"{TOPICS_FILE}: topic {topic!r}")
+    return settings
 
 
 def resolve(root: Path, indicator: str | None, topic: str | None) -> tuple[list[str], str, str, str]:
@@ -240,5 +249,6 @@ class DeepDive(ReportKind):
         chosen = report_period(src, period, frequency)
         reports_without_data(src, {f"deep dive {indicator or topic}": ids}, chosen, frequency, True)
         subject = title or str(src.indicators().set_index("indicator_id").loc[ids[0], "title"])
+        layer = topic_settings(root, topic) if topic else {}
         return Plan(chosen, [Job(f"deep-dive-{slug}", f"Deep dive: {subject}, {chosen.label}",
-                                 {"indicator": indicator, "topic": topic, "period": chosen.label})])
+                                 {**layer, "indicator": indicator, "topic": topic, "period": chosen.label})])
