@@ -7,6 +7,7 @@ Two engines in a small registry: ``nbconvert`` with pmkit's own template (always
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import tempfile
@@ -27,6 +28,7 @@ format:
     html-math-method: plain
     lang: en
     css: report.css
+    html-table-processing: none
 execute:
   echo: false
 """
@@ -73,11 +75,43 @@ def render_nbconvert(notebook: Path, title: str) -> str:
     return contents(body)
 
 
+INLINE_IMAGE = re.compile(r"data:image/[a-z+]+;base64,[A-Za-z0-9+/=\s]+")
+
+
+def _set_images_aside(nb) -> dict[str, str]:
+    """Replace each inline image of the notebook's HTML outputs with a short stand-in (itself a data
+    URI, which Quarto leaves alone); returns stand-in -> image. Quarto's filters and Pandoc then work
+    on a page of kilobytes instead of megabytes of base64 (about 4 s less per demo report)."""
+    images: dict[str, str] = {}
+
+    def aside(found: re.Match) -> str:
+        stand_in = f"data:image/png;base64,PMKIT{len(images):06d}IMAGE"
+        images[stand_in] = found.group(0)
+        return stand_in
+
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if "text/html" in data:
+                data["text/html"] = INLINE_IMAGE.sub(aside, "".join(data["text/html"]))
+    return images
+
+
+def _put_images_back(page: str, images: dict[str, str], notebook: Path) -> str:
+    for stand_in, image in images.items():
+        if stand_in not in page:
+            raise ReportError(f"quarto render lost an image of {notebook} (its stand-in {stand_in} is not on the page)")
+        page = page.replace(stand_in, image)
+    return page
+
+
 def render_quarto(notebook: Path, title: str) -> str:
-    """HTML from ``quarto render`` in a scratch project that reuses the stored outputs."""
+    """HTML from ``quarto render`` in a scratch project that reuses the stored outputs (their inline
+    images set aside while Quarto works, and put back in the page it writes)."""
     nb = _read_titled(notebook, title)
     import nbformat
 
+    images = _set_images_aside(nb)
     front = nbformat.v4.new_raw_cell(f"---\ntitle: {json.dumps(markdown_escape(title))}\nlang: en\n---")
     nb.cells.insert(0, front)
     with tempfile.TemporaryDirectory(prefix="pmkit-quarto-") as scratch:
@@ -90,7 +124,7 @@ def render_quarto(notebook: Path, title: str) -> str:
         )
         if done.returncode != 0 or not (folder / "report.html").exists():
             raise ReportError(f"quarto render failed for {notebook}: {done.stderr.strip()[-2000:]}")
-        return contents((folder / "report.html").read_text(encoding="utf-8"))
+        return contents(_put_images_back((folder / "report.html").read_text(encoding="utf-8"), images, notebook))
 
 
 RENDERERS = {"nbconvert": render_nbconvert, "quarto": render_quarto}
