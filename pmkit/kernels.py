@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import os
 import queue
+import shutil
 import subprocess
+import tempfile
 import threading
 from pathlib import Path
 
@@ -24,6 +26,7 @@ _SAVED: dict = {}  # inside a kernel: the plotting settings and warning filters 
 
 def warm_up() -> None:
     """Run inside a new kernel: import what every report imports, and keep the state a report starts from."""
+    import gc
     import warnings
 
     import matplotlib
@@ -36,6 +39,8 @@ def warm_up() -> None:
 
     _SAVED["rc"] = dict(matplotlib.rcParams)
     _SAVED["warnings"] = list(warnings.filters)
+    gc.collect()
+    gc.freeze()  # what warm-up made lives as long as the kernel: the collection each reset runs skips it
 
 
 def clean_slate(folder: str) -> None:
@@ -64,12 +69,14 @@ class WarmKernels:
     """Up to ``size`` warm kernels lent to one report at a time; `lend` is safe from many threads.
 
     They are started with `kernel_manager_class`; each kernel's own output goes to
-    ``log_folder/kernel-N.log``.
+    ``kernel-N.log`` in ``log_folder`` (by default a temporary folder of the pool's own, removed when it
+    closes: `keep_logs` copies the logs somewhere lasting).
     """
 
-    def __init__(self, size: int, log_folder: Path):
+    def __init__(self, size: int, log_folder: Path | None = None):
         self.size = max(1, size)
-        self.log_folder = log_folder
+        self._own_logs = log_folder is None
+        self.log_folder = Path(tempfile.mkdtemp(prefix="pmkit-kernels-")) if log_folder is None else log_folder
         self._idle: queue.Queue = queue.Queue()
         self._started = 0
         self._all: list = []
@@ -82,20 +89,60 @@ class WarmKernels:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def prestart(self) -> None:
+        """Start every kernel now, in the background: a run plans while they warm up."""
+        with self._lock:
+            wanted, self._started = self.size - self._started, self.size
+        for _ in range(wanted):
+            threading.Thread(target=self._start_idle, daemon=True).start()
+
+    def _start_idle(self) -> None:
+        try:
+            self._idle.put(self._start())
+        except KernelFailed:
+            pass  # `_start` made room for another: the next `lend` starts it and says what failed
+
+    def shrink(self, size: int) -> None:
+        """Keep at most ``size`` kernels (a run with fewer reports than ``--jobs``)."""
+        with self._lock:
+            self.size = max(1, size)
+        while True:
+            with self._lock:
+                if self._started <= self.size:
+                    return
+            try:
+                self._drop(self._idle.get(timeout=0.5))  # waits for one still warming up
+            except queue.Empty:
+                continue
+
     def lend(self, folder: Path) -> LentKernel:
         """A warm kernel with a clean slate in ``folder`` (started if fewer than ``size`` exist), as a
         context manager that gives it back (or drops it if it died)."""
-        with self._lock:
-            start = self._idle.empty() and self._started < self.size
+        while True:
+            with self._lock:
+                start = self._idle.empty() and self._started < self.size
+                if start:
+                    self._started += 1
             if start:
-                self._started += 1
-        km = self._start() if start else self._idle.get()
+                km = self._start()
+                break
+            try:
+                km = self._idle.get(timeout=0.5)  # a kernel started in the background may have failed
+                break
+            except queue.Empty:
+                continue
         try:
             _run(km, f"import pmkit.kernels; pmkit.kernels.clean_slate({str(folder)!r})")
         except Exception:
             self._drop(km)
             raise
         return LentKernel(self, km)
+
+    def keep_logs(self, folder: Path) -> None:
+        """Copy the kernels' logs to ``folder`` (``kernel-N.log``, replacing an earlier run's)."""
+        folder.mkdir(parents=True, exist_ok=True)
+        for log in sorted(self.log_folder.glob("kernel-*.log")):
+            shutil.copyfile(log, folder / log.name)
 
     def _start(self):
         from jupyter_core.utils import run_sync
@@ -125,10 +172,12 @@ class WarmKernels:
         _shutdown(km)
 
     def close(self) -> None:
-        """Shut every kernel down."""
+        """Shut every kernel down (and remove the pool's own log folder)."""
         self._closed = True
         for km in self._all:
             _shutdown(km)
+        if self._own_logs:
+            shutil.rmtree(self.log_folder, ignore_errors=True)
 
 
 class LentKernel:

@@ -125,6 +125,22 @@ def run_batch(
     if out and len(roots) > 1:
         raise PmkitError("--out names one folder; with several projects, each publishes in its own outputs/ folder")
     checked = [_check(report_kind, root, source, overrides, params, **options) for root in roots]
+    with ExitStack() as stack:
+        kernels = None
+        if not scheduler:  # the kernels warm up while the sources are validated and the reports planned
+            from pmkit.kernels import WarmKernels
+
+            kernels = stack.enter_context(WarmKernels(jobs))
+            kernels.prestart()
+        return _run_planned(report_kind, roots, checked, audiences, source, out, engine, jobs, changed_only,
+                            scheduler, kernels, progress, options)
+
+
+def _run_planned(report_kind: ReportKind, roots: list[Path], checked: list[tuple[dict, dict]], audiences: list[str],
+                 source: str | None, out: str | Path | None, engine: str, jobs: int, changed_only: bool,
+                 scheduler: str | None, kernels: WarmKernels | None, progress: RunObserver | None,
+                 options: dict) -> list[RunResult]:
+    """`run_batch` once every check that needs no data has passed: validate, plan, execute, publish."""
     planned = []
     for root, (settings, layers) in zip(roots, checked, strict=True):
         src = open_source(settings["source"])
@@ -148,7 +164,7 @@ def run_batch(
                 for r in run.skipped:
                     progress.changed(r.title, "skipped", 0.0)
         started = time.perf_counter()
-        done = _execute(pending, engine, jobs, scheduler, progress)
+        done = _execute(pending, engine, jobs, scheduler, kernels, progress)
         return [_finish(run, done, time.perf_counter() - started) for run in runs]
 
 
@@ -214,22 +230,23 @@ def _jobs(kind: ReportKind, plan: Plan, root: Path, src: Source, settings: dict,
     return run
 
 
-def _execute(jobs: list[ReportJob], engine: str, workers: int, scheduler: str | None,
+def _execute(jobs: list[ReportJob], engine: str, workers: int, scheduler: str | None, kernels: WarmKernels | None,
              progress: RunObserver | None) -> dict[tuple[Path, str], ReportResult]:
-    """Each job's result, by (page, name): on warm kernels in threads here, or on a Dask cluster."""
+    """Each job's result, by (page, name): on the warm ``kernels`` in threads here, or on a Dask cluster."""
     if not jobs:
         return {}
-    if scheduler:
+    if kernels is None:
         from pmkit.cluster import execute_on_cluster
 
         results = execute_on_cluster(jobs, engine, scheduler, workers, progress)
     else:
-        from pmkit.kernels import WarmKernels
-
         size = min(max(1, workers), len(jobs))
-        logs = jobs[0].executed.parents[2] / "kernels"  # outputs/_executed/kernels: each warm kernel's own output
-        with WarmKernels(size, logs) as kernels, ThreadPoolExecutor(size) as pool:
-            results = list(pool.map(lambda job: execute_and_publish(job, engine, kernels, progress), jobs))
+        kernels.shrink(size)
+        try:
+            with ThreadPoolExecutor(size) as pool:
+                results = list(pool.map(lambda job: execute_and_publish(job, engine, kernels, progress), jobs))
+        finally:
+            kernels.keep_logs(jobs[0].executed.parents[2] / "kernels")  # outputs/_executed/kernels
     return {(job.html, job.name): result for job, result in zip(jobs, results, strict=True)}
 
 
