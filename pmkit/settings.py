@@ -186,10 +186,14 @@ def apply_rebase_settings(indicators: pd.DataFrame, settings: dict) -> pd.DataFr
 
 
 def latest_complete_year(src: Source) -> periods.Period:
-    """The latest financial year whose last month, quarter or year has a measure in the source."""
+    """The latest financial year whose last month, quarter or year has a measure in the source and
+    that has figures for most indicators (a benchmarking set whose newest year holds a few early
+    figures reports on the year before, not on a page of "no figure yet")."""
     latest = src.latest_period()
     year = latest.year
-    return year if latest.end == year.end else year.shift(-1)
+    complete = year if latest.end == year.end else year.shift(-1)
+    covered = report_period(src, None, "annual")
+    return covered if covered.end < complete.end else complete
 
 
 def complete_year(src: Source, year: str | None) -> periods.Period:

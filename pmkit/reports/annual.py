@@ -174,7 +174,8 @@ class Annual(ReportKind):
     label = "Annual report"
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--year", help="a financial year such as 2024/25 (default: the latest complete year)")
+        parser.add_argument("--year", help="a financial year such as 2024/25 (default: the latest complete year "
+                                           "with figures for most indicators)")
 
     def plan(self, src: Source, settings: dict, root: Path, year: str | None = None, **_: object) -> Plan:
         chosen = complete_year(src, year)
