@@ -59,7 +59,7 @@ def execute_on_cluster(jobs: list[ReportJob], engine: str, scheduler: str, worke
                 error = f"the Dask worker running it failed: {type(exc).__name__}: {exc}"
                 results[future.key] = ReportResult(job.name, job.title, job.html.name, False, 0.0, str(job.executed), error)
                 if progress is not None:
-                    progress.changed(job.title, "failed", 0.0, error)
+                    progress.changed(job.label, "failed", 0.0, error)
         return [results[future.key] for future in futures]
 
 

@@ -40,6 +40,10 @@ class ReportJob:
     project: Path  # the kernel's working folder
     tmp: Path  # the run's private folder for temporary files
     fingerprint: str = ""  # notebook, parameters, input data and pmkit version (see pmkit.fingerprint)
+    label: str = ""  # how progress names it: its title, with the audience when a batch has two
+
+    def __post_init__(self) -> None:
+        self.label = self.label or self.title
 
 
 @dataclass
@@ -157,12 +161,15 @@ def _run_planned(report_kind: ReportKind, roots: list[Path], checked: list[tuple
             for audience, plan in plans:
                 runs.append(_jobs(report_kind, plan, root, src, settings, layers, audience, outputs, tmp, snapshot,
                                   engine, changed_only, options))
+        for run in runs:
+            for job in run.jobs:
+                job.label = _label(job.title, run.audience, audiences)
         pending = [job for run in runs for job in run.jobs]
         if progress is not None:
-            progress.planned([job.title for job in pending] + [r.title for run in runs for r in run.skipped])
-            for run in runs:
-                for r in run.skipped:
-                    progress.changed(r.title, "skipped", 0.0)
+            skipped = [(_label(r.title, run.audience, audiences), r) for run in runs for r in run.skipped]
+            progress.planned([job.label for job in pending] + [label for label, _ in skipped])
+            for label, _ in skipped:
+                progress.changed(label, "skipped", 0.0)
         started = time.perf_counter()
         done = _execute(pending, engine, jobs, scheduler, kernels, progress)
         return [_finish(run, done, time.perf_counter() - started) for run in runs]
@@ -301,6 +308,11 @@ def _finish(run: _PlannedRun, done: dict[tuple[Path, str], ReportResult], second
     return result
 
 
+def _label(title: str, audience: str, audiences: list[str]) -> str:
+    """A report's name in the progress display: a batch of two audiences has each title twice."""
+    return f"{title} ({audience})" if len(audiences) > 1 else title
+
+
 def notebook_parameters(notebook: Path) -> set[str]:
     """The names a notebook's ``parameters`` cell declares (papermill's reading of it)."""
     import papermill
@@ -366,7 +378,7 @@ def execute_and_publish(job: ReportJob, engine: str, kernels: WarmKernels,
 
     def tell(state: str, error: str = "") -> None:
         if progress is not None:
-            progress.changed(job.title, state, round(time.perf_counter() - started, 2), error)
+            progress.changed(job.label, state, round(time.perf_counter() - started, 2), error)
 
     tell("running")
     job.executed.parent.mkdir(parents=True, exist_ok=True)
@@ -401,7 +413,7 @@ def execute_and_publish(job: ReportJob, engine: str, kernels: WarmKernels,
         error=error,
     )
     if progress is not None:
-        progress.changed(job.title, "published" if result.ok else "failed", result.seconds, error)
+        progress.changed(job.label, "published" if result.ok else "failed", result.seconds, error)
     return result
 
 

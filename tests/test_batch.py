@@ -1,6 +1,7 @@
 """Batches: warm kernels whose pages do not depend on order, settings in layers, the source validated
 once per batch, several projects in one batch, and --changed-only."""
 
+import io
 import json
 import re
 import shutil
@@ -201,3 +202,15 @@ def test_scheduler_local_runs_the_batch_on_a_local_dask_cluster_and_reports_prog
     assert '<h1 class="title">Housing: performance report, 2025/26 Q2</h1>' in page(project, "housing")
     manifest = json.loads((project / "outputs" / "2025-26-Q2" / "internal" / "manifest.json").read_text())
     assert [r["ok"] for r in manifest["reports"]] == [True, True]
+
+
+def test_two_audiences_in_one_batch_are_two_lines_of_progress(project):
+    from pmkit.progress import PlainProgress
+
+    out = io.StringIO()
+    run_batch("quarterly", [project], ["internal", "public"], period=PERIOD, directorate=["place"], engine="nbconvert",
+              jobs=2, progress=PlainProgress(out))
+    lines = out.getvalue().splitlines()
+    assert sorted(line for line in lines if line.startswith("started")) == [
+        "started Place: performance report, 2025/26 Q2 (internal)", "started Place: performance report, 2025/26 Q2 (public)"]
+    assert sum(line.startswith("published") for line in lines) == 2
