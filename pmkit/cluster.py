@@ -39,7 +39,8 @@ def execute_on_cluster(jobs: list[ReportJob], engine: str, scheduler: str, worke
         if scheduler == "local":
             cluster = stack.enter_context(LocalCluster(
                 n_workers=max(1, workers), threads_per_worker=1, processes=True, dashboard_address=None,
-                silence_logs=logging.ERROR))
+                # no dashboard; its health server on a free port, not 8787 (taken when another cluster runs)
+                scheduler_kwargs={"dashboard_address": "127.0.0.1:0"}, silence_logs=logging.ERROR))
             client = stack.enter_context(Client(cluster))
         else:
             try:

@@ -148,7 +148,8 @@ def test_the_club_runs_as_one_batch_on_a_dask_cluster(club, tmp_path):
     nb.cells.insert(2, nbformat.v4.new_code_cell('raise RuntimeError("the Fife feed is broken")'))
     nbformat.write(nb, broken)
 
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                      scheduler_kwargs={"dashboard_address": "127.0.0.1:0"}) as cluster:
         results = run_batch("annual", projects, ["public"], engine="nbconvert", jobs=2,
                             scheduler=cluster.scheduler_address)
 
