@@ -72,8 +72,8 @@ def run_on_worker(job: ReportJob, engine: str) -> ReportResult:
     if _KERNELS is None:
         from pmkit.kernels import WarmKernels
 
-        _KERNELS = WarmKernels(1, job.tmp)  # its log goes with the run's temporary files
-    _KERNELS.log_folder = job.tmp
+        _KERNELS = WarmKernels(1, job.tmp)
+    _KERNELS.log_folder = job.tmp  # its log goes with this run's temporary files (a worker outlives runs)
     return execute_and_publish(job, engine, _KERNELS, _WorkerProgress())
 
 

@@ -22,6 +22,7 @@ hashed whole, since a report reads it whole.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Iterable
@@ -129,8 +130,10 @@ def file_digests(paths: Iterable[Path]) -> dict[str, str]:
     return {Path(p).name: hashlib.sha256(Path(p).read_bytes()).hexdigest() for p in paths if Path(p).is_file()}
 
 
+@functools.cache
 def code_version() -> str:
-    """pmkit's version and a digest of its own code and templates: an edited pmkit counts as a new version."""
+    """pmkit's version and a digest of its own code and templates: an edited pmkit counts as a new version
+    (worked out once per process: every project and audience of a batch shares it)."""
     from importlib import metadata
 
     package = Path(__file__).parent

@@ -261,9 +261,8 @@ def _finish(run: _PlannedRun, done: dict[tuple[Path, str], ReportResult], second
     """A project and audience's open data, manifest and index, after its reports ran."""
     plan, src, settings, audience = run.plan, run.src, run.settings, run.audience
     folder = run.outputs / plan.period.slug / audience
-    executed = {(job.html, job.name): job for job in run.jobs}
-    reports = sorted([done[key] for key in executed] + run.skipped,
-                     key=lambda r: [j.name for j in plan.jobs].index(r.name))
+    order = {job.name: i for i, job in enumerate(plan.jobs)}
+    reports = sorted([done[(job.html, job.name)] for job in run.jobs] + run.skipped, key=lambda r: order[r.name])
     result = RunResult(folder, plan.period.label, audience, run.engine, reports, notes=plan.notes)
     indicators = src.indicators()
     table = status.assess(
