@@ -66,6 +66,7 @@ def execute_on_cluster(jobs: list[ReportJob], engine: str, scheduler: str, worke
 
 def run_on_worker(job: ReportJob, engine: str) -> ReportResult:
     """A Dask task: execute and publish one report on this worker's warm kernel."""
+    from pmkit import render
     from pmkit.run import execute_and_publish
 
     global _KERNELS
@@ -74,7 +75,7 @@ def run_on_worker(job: ReportJob, engine: str) -> ReportResult:
 
         _KERNELS = WarmKernels(1, job.tmp)
     _KERNELS.log_folder = job.tmp  # its log goes with this run's temporary files (a worker outlives runs)
-    return execute_and_publish(job, engine, _KERNELS, _WorkerProgress())
+    return execute_and_publish(job, render.RENDERERS[engine], _KERNELS, _WorkerProgress())
 
 
 class _WorkerProgress:

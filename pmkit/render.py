@@ -92,8 +92,9 @@ def _set_images_aside(nb) -> dict[str, str]:
     for cell in nb.cells:
         for output in cell.get("outputs", []):
             data = output.get("data", {})
-            if "text/html" in data:
-                data["text/html"] = INLINE_IMAGE.sub(aside, "".join(data["text/html"]))
+            for mime in ("text/markdown", "text/html"):  # Quarto's outputs are Markdown with raw HTML blocks
+                if mime in data:
+                    data[mime] = INLINE_IMAGE.sub(aside, "".join(data[mime]))
     return images
 
 
@@ -105,26 +106,57 @@ def _put_images_back(page: str, images: dict[str, str], notebook: Path) -> str:
     return page
 
 
-def render_quarto(notebook: Path, title: str) -> str:
-    """HTML from ``quarto render`` in a scratch project that reuses the stored outputs (their inline
-    images set aside while Quarto works, and put back in the page it writes)."""
-    nb = _read_titled(notebook, title)
+def _for_quarto(notebook: Path, title: str):
+    """The executed notebook as Quarto should read it: the title as front matter and the inline images
+    set aside. Returns the notebook and its images (see `_set_images_aside`)."""
     import nbformat
 
+    nb = _read_titled(notebook, title)
     images = _set_images_aside(nb)
-    front = nbformat.v4.new_raw_cell(f"---\ntitle: {json.dumps(markdown_escape(title))}\nlang: en\n---")
-    nb.cells.insert(0, front)
+    nb.cells.insert(0, nbformat.v4.new_raw_cell(f"---\ntitle: {json.dumps(markdown_escape(title))}\nlang: en\n---",
+                                                id="pmkit-title"))
+    return nb, images
+
+
+def _quarto_pages(notebooks: list[tuple[Path, str]]) -> list[str]:
+    """Pages for ``notebooks`` (path, title) from one ``quarto render`` of a scratch project holding
+    them all: Quarto's start-up (Deno, its filters, the theme) is paid once for the lot."""
+    import nbformat
+
     with tempfile.TemporaryDirectory(prefix="pmkit-quarto-") as scratch:
         folder = Path(scratch)
         (folder / "_quarto.yml").write_text(QUARTO_PROJECT, encoding="utf-8")
         shutil.copy(TEMPLATES / "report.css", folder / "report.css")
-        nbformat.write(nb, folder / "report.ipynb")
-        done = subprocess.run(
-            ["quarto", "render", "report.ipynb", "--to", "html"], cwd=folder, capture_output=True, text=True
-        )
-        if done.returncode != 0 or not (folder / "report.html").exists():
-            raise ReportError(f"quarto render failed for {notebook}: {done.stderr.strip()[-2000:]}")
-        return contents(_put_images_back((folder / "report.html").read_text(encoding="utf-8"), images, notebook))
+        aside = []
+        for i, (notebook, title) in enumerate(notebooks):
+            nb, images = _for_quarto(notebook, title)
+            nbformat.write(nb, folder / f"page-{i}.ipynb")
+            aside.append(images)
+        done = subprocess.run(["quarto", "render", "--to", "html"], cwd=folder, capture_output=True, text=True)
+        written = [folder / f"page-{i}.html" for i in range(len(notebooks))]
+        if done.returncode != 0 or not all(page.exists() for page in written):
+            names = ", ".join(str(notebook) for notebook, _ in notebooks)
+            raise ReportError(f"quarto render failed for {names}: {done.stderr.strip()[-2000:]}")
+        return [contents(_put_images_back(page.read_text(encoding="utf-8"), images, notebook))
+                for page, images, (notebook, _) in zip(written, aside, notebooks, strict=True)]
+
+
+def render_quarto(notebook: Path, title: str) -> str:
+    """HTML from ``quarto render`` in a scratch project that reuses the stored outputs (their inline
+    images set aside while Quarto works, and put back in the page it writes)."""
+    return _quarto_pages([(Path(notebook), title)])[0]
+
+
+def render_quarto_together(notebooks: list[tuple[Path, str]]) -> list[str | Exception]:
+    """Pages for several notebooks (path, title) from one ``quarto render``, each page or the error
+    that stopped it. When the shared render fails, each notebook is rendered alone, so a notebook
+    Quarto cannot render fails its own page only. A page does not depend on its company."""
+    try:
+        return list(_quarto_pages(notebooks))
+    except Exception as shared:  # noqa: BLE001 - the caller reports it against the page
+        if len(notebooks) == 1:
+            return [shared]
+        return [render_quarto_together([notebook])[0] for notebook in notebooks]
 
 
 RENDERERS = {"nbconvert": render_nbconvert, "quarto": render_quarto}

@@ -23,6 +23,8 @@ from pmkit.settings import check_layer, find_project, kind_params, load_settings
 from pmkit.sources import Source, open_source, write_snapshot
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from pmkit.kernels import WarmKernels
     from pmkit.progress import RunObserver
 
@@ -250,8 +252,12 @@ def _execute(jobs: list[ReportJob], engine: str, workers: int, scheduler: str | 
         size = min(max(1, workers), len(jobs))
         kernels.shrink(size)
         try:
-            with ThreadPoolExecutor(size) as pool:
-                results = list(pool.map(lambda job: execute_and_publish(job, engine, kernels, progress), jobs))
+            if engine == "quarto":
+                results = execute_then_render_together(jobs, kernels, size, progress)
+            else:
+                with ThreadPoolExecutor(size) as pool:
+                    render_page = render.RENDERERS[engine]
+                    results = list(pool.map(lambda job: execute_and_publish(job, render_page, kernels, progress), jobs))
         finally:
             kernels.keep_logs(jobs[0].executed.parents[2] / "kernels")  # outputs/_executed/kernels
     return {(job.html, job.name): result for job, result in zip(jobs, results, strict=True)}
@@ -362,29 +368,63 @@ def _shown_path(path: str, base: Path) -> str:
         return Path(path).name
 
 
-def execute_and_publish(job: ReportJob, engine: str, kernels: WarmKernels,
+def execute_and_publish(job: ReportJob, render_page: Callable[[Path, str], str], kernels: WarmKernels,
                         progress: RunObserver | None = None) -> ReportResult:
-    """Execute one notebook with papermill on a warm kernel from ``kernels`` and publish its page; errors
-    are caught and reported. ``progress`` is told of each state change (``running``, ``rendering``,
-    ``published`` or ``failed``).
+    """Execute one notebook on a warm kernel from ``kernels``, make its page with ``render_page`` (one of
+    `pmkit.render.RENDERERS`) and publish it; errors are caught and reported. ``progress`` is told of
+    each state change (``running`` once it has a kernel, ``rendering``, ``published`` or ``failed``);
+    the report's seconds count from then."""
+    started = execute_report(job, kernels, progress)
+    if isinstance(started, ReportResult):
+        return started
+    _tell(progress, job, "rendering", started)
+    try:
+        page: str | Exception = render_page(job.executed, job.title)
+    except Exception as exc:  # noqa: BLE001 - a renderer crash fails this report only
+        page = exc
+    return _publish_page(job, page, started, progress)
+
+
+def execute_then_render_together(jobs: list[ReportJob], kernels: WarmKernels, size: int,
+                                 progress: RunObserver | None = None) -> list[ReportResult]:
+    """Quarto's way through a batch: every notebook is executed first, on ``size`` warm kernels, then
+    the pages are made by ``size`` renders side by side, each of one share of the notebooks. Quarto's
+    start-up costs about as much as a page, so it is paid once per share instead of once per page;
+    a page does not depend on its share (see `pmkit.render.render_quarto_together`)."""
+    with ThreadPoolExecutor(size) as pool:
+        executed = list(pool.map(lambda job: execute_report(job, kernels, progress), jobs))
+        results = {i: r for i, r in enumerate(executed) if isinstance(r, ReportResult)}
+        ready = [i for i in range(len(jobs)) if i not in results]
+        shares = [ready[k::size] for k in range(size) if ready[k::size]]
+
+        def render_share(share: list[int]) -> dict[int, ReportResult]:
+            for i in share:
+                _tell(progress, jobs[i], "rendering", executed[i])
+            pages = render.render_quarto_together([(jobs[i].executed, jobs[i].title) for i in share])
+            return {i: _publish_page(jobs[i], page, executed[i], progress) for i, page in zip(share, pages, strict=True)}
+
+        for published in pool.map(render_share, shares):
+            results.update(published)
+    return [results[i] for i in range(len(jobs))]
+
+
+def execute_report(job: ReportJob, kernels: WarmKernels, progress: RunObserver | None = None) -> float | ReportResult:
+    """Execute one notebook with papermill on a warm kernel from ``kernels``: the time it started, or
+    its failed result (told to ``progress``).
 
     The kernels' own output (their logs, and anything written to their stdout and stderr outside a
     cell) goes to files in the run's private folder, not to pmkit's console; when a kernel dies, the
     error names the end of its log."""
     import papermill  # imported when a report runs, so that a wrong argument is refused at once
 
-    started = time.perf_counter()
-
-    def tell(state: str, error: str = "") -> None:
-        if progress is not None:
-            progress.changed(job.label, state, round(time.perf_counter() - started, 2), error)
-
-    tell("running")
     job.executed.parent.mkdir(parents=True, exist_ok=True)
     _quiet_papermill()
+    started = time.perf_counter()
     kernel = None
     try:
         with kernels.lend(job.project) as kernel:
+            started = time.perf_counter()
+            _tell(progress, job, "running", started)
             papermill.execute_notebook(
                 str(job.notebook),
                 str(job.executed),
@@ -393,27 +433,39 @@ def execute_and_publish(job: ReportJob, engine: str, kernels: WarmKernels,
                 progress_bar=False,
                 log_output=False,
             )
-        tell("rendering")
-        page = render.render(job.executed, job.title, engine)
-        publish.write_atomic(job.html, page, job.tmp)
-        error = ""
-    except (papermill.PapermillExecutionError, ReportError, PmkitError) as exc:
+        return started
+    except (papermill.PapermillExecutionError, PmkitError) as exc:
         error = _short_error(exc)
-    except Exception as exc:  # a kernel that died or a renderer crash must not stop the other reports
+    except Exception as exc:  # a kernel that died must not stop the other reports
         log = kernel.manager.pmkit_kernel_log if kernel is not None else None
         error = f"{type(exc).__name__}: {exc}" + (_kernel_log_tail(log) if log else "")
-    result = ReportResult(
-        name=job.name,
-        title=job.title,
-        file=job.html.name,
-        ok=not error,
-        seconds=round(time.perf_counter() - started, 2),
-        executed=str(job.executed),
-        error=error,
-    )
-    if progress is not None:
-        progress.changed(job.label, "published" if result.ok else "failed", result.seconds, error)
+    return _result(job, started, error, progress)
+
+
+def _publish_page(job: ReportJob, page: str | Exception, started: float, progress: RunObserver | None) -> ReportResult:
+    """Publish a rendered page atomically (or report why there is none)."""
+    try:
+        if isinstance(page, Exception):
+            raise page
+        publish.write_atomic(job.html, page, job.tmp)
+        error = ""
+    except (ReportError, PmkitError) as exc:
+        error = str(exc)
+    except Exception as exc:  # noqa: BLE001 - a renderer crash or a full disk fails this report only
+        error = f"{type(exc).__name__}: {exc}"
+    return _result(job, started, error, progress)
+
+
+def _result(job: ReportJob, started: float, error: str, progress: RunObserver | None) -> ReportResult:
+    result = ReportResult(name=job.name, title=job.title, file=job.html.name, ok=not error,
+                          seconds=round(time.perf_counter() - started, 2), executed=str(job.executed), error=error)
+    _tell(progress, job, "published" if result.ok else "failed", started, error)
     return result
+
+
+def _tell(progress: RunObserver | None, job: ReportJob, state: str, started: float, error: str = "") -> None:
+    if progress is not None:
+        progress.changed(job.label, state, round(time.perf_counter() - started, 2), error)
 
 
 class _UnknownParameterFilter(logging.Filter):
