@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import queue
 import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
@@ -387,24 +388,39 @@ def execute_and_publish(job: ReportJob, render_page: Callable[[Path, str], str],
 
 def execute_then_render_together(jobs: list[ReportJob], kernels: WarmKernels, size: int,
                                  progress: RunObserver | None = None) -> list[ReportResult]:
-    """Quarto's way through a batch: every notebook is executed first, on ``size`` warm kernels, then
-    the pages are made by ``size`` renders side by side, each of one share of the notebooks. Quarto's
-    start-up costs about as much as a page, so it is paid once per share instead of once per page;
-    a page does not depend on its share (see `pmkit.render.render_quarto_together`)."""
+    """Quarto's way through a batch: ``size`` workers take reports in turn and execute them on warm
+    kernels; when none is left to take, each worker makes the pages of the reports it executed in one
+    ``quarto render``. Quarto's start-up costs about as much as a page, so it is paid once per worker
+    instead of once per page, and the first worker to finish renders while the others still execute.
+    A page does not depend on its company (see `pmkit.render.render_quarto_together`)."""
+    waiting = queue.SimpleQueue()
+    for i in range(len(jobs)):
+        waiting.put(i)
+    results: dict[int, ReportResult] = {}
+
+    def work() -> None:
+        executed: dict[int, float] = {}
+        while True:
+            try:
+                i = waiting.get_nowait()
+            except queue.Empty:
+                break
+            outcome = execute_report(jobs[i], kernels, progress)
+            if isinstance(outcome, ReportResult):
+                results[i] = outcome
+            else:
+                executed[i] = outcome
+        if not executed:
+            return
+        for i, started in executed.items():
+            _tell(progress, jobs[i], "rendering", started)
+        pages = render.render_quarto_together([(jobs[i].executed, jobs[i].title) for i in executed])
+        for (i, started), page in zip(executed.items(), pages, strict=True):
+            results[i] = _publish_page(jobs[i], page, started, progress)
+
     with ThreadPoolExecutor(size) as pool:
-        executed = list(pool.map(lambda job: execute_report(job, kernels, progress), jobs))
-        results = {i: r for i, r in enumerate(executed) if isinstance(r, ReportResult)}
-        ready = [i for i in range(len(jobs)) if i not in results]
-        shares = [ready[k::size] for k in range(size) if ready[k::size]]
-
-        def render_share(share: list[int]) -> dict[int, ReportResult]:
-            for i in share:
-                _tell(progress, jobs[i], "rendering", executed[i])
-            pages = render.render_quarto_together([(jobs[i].executed, jobs[i].title) for i in share])
-            return {i: _publish_page(jobs[i], page, executed[i], progress) for i, page in zip(share, pages, strict=True)}
-
-        for published in pool.map(render_share, shares):
-            results.update(published)
+        for done in [pool.submit(work) for _ in range(size)]:
+            done.result()
     return [results[i] for i in range(len(jobs))]
 
 

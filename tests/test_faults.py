@@ -17,6 +17,7 @@ import pytest
 from bs4 import BeautifulSoup
 from filelock import FileLock
 
+from pmkit.render import quarto_available
 from pmkit.run import run_quarterly
 
 pytestmark = pytest.mark.e2e
@@ -165,7 +166,9 @@ def test_a_run_killed_part_way_leaves_the_published_pages_whole(published, proje
         assert not temporary.exists()
 
 
-def test_a_report_that_raises_is_named_and_kept_and_the_others_are_published(published, project):
+@pytest.mark.parametrize("engine", ["nbconvert", pytest.param("quarto", marks=pytest.mark.skipif(
+    not quarto_available(), reason="Quarto is not installed here (no `quarto` on PATH); its batches render apart"))])
+def test_a_report_that_raises_is_named_and_kept_and_the_others_are_published(published, project, engine):
     good = published[1]
     nb = nbformat.read(project / "notebooks" / "service_area.ipynb", as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell(
@@ -173,7 +176,8 @@ def test_a_report_that_raises_is_named_and_kept_and_the_others_are_published(pub
     nbformat.write(nb, project / "notebooks" / "service_area.ipynb")
     housing = project / FOLDER / "housing.html"
     os.utime(housing, (0, 0))
-    done = subprocess.run([sys.executable, "-m", "pmkit.cli", *RUN, "--jobs", "2"], cwd=project,
+    command = [arg if arg != "nbconvert" else engine for arg in RUN]
+    done = subprocess.run([sys.executable, "-m", "pmkit.cli", *command, "--jobs", "2"], cwd=project,
                           capture_output=True, text=True)
     assert done.returncode != 0
     executed = project / "outputs" / "_executed" / "2025-26-Q2" / "internal" / "place.ipynb"
