@@ -483,7 +483,7 @@ def _commentary(specs, indicators, measures, targets, benchmarks, rng: np.random
                     "audience": "public",
                     "text": f"We aim for {fmt(row.target)} {aim}. In {_plain_period(row.period)} it was"
                     f" {fmt(row.value)}.\n\n{story['public']}",
-                    "actions": f"**What we are doing:** {story['public_actions']}",
+                    "actions": story["public_actions"],
                 }
             )
     return pd.DataFrame(rows, columns=list(TABLES["commentary"].columns))
