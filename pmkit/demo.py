@@ -486,7 +486,18 @@ def _commentary(specs, indicators, measures, targets, benchmarks, rng: np.random
                     "actions": story["public_actions"],
                 }
             )
-    return pd.DataFrame(rows, columns=list(TABLES["commentary"].columns))
+    return pd.DataFrame(rows + _overviews(), columns=list(TABLES["commentary"].columns)).fillna("")
+
+
+def _overviews() -> list[dict]:
+    """Directorates' overviews and the council's foreword (commentary rows without an indicator)."""
+    book = _load("overviews.yaml")
+    rows = []
+    for item in [*book["overviews"], {**book["foreword"], "directorate": ""}]:
+        for audience in ("internal", "public"):
+            rows.append({"indicator_id": "", "directorate": item["directorate"], "period": item["period"],
+                         "audience": audience, "text": item[audience].strip(), "actions": item.get("actions", "")})
+    return rows
 
 
 # ---------------------------------------------------------------------------- feedback

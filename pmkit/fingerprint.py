@@ -6,7 +6,7 @@ the rows it can read, found through these links (matching `pmkit.schema`):
 
 - ``indicators``: the scope's own register rows (by ``directorate``, or by ``indicator_id``);
 - ``measures``, ``targets``, ``commentary``, ``breakdowns``: ``indicator_id`` (a reference to
-  ``indicators.indicator_id``);
+  ``indicators.indicator_id``); also, for ``commentary``, a directorate's overview by ``directorate``;
 - ``benchmarks``: ``metric``, matched to the scope's ``indicators.benchmark_metric``;
 - ``feedback``: ``directorate``, or ``service`` matched to the scope's ``indicators.service``
   (a deep dive reads residents' feedback by its indicators' services);
@@ -80,6 +80,8 @@ def scope_rows(tables: dict[str, pd.DataFrame], directorate: str | None = None, 
     metrics = set(chosen["benchmark_metric"].fillna("").astype(str)) - {""}
 
     def keep(name: str, frame: pd.DataFrame) -> pd.Series | None:
+        if name == "commentary" and "directorate" in frame:  # an indicator's rows, or the directorate's overview
+            return frame["indicator_id"].isin(ids) | ((frame["indicator_id"] == "") & _folded(frame["directorate"]).isin(directorates))
         if name == "indicators" or name in INDICATOR_LINKED:
             return frame["indicator_id"].isin(ids)
         if name == "benchmarks":

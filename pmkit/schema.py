@@ -273,7 +273,18 @@ TABLES: dict[str, Table] = {
         Table(
             "commentary",
             {
-                "indicator_id": Column("text", required=True, description=_INDICATOR),
+                "indicator_id": Column(
+                    "text",
+                    default="",
+                    description=_INDICATOR[:-1] + "; leave it empty for a directorate's overview or the council's foreword.",
+                ),
+                "directorate": Column(
+                    "text",
+                    default="",
+                    description="For a directorate's overview of the period (it opens the directorate's quarterly "
+                    "report), the directorate as the indicators table names it, e.g. Housing; leave it and "
+                    "indicator_id empty for the council's foreword (it opens the annual report).",
+                ),
                 "period": Column(
                     "period",
                     required=True,
@@ -296,9 +307,10 @@ TABLES: dict[str, Table] = {
                     description="What is being done about it, e.g. Opening a new hostel in January.",
                 ),
             },
-            key=("indicator_id", "period", "audience"),
-            references={"indicator_id": ("indicators", "indicator_id")},
-            description="Officers' narrative: one row per indicator, period and audience.",
+            key=("indicator_id", "directorate", "period", "audience"),
+            references={"indicator_id": ("indicators", "indicator_id"), "directorate": ("indicators", "directorate")},
+            description="Officers' narrative: one row per indicator, period and audience; a row with only a "
+            "directorate is its overview for the period, a row with neither is the council's foreword.",
         ),
         Table(
             "feedback",

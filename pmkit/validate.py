@@ -318,7 +318,8 @@ def coerce_table(spec: Table, raw: RawTable, problems: list[Problem], indicators
     for col in text.columns.difference(list(spec.columns), sort=False):
         out[col] = text[col].astype("str")
     if spec.key and all(k in text.columns for k in spec.key):
-        dup = out.duplicated(list(spec.key), keep="first") & (out[list(spec.key)] != "").all(axis=1)
+        filled = [k for k in spec.key if spec.columns[k].required]  # an optional key column may be empty
+        dup = out.duplicated(list(spec.key), keep="first") & (out[filled] != "").all(axis=1)
         for row, values in zip(raw.rows[dup], out.loc[dup, list(spec.key)].itertuples(index=False)):
             shown = ", ".join(map(str, values))
             problems.append(

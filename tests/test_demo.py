@@ -143,6 +143,7 @@ def test_latest_quarter_has_a_realistic_mix_of_status(latest_status):
 
 def test_reds_ambers_and_green_bottom_quartile_have_commentary_for_both_audiences(tables, latest_status):
     c = tables["commentary"]
+    c = c[c["indicator_id"] != ""]  # an indicator's commentary, not a directorate's overview or the foreword
     green_bottom = latest_status["exceptions"].map(lambda codes: "green_bottom_quartile" in codes)
     flagged = latest_status[latest_status["rag"].isin(["red", "amber"]) | green_bottom]
     keys = set(zip(flagged.index, flagged["period"]))
@@ -152,6 +153,17 @@ def test_reds_ambers_and_green_bottom_quartile_have_commentary_for_both_audience
     public = c[c["audience"] == "public"]
     assert set(public["indicator_id"]) <= public_ids and len(public) > 20
     assert c["text"].str.len().min() > 40 and (c["actions"] != "").all()
+
+
+def test_two_directorates_have_an_overview_and_the_year_a_foreword_for_both_audiences(tables):
+    c = tables["commentary"]
+    words = c[c["indicator_id"] == ""]
+    overviews = words[words["directorate"] != ""]
+    assert set(zip(overviews["directorate"], overviews["period"], overviews["audience"])) == {
+        (d, "2025/26 Q2", a) for d in ("Housing", "Adults' Social Care") for a in ("internal", "public")}
+    foreword = words[words["directorate"] == ""]
+    assert sorted(zip(foreword["period"], foreword["audience"])) == [("2024/25", "internal"), ("2024/25", "public")]
+    assert words["text"].str.len().min() > 100
 
 
 def test_feedback_volume_mix_and_awkward_text(tables):

@@ -298,3 +298,47 @@ def test_case_studies_are_woven_in_and_internal_ones_stay_internal(demo):
     assert internal_only and not internal_only & shown["public"]
     assert len(shown["public"]) >= 5
     assert shown["public"] <= shown["internal"]
+
+
+OFFICERS_WORDS = {  # the opening words of the demo's overviews and foreword (pmkit/data/demo/overviews.yaml)
+    ("housing", "internal"): "Demand for temporary accommodation kept rising this quarter",
+    ("housing", "public"): "More households needed temporary homes this quarter",
+    ("adults", "internal"): "Hospital discharges stayed high through the summer",
+    ("adults", "public"): "Many people left hospital and needed support at home this summer",
+    ("annual-report", "internal"): "This report sets out how the council did against the priorities",
+    ("annual-report", "public"): "Welcome to our annual report",
+}
+
+
+@pytest.mark.parametrize("engine", ["nbconvert", "quarto"])
+def test_a_directorates_overview_opens_its_report_and_the_foreword_opens_the_annual_report(demo, engine):
+    render = demo[0]
+    if engine not in render.engines:
+        pytest.skip("Quarto is not installed here (no `quarto` on PATH)")
+    headings = {("quarterly", "internal"): "Director's overview", ("quarterly", "public"): "Overview",
+                ("annual", "internal"): "Foreword", ("annual", "public"): "Foreword"}
+    for audience in AUDIENCES:
+        for kind in ("quarterly", "annual"):
+            for path in render.pages(engine, audience, kind):
+                page = load(path)
+                first = next(h for h in page.find_all("h2") if text(h) != "Contents")
+                words = OFFICERS_WORDS.get((path.stem, audience))
+                if words is None:  # no overview in the data: no empty section either
+                    assert not page.find(id=re.compile("^(overview|foreword)$")), path.name
+                    continue
+                assert text(first) == headings[kind, audience], (path.name, text(first))
+                section = until_next_heading(first)
+                assert words in section, path.name
+                if path.stem == "housing":  # the directorate's actions under their own label
+                    label = "What we are doing" if audience == "public" else "Actions"
+                    assert f"{label} Buying homes to use as temporary housing" in section
+
+
+def until_next_heading(heading) -> str:
+    """The visible text after a level-2 heading, up to the next one."""
+    found = []
+    for sibling in heading.find_next_siblings():
+        if sibling.name == "h2" or sibling.find("h2"):
+            break
+        found.append(text(sibling))
+    return " ".join(found)

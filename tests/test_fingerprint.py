@@ -297,3 +297,16 @@ def test_digests_and_fingerprints_are_the_same_in_every_process(tmp_path, notebo
     first, second = (json.loads(run) for run in runs)
     assert first == second
     assert first[0] == scoped_digests(council()[0], case_studies=council()[1])
+
+
+def test_a_directorates_overview_is_in_its_own_scope_only():
+    data = tables()
+    words = pd.DataFrame({"indicator_id": ["", "", ""], "directorate": ["Housing", "Place", ""],
+                          "period": ["2025/26 Q2", "2025/26 Q2", "2024/25"], "audience": ["internal"] * 3,
+                          "text": ["Housing's quarter", "Place's quarter", "The foreword"], "actions": ["", "", ""]})
+    data = {**data, "commentary": pd.concat([data["commentary"], words], ignore_index=True)}
+    housing = scope_rows(data, directorate=" housing ")["commentary"]
+    assert set(housing["text"]) == set(data["commentary"].loc[data["commentary"]["indicator_id"].isin(HOUSING_IDS), "text"]) | {"Housing's quarter"}
+    assert set(scope_rows(data, directorate="Place")["commentary"]["text"]) == {"Place's quarter"} | set(
+        data["commentary"].loc[data["commentary"]["indicator_id"].isin(PLACE_IDS), "text"])
+    assert "The foreword" in set(scope_rows(data)["commentary"]["text"])  # the annual report reads every row

@@ -167,3 +167,24 @@ def test_actions_and_breakdowns_are_validated_like_the_other_tables(source):
         "breakdowns.csv:3:numerator: '-3' is below the minimum 0",
         "breakdowns.csv:3:indicator_id: 'NOPE' is not in indicators.indicator_id; expected a known indicator_id",
     ]
+
+
+def test_commentary_at_three_levels_and_its_mistakes(source):
+    rows = [
+        "indicator_id,directorate,period,audience,text,actions",
+        "HOU-01,,2025/26 Q2,internal,Demand rose,Open new hostel",  # an indicator's (row 2)
+        ",Housing,2025/26 Q2,internal,The directorate's quarter in a paragraph,",  # a directorate's overview (3)
+        ",,2024/25,public,The council's foreword,",  # the council's foreword (4)
+        ",Housing,2025/26 Q3,internal,Next quarter's overview,",  # another period: not a duplicate (5)
+    ]
+    (source / "commentary.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    c = pmkit.open_source(source).commentary()
+    assert list(zip(c["indicator_id"], c["directorate"])) == [("HOU-01", ""), ("", "Housing"), ("", ""), ("", "Housing")]
+    (source / "commentary.csv").write_text("\n".join([*rows,
+        ",Housing,2025/26 Q2,internal,The same overview again,",  # row 6: a second overview of the quarter
+        ",Hosuing,2025/26 Q2,internal,A directorate nobody has,",  # row 7
+    ]) + "\n", encoding="utf-8")
+    found = problems(source)
+    assert any(p.startswith("commentary.csv:6:audience: duplicate of an earlier row (, Housing, 2025/26 Q2, internal)") for p in found), found
+    assert any(p.startswith("commentary.csv:7:directorate: 'Hosuing' is not in indicators.directorate") for p in found), found
+    assert len(found) == 2, found

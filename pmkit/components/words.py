@@ -115,6 +115,8 @@ _SECTIONS = {
         "next_steps": ("What comes next", "The indicators that ended the year off target, and the council plan actions still open."),
         "questions": ("Questions the committee may wish to ask", "Each question comes from something in the data, stated first."),
         "limitations": ("Limitations of the data", "What to bear in mind before relying on these figures."),
+        "overview": ("Director's overview", ""),
+        "foreword": ("Foreword", ""),
         "about": ("About this report", ""),
     },
     "public": {
@@ -150,6 +152,8 @@ _SECTIONS = {
         "next_steps": ("What comes next", "Where we fell short this year, and what we still have to do."),
         "questions": ("Questions the committee may wish to ask", "Each question comes from something in the figures, stated first."),
         "limitations": ("What to bear in mind about these figures", "Things that make some figures less certain."),
+        "overview": ("Overview", ""),
+        "foreword": ("Foreword", ""),
         "about": ("About this report", ""),
     },
 }

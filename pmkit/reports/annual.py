@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from pmkit import commentary as notes
 from pmkit import components, periods, themes
 from pmkit.components.actions import action_summary, next_steps
 from pmkit.components.figures import KeyFigure, key_figures
@@ -68,6 +69,7 @@ class AnnualReport(ReportContext):
                        + (f"on the {len(self.priorities)} priorities of its council plan" if self.grouping == "priority"
                           else f"across its {len(self.priorities)} service areas")
                        + f": {noun}, {audience}.")
+        self.officers_words("foreword", notes.foreword(self.commentary, self.year.label, self.audience))
 
     def year_in_numbers(self) -> None:
         """A handful of headline figures, chosen by rule from the data."""

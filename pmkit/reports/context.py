@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from pmkit import casestudies, components, periods, reading, status, themes
+from pmkit.components.templating import markdown
 from pmkit.errors import PmkitError
 from pmkit.schema import AUDIENCES
 from pmkit.settings import apply_rebase_settings, load_settings, project_root, reporting_frequency
@@ -83,6 +84,17 @@ class ReportContext:
 
     def header(self, lede: str) -> None:
         components.show(components.header(lede), self.engine)
+
+    def officers_words(self, name: str, note: pd.Series | None) -> None:
+        """A section of officers' own words (a directorate's overview, the council's foreword): their
+        Markdown text, then what is being done; nothing when there is no such row."""
+        if note is None or not str(note["text"]).strip():
+            return
+        body = f'<div class="commentary">{markdown(note["text"])}</div>'
+        if str(note.get("actions", "") or "").strip():
+            label = "What we are doing" if self.words.public else "Actions"
+            body += f'<div class="actions"><h3>{label}</h3>{markdown(note["actions"])}</div>'
+        self.section(name, body)
 
     # --- sections every kind can show -------------------------------------------------------------
 

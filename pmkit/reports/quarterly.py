@@ -10,6 +10,7 @@ from pathlib import Path
 
 import yaml
 
+from pmkit import commentary as notes
 from pmkit import components
 from pmkit.components.actions import action_summary, slipped
 from pmkit.components.templating import plural
@@ -43,6 +44,7 @@ class DirectorateReport(ReportContext):
         audience = "for members and officers" if self.audience == "internal" else "for residents"
         noun = plural(len(self.status), self.words.indicator)
         super().header(f"{self.council}: how the {noun} of {self.directorate} stood at the end of {self.period.label}, {audience}.")
+        self.officers_words("overview", notes.for_directorate(self.commentary, self.directorate, self.period.label, self.audience))
 
     def headlines(self) -> None:
         """What improved, what declined and what needs attention, with the figures."""
