@@ -199,6 +199,48 @@ def cmd_template(args: argparse.Namespace) -> int:
     return 0
 
 
+def _project_source(args: argparse.Namespace) -> tuple[dict, object]:
+    """The settings of the project a command works in, and its source (``--source`` wins)."""
+    from pmkit.settings import find_project, load_settings
+    from pmkit.sources import open_source
+
+    settings = load_settings({"source": args.source}, find_project(args.project) if not args.source else None)
+    if not settings.get("source"):
+        raise PmkitError("no source: give --source, or set source: in params/defaults.yaml")
+    return settings, open_source(settings["source"])
+
+
+def cmd_commentary_template(args: argparse.Namespace) -> int:
+    from pmkit import periods
+    from pmkit.commentary_return import write_return
+    from pmkit.settings import report_period, reporting_frequency
+
+    if args.period:
+        periods.parse(args.period)  # an unreadable period is refused before the data is read
+    settings, src = _project_source(args)
+    period = report_period(src, args.period, reporting_frequency(settings))
+    slug = period.label.replace("/", "-").replace(" ", "-")
+    names = "-".join(d.lower().replace(" ", "-").replace("'", "") for d in args.directorate or [])
+    out = args.out or Path(f"commentary-{slug}{'-' + names if names else ''}.xlsx")
+    path, count = write_return(src, settings, period, args.directorate, out, str(settings.get("council", "") or ""))
+    print(f"{path}: the commentary return for {period.label}, {count} indicators asking for commentary and an "
+          f"overview row per directorate; send it to service managers, then pmkit commentary import {path}")
+    return 0
+
+
+def cmd_commentary_import(args: argparse.Namespace) -> int:
+    from pmkit.commentary_return import import_return
+
+    settings, src = _project_source(args)
+    done = import_return(args.file, src, settings)
+    if done.written_to is None:
+        print(f"{args.file}: nothing changed ({done.unchanged} rows already in the source as they are in the return)")
+    else:
+        print(f"{args.file}: {done.added} rows added, {done.changed} changed, {done.unchanged} unchanged, "
+              f"written to {done.written_to}")
+    return 0
+
+
 def cmd_screenshots(args: argparse.Namespace) -> int:
     from pmkit.screenshots import screenshot_reports
     from pmkit.settings import project_root
@@ -299,6 +341,20 @@ def build_parser() -> argparse.ArgumentParser:
                         "the data goes to OUT/data/coventry-council-plan")
     q.set_defaults(func=cmd_import_coventry)
 
+    p = sub.add_parser("commentary", help="collect commentary from service managers with an Excel return")
+    actions = p.add_subparsers(dest="action", required=True)
+    q = actions.add_parser("template", parents=[project],
+                           help="an Excel return: a row per indicator that needs commentary, figures pre-filled")
+    q.add_argument("--period", help="default: the latest period with data")
+    q.add_argument("--directorate", action="append", help="repeatable; default every directorate")
+    q.add_argument("--source", help="default: the project's source")
+    q.add_argument("--out", type=Path, help="the workbook to write (default: commentary-PERIOD.xlsx here)")
+    q.set_defaults(func=cmd_commentary_template)
+    q = actions.add_parser("import", parents=[project], help="check a returned workbook and load it into the source")
+    q.add_argument("file", type=Path)
+    q.add_argument("--source", help="default: the project's source")
+    q.set_defaults(func=cmd_commentary_import)
+
     p = sub.add_parser("themes", help="qualitative themes in the feedback table")
     actions = p.add_subparsers(dest="action", required=True)
     q = actions.add_parser("suggest", help="propose themes for comments the codebook misses, as a draft codebook")
@@ -328,7 +384,7 @@ def main(argv: list[str] | None = None) -> int:
         print("pmkit: interrupted; published reports were left as they were", file=sys.stderr)
         return 130
     except Exception as exc:  # last resort, only for the commands that read a source: one line, no traceback
-        if args.command not in ("validate", "status", "run", "init"):
+        if args.command not in ("validate", "status", "run", "init", "commentary"):
             raise
         import zipfile
 

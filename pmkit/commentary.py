@@ -39,3 +39,18 @@ def foreword(commentary: pd.DataFrame | None, period: str, audience: str) -> pd.
     """The council's foreword for ``period`` (a year, e.g. 2025/26) and ``audience``: a row with
     neither an indicator nor a directorate, or None."""
     return _last(commentary, period, audience)
+
+
+
+def latest_before(commentary: pd.DataFrame | None, indicator_id: str, period: str, audience: str) -> pd.Series | None:
+    """The most recent commentary on an indicator for a period that ended before ``period`` began
+    (last month's or quarter's, or the last one written when there was none then), or None."""
+    from pmkit import periods
+
+    if commentary is None or commentary.empty or not indicator_id:
+        return None
+    rows = commentary[(commentary["indicator_id"] == indicator_id) & (commentary["audience"] == audience)]
+    begins = periods.parse(period).start
+    ends = [found.end if (found := periods.try_parse(label)) else None for label in rows["period"]]
+    earlier = [(end, i) for i, end in enumerate(ends) if end is not None and end <= begins]
+    return rows.iloc[max(earlier)[1]] if earlier else None

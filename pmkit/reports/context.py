@@ -16,7 +16,7 @@ from pmkit.components.templating import markdown
 from pmkit.errors import PmkitError
 from pmkit.schema import AUDIENCES
 from pmkit.settings import apply_rebase_settings, load_settings, project_root, reporting_frequency
-from pmkit.sources import open_source
+from pmkit.sources import Source, open_source
 
 
 class ReportContext:
@@ -50,17 +50,7 @@ class ReportContext:
 
     def assess(self, indicators: pd.DataFrame, period: periods.Period) -> pd.DataFrame:
         """The status table of ``indicators`` for ``period`` under the settings in force."""
-        return status.assess(
-            self.measures,
-            indicators,
-            period,
-            targets=self.source.targets(),
-            benchmarks=self.source.benchmarks(),
-            comparator_group=self.settings.get("comparator_group", "nearest_neighbours"),
-            rag_suspended=self.settings.get("rag_suspended") or (),
-            dot_threshold=float(self.settings.get("dot_threshold", 0.01)),
-            spc_rules=self.rules,
-        )
+        return assess_with_settings(self.source, self.settings, indicators, period)
 
     def read(self, st: pd.DataFrame, indicators: pd.DataFrame, period: periods.Period, headline: str | None = None) -> list[reading.Reading]:
         """A reading per status row: SPC over each history to ``period`` and the comparator group."""
@@ -124,3 +114,19 @@ class ReportContext:
         """How the judgements were made and where the data came from (no server paths)."""
         source = Path(self.source.describe()).name if self.audience == "internal" else "council performance returns"
         self.section("about", components.method_note(period.label, self.settings, indicators, source, self.words))
+
+
+def assess_with_settings(src: Source, settings: dict, indicators: pd.DataFrame, period: periods.Period) -> pd.DataFrame:
+    """The status table of ``indicators`` for ``period`` with a project's settings (comparator group,
+    suspended periods, direction threshold, SPC rules), as every report judges them."""
+    return status.assess(
+        src.measures(),
+        indicators,
+        period,
+        targets=src.targets(),
+        benchmarks=src.benchmarks(),
+        comparator_group=settings.get("comparator_group", "nearest_neighbours"),
+        rag_suspended=settings.get("rag_suspended") or (),
+        dot_threshold=float(settings.get("dot_threshold", 0.01)),
+        spc_rules=settings.get("spc_rules", "mdc"),
+    )

@@ -1,0 +1,126 @@
+"""Writing one table back into a source, all rows or none, the other tables untouched.
+
+A file is written beside the old one and renamed over it only once complete; a database table is
+replaced inside one transaction. Used by `pmkit commentary import`.
+
+>>> replace_table(open_source("data/pmkit.duckdb"), "commentary", frame)   # doctest: +SKIP
+'pmkit.duckdb:commentary'
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from pmkit.errors import SourceError
+from pmkit.sources import TABLE_KEYS, DuckDBSource, FolderSource, Source, SQLSource, WorkbookSource, table_key
+
+
+def replace_table(src: Source, name: str, frame: pd.DataFrame) -> str:
+    """Replace table ``name`` of ``src`` with ``frame`` (every row); returns where it was written."""
+    if isinstance(src, DuckDBSource):
+        return _replace_duckdb(Path(src.location), name, frame)
+    if isinstance(src, SQLSource):
+        return _replace_sql(src, name, frame)
+    if isinstance(src, WorkbookSource):
+        path = Path(src.location)
+        return _replace_sheet(path, name, frame, _named_sheet(path, name))
+    if isinstance(src, FolderSource):
+        folder = Path(src.location)
+        raws = src.read_raw()
+        where = raws[name].where if name in raws else f"{name}.csv"
+        if where.endswith("]"):  # a sheet of a workbook holding several tables: file.xlsx[Sheet]
+            file, sheet = where[:-1].split("[", 1)
+            return _replace_sheet(folder / file, name, frame, sheet)
+        if where.lower().endswith(".csv"):
+            _write_atomic(folder / where, lambda tmp: frame.to_csv(tmp, index=False, encoding="utf-8"))
+            return where
+        return _replace_sheet(folder / where, name, frame, _named_sheet(folder / where, name))
+    raise SourceError(f"{src.describe()}: pmkit cannot write to this kind of source; "
+                      "expected a folder of CSV/Excel files, one workbook, a .duckdb file or a database URL")
+
+
+def _write_atomic(target: Path, write) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    try:
+        write(tmp)
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def _named_sheet(path: Path, name: str) -> str | None:
+    """The sheet of ``path`` holding table ``name`` as `pmkit.sources` reads it (named after it, else the first)."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True)
+    try:
+        named = [title for title in book.sheetnames if TABLE_KEYS.get(table_key(title)) == name]
+        return (named or book.sheetnames)[0] if book.sheetnames else None
+    finally:
+        book.close()
+
+
+def _replace_sheet(path: Path, name: str, frame: pd.DataFrame, sheet: str | None) -> str:
+    """Rewrite one sheet of a workbook in place (its position kept), every other sheet as it was."""
+    import warnings
+
+    from openpyxl import Workbook, load_workbook
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # openpyxl warns about extensions it drops
+        book = load_workbook(path) if path.exists() else Workbook()
+    title = sheet or name
+    index = book.sheetnames.index(title) if title in book.sheetnames else len(book.sheetnames)
+    if title in book.sheetnames:
+        book.remove(book[title])
+    ws = book.create_sheet(title, index)
+    ws.append(list(frame.columns))
+    for row in frame.itertuples(index=False):
+        ws.append([None if pd.isna(v) else v for v in row])
+    _write_atomic(path, book.save)
+    return f"{path.name}[{title}]"
+
+
+def _replace_duckdb(path: Path, name: str, frame: pd.DataFrame) -> str:
+    import duckdb
+
+    try:
+        with duckdb.connect(str(path)) as con:
+            con.begin()
+            con.register("pmkit_frame", frame)
+            con.execute(f'create or replace table "{name}" as select * from pmkit_frame')
+            con.unregister("pmkit_frame")
+            con.commit()
+    except duckdb.Error as exc:
+        raise SourceError(f"{path}: table {name} could not be written ({' '.join(str(exc).split())}); nothing was changed") from None
+    return f"{path.name}:{name}"
+
+
+def _replace_sql(src: SQLSource, name: str, frame: pd.DataFrame) -> str:
+    from sqlalchemy import create_engine, inspect, text
+    from sqlalchemy.exc import SQLAlchemyError
+
+    engine = create_engine(src.location)
+    try:
+        with engine.begin() as con:  # one transaction: every row replaced, or none
+            if inspect(con).has_table(name):
+                have = {c["name"] for c in inspect(con).get_columns(name)}
+                frame = frame.drop(columns=[c for c in frame.columns if c not in have and (frame[c] == "").all()])
+                missing = set(frame.columns) - have
+                if missing:
+                    raise SourceError(f"{src.describe()}: table {name} has no column {', '.join(sorted(missing))}; "
+                                      "add it (text), then import again; nothing was changed")
+                con.execute(text(f"DELETE FROM {con.dialect.identifier_preparer.quote(name)}"))
+            frame.to_sql(name, con, if_exists="append", index=False)
+    except SQLAlchemyError as exc:
+        raise SourceError(f"{src.describe()}: table {name} could not be written ({' '.join(str(exc).split())[:300]}); "
+                          "nothing was changed") from None
+    finally:
+        engine.dispose()
+    return f"{src.describe()}:{name}"
