@@ -289,10 +289,10 @@ def import_return(path: Path, src: Source, settings: dict) -> ImportSummary:
                                  "period": sent["period"], "audience": audience, "text": values[text], "actions": values[actions]})
     if problems:
         raise ValidationError(problems)
-    return _merge(src, pd.DataFrame(new_rows, columns=list(TABLES["commentary"].columns)))
+    return save_commentary(src, pd.DataFrame(new_rows, columns=list(TABLES["commentary"].columns)))
 
 
-def _merge(src: Source, new: pd.DataFrame) -> ImportSummary:
+def save_commentary(src: Source, new: pd.DataFrame) -> ImportSummary:
     """Replace the rows of the commentary table that ``new`` has a row for (by its key), keep the rest."""
     from pmkit.writeback import replace_table
 

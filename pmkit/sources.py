@@ -72,6 +72,10 @@ class Source:
         found = ", ".join(self.found) or "nothing"
         return f"Found: {found}. Expected {self.expected} named {name} (any case; a trailing s is optional)"
 
+    def forget(self) -> None:
+        """Read and validate the tables afresh when next asked (after pmkit has written to the source)."""
+        self._tables, self._case_studies = None, None
+
     def tables(self) -> dict[str, pd.DataFrame]:
         """Every table, validated; raises `ValidationError` listing every problem."""
         if self._tables is None:

@@ -20,7 +20,15 @@ from pmkit.sources import TABLE_KEYS, DuckDBSource, FolderSource, Source, SQLSou
 
 
 def replace_table(src: Source, name: str, frame: pd.DataFrame) -> str:
-    """Replace table ``name`` of ``src`` with ``frame`` (every row); returns where it was written."""
+    """Replace table ``name`` of ``src`` with ``frame`` (every row); returns where it was written.
+    ``src`` reads its tables afresh afterwards."""
+    try:
+        return _replace(src, name, frame)
+    finally:
+        src.forget()
+
+
+def _replace(src: Source, name: str, frame: pd.DataFrame) -> str:
     if isinstance(src, DuckDBSource):
         return _replace_duckdb(Path(src.location), name, frame)
     if isinstance(src, SQLSource):

@@ -45,7 +45,7 @@ def test_init_with_a_source_writes_a_project_for_that_council(tmp_path, capsys):
     assert defaults["comparator_group"] == "nearest_neighbours"  # the mini council's only benchmark group
     files = {p.name: yaml.safe_load(p.read_text()) for p in (project / "params" / "directorates").glob("*.yaml")}
     assert files == {"housing.yaml": {"directorate": "Housing"}, "place.yaml": {"directorate": "Place"}}
-    assert sorted(p.name for p in (project / "notebooks").iterdir()) == ["annual_report.ipynb", "deep_dive.ipynb", "service_area.ipynb"]
+    assert sorted(p.name for p in (project / "notebooks").iterdir()) == ["annual_report.ipynb", "deep_dive.ipynb", "explore.ipynb", "service_area.ipynb"]
     assert (project / "params" / "codebook.yaml").exists() and (project / "outputs").is_dir()
     assert list((project / "outputs").iterdir()) == []
     readme = (project / "README.md").read_text()

@@ -23,15 +23,16 @@ class ReportContext:
     """Settings, source and register for one audience; `assess` and `read` for any period."""
 
     def __init__(self, audience: str = "internal", source: str | None = None, engine: str = "nbconvert",
-                 overrides: dict | None = None):
+                 overrides: dict | None = None, opened: Source | None = None, root: Path | None = None):
+        """``opened``: a source already open (its tables already read), used instead of opening ``source``."""
         if audience not in AUDIENCES:
             raise PmkitError(f"audience {audience!r} is not known; expected internal or public")
-        self.root = project_root()
+        self.root = root or project_root()
         self.settings = load_settings({**(overrides or {}), "source": source, "audience": audience}, self.root)
         self.engine, self.audience = engine, audience
         self.words = components.words_for(audience)
         self.council = str(self.settings.get("council", "") or "This council")
-        self.source = open_source(self.settings["source"])
+        self.source = opened or open_source(self.settings["source"])
         register = self.source.indicators()
         if audience == "public":
             register = register[register["public"]]
@@ -52,9 +53,11 @@ class ReportContext:
         """The status table of ``indicators`` for ``period`` under the settings in force."""
         return assess_with_settings(self.source, self.settings, indicators, period)
 
-    def read(self, st: pd.DataFrame, indicators: pd.DataFrame, period: periods.Period, headline: str | None = None) -> list[reading.Reading]:
-        """A reading per status row: SPC over each history to ``period`` and the comparator group."""
-        views = reading.spc_views(self.measures, indicators, st, period, self.rules)
+    def read(self, st: pd.DataFrame, indicators: pd.DataFrame, period: periods.Period, headline: str | None = None,
+             measures: pd.DataFrame | None = None) -> list[reading.Reading]:
+        """A reading per status row: SPC over each history to ``period`` (of ``measures``, default all
+        of them) and the comparator group."""
+        views = reading.spc_views(self.measures if measures is None else measures, indicators, st, period, self.rules)
         peers = reading.peer_groups(
             st, indicators, self.source.benchmarks(), self.council,
             self.settings.get("comparator_group", "nearest_neighbours"), self.settings.get("national_group", "england"),
