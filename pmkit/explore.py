@@ -67,7 +67,8 @@ class Explorer(widgets.VBox):
         self.indicator = widgets.Combobox(description="Indicator", placeholder="type an id or words of its title",
                                           ensure_option=True, layout=widgets.Layout(width="40em"))
         self.period = widgets.SelectionRangeSlider(options=["…"], description="Periods", continuous_update=False,
-                                                   layout=widgets.Layout(width="40em"))
+                                                   readout=False, layout=widgets.Layout(width="40em"))
+        self.period_words = widgets.HTML()
         self.group = widgets.Dropdown(description="Compare with")
         self.audience = widgets.ToggleButtons(options=["internal", "public"], description="Audience")
         self.exceptions_only = widgets.Checkbox(description="Exceptions only", indent=False)
@@ -85,6 +86,9 @@ class Explorer(widgets.VBox):
         super().__init__(self._layout(), layout=widgets.Layout(width="100%"))
         self.add_class("pmkit-explorer")
         self.indicator.add_class("pmkit-indicator")
+        for control in (self.source_box, self.directorate, self.priority, self.indicator, self.period, self.group,
+                        self.audience, self.sort, self.note_text, self.note_actions):
+            control.style.description_width = "8em"
         self._wire()
         self.load()
 
@@ -106,6 +110,7 @@ class Explorer(widgets.VBox):
         with self.quietly():
             self.directorate.options = [ALL, *sorted(register["directorate"].unique())]
             self.priority.options = [ALL, *sorted(p for p in register["priority"].unique() if p)]
+            self.directorate.value = self.priority.value = ALL
             groups = sorted(benchmarks["group"].unique()) or [self.settings.get("comparator_group", "nearest_neighbours")]
             chosen = self.settings.get("comparator_group", "nearest_neighbours")
             self.group.options = groups
@@ -146,6 +151,9 @@ class Explorer(widgets.VBox):
 
     def refresh(self) -> None:
         """Redraw everything that depends on the selection: the status table, then the indicator."""
+        first, last = self.period.value
+        self.period_words.value = f"<p>{html.escape(first)} to {html.escape(last)}: charts from {html.escape(first)}, " \
+                                  f"status as at {html.escape(last)}</p>"
         self.draw_status_table()
         self.draw_indicator()
 
@@ -341,13 +349,14 @@ class Explorer(widgets.VBox):
             self._quiet -= 1
 
     def _layout(self) -> list:
-        style = (TEMPLATES / "report.css").read_text(encoding="utf-8")
+        # the reports' stylesheet, kept to the explorer (its variables on the explorer instead of the page's root)
+        style = (TEMPLATES / "report.css").read_text(encoding="utf-8").replace(":root", ":scope")
         heading = lambda text: widgets.HTML(f"<h3>{text}</h3>")  # noqa: E731
         return [
             widgets.HTML(f"<style>@scope (.pmkit-explorer) {{ {style} }}</style>"),
             widgets.HBox([self.source_box, self.open_button]),
             widgets.HBox([self.directorate, self.priority, self.group]),
-            self.audience, self.period, self.message,
+            self.audience, widgets.HBox([self.period, self.period_words]), self.message,
             heading("Status table"), widgets.HBox([self.sort, self.exceptions_only]),
             widgets.Box([self.status_table], layout=widgets.Layout(max_height="24em", overflow="auto")),
             heading("Indicator"), self.indicator, self.tile, self.xmr, self.benchmark, self.breakdowns,
