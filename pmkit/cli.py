@@ -194,8 +194,12 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_template(args: argparse.Namespace) -> int:
     from pmkit.template import write_template
 
-    path = write_template(args.directory, overwrite=args.overwrite)
-    print(f"{path}: a sheet per table, with a sheet explaining every column; fill it in, then pmkit validate {path}")
+    path = write_template(args.directory, overwrite=args.overwrite, example=args.example)
+    if args.example:
+        print(f"{path}: the demo council's Housing data in a sheet per table, a valid source to copy from "
+              f"(pmkit validate {path})")
+    else:
+        print(f"{path}: a sheet per table, with a sheet explaining every column; fill it in, then pmkit validate {path}")
     return 0
 
 
@@ -268,6 +272,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("template", help="an empty workbook to fill in, a sheet per table, with every column explained")
     p.add_argument("directory", type=Path)
     p.add_argument("--overwrite", action="store_true")
+    p.add_argument("--example", action="store_true",
+                   help="write pmkit-data-example.xlsx instead: the same workbook holding the demo council's Housing data")
     p.set_defaults(func=cmd_template)
 
     p = sub.add_parser("demo", help="build the demo store and render every demo report")

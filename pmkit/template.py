@@ -18,11 +18,14 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from pmkit import periods
 from pmkit.errors import PmkitError
 from pmkit.publish import write_atomic
 from pmkit.schema import TABLES, Column, Table
 
 FILENAME = "pmkit-data-template.xlsx"
+EXAMPLE_FILENAME = "pmkit-data-example.xlsx"
+EXAMPLE_DIRECTORATE = "Housing"
 ABOUT_SHEET = "About the columns"  # matches no table, so sources skip it
 LAST_ROW = 1_048_576  # validations and formats cover every data row Excel has
 BOOLEAN_LIST = ("true", "false")
@@ -39,13 +42,15 @@ KIND_WIDTHS = {"text": 18, "period": 12, "date": 12, "number": 12, "integer": 9,
 HEADER_FILL = PatternFill("solid", fgColor="DDE3EA")
 
 
-def write_template(folder: Path, *, overwrite: bool = False) -> Path:
-    """Write ``folder/pmkit-data-template.xlsx`` (an empty source workbook) and return its path.
+def write_template(folder: Path, *, overwrite: bool = False, example: bool = False) -> Path:
+    """Write ``folder/pmkit-data-template.xlsx`` (an empty source workbook) and return its path; with
+    ``example``, ``folder/pmkit-data-example.xlsx``: the same workbook holding one directorate of the
+    demo council (see `example_rows`), a valid source to copy from.
 
     Raises `PmkitError` if the file exists and ``overwrite`` is false.
     """
     folder = Path(folder)
-    path = folder / FILENAME
+    path = folder / (EXAMPLE_FILENAME if example else FILENAME)
     if folder.exists() and not folder.is_dir():
         raise PmkitError(f"{folder}: not a folder; give the folder to write {FILENAME} in")
     if path.exists() and not overwrite:
@@ -53,8 +58,12 @@ def write_template(folder: Path, *, overwrite: bool = False) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     book = Workbook()
     book.remove(book.active)
+    rows = example_rows() if example else {}
     for table in TABLES.values():
-        _table_sheet(book.create_sheet(table.name), table)
+        sheet = book.create_sheet(table.name)
+        _table_sheet(sheet, table)
+        for row in rows.get(table.name, []):
+            sheet.append(row)
     _about_sheet(book.create_sheet(ABOUT_SHEET))
     book.active = 0
     data = io.BytesIO()
@@ -215,3 +224,50 @@ def _number(value: float) -> str:
 def _width(name: str, col: Column) -> int:
     hint = max(map(len, col.choices)) if col.choices else KIND_WIDTHS.get(col.kind, 12)
     return min(max(len(name), hint) + 3, 40)
+
+
+def example_rows() -> dict[str, list[list]]:
+    """One directorate of the demo council (Housing), table by table in the schema's column order:
+    its indicators with their measures, targets, benchmarks since 2024/25, commentary,
+    feedback, actions and breakdowns. Cells are written as a council's spreadsheet holds them
+    (numbers as numbers, periods as text)."""
+    import pandas as pd
+
+    from pmkit.demo import build_demo
+
+    tables = build_demo().tables
+    register = tables["indicators"][tables["indicators"]["directorate"] == EXAMPLE_DIRECTORATE]
+    ids, metrics = set(register["indicator_id"]), set(register["benchmark_metric"]) - {""}
+    benchmarks = tables["benchmarks"]
+    recent = (periods.parse_column(benchmarks["period"])["start"] >= periods.parse("2024/25").start).to_numpy()
+    chosen = {
+        "indicators": register,
+        "benchmarks": benchmarks[benchmarks["metric"].isin(metrics) & recent],
+        "feedback": tables["feedback"][tables["feedback"]["directorate"] == EXAMPLE_DIRECTORATE].head(60),
+        "actions": tables["actions"][tables["actions"]["directorate"] == EXAMPLE_DIRECTORATE],
+    }
+    for name in ("measures", "targets", "breakdowns"):
+        chosen[name] = tables[name][tables[name]["indicator_id"].isin(ids)]
+    commentary = tables["commentary"]
+    chosen["commentary"] = commentary[commentary["indicator_id"].isin(ids) | (commentary["directorate"] == EXAMPLE_DIRECTORATE)]
+    out = {}
+    for name, frame in chosen.items():
+        columns = [c for c in TABLES[name].columns if c in frame.columns]
+        out[name] = [[None if pd.isna(v) else (v.item() if hasattr(v, "item") else v) for v in row]
+                     for row in frame[columns].itertuples(index=False)]
+    return out
+
+
+def columns_markdown() -> str:
+    """Every table's columns as Markdown (for the user guide): name, required, kind and allowed values, description."""
+    lines = []
+    for table in TABLES.values():
+        lines += [f"### `{table.name}`{' (required)' if table.required else ''}", "", table.description, "",
+                  "| column | required | what it holds | description |", "|---|---|---|---|"]
+        for name, col in table.columns.items():
+            description = col.description.replace("|", "\\|")
+            lines.append(f"| `{name}` | {'yes' if col.required else ''} | {_allowed(col)} | {description} |")
+        if table.key:
+            lines += ["", f"Each {' + '.join(table.key)} appears once."]
+        lines.append("")
+    return "\n".join(lines)
