@@ -9,10 +9,10 @@ redacted quotes. Buttons write the selection as a deep-dive parameter file under
 that deep dive and link its page, and save commentary for the selected indicator.
 
 The data is read and validated once (again only when the source changes); a change of indicator
-redraws the indicator's outputs only.
+redraws the indicator's outputs only. In a notebook, the explorer's last line shows it.
 
 >>> explorer = Explorer()     # doctest: +SKIP
->>> explorer                  # doctest: +SKIP   (in a notebook: the controls and outputs)
+>>> explorer                  # doctest: +SKIP
 """
 
 from __future__ import annotations
