@@ -97,8 +97,9 @@ class Explorer(widgets.VBox):
     def load(self) -> None:
         """Open and check the source named in the source box, then refill every control."""
         started = time.perf_counter()
-        self.src = open_source(self.source_box.value.strip())
-        self.src.tables()  # read and validated once, here
+        src = open_source(self.source_box.value.strip())
+        src.tables()  # read and validated once, here; a bad source leaves the explorer on the one it had
+        self.src = src
         self._contexts: dict[tuple[str, str], ReportContext] = {}
         self._feedback_summaries: dict[tuple, str] = {}
         register, benchmarks = self.src.indicators(), self.src.benchmarks()
@@ -324,7 +325,7 @@ class Explorer(widgets.VBox):
         for control in (self.exceptions_only, self.sort):
             control.observe(when_free(self.draw_status_table), names="value")
         self.indicator.observe(when_free(lambda: self.draw_indicator() if self.selected_id() else None), names="value")
-        self.open_button.on_click(lambda _b: self.load())
+        self.open_button.on_click(self._safely(lambda _b: self.load()))
         self.write_button.on_click(self._safely(self.write_deep_dive_params))
         self.run_button.on_click(self._safely(self.run_deep_dive))
         self.save_button.on_click(self._safely(self.save_note))

@@ -135,6 +135,11 @@ def test_the_buttons_write_a_deep_dive_params_file_run_it_and_save_commentary(de
     explorer.save_button.click()
     assert "cannot be empty" in explorer.message.value
 
+    explorer.source_box.value = str(project / "data" / "missing.duckdb")  # a source that is not there
+    explorer.open_button.click()
+    assert "missing.duckdb: no such DuckDB file" in explorer.message.value
+    assert explorer.src.location.endswith("pmkit.duckdb") and 'data-indicator="ASC-02"' in explorer.tile.value
+
 
 def test_the_explorer_notebook_runs_top_to_bottom(demo_project, tmp_path):
     out = tmp_path / "explore.ipynb"
