@@ -94,9 +94,10 @@ def requested_rows(src: Source, settings: dict, period: periods.Period, director
                      "last": _text(notes.for_directorate(commentary, directorate, period.shift(-1).label, "internal")),
                      **_filled(overview, public_overview), "public": True})
         flagged = st[st["rag"].isin(["red", "amber"]) | st["exceptions"].map(len).gt(0)]
+        specs = indicators.set_index("indicator_id")
         order = flagged["rag"].map({"red": 0, "amber": 1}).fillna(2)
         for _, row in flagged.assign(order=order).sort_values(["order", "indicator_id"]).iterrows():
-            spec = indicators.set_index("indicator_id").loc[row["indicator_id"]]
+            spec = specs.loc[row["indicator_id"]]
             judged = periods.parse(row["period"])
             rows.append({
                 "indicator_id": row["indicator_id"], "title": spec["title"], "directorate": directorate,

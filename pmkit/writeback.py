@@ -34,8 +34,7 @@ def _replace(src: Source, name: str, frame: pd.DataFrame) -> str:
     if isinstance(src, SQLSource):
         return _replace_sql(src, name, frame)
     if isinstance(src, WorkbookSource):
-        path = Path(src.location)
-        return _replace_sheet(path, name, frame, _named_sheet(path, name))
+        return _replace_sheet(Path(src.location), name, frame)
     if isinstance(src, FolderSource):
         folder = Path(src.location)
         raws = src.read_raw()
@@ -46,7 +45,7 @@ def _replace(src: Source, name: str, frame: pd.DataFrame) -> str:
         if where.lower().endswith(".csv"):
             _write_atomic(folder / where, lambda tmp: frame.to_csv(tmp, index=False, encoding="utf-8"))
             return where
-        return _replace_sheet(folder / where, name, frame, _named_sheet(folder / where, name))
+        return _replace_sheet(folder / where, name, frame)
     raise SourceError(f"{src.describe()}: pmkit cannot write to this kind of source; "
                       "expected a folder of CSV/Excel files, one workbook, a .duckdb file or a database URL")
 
@@ -62,20 +61,9 @@ def _write_atomic(target: Path, write) -> None:
             os.unlink(tmp)
 
 
-def _named_sheet(path: Path, name: str) -> str | None:
-    """The sheet of ``path`` holding table ``name`` as `pmkit.sources` reads it (named after it, else the first)."""
-    from openpyxl import load_workbook
-
-    book = load_workbook(path, read_only=True)
-    try:
-        named = [title for title in book.sheetnames if TABLE_KEYS.get(table_key(title)) == name]
-        return (named or book.sheetnames)[0] if book.sheetnames else None
-    finally:
-        book.close()
-
-
-def _replace_sheet(path: Path, name: str, frame: pd.DataFrame, sheet: str | None) -> str:
-    """Rewrite one sheet of a workbook in place (its position kept), every other sheet as it was."""
+def _replace_sheet(path: Path, name: str, frame: pd.DataFrame, sheet: str | None = None) -> str:
+    """Rewrite one sheet of a workbook in place (its position kept), every other sheet as it was:
+    ``sheet``, else the one holding table ``name`` as `pmkit.sources` reads it (named after it, else the first)."""
     import warnings
 
     from openpyxl import Workbook, load_workbook
@@ -83,7 +71,8 @@ def _replace_sheet(path: Path, name: str, frame: pd.DataFrame, sheet: str | None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # openpyxl warns about extensions it drops
         book = load_workbook(path) if path.exists() else Workbook()
-    title = sheet or name
+    named = [title for title in book.sheetnames if TABLE_KEYS.get(table_key(title)) == name]
+    title = sheet or (named or book.sheetnames or [name])[0]
     index = book.sheetnames.index(title) if title in book.sheetnames else len(book.sheetnames)
     if title in book.sheetnames:
         book.remove(book[title])

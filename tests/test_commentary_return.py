@@ -9,13 +9,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from demo_project import make_demo_project
 from openpyxl import load_workbook
 
 import pmkit
 from pmkit import commentary as notes
-from pmkit.demo import write_demo_store
 
-ROOT = Path(__file__).resolve().parents[1]
 PERIOD = "2025/26 Q2"
 HEADERS = ["Indicator ID", "Indicator", "Directorate", "Period", "Value", "Target", "Status", "Why it is asked about",
            "Previous commentary", "Commentary for members and officers", "Actions", "Commentary for residents",
@@ -33,10 +32,7 @@ def digest(path: Path) -> str:
 @pytest.fixture(scope="module")
 def template(tmp_path_factory):
     """A demo project and the Housing return its template command wrote."""
-    project = tmp_path_factory.mktemp("commentary") / "project"
-    shutil.copytree(ROOT / "params", project / "params")
-    shutil.copytree(ROOT / "notebooks", project / "notebooks")
-    write_demo_store(project / "data" / "pmkit.duckdb")
+    project = make_demo_project(tmp_path_factory.mktemp("commentary") / "project")
     done = pmkit_cli(project, "commentary", "template", "--period", PERIOD, "--directorate", "Housing", "--out", "housing.xlsx")
     assert done.returncode == 0, done.stderr
     assert "8 indicators asking for commentary" in done.stdout

@@ -5,18 +5,16 @@ the notebook runs top to bottom under papermill."""
 import json
 import re
 import shutil
-from pathlib import Path
 
 import papermill
 import pytest
 import yaml
+from demo_project import make_demo_project
 from jupyter_client.manager import start_new_kernel
 
 import pmkit
-from pmkit.demo import write_demo_store
 
 pytestmark = pytest.mark.e2e
-ROOT = Path(__file__).resolve().parents[1]
 
 SNAPSHOT = """
 import json
@@ -32,11 +30,7 @@ def snapshot():
 
 @pytest.fixture(scope="module")
 def demo_project(tmp_path_factory):
-    project = tmp_path_factory.mktemp("explore") / "project"
-    shutil.copytree(ROOT / "params", project / "params")
-    shutil.copytree(ROOT / "notebooks", project / "notebooks")
-    write_demo_store(project / "data" / "pmkit.duckdb")
-    return project
+    return make_demo_project(tmp_path_factory.mktemp("explore") / "project")
 
 
 @pytest.fixture(scope="module")

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from demo_project import make_demo_project
 
 from pmkit.template import columns_markdown
 
@@ -54,11 +55,7 @@ def demo_store(tmp_path_factory) -> Path:
 @pytest.mark.e2e
 @pytest.mark.parametrize("page", PAGES, ids=[p.name for p in PAGES])
 def test_every_command_of_the_guide_runs_and_prints_what_the_guide_shows(page, demo_store, tmp_path):
-    project = tmp_path / "project"
-    for folder in ("params", "notebooks", "docs/examples"):
-        shutil.copytree(ROOT / folder, project / folder)
-    (project / "data").mkdir()
-    shutil.copy(demo_store, project / "data" / "pmkit.duckdb")
+    project = make_demo_project(tmp_path / "project", demo_store, ("params", "notebooks", "docs/examples"))
     path = [str(BIN), *os.environ["PATH"].split(os.pathsep)]
     quarto = shutil.which("quarto")
     for info, body, without_quarto in blocks(page):

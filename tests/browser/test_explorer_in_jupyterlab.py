@@ -4,20 +4,16 @@ rendered; picking an indicator in the combobox shows its tile and its XmR chart.
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
+from demo_project import make_demo_project
 
 import pmkit
-from pmkit.demo import write_demo_store
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def _free_port() -> int:
@@ -29,10 +25,7 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def jupyterlab(tmp_path_factory):
     """JupyterLab serving a demo project on a local port (no token: it listens on 127.0.0.1 only)."""
-    project = tmp_path_factory.mktemp("lab") / "project"
-    shutil.copytree(ROOT / "params", project / "params")
-    shutil.copytree(ROOT / "notebooks", project / "notebooks")
-    write_demo_store(project / "data" / "pmkit.duckdb")
+    project = make_demo_project(tmp_path_factory.mktemp("lab") / "project")
     port = _free_port()
     log = (project.parent / "jupyterlab.log").open("w")
     server = subprocess.Popen(
