@@ -37,6 +37,7 @@ QUALITIES = ("final", "provisional", "estimated")
 AUDIENCES = ("internal", "public")
 CHANNELS = ("complaint", "compliment", "survey", "comment")
 ACTION_STATUSES = ("complete", "on_track", "at_risk", "off_track", "not_started")
+AGGREGATIONS = ("sum", "ratio", "mean", "last")
 
 _INDICATOR = "The indicator this row is about: its indicator_id from the indicators table, e.g. HOU-01."
 _FIGURE = "in the indicator's unit (a percent as 87.5, not 87.5% or 0.875; money in pounds, e.g. 1250)"
@@ -164,6 +165,36 @@ TABLES: dict[str, Table] = {
                     default="",
                     description="Periods from which the SPC chart's limits start afresh after a known change "
                     "in the service, e.g. Oct 2023; separate several with commas. Usually empty.",
+                ),
+                "aggregation": Column(
+                    "choice",
+                    choices=AGGREGATIONS,
+                    default="",
+                    description="How figures add up to a quarter or year: sum (a flow: visits, spend), ratio "
+                    "(numerators and denominators added, then divided), mean, or last (a stock such as people "
+                    "waiting). Empty: ratio with numerators, sum for count or money, else mean.",
+                ),
+                "minimum": Column(
+                    "number",
+                    description="The lowest value a figure can take, when it is not the unit's own (counts and money "
+                    "at least 0, percentages 0 to 100), e.g. -100 for a budget variance. Usually empty.",
+                ),
+                "maximum": Column(
+                    "number",
+                    description="The highest value a figure can take, when it is not the unit's own, e.g. 110 for rent "
+                    "collected as a percentage of rent due (arrears collected pass 100%). Usually empty.",
+                ),
+                "zero_tolerance": Column(
+                    "boolean",
+                    default=False,
+                    description="true for a statutory limit or any target where every figure worse than target is a "
+                    "failure: it is off target, never near target.",
+                ),
+                "retired": Column(
+                    "boolean",
+                    default=False,
+                    description="true for an indicator the council no longer reports: it is kept for its history but "
+                    "left out of current reports.",
                 ),
             },
             key=("indicator_id",),
@@ -418,6 +449,43 @@ TABLES: dict[str, Table] = {
             },
             key=("action_id",),
             description="Council plan actions, reported beside the indicators: one row per action.",
+        ),
+        Table(
+            "action_updates",
+            {
+                "action_id": Column(
+                    "text",
+                    required=True,
+                    description="The action this update is about: its action_id from the actions table, e.g. CP-12.",
+                ),
+                "period": Column(
+                    "period",
+                    required=True,
+                    description="The period the update reports on, e.g. Sep 2025 or 2025/26 Q2: the action stood "
+                    "so at that period's end.",
+                ),
+                "status": Column(
+                    "choice",
+                    required=True,
+                    choices=ACTION_STATUSES,
+                    description="Where it stood then: complete, on_track, at_risk, off_track or not_started.",
+                ),
+                "percent_complete": Column(
+                    "number",
+                    minimum=0,
+                    maximum=100,
+                    description="How far through it was then, from 0 to 100.",
+                ),
+                "update": Column(
+                    "text",
+                    default="",
+                    description="The progress reported then, in a few sentences (Markdown allowed).",
+                ),
+            },
+            key=("action_id", "period"),
+            references={"action_id": ("actions", "action_id")},
+            description="The history of each council plan action: one row per action and period reported; "
+            "a report reads each action as it stood at its period's end.",
         ),
         Table(
             "breakdowns",

@@ -111,6 +111,10 @@ class Source:
         """Council plan actions (optional: empty when the source has none)."""
         return self.table("actions")
 
+    def action_updates(self) -> pd.DataFrame:
+        """Each action's history of updates (optional: empty when the source has none)."""
+        return self.table("action_updates")
+
     def breakdowns(self) -> pd.DataFrame:
         """Indicators split by place or group (optional: empty when the source has none)."""
         return self.table("breakdowns")

@@ -102,7 +102,7 @@ def as_text(frame: pd.DataFrame) -> pd.DataFrame:
 def _rows(spec: Table, text: pd.DataFrame, indicators: pd.DataFrame | None) -> _Rows:
     """Each row's indicator (by ``indicator_id``, or for benchmarks by ``metric``); actions are monthly."""
     name, blank = spec.name, pd.Series("", index=text.index, dtype="str")
-    rows = _Rows(name, text, blank, blank.replace("", "monthly") if name == "actions" else blank)
+    rows = _Rows(name, text, blank, blank.replace("", "monthly") if name in ("actions", "action_updates") else blank)
     if indicators is None or indicators.empty:
         return rows
     ind = indicators[indicators["indicator_id"] != ""].drop_duplicates("indicator_id")
@@ -126,7 +126,7 @@ def _signs(col: str, rows: _Rows) -> tuple[pd.Series, pd.Series, object, object,
     if (rows.table, col) in UNIT_COLUMNS:
         why = ("the indicator's unit is " + rows.unit).where(rows.unit != "", "the row's unit is unknown")
         return rows.unit == "percent", rows.unit == "gbp", why, why, no
-    if (rows.table, col) == ("actions", "percent_complete"):
+    if (rows.table, col) in (("actions", "percent_complete"), ("action_updates", "percent_complete")):
         return ~no, no, "", f"{col} takes a number or a percentage", no
     if (rows.table, col) == ("indicators", "tolerance"):
         kind = rows.text["tolerance_type"] if "tolerance_type" in rows.text else no.astype("str")
