@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from pmkit import periods, status
+from pmkit import measure, periods, status
 from pmkit.schema import TABLES
 from pmkit.sources import write_duckdb
 from pmkit.units import format_value
@@ -335,7 +335,8 @@ def _targets(spec: dict, measures: pd.DataFrame, rng: np.random.Generator) -> pd
             annual = rows[periods.label_of(year, "annual")]
             for month in (year + 8, year + 9):  # December and January
                 rows[periods.label_of(month, "monthly")] = _round_target(annual * (1 - _direction(spec) * winter), spec)
-    return pd.DataFrame({"indicator_id": spec["id"], "period": list(rows), "target": list(rows.values())})
+    low, high = measure.bounds(spec)  # no ambition beyond what the measure can reach (a 102% target)
+    return pd.DataFrame({"indicator_id": spec["id"], "period": list(rows), "target": np.clip(list(rows.values()), low, high)})
 
 
 # ---------------------------------------------------------------------------- benchmarks

@@ -20,6 +20,7 @@ The register says it once (DESIGN.md, "What a measure is"), and every page reads
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -262,3 +263,18 @@ def as_frequency(indicators: pd.DataFrame, to: str = "annual") -> pd.DataFrame:
         if mark in out:
             out.loc[shorter, mark] = False
     return out
+
+
+class Rolled(NamedTuple):
+    """Figures, register and targets read at a longer frequency, to judge with the status engine as they are."""
+
+    measures: pd.DataFrame
+    indicators: pd.DataFrame
+    targets: pd.DataFrame
+
+
+def rolled(measures: pd.DataFrame, indicators: pd.DataFrame, targets: pd.DataFrame | None, to: str = "annual") -> Rolled:
+    """``roll_up``, ``as_frequency`` and ``roll_up_targets`` together: every rule of the status engine then
+    judges a year's (or quarter's) figure as the register says it adds up."""
+    return Rolled(roll_up(measures, indicators, to), as_frequency(indicators, to),
+                  roll_up_targets(targets, indicators, measures, to))

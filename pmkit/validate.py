@@ -23,7 +23,7 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
-from pmkit import periods
+from pmkit import measure, periods
 from pmkit.errors import Problem, ValidationError
 from pmkit.schema import TABLES, Column, Table
 
@@ -360,6 +360,73 @@ def check_references(tables: dict[str, pd.DataFrame], raws: dict[str, RawTable],
             )
 
 
+BOUNDED = (("measures", "value"), ("targets", "target"), ("breakdowns", "value"))
+
+
+def check_meaning(tables: dict[str, pd.DataFrame], raws: dict[str, RawTable], problems: list[Problem]) -> None:
+    """What each measure means (`pmkit.measure`): figures and targets within the measure's bounds, no
+    percentage typed as a fraction among figures typed as percentages, a numerator and denominator for
+    every figure of a ``ratio`` measure."""
+    ind = tables["indicators"].drop_duplicates("indicator_id").set_index("indicator_id")
+    limits = pd.DataFrame([measure.bounds(row) for _, row in ind.iterrows()], index=ind.index, columns=["low", "high"])
+    for name, col in BOUNDED:
+        if name not in tables or col not in tables[name] or "indicator_id" not in tables[name]:
+            continue
+        frame, rows = tables[name], raws[name].rows.reset_index(drop=True)
+        low = frame["indicator_id"].map(limits["low"]).to_numpy(dtype="float64", na_value=np.nan)
+        high = frame["indicator_id"].map(limits["high"]).to_numpy(dtype="float64", na_value=np.nan)
+        value = pd.to_numeric(frame[col], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+        with np.errstate(invalid="ignore"):
+            outside = (value < low) | (value > high)
+        for i in np.flatnonzero(outside):
+            info = ind.loc[frame["indicator_id"].iloc[i]]
+            lo, hi = low[i], high[i]
+            allowed = (f"between {lo:g} and {hi:g}" if np.isfinite(lo) and np.isfinite(hi)
+                       else f"at least {lo:g}" if np.isfinite(lo) else f"at most {hi:g}")
+            own = "minimum" if value[i] < lo else "maximum"
+            problems.append(Problem(raws[name].where, int(rows[i]), col,
+                                    f"{value[i]:g} is outside what {frame['indicator_id'].iloc[i]} can take ({info['unit']}: "
+                                    f"expected a figure {allowed}); if such figures are possible, set its {own} in the indicators table"))
+    _fractions(tables, raws, ind, problems)
+    _ratios(tables, raws, ind, problems)
+
+
+def _fractions(tables: dict[str, pd.DataFrame], raws: dict[str, RawTable], ind: pd.DataFrame, problems: list[Problem]) -> None:
+    """A percentage at or under 1 among the same indicator's figures above 1, where times 100 it would
+    sit among them, was typed as a fraction (0.944 for 94.4%)."""
+    if "measures" not in tables:
+        return
+    frame, rows = tables["measures"], raws["measures"].rows.reset_index(drop=True)
+    value = pd.to_numeric(frame["value"], errors="coerce")
+    percent = frame["indicator_id"].map(ind["unit"]).eq("percent")
+    for indicator_id, mine in value[percent & value.notna()].groupby(frame["indicator_id"]):
+        others = mine[mine > 1]
+        if len(others) < 3:
+            continue
+        low, high = others.quantile(0.05), others.quantile(0.95)
+        spread = max(high - low, 1.0)
+        for i, v in mine[(mine > 0) & (mine <= 1)].items():
+            if low - spread <= v * 100 <= high + spread:
+                problems.append(Problem(raws["measures"].where, int(rows[i]), "value",
+                                        f"{v:g} looks like a fraction: {indicator_id}'s other figures are percentages "
+                                        f"({low:g} to {high:g}); did you mean {v * 100:g}%? Write percentages as 94.4, not 0.944"))
+
+
+def _ratios(tables: dict[str, pd.DataFrame], raws: dict[str, RawTable], ind: pd.DataFrame, problems: list[Problem]) -> None:
+    """A measure whose register says ``ratio`` needs a numerator and denominator with every figure."""
+    if "measures" not in tables or "aggregation" not in ind:
+        return
+    frame, rows = tables["measures"], raws["measures"].rows.reset_index(drop=True)
+    ratio = frame["indicator_id"].map(ind["aggregation"]).eq("ratio")
+    value = pd.to_numeric(frame["value"], errors="coerce")
+    for col in ("numerator", "denominator"):
+        given = pd.to_numeric(frame[col], errors="coerce") if col in frame else pd.Series(np.nan, index=frame.index)
+        for i in np.flatnonzero((ratio & value.notna() & given.isna()).to_numpy()):
+            problems.append(Problem(raws["measures"].where, int(rows[i]), col,
+                                    f"is empty but {frame['indicator_id'].iloc[i]}'s aggregation is ratio (numerators and "
+                                    f"denominators added, then divided); give its {col}, or change its aggregation"))
+
+
 def validate_tables(raws: dict[str, RawTable], missing_hint: Callable[[str], str] | None = None,
                     read_problems: list[Problem] = (), unreadable: set[str] | frozenset[str] = frozenset()) -> dict[str, pd.DataFrame]:
     """Type and check every table, indicators first (the others read their cells by its units and
@@ -375,6 +442,8 @@ def validate_tables(raws: dict[str, RawTable], missing_hint: Callable[[str], str
             hint = missing_hint(name) if missing_hint else ""
             problems.append(Problem(name, None, "", f"table '{name}' is missing; it is required{'. ' + hint if hint else ''}"))
     check_references(tables, raws, problems)
+    if "indicators" in tables and not any(p.file == raws["indicators"].where for p in problems):
+        check_meaning(tables, raws, problems)
     if problems:
         raise ValidationError(problems)
     return tables

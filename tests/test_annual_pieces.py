@@ -50,19 +50,18 @@ def measure_rows(iid, labels, values):
     return pd.DataFrame({"indicator_id": iid, "period": labels, "value": values})
 
 
-def test_volumes_sum_a_complete_year_and_take_cumulative_or_annual_year_ends():
-    months = [periods.label_of(YEAR.start + i, "monthly") for i in range(12)]
-    measures = pd.concat([
-        measure_rows("VISITS", months, [1000.0] * 12),                  # 12,000 in the year
-        measure_rows("CALLS", months[:11], [500.0] * 11),               # a month missing: no total
-        measure_rows("HOMES", ["2024/25 Q4"], [251.0]),                 # cumulative: the year-end value
-    ])
-    visits = reading(status_row(indicator_id="VISITS", value=1000.0), register_row(indicator_id="VISITS", unit="count"))
-    calls = reading(status_row(indicator_id="CALLS", value=500.0), register_row(indicator_id="CALLS", unit="count"))
-    homes = reading(status_row(indicator_id="HOMES", value=251.0, period="2024/25 Q4"),
-                    register_row(indicator_id="HOMES", unit="count", frequency="quarterly", cumulative=True))
+def test_volumes_are_flows_with_a_whole_year_largest_first():
+    # Rows as the annual report's status holds them: each year's figure already added up by its aggregation.
+    visits = reading(status_row(indicator_id="VISITS", value=12000.0, aggregation="sum", coverage=""),
+                     register_row(indicator_id="VISITS", unit="count"))
+    calls = reading(status_row(indicator_id="CALLS", value=5500.0, aggregation="sum", coverage="11 of 12 months"),
+                    register_row(indicator_id="CALLS", unit="count"))
+    homes = reading(status_row(indicator_id="HOMES", value=251.0, aggregation="sum", coverage=""),
+                    register_row(indicator_id="HOMES", unit="count", frequency="annual"))
+    waiting = reading(status_row(indicator_id="WAITING", value=900.0, aggregation="last", coverage=""),
+                      register_row(indicator_id="WAITING", unit="count"))  # a stock is no volume of service
     waits = reading(status_row(indicator_id="WAITS", value=40.0), register_row(indicator_id="WAITS", unit="count", polarity="lower_is_better"))
-    found = [(r.indicator_id, total) for r, total in volumes([visits, calls, homes, waits], measures, YEAR)]
+    found = [(r.indicator_id, total) for r, total in volumes([visits, calls, homes, waiting, waits])]
     assert found == [("VISITS", 12000.0), ("HOMES", 251.0)]
 
 
@@ -78,8 +77,7 @@ def test_year_in_numbers_by_rule():
                     view([0.0, 1.0] * 7 + [0.0], "Jan 2024", improvement="decrease", target=1.0))
     near = reading(status_row(indicator_id="N", rag="amber", dot="no_change"), register_row(indicator_id="N"))
     off = reading(status_row(indicator_id="O", rag="red", dot="declining"), register_row(indicator_id="O"))
-    figures = year_in_numbers([small, big, near, off], pd.DataFrame({"indicator_id": [], "period": [], "value": []}),
-                              ACTIONS, YEAR, public=False)
+    figures = year_in_numbers([small, big, near, off], ACTIONS, YEAR, public=False)
     assert [(f.value, f.label, f.detail) for f in figures] == [
         ("2 of 4", "indicators on target at year end", "1 more near target."),
         ("1 of 5", "council plan actions completed", ""),
@@ -101,3 +99,21 @@ def test_year_end_table_has_five_years_target_status_and_an_alt_text_with_its_nu
     assert html.select_one("img.sparkline")["alt"] == ("Repairs completed on time, 2020/21 to 2024/25: rose from 80.0% to "
                                                        "87.0%; the 2024/25 target was 92.0%.")
     assert "Owner" not in text(soup(year_end_table([r], years, history, None, PUBLIC)))
+
+
+def test_year_end_table_says_what_each_figure_is():
+    # A flow's row says its years are totals; a stock's, figures at 31 March; the year that lacks a month says so.
+    years = ["2023/24", "2024/25"]
+    visits = reading(status_row(indicator_id="VIS", title="Library visits", period="2024/25", value=725536.0, target=694800.0,
+                                rag="green", dot="improving", basis="total for the year", coverage="11 of 12 months"),
+                     register_row(indicator_id="VIS", title="Library visits", unit="count", decimals=0, frequency="annual"))
+    waiting = reading(status_row(indicator_id="WAIT", title="People waiting", period="2024/25", value=410.0, target=400.0,
+                                 rag="amber", dot="declining", basis="at 31 March 2025", coverage=""),
+                      register_row(indicator_id="WAIT", title="People waiting", unit="count", decimals=0, frequency="annual",
+                                   polarity="lower_is_better"))
+    history = pd.DataFrame({"indicator_id": ["VIS", "VIS", "WAIT", "WAIT"], "year": years * 2,
+                            "value": [700100.0, 725536.0, 380.0, 410.0]})
+    html = soup(year_end_table([visits, waiting], years, history, None, PUBLIC))
+    heads = [text(th) for th in html.select("tbody th")]
+    assert heads == ["Library visits Total for the year; 2024/25 from 11 of 12 months", "People waiting At 31 March"]
+    assert [text(td) for td in html.select('tr[data-indicator="VIS"] td')][:2] == ["700,100", "725,536"]

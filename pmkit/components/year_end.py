@@ -6,6 +6,7 @@ line of them whose alt text states the trend; members also see owners and the ye
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import numpy as np
@@ -33,6 +34,14 @@ def five_year_sentence(reading: Reading, years: list[str], values: list[float], 
     return text + "."
 
 
+def figure_kind(reading: Reading) -> str:
+    """What each year's figure is, for the table's row: "Total for the year", "At 31 March", "Year to date
+    at 31 March", "Average a month", "For the whole year"; empty for a measure reported once a year."""
+    said = re.sub(r"\s+\d{4}$", "", str(reading.row.get("basis", "") or ""))
+    said = "for the whole year" if said == "the year as a whole" else said
+    return said[:1].upper() + said[1:]
+
+
 def year_end_table(readings: Iterable[Reading], years: list[str], history: pd.DataFrame, commentary: pd.DataFrame | None,
                    words: Words) -> str:
     """``history`` holds each indicator's year-end ``value`` by ``indicator_id`` and ``year`` (label)."""
@@ -49,7 +58,7 @@ def year_end_table(readings: Iterable[Reading], years: list[str], history: pd.Da
             "r": r, "yearly": [format_value(v, r.unit, r.decimals, missing="–") for v in series],
             "target": format_value(r.row["target"], r.unit, r.decimals, missing="No target"),
             "direction": words.direction(r.row["dot"], "annual", "last_year"), "spark": spark,
-            "owner": "" if words.public else str(r.info.get("owner") or ""),
+            "owner": "" if words.public else str(r.info.get("owner") or ""), "basis": figure_kind(r),
         })
         note = notes.for_indicator(commentary, r.indicator_id, r.row["period"], words.audience)
         if note is not None:

@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from pmkit import commentary as notes
-from pmkit import components, periods, themes
+from pmkit import components, measure, periods, themes
 from pmkit.components.actions import action_summary, next_steps
 from pmkit.components.figures import KeyFigure, key_figures
 from pmkit.components.narrative import headline_block
@@ -43,12 +43,16 @@ class AnnualReport(ReportContext):
         super().__init__(audience, source, engine, overrides)
         self.year = complete_year(self.source, year)
         self.indicators = self.register
-        self.status = self.assess(self.indicators, self.year)
-        self.readings = self.read(self.status, self.indicators, self.year, headline="last_year")
+        # Each indicator's year is its figures added up as the register says (a flow's months summed, a
+        # rate's numerators and denominators, a stock's last figure), judged by the status engine's rules.
+        self.yearly = measure.rolled(self.measures, self.indicators, self.source.targets(), "annual")
+        self.status = with_basis(self.assess(self.yearly.indicators, self.year, self.yearly.measures, self.yearly.targets),
+                                 self.yearly.measures, self.year)
+        self.readings = self.read(self.status, self.yearly.indicators, self.year, headline="last_year",
+                                  measures=self.yearly.measures)
         self.years = [self.year.shift(k - YEARS_SHOWN + 1) for k in range(YEARS_SHOWN)]
-        self.history = pd.concat([
-            self.assess(self.indicators, y)[["indicator_id", "value"]].assign(year=y.label) for y in self.years
-        ], ignore_index=True)
+        shown = self.yearly.measures[self.yearly.measures["period"].isin([y.label for y in self.years])]
+        self.history = shown.rename(columns={"period": "year"})[["indicator_id", "value", "year"]]
         actions = self.source.actions()
         self.actions = actions[actions["public"]] if self.words.public else actions
         # The golden thread runs through the council plan's priorities; a register without them
@@ -73,7 +77,7 @@ class AnnualReport(ReportContext):
 
     def year_in_numbers(self) -> None:
         """A handful of headline figures, chosen by rule from the data."""
-        figures = year_in_numbers(self.readings, self.measures, self.actions, self.year, self.words.public)
+        figures = year_in_numbers(self.readings, self.actions, self.year, self.words.public)
         self.section("year_in_numbers", key_figures(figures))
 
     def headlines(self) -> None:
@@ -117,8 +121,16 @@ class AnnualReport(ReportContext):
         super().method_note(self.year, self.indicators)
 
 
-def year_in_numbers(readings: list[Reading], measures: pd.DataFrame, actions: pd.DataFrame, year: periods.Period,
-                    public: bool) -> list[KeyFigure]:
+def with_basis(st: pd.DataFrame, yearly: pd.DataFrame, year: periods.Period) -> pd.DataFrame:
+    """The status rows with what each year's figure is (``basis``: "total for the year") and how many
+    of its periods it had (``coverage``: "11 of 12 months", empty when complete)."""
+    mine = yearly[yearly["period"] == year.label].set_index("indicator_id")
+    return st.assign(basis=st["indicator_id"].map(mine["basis"]).fillna("").to_numpy(),
+                     coverage=st["indicator_id"].map(mine["note"]).fillna("").to_numpy(),
+                     aggregation=st["indicator_id"].map(mine["aggregation"]).fillna("").to_numpy())
+
+
+def year_in_numbers(readings: list[Reading], actions: pd.DataFrame, year: periods.Period, public: bool) -> list[KeyFigure]:
     """The year's headline figures, chosen by rule: targets met; actions completed; the two largest
     improvements on last year (against each indicator's usual variation); how many are in the best
     quarter of similar councils; the three largest volumes of service delivered."""
@@ -135,36 +147,40 @@ def year_in_numbers(readings: list[Reading], measures: pd.DataFrame, actions: pd
     improved = sorted((r for r in readings if r.row["dot"] == "improving"), key=lambda r: r.change_size("last_year"), reverse=True)[:2]
     for r in improved:
         before = r.compared_value("last_year")
-        figures.append(KeyFigure(format_value(r.row["value"], r.unit, r.decimals), r.title,
-                                 f"{'Up' if r.row['value'] > before else 'Down'} from {format_value(before, r.unit, r.decimals)} "
-                                 f"in {r.compared_label('last_year')}."))
+        change = (f"{'Up' if r.row['value'] > before else 'Down'} from {format_value(before, r.unit, r.decimals)} "
+                  f"in {r.compared_label('last_year')}.")
+        figures.append(KeyFigure(format_value(r.row["value"], r.unit, r.decimals), r.title, figure_basis(r, change)))
     benchmarked = [r for r in readings if r.peers is not None]
     if benchmarked:
         best = sum(int(r.row["quartile"]) == 1 for r in benchmarked)
         figures.append(KeyFigure(f"{best} of {len(benchmarked)}", "measures among the best quarter of similar councils" if public
                                  else "indicators in the top quartile of their comparator group", ""))
     shown = {r.indicator_id for r in improved}
-    for r, total in [(r, t) for r, t in volumes(readings, measures, year) if r.indicator_id not in shown][:3]:
-        figures.append(KeyFigure(format_value(total, r.unit, 0), f"{r.title.replace(' (year to date)', '')} in {year.label}", ""))
+    for r, total in [(r, t) for r, t in volumes(readings) if r.indicator_id not in shown][:3]:
+        figures.append(KeyFigure(format_value(total, r.unit, 0), f"{r.title.replace(' (year to date)', '')} in {year.label}",
+                                 figure_basis(r)))
     return figures
 
 
-def volumes(readings: list[Reading], measures: pd.DataFrame, year: periods.Period) -> list[tuple[Reading, float]]:
-    """Counts of service delivered in the year, largest first: a cumulative or annual count's year-end
-    value, or the sum of a monthly or quarterly count over the year (only when every period is there)."""
-    parsed = periods.parse_column(measures["period"].astype(str))
-    inside = (parsed["start"] >= year.start) & (parsed["start"] < year.end)
-    found = []
-    for r in readings:
-        if r.unit != "count" or r.info["polarity"] == "lower_is_better" or not r.has_value:
-            continue
-        if r.frequency == "annual" or bool(r.info.get("cumulative", False)):
-            found.append((r, float(r.row["value"])))
-            continue
-        mine = measures[inside.to_numpy() & (measures["indicator_id"] == r.indicator_id).to_numpy()]
-        values = pd.to_numeric(mine["value"], errors="coerce")
-        if len(values) == 12 // periods.MONTHS_IN[r.frequency] and values.notna().all():
-            found.append((r, float(values.sum())))
+def figure_basis(r: Reading, then: str = "") -> str:
+    """What a year's figure is ("Total for the year", "At 31 March 2025"), then ``then``; the periods
+    it lacks are said ("from 11 of 12 months")."""
+    said = str(r.row.get("basis", "") or "")
+    if said == "the year as a whole":
+        said = ""
+    if said and r.row.get("coverage"):
+        said += f", from {r.row['coverage']}"
+    said = said[:1].upper() + said[1:]
+    return " ".join(part for part in (f"{said}." if said else "", then) if part)
+
+
+def volumes(readings: list[Reading]) -> list[tuple[Reading, float]]:
+    """Counts of service delivered in the year, largest first: a flow's total for the year (a year-to-date
+    count's figure at the year's end), only where the year has every one of its periods; stocks and
+    counts where lower is better are not volumes of service."""
+    found = [(r, float(r.row["value"])) for r in readings
+             if r.unit == "count" and r.info["polarity"] != "lower_is_better" and r.has_value
+             and r.row.get("aggregation", "sum") == "sum" and not r.row.get("coverage")]
     return sorted(found, key=lambda item: item[1], reverse=True)
 
 

@@ -49,9 +49,11 @@ class ReportContext:
             raise PmkitError(f"directorate {directorate!r} is not in the source; expected one of: {', '.join(known)}")
         return self.register[self.register["directorate"] == directorate].reset_index(drop=True)
 
-    def assess(self, indicators: pd.DataFrame, period: periods.Period) -> pd.DataFrame:
-        """The status table of ``indicators`` for ``period`` under the settings in force."""
-        return assess_with_settings(self.source, self.settings, indicators, period)
+    def assess(self, indicators: pd.DataFrame, period: periods.Period, measures: pd.DataFrame | None = None,
+               targets: pd.DataFrame | None = None) -> pd.DataFrame:
+        """The status table of ``indicators`` for ``period`` under the settings in force (of ``measures``
+        and ``targets``, default the source's)."""
+        return assess_with_settings(self.source, self.settings, indicators, period, measures, targets)
 
     def read(self, st: pd.DataFrame, indicators: pd.DataFrame, period: periods.Period, headline: str | None = None,
              measures: pd.DataFrame | None = None) -> list[reading.Reading]:
@@ -119,14 +121,16 @@ class ReportContext:
         self.section("about", components.method_note(period.label, self.settings, indicators, source, self.words))
 
 
-def assess_with_settings(src: Source, settings: dict, indicators: pd.DataFrame, period: periods.Period) -> pd.DataFrame:
+def assess_with_settings(src: Source, settings: dict, indicators: pd.DataFrame, period: periods.Period,
+                         measures: pd.DataFrame | None = None, targets: pd.DataFrame | None = None) -> pd.DataFrame:
     """The status table of ``indicators`` for ``period`` with a project's settings (comparator group,
-    suspended periods, direction threshold, SPC rules), as every report judges them."""
+    suspended periods, direction threshold, SPC rules), as every report judges them; ``measures`` and
+    ``targets`` default to the source's."""
     return status.assess(
-        src.measures(),
+        src.measures() if measures is None else measures,
         indicators,
         period,
-        targets=src.targets(),
+        targets=src.targets() if targets is None else targets,
         benchmarks=src.benchmarks(),
         comparator_group=settings.get("comparator_group", "nearest_neighbours"),
         rag_suspended=settings.get("rag_suspended") or (),
