@@ -278,3 +278,16 @@ def rolled(measures: pd.DataFrame, indicators: pd.DataFrame, targets: pd.DataFra
     judges a year's (or quarter's) figure as the register says it adds up."""
     return Rolled(roll_up(measures, indicators, to), as_frequency(indicators, to),
                   roll_up_targets(targets, indicators, measures, to))
+
+
+def observed_bounds(register: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:
+    """The register with a ``minimum`` or ``maximum`` for each measure whose published ``figures``
+    (``indicator_id``, ``value``: an importer's own data) pass its unit's bounds, widened to a round
+    number (a gap in percentage points goes below 0; spend against budget passes 100%). The others keep
+    their unit's bounds (empty columns)."""
+    span = figures.groupby("indicator_id")["value"].agg(["min", "max"])
+    low, high = (register["unit"].map(lambda u: UNIT_BOUNDS.get(u, (-math.inf, math.inf))[i]) for i in (0, 1))
+    seen_low = register["indicator_id"].map(span["min"])
+    seen_high = register["indicator_id"].map(span["max"])
+    return register.assign(minimum=np.where(seen_low < low, np.floor(seen_low / 10) * 10, np.nan),
+                           maximum=np.where(seen_high > high, np.ceil(seen_high / 100) * 100, np.nan))

@@ -1,6 +1,7 @@
 """Excel as analysts use it: a sheet per table, typed cells read exactly, numbers and dates never guessed."""
 
 import datetime as dt
+import sys
 from decimal import Decimal
 
 import pandas as pd
@@ -301,6 +302,8 @@ INDICATORS = RawTable(
     pd.DataFrame({
         "indicator_id": ["C", "P", "G"], "title": ["Count", "Percent", "Pounds"], "directorate": ["Place"] * 3,
         "unit": ["count", "percent", "gbp"], "polarity": ["neutral"] * 3, "frequency": ["monthly"] * 3,
+        # bounds as wide as floats go: these tests are about reading numbers, not about a measure's bounds
+        "minimum": [f"-{int(sys.float_info.max)}"] * 3, "maximum": [f"{int(sys.float_info.max)}"] * 3,
     }),
     "indicators.csv", pd.Series([2, 3, 4]),
 )

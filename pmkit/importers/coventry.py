@@ -43,7 +43,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pmkit import periods, status
+from pmkit import measure, periods, status
 from pmkit.errors import PmkitError, SourceError
 from pmkit.settings import DEFAULTS_FILE
 from pmkit.sources import decode, open_source, write_folder
@@ -407,6 +407,8 @@ def import_coventry(directory: str | os.PathLike, out: str | os.PathLike) -> Imp
         register["indicator_id"].isin(benchmarks["metric"]), ""
     )
     _count_half_years(table, summary)
+    register = measure.observed_bounds(register, pd.concat([measures[["indicator_id", "value"]],
+                                                            targets.rename(columns={"target": "value"})[["indicator_id", "value"]]]))
     write_folder(
         {
             "indicators": register.drop(columns=_WORKING_COLUMNS),

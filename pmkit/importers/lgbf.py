@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pmkit import periods
+from pmkit import measure, periods
 from pmkit.errors import PmkitError, SourceError
 from pmkit.settings import DEFAULTS_FILE
 from pmkit.sources import write_folder
@@ -339,6 +339,7 @@ def _read_extract(directory: str | os.PathLike) -> _Extract:
     rows = rows.loc[rows["Code"].isin(register["indicator_id"])]
     scale = rows["Code"].map(register.set_index("indicator_id")["scale"])
     rows = rows.assign(value=(rows["value"] * scale).round(10))  # rounding drops float noise such as 56.00000000000001
+    register = measure.observed_bounds(register, rows[["Code", "value"]].rename(columns={"Code": "indicator_id"}))
     names = _council_names(values)
     return _Extract(folder, values, _keyed_groups(groups), names, register, unmapped, rows, aggregate, skipped_rows)
 

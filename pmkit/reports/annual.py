@@ -21,6 +21,7 @@ from pmkit import commentary as notes
 from pmkit import components, measure, periods, themes
 from pmkit.components.actions import action_summary, next_steps
 from pmkit.components.figures import KeyFigure, key_figures
+from pmkit.components.limitations import limitations, limitations_block
 from pmkit.components.narrative import headline_block
 from pmkit.components.templating import plural
 from pmkit.components.tile import NO_PRIORITY
@@ -118,6 +119,12 @@ class AnnualReport(ReportContext):
         self.section("next_steps", next_steps(items, open_actions, self.year, self.words))
 
     def method_note(self) -> None:
+        """What to bear in mind about the year's figures (from the flags on them), then how they were judged."""
+        year = self.yearly.measures[self.yearly.measures["period"] == self.year.label]
+        shown = {i: rows.rename(columns={"note": "coverage"}) for i, rows in year.groupby("indicator_id")}
+        items = limitations(self.readings, shown, self.source.breakdowns().iloc[0:0], self.source.targets(), self.words,
+                            self.settings.get("rag_suspended") or (), sources=False)
+        self.section("limitations", limitations_block(items))
         super().method_note(self.year, self.indicators)
 
 

@@ -21,7 +21,8 @@ from pmkit import benchmarking, findings, periods, status, themes
 from pmkit.components.benchmark_chart import benchmark_trend
 from pmkit.components.funnel_chart import breakdown_section
 from pmkit.components.narrative import headline_block
-from pmkit.components.questions import ask, limitations, limitations_block, questions_block
+from pmkit.components.limitations import limitations, limitations_block
+from pmkit.components.questions import ask, questions_block
 from pmkit.components.spc_chart import spc_section
 from pmkit.components.templating import Markup, plural, render
 from pmkit.components.tile import kpi_tile
@@ -214,7 +215,8 @@ class DeepDiveReport(ReportContext):
         self.section("questions", questions_block(self.found, self.by_id, self.words))
 
     def limitations(self) -> None:
-        items = limitations(self.readings, self.history, self.source.breakdowns(), self.words)
+        items = limitations(self.readings, self.history, self.source.breakdowns(), self.source.targets(), self.words,
+                            self.settings.get("rag_suspended") or ())
         self.section("limitations", limitations_block(items))
 
     def method_note(self) -> None:

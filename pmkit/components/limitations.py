@@ -1,0 +1,120 @@
+"""The data's limitations, built from the flags on the figures a page shows.
+
+Each item names an indicator and what makes its figures less certain: provisional or estimated
+figures (with their periods), missing periods, a year made from fewer periods than it has, a short
+history, comparisons with similar councils that are missing or partial, periods shown but not
+judged (suspended), target changes, small numbers. "No particular limitations" is said only when
+none of these applies (the template's own sentence), so it can never sit under a provisional figure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+from pmkit import findings, periods
+from pmkit.components.templating import plural, render
+from pmkit.components.words import Words
+from pmkit.reading import Reading
+from pmkit.units import format_value
+
+FEW_PEERS = 8  # a comparison with fewer similar councils than this is partial
+SMALL_COUNT = 20  # a figure resting on fewer cases than this varies a lot by chance
+LISTED = 5  # name up to this many indicators without comparisons; count them beyond
+
+
+def limitations(readings: Iterable[Reading], history: dict[str, pd.DataFrame], breakdowns: pd.DataFrame,
+                targets: pd.DataFrame, words: Words, suspended: Iterable[str] = (), recent_years: int = 3,
+                sources: bool = True) -> list[str]:
+    """What a reader should know before relying on the figures, indicator by indicator.
+
+    ``history`` holds each indicator's shown figures (``period``, ``value``, ``quality``, and ``coverage``
+    where a figure is made from fewer periods than it has); ``suspended`` the periods shown but not judged;
+    ``sources``: name each indicator's data source (members' pages of a briefing).
+    """
+    readings = list(readings)
+    out, unbenchmarked = [], []
+    suspended = [periods.parse(p) for p in suspended]
+    for r in readings:
+        mine = history.get(r.indicator_id, pd.DataFrame(columns=["period", "value", "quality"]))
+        shown = mine[mine["value"].notna()] if len(mine) else mine
+        if (r.spc is None or r.spc.result.n == 0) and not len(shown):
+            out.append(f"{r.title}: no figures yet.")
+            continue
+        for quality in ("provisional", "estimated"):
+            flagged = shown[shown["quality"] == quality]["period"].tolist() if len(shown) else []
+            if flagged:
+                verb = "is" if len(flagged) == 1 else "are"
+                out.append(f"{r.title}: the {'figure' if len(flagged) == 1 else 'figures'} for {_listed(flagged)} {verb} "
+                           f"{quality}{' and may change' if quality == 'provisional' else ''}.")
+        gaps = mine[mine["value"].isna()]["period"].tolist() if len(mine) else []
+        if gaps:
+            out.append(f"{r.title}: no figure for {_listed(gaps)}.")
+        if "coverage" in mine and len(shown):
+            for period, coverage in zip(shown["period"], shown["coverage"]):
+                if coverage:
+                    out.append(f"{r.title}: the {period} figure is made from {coverage} only.")
+        if r.spc is not None and r.spc.result.n and not r.spc.result.enough_points:
+            out.append(f"{r.title}: only {plural(r.spc.result.n, 'value')}, too few to tell usual from unusual variation reliably.")
+        hit = sorted({s.label for s in suspended for p in shown["period"] if _within(p, s)}) if len(shown) else []
+        if hit:
+            out.append(f"{r.title}: figures in {_listed(hit)} are shown but not judged against target (judging was suspended).")
+        if r.peers is not None and r.peers.n_peers < FEW_PEERS:
+            out.append(f"{r.title}: only {plural(r.peers.n_peers, 'similar council')} {'has' if r.peers.n_peers == 1 else 'have'} "
+                       f"figures for {r.peers.period}.")
+        elif r.peers is None and str(r.info.get("benchmark_metric") or ""):
+            out.append(f"{r.title}: no comparison with similar councils for {r.row['period']} yet (their figures come later).")
+        elif r.peers is None:
+            unbenchmarked.append(r.title)
+        out += _target_changes(r, targets, recent_years)
+        out += _small_numbers(r, breakdowns)
+        source = str(r.info.get("data_source") or "")
+        if source and sources and not words.public:
+            out.append(f"{r.title}: source: {source}.")
+    if len(unbenchmarked) > LISTED:
+        out.append(f"{len(unbenchmarked)} of the {plural(len(readings), words.indicator)} have no comparison with other councils.")
+    elif unbenchmarked:
+        out.append(f"No comparison with other councils for {_listed(unbenchmarked, 'or')}.")
+    return out
+
+
+def _within(label: str, span: periods.Period) -> bool:
+    p = periods.try_parse(label)
+    return p is not None and p.start >= span.start and p.end <= span.end
+
+
+def _listed(items: list[str], joiner: str = "and") -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {joiner} {items[-1]}"
+
+
+def _target_changes(r: Reading, targets: pd.DataFrame, recent_years: int) -> list[str]:
+    """Each change of the whole-year target in the last ``recent_years`` financial years."""
+    if targets is None or targets.empty or str(r.info.get("polarity")) == "neutral":
+        return []
+    years = findings.target_history(targets, r.indicator_id)
+    years = years[years["frequency"] == "annual"].reset_index(drop=True)
+    since = periods.parse(r.row["period"]).year.shift(1 - recent_years).start
+    said = []
+    for before, after in zip(years.itertuples(), years.iloc[1:].itertuples()):
+        if periods.parse(after.period).start < since or after.target == before.target:
+            continue
+        lower_better = str(r.info["polarity"]) == "lower_is_better"
+        eased = (after.target > before.target) if lower_better else (after.target < before.target)
+        fmt = lambda v: format_value(v, r.unit, r.decimals)  # noqa: E731
+        said.append(f"{r.title}: the target was {'eased' if eased else 'tightened'} from {fmt(before.target)} to "
+                    f"{fmt(after.target)} in {after.period}, so its status is not comparable with earlier years'.")
+    return said
+
+
+def _small_numbers(r: Reading, breakdowns: pd.DataFrame) -> list[str]:
+    said = []
+    mine = breakdowns[(breakdowns["indicator_id"] == r.indicator_id) & (breakdowns["denominator"] < SMALL_COUNT)]
+    if len(mine):
+        said.append(f"{r.title}: {len(mine)} of its breakdown figures rest on fewer than {SMALL_COUNT} cases, so they vary a "
+                    "lot by chance.")
+    return said
+
+
+def limitations_block(items: list[str]) -> str:
+    return render("limitations.html.j2", items=items)

@@ -1,0 +1,76 @@
+"""The data's limitations are built from the flags on the figures the page shows, and "no particular
+limitations" is said only when none applies. Expected sentences are written out by hand."""
+
+import pandas as pd
+from component_helpers import peers, reading, register_row, soup, status_row, text, view
+
+from pmkit.components.limitations import limitations, limitations_block
+from pmkit.components.words import words_for
+
+INTERNAL = words_for("internal")
+NO_BREAKDOWNS = pd.DataFrame(columns=["indicator_id", "denominator"])
+NO_TARGETS = pd.DataFrame(columns=["indicator_id", "period", "target"])
+LONG = [87.0, 88.0] * 8  # sixteen months: enough for limits
+
+
+def history(values, quality, first="2025-06"):
+    labels = pd.period_range(first, periods=len(values), freq="M").strftime("%b %Y").tolist()
+    return pd.DataFrame({"period": labels, "value": values, "quality": quality})
+
+
+def test_a_provisional_figure_is_said_and_there_is_no_all_clear():
+    r = reading(status_row(quality="provisional"), register_row(data_source=""), view(LONG, "Jun 2024"),
+                peers({"A": 80.0, "B": 90.0, "C": 85.0, "D": 86.0, "E": 84.0, "F": 83.0, "G": 82.0, "H": 81.0}, 87.0))
+    items = limitations([r], {"REP-01": history([86.0, 87.5, 87.0, 87.0], ["final", "final", "final", "provisional"])},
+                        NO_BREAKDOWNS, NO_TARGETS, INTERNAL)
+    assert items == ["Repairs completed on time: the figure for Sep 2025 is provisional and may change."]
+    page = text(soup(limitations_block(items)))
+    assert "No particular limitations" not in page and "every figure is final" not in page
+
+
+def test_indicators_without_comparisons_are_named_when_others_have_them():
+    benchmarked = reading(status_row(), register_row(data_source=""), view(LONG, "Jun 2024"),
+                          peers({k: 80.0 + i for i, k in enumerate("ABCDEFGH")}, 87.0))
+    waits = reading(status_row(indicator_id="W", title="People waiting"), register_row(indicator_id="W", data_source=""),
+                    view(LONG, "Jun 2024"))
+    calls = reading(status_row(indicator_id="C", title="Calls answered"), register_row(indicator_id="C", data_source=""),
+                    view(LONG, "Jun 2024"))
+    items = limitations([benchmarked, waits, calls], {}, NO_BREAKDOWNS, NO_TARGETS, INTERNAL)
+    assert items == ["No comparison with other councils for People waiting or Calls answered."]
+
+
+def test_partial_comparisons_short_histories_gaps_suspensions_and_target_changes():
+    # Lower is better: the 2024/25 target rose from 120 to 158 days, an easier target (eased).
+    r = reading(status_row(indicator_id="RL", title="Days to re-let", period="Sep 2025", value=30.0, target=158.0, rag="green"),
+                register_row(indicator_id="RL", title="Days to re-let", unit="days", decimals=0, polarity="lower_is_better",
+                             data_source="Housing system"),
+                view([31.0, 30.0, 32.0, 29.0], "Jun 2025", improvement="decrease", target=158.0),
+                peers({"A": 25.0, "B": 35.0}, 30.0, higher_better=False))
+    targets = pd.DataFrame({"indicator_id": "RL", "period": ["2023/24", "2024/25", "2025/26"], "target": [120.0, 158.0, 158.0]})
+    shown = history([31.0, None, 32.0, 29.0], "final")
+    items = limitations([r], {"RL": shown}, NO_BREAKDOWNS, targets, INTERNAL, suspended=["Jul 2025"])
+    assert items == [
+        "Days to re-let: no figure for Jul 2025.",
+        "Days to re-let: only 4 values, too few to tell usual from unusual variation reliably.",
+        "Days to re-let: only 2 similar councils have figures for Sep 2025.",
+        "Days to re-let: the target was eased from 120 days to 158 days in 2024/25, so its status is not comparable with "
+        "earlier years'.",
+        "Days to re-let: source: Housing system.",
+    ]
+
+
+def test_suspended_periods_among_the_figures_shown():
+    r = reading(status_row(), register_row(data_source=""), view(LONG, "Jun 2024"),
+                peers({k: 80.0 + i for i, k in enumerate("ABCDEFGH")}, 87.0))
+    items = limitations([r], {"REP-01": history([86.0, 87.5], "final")}, NO_BREAKDOWNS, NO_TARGETS, INTERNAL,
+                        suspended=["2025/26 Q1"])
+    assert items == ["Repairs completed on time: figures in 2025/26 Q1 are shown but not judged against target "
+                     "(judging was suspended)."]
+
+
+def test_the_all_clear_only_when_nothing_applies():
+    r = reading(status_row(), register_row(data_source=""), view(LONG, "Jun 2024"),
+                peers({k: 80.0 + i for i, k in enumerate("ABCDEFGH")}, 87.0))
+    items = limitations([r], {"REP-01": history([86.0, 87.5, 87.0], "final")}, NO_BREAKDOWNS, NO_TARGETS, INTERNAL)
+    assert items == []
+    assert text(soup(limitations_block(items))).startswith("No particular limitations")
