@@ -170,6 +170,8 @@ def write_open_data(folder: Path, table: pd.DataFrame, title: str, work: Path | 
                 "path": "status.csv",
                 "format": "csv",
                 "mediatype": "text/csv",
+                "description": "A text that begins with =, +, -, @, a tab or a carriage return has a single quote (') put "
+                               "before it, so that a spreadsheet shows it rather than running it as a formula.",
                 "hash": "sha256:" + hashlib.sha256(csv.encode("utf-8")).hexdigest(),
                 "schema": {"fields": [{"name": c, "type": kinds.get(str(t), "string")} for c, t in table.dtypes.items()]},
             }

@@ -33,8 +33,7 @@ _NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 def _needs_quote(text: str) -> bool:
     """Whether a spreadsheet would run ``text`` (or it begins with quotes before such a text, so that
     `restore` gives back every quote it had)."""
-    if text.startswith("'"):
-        return _needs_quote(text[1:])
+    text = text.lstrip("'")
     return text.startswith(TRIGGERS) and not _NUMBER.fullmatch(text)
 
 
