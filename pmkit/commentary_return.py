@@ -28,6 +28,7 @@ from pmkit.errors import PmkitError, Problem, ValidationError
 from pmkit.schema import TABLES
 from pmkit.settings import apply_rebase_settings
 from pmkit.sources import Source
+from pmkit.spreadsheet import keep_text
 from pmkit.status import EXCEPTION_WORDS, RAG_WORDS
 from pmkit.units import format_value
 
@@ -185,6 +186,7 @@ def write_return(src: Source, settings: dict, period: str | periods.Period, dire
     for cell in about["B"]:
         cell.alignment = wrap
     about.protection.sheet = True
+    keep_text(book.worksheets)  # a title or commentary beginning with = is text, never a formula
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)

@@ -2,9 +2,10 @@
 
 Each unit's rate (numerator / denominator) is set against the overall rate, with control limits
 that narrow as the denominator grows: ``p ± z × sqrt(p (1 - p) / n)`` for a proportion, at
-z = 1.96 (95%) and z = 3.09 (99.8%). A unit beyond the 99.8% limits is a special cause worth
-asking about; one between the 95% and 99.8% limits is a possible one; inside, its difference
-from the overall rate is what chance alone would give for its size (Spiegelhalter, 2005).
+z = 1.96 (95%) and z = 3.09 (99.8%), the standard normal quantiles of 0.975 and 0.999. A unit
+beyond the 99.8% limits is a special cause worth asking about; one between the 95% and 99.8%
+limits is a possible one; inside, its difference from the overall rate is what chance alone
+would give for its size (Spiegelhalter, 2005).
 
 >>> f = funnel(pd.DataFrame({"category": ["A", "B", "C"], "numerator": [90, 40, 500], "denominator": [100, 100, 600]}))
 >>> f[["category", "signal"]].values.tolist()
@@ -13,10 +14,12 @@ from the overall rate is what chance alone would give for its size (Spiegelhalte
 
 from __future__ import annotations
 
+from statistics import NormalDist
+
 import numpy as np
 import pandas as pd
 
-Z95, Z998 = 1.959964, 3.090232
+Z95, Z998 = NormalDist().inv_cdf(0.975), NormalDist().inv_cdf(0.999)  # two-sided 95% and 99.8%
 
 
 def funnel(units: pd.DataFrame) -> pd.DataFrame:

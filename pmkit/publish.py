@@ -21,6 +21,7 @@ import pandas as pd
 
 from pmkit.components.page import home_page, index_page
 from pmkit.render import TEMPLATES
+from pmkit.spreadsheet import neutralise_frame
 
 PACKAGES = ("pmkit", "pandas", "numpy", "duckdb", "papermill", "nbconvert", "nbformat", "matplotlib", "seaborn")
 
@@ -154,8 +155,9 @@ def versions() -> dict[str, str]:
 
 
 def write_open_data(folder: Path, table: pd.DataFrame, title: str, work: Path | None = None) -> list[str]:
-    """The status table as CSV plus a Frictionless ``datapackage.json`` describing it."""
-    csv = table.to_csv(index=False)
+    """The status table as CSV plus a Frictionless ``datapackage.json`` describing it; a text cell a
+    spreadsheet would run as a formula (a title ``=2+3``) is written with a quote before it."""
+    csv = neutralise_frame(table).to_csv(index=False)
     write_atomic(folder / "status.csv", csv, work)
     kinds = {"float64": "number", "Float64": "number", "Int64": "integer", "int64": "integer", "bool": "boolean", "boolean": "boolean"}
     package = {
@@ -168,6 +170,8 @@ def write_open_data(folder: Path, table: pd.DataFrame, title: str, work: Path | 
                 "path": "status.csv",
                 "format": "csv",
                 "mediatype": "text/csv",
+                "description": "A text that begins with =, +, -, @, a tab or a carriage return has a single quote (') put "
+                               "before it, so that a spreadsheet shows it rather than running it as a formula.",
                 "hash": "sha256:" + hashlib.sha256(csv.encode("utf-8")).hexdigest(),
                 "schema": {"fields": [{"name": c, "type": kinds.get(str(t), "string")} for c, t in table.dtypes.items()]},
             }

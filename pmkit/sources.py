@@ -23,6 +23,7 @@ import yaml
 from pmkit import periods
 from pmkit.errors import Problem, SourceError, ValidationError
 from pmkit.schema import CASE_STUDY_FIELDS, TABLES
+from pmkit.spreadsheet import neutralise_frame, restore
 from pmkit.validate import RawTable, cell_text, empty_table, normalise_name, validate_tables
 
 DEFAULT_STORE = Path("data/pmkit.duckdb")
@@ -455,7 +456,8 @@ def read_text(path: Path, where: str, expected: str = "a CSV file saved as UTF-8
 
 def read_csv_table(path: Path) -> RawTable:
     """A CSV file (any common encoding) as text cells, skipping fully empty rows; rows numbered as in Excel.
-    The header is the first line; an unnamed column is dropped when empty, else named by its letter."""
+    The header is the first line; an unnamed column is dropped when empty, else named by its letter.
+    A cell quoted so that no spreadsheet runs it as a formula (``'=2+3``, see `pmkit.spreadsheet`) is read as ``=2+3``."""
     import io
 
     from openpyxl.utils import get_column_letter
@@ -480,7 +482,7 @@ def read_csv_table(path: Path) -> RawTable:
     header = [str(name).strip() for name in frame.iloc[0]]
     body = frame.iloc[1:].reset_index(drop=True)
     keep = [i for i, name in enumerate(header) if name or (body[i].str.strip() != "").any()]
-    body = body[keep].set_axis([header[i] or get_column_letter(i + 1) for i in keep], axis=1)
+    body = body[keep].set_axis([header[i] or get_column_letter(i + 1) for i in keep], axis=1).map(restore)
     filled = (body.apply(lambda c: c.str.strip()) != "").any(axis=1) if len(body.columns) else pd.Series(False, index=body.index)
     return RawTable(body[filled].reset_index(drop=True), path.name, pd.Series(body.index[filled] + 2))
 
@@ -599,11 +601,12 @@ def split_front_matter(markdown: str) -> tuple[object, str]:
 
 
 def write_folder(tables: dict[str, pd.DataFrame], out: str | os.PathLike, case_studies: list[tuple[str, str]] = ()) -> Path:
-    """Write tables as a folder source (UTF-8 CSV, one file per table)."""
+    """Write tables as a folder source (UTF-8 CSV, one file per table, text a spreadsheet would run
+    as a formula quoted as `read_csv_table` reads it back)."""
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     for name, frame in tables.items():
-        frame.to_csv(folder / f"{name}.csv", index=False)
+        neutralise_frame(frame).to_csv(folder / f"{name}.csv", index=False)
     if case_studies:
         (folder / "case_studies").mkdir(exist_ok=True)
         for name, markdown in case_studies:

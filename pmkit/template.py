@@ -22,6 +22,7 @@ from pmkit import periods
 from pmkit.errors import PmkitError
 from pmkit.publish import write_atomic
 from pmkit.schema import TABLES, Column, Table
+from pmkit.spreadsheet import keep_text
 
 FILENAME = "pmkit-data-template.xlsx"
 EXAMPLE_FILENAME = "pmkit-data-example.xlsx"
@@ -65,6 +66,7 @@ def write_template(folder: Path, *, overwrite: bool = False, example: bool = Fal
         for row in rows.get(table.name, []):
             sheet.append(row)
     _about_sheet(book.create_sheet(ABOUT_SHEET))
+    keep_text(book.worksheets)
     book.active = 0
     data = io.BytesIO()
     book.save(data)

@@ -17,6 +17,7 @@ import pandas as pd
 
 from pmkit.errors import SourceError
 from pmkit.sources import TABLE_KEYS, DuckDBSource, FolderSource, Source, SQLSource, WorkbookSource, table_key
+from pmkit.spreadsheet import keep_text, neutralise_frame
 
 
 def replace_table(src: Source, name: str, frame: pd.DataFrame) -> str:
@@ -43,7 +44,7 @@ def _replace(src: Source, name: str, frame: pd.DataFrame) -> str:
             file, sheet = where[:-1].split("[", 1)
             return _replace_sheet(folder / file, name, frame, sheet)
         if where.lower().endswith(".csv"):
-            _write_atomic(folder / where, lambda tmp: frame.to_csv(tmp, index=False, encoding="utf-8"))
+            _write_atomic(folder / where, lambda tmp: neutralise_frame(frame).to_csv(tmp, index=False, encoding="utf-8"))
             return where
         return _replace_sheet(folder / where, name, frame)
     raise SourceError(f"{src.describe()}: pmkit cannot write to this kind of source; "
@@ -80,6 +81,7 @@ def _replace_sheet(path: Path, name: str, frame: pd.DataFrame, sheet: str | None
     ws.append(list(frame.columns))
     for row in frame.itertuples(index=False):
         ws.append([None if pd.isna(v) else v for v in row])
+    keep_text([ws])
     _write_atomic(path, book.save)
     return f"{path.name}[{title}]"
 

@@ -13,7 +13,7 @@ from pmkit import periods
 from pmkit.components.charts import figure_to_data_uri, styled
 from pmkit.components.templating import render
 from pmkit.components.words import Words
-from pmkit.funnel import funnel
+from pmkit.funnel import Z95, Z998, funnel
 
 SIGNAL_WORDS = {
     "internal": {"high": "Above the 99.8% limit", "low": "Below the 99.8% limit", "possible_high": "Above the 95% limit",
@@ -33,7 +33,7 @@ def funnel_chart(frame: pd.DataFrame, title: str, dimension: str, period: str, w
     with styled():
         fig = Figure(figsize=(8.2, 4.6), dpi=100, layout="constrained")
         ax = fig.subplots()
-    for z, style, label in ((1.959964, "--", "95% limits"), (3.090232, ":", "99.8% limits")):
+    for z, style, label in ((Z95, "--", "95% limits"), (Z998, ":", "99.8% limits")):
         ax.plot(sizes, 100 * np.clip(p + z * spread, 0, 1), color="#505a5f", ls=style, lw=1.3, label=label)
         ax.plot(sizes, 100 * np.clip(p - z * spread, 0, 1), color="#505a5f", ls=style, lw=1.3)
     ax.axhline(100 * p, color="#1A1A1A", lw=1.5, label=f"Overall {100 * p:.1f}%")

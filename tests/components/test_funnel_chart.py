@@ -1,0 +1,43 @@
+"""The funnel plot draws its limits where the normal quantiles put them, the same as the funnel's signals."""
+
+import math
+
+import pandas as pd
+import pytest
+
+from pmkit.components import funnel_chart as chart
+from pmkit.funnel import funnel
+
+# The standard normal quantiles of 0.975 and 0.999, from published tables to 16 significant figures.
+Z_975, Z_999 = 1.959963984540054, 3.090232306167813
+
+
+def drawn_lines(monkeypatch, frame, words) -> dict[str, tuple[list[float], list[float]]]:
+    """The labelled upper line of each pair of limits the chart draws: its x (cases) and y (per cent)."""
+    figures = []
+    monkeypatch.setattr(chart, "figure_to_data_uri", lambda fig, **_: figures.append(fig) or "data:image/png;base64,")
+    chart.funnel_chart(frame, "Repairs done on time", "ward", "2025/26 Q2", words)
+    (ax,) = figures[0].axes
+    return {line.get_label(): (list(line.get_xdata()), list(line.get_ydata())) for line in ax.get_lines()
+            if not line.get_label().startswith("_")}
+
+
+def test_the_998_line_is_drawn_at_the_exact_normal_quantile(monkeypatch, internal):
+    # 150 of 300 and 200 of 400: the overall rate is 350 / 700 = 0.5. The chart's sizes start at 0.8 x 125 = 100 cases,
+    # where sqrt(0.5 x 0.5 / 100) = 0.05, so the upper 99.8% line starts at 50 + 100 x 3.090232306167813 x 0.05
+    # = 65.45116153083907% and the upper 95% line at 50 + 5 x 1.959963984540054 = 59.79981992270027%.
+    frame = funnel(pd.DataFrame({"category": ["Abbey", "Bridge", "Castle"], "numerator": [62, 150, 138],
+                                 "denominator": [125, 300, 275]}))
+    assert frame["overall"].iloc[0] == 0.5
+    lines = drawn_lines(monkeypatch, frame, internal)
+    x998, y998 = lines["99.8% limits"]
+    x95, y95 = lines["95% limits"]
+    assert x998[0] == 100.0 and x95[0] == 100.0
+    assert y998[0] == pytest.approx(65.45116153083907, rel=1e-13)
+    assert y95[0] == pytest.approx(59.79981992270027, rel=1e-13)
+    # every point of the line: 50 + 100 x z x sqrt(0.25 / n)
+    assert y998 == pytest.approx([50 + 100 * Z_999 * math.sqrt(0.25 / n) for n in x998], rel=1e-13)
+    # and the funnel's own limits for a unit of that size are the same line, so a unit's signal matches where it sits
+    at_100 = funnel(pd.DataFrame({"category": ["A", "B"], "numerator": [50, 300], "denominator": [100, 600]}))
+    assert at_100.loc[0, "upper_998"] == pytest.approx(0.6545116153083907, rel=1e-13)
+    assert at_100.loc[0, "lower_95"] == pytest.approx(0.4020018007729973, rel=1e-13)
