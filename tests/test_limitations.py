@@ -36,7 +36,7 @@ def test_indicators_without_comparisons_are_named_when_others_have_them():
     calls = reading(status_row(indicator_id="C", title="Calls answered"), register_row(indicator_id="C", data_source=""),
                     view(LONG, "Jun 2024"))
     items = limitations([benchmarked, waits, calls], {}, NO_BREAKDOWNS, NO_TARGETS, INTERNAL)
-    assert items == ["No comparison with other councils for People waiting or Calls answered."]
+    assert items == ["No comparison with other councils for People waiting and Calls answered."]
 
 
 def test_partial_comparisons_short_histories_gaps_suspensions_and_target_changes():
@@ -74,3 +74,14 @@ def test_the_all_clear_only_when_nothing_applies():
     items = limitations([r], {"REP-01": history([86.0, 87.5, 87.0], "final")}, NO_BREAKDOWNS, NO_TARGETS, INTERNAL)
     assert items == []
     assert text(soup(limitations_block(items))).startswith("No particular limitations")
+
+
+def test_many_indicators_sharing_a_limitation_are_counted_and_a_tightened_target_is_not_an_easing():
+    # Six indicators with no comparison are counted, not named; REP-01's target rose from 90% to 92% (higher is
+    # better: tightened) in 2025/26, the judged year, and its 2026/27 target is not yet in force.
+    many = [reading(status_row(indicator_id=f"I{i}", title=f"Indicator {i}"), register_row(indicator_id=f"I{i}", data_source=""),
+                    view(LONG, "Jun 2024")) for i in range(6)]
+    targets = pd.DataFrame({"indicator_id": "I0", "period": ["2024/25", "2025/26", "2026/27"], "target": [90.0, 92.0, 80.0]})
+    items = limitations(many, {}, NO_BREAKDOWNS, targets, INTERNAL)
+    assert items == ["All 6 indicators have no comparison with other councils.",
+                     "Targets were tightened for Indicator 0: their status is not comparable with earlier years'."]

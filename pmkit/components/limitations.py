@@ -26,15 +26,20 @@ LISTED = 5  # name up to this many indicators without comparisons; count them be
 
 def limitations(readings: Iterable[Reading], history: dict[str, pd.DataFrame], breakdowns: pd.DataFrame,
                 targets: pd.DataFrame, words: Words, suspended: Iterable[str] = (), recent_years: int = 3,
-                sources: bool = True) -> list[str]:
+                sources: bool = True, charts: bool = True) -> list[str]:
     """What a reader should know before relying on the figures, indicator by indicator.
 
     ``history`` holds each indicator's shown figures (``period``, ``value``, ``quality``, and ``coverage``
     where a figure is made from fewer periods than it has); ``suspended`` the periods shown but not judged;
-    ``sources``: name each indicator's data source (members' pages of a briefing).
+    ``recent_years``: target changes of the financial years up to the judged one that are said; ``sources``:
+    name each indicator's data source; ``charts``: the page reads histories on XmR charts (a short history
+    is then too short for their limits; without charts, it lacks the year before to compare with).
+    Where many indicators share a limitation that is not about one figure (no comparison, a tightened
+    target), they are counted rather than named.
     """
     readings = list(readings)
-    out, unbenchmarked = [], []
+    out: list[str] = []
+    shared: dict[str, list[str]] = {"none": [], "later": [], "tightened": [], "no_year_before": []}
     suspended = [periods.parse(p) for p in suspended]
     for r in readings:
         mine = history.get(r.indicator_id, pd.DataFrame(columns=["period", "value", "quality"]))
@@ -55,27 +60,45 @@ def limitations(readings: Iterable[Reading], history: dict[str, pd.DataFrame], b
             for period, coverage in zip(shown["period"], shown["coverage"]):
                 if coverage:
                     out.append(f"{r.title}: the {period} figure is made from {coverage} only.")
-        if r.spc is not None and r.spc.result.n and not r.spc.result.enough_points:
+        if charts and r.spc is not None and r.spc.result.n and not r.spc.result.enough_points:
             out.append(f"{r.title}: only {plural(r.spc.result.n, 'value')}, too few to tell usual from unusual variation reliably.")
+        elif not charts and pd.isna(r.row.get("last_year_value")):
+            shared["no_year_before"].append(r.title)
         hit = sorted({s.label for s in suspended for p in shown["period"] if _within(p, s)}) if len(shown) else []
         if hit:
             out.append(f"{r.title}: figures in {_listed(hit)} are shown but not judged against target (judging was suspended).")
         if r.peers is not None and r.peers.n_peers < FEW_PEERS:
             out.append(f"{r.title}: only {plural(r.peers.n_peers, 'similar council')} {'has' if r.peers.n_peers == 1 else 'have'} "
                        f"figures for {r.peers.period}.")
-        elif r.peers is None and str(r.info.get("benchmark_metric") or ""):
-            out.append(f"{r.title}: no comparison with similar councils for {r.row['period']} yet (their figures come later).")
         elif r.peers is None:
-            unbenchmarked.append(r.title)
-        out += _target_changes(r, targets, recent_years)
+            shared["later" if str(r.info.get("benchmark_metric") or "") else "none"].append(r.title)
+        for eased, said in _target_changes(r, targets, recent_years):
+            if eased:
+                out.append(said)
+            else:
+                shared["tightened"].append(r.title)
         out += _small_numbers(r, breakdowns)
         source = str(r.info.get("data_source") or "")
         if source and sources and not words.public:
             out.append(f"{r.title}: source: {source}.")
-    if len(unbenchmarked) > LISTED:
-        out.append(f"{len(unbenchmarked)} of the {plural(len(readings), words.indicator)} have no comparison with other councils.")
-    elif unbenchmarked:
-        out.append(f"No comparison with other councils for {_listed(unbenchmarked, 'or')}.")
+    period = readings[0].row["period"] if readings else ""
+    for kind, few, many in [
+        ("none", "No comparison with other councils for {names}.", "{n} have no comparison with other councils."),
+        ("later", "No comparison with similar councils for {period} yet for {names} (their figures come later).",
+         "{n} have no comparison with similar councils for {period} yet (their figures come later, or are not published "
+         "for the same period)."),
+        ("no_year_before", "No figure for the year before to compare with for {names}.",
+         "{n} have no figure for the year before to compare with."),
+        ("tightened", "Targets were tightened for {names}: their status is not comparable with earlier years'.",
+         "{n} had their targets tightened: their status is not comparable with earlier years'."),
+    ]:
+        names = list(dict.fromkeys(shared[kind]))
+        if len(names) > LISTED:
+            n = (f"All {plural(len(readings), words.indicator)}" if len(names) == len(readings)
+                 else f"{len(names)} of the {plural(len(readings), words.indicator)}")
+            out.append(many.format(n=n, period=period))
+        elif names:
+            out.append(few.format(names=_listed(names), period=period))
     return out
 
 
@@ -88,22 +111,25 @@ def _listed(items: list[str], joiner: str = "and") -> str:
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {joiner} {items[-1]}"
 
 
-def _target_changes(r: Reading, targets: pd.DataFrame, recent_years: int) -> list[str]:
-    """Each change of the whole-year target in the last ``recent_years`` financial years."""
+def _target_changes(r: Reading, targets: pd.DataFrame, recent_years: int) -> list[tuple[bool, str]]:
+    """Each change of the whole-year target in the ``recent_years`` financial years up to the judged
+    one: (eased, what to say)."""
     if targets is None or targets.empty or str(r.info.get("polarity")) == "neutral":
         return []
     years = findings.target_history(targets, r.indicator_id)
     years = years[years["frequency"] == "annual"].reset_index(drop=True)
-    since = periods.parse(r.row["period"]).year.shift(1 - recent_years).start
+    judged = periods.parse(r.row["period"]).year
+    since = judged.shift(1 - recent_years).start
     said = []
     for before, after in zip(years.itertuples(), years.iloc[1:].itertuples()):
-        if periods.parse(after.period).start < since or after.target == before.target:
+        start = periods.parse(after.period).start
+        if not since <= start <= judged.start or after.target == before.target:
             continue
         lower_better = str(r.info["polarity"]) == "lower_is_better"
         eased = (after.target > before.target) if lower_better else (after.target < before.target)
         fmt = lambda v: format_value(v, r.unit, r.decimals)  # noqa: E731
-        said.append(f"{r.title}: the target was {'eased' if eased else 'tightened'} from {fmt(before.target)} to "
-                    f"{fmt(after.target)} in {after.period}, so its status is not comparable with earlier years'.")
+        said.append((eased, f"{r.title}: the target was {'eased' if eased else 'tightened'} from {fmt(before.target)} to "
+                            f"{fmt(after.target)} in {after.period}, so its status is not comparable with earlier years'."))
     return said
 
 

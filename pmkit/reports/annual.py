@@ -123,7 +123,7 @@ class AnnualReport(ReportContext):
         year = self.yearly.measures[self.yearly.measures["period"] == self.year.label]
         shown = {i: rows.rename(columns={"note": "coverage"}) for i, rows in year.groupby("indicator_id")}
         items = limitations(self.readings, shown, self.source.breakdowns().iloc[0:0], self.source.targets(), self.words,
-                            self.settings.get("rag_suspended") or (), sources=False)
+                            self.settings.get("rag_suspended") or (), recent_years=1, sources=False, charts=False)
         self.section("limitations", limitations_block(items))
         super().method_note(self.year, self.indicators)
 
