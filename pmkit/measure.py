@@ -265,19 +265,44 @@ def as_frequency(indicators: pd.DataFrame, to: str = "annual") -> pd.DataFrame:
     return out
 
 
+def roll_up_benchmarks(benchmarks: pd.DataFrame | None, indicators: pd.DataFrame, measures: pd.DataFrame,
+                       to: str = "annual") -> pd.DataFrame | None:
+    """Other councils' figures for quarters or years (``to``): those published for the span itself, and
+    for a stock or running total (whose span is its last figure) their figure at the span's last period,
+    read as the span's. A flow's or rate's months cannot be added up without the peers' counts, so
+    they are compared only where the span's own figures are published."""
+    if benchmarks is None or benchmarks.empty:
+        return benchmarks
+    ind = indicators.drop_duplicates("indicator_id")
+    how = aggregations(indicators, measures)
+    last = {str(row["benchmark_metric"]): str(row["frequency"]) for _, row in ind.iterrows()
+            if str(row.get("benchmark_metric") or "") and periods.MONTHS_IN[str(row["frequency"])] < periods.MONTHS_IN[to]
+            and (is_cumulative(row) or how[str(row["indicator_id"])] == "last")}
+    parsed = periods.parse_column(benchmarks["period"].astype(str))
+    ends = parsed["start"] + parsed["frequency"].map(periods.MONTHS_IN)
+    span_ends = ends - (ends - periods.APRIL) % periods.MONTHS_IN[to]
+    closing = (benchmarks["metric"].map(last) == parsed["frequency"]) & (ends == span_ends)
+    moved = benchmarks[closing.fillna(False).to_numpy()].copy()
+    moved["period"] = [periods.label_of(int(e) - periods.MONTHS_IN[to], to) for e in span_ends[closing.fillna(False)]]
+    return pd.concat([benchmarks, moved], ignore_index=True).drop_duplicates(["metric", "authority_code", "period", "group"])
+
+
 class Rolled(NamedTuple):
-    """Figures, register and targets read at a longer frequency, to judge with the status engine as they are."""
+    """Figures, register, targets and other councils' figures read at a longer frequency, to judge with
+    the status engine as they are."""
 
     measures: pd.DataFrame
     indicators: pd.DataFrame
     targets: pd.DataFrame
+    benchmarks: pd.DataFrame | None
 
 
-def rolled(measures: pd.DataFrame, indicators: pd.DataFrame, targets: pd.DataFrame | None, to: str = "annual") -> Rolled:
-    """``roll_up``, ``as_frequency`` and ``roll_up_targets`` together: every rule of the status engine then
-    judges a year's (or quarter's) figure as the register says it adds up."""
+def rolled(measures: pd.DataFrame, indicators: pd.DataFrame, targets: pd.DataFrame | None,
+           benchmarks: pd.DataFrame | None = None, to: str = "annual") -> Rolled:
+    """``roll_up``, ``as_frequency``, ``roll_up_targets`` and ``roll_up_benchmarks`` together: every rule
+    of the status engine then judges a year's (or quarter's) figure as the register says it adds up."""
     return Rolled(roll_up(measures, indicators, to), as_frequency(indicators, to),
-                  roll_up_targets(targets, indicators, measures, to))
+                  roll_up_targets(targets, indicators, measures, to), roll_up_benchmarks(benchmarks, indicators, measures, to))
 
 
 def observed_bounds(register: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:

@@ -117,6 +117,17 @@ def test_the_status_engine_judges_the_year_not_its_last_month():
     assert (st.loc["EHCP", "value"], st.loc["EHCP", "rag"]) == (pytest.approx(40.0), "green")  # March's 33.3% is red
 
 
+def test_peers_are_compared_on_a_year_only_where_their_figure_is_the_years():
+    # WAITING is a stock: the peers' March figure is their year's. CALLS is a flow: a peer's March is no year.
+    register = REGISTER.assign(benchmark_metric=["calls", "waiting", "", "", ""])
+    peers = pd.DataFrame({"metric": ["waiting", "waiting", "calls", "waiting"], "authority_code": ["A", "A", "A", "B"],
+                          "period": ["Mar 2025", "Feb 2025", "Mar 2025", "2024/25"], "value": [300.0, 310.0, 12000.0, 500.0],
+                          "group": "nearest_neighbours"})
+    yearly = measure.roll_up_benchmarks(peers, register, MEASURES, "annual")
+    years = yearly[yearly["period"] == "2024/25"].sort_values("authority_code")
+    assert years[["metric", "authority_code", "value"]].values.tolist() == [["waiting", "A", 300.0], ["waiting", "B", 500.0]]
+
+
 def test_bounds_by_unit_and_register():
     assert measure.bounds({"unit": "percent"}) == (0.0, 100.0)
     assert measure.bounds({"unit": "percent", "maximum": 110.0}) == (0.0, 110.0)

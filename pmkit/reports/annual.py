@@ -46,11 +46,12 @@ class AnnualReport(ReportContext):
         self.indicators = self.register
         # Each indicator's year is its figures added up as the register says (a flow's months summed, a
         # rate's numerators and denominators, a stock's last figure), judged by the status engine's rules.
-        self.yearly = measure.rolled(self.measures, self.indicators, self.source.targets(), "annual")
-        self.status = with_basis(self.assess(self.yearly.indicators, self.year, self.yearly.measures, self.yearly.targets),
+        self.yearly = measure.rolled(self.measures, self.indicators, self.source.targets(), self.source.benchmarks(), "annual")
+        self.status = with_basis(self.assess(self.yearly.indicators, self.year, self.yearly.measures,
+                                             self.yearly.targets, self.yearly.benchmarks),
                                  self.yearly.measures, self.year)
         self.readings = self.read(self.status, self.yearly.indicators, self.year, headline="last_year",
-                                  measures=self.yearly.measures)
+                                  measures=self.yearly.measures, benchmarks=self.yearly.benchmarks)
         self.years = [self.year.shift(k - YEARS_SHOWN + 1) for k in range(YEARS_SHOWN)]
         shown = self.yearly.measures[self.yearly.measures["period"].isin([y.label for y in self.years])]
         self.history = shown.rename(columns={"period": "year"})[["indicator_id", "value", "year"]]

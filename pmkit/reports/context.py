@@ -50,18 +50,18 @@ class ReportContext:
         return self.register[self.register["directorate"] == directorate].reset_index(drop=True)
 
     def assess(self, indicators: pd.DataFrame, period: periods.Period, measures: pd.DataFrame | None = None,
-               targets: pd.DataFrame | None = None) -> pd.DataFrame:
-        """The status table of ``indicators`` for ``period`` under the settings in force (of ``measures``
-        and ``targets``, default the source's)."""
-        return assess_with_settings(self.source, self.settings, indicators, period, measures, targets)
+               targets: pd.DataFrame | None = None, benchmarks: pd.DataFrame | None = None) -> pd.DataFrame:
+        """The status table of ``indicators`` for ``period`` under the settings in force (of ``measures``,
+        ``targets`` and ``benchmarks``, default the source's)."""
+        return assess_with_settings(self.source, self.settings, indicators, period, measures, targets, benchmarks)
 
     def read(self, st: pd.DataFrame, indicators: pd.DataFrame, period: periods.Period, headline: str | None = None,
-             measures: pd.DataFrame | None = None) -> list[reading.Reading]:
+             measures: pd.DataFrame | None = None, benchmarks: pd.DataFrame | None = None) -> list[reading.Reading]:
         """A reading per status row: SPC over each history to ``period`` (of ``measures``, default all
-        of them) and the comparator group."""
+        of them) and the comparator group (in ``benchmarks``, default the source's)."""
         views = reading.spc_views(self.measures if measures is None else measures, indicators, st, period, self.rules)
         peers = reading.peer_groups(
-            st, indicators, self.source.benchmarks(), self.council,
+            st, indicators, self.source.benchmarks() if benchmarks is None else benchmarks, self.council,
             self.settings.get("comparator_group", "nearest_neighbours"), self.settings.get("national_group", "england"),
         )
         return list(reading.read(st, indicators, views, peers, headline=headline).values())
@@ -122,16 +122,17 @@ class ReportContext:
 
 
 def assess_with_settings(src: Source, settings: dict, indicators: pd.DataFrame, period: periods.Period,
-                         measures: pd.DataFrame | None = None, targets: pd.DataFrame | None = None) -> pd.DataFrame:
+                         measures: pd.DataFrame | None = None, targets: pd.DataFrame | None = None,
+                         benchmarks: pd.DataFrame | None = None) -> pd.DataFrame:
     """The status table of ``indicators`` for ``period`` with a project's settings (comparator group,
-    suspended periods, direction threshold, SPC rules), as every report judges them; ``measures`` and
-    ``targets`` default to the source's."""
+    suspended periods, direction threshold, SPC rules), as every report judges them; ``measures``,
+    ``targets`` and ``benchmarks`` default to the source's."""
     return status.assess(
         src.measures() if measures is None else measures,
         indicators,
         period,
         targets=src.targets() if targets is None else targets,
-        benchmarks=src.benchmarks(),
+        benchmarks=src.benchmarks() if benchmarks is None else benchmarks,
         comparator_group=settings.get("comparator_group", "nearest_neighbours"),
         rag_suspended=settings.get("rag_suspended") or (),
         dot_threshold=float(settings.get("dot_threshold", 0.01)),
