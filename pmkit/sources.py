@@ -126,8 +126,12 @@ class Source:
         return self._case_studies.copy()
 
     def latest_period(self) -> periods.Period:
-        """The latest period that has a measure (for runs without ``--period``)."""
-        labels = self.measures()["period"].unique()
+        """The latest period that has a measure (for runs without ``--period``), of the indicators
+        not marked ``retired`` in the register (of all of them when every one is)."""
+        measures, register = self.measures(), self.indicators()
+        gone = register.loc[register["retired"].fillna(False).astype(bool), "indicator_id"] if "retired" in register else []
+        current = measures[~measures["indicator_id"].isin(list(gone))]
+        labels = (current if len(current) else measures)["period"].unique()
         if len(labels) == 0:
             raise SourceError(f"{self.describe()}: the measures table is empty")
         return periods.latest_of(labels)

@@ -28,7 +28,7 @@ from pmkit.components.year_end import year_end_table
 from pmkit.reading import Reading
 from pmkit.reports.context import ReportContext
 from pmkit.reports.kind import Job, Plan, ReportKind, slugify
-from pmkit.settings import complete_year, reports_without_data
+from pmkit.settings import complete_year, reports_without_data, retired_note, retired_reasons
 from pmkit.sources import Source
 from pmkit.units import format_value
 
@@ -42,7 +42,7 @@ class AnnualReport(ReportContext):
                  overrides: dict | None = None):
         super().__init__(audience, source, engine, overrides)
         self.year = complete_year(self.source, year)
-        self.indicators = self.register
+        self.indicators = self.leave_out_retired(self.register, self.year)
         self.status = self.assess(self.indicators, self.year)
         self.readings = self.read(self.status, self.indicators, self.year, headline="last_year")
         self.years = [self.year.shift(k - YEARS_SHOWN + 1) for k in range(YEARS_SHOWN)]
@@ -181,6 +181,10 @@ class Annual(ReportKind):
 
     def plan(self, src: Source, settings: dict, root: Path, year: str | None = None, **_: object) -> Plan:
         chosen = complete_year(src, year)
-        reports_without_data(src, {"the annual report": list(src.indicators()["indicator_id"])}, chosen, "annual", True)
+        register = src.indicators()
+        gone = retired_reasons(register, src.measures(), chosen)
+        current = register.loc[~register["indicator_id"].isin(list(gone)), "indicator_id"]
+        reports_without_data(src, {"the annual report": list(current)}, chosen, "annual", True)
         council = str(settings.get("council", "") or "This council")
-        return Plan(chosen, [Job("annual-report", f"{council}: annual report {chosen.label}", {"year": chosen.label})])
+        return Plan(chosen, [Job("annual-report", f"{council}: annual report {chosen.label}", {"year": chosen.label})],
+                    notes=(retired_note(gone, chosen),) if gone else ())

@@ -15,7 +15,8 @@ from pmkit import casestudies, components, periods, reading, status, themes
 from pmkit.components.templating import markdown
 from pmkit.errors import PmkitError
 from pmkit.schema import AUDIENCES
-from pmkit.settings import apply_rebase_settings, load_settings, project_root, reporting_frequency
+from pmkit.settings import (apply_rebase_settings, load_settings, project_root, reporting_frequency, retired_note,
+                            retired_reasons)
 from pmkit.sources import Source, open_source
 
 
@@ -41,6 +42,7 @@ class ReportContext:
         self.commentary = self.source.commentary()
         self.rules = self.settings.get("spc_rules", "mdc")
         self.reporting = reporting_frequency(self.settings)
+        self.left_out: dict[str, str] = {}  # indicators left out as no longer reported -> why (`leave_out_retired`)
 
     def indicators_of(self, directorate: str) -> pd.DataFrame:
         """The register rows of one directorate (a clear error naming the known ones otherwise)."""
@@ -48,6 +50,16 @@ class ReportContext:
         if directorate not in known:
             raise PmkitError(f"directorate {directorate!r} is not in the source; expected one of: {', '.join(known)}")
         return self.register[self.register["directorate"] == directorate].reset_index(drop=True)
+
+    def retired(self, indicators: pd.DataFrame, period: periods.Period | None = None) -> dict[str, str]:
+        """Which of ``indicators`` the council no longer reports as at ``period`` (default: the latest
+        period with a figure), and why (`retired_reasons`)."""
+        return retired_reasons(indicators, self.measures, period)
+
+    def leave_out_retired(self, indicators: pd.DataFrame, period: periods.Period) -> pd.DataFrame:
+        """``indicators`` less those no longer reported as at ``period``; the method note names how many and why."""
+        self.left_out = self.retired(indicators, period)
+        return indicators[~indicators["indicator_id"].isin(list(self.left_out))].reset_index(drop=True)
 
     def assess(self, indicators: pd.DataFrame, period: periods.Period) -> pd.DataFrame:
         """The status table of ``indicators`` for ``period`` under the settings in force."""
@@ -116,7 +128,8 @@ class ReportContext:
     def method_note(self, period: periods.Period, indicators: pd.DataFrame) -> None:
         """How the judgements were made and where the data came from (no server paths)."""
         source = Path(self.source.describe()).name if self.audience == "internal" else "council performance returns"
-        self.section("about", components.method_note(period.label, self.settings, indicators, source, self.words))
+        left_out = retired_note(self.left_out, period, self.words.indicator)
+        self.section("about", components.method_note(period.label, self.settings, indicators, source, self.words, left_out))
 
 
 def assess_with_settings(src: Source, settings: dict, indicators: pd.DataFrame, period: periods.Period) -> pd.DataFrame:

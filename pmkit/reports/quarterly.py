@@ -17,7 +17,8 @@ from pmkit.components.templating import plural
 from pmkit.errors import PmkitError
 from pmkit.reports.context import ReportContext
 from pmkit.reports.kind import Job, Plan, ReportKind, slugify
-from pmkit.settings import check_layer, latest_with_data, report_period, reporting_frequency, reports_without_data
+from pmkit.settings import (check_layer, latest_with_data, report_period, reporting_frequency, reports_without_data,
+                            retired_note, retired_reasons)
 from pmkit.sources import Source
 
 DIRECTORATES = Path("params/directorates")
@@ -30,8 +31,8 @@ class DirectorateReport(ReportContext):
                  engine: str = "nbconvert", overrides: dict | None = None):
         super().__init__(audience, source, engine, overrides)
         self.directorate = directorate
-        self.indicators = self.indicators_of(directorate)
         self.period = report_period(self.source, period, self.reporting)
+        self.indicators = self.leave_out_retired(self.indicators_of(directorate), self.period)
         self.status = self.assess(self.indicators, self.period)
         self.readings = self.read(self.status, self.indicators, self.period)
 
@@ -176,7 +177,18 @@ class Quarterly(ReportKind):
         known = sorted(register["directorate"].unique())
         files = params_files(root)
         asked, notes = directorate_params(files, directorate, known)
-        ids = {d: list(register.loc[register["directorate"] == d, "indicator_id"]) for d in known}
+        gone = retired_reasons(register, src.measures(), chosen)
+        if gone:
+            notes.append(retired_note(gone, chosen))
+        current = register[~register["indicator_id"].isin(list(gone))]
+        ids = {d: list(current.loc[current["directorate"] == d, "indicator_id"]) for d in known}
+        retired_only = sorted(d for d in {p["directorate"] for _, p in asked} & set(known) if not ids[d])
+        if retired_only and directorate:
+            raise PmkitError(f"every indicator of {', '.join(retired_only)} is no longer reported as at {chosen.label} "
+                             f"(retired in the register, or no figure in the two years to it); a deep dive on one of "
+                             f"them (pmkit run deep-dive --indicator ID) shows its history")
+        notes += [f"{d}: every indicator of it is no longer reported, so it has no report" for d in retired_only]
+        asked = [(n, p) for n, p in asked if p["directorate"] not in retired_only]
         empty = reports_without_data(src, {p["directorate"]: ids.get(p["directorate"], []) for _, p in asked}, chosen,
                                      frequency, asked=bool(period or directorate))
         for d in empty:
