@@ -14,10 +14,14 @@ EXIT_FAILED = 1
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from pmkit.settings import find_project, load_settings
+    from pmkit.benchmarking import benchmark_warnings
+    from pmkit.settings import DEFAULTS_FILE, find_project, load_settings, project_root
     from pmkit.sources import open_source
 
-    source = args.source or load_settings(None, find_project(args.project)).get("source")
+    # the project's settings (its council, comparator group) read the source's warnings, when there is a project
+    root = find_project(args.project) if args.project or not args.source else project_root()
+    settings = load_settings(None, root) if (root / DEFAULTS_FILE).exists() else {}
+    source = args.source or settings.get("source")
     if not source:
         raise PmkitError("no source to validate: give SOURCE, or set source: in params/defaults.yaml")
     src = open_source(source)
@@ -25,6 +29,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     studies = src.case_studies()
     counts = ", ".join(f"{name} {len(t):,}" for name, t in tables.items() if len(t))
     print(f"{src.describe()}: valid ({counts}, case_studies {len(studies)})")
+    warnings = benchmark_warnings(src, settings)  # valid, but worth a look: printed, exit 0
+    for problem in warnings:
+        print(f"warning: {problem}")
     return 0
 
 
@@ -32,7 +39,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.table import Table
 
-    from pmkit import periods, status
+    from pmkit import periods
+    from pmkit.reports.context import assess_with_settings
     from pmkit.settings import find_project, load_settings, report_period, reporting_frequency, reports_without_data
     from pmkit.sources import open_source
 
@@ -50,11 +58,9 @@ def cmd_status(args: argparse.Namespace) -> int:
             raise PmkitError(f"directorate {', '.join(unknown)} is not in the source; expected one of: {', '.join(known)}")
         ind = ind[ind["directorate"].isin(args.directorate)]
     reports_without_data(src, {"the status table": list(ind["indicator_id"])}, period, frequency, asked=True)
-    st = status.assess(
-        src.measures(), ind, period, targets=src.targets(), benchmarks=src.benchmarks(),
-        comparator_group=args.comparator_group or settings.get("comparator_group", "nearest_neighbours"),
-        rag_suspended=settings.get("rag_suspended") or (),
-    )
+    st = assess_with_settings(
+        src, {**settings, "comparator_group": args.comparator_group or settings.get("comparator_group", "nearest_neighbours")},
+        ind, period)
     table = Table(title=f"Status for {period.label} ({len(st)} indicators)")
     columns = ["indicator_id", "title", "period", "value", "target", "rag", "dot", "quartile", "exceptions"]
     for col in columns:
@@ -183,7 +189,7 @@ def cmd_themes_suggest(args: argparse.Namespace) -> int:
 def cmd_init(args: argparse.Namespace) -> int:
     from pmkit.project import init_project
 
-    folder = init_project(args.directory, args.council, args.source)
+    folder = init_project(args.directory, args.council, args.source, say=print)
     print(f"{args.council}: a pmkit project in {folder}; next steps are in {folder / 'README.md'}")
     print(f"  cd {folder}")
     print("  pmkit validate" if args.source else "  pmkit template data   # an empty workbook to fill in")

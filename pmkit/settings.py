@@ -111,7 +111,8 @@ def retired_reasons(indicators: pd.DataFrame, measures: pd.DataFrame,
                     period: periods.Period | None = None) -> dict[str, str]:
     """The indicators the council no longer reports, as at ``period`` (default: the latest period with
     figure in ``measures``), each with why: ``marked retired in the register`` (the ``retired`` column),
-    or ``no figure since LABEL`` when its last figure ended two years or more before ``period`` ends. An
+    or ``no figure since LABEL`` when its last figure ended two years or more before ``period`` ends
+    (or the source's last figure, for a period beyond it). An
     indicator with no figure at all is not retired (a new one, waiting for its first)."""
     flagged = indicators.get("retired", pd.Series(False, index=indicators.index)).fillna(False).astype(bool)
     reasons = {str(i): "marked retired in the register" for i in indicators.loc[flagged, "indicator_id"]}
@@ -120,7 +121,7 @@ def retired_reasons(indicators: pd.DataFrame, measures: pd.DataFrame,
         return reasons
     parsed = periods.parse_column(figures["period"].astype(str))
     ends = (parsed["start"] + parsed["frequency"].map(periods.MONTHS_IN).astype("Int64")).astype("int64")
-    cutoff = (period.end if period is not None else int(ends.max())) - RETIRED_AFTER_MONTHS
+    cutoff = min(period.end if period is not None else int(ends.max()), int(ends.max())) - RETIRED_AFTER_MONTHS
     mine = figures["indicator_id"].isin(indicators["indicator_id"]).to_numpy()
     figures, ends = figures[mine], ends[mine]
     last = ends.groupby(figures["indicator_id"].to_numpy()).max()

@@ -144,3 +144,112 @@ def test_a_new_indicator_without_figures_is_not_retired(retiring):
         csv.writer(file).writerow(["NEW-01", "New measure", "Resources", "", "", "count", "higher_is_better", "annual", 0, "", "yes", ""])
     src = open_source(retiring / "data")
     assert "NEW-01" not in retired_reasons(src.indicators(), src.measures())
+
+
+# --- b. comparator and national groups at init; c. the council's own row in its benchmarks -----
+
+OWN_CODE = "E07000999"
+
+
+def council_workbook(path: Path, neighbours: int = 15) -> Path:
+    """A council's own workbook, a sheet per table, as an officer would type it: two annual
+    indicators with benchmark metrics; benchmarks as an LG Inform download has them (CIPFA
+    nearest neighbours including the council's own row, Ashworth) and an England row a period.
+
+    2024/25, repairs (higher is better): Ashworth 92.0; neighbours 80, 81 ... 94. Relets (days,
+    lower is better): no figure in measures; Ashworth's own row says 28; neighbours 20, 21 ... 34.
+    2023/24: Ashworth's own row gives repairs 90.5 where measures has 90.0."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheets = {
+        "indicators": [["indicator_id", "title", "directorate", "service", "priority", "unit", "polarity", "frequency",
+                        "decimals", "benchmark_metric", "public"],
+                       ["REP-01", "Repairs completed on time", "Housing", "Repairs", "Homes", "percent", "higher_is_better",
+                        "annual", 1, "rep", "yes"],
+                       ["REL-01", "Days to relet an empty home", "Housing", "Lettings", "Homes", "days", "lower_is_better",
+                        "annual", 0, "relet", "yes"]],
+        "measures": [["indicator_id", "period", "value"], ["REP-01", "2023/24", 90.0], ["REP-01", "2024/25", 92.0],
+                     ["REL-01", "2023/24", 30]],
+        "targets": [["indicator_id", "period", "target"], ["REP-01", "2024/25", 90], ["REL-01", "2024/25", 25]],
+    }
+    bench = [["metric", "authority_code", "authority_name", "period", "value", "group"]]
+    for period, rep_own in (("2023/24", 90.5), ("2024/25", 92.0)):
+        for i in range(neighbours):
+            bench.append(["rep", f"E0700{i:04d}", f"Neighbour {i + 1}", period, 80 + i, "nearest_neighbours"])
+            bench.append(["relet", f"E0700{i:04d}", f"Neighbour {i + 1}", period, 20 + i, "nearest_neighbours"])
+        bench.append(["rep", OWN_CODE, "Ashworth", period, rep_own, "nearest_neighbours"])
+        bench.append(["relet", OWN_CODE, "Ashworth", period, 28 if period == "2024/25" else 30, "nearest_neighbours"])
+        bench.append(["rep", "E92000001", "England", period, 91.0, "england"])
+        bench.append(["relet", "E92000001", "England", period, 26, "england"])
+    sheets["benchmarks"] = bench
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(path)
+    return path
+
+
+def test_init_ranks_among_the_neighbours_and_draws_england_as_the_national_line(tmp_path, capsys):
+    from pmkit.cli import main
+
+    source = council_workbook(tmp_path / "returns" / "ashworth.xlsx")
+    assert main(["init", str(tmp_path / "ashworth"), "--council", "Ashworth Borough Council", "--source", str(source)]) == 0
+    out = capsys.readouterr().out
+    assert ("benchmark groups: ranked in nearest_neighbours (15 councils a period, the smallest group of several "
+            "councils); national line england (one figure a period)") in out
+    settings = yaml.safe_load((tmp_path / "ashworth" / "params" / "defaults.yaml").read_text(encoding="utf-8"))
+    assert (settings["comparator_group"], settings["national_group"]) == ("nearest_neighbours", "england")
+
+
+def test_benchmark_groups_tell_several_councils_from_one_figure_a_period():
+    import pandas as pd
+
+    from pmkit.project import benchmark_groups
+
+    rows = [("england", "E92000001", "m", p) for p in ("2023/24", "2024/25")]
+    rows += [("nearest_neighbours", f"c{i}", "m", p) for i in range(15) for p in ("2023/24", "2024/25")]
+    groups = benchmark_groups(pd.DataFrame(rows, columns=["group", "authority_code", "metric", "period"]))
+    assert (groups.comparator, groups.national) == ("nearest_neighbours", "england")
+
+
+def test_validate_warns_when_the_comparator_group_has_fewer_than_three_peers(tmp_path, capsys):
+    from pmkit.cli import main
+
+    source = council_workbook(tmp_path / "ashworth" / "data" / "ashworth.xlsx", neighbours=2)
+    project(tmp_path / "ashworth", {"source": "data/ashworth.xlsx", "comparator_group": "nearest_neighbours"})
+    assert main(["validate", "--project", str(tmp_path / "ashworth")]) == 0
+    out = capsys.readouterr().out
+    assert ("warning: params/defaults.yaml::comparator_group: 'nearest_neighbours' has at most 2 councils a period "
+            "besides this council, fewer than 3 peers") in out
+
+
+def test_the_councils_own_row_is_its_figure_never_its_peer_and_a_disagreement_is_a_warning(tmp_path, monkeypatch, capsys):
+    from pmkit.cli import main
+    from pmkit.reports.quarterly import DirectorateReport
+
+    council_workbook(tmp_path / "ashworth" / "data" / "ashworth.xlsx")
+    root = project(tmp_path / "ashworth", {"source": "data/ashworth.xlsx", "reporting": "annual",
+                                           "comparator_group": "nearest_neighbours", "national_group": "england"})
+    assert main(["validate", "--project", str(root)]) == 0
+    out = capsys.readouterr().out
+    # the own row is the 31st row of 2023/24 (header, then 15 x 2 neighbours' rows, then its repairs row)
+    assert ("warning: ashworth.xlsx[benchmarks]:32:value: the council's own row (Ashworth, E07000999) gives 90.5 for rep "
+            "in 2023/24, but ashworth.xlsx[measures]:2 gives 90.0 for REP-01; the reports use 90.0, from measures") in out
+    assert out.count("warning:") == 1
+
+    monkeypatch.chdir(root)
+    shown = captured(monkeypatch)
+    report = DirectorateReport("Housing", "2024/25")
+    report.tiles()
+    tiles = html_of(shown)
+    # Repairs 92.0 among 15 neighbours (80..94): 93 and 94 are better, so 3rd of 16; quartile ceil(4 x 3 / 16) = 1;
+    # the peer median is the neighbours' middle figure, 87.0.
+    assert "1st quartile of 16 (nearest neighbours and this council), ranked 3; peer median 87.0%" in tiles
+    # Relets: no figure in measures, 28 days from the own row; 20..27 are better (lower), so 9th of 16, quartile 3.
+    assert "3rd quartile of 16 (nearest neighbours and this council), ranked 9; peer median 27 days" in tiles
+    relet = next(r for r in report.readings if r.indicator_id == "REL-01")
+    assert relet.row["value"] == 28 and relet.peers.n_peers == 15

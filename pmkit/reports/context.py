@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from pmkit import casestudies, components, periods, reading, status, themes
+from pmkit import benchmarking, casestudies, components, periods, reading, status, themes
+from pmkit.benchmarking import own_authority
 from pmkit.components.templating import markdown
 from pmkit.errors import PmkitError
 from pmkit.schema import AUDIENCES
@@ -34,11 +35,12 @@ class ReportContext:
         self.words = components.words_for(audience)
         self.council = str(self.settings.get("council", "") or "This council")
         self.source = opened or open_source(self.settings["source"])
+        self.own_authority = own_authority(self.source.benchmarks(), self.settings)  # the council's own benchmark rows
         register = self.source.indicators()
         if audience == "public":
             register = register[register["public"]]
         self.register = apply_rebase_settings(register, self.settings).reset_index(drop=True)
-        self.measures = self.source.measures()
+        self.measures = measures_with_own_row(self.source, self.own_authority)
         self.commentary = self.source.commentary()
         self.rules = self.settings.get("spc_rules", "mdc")
         self.reporting = reporting_frequency(self.settings)
@@ -73,6 +75,7 @@ class ReportContext:
         peers = reading.peer_groups(
             st, indicators, self.source.benchmarks(), self.council,
             self.settings.get("comparator_group", "nearest_neighbours"), self.settings.get("national_group", "england"),
+            own_authority=self.own_authority,
         )
         return list(reading.read(st, indicators, views, peers, headline=headline).values())
 
@@ -132,11 +135,18 @@ class ReportContext:
         self.section("about", components.method_note(period.label, self.settings, indicators, source, self.words, left_out))
 
 
+def measures_with_own_row(src: Source, own: frozenset[str]) -> pd.DataFrame:
+    """The source's measures and, where they have no figure, the council's own row in its benchmarks."""
+    return benchmarking.with_own_figures(src.measures(), src.indicators(), src.benchmarks(), own)
+
+
 def assess_with_settings(src: Source, settings: dict, indicators: pd.DataFrame, period: periods.Period) -> pd.DataFrame:
     """The status table of ``indicators`` for ``period`` with a project's settings (comparator group,
-    suspended periods, direction threshold, SPC rules), as every report judges them."""
+    suspended periods, direction threshold, SPC rules, the council's own row in its benchmarks), as
+    every report judges them."""
+    own = own_authority(src.benchmarks(), settings)
     return status.assess(
-        src.measures(),
+        measures_with_own_row(src, own),
         indicators,
         period,
         targets=src.targets(),
@@ -145,4 +155,5 @@ def assess_with_settings(src: Source, settings: dict, indicators: pd.DataFrame, 
         rag_suspended=settings.get("rag_suspended") or (),
         dot_threshold=float(settings.get("dot_threshold", 0.01)),
         spc_rules=settings.get("spc_rules", "mdc"),
+        own_authority=own,
     )

@@ -194,7 +194,7 @@ class DeepDiveReport(ReportContext):
                         index=periods.parse_column(own["period"].astype(str))["label"].to_numpy())
         return benchmarking.trajectory(str(r.info.get("benchmark_metric") or ""), str(r.info["polarity"]), own,
                                        self.source.benchmarks(), self.settings.get("comparator_group", "nearest_neighbours"),
-                                       self.settings.get("national_group", "england"))
+                                       self.settings.get("national_group", "england"), self.own_authority)
 
     def history_notes(self, r) -> str:
         """Where the limits were recalculated, and where the data suggests they should be."""
