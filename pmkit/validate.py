@@ -341,9 +341,11 @@ def check_references(tables: dict[str, pd.DataFrame], raws: dict[str, RawTable],
                 continue
             known = set(tables[ref_table][ref_col])
             bad = (frame[col] != "") & ~frame[col].isin(known)
+            hints = _did_you_mean(frame.loc[bad, col].unique(), known)
             for row, value in zip(rows[bad], frame.loc[bad, col]):
                 problems.append(
-                    Problem(raw.where, int(row), col, f"'{value}' is not in {ref_table}.{ref_col}; expected a known {ref_col}")
+                    Problem(raw.where, int(row), col,
+                            f"'{value}' is not in {ref_table}.{ref_col}; expected a known {ref_col}{hints.get(value, '')}")
                 )
         if indicators is None or "period" not in frame or "indicator_id" not in frame:
             continue
@@ -358,6 +360,95 @@ def check_references(tables: dict[str, pd.DataFrame], raws: dict[str, RawTable],
             problems.append(
                 Problem(raw.where, int(row), "period", f"'{period}' does not match the indicator's frequency; expected a {freq} period")
             )
+
+
+# Names that group indicators and the tables beside them: (table, column) per kind of name. Two
+# names of a kind that differ by a typo are an error (`check_names`).
+NAME_COLUMNS = {
+    "directorate": (("indicators", "directorate"), ("actions", "directorate"), ("feedback", "directorate")),
+    "priority": (("indicators", "priority"),),
+    "service": (("indicators", "service"),),
+}
+TYPO_LENGTHS = (6, 10)  # a name this long may differ by a typo of one character, or two from the second length on
+
+
+def edit_distance(a: str, b: str, limit: int = 2) -> int:
+    """Levenshtein distance (characters inserted, deleted or replaced), or ``limit + 1`` once it is
+    sure to exceed ``limit``. Names are short and few, so the plain dynamic programme is enough
+    (no edit-distance library is among pmkit's dependencies).
+
+    >>> edit_distance("Housing & Communites", "Housing & Communities"), edit_distance("ASC", "CSC")
+    (1, 1)
+    """
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous = list(range(len(b) + 1))
+    for i, x in enumerate(a, start=1):
+        current = [i]
+        for j, y in enumerate(b, start=1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y)))
+        if min(current) > limit:
+            return limit + 1
+        previous = current
+    return previous[-1]
+
+
+def typo_of(name: str, other: str) -> str | None:
+    """How ``name`` differs from ``other`` when it looks like a typo of it ("only by case or spaces",
+    "by one character"), else None. Case and spaces count whatever the length; a character or two
+    only for names of six characters or more (one) or ten or more (two), so that short codes such as
+    ASC and CSC stay different names.
+
+    >>> typo_of("Adult", "Adults"), typo_of("Parks", "Parking"), typo_of("ASC", "CSC")
+    ('by one character', None, None)
+    """
+    if name == other:
+        return None
+    a, b = (" ".join(n.split()).casefold() for n in (name, other))
+    if a == b:
+        return "only by case or spaces"
+    longer = max(len(a), len(b))
+    allowed = 2 if longer >= TYPO_LENGTHS[1] else 1 if longer >= TYPO_LENGTHS[0] else 0
+    distance = edit_distance(a, b, allowed) if allowed else allowed + 1
+    return None if distance > allowed else f"by {'one character' if distance == 1 else 'two characters'}"
+
+
+def _did_you_mean(values, known: set[str], most: int = 50) -> dict[str, str]:
+    """``; did you mean 'X'?`` per value that is a typo of a known name (`typo_of`); the first ``most`` values only."""
+    hints = {}
+    for value in list(values)[:most]:
+        near = [k for k in sorted(known, key=str) if typo_of(str(value), str(k))]
+        if near:
+            hints[value] = f"; did you mean '{near[0]}'?"
+    return hints
+
+
+def check_names(tables: dict[str, pd.DataFrame], raws: dict[str, RawTable], problems: list[Problem]) -> None:
+    """Directorates, priorities and services whose names differ by a typo from a name used more
+    (the register's names first): an error on each row of the rarer name, with "did you mean"."""
+    for kind, places in NAME_COLUMNS.items():
+        cells = [(table, col, tables[table][col]) for table, col in places if table in tables and col in tables[table]]
+        if not cells:
+            continue
+        used = pd.concat([values[values != ""] for _, _, values in cells]).value_counts()
+        register = set(cells[0][2]) if cells[0][0] == "indicators" else set()
+        order = {name: i for i, name in enumerate(pd.concat([values for _, _, values in cells]).drop_duplicates())}
+        ranked = sorted(used.index, key=lambda n: (n not in register, -used[n], order[n]))
+        meant: dict[str, tuple[str, str]] = {}
+        for i, name in enumerate(ranked):
+            for better in ranked[:i]:
+                how = typo_of(name, better)
+                if how and better not in meant:
+                    meant[name] = (better, how)
+                    break
+        for table, col, values in cells:
+            rows = raws[table].rows.reset_index(drop=True)
+            wrong = values.isin(list(meant))
+            for row, value in zip(rows[wrong.to_numpy()], values[wrong]):
+                right, how = meant[value]
+                problems.append(Problem(raws[table].where, int(row), col,
+                                        f"'{value}' differs from the {kind} '{right}' (used in {used[right]} "
+                                        f"{'row' if used[right] == 1 else 'rows'}) {how}; did you mean '{right}'?"))
 
 
 def validate_tables(raws: dict[str, RawTable], missing_hint: Callable[[str], str] | None = None,
@@ -375,6 +466,7 @@ def validate_tables(raws: dict[str, RawTable], missing_hint: Callable[[str], str
             hint = missing_hint(name) if missing_hint else ""
             problems.append(Problem(name, None, "", f"table '{name}' is missing; it is required{'. ' + hint if hint else ''}"))
     check_references(tables, raws, problems)
+    check_names(tables, raws, problems)
     if problems:
         raise ValidationError(problems)
     return tables

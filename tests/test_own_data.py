@@ -253,3 +253,63 @@ def test_the_councils_own_row_is_its_figure_never_its_peer_and_a_disagreement_is
     assert "3rd quartile of 16 (nearest neighbours and this council), ranked 9; peer median 27 days" in tiles
     relet = next(r for r in report.readings if r.indicator_id == "REL-01")
     assert relet.row["value"] == 28 and relet.peers.n_peers == 15
+
+
+# --- d. typos in names ---------------------------------------------------------------------------
+
+
+def typo_source(folder: Path, directorates: list[str], services: list[str] | None = None,
+                action_directorates: list[str] = (), overview_directorate: str | None = None) -> Path:
+    rows = [[f"IND-{i:02d}", f"Indicator {i}", d, (services or [""] * len(directorates))[i - 1], "Homes", "count",
+             "higher_is_better", "annual", 0, "", "yes", ""] for i, d in enumerate(directorates, start=1)]
+    write_csv(folder / "indicators.csv", REGISTER, rows)
+    write_csv(folder / "measures.csv", ["indicator_id", "period", "value"], [[r[0], "2024/25", 10] for r in rows])
+    if action_directorates:
+        write_csv(folder / "actions.csv", ["action_id", "title", "directorate", "due", "status"],
+                  [[f"CP-{i}", f"Action {i}", d, "2025/26", "on_track"] for i, d in enumerate(action_directorates, start=1)])
+    if overview_directorate:
+        write_csv(folder / "commentary.csv", ["directorate", "period", "audience", "text"],
+                  [[overview_directorate, "2024/25", "internal", "A good year."]])
+    return folder
+
+
+def problems_of(folder: Path) -> list[str]:
+    from pmkit.errors import ValidationError
+    from pmkit.sources import open_source
+
+    with pytest.raises(ValidationError) as caught:
+        open_source(folder).tables()
+    return [str(p) for p in caught.value.problems]
+
+
+def test_a_directorate_typed_with_a_typo_is_an_error_saying_what_was_meant(tmp_path):
+    folder = typo_source(tmp_path, ["Housing & Communities"] * 3 + ["Housing & Communites"])
+    assert problems_of(folder) == [
+        "indicators.csv:5:directorate: 'Housing & Communites' differs from the directorate 'Housing & Communities' "
+        "(used in 3 rows) by one character; did you mean 'Housing & Communities'?"]
+
+
+def test_names_differing_by_case_or_spaces_are_an_error_however_short(tmp_path):
+    folder = typo_source(tmp_path, ["Place", "Place", "place ", "Adults", "Adults", "Adult"])
+    assert problems_of(folder) == [
+        "indicators.csv:4:directorate: 'place' differs from the directorate 'Place' (used in 2 rows) only by case or "
+        "spaces; did you mean 'Place'?",
+        "indicators.csv:7:directorate: 'Adult' differs from the directorate 'Adults' (used in 2 rows) by one "
+        "character; did you mean 'Adults'?"]
+
+
+def test_short_codes_and_genuinely_different_names_are_not_typos(tmp_path):
+    from pmkit.sources import open_source
+
+    folder = typo_source(tmp_path, ["ASC", "CSC", "Housing", "Housing"], services=["Parks", "Parking", "Roads", "Rates"])
+    assert len(open_source(folder).indicators()) == 4
+
+
+def test_a_directorate_in_actions_or_an_overview_with_a_typo_says_what_was_meant(tmp_path):
+    folder = typo_source(tmp_path, ["Adult Social Care", "Adult Social Care"], action_directorates=["Adult Social Car"],
+                         overview_directorate="Adult Social  Care")
+    assert problems_of(folder) == [
+        "commentary.csv:2:directorate: 'Adult Social  Care' is not in indicators.directorate; expected a known "
+        "directorate; did you mean 'Adult Social Care'?",
+        "actions.csv:2:directorate: 'Adult Social Car' differs from the directorate 'Adult Social Care' (used in 2 rows) "
+        "by one character; did you mean 'Adult Social Care'?"]
