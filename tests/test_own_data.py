@@ -313,3 +313,46 @@ def test_a_directorate_in_actions_or_an_overview_with_a_typo_says_what_was_meant
         "directorate; did you mean 'Adult Social Care'?",
         "actions.csv:2:directorate: 'Adult Social Car' differs from the directorate 'Adult Social Care' (used in 2 rows) "
         "by one character; did you mean 'Adult Social Care'?"]
+
+
+# --- e. a quarter or year keyed by its last day -------------------------------------------------
+
+
+def test_quarters_and_years_keyed_by_their_last_day_are_read_like_their_first(tmp_path):
+    import datetime as dt
+
+    from openpyxl import Workbook
+
+    from pmkit.sources import open_source
+
+    book = Workbook()
+    book.remove(book.active)
+    for name, rows in {
+        "indicators": [["indicator_id", "title", "directorate", "unit", "polarity", "frequency"],
+                       ["HOU-03", "Households in temporary accommodation", "Housing", "count", "lower_is_better", "quarterly"],
+                       ["PL-01", "Household waste recycled", "Place", "percent", "higher_is_better", "annual"]],
+        # dates as Excel holds them (date cells) and as typed text, UK style
+        "measures": [["indicator_id", "period", "value"], ["HOU-03", dt.datetime(2025, 6, 30), 120],
+                     ["HOU-03", "30/09/2025", 131], ["HOU-03", dt.datetime(2026, 3, 31), 140],
+                     ["PL-01", "31/03/2025", 44.0], ["PL-01", dt.datetime(2026, 3, 31), 47.5]],
+        "targets": [["indicator_id", "period", "target"], ["HOU-03", "31/12/2025", 110], ["PL-01", "31/03/2026", 50]],
+    }.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    book.save(tmp_path / "council.xlsx")
+    src = open_source(tmp_path / "council.xlsx")
+    assert src.measures()[["indicator_id", "period", "value"]].values.tolist() == [
+        ["HOU-03", "2025/26 Q1", 120], ["HOU-03", "2025/26 Q2", 131], ["HOU-03", "2025/26 Q4", 140],
+        ["PL-01", "2024/25", 44.0], ["PL-01", "2025/26", 47.5]]
+    assert src.targets()[["indicator_id", "period"]].values.tolist() == [["HOU-03", "2025/26 Q3"], ["PL-01", "2025/26"]]
+
+
+def test_a_target_dated_31_march_for_a_quarterly_indicator_is_ambiguous(tmp_path):
+    write_csv(tmp_path / "indicators.csv", ["indicator_id", "title", "directorate", "unit", "polarity", "frequency"],
+              [["HOU-03", "Households in temporary accommodation", "Housing", "count", "lower_is_better", "quarterly"]])
+    write_csv(tmp_path / "measures.csv", ["indicator_id", "period", "value"], [["HOU-03", "31/03/2026", 140]])
+    write_csv(tmp_path / "targets.csv", ["indicator_id", "period", "target"], [["HOU-03", "31/03/2026", 110]])
+    assert problems_of(tmp_path) == [
+        "targets.csv:2:period: '31/03/2026' is ambiguous in targets: 31 March ends both 2025/26 Q4 and the year 2025/26; "
+        "write 2025/26 Q4 or 2025/26"]
