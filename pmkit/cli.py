@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from pmkit.errors import PmkitError, ValidationError
+from pmkit.errors import PmkitError, ValidationError, shell
 
 EXIT_INVALID = 2
 EXIT_FAILED = 1
@@ -51,12 +51,9 @@ def cmd_status(args: argparse.Namespace) -> int:
     frequency = reporting_frequency(settings)
     period = report_period(src, args.period, frequency)
     ind = src.indicators()
-    if args.directorate:
-        known = sorted(ind["directorate"].unique())
-        unknown = sorted(set(args.directorate) - set(known))
-        if unknown:
-            raise PmkitError(f"directorate {', '.join(unknown)} is not in the source; expected one of: {', '.join(known)}")
-        ind = ind[ind["directorate"].isin(args.directorate)]
+    wanted = _directorates(args, sorted(ind["directorate"].unique()))
+    if wanted:
+        ind = ind[ind["directorate"].isin(wanted)]
     reports_without_data(src, {"the status table": list(ind["indicator_id"])}, period, frequency, asked=True)
     st = assess_with_settings(
         src, {**settings, "comparator_group": args.comparator_group or settings.get("comparator_group", "nearest_neighbours")},
@@ -148,12 +145,12 @@ def cmd_import_lgbf(args: argparse.Namespace) -> int:
             print(f"{summary.report_name}: {summary.indicators:,} indicators, {summary.measures:,} measures and "
                   f"{summary.benchmark_rows:,} benchmark rows, a pmkit project in {summary.project}")
         print(f"{len(club)} projects in {args.out}; one report for each, as one batch: "
-              f"pmkit run annual --project {args.out}/*")
+              f"{shell('pmkit', 'run', 'annual', '--project', args.out)}/*")
         return 0
     summary = import_lgbf_project(args.directory, args.council, args.out)
     print("\n".join(summary.lines()))
     print(f"{summary.report_name}: a pmkit project in {summary.project}; next steps are in {summary.project / 'README.md'}")
-    print(f"  cd {summary.project}")
+    print(f"  {shell('cd', summary.project)}")
     print("  pmkit run quarterly")
     return 0
 
@@ -164,7 +161,7 @@ def cmd_import_coventry(args: argparse.Namespace) -> int:
     summary = import_coventry_project(args.directory, args.out)
     print("\n".join(summary.lines()))
     print(f"{COUNCIL}: a pmkit project in {summary.project}; next steps are in {summary.project / 'README.md'}")
-    print(f"  cd {summary.project}")
+    print(f"  {shell('cd', summary.project)}")
     print("  pmkit run quarterly")
     return 0
 
@@ -175,9 +172,11 @@ def cmd_themes_suggest(args: argparse.Namespace) -> int:
     from pmkit.sources import open_source
 
     settings = load_settings({"source": args.source, "codebook": args.codebook})
-    feedback = open_source(settings["source"]).feedback()
-    if args.directorate:
-        feedback = feedback[feedback["directorate"].isin(args.directorate)]
+    src = open_source(settings["source"])
+    feedback = src.feedback()
+    wanted = _directorates(args, sorted(set(src.indicators()["directorate"]) | set(feedback["directorate"])))
+    if wanted:
+        feedback = feedback[feedback["directorate"].isin(wanted)]
     suggestions = themes.suggest(feedback, codebook=settings["codebook"], n_topics=args.topics)
     path = themes.write_draft(suggestions, args.out)
     for row in suggestions.itertuples(index=False):
@@ -191,7 +190,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
     folder = init_project(args.directory, args.council, args.source, say=print)
     print(f"{args.council}: a pmkit project in {folder}; next steps are in {folder / 'README.md'}")
-    print(f"  cd {folder}")
+    print(f"  {shell('cd', folder)}")
     print("  pmkit validate" if args.source else "  pmkit template data   # an empty workbook to fill in")
     print("  pmkit run quarterly")
     return 0
@@ -203,9 +202,9 @@ def cmd_template(args: argparse.Namespace) -> int:
     path = write_template(args.directory, overwrite=args.overwrite, example=args.example)
     if args.example:
         print(f"{path}: the demo council's Housing data in a sheet per table, a valid source to copy from "
-              f"(pmkit validate {path})")
+              f"({shell('pmkit', 'validate', path)})")
     else:
-        print(f"{path}: a sheet per table, with a sheet explaining every column; fill it in, then pmkit validate {path}")
+        print(f"{path}: a sheet per table, with a sheet explaining every column; fill it in, then {shell('pmkit', 'validate', path)}")
     return 0
 
 
@@ -220,6 +219,15 @@ def _project_source(args: argparse.Namespace) -> tuple[dict, object]:
     return settings, open_source(settings["source"])
 
 
+def _directorates(args: argparse.Namespace, known: list[str]) -> list[str] | None:
+    """The directorates ``--directorate`` names (each by name, slug or params file name), None for all."""
+    from pmkit.reports.quarterly import directorate_names
+    from pmkit.settings import DEFAULTS_FILE, find_project, project_root
+
+    root = find_project(args.project) if getattr(args, "project", None) else project_root()
+    return directorate_names(args.directorate, known, root if (root / DEFAULTS_FILE).exists() else None)
+
+
 def cmd_commentary_template(args: argparse.Namespace) -> int:
     from pmkit import periods
     from pmkit.commentary_return import write_return
@@ -227,14 +235,16 @@ def cmd_commentary_template(args: argparse.Namespace) -> int:
 
     if args.period:
         periods.parse(args.period)  # an unreadable period is refused before the data is read
+    from pmkit.reports.kind import slugify
+
     settings, src = _project_source(args)
     period = report_period(src, args.period, reporting_frequency(settings))
-    slug = period.label.replace("/", "-").replace(" ", "-")
-    names = "-".join(d.lower().replace(" ", "-").replace("'", "") for d in args.directorate or [])
-    out = args.out or Path(f"commentary-{slug}{'-' + names if names else ''}.xlsx")
-    path, count = write_return(src, settings, period, args.directorate, out, str(settings.get("council", "") or ""))
+    wanted = _directorates(args, sorted(src.indicators()["directorate"].unique()))
+    names = "-".join(slugify(d) for d in wanted or [])
+    out = args.out or Path(f"commentary-{period.slug}{'-' + names if names else ''}.xlsx")
+    path, count = write_return(src, settings, period, wanted, out, str(settings.get("council", "") or ""))
     print(f"{path}: the commentary return for {period.label}, {count} indicators asking for commentary and an "
-          f"overview row per directorate; send it to service managers, then pmkit commentary import {path}")
+          f"overview row per directorate; send it to service managers, then {shell('pmkit', 'commentary', 'import', path)}")
     return 0
 
 

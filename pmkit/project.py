@@ -21,7 +21,7 @@ from pathlib import Path
 import jinja2
 import pandas as pd
 
-from pmkit.errors import PmkitError
+from pmkit.errors import PmkitError, shell
 from pmkit.settings import DEFAULTS_FILE
 
 SCAFFOLD = Path(__file__).parent / "scaffold"
@@ -149,7 +149,7 @@ def init_project(folder: str | os.PathLike, council: str, source: str | None = N
     shutil.copy(SCAFFOLD / "directorates.txt", folder / DIRECTORATES / "README.txt")
     for stem, name in directorates:
         (folder / DIRECTORATES / f"{stem}.yaml").write_text(
-            f"# The quarterly report of {name}: pmkit run quarterly --directorate {stem}\n"
+            f"# The quarterly report of {name}: {shell('pmkit', 'run', 'quarterly', '--directorate', stem)}\n"
             f"directorate: {_yaml_string(name)}\n",
             encoding="utf-8",
         )
@@ -172,6 +172,7 @@ def _render(name: str, values: dict) -> str:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(SCAFFOLD), undefined=jinja2.StrictUndefined,
                              keep_trailing_newline=True, autoescape=False)
     env.filters["quoted"] = _yaml_string
+    env.filters["shell"] = shell  # a word of a command, quoted for a shell where it needs it
     return env.get_template(name).render(**values)
 
 

@@ -115,16 +115,39 @@ def params_files(root: Path) -> list[tuple[str, dict]]:
     return found
 
 
+def names_directorate(wanted: str, stem: str, directorate: str) -> bool:
+    """Whether ``--directorate wanted`` names a report: its params file name or directorate, or
+    either written as a slug (``adults-social-care`` for "Adults' Social Care"), in any case."""
+    return wanted in (stem, directorate) or slugify(wanted) in (stem, slugify(directorate))
+
+
 def chosen_params(found: list[tuple[str, dict]], wanted: list[str] | None) -> list[tuple[str, dict]]:
-    """The params files ``wanted`` names (by file name or directorate), all when it is empty; an unknown name is an error."""
+    """The params files ``wanted`` names (by file name, directorate or its slug), all when it is
+    empty; an unknown name is an error."""
     if not wanted:
         return found
-    chosen = [(n, p) for n, p in found if n in wanted or p["directorate"] in wanted]
-    missing = set(wanted) - {n for n, _ in chosen} - {p["directorate"] for _, p in chosen}
+    chosen = [(n, p) for n, p in found if any(names_directorate(w, n, p["directorate"]) for w in wanted)]
+    missing = {w for w in wanted if not any(names_directorate(w, n, p["directorate"]) for n, p in chosen)}
     if missing:
         names = ", ".join(f"{n} ({p['directorate']})" for n, p in found) or "none"
         raise PmkitError(f"no params file or directorate called {', '.join(sorted(missing))}; expected one of: {names}")
     return chosen
+
+
+def directorate_names(wanted: list[str] | None, known: list[str], root: Path | None = None) -> list[str] | None:
+    """The directorates ``--directorate`` names, each by its name, its slug or the name of its
+    params file in ``root`` (None when none is asked for); an unknown name is an error listing both."""
+    if not wanted:
+        return None
+    found = (params_files(root) if root is not None else []) + [(slugify(d), {"directorate": d}) for d in known]
+    names = []
+    for w in wanted:
+        hit = next((p["directorate"] for n, p in found if names_directorate(w, n, p["directorate"]) and p["directorate"] in known), None)
+        if hit is None:
+            choices = ", ".join(f"{slugify(d)} ({d})" for d in known)
+            raise PmkitError(f"directorate {w} is not in the source; expected a name or slug, one of: {choices}")
+        names.append(hit)
+    return list(dict.fromkeys(names))
 
 
 def directorate_params(files: list[tuple[str, dict]], wanted: list[str] | None,
