@@ -356,3 +356,129 @@ def test_a_target_dated_31_march_for_a_quarterly_indicator_is_ambiguous(tmp_path
     assert problems_of(tmp_path) == [
         "targets.csv:2:period: '31/03/2026' is ambiguous in targets: 31 March ends both 2025/26 Q4 and the year 2025/26; "
         "write 2025/26 Q4 or 2025/26"]
+
+
+# --- f. directorates by name or slug; commands quoted for a shell; commentary into a workbook ----
+
+
+@pytest.fixture
+def two_directorates(tmp_path):
+    """Adults' Social Care (a name with an apostrophe and spaces) and Housing, one quarterly indicator each."""
+    data = tmp_path / "council" / "data"
+    write_csv(data / "indicators.csv", REGISTER, [
+        ["ASC-01", "Reviews completed", "Adults' Social Care", "Reviews", "Care", "percent", "higher_is_better", "quarterly", 1, "", "yes", ""],
+        ["HOU-01", "Homes let", "Housing", "Lettings", "Homes", "count", "higher_is_better", "quarterly", 0, "", "yes", ""]])
+    write_csv(data / "measures.csv", ["indicator_id", "period", "value"],
+              [["ASC-01", "2025/26 Q1", 80.5], ["HOU-01", "2025/26 Q1", 120]])
+    return project(tmp_path / "council")
+
+
+@pytest.mark.parametrize("wanted", ["Adults' Social Care", "adults-social-care"])
+def test_status_takes_a_directorate_by_its_name_or_its_slug(two_directorates, wanted, capsys):
+    from pmkit.cli import main
+
+    assert main(["status", "--project", str(two_directorates), "--directorate", wanted, "--width", "200"]) == 0
+    out = capsys.readouterr().out
+    assert "ASC-01" in out and "HOU-01" not in out and "Status for 2025/26 Q1 (1 indicators)" in out
+
+
+def test_a_quarterly_run_plans_a_directorate_named_by_its_slug(two_directorates):
+    from pmkit.reports import KINDS
+    from pmkit.settings import load_settings
+    from pmkit.sources import open_source
+
+    plan = KINDS.get("quarterly").plan(open_source(two_directorates / "data"), load_settings(None, two_directorates),
+                                       two_directorates, directorate=["adults-social-care"])
+    assert [j.parameters["directorate"] for j in plan.jobs] == ["Adults' Social Care"]
+
+
+def test_an_unknown_directorate_lists_names_and_slugs(two_directorates, capsys):
+    from pmkit.cli import main
+
+    assert main(["status", "--project", str(two_directorates), "--directorate", "Parks"]) == 2
+    assert ("directorate Parks is not in the source; expected a name or slug, one of: adults-social-care "
+            "(Adults' Social Care), housing (Housing)") in capsys.readouterr().err
+
+
+def test_the_commentary_template_takes_a_slug_and_prints_a_quoted_command(two_directorates, monkeypatch, capsys):
+    import shlex
+
+    from pmkit.cli import main
+
+    monkeypatch.chdir(two_directorates)
+    out = two_directorates / "returns for Q1" / "adults' return.xlsx"
+    out.parent.mkdir()
+    assert main(["commentary", "template", "--directorate", "adults-social-care", "--out", str(out)]) == 0
+    said = capsys.readouterr().out
+    command = said.split("then ", 1)[1].strip()
+    assert command == f"pmkit commentary import '{two_directorates}/returns for Q1/adults'\"'\"' return.xlsx'"
+    assert shlex.split(command) == ["pmkit", "commentary", "import", str(out)]
+
+
+def test_init_prints_a_cd_a_shell_can_run(tmp_path, capsys):
+    import shlex
+
+    from pmkit.cli import main
+
+    folder = tmp_path / "St Albans' council"
+    assert main(["init", str(folder), "--council", "St Albans City and District Council"]) == 0
+    cd = [line.strip() for line in capsys.readouterr().out.splitlines() if line.strip().startswith("cd ")]
+    assert cd == [f"cd '{tmp_path}/St Albans'\"'\"' council'"] and shlex.split(cd[0]) == ["cd", str(folder)]
+
+
+def commentary_workbook(path: Path) -> Path:
+    """One workbook, a sheet per table; the Commentary sheet has its own headers (Indicator ID,
+    Period, Audience, Text, Actions and a column of its own, Officer) and rows in the officer's order."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    sheets = {
+        "Indicators": [["indicator_id", "title", "directorate", "unit", "polarity", "frequency"],
+                       ["HOU-01", "Homes let", "Housing", "count", "higher_is_better", "quarterly"],
+                       ["HOU-02", "Days to relet", "Housing", "days", "lower_is_better", "quarterly"]],
+        "Measures": [["indicator_id", "period", "value"], ["HOU-01", "2025/26 Q1", 120], ["HOU-02", "2025/26 Q1", 30],
+                     ["HOU-01", "2025/26 Q2", 131], ["HOU-02", "2025/26 Q2", 28]],
+        "Commentary": [["Indicator ID", "Period", "Audience", "Text", "Actions", "Officer"],
+                       ["HOU-02", "2025/26 Q1", "internal", "Relets slowed in the heat.", "", "Jo"],
+                       ["HOU-01", "2025/26 Q1", "internal", "Lettings on plan.", "", "Sam"],
+                       ["HOU-01", "2025/26 Q2", "internal", "Old words.", "", "Sam"]],
+    }
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    book.save(path)
+    return path
+
+
+def test_commentary_saved_into_a_workbook_keeps_its_headers_order_and_a_copy_of_the_sheet(tmp_path):
+    import pandas as pd
+    from openpyxl import load_workbook
+
+    from pmkit.commentary_return import save_commentary
+    from pmkit.sources import open_source
+
+    path = commentary_workbook(tmp_path / "council.xlsx")
+    src = open_source(path)
+    new = pd.DataFrame([
+        {"indicator_id": "HOU-01", "directorate": "", "period": "2025/26 Q2", "audience": "internal",
+         "text": "131 homes let, the most this year.", "actions": "Keep the voids team."},
+        {"indicator_id": "HOU-02", "directorate": "", "period": "2025/26 Q2", "audience": "internal",
+         "text": "Relets back to 28 days.", "actions": ""}])
+    done = save_commentary(src, new)
+    assert (done.added, done.changed, done.written_to) == (1, 1, "council.xlsx[Commentary]")
+    book = load_workbook(path)
+    assert book.sheetnames[:3] == ["Indicators", "Measures", "Commentary"]
+    copies = [name for name in book.sheetnames if name.startswith("Commentary before ")]
+    assert len(copies) == 1 and book.sheetnames[3:] == copies
+    rows = [[c for c in row] for row in book["Commentary"].iter_rows(values_only=True)]
+    assert rows == [
+        ["Indicator ID", "Period", "Audience", "Text", "Actions", "Officer"],
+        ["HOU-02", "2025/26 Q1", "internal", "Relets slowed in the heat.", None, "Jo"],
+        ["HOU-01", "2025/26 Q1", "internal", "Lettings on plan.", None, "Sam"],
+        ["HOU-01", "2025/26 Q2", "internal", "131 homes let, the most this year.", "Keep the voids team.", "Sam"],
+        ["HOU-02", "2025/26 Q2", "internal", "Relets back to 28 days.", None, None]]
+    kept = [list(row) for row in book[copies[0]].iter_rows(values_only=True)]
+    assert kept[3] == ["HOU-01", "2025/26 Q2", "internal", "Old words.", None, "Sam"] and len(kept) == 4
+    assert len(open_source(path).commentary()) == 4  # the copy is not read as a table
