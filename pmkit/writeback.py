@@ -17,7 +17,16 @@ from pathlib import Path
 import pandas as pd
 
 from pmkit.errors import SourceError
-from pmkit.sources import TABLE_KEYS, DuckDBSource, FolderSource, Source, SQLSource, WorkbookSource, excel_text, table_key
+from pmkit.sources import (
+    TABLE_KEYS,
+    DuckDBSource,
+    FolderSource,
+    Source,
+    SQLSource,
+    WorkbookSource,
+    excel_text,
+    table_key,
+)
 from pmkit.validate import normalise_name
 
 

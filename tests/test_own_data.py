@@ -219,7 +219,7 @@ def test_benchmark_groups_tell_several_councils_from_one_figure_a_period():
 def test_validate_warns_when_the_comparator_group_has_fewer_than_three_peers(tmp_path, capsys):
     from pmkit.cli import main
 
-    source = council_workbook(tmp_path / "ashworth" / "data" / "ashworth.xlsx", neighbours=2)
+    council_workbook(tmp_path / "ashworth" / "data" / "ashworth.xlsx", neighbours=2)
     project(tmp_path / "ashworth", {"source": "data/ashworth.xlsx", "comparator_group": "nearest_neighbours"})
     assert main(["validate", "--project", str(tmp_path / "ashworth")]) == 0
     out = capsys.readouterr().out

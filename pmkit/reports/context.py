@@ -16,8 +16,14 @@ from pmkit.benchmarking import own_authority
 from pmkit.components.templating import markdown
 from pmkit.errors import PmkitError
 from pmkit.schema import AUDIENCES
-from pmkit.settings import (apply_rebase_settings, load_settings, project_root, reporting_frequency, retired_note,
-                            retired_reasons)
+from pmkit.settings import (
+    apply_rebase_settings,
+    load_settings,
+    project_root,
+    reporting_frequency,
+    retired_note,
+    retired_reasons,
+)
 from pmkit.sources import Source, open_source
 
 

@@ -28,8 +28,14 @@ from pmkit.components.tile import kpi_tile
 from pmkit.errors import PmkitError
 from pmkit.reports.context import ReportContext
 from pmkit.reports.kind import Job, Plan, ReportKind, slugify
-from pmkit.settings import (check_layer, latest_with_data, report_period, reporting_frequency, reports_without_data,
-                            retired_reasons)
+from pmkit.settings import (
+    check_layer,
+    latest_with_data,
+    report_period,
+    reporting_frequency,
+    reports_without_data,
+    retired_reasons,
+)
 from pmkit.sources import Source
 from pmkit.units import format_value
 

@@ -17,8 +17,15 @@ from pmkit.components.templating import plural
 from pmkit.errors import PmkitError
 from pmkit.reports.context import ReportContext
 from pmkit.reports.kind import Job, Plan, ReportKind, slugify
-from pmkit.settings import (check_layer, latest_with_data, report_period, reporting_frequency, reports_without_data,
-                            retired_note, retired_reasons)
+from pmkit.settings import (
+    check_layer,
+    latest_with_data,
+    report_period,
+    reporting_frequency,
+    reports_without_data,
+    retired_note,
+    retired_reasons,
+)
 from pmkit.sources import Source
 
 DIRECTORATES = Path("params/directorates")
