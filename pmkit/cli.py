@@ -41,7 +41,15 @@ def cmd_status(args: argparse.Namespace) -> int:
 
     from pmkit import periods
     from pmkit.reports.context import assess_with_settings
-    from pmkit.settings import find_project, load_settings, report_period, reporting_frequency, reports_without_data
+    from pmkit.settings import (
+        find_project,
+        load_settings,
+        report_period,
+        reporting_frequency,
+        reports_without_data,
+        retired_note,
+        retired_reasons,
+    )
     from pmkit.sources import open_source
 
     settings = load_settings({"source": args.source}, find_project(args.project) if not args.source else None)
@@ -54,6 +62,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     wanted = _directorates(args, sorted(ind["directorate"].unique()))
     if wanted:
         ind = ind[ind["directorate"].isin(wanted)]
+    gone = retired_reasons(ind, src.measures(), period)  # no longer reported: left out, as the reports leave them out
+    ind = ind[~ind["indicator_id"].isin(list(gone))]
     reports_without_data(src, {"the status table": list(ind["indicator_id"])}, period, frequency, asked=True)
     st = assess_with_settings(
         src, {**settings, "comparator_group": args.comparator_group or settings.get("comparator_group", "nearest_neighbours")},
@@ -68,6 +78,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     if args.width is None and not console.is_terminal:
         console = Console(width=200)
     console.print(table)
+    if gone:
+        print(f"note: {retired_note(gone, period)}")
     return 0
 
 

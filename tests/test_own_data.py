@@ -482,3 +482,13 @@ def test_commentary_saved_into_a_workbook_keeps_its_headers_order_and_a_copy_of_
     kept = [list(row) for row in book[copies[0]].iter_rows(values_only=True)]
     assert kept[3] == ["HOU-01", "2025/26 Q2", "internal", "Old words.", None, "Sam"] and len(kept) == 4
     assert len(open_source(path).commentary()) == 4  # the copy is not read as a table
+
+
+def test_the_status_table_leaves_retired_indicators_out_and_says_so(retiring, capsys):
+    from pmkit.cli import main
+
+    assert main(["status", "--project", str(retiring), "--width", "200"]) == 0
+    out = capsys.readouterr().out
+    assert "Status for 2024/25 (2 indicators)" in out and "CUR-01" in out and "OLD-01" not in out
+    assert out.rstrip().endswith("note: 4 indicators the council no longer reports are left out: 1 marked retired in the "
+                                 "register and 3 with no figure in the two years to 2024/25.")
