@@ -7,17 +7,21 @@ import sys
 import time
 from pathlib import Path
 
-from pmkit.errors import PmkitError, ValidationError
+from pmkit.errors import PmkitError, ValidationError, shell
 
 EXIT_INVALID = 2
 EXIT_FAILED = 1
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from pmkit.settings import find_project, load_settings
+    from pmkit.benchmarking import benchmark_warnings
+    from pmkit.settings import DEFAULTS_FILE, find_project, load_settings, project_root
     from pmkit.sources import open_source
 
-    source = args.source or load_settings(None, find_project(args.project)).get("source")
+    # the project's settings (its council, comparator group) read the source's warnings, when there is a project
+    root = find_project(args.project) if args.project or not args.source else project_root()
+    settings = load_settings(None, root) if (root / DEFAULTS_FILE).exists() else {}
+    source = args.source or settings.get("source")
     if not source:
         raise PmkitError("no source to validate: give SOURCE, or set source: in params/defaults.yaml")
     src = open_source(source)
@@ -25,6 +29,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     studies = src.case_studies()
     counts = ", ".join(f"{name} {len(t):,}" for name, t in tables.items() if len(t))
     print(f"{src.describe()}: valid ({counts}, case_studies {len(studies)})")
+    warnings = benchmark_warnings(src, settings)  # valid, but worth a look: printed, exit 0
+    for problem in warnings:
+        print(f"warning: {problem}")
     return 0
 
 
@@ -32,8 +39,17 @@ def cmd_status(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.table import Table
 
-    from pmkit import periods, status
-    from pmkit.settings import find_project, load_settings, report_period, reporting_frequency, reports_without_data
+    from pmkit import periods
+    from pmkit.reports.context import assess_with_settings
+    from pmkit.settings import (
+        find_project,
+        load_settings,
+        report_period,
+        reporting_frequency,
+        reports_without_data,
+        retired_note,
+        retired_reasons,
+    )
     from pmkit.sources import open_source
 
     settings = load_settings({"source": args.source}, find_project(args.project) if not args.source else None)
@@ -43,18 +59,15 @@ def cmd_status(args: argparse.Namespace) -> int:
     frequency = reporting_frequency(settings)
     period = report_period(src, args.period, frequency)
     ind = src.indicators()
-    if args.directorate:
-        known = sorted(ind["directorate"].unique())
-        unknown = sorted(set(args.directorate) - set(known))
-        if unknown:
-            raise PmkitError(f"directorate {', '.join(unknown)} is not in the source; expected one of: {', '.join(known)}")
-        ind = ind[ind["directorate"].isin(args.directorate)]
+    wanted = _directorates(args, sorted(ind["directorate"].unique()))
+    if wanted:
+        ind = ind[ind["directorate"].isin(wanted)]
+    gone = retired_reasons(ind, src.measures(), period)  # no longer reported: left out, as the reports leave them out
+    ind = ind[~ind["indicator_id"].isin(list(gone))]
     reports_without_data(src, {"the status table": list(ind["indicator_id"])}, period, frequency, asked=True)
-    st = status.assess(
-        src.measures(), ind, period, targets=src.targets(), benchmarks=src.benchmarks(),
-        comparator_group=args.comparator_group or settings.get("comparator_group", "nearest_neighbours"),
-        rag_suspended=settings.get("rag_suspended") or (),
-    )
+    st = assess_with_settings(
+        src, {**settings, "comparator_group": args.comparator_group or settings.get("comparator_group", "nearest_neighbours")},
+        ind, period)
     table = Table(title=f"Status for {period.label} ({len(st)} indicators)")
     columns = ["indicator_id", "title", "period", "value", "target", "rag", "dot", "quartile", "exceptions"]
     for col in columns:
@@ -65,6 +78,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     if args.width is None and not console.is_terminal:
         console = Console(width=200)
     console.print(table)
+    if gone:
+        print(f"note: {retired_note(gone, period)}")
     return 0
 
 
@@ -142,12 +157,12 @@ def cmd_import_lgbf(args: argparse.Namespace) -> int:
             print(f"{summary.report_name}: {summary.indicators:,} indicators, {summary.measures:,} measures and "
                   f"{summary.benchmark_rows:,} benchmark rows, a pmkit project in {summary.project}")
         print(f"{len(club)} projects in {args.out}; one report for each, as one batch: "
-              f"pmkit run annual --project {args.out}/*")
+              f"{shell('pmkit', 'run', 'annual', '--project', args.out)}/*")
         return 0
     summary = import_lgbf_project(args.directory, args.council, args.out)
     print("\n".join(summary.lines()))
     print(f"{summary.report_name}: a pmkit project in {summary.project}; next steps are in {summary.project / 'README.md'}")
-    print(f"  cd {summary.project}")
+    print(f"  {shell('cd', summary.project)}")
     print("  pmkit run quarterly")
     return 0
 
@@ -158,7 +173,7 @@ def cmd_import_coventry(args: argparse.Namespace) -> int:
     summary = import_coventry_project(args.directory, args.out)
     print("\n".join(summary.lines()))
     print(f"{COUNCIL}: a pmkit project in {summary.project}; next steps are in {summary.project / 'README.md'}")
-    print(f"  cd {summary.project}")
+    print(f"  {shell('cd', summary.project)}")
     print("  pmkit run quarterly")
     return 0
 
@@ -169,9 +184,11 @@ def cmd_themes_suggest(args: argparse.Namespace) -> int:
     from pmkit.sources import open_source
 
     settings = load_settings({"source": args.source, "codebook": args.codebook})
-    feedback = open_source(settings["source"]).feedback()
-    if args.directorate:
-        feedback = feedback[feedback["directorate"].isin(args.directorate)]
+    src = open_source(settings["source"])
+    feedback = src.feedback()
+    wanted = _directorates(args, sorted(set(src.indicators()["directorate"]) | set(feedback["directorate"])))
+    if wanted:
+        feedback = feedback[feedback["directorate"].isin(wanted)]
     suggestions = themes.suggest(feedback, codebook=settings["codebook"], n_topics=args.topics)
     path = themes.write_draft(suggestions, args.out)
     for row in suggestions.itertuples(index=False):
@@ -183,9 +200,9 @@ def cmd_themes_suggest(args: argparse.Namespace) -> int:
 def cmd_init(args: argparse.Namespace) -> int:
     from pmkit.project import init_project
 
-    folder = init_project(args.directory, args.council, args.source)
+    folder = init_project(args.directory, args.council, args.source, say=print)
     print(f"{args.council}: a pmkit project in {folder}; next steps are in {folder / 'README.md'}")
-    print(f"  cd {folder}")
+    print(f"  {shell('cd', folder)}")
     print("  pmkit validate" if args.source else "  pmkit template data   # an empty workbook to fill in")
     print("  pmkit run quarterly")
     return 0
@@ -197,9 +214,9 @@ def cmd_template(args: argparse.Namespace) -> int:
     path = write_template(args.directory, overwrite=args.overwrite, example=args.example)
     if args.example:
         print(f"{path}: the demo council's Housing data in a sheet per table, a valid source to copy from "
-              f"(pmkit validate {path})")
+              f"({shell('pmkit', 'validate', path)})")
     else:
-        print(f"{path}: a sheet per table, with a sheet explaining every column; fill it in, then pmkit validate {path}")
+        print(f"{path}: a sheet per table, with a sheet explaining every column; fill it in, then {shell('pmkit', 'validate', path)}")
     return 0
 
 
@@ -214,6 +231,15 @@ def _project_source(args: argparse.Namespace) -> tuple[dict, object]:
     return settings, open_source(settings["source"])
 
 
+def _directorates(args: argparse.Namespace, known: list[str]) -> list[str] | None:
+    """The directorates ``--directorate`` names (each by name, slug or params file name), None for all."""
+    from pmkit.reports.quarterly import directorate_names
+    from pmkit.settings import DEFAULTS_FILE, find_project, project_root
+
+    root = find_project(args.project) if getattr(args, "project", None) else project_root()
+    return directorate_names(args.directorate, known, root if (root / DEFAULTS_FILE).exists() else None)
+
+
 def cmd_commentary_template(args: argparse.Namespace) -> int:
     from pmkit import periods
     from pmkit.commentary_return import write_return
@@ -221,14 +247,16 @@ def cmd_commentary_template(args: argparse.Namespace) -> int:
 
     if args.period:
         periods.parse(args.period)  # an unreadable period is refused before the data is read
+    from pmkit.reports.kind import slugify
+
     settings, src = _project_source(args)
     period = report_period(src, args.period, reporting_frequency(settings))
-    slug = period.label.replace("/", "-").replace(" ", "-")
-    names = "-".join(d.lower().replace(" ", "-").replace("'", "") for d in args.directorate or [])
-    out = args.out or Path(f"commentary-{slug}{'-' + names if names else ''}.xlsx")
-    path, count = write_return(src, settings, period, args.directorate, out, str(settings.get("council", "") or ""))
+    wanted = _directorates(args, sorted(src.indicators()["directorate"].unique()))
+    names = "-".join(slugify(d) for d in wanted or [])
+    out = args.out or Path(f"commentary-{period.slug}{'-' + names if names else ''}.xlsx")
+    path, count = write_return(src, settings, period, wanted, out, str(settings.get("council", "") or ""))
     print(f"{path}: the commentary return for {period.label}, {count} indicators asking for commentary and an "
-          f"overview row per directorate; send it to service managers, then pmkit commentary import {path}")
+          f"overview row per directorate; send it to service managers, then {shell('pmkit', 'commentary', 'import', path)}")
     return 0
 
 

@@ -314,7 +314,12 @@ def save_commentary(src: Source, new: pd.DataFrame) -> ImportSummary:
             changed += 1
     if not added and not changed:
         return ImportSummary(0, 0, unchanged, None)
-    replaced = old.set_index(key).index.isin(new.set_index(key).index)
-    merged = pd.concat([old[~replaced], new.reindex(columns=old.columns, fill_value="")], ignore_index=True)
+    # each replaced row keeps its place; new rows follow the old ones
+    merged = old.set_index(key)
+    fresh = new.set_index(key)
+    replaced = merged.index.isin(fresh.index)
+    merged.loc[replaced, ["text", "actions"]] = fresh.loc[merged.index[replaced], ["text", "actions"]].to_numpy()
+    merged = pd.concat([merged.reset_index(), new[~fresh.index.isin(merged.index)].reindex(columns=old.columns, fill_value="")],
+                       ignore_index=True)[old.columns]
     merged = merged.astype({c: "str" for c in merged.columns})
     return ImportSummary(added, changed, unchanged, replace_table(src, "commentary", merged))

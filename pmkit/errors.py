@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shlex
 from dataclasses import dataclass
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
@@ -11,6 +12,15 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 def visible(text: str) -> str:
     """Text on one printable line: control characters (newlines, NUL, escapes) written as ``\\n``, ``\\x00``..."""
     return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), str(text))
+
+
+def shell(*words: object) -> str:
+    """A command as a user would type it, each word quoted for a shell where it needs it (`shlex.quote`).
+
+    >>> print(shell("pmkit", "run", "quarterly", "--directorate", "Adults' Social Care"))
+    pmkit run quarterly --directorate 'Adults'"'"' Social Care'
+    """
+    return " ".join(shlex.quote(str(w)) for w in words)
 
 
 class PmkitError(Exception):

@@ -31,7 +31,7 @@ from pmkit import commentary as notes
 from pmkit import periods, themes
 from pmkit.components import benchmark_section, kpi_tile, spc_section, theme_summary_block
 from pmkit.components.funnel_chart import breakdown_section
-from pmkit.errors import PmkitError
+from pmkit.errors import PmkitError, shell
 from pmkit.render import TEMPLATES
 from pmkit.reports.context import ReportContext
 from pmkit.reports.kind import slugify
@@ -242,8 +242,8 @@ class Explorer(widgets.VBox):
         path.parent.mkdir(parents=True, exist_ok=True)
         chosen = {"indicator": iid, "period": self.judged.label, "audience": self.audience.value,
                   "comparator_group": self.group.value}
-        command = (f'pmkit run deep-dive --indicator {iid} --period "{self.judged.label}" --audience {self.audience.value} '
-                   f"--comparator-group {self.group.value}")
+        command = shell("pmkit", "run", "deep-dive", "--indicator", iid, "--period", self.judged.label,
+                        "--audience", self.audience.value, "--comparator-group", self.group.value)
         path.write_text(f"# Written by the explorer. The same from a terminal: {command}\n"
                         + yaml.safe_dump(chosen, sort_keys=False, allow_unicode=True), encoding="utf-8")
         self.deep_dive.value = f"<p>Wrote {html.escape(str(path.relative_to(self.root)))}.</p>"

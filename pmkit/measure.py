@@ -311,7 +311,8 @@ def observed_bounds(register: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFra
     number (a gap in percentage points goes below 0; spend against budget passes 100%). The others keep
     their unit's bounds (empty columns)."""
     span = figures.groupby("indicator_id")["value"].agg(["min", "max"])
-    low, high = (register["unit"].map(lambda u: UNIT_BOUNDS.get(u, (-math.inf, math.inf))[i]) for i in (0, 1))
+    unit_bounds = register["unit"].map(lambda u: UNIT_BOUNDS.get(u, (-math.inf, math.inf)))
+    low, high = unit_bounds.str[0], unit_bounds.str[1]
     seen_low = register["indicator_id"].map(span["min"])
     seen_high = register["indicator_id"].map(span["max"])
     return register.assign(minimum=np.where(seen_low < low, np.floor(seen_low / 10) * 10, np.nan),

@@ -19,6 +19,7 @@ history and its comparator group, and decides what joins them:
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -252,10 +253,13 @@ def peer_groups(
     council: str,
     comparator_group: str = "nearest_neighbours",
     national_group: str | None = "england",
+    own_authority: Iterable[str] = (),
 ) -> dict[str, Peers]:
-    """This council among its comparator group, per indicator that has peers in the judged period."""
+    """This council among its comparator group, per indicator that has peers in the judged period;
+    the council's own rows in the benchmarks (authority codes ``own_authority``) are not peers."""
     if benchmarks is None or benchmarks.empty or "benchmark_metric" not in indicators:
         return {}
+    benchmarks = benchmarks[~benchmarks["authority_code"].astype(str).isin(list(own_authority))]
     table = benchmarks.assign(
         value=pd.to_numeric(benchmarks["value"], errors="coerce"),
         period=periods.parse_column(benchmarks["period"].astype("str"))["label"],

@@ -17,9 +17,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pmkit import publish, render, status
+from pmkit import publish, render
 from pmkit.errors import PmkitError, ReportError
 from pmkit.reports import KINDS, Plan, ReportKind
+from pmkit.reports.context import assess_with_settings
 from pmkit.settings import check_layer, find_project, kind_params, load_settings
 from pmkit.sources import Source, open_source, write_snapshot
 
@@ -272,16 +273,8 @@ def _finish(run: _PlannedRun, done: dict[tuple[Path, str], ReportResult], second
     reports = sorted([done[(job.html, job.name)] for job in run.jobs] + run.skipped, key=lambda r: order[r.name])
     result = RunResult(folder, plan.period.label, audience, run.engine, reports, notes=plan.notes)
     indicators = src.indicators()
-    table = status.assess(
-        src.measures(),
-        indicators[indicators["public"]] if audience == "public" else indicators,
-        plan.period,
-        targets=src.targets(),
-        benchmarks=src.benchmarks(),
-        comparator_group=settings.get("comparator_group", "nearest_neighbours"),
-        rag_suspended=settings.get("rag_suspended") or (),
-        dot_threshold=float(settings.get("dot_threshold", 0.01)),
-    )
+    table = assess_with_settings(src, settings, indicators[indicators["public"]] if audience == "public" else indicators,
+                                 plan.period)
     if plan.directorates is not None:
         table = table[table["directorate"].isin(plan.directorates)]  # open data covers the whole council
     council = settings.get("council", "")

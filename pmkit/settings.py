@@ -104,13 +104,72 @@ def reporting_frequency(settings: dict) -> str:
     return reporting
 
 
+RETIRED_AFTER_MONTHS = 24  # an indicator with no figure in the two years to a report's period is no longer reported
+
+
+def retired_reasons(indicators: pd.DataFrame, measures: pd.DataFrame,
+                    period: periods.Period | None = None) -> dict[str, str]:
+    """The indicators the council no longer reports, as at ``period`` (default: the latest period with
+    figure in ``measures``), each with why: ``marked retired in the register`` (the ``retired`` column),
+    or ``no figure since LABEL`` when its last figure ended two years or more before ``period`` ends
+    (or the source's last figure, for a period beyond it). An
+    indicator with no figure at all is not retired (a new one, waiting for its first)."""
+    flagged = indicators.get("retired", pd.Series(False, index=indicators.index)).fillna(False).astype(bool)
+    reasons = {str(i): "marked retired in the register" for i in indicators.loc[flagged, "indicator_id"]}
+    figures = measures[measures["value"].notna()]
+    if figures.empty:
+        return reasons
+    parsed = periods.parse_column(figures["period"].astype(str))
+    ends = (parsed["start"] + parsed["frequency"].map(periods.MONTHS_IN).astype("Int64")).astype("int64")
+    cutoff = min(period.end if period is not None else int(ends.max()), int(ends.max())) - RETIRED_AFTER_MONTHS
+    mine = figures["indicator_id"].isin(indicators["indicator_id"]).to_numpy()
+    figures, ends = figures[mine], ends[mine]
+    last = ends.groupby(figures["indicator_id"].to_numpy()).max()
+    for indicator_id, end in last[last <= cutoff].items():
+        since = periods.latest_of(figures.loc[(figures["indicator_id"] == indicator_id).to_numpy() & (ends == end).to_numpy(), "period"])
+        reasons.setdefault(str(indicator_id), f"no figure since {since.label}")
+    return reasons
+
+
+def current_indicators(indicators: pd.DataFrame, measures: pd.DataFrame,
+                       period: periods.Period | None = None) -> pd.DataFrame:
+    """The register less the indicators retired as at ``period`` (`retired_reasons`)."""
+    gone = retired_reasons(indicators, measures, period)
+    return indicators[~indicators["indicator_id"].isin(list(gone))]
+
+
+def retired_note(reasons: dict[str, str], period: periods.Period, noun: str = "indicator") -> str:
+    """One sentence for a report's method note on the indicators it leaves out as no longer reported
+    ("" when none is).
+
+    >>> retired_note({"A": "marked retired in the register", "B": "no figure since 2019/20"}, periods.parse("2024/25"))
+    '2 indicators the council no longer reports are left out: 1 marked retired in the register and 1 with no figure in the two years to 2024/25.'
+    """
+    if not reasons:
+        return ""
+    marked = sum(why == "marked retired in the register" for why in reasons.values())
+    stale = len(reasons) - marked
+
+    def some(n: int) -> str:
+        return f"{n} {noun}" + ("" if n == 1 else "s")
+
+    if marked and stale:
+        return (f"{some(len(reasons))} the council no longer reports are left out: {marked} marked retired in the "
+                f"register and {stale} with no figure in the two years to {period.label}.")
+    verb = "is" if len(reasons) == 1 else "are"
+    if marked:
+        return f"{some(marked)} marked retired in the register {verb} left out."
+    return f"{some(stale)} with no figure in the two years to {period.label} {verb} left out as no longer reported."
+
+
 def report_period(src: Source, period: str | None, frequency: str = "quarterly") -> periods.Period:
-    """The report period asked for, or the latest ``frequency`` period that has data for most indicators."""
+    """The report period asked for, or the latest ``frequency`` period that has data for most
+    indicators the council still reports (retired ones do not count: `retired_reasons`)."""
     if period:
         return periods.parse(period)
     if frequency == "monthly":
         return src.latest_period()
-    counts = period_coverage(src.measures(), src.indicators(), frequency)
+    counts = period_coverage(src.measures(), current_indicators(src.indicators(), src.measures()), frequency)
     if counts.empty:
         return src.latest_period().latest(frequency)
     most = counts[counts["with_data"] * 2 > counts["of"]]

@@ -52,6 +52,7 @@ class Source:
         self.unreadable: set[str] = set()  # tables whose file could not be read (so not reported missing too)
         self._tables: dict[str, pd.DataFrame] | None = None
         self._case_studies: pd.DataFrame | None = None
+        self._places: dict[str, tuple[str, pd.Series]] = {}  # table -> (where it was read, each row's number there)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.describe()!r})"
@@ -81,6 +82,7 @@ class Source:
         """Every table, validated; raises `ValidationError` listing every problem."""
         if self._tables is None:
             raws = self.read_raw()
+            self._places = {name: (raw.where, raw.rows.reset_index(drop=True)) for name, raw in raws.items()}
             tables = validate_tables(raws, self.missing_hint, self.read_problems, self.unreadable)
             for name in TABLES:
                 tables.setdefault(name, empty_table(name))
@@ -89,6 +91,11 @@ class Source:
 
     def table(self, name: str) -> pd.DataFrame:
         return self.tables()[name].copy()
+
+    def place(self, name: str, position: int) -> tuple[str, int | None]:
+        """Where the table's row at ``position`` (0 first) was read: (file or table, row number a user sees)."""
+        where, rows = self._places.get(name, (name, pd.Series([], dtype="int64")))
+        return where, (int(rows.iloc[position]) if position < len(rows) else None)
 
     def indicators(self) -> pd.DataFrame:
         return self.table("indicators")
@@ -127,8 +134,12 @@ class Source:
         return self._case_studies.copy()
 
     def latest_period(self) -> periods.Period:
-        """The latest period that has a measure (for runs without ``--period``)."""
-        labels = self.measures()["period"].unique()
+        """The latest period that has a measure (for runs without ``--period``), of the indicators
+        not marked ``retired`` in the register (of all of them when every one is)."""
+        measures, register = self.measures(), self.indicators()
+        gone = register.loc[register["retired"].fillna(False).astype(bool), "indicator_id"] if "retired" in register else []
+        current = measures[~measures["indicator_id"].isin(list(gone))]
+        labels = (current if len(current) else measures)["period"].unique()
         if len(labels) == 0:
             raise SourceError(f"{self.describe()}: the measures table is empty")
         return periods.latest_of(labels)

@@ -63,6 +63,8 @@ def assess(
     rag_suspended: Iterable[str] = (),
     dot_threshold: float = 0.01,
     spc_rules: str | None = "mdc",
+    *,
+    own_authority: Iterable[str] = (),
 ) -> pd.DataFrame:
     """Judge every indicator for report period ``period``.
 
@@ -70,7 +72,8 @@ def assess(
     ``previous_value``, ``last_year_value``, ``quality``, ``projected_year_end`` and
     ``on_track``). ``rag_suspended`` lists periods shown but not judged; ``dot_threshold``
     is the share of the earlier value's magnitude a change must exceed; ``spc_rules``
-    names the SPC rule set behind ``spc_concern`` (None to skip SPC).
+    names the SPC rule set behind ``spc_concern`` (None to skip SPC); ``own_authority`` holds the
+    authority codes of the council's own rows in ``benchmarks``, never counted as peers.
 
     >>> assess(measures, indicators, "2025/26 Q2").rag.value_counts()  # doctest: +SKIP
     """
@@ -119,7 +122,7 @@ def assess(
     seasonal = ind["seasonal"].astype(bool).to_numpy() if "seasonal" in ind else np.zeros(len(ind), bool)
     out["dot"] = np.where(seasonal, out["dot_last_year"], out["dot_previous"])
 
-    out = pd.concat([out, _benchmark_position(out, ind, benchmarks, comparator_group)], axis=1)
+    out = pd.concat([out, _benchmark_position(out, ind, benchmarks, comparator_group, own_authority)], axis=1)
     out["previous_value"] = previous
     out["last_year_value"] = last_year
     out["quality"] = quality
@@ -317,8 +320,10 @@ def direction(current, earlier, polarity, threshold: float = 0.01) -> np.ndarray
     )
 
 
-def _benchmark_position(out: pd.DataFrame, ind: pd.DataFrame, benchmarks, group: str) -> pd.DataFrame:
-    """rank, quartile, n_peers and peer_median against the comparator group, same period."""
+def _benchmark_position(out: pd.DataFrame, ind: pd.DataFrame, benchmarks, group: str,
+                        own_authority: Iterable[str] = ()) -> pd.DataFrame:
+    """rank, quartile, n_peers and peer_median against the comparator group, same period (the
+    council's own rows, ``own_authority``, are not peers)."""
     result = pd.DataFrame(
         {
             "quartile": pd.array([pd.NA] * len(out), dtype="Int64"),
@@ -329,7 +334,7 @@ def _benchmark_position(out: pd.DataFrame, ind: pd.DataFrame, benchmarks, group:
     )
     if benchmarks is None or benchmarks.empty or "benchmark_metric" not in ind:
         return result
-    peers = benchmarks[(benchmarks["group"] == group)].copy()
+    peers = benchmarks[(benchmarks["group"] == group) & ~benchmarks["authority_code"].astype(str).isin(list(own_authority))].copy()
     peers["value"] = pd.to_numeric(peers["value"], errors="coerce")
     peers = peers[peers["value"].notna()]
     peers["period"] = _parse_periods(peers["period"].astype("str"))["label"]

@@ -9,7 +9,7 @@ interface and a generic schema library's failure cases would need translating an
 Numbers are read as a UK spreadsheet shows them and never guessed: ``1,234.5`` and ``.5``
 are read, ``12.5%`` only where the row's indicator unit is percent, ``£1,200`` only where it
 is gbp; ``45,2``, ``1 234`` and ``(5)`` are ambiguous and rejected. A date in a period column
-becomes the period of the row's indicator frequency that starts on it (any day for a month).
+becomes the period of the row's indicator frequency that starts or ends on it (any day for a month).
 """
 
 from __future__ import annotations
@@ -186,41 +186,62 @@ def _date_problem(value: str, y: int, m: int, d: int, frequency: str, table: str
     """Why a date in a period column names no period of the row's frequency."""
     month = y * 12 + m - 1
 
-    def example(start: int, frequency: str) -> tuple[str, str]:
+    def example(start: int, frequency: str) -> tuple[str, str, str]:
         first = date(start // 12, start % 12 + 1, 1)
-        return f"{first:%d/%m/%Y}" if uk else first.isoformat(), periods.label_of(start, frequency)
+        end = start + periods.MONTHS_IN[frequency]
+        last = date(end // 12, end % 12 + 1, 1) - pd.Timedelta(days=1)
+        shown = (f"{first:%d/%m/%Y}", f"{last:%d/%m/%Y}") if uk else (first.isoformat(), last.isoformat())
+        return *shown, periods.label_of(start, frequency)
 
-    if frequency == "quarterly" and not (d == 1 and (month - periods.APRIL) % 3 == 0):
-        shown, label = example(month - (month - periods.APRIL) % 3, "quarterly")
-        return (f"'{value}' is a date but not the first day of a quarter; "
-                f"expected a quarter's first day such as {shown} ({label}) or a label such as {label}")
-    if frequency == "annual" and not (d == 1 and month % 12 == periods.APRIL):
-        shown, label = example(periods.fy_start(month), "annual")
-        return (f"'{value}' is a date but not the first day of a financial year; "
-                f"expected a year's first day such as {shown} ({label}) or a label such as {label}")
-    if frequency in ("monthly", "quarterly"):  # a target dated 1 April
+    if frequency == "quarterly" and not _starts_or_ends(y, m, d, 3):
+        first, last, label = example(month - (month - periods.APRIL) % 3, "quarterly")
+        return (f"'{value}' is a date but not the first or last day of a quarter; "
+                f"expected a quarter's first or last day such as {first} or {last} ({label}) or a label such as {label}")
+    if frequency == "annual" and not _starts_or_ends(y, m, d, 12):
+        first, last, label = example(periods.fy_start(month), "annual")
+        return (f"'{value}' is a date but not the first or last day of a financial year; "
+                f"expected a year's first or last day such as {first} or {last} ({label}) or a label such as {label}")
+    if frequency in ("monthly", "quarterly") and d == 1:  # a target dated 1 April
         first, year = periods.label_of(month, frequency), periods.label_of(month, "annual")
         return f"'{value}' is ambiguous in {table}: 1 April starts both {first} and the year {year}; write {first} or {year}"
+    if frequency in ("monthly", "quarterly"):  # a target dated 31 March
+        last, year = periods.label_of(month - periods.MONTHS_IN[frequency] + 1, frequency), periods.label_of(month - 11, "annual")
+        return f"'{value}' is ambiguous in {table}: 31 March ends both {last} and the year {year}; write {last} or {year}"
     return f"'{value}' is a date but the row's indicator frequency is unknown; {PERIOD_EXPECTED}"
 
 
+def _starts_or_ends(y: int, m: int, d: int, months: int) -> bool:
+    """Whether a date is the first or the last day of a financial quarter (``months`` 3) or year (12)."""
+    month = y * 12 + m - 1
+    last_day = (date(y + m // 12, m % 12 + 1, 1) - pd.Timedelta(days=1)).day
+    return (d == 1 and (month - periods.APRIL) % months == 0) or (d == last_day and (month + 1 - periods.APRIL) % months == 0)
+
+
 def _period(text: pd.Series, empty: pd.Series, rows: _Rows, flag: Callable) -> pd.Series:
-    """Period labels, or dates read as the period of the row's frequency starting on them (any day for a month)."""
+    """Period labels, or dates read as the period of the row's frequency starting on them (any day
+    for a month) or ending on them (a quarter keyed by 30/06/2025, a year by 31/03/2026)."""
     labels = periods.parse_column(text.where(~empty))["label"]
     maybe = text.where(~empty & labels.isna())
     iso = maybe.str.extract(_ISO_DATE)
     ymd = iso.combine_first(maybe.str.extract(_UK_DATE))[["y", "m", "d"]].apply(pd.to_numeric).astype("float64")
-    valid = pd.to_datetime(ymd.set_axis(["year", "month", "day"], axis=1), errors="coerce").notna()
+    dates = pd.to_datetime(ymd.set_axis(["year", "month", "day"], axis=1), errors="coerce")
+    valid = dates.notna()
     y, m, d = (ymd[c].where(valid).astype("Int64") for c in "ymd")
     month, freq = y * 12 + m - 1, rows.frequency
-    year_start = (d == 1) & (m == periods.APRIL + 1)
-    quarter_start = (d == 1) & ((month - periods.APRIL) % 3 == 0)
-    starts = (freq == "monthly") | ((freq == "quarterly") & quarter_start) | ((freq == "annual") & year_start)
-    if rows.table == "targets":  # targets may be annual: 1 April could start either
-        starts &= ~year_start | (freq == "annual")
+    last_day = (d == pd.Series(dates.dt.days_in_month, index=text.index).astype("Int64")).fillna(False)
+    year_start = ((d == 1) & (m == periods.APRIL + 1)).fillna(False)
+    year_end = (last_day & (m == periods.APRIL)).fillna(False)  # 31 March
+    quarter_start = ((d == 1) & ((month - periods.APRIL) % 3 == 0)).fillna(False)
+    quarter_end = (last_day & ((month + 1 - periods.APRIL) % 3 == 0)).fillna(False)
+    starts = ((freq == "monthly") | ((freq == "quarterly") & (quarter_start | quarter_end))
+              | ((freq == "annual") & (year_start | year_end)))
+    if rows.table == "targets":  # targets may be annual: 1 April could start either, 31 March end either
+        starts &= ~(year_start | year_end) | (freq == "annual")
     read = (valid & starts).fillna(False).astype(bool)
-    names = {(s, f): periods.label_of(s, f) for s, f in set(zip(month[read], freq[read]))}
-    labels[read] = [names[k] for k in zip(month[read], freq[read])]
+    size = freq.map(periods.MONTHS_IN).fillna(1).astype("int64")
+    first = month.where(~(quarter_end | year_end) | (freq == "monthly"), month - size + 1)  # a period keyed by its last day
+    names = {(s, f): periods.label_of(s, f) for s, f in set(zip(first[read], freq[read]))}
+    labels[read] = [names[k] for k in zip(first[read], freq[read])]
     unread = valid & ~read
     uk = iso["y"].isna()
     why = {i: _date_problem(text[i], y[i], m[i], d[i], freq[i], rows.table, uk[i]) for i in text.index[unread]}
@@ -341,9 +362,11 @@ def check_references(tables: dict[str, pd.DataFrame], raws: dict[str, RawTable],
                 continue
             known = set(tables[ref_table][ref_col])
             bad = (frame[col] != "") & ~frame[col].isin(known)
+            hints = _did_you_mean(frame.loc[bad, col].unique(), known)
             for row, value in zip(rows[bad], frame.loc[bad, col]):
                 problems.append(
-                    Problem(raw.where, int(row), col, f"'{value}' is not in {ref_table}.{ref_col}; expected a known {ref_col}")
+                    Problem(raw.where, int(row), col,
+                            f"'{value}' is not in {ref_table}.{ref_col}; expected a known {ref_col}{hints.get(value, '')}")
                 )
         if indicators is None or "period" not in frame or "indicator_id" not in frame:
             continue
@@ -425,6 +448,93 @@ def _ratios(tables: dict[str, pd.DataFrame], raws: dict[str, RawTable], ind: pd.
             problems.append(Problem(raws["measures"].where, int(rows[i]), col,
                                     f"is empty but {frame['indicator_id'].iloc[i]}'s aggregation is ratio (numerators and "
                                     f"denominators added, then divided); give its {col}, or change its aggregation"))
+# Names that group indicators and the tables beside them: (table, column) per kind of name. Two
+# names of a kind that differ by a typo are an error (`check_names`).
+NAME_COLUMNS = {
+    "directorate": (("indicators", "directorate"), ("actions", "directorate"), ("feedback", "directorate")),
+    "priority": (("indicators", "priority"),),
+    "service": (("indicators", "service"),),
+}
+TYPO_LENGTHS = (6, 10)  # a name this long may differ by a typo of one character, or two from the second length on
+
+
+def edit_distance(a: str, b: str, limit: int = 2) -> int:
+    """Levenshtein distance (characters inserted, deleted or replaced), or ``limit + 1`` once it is
+    sure to exceed ``limit``. Names are short and few, so the plain dynamic programme is enough
+    (no edit-distance library is among pmkit's dependencies).
+
+    >>> edit_distance("Housing & Communites", "Housing & Communities"), edit_distance("ASC", "CSC")
+    (1, 1)
+    """
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous = list(range(len(b) + 1))
+    for i, x in enumerate(a, start=1):
+        current = [i]
+        for j, y in enumerate(b, start=1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y)))
+        if min(current) > limit:
+            return limit + 1
+        previous = current
+    return previous[-1]
+
+
+def typo_of(name: str, other: str) -> str | None:
+    """How ``name`` differs from ``other`` when it looks like a typo of it ("only by case or spaces",
+    "by one character"), else None. Case and spaces count whatever the length; a character or two
+    only for names of six characters or more (one) or ten or more (two), so that short codes such as
+    ASC and CSC stay different names.
+
+    >>> typo_of("Adult", "Adults"), typo_of("Parks", "Parking"), typo_of("ASC", "CSC")
+    ('by one character', None, None)
+    """
+    if name == other:
+        return None
+    a, b = (" ".join(n.split()).casefold() for n in (name, other))
+    if a == b:
+        return "only by case or spaces"
+    longer = max(len(a), len(b))
+    allowed = 2 if longer >= TYPO_LENGTHS[1] else 1 if longer >= TYPO_LENGTHS[0] else 0
+    distance = edit_distance(a, b, allowed) if allowed else allowed + 1
+    return None if distance > allowed else f"by {'one character' if distance == 1 else 'two characters'}"
+
+
+def _did_you_mean(values, known: set[str], most: int = 50) -> dict[str, str]:
+    """``; did you mean 'X'?`` per value that is a typo of a known name (`typo_of`); the first ``most`` values only."""
+    hints = {}
+    for value in list(values)[:most]:
+        near = [k for k in sorted(known, key=str) if typo_of(str(value), str(k))]
+        if near:
+            hints[value] = f"; did you mean '{near[0]}'?"
+    return hints
+
+
+def check_names(tables: dict[str, pd.DataFrame], raws: dict[str, RawTable], problems: list[Problem]) -> None:
+    """Directorates, priorities and services whose names differ by a typo from a name used more
+    (the register's names first): an error on each row of the rarer name, with "did you mean"."""
+    for kind, places in NAME_COLUMNS.items():
+        cells = [(table, col, tables[table][col]) for table, col in places if table in tables and col in tables[table]]
+        if not cells:
+            continue
+        used = pd.concat([values[values != ""] for _, _, values in cells]).value_counts()
+        register = set(cells[0][2]) if cells[0][0] == "indicators" else set()
+        order = {name: i for i, name in enumerate(pd.concat([values for _, _, values in cells]).drop_duplicates())}
+        ranked = sorted(used.index, key=lambda n: (n not in register, -used[n], order[n]))
+        meant: dict[str, tuple[str, str]] = {}
+        for i, name in enumerate(ranked):
+            for better in ranked[:i]:
+                how = typo_of(name, better)
+                if how and better not in meant:
+                    meant[name] = (better, how)
+                    break
+        for table, col, values in cells:
+            rows = raws[table].rows.reset_index(drop=True)
+            wrong = values.isin(list(meant))
+            for row, value in zip(rows[wrong.to_numpy()], values[wrong]):
+                right, how = meant[value]
+                problems.append(Problem(raws[table].where, int(row), col,
+                                        f"'{value}' differs from the {kind} '{right}' (used in {used[right]} "
+                                        f"{'row' if used[right] == 1 else 'rows'}) {how}; did you mean '{right}'?"))
 
 
 def validate_tables(raws: dict[str, RawTable], missing_hint: Callable[[str], str] | None = None,
@@ -444,6 +554,7 @@ def validate_tables(raws: dict[str, RawTable], missing_hint: Callable[[str], str
     check_references(tables, raws, problems)
     if "indicators" in tables and not any(p.file == raws["indicators"].where for p in problems):
         check_meaning(tables, raws, problems)
+    check_names(tables, raws, problems)
     if problems:
         raise ValidationError(problems)
     return tables

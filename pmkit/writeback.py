@@ -11,13 +11,24 @@ from __future__ import annotations
 
 import os
 import tempfile
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
 
 from pmkit.errors import SourceError
-from pmkit.sources import TABLE_KEYS, DuckDBSource, FolderSource, Source, SQLSource, WorkbookSource, table_key
+from pmkit.sources import (
+    TABLE_KEYS,
+    DuckDBSource,
+    FolderSource,
+    Source,
+    SQLSource,
+    WorkbookSource,
+    excel_text,
+    table_key,
+)
 from pmkit.spreadsheet import keep_text, neutralise_frame
+from pmkit.validate import normalise_name
 
 
 def replace_table(src: Source, name: str, frame: pd.DataFrame) -> str:
@@ -63,8 +74,13 @@ def _write_atomic(target: Path, write) -> None:
 
 
 def _replace_sheet(path: Path, name: str, frame: pd.DataFrame, sheet: str | None = None) -> str:
-    """Rewrite one sheet of a workbook in place (its position kept), every other sheet as it was:
-    ``sheet``, else the one holding table ``name`` as `pmkit.sources` reads it (named after it, else the first)."""
+    """Rewrite one sheet of a workbook in place, every other sheet as it was: ``sheet``, else the one
+    holding table ``name`` as `pmkit.sources` reads it (named after it, else the first).
+
+    A sheet that exists keeps its place, its own header row (each column under its own heading; a
+    column the frame adds is put at the end only when it has a value) and whatever is above it, and
+    a copy of it as it was is kept at the end of the workbook (`backup_title`); a new sheet gets the
+    frame's column names."""
     import warnings
 
     from openpyxl import Workbook, load_workbook
@@ -74,16 +90,56 @@ def _replace_sheet(path: Path, name: str, frame: pd.DataFrame, sheet: str | None
         book = load_workbook(path) if path.exists() else Workbook()
     named = [title for title in book.sheetnames if TABLE_KEYS.get(table_key(title)) == name]
     title = sheet or (named or book.sheetnames or [name])[0]
-    index = book.sheetnames.index(title) if title in book.sheetnames else len(book.sheetnames)
-    if title in book.sheetnames:
-        book.remove(book[title])
-    ws = book.create_sheet(title, index)
-    ws.append(list(frame.columns))
-    for row in frame.itertuples(index=False):
-        ws.append([None if pd.isna(v) else v for v in row])
+    header_row, columns = _header(book[title]) if title in book.sheetnames else (None, {})
+    if header_row is None:
+        index = book.sheetnames.index(title) if title in book.sheetnames else len(book.sheetnames)
+        if title in book.sheetnames:
+            book.remove(book[title])
+        ws = book.create_sheet(title, index)
+        header_row, columns = 1, {}
+    else:
+        ws = book[title]
+        book.copy_worksheet(ws).title = backup_title(title, set(book.sheetnames))
+        if ws.max_row > header_row:
+            ws.delete_rows(header_row + 1, ws.max_row - header_row)
+    new_sheet = not columns
+    for column in frame.columns:
+        if column not in columns and (new_sheet or (frame[column].fillna("").astype("str").str.strip() != "").any()):
+            columns[column] = max(columns.values(), default=0) + 1
+            ws.cell(header_row, columns[column], column)
+    for number, row in enumerate(frame.itertuples(index=False), start=header_row + 1):
+        for column, value in zip(frame.columns, row):
+            if column in columns:
+                ws.cell(number, columns[column], None if pd.isna(value) or value == "" else value)
     keep_text([ws])
     _write_atomic(path, book.save)
     return f"{path.name}[{title}]"
+
+
+def _header(ws) -> tuple[int | None, dict[str, int]]:
+    """A sheet's header row as `pmkit.sources.read_sheet` finds it (its first non-empty row): its
+    number and each named column's position, by the column name a table reads (`normalise_name`)."""
+    for row in ws.iter_rows():
+        names = {normalise_name(excel_text(c)): c.column for c in row if excel_text(c).strip()}
+        if names:
+            return row[0].row, names
+    return None, {}
+
+
+def backup_title(title: str, taken: set[str], now: datetime | None = None) -> str:
+    """The title of the copy of a sheet kept before pmkit rewrites it: ``Commentary before 20261206-2330``
+    (cut to Excel's 31 characters; a number added if taken). No table is read from it.
+
+    >>> backup_title("Commentary", set(), datetime(2026, 12, 6, 23, 30))
+    'Commentary before 20261206-2330'
+    """
+    suffix = f" before {(now or datetime.now()):%Y%m%d-%H%M}"
+    for n in range(1, 100):
+        extra = "" if n == 1 else f" {n}"
+        candidate = title[: 31 - len(suffix) - len(extra)] + suffix + extra
+        if candidate not in taken:
+            return candidate
+    raise SourceError(f"{title}: too many copies of the sheet kept this minute; delete some")
 
 
 def _replace_duckdb(path: Path, name: str, frame: pd.DataFrame) -> str:

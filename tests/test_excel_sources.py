@@ -213,18 +213,18 @@ REJECTIONS = {
                                    [f"council.xlsx[Actions]:2:percent_complete: '£40' has a £ sign but percent_complete takes a number or a percentage; {NUMBER}"]),
     "percent in a numerator": (_set("Breakdowns", "F2", "35%"),
                                [f"council.xlsx[Breakdowns]:2:numerator: '35%' has a % sign but numerator takes plain numbers; {NUMBER}"]),
-    "quarterly date cell not on a quarter's first day": (
+    "quarterly date cell not on a quarter's first or last day": (
         _set("Measures", "B5", dt.datetime(2025, 7, 15), DAY),
-        ["council.xlsx[Measures]:5:period: '2025-07-15' is a date but not the first day of a quarter; "
-         "expected a quarter's first day such as 2025-07-01 (2025/26 Q2) or a label such as 2025/26 Q2"]),
-    "quarterly UK date text not on a quarter's first day": (
+        ["council.xlsx[Measures]:5:period: '2025-07-15' is a date but not the first or last day of a quarter; "
+         "expected a quarter's first or last day such as 2025-07-01 or 2025-09-30 (2025/26 Q2) or a label such as 2025/26 Q2"]),
+    "quarterly UK date text not on a quarter's first or last day": (
         _set("Measures", "B5", "15/07/2025"),
-        ["council.xlsx[Measures]:5:period: '15/07/2025' is a date but not the first day of a quarter; "
-         "expected a quarter's first day such as 01/07/2025 (2025/26 Q2) or a label such as 2025/26 Q2"]),
-    "annual date not on 1 April": (
+        ["council.xlsx[Measures]:5:period: '15/07/2025' is a date but not the first or last day of a quarter; "
+         "expected a quarter's first or last day such as 01/07/2025 or 30/09/2025 (2025/26 Q2) or a label such as 2025/26 Q2"]),
+    "annual date not on 1 April or 31 March": (
         _set("Measures", "B10", dt.datetime(2025, 7, 1), DAY),
-        ["council.xlsx[Measures]:10:period: '2025-07-01' is a date but not the first day of a financial year; "
-         "expected a year's first day such as 2025-04-01 (2025/26) or a label such as 2025/26"]),
+        ["council.xlsx[Measures]:10:period: '2025-07-01' is a date but not the first or last day of a financial year; "
+         "expected a year's first or last day such as 2025-04-01 or 2026-03-31 (2025/26) or a label such as 2025/26"]),
     "target dated 1 April for a quarterly indicator": (
         _set("Targets", "B2", dt.datetime(2025, 4, 1), DAY),
         ["council.xlsx[Targets]:2:period: '2025-04-01' is ambiguous in targets: 1 April starts both 2025/26 Q1 and the year "

@@ -312,6 +312,23 @@ def test_the_project_is_set_up_for_coventry(imported):
 
 
 @needs_data
+def test_runs_default_to_the_latest_year_of_the_indicators_coventry_still_reports(imported):
+    # 236 indicators across four council plans: 223 have figures, 182 of them for 2019/20 but only
+    # 76 in 2023/24 or 2024/25; 65 have a 2024/25 figure. The 147 with none since 2022/23 are no
+    # longer reported, so "most indicators" is most of the 76 and the year is 2024/25, not 2019/20.
+    from pmkit.reports import KINDS
+    from pmkit.settings import load_settings
+
+    summary, src = imported
+    settings = load_settings(None, summary.project)
+    said = "147 indicators with no figure in the two years to 2024/25 are left out as no longer reported."
+    annual = KINDS.get("annual").plan(src, settings, summary.project)
+    assert (annual.period.label, annual.notes) == ("2024/25", (said,))
+    quarterly = KINDS.get("quarterly").plan(src, settings, summary.project)
+    assert quarterly.period.label == "2024/25" and said in quarterly.notes
+
+
+@needs_data
 def test_the_command_writes_a_project_and_refuses_an_existing_one(tmp_path, capsys):
     project = tmp_path / "coventry"
     assert main(["import", "coventry", str(DATA), "--out", str(project)]) == 0

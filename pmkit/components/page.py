@@ -99,11 +99,14 @@ def contents(page: str) -> str:
     return page.replace(CONTENTS_MARK, render("contents.html.j2", entries=entries) if entries else "", 1)
 
 
-def method_note(period_label: str, settings: dict, indicators: pd.DataFrame, source: str, words: Words) -> str:
-    """How the judgements were made, with the rules in force (read from the settings and register)."""
+def method_note(period_label: str, settings: dict, indicators: pd.DataFrame, source: str, words: Words,
+                left_out: str = "") -> str:
+    """How the judgements were made, with the rules in force (read from the settings and register);
+    ``left_out`` says which indicators the report leaves out as no longer reported."""
     return render(
         "method.html.j2",
         words=words,
+        left_out=left_out,
         period=period_label,
         tolerances=tolerance_words(indicators),
         threshold=float(settings.get("dot_threshold", 0.01)),

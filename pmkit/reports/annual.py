@@ -29,7 +29,7 @@ from pmkit.components.year_end import year_end_table
 from pmkit.reading import Reading
 from pmkit.reports.context import ReportContext
 from pmkit.reports.kind import Job, Plan, ReportKind, slugify
-from pmkit.settings import complete_year, reports_without_data
+from pmkit.settings import complete_year, reports_without_data, retired_note, retired_reasons
 from pmkit.sources import Source
 from pmkit.units import format_value
 
@@ -43,7 +43,7 @@ class AnnualReport(ReportContext):
                  overrides: dict | None = None):
         super().__init__(audience, source, engine, overrides)
         self.year = complete_year(self.source, year)
-        self.indicators = self.register
+        self.indicators = self.leave_out_retired(self.register, self.year)
         # Each indicator's year is its figures added up as the register says (a flow's months summed, a
         # rate's numerators and denominators, a stock's last figure), judged by the status engine's rules.
         self.yearly = measure.rolled(self.measures, self.indicators, self.source.targets(), self.source.benchmarks(), "annual")
@@ -205,6 +205,10 @@ class Annual(ReportKind):
 
     def plan(self, src: Source, settings: dict, root: Path, year: str | None = None, **_: object) -> Plan:
         chosen = complete_year(src, year)
-        reports_without_data(src, {"the annual report": list(src.indicators()["indicator_id"])}, chosen, "annual", True)
+        register = src.indicators()
+        gone = retired_reasons(register, src.measures(), chosen)
+        current = register.loc[~register["indicator_id"].isin(list(gone)), "indicator_id"]
+        reports_without_data(src, {"the annual report": list(current)}, chosen, "annual", True)
         council = str(settings.get("council", "") or "This council")
-        return Plan(chosen, [Job("annual-report", f"{council}: annual report {chosen.label}", {"year": chosen.label})])
+        return Plan(chosen, [Job("annual-report", f"{council}: annual report {chosen.label}", {"year": chosen.label})],
+                    notes=(retired_note(gone, chosen),) if gone else ())

@@ -11,11 +11,19 @@ from pathlib import Path
 
 import pandas as pd
 
-from pmkit import casestudies, components, periods, reading, status, themes
+from pmkit import benchmarking, casestudies, components, periods, reading, status, themes
+from pmkit.benchmarking import own_authority
 from pmkit.components.templating import markdown
 from pmkit.errors import PmkitError
 from pmkit.schema import AUDIENCES
-from pmkit.settings import apply_rebase_settings, load_settings, project_root, reporting_frequency
+from pmkit.settings import (
+    apply_rebase_settings,
+    load_settings,
+    project_root,
+    reporting_frequency,
+    retired_note,
+    retired_reasons,
+)
 from pmkit.sources import Source, open_source
 
 
@@ -33,14 +41,16 @@ class ReportContext:
         self.words = components.words_for(audience)
         self.council = str(self.settings.get("council", "") or "This council")
         self.source = opened or open_source(self.settings["source"])
+        self.own_authority = own_authority(self.source.benchmarks(), self.settings)  # the council's own benchmark rows
         register = self.source.indicators()
         if audience == "public":
             register = register[register["public"]]
         self.register = apply_rebase_settings(register, self.settings).reset_index(drop=True)
-        self.measures = self.source.measures()
+        self.measures = measures_with_own_row(self.source, self.own_authority)
         self.commentary = self.source.commentary()
         self.rules = self.settings.get("spc_rules", "mdc")
         self.reporting = reporting_frequency(self.settings)
+        self.left_out: dict[str, str] = {}  # indicators left out as no longer reported -> why (`leave_out_retired`)
 
     def indicators_of(self, directorate: str) -> pd.DataFrame:
         """The register rows of one directorate (a clear error naming the known ones otherwise)."""
@@ -48,6 +58,16 @@ class ReportContext:
         if directorate not in known:
             raise PmkitError(f"directorate {directorate!r} is not in the source; expected one of: {', '.join(known)}")
         return self.register[self.register["directorate"] == directorate].reset_index(drop=True)
+
+    def retired(self, indicators: pd.DataFrame, period: periods.Period | None = None) -> dict[str, str]:
+        """Which of ``indicators`` the council no longer reports as at ``period`` (default: the latest
+        period with a figure), and why (`retired_reasons`)."""
+        return retired_reasons(indicators, self.measures, period)
+
+    def leave_out_retired(self, indicators: pd.DataFrame, period: periods.Period) -> pd.DataFrame:
+        """``indicators`` less those no longer reported as at ``period``; the method note names how many and why."""
+        self.left_out = self.retired(indicators, period)
+        return indicators[~indicators["indicator_id"].isin(list(self.left_out))].reset_index(drop=True)
 
     def assess(self, indicators: pd.DataFrame, period: periods.Period, measures: pd.DataFrame | None = None,
                targets: pd.DataFrame | None = None, benchmarks: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -63,6 +83,7 @@ class ReportContext:
         peers = reading.peer_groups(
             st, indicators, self.source.benchmarks() if benchmarks is None else benchmarks, self.council,
             self.settings.get("comparator_group", "nearest_neighbours"), self.settings.get("national_group", "england"),
+            own_authority=self.own_authority,
         )
         return list(reading.read(st, indicators, views, peers, headline=headline).values())
 
@@ -118,17 +139,25 @@ class ReportContext:
     def method_note(self, period: periods.Period, indicators: pd.DataFrame) -> None:
         """How the judgements were made and where the data came from (no server paths)."""
         source = Path(self.source.describe()).name if self.audience == "internal" else "council performance returns"
-        self.section("about", components.method_note(period.label, self.settings, indicators, source, self.words))
+        left_out = retired_note(self.left_out, period, self.words.indicator)
+        self.section("about", components.method_note(period.label, self.settings, indicators, source, self.words, left_out))
+
+
+def measures_with_own_row(src: Source, own: frozenset[str]) -> pd.DataFrame:
+    """The source's measures and, where they have no figure, the council's own row in its benchmarks."""
+    return benchmarking.with_own_figures(src.measures(), src.indicators(), src.benchmarks(), own)
 
 
 def assess_with_settings(src: Source, settings: dict, indicators: pd.DataFrame, period: periods.Period,
                          measures: pd.DataFrame | None = None, targets: pd.DataFrame | None = None,
                          benchmarks: pd.DataFrame | None = None) -> pd.DataFrame:
     """The status table of ``indicators`` for ``period`` with a project's settings (comparator group,
-    suspended periods, direction threshold, SPC rules), as every report judges them; ``measures``,
-    ``targets`` and ``benchmarks`` default to the source's."""
+    suspended periods, direction threshold, SPC rules, the council's own row in its benchmarks), as
+    every report judges them; ``measures``, ``targets`` and ``benchmarks`` default to the source's (its
+    measures with the council's own benchmark rows where they have no figure)."""
+    own = own_authority(src.benchmarks(), settings)
     return status.assess(
-        src.measures() if measures is None else measures,
+        measures_with_own_row(src, own) if measures is None else measures,
         indicators,
         period,
         targets=src.targets() if targets is None else targets,
@@ -137,4 +166,5 @@ def assess_with_settings(src: Source, settings: dict, indicators: pd.DataFrame, 
         rag_suspended=settings.get("rag_suspended") or (),
         dot_threshold=float(settings.get("dot_threshold", 0.01)),
         spc_rules=settings.get("spc_rules", "mdc"),
+        own_authority=own,
     )

@@ -20,8 +20,8 @@ import yaml
 from pmkit import benchmarking, findings, periods, status, themes
 from pmkit.components.benchmark_chart import benchmark_trend
 from pmkit.components.funnel_chart import breakdown_section
-from pmkit.components.narrative import headline_block
 from pmkit.components.limitations import limitations, limitations_block
+from pmkit.components.narrative import headline_block
 from pmkit.components.questions import ask, questions_block
 from pmkit.components.spc_chart import spc_section
 from pmkit.components.templating import Markup, plural, render
@@ -29,7 +29,14 @@ from pmkit.components.tile import kpi_tile
 from pmkit.errors import PmkitError
 from pmkit.reports.context import ReportContext
 from pmkit.reports.kind import Job, Plan, ReportKind, slugify
-from pmkit.settings import check_layer, report_period, reporting_frequency, reports_without_data
+from pmkit.settings import (
+    check_layer,
+    latest_with_data,
+    report_period,
+    reporting_frequency,
+    reports_without_data,
+    retired_reasons,
+)
 from pmkit.sources import Source
 from pmkit.units import format_value
 
@@ -75,6 +82,19 @@ def resolve(root: Path, indicator: str | None, topic: str | None) -> tuple[list[
     return ids, slugify(topic), str(spec.get("title") or topic), str(spec.get("description") or "")
 
 
+def deep_dive_period(src: Source, ids: list[str], period: str | None, frequency: str) -> periods.Period:
+    """The period asked for; without one, the latest with data for most indicators or, when the
+    council no longer reports any of the dive's indicators (`retired_reasons`), the latest period of
+    ``frequency`` that holds their last figure."""
+    if not period:
+        register = src.indicators()
+        if set(retired_reasons(register[register["indicator_id"].isin(ids)], src.measures())) >= set(ids):
+            latest = latest_with_data(src, ids)
+            if latest is not None:
+                return latest.latest(frequency)
+    return report_period(src, period, frequency)
+
+
 class DeepDiveReport(ReportContext):
     """A scrutiny briefing on one indicator or one topic, as at a report period."""
 
@@ -92,7 +112,8 @@ class DeepDiveReport(ReportContext):
         self.indicators = chosen.set_index("indicator_id").loc[[i for i in ids if i in set(chosen["indicator_id"])]].reset_index()
         self.left_out = len(ids) - len(self.indicators)  # internal-only indicators of a topic, in a public deep dive
         self.subject = topic_title or str(self.indicators["title"].iloc[0])
-        self.period = report_period(self.source, period, self.reporting)
+        self.period = deep_dive_period(self.source, ids, period, self.reporting)
+        self.retired_subjects = self.retired(self.indicators)
         self.status = self.assess(self.indicators, self.period)
         self.readings = self.read(self.status, self.indicators, self.period)
         self.by_id = {r.indicator_id: r for r in self.readings}
@@ -140,6 +161,9 @@ class DeepDiveReport(ReportContext):
                 f"with data to {self.period.label}, {audience}.")
         if self.description:
             lede += f" {self.description}"
+        titles = dict(zip(self.indicators["indicator_id"], self.indicators["title"]))
+        for indicator_id, why in self.retired_subjects.items():
+            lede += f" {titles[indicator_id]} is no longer reported ({why})."
         if self.left_out:
             lede += f" {plural(self.left_out, 'other measure')} in this topic {'is' if self.left_out == 1 else 'are'} for internal use and not shown."
         super().header(lede)
@@ -177,7 +201,7 @@ class DeepDiveReport(ReportContext):
                         index=periods.parse_column(own["period"].astype(str))["label"].to_numpy())
         return benchmarking.trajectory(str(r.info.get("benchmark_metric") or ""), str(r.info["polarity"]), own,
                                        self.source.benchmarks(), self.settings.get("comparator_group", "nearest_neighbours"),
-                                       self.settings.get("national_group", "england"))
+                                       self.settings.get("national_group", "england"), self.own_authority)
 
     def history_notes(self, r) -> str:
         """Where the limits were recalculated, and where the data suggests they should be."""
@@ -248,7 +272,7 @@ class DeepDive(ReportKind):
         if unknown:
             raise PmkitError(f"indicator {', '.join(unknown)} is not in the register")
         frequency = reporting_frequency(settings)
-        chosen = report_period(src, period, frequency)
+        chosen = deep_dive_period(src, ids, period, frequency)
         reports_without_data(src, {f"deep dive {indicator or topic}": ids}, chosen, frequency, True)
         subject = title or str(src.indicators().set_index("indicator_id").loc[ids[0], "title"])
         layer = topic_settings(root, topic) if topic else {}

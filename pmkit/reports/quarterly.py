@@ -17,7 +17,15 @@ from pmkit.components.templating import plural
 from pmkit.errors import PmkitError
 from pmkit.reports.context import ReportContext
 from pmkit.reports.kind import Job, Plan, ReportKind, slugify
-from pmkit.settings import check_layer, latest_with_data, report_period, reporting_frequency, reports_without_data
+from pmkit.settings import (
+    check_layer,
+    latest_with_data,
+    report_period,
+    reporting_frequency,
+    reports_without_data,
+    retired_note,
+    retired_reasons,
+)
 from pmkit.sources import Source
 
 DIRECTORATES = Path("params/directorates")
@@ -30,8 +38,8 @@ class DirectorateReport(ReportContext):
                  engine: str = "nbconvert", overrides: dict | None = None):
         super().__init__(audience, source, engine, overrides)
         self.directorate = directorate
-        self.indicators = self.indicators_of(directorate)
         self.period = report_period(self.source, period, self.reporting)
+        self.indicators = self.leave_out_retired(self.indicators_of(directorate), self.period)
         self.status = self.assess(self.indicators, self.period)
         self.readings = self.read(self.status, self.indicators, self.period)
 
@@ -114,16 +122,39 @@ def params_files(root: Path) -> list[tuple[str, dict]]:
     return found
 
 
+def names_directorate(wanted: str, stem: str, directorate: str) -> bool:
+    """Whether ``--directorate wanted`` names a report: its params file name or directorate, or
+    either written as a slug (``adults-social-care`` for "Adults' Social Care"), in any case."""
+    return wanted in (stem, directorate) or slugify(wanted) in (stem, slugify(directorate))
+
+
 def chosen_params(found: list[tuple[str, dict]], wanted: list[str] | None) -> list[tuple[str, dict]]:
-    """The params files ``wanted`` names (by file name or directorate), all when it is empty; an unknown name is an error."""
+    """The params files ``wanted`` names (by file name, directorate or its slug), all when it is
+    empty; an unknown name is an error."""
     if not wanted:
         return found
-    chosen = [(n, p) for n, p in found if n in wanted or p["directorate"] in wanted]
-    missing = set(wanted) - {n for n, _ in chosen} - {p["directorate"] for _, p in chosen}
+    chosen = [(n, p) for n, p in found if any(names_directorate(w, n, p["directorate"]) for w in wanted)]
+    missing = {w for w in wanted if not any(names_directorate(w, n, p["directorate"]) for n, p in chosen)}
     if missing:
         names = ", ".join(f"{n} ({p['directorate']})" for n, p in found) or "none"
         raise PmkitError(f"no params file or directorate called {', '.join(sorted(missing))}; expected one of: {names}")
     return chosen
+
+
+def directorate_names(wanted: list[str] | None, known: list[str], root: Path | None = None) -> list[str] | None:
+    """The directorates ``--directorate`` names, each by its name, its slug or the name of its
+    params file in ``root`` (None when none is asked for); an unknown name is an error listing both."""
+    if not wanted:
+        return None
+    found = (params_files(root) if root is not None else []) + [(slugify(d), {"directorate": d}) for d in known]
+    names = []
+    for w in wanted:
+        hit = next((p["directorate"] for n, p in found if names_directorate(w, n, p["directorate"]) and p["directorate"] in known), None)
+        if hit is None:
+            choices = ", ".join(f"{slugify(d)} ({d})" for d in known)
+            raise PmkitError(f"directorate {w} is not in the source; expected a name or slug, one of: {choices}")
+        names.append(hit)
+    return list(dict.fromkeys(names))
 
 
 def directorate_params(files: list[tuple[str, dict]], wanted: list[str] | None,
@@ -176,7 +207,18 @@ class Quarterly(ReportKind):
         known = sorted(register["directorate"].unique())
         files = params_files(root)
         asked, notes = directorate_params(files, directorate, known)
-        ids = {d: list(register.loc[register["directorate"] == d, "indicator_id"]) for d in known}
+        gone = retired_reasons(register, src.measures(), chosen)
+        if gone:
+            notes.append(retired_note(gone, chosen))
+        current = register[~register["indicator_id"].isin(list(gone))]
+        ids = {d: list(current.loc[current["directorate"] == d, "indicator_id"]) for d in known}
+        retired_only = sorted(d for d in {p["directorate"] for _, p in asked} & set(known) if not ids[d])
+        if retired_only and directorate:
+            raise PmkitError(f"every indicator of {', '.join(retired_only)} is no longer reported as at {chosen.label} "
+                             f"(retired in the register, or no figure in the two years to it); a deep dive on one of "
+                             f"them (pmkit run deep-dive --indicator ID) shows its history")
+        notes += [f"{d}: every indicator of it is no longer reported, so it has no report" for d in retired_only]
+        asked = [(n, p) for n, p in asked if p["directorate"] not in retired_only]
         empty = reports_without_data(src, {p["directorate"]: ids.get(p["directorate"], []) for _, p in asked}, chosen,
                                      frequency, asked=bool(period or directorate))
         for d in empty:
