@@ -26,7 +26,11 @@ NOT_COMPLETE = ("off_track", "at_risk", "on_track", "not_started")  # as counted
 
 
 def end_date(period: periods.Period) -> str:
-    """The last day of ``period`` in words: ``31 March 2025``."""
+    """The last day of ``period`` in words.
+
+    >>> end_date(periods.parse("2024/25")), end_date(periods.parse("Feb 2024"))
+    ('31 March 2025', '29 February 2024')
+    """
     last = date(period.end // 12, period.end % 12 + 1, 1) - timedelta(days=1)
     return f"{last.day} {last:%B %Y}"
 
