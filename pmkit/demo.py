@@ -19,6 +19,7 @@ import os
 import re
 import zlib
 from dataclasses import dataclass
+from datetime import date
 from functools import partial
 from importlib import resources
 from pathlib import Path
@@ -129,7 +130,8 @@ def build_demo(seed: int = 2025) -> Demo:
         "benchmarks": benchmarks,
         "commentary": _commentary(specs, indicators, measures, targets, benchmarks, _rng(seed, "commentary")),
         "feedback": _feedback(_load("feedback.yaml"), _rng(seed, "feedback")),
-        "actions": _actions(_load("actions.yaml"), catalogue["priorities"]),
+        "actions": _actions(plan := _load("actions.yaml"), catalogue["priorities"]),
+        "action_updates": _action_updates(plan),
         "breakdowns": _breakdowns(measures, _load("feedback.yaml")["wards"], _rng(seed, "breakdowns")),
     }
     return Demo(tables, _case_studies())
@@ -627,6 +629,56 @@ def _actions(book: dict, priorities: dict[str, str]) -> pd.DataFrame:
         for a in book["actions"]
     ]
     return pd.DataFrame(rows)
+
+
+PLAN_START = periods.parse("2024/25 Q1")  # the council plan's first quarter
+ACTION_QUARTERS = [PLAN_START.shift(k) for k in range((LATEST.end - PLAN_START.start) // 3)]  # to LATEST
+
+
+def _month_year(month: int) -> str:
+    """A month index in words: ``September 2024``."""
+    return f"{date(month // 12, month % 12 + 1, 1):%B %Y}"
+
+
+def _action_updates(book: dict) -> pd.DataFrame:
+    """A quarterly update for every action from 2024/25 Q1 to now, from each action's story in ``history``: not
+    started before it began, on track with its percent rising, at risk or off track from when it slipped, complete
+    in the quarter it was done (its last update); the update now is the action's own row."""
+    rows, index = [], {q.label: k for k, q in enumerate(ACTION_QUARTERS)}
+    for a in book["actions"]:
+        story = book["history"].get(a["id"], {})
+        last = len(ACTION_QUARTERS) - 1
+        started = index[story["started"]] if "started" in story else last + 1
+        done = index[story["done"]] if "done" in story else None
+        slipped = index[story["slipped"]] if "slipped" in story else None
+        end = last if done is None else done
+        earlier = index[story["earlier_in"]] if "earlier_in" in story else started + (end - started) // 2
+        target = 100.0 if done is not None else float(a["percent"])
+        for k, quarter in enumerate(ACTION_QUARTERS[: end + 1]):
+            if k == end:  # done then, or now: the action's own row
+                status, percent, update = a["status"], float(a["percent"]), a["update"]
+            elif k < started:
+                status, percent = "not_started", 0.0
+                update = (f"Not started: work is planned to begin in {_month_year(ACTION_QUARTERS[started].start)}."
+                          if started <= last else "Not started: planned for a later year of the council plan.")
+            else:
+                late = slipped is not None and k >= slipped
+                status = ("at_risk" if done is not None else a["status"]) if late else "on_track"
+                percent = float(min(95, 5 * round(target * (k - started + 1) / (end - started + 1) / 5)))
+                if late and k == slipped and "slip" in story:
+                    update = story["slip"]
+                elif k == earlier and "earlier" in story:
+                    update = story["earlier"]
+                elif k == started:
+                    update = f"Work began: the project team and plan were agreed by {_month_year(quarter.end - 1)}."
+                elif late:
+                    update = (f"Still {status.replace('_', ' ')} at the end of {_month_year(quarter.end - 1)}, about {percent:.0f}% done; "
+                              "the recovery plan is reported to the programme board every month.")
+                else:
+                    update = f"On course: about {percent:.0f}% done at the end of {_month_year(quarter.end - 1)}."
+            rows.append({"action_id": a["id"], "period": quarter.label, "status": status, "percent_complete": percent,
+                         "update": update})
+    return pd.DataFrame(rows, columns=list(TABLES["action_updates"].columns))
 
 
 # indicator, dimension, categories (None: the wards), denominator range per category and period, planted

@@ -10,7 +10,8 @@ the rows it can read, found through these links (matching `pmkit.schema`):
 - ``benchmarks``: ``metric``, matched to the scope's ``indicators.benchmark_metric``;
 - ``feedback``: ``directorate``, or ``service`` matched to the scope's ``indicators.service``
   (a deep dive reads residents' feedback by its indicators' services);
-- ``actions`` and case studies: ``directorate``.
+- ``actions`` and case studies: ``directorate``;
+- ``action_updates``: ``action_id``, matched to the scope's ``actions``.
 
 Directorates and services match ignoring case and surrounding spaces, as case studies are chosen,
 so a scope never holds fewer rows than its report reads. A table with none of these links is
@@ -95,6 +96,9 @@ def scope_rows(tables: dict[str, pd.DataFrame], directorate: str | None = None, 
     for name, frame in frames.items():
         mask = keep(name, frame)
         scoped[name] = frame if mask is None else frame[mask]
+    if "action_updates" in scoped and "actions" in scoped:
+        updates = scoped["action_updates"]
+        scoped["action_updates"] = updates[updates["action_id"].isin(scoped["actions"]["action_id"])]
     return scoped
 
 

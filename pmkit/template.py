@@ -231,7 +231,7 @@ def _width(name: str, col: Column) -> int:
 def example_rows() -> dict[str, list[list]]:
     """One directorate of the demo council (Housing), table by table in the schema's column order:
     its indicators with their measures, targets, benchmarks since 2024/25, commentary,
-    feedback, actions and breakdowns. Cells are written as a council's spreadsheet holds them
+    feedback, actions with their updates and breakdowns. Cells are written as a council's spreadsheet holds them
     (numbers as numbers, periods as text)."""
     import pandas as pd
 
@@ -248,6 +248,8 @@ def example_rows() -> dict[str, list[list]]:
         "feedback": tables["feedback"][tables["feedback"]["directorate"] == EXAMPLE_DIRECTORATE].head(60),
         "actions": tables["actions"][tables["actions"]["directorate"] == EXAMPLE_DIRECTORATE],
     }
+    updates = tables["action_updates"]
+    chosen["action_updates"] = updates[updates["action_id"].isin(chosen["actions"]["action_id"])]
     for name in ("measures", "targets", "breakdowns"):
         chosen[name] = tables[name][tables[name]["indicator_id"].isin(ids)]
     commentary = tables["commentary"]

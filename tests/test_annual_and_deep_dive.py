@@ -72,6 +72,11 @@ def test_the_year_in_numbers_follows_its_rules(demo):
     statuses = [row["data-status"] for row in page.select("table.year-end tbody tr")]
     judged = [s for s in statuses if s in ("green", "amber", "red")]
     assert said[0] == (f"{judged.count('green')} of {len(judged)}", "indicators on target at year end")
+    # Seven actions were due in 2024/25 (ACT-01, 07, 09, 17, 24, 32, 38); online accounts (ACT-32) was at risk on 31 March
+    # and launched in May 2025. Actions due in 2025/26 and later, complete or not, are not the year's.
+    assert said[1] == ("6 of 7", "council plan actions due in 2024/25 completed by 31 March 2025")
+    assert text(figures[1].select_one(".key-detail")) == ("1 more was completed after the year ended: Launch online accounts "
+                                                          "for council tax and benefits (2025/26 Q1).")
     # Volumes: the library visits and leisure attendances of 2024/25 added up here month by month.
     months = [periods.label_of(periods.parse("2024/25").start + i, "monthly") for i in range(12)]
     m = src.measures()
@@ -97,6 +102,21 @@ def test_the_annual_report_goes_priority_by_priority_with_year_end_figures_and_a
     assert (said["COM-03"], said["COM-01"], said["CS-07"]) == ("1,129,318", "725,536", "55.9%")
     assert text(page.select_one('tr[data-indicator="COM-03"] th')) == "Leisure centre attendances Total for the year"
     assert text(page.select_one('tr[data-indicator="HOU-01"] th')).endswith("At 31 March")
+    # Each priority's actions due in 2024/25, as they stood on 31 March 2025 (see actions.yaml and its history).
+    counts = [" ".join(p.get_text().split()) for p in page.select(".actions-count")]
+    assert counts == [
+        "2 of 2 actions due in 2024/25 completed by 31 March 2025.",
+        "1 of 1 action due in 2024/25 completed by 31 March 2025.",
+        "1 of 1 action due in 2024/25 completed by 31 March 2025.",
+        "1 of 1 action due in 2024/25 completed by 31 March 2025.",
+        "1 of 2 actions due in 2024/25 completed by 31 March 2025, \u25b2 1 at risk.",
+    ]
+    assert [" ".join(p.get_text().split()) for p in page.select(".actions-later")] == [
+        "1 more was completed after the year ended: Launch online accounts for council tax and benefits (2025/26 Q1)."]
+    # What had slipped by 31 March 2025, as it stood then (today's list would hold ACT-02, 05, 11, 15, 26, 33 and 37 too).
+    slipped = {li["data-action"]: li["data-status"] for li in page.select(".slipped-actions li")}
+    assert slipped == {"ACT-10": "off_track", "ACT-16": "at_risk", "ACT-18": "off_track", "ACT-30": "off_track", "ACT-32": "at_risk"}
+    assert "At risk, 80% done; due 2024/25 Q4 (overdue)" in text(page.select_one('li[data-action="ACT-32"]')).replace(" ,", ",")
     public = load(render.pages("nbconvert", "public", "annual")[0])
     assert len(public.select("table.year-end tbody tr")) == int(src.indicators()["public"].sum())
     assert "Head of" not in visible_text(public)

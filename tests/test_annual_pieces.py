@@ -29,7 +29,7 @@ def test_slipped_actions_are_at_risk_off_track_or_past_due_and_not_complete():
 
 def test_action_summary_counts_and_lists_what_slipped_with_updates():
     html = soup(action_summary(ACTIONS, YEAR, INTERNAL))
-    assert text(html.select_one(".actions-count")).startswith("1 of 5 actions completed.")
+    assert text(html.select_one(".actions-count")) == "1 of 5 actions completed by 31 March 2025 , \u2716 1 off track , \u25b2 1 at risk , \u2192 2 on track ."
     assert [a["data-action"] for a in html.select("li[data-action]")] == ["A2", "A5", "A3"]  # by status, then id
     a2 = html.select_one('li[data-action="A2"]')
     assert " ".join(a2.get_text().split()) == ("Recommission care (A2) \u25b2 At risk, 55% done; due 2025/26 Q3; lead: Head of X. "
@@ -80,7 +80,7 @@ def test_year_in_numbers_by_rule():
     figures = year_in_numbers([small, big, near, off], ACTIONS, YEAR, public=False)
     assert [(f.value, f.label, f.detail) for f in figures] == [
         ("2 of 4", "indicators on target at year end", "1 more near target."),
-        ("1 of 5", "council plan actions completed", ""),
+        ("1 of 3", "council plan actions due in 2024/25 completed by 31 March 2025", ""),  # A2 and A4 are due in 2025/26
         ("96.0%", "Repairs on time", "Up from 90.0% in Sep 2024."),
         ("0", "Families in B&B", "Down from 1 in Sep 2024."),
     ]

@@ -189,3 +189,22 @@ def test_six_case_studies_one_per_directorate(source):
     assert set(cs["public"]) == {True, False}
     assert (cs["priority"] != "").all() and (cs["period"] != "").all()
     assert cs["body"].str.count(r"\n\n").min() >= 3
+
+
+def test_every_action_has_a_quarterly_history_ending_where_its_row_stands_now(tables):
+    from pmkit.actions import as_at
+
+    actions, updates = tables["actions"], tables["action_updates"]
+    assert set(updates["action_id"]) == set(actions["action_id"])
+    last = updates.groupby("action_id").tail(1).set_index("action_id").sort_index()
+    now = actions.set_index("action_id").sort_index()
+    pd.testing.assert_frame_equal(last[["status", "percent_complete", "update"]], now[["status", "percent_complete", "update"]])
+    # Open a family hub (ACT-09): on track through 2024/25, complete in its last quarter, not updated after.
+    hubs = updates[updates["action_id"] == "ACT-09"]
+    assert list(hubs["period"]) == ["2024/25 Q1", "2024/25 Q2", "2024/25 Q3", "2024/25 Q4"]
+    assert list(hubs["status"]) == ["on_track", "on_track", "on_track", "complete"]
+    # Online accounts (ACT-32): due in 2024/25 Q4, at risk at the year's end, launched in May 2025.
+    year_end = as_at(actions, updates, "2024/25").set_index("action_id")
+    assert year_end.loc["ACT-32", ["status", "completed_later"]].tolist() == ["at_risk", "2025/26 Q1"]
+    # Repairs (ACT-18) slipped in 2024/25 Q3 and is still off track: the planted slipping action.
+    assert year_end.loc["ACT-18", "status"] == "off_track" and now.loc["ACT-18", "status"] == "off_track"

@@ -109,6 +109,22 @@ def test_exceptions_carry_the_officers_commentary(demo):
     assert found >= 20
 
 
+def test_each_directorate_counts_all_its_actions_as_at_the_quarters_end(demo):
+    # Housing has seven actions (ACT-16 to 20, 22 and 23; ACT-23 is internal): the count is of them all, not of the
+    # two that slipped ("0 of 2 actions completed" before). Worked out from actions.yaml by hand.
+    render, *_ = demo
+    counts = {audience: " ".join(by_page(render, audience)["housing"].select_one(".actions-count")
+                                 .get_text().split()) for audience in AUDIENCES}
+    assert counts == {
+        "internal": "2 of 7 actions completed by 30 September 2025, \u2716 1 off track, \u25b2 1 at risk, \u2192 2 on track, "
+                    "\u25cb 1 not started.",
+        "public": "1 of 6 actions completed by 30 September 2025, \u2716 1 off track, \u25b2 1 at risk, \u2192 2 on track, "
+                  "\u25cb 1 not started.",
+    }
+    housing = by_page(render, "internal")["housing"]
+    assert [li["data-action"] for li in housing.select(".slipped-actions li")] == ["ACT-16", "ACT-18"]
+
+
 def test_sparklines_and_charts_state_their_message_in_alt_text(demo):
     render, *_ = demo
     for audience in AUDIENCES:

@@ -179,6 +179,7 @@ def test_the_housing_scope_holds_exactly_housings_rows():
     assert len(scoped["benchmarks"]) == 2  # HOU-02's benchmark_metric is rep, the metric of both rows
     assert list(scoped["feedback"]["feedback_id"]) == ["F1", "F3"]  # F3 is Resources' but about repairs, HOU-02's service
     assert list(scoped["actions"]["action_id"]) == ["CP-1"]
+    assert list(scoped["action_updates"]["period"]) == ["2025/26 Q1", "2025/26 Q2"]  # CP-1's history
     assert list(scoped["case_studies"]["name"]) == ["repairs-hub"]
 
 
@@ -189,6 +190,7 @@ def test_the_place_scope_holds_exactly_places_rows():
     assert scoped["targets"].empty and scoped["benchmarks"].empty and scoped["commentary"].empty
     assert list(scoped["feedback"]["feedback_id"]) == ["F2", "F4"]
     assert list(scoped["actions"]["action_id"]) == ["CP-2"]  # CP-3 has no directorate: only whole-council reports read it
+    assert list(scoped["action_updates"]["update"]) == ["Vehicles late"]
     assert list(scoped["case_studies"]["name"]) == ["litter-pickers"]  # its directorate is written 'place'
 
 
@@ -229,10 +231,11 @@ def test_feedback_actions_and_case_studies_change_only_their_directorates_digest
     before = {d: scoped_digests(frames, d, case_studies=studies) for d in ("Housing", "Place", None)}
     frames["feedback"].loc[frames["feedback"]["feedback_id"] == "F4", "rating"] = 2.0
     frames["actions"].loc[frames["actions"]["action_id"] == "CP-2", "status"] = "off_track"
+    frames["action_updates"].loc[frames["action_updates"]["action_id"] == "CP-2", "percent_complete"] = 25.0
     studies.loc[studies["name"] == "litter-pickers", "body"] = "Fifty residents now pick litter.\n"
     after = {d: scoped_digests(frames, d, case_studies=studies) for d in ("Housing", "Place", None)}
     assert after["Housing"] == before["Housing"]
-    changed = {"feedback", "actions", "case_studies"}
+    changed = {"feedback", "actions", "action_updates", "case_studies"}
     assert {t for t in before["Place"] if before["Place"][t] != after["Place"][t]} == changed
     assert {t for t in before[None] if before[None][t] != after[None][t]} == changed
 

@@ -110,9 +110,10 @@ _SECTIONS = {
         ),
         "case_studies": ("Case studies", "The stories behind the figures."),
         "appendix": ("Appendix: every indicator", "Every indicator in this report in one table, for reference and printing."),
-        "actions": ("Council plan actions at risk", "The directorate's council plan actions that are at risk, off track or overdue, with the latest update."),
+        "actions": ("Council plan actions", "Every council plan action of the directorate as it stood at the end of the period, then those "
+                    "at risk, off track or overdue then, with their update for the period."),
         "year_in_numbers": ("The year in numbers", ""),
-        "next_steps": ("What comes next", "The indicators that ended the year off target, and the council plan actions still open."),
+        "next_steps": ("What comes next", "The indicators that ended the year off target, and the council plan actions still open at its end."),
         "questions": ("Questions the committee may wish to ask", "Each question comes from something in the data, stated first."),
         "limitations": ("Limitations of the data", "What to bear in mind before relying on these figures."),
         "overview": ("Director's overview", ""),
@@ -147,7 +148,8 @@ _SECTIONS = {
         ),
         "case_studies": ("Stories behind the figures", "What changed for the people these services work with."),
         "appendix": ("Appendix: every measure", "Every measure in this report in one table."),
-        "actions": ("What we said we would do", "The things we promised in the council plan that are late or at risk, and what is happening."),
+        "actions": ("What we said we would do", "How far we had got with the things we promised in the council plan by the end of the "
+                    "period, and what was late or at risk then."),
         "year_in_numbers": ("The year in numbers", ""),
         "next_steps": ("What comes next", "Where we fell short this year, and what we still have to do."),
         "questions": ("Questions the committee may wish to ask", "Each question comes from something in the figures, stated first."),

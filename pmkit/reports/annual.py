@@ -19,7 +19,8 @@ import pandas as pd
 
 from pmkit import commentary as notes
 from pmkit import components, measure, periods, themes
-from pmkit.components.actions import action_summary, next_steps
+from pmkit.actions import as_at, due_within
+from pmkit.components.actions import completed_later, completed_later_sentence, end_date, next_steps, year_actions
 from pmkit.components.figures import KeyFigure, key_figures
 from pmkit.components.limitations import limitations, limitations_block
 from pmkit.components.narrative import headline_block
@@ -56,7 +57,8 @@ class AnnualReport(ReportContext):
         shown = self.yearly.measures[self.yearly.measures["period"].isin([y.label for y in self.years])]
         self.history = shown.rename(columns={"period": "year"})[["indicator_id", "value", "year"]]
         actions = self.source.actions()
-        self.actions = actions[actions["public"]] if self.words.public else actions
+        actions = actions[actions["public"]] if self.words.public else actions
+        self.actions = as_at(actions, self.source.action_updates(), self.year)  # as they stood at the year's end
         # The golden thread runs through the council plan's priorities; a register without them
         # (an imported benchmarking set, say) is organised by directorate instead.
         self.grouping = "priority" if self.indicators["priority"].fillna("").str.strip().ne("").any() else "directorate"
@@ -96,7 +98,7 @@ class AnnualReport(ReportContext):
             actions = self.actions[self.actions[self.grouping] == priority]
             if len(actions):
                 parts.append(f"<h3>{'What we said we would do' if self.words.public else 'Council plan actions'}</h3>")
-                parts.append(action_summary(actions, self.year, self.words, heading_level=4))
+                parts.append(year_actions(actions, self.year, self.words, heading_level=4))
             parts.append(f"<h3>{'The figures' if self.words.public else 'Year-end figures'}</h3>")
             parts.append(year_end_table(mine, [y.label for y in self.years], self.history, self.commentary, self.words))
             studies = self.chosen_case_studies(self.year, **{self.grouping: priority}, years=1)
@@ -112,11 +114,12 @@ class AnnualReport(ReportContext):
         self.titled_sections(sections)
 
     def next_steps(self) -> None:
-        """What comes next: indicators that ended the year off target, and actions still open."""
+        """What comes next: indicators that ended the year off target, and actions still open at its end (those
+        completed since are named in the year in numbers and the priorities instead)."""
         red = [r for r in self.readings if r.row["rag"] == "red"]
         items = [f"{r.title}: {format_value(r.row['value'], r.unit, r.decimals)} against a target of "
                  f"{format_value(r.row['target'], r.unit, r.decimals)}." for r in red]
-        open_actions = self.actions[self.actions["status"] != "complete"]
+        open_actions = self.actions[(self.actions["status"] != "complete") & (self.actions["completed_later"] == "")]
         self.section("next_steps", next_steps(items, open_actions, self.year, self.words))
 
     def method_note(self) -> None:
@@ -139,7 +142,8 @@ def with_basis(st: pd.DataFrame, yearly: pd.DataFrame, year: periods.Period) -> 
 
 
 def year_in_numbers(readings: list[Reading], actions: pd.DataFrame, year: periods.Period, public: bool) -> list[KeyFigure]:
-    """The year's headline figures, chosen by rule: targets met; actions completed; the two largest
+    """The year's headline figures, chosen by rule: targets met; actions due in the year completed by its end
+    (``actions`` as they stood then, `pmkit.actions.as_at`), naming those completed since; the two largest
     improvements on last year (against each indicator's usual variation); how many are in the best
     quarter of similar councils; the three largest volumes of service delivered."""
     judged = [r for r in readings if r.row["rag"] in ("green", "amber", "red")]
@@ -149,9 +153,11 @@ def year_in_numbers(readings: list[Reading], actions: pd.DataFrame, year: period
         close = sum(r.row["rag"] == "amber" for r in judged)
         figures.append(KeyFigure(f"{met} of {len(judged)}", "measures met their target" if public else "indicators on target at year end",
                                  f"{close} more {'came close' if public else 'near target'}."))
-    if len(actions):
-        done = int((actions["status"] == "complete").sum())
-        figures.append(KeyFigure(f"{done} of {len(actions)}", "council plan actions completed", ""))
+    due = actions[due_within(actions, year).to_numpy()] if len(actions) else actions
+    if len(due):
+        done = int((due["status"] == "complete").sum())
+        figures.append(KeyFigure(f"{done} of {len(due)}", f"council plan actions due in {year.label} completed by {end_date(year)}",
+                                 completed_later_sentence(completed_later(due))))
     improved = sorted((r for r in readings if r.row["dot"] == "improving"), key=lambda r: r.change_size("last_year"), reverse=True)[:2]
     for r in improved:
         before = r.compared_value("last_year")

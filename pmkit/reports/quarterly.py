@@ -12,7 +12,8 @@ import yaml
 
 from pmkit import commentary as notes
 from pmkit import components
-from pmkit.components.actions import action_summary, slipped
+from pmkit.actions import as_at
+from pmkit.components.actions import action_summary
 from pmkit.components.templating import plural
 from pmkit.errors import PmkitError
 from pmkit.reports.context import ReportContext
@@ -65,14 +66,14 @@ class DirectorateReport(ReportContext):
         self.section("exceptions", components.exception_list(self.readings, self.commentary, self.words))
 
     def actions(self) -> None:
-        """The directorate's council plan actions at risk, off track or overdue (nothing when all are on course)."""
+        """Every council plan action of the directorate counted as it stood at the period's end, and those at risk,
+        off track or overdue then listed (nothing when the directorate has no actions)."""
         actions = self.source.actions()
         actions = actions[actions["directorate"] == self.directorate]
         if self.words.public:
             actions = actions[actions["public"]]
-        late = slipped(actions, self.period)
-        if len(late):
-            self.section("actions", action_summary(late, self.period, self.words))
+        if len(actions):
+            self.section("actions", action_summary(as_at(actions, self.source.action_updates(), self.period), self.period, self.words))
 
     def tiles(self) -> None:
         self.section("tiles", components.kpi_tiles(self.readings, self.commentary, self.words))
