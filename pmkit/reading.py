@@ -182,7 +182,7 @@ class Reading:
         if self.headline or self.cumulative:
             return None
         other = "previous" if self.seasonal else "last_year"
-        mine, theirs = self.row[f"dot_{self.headline_dot}"], self.row[f"dot_{other}"]
+        mine, theirs = self.spoken_dot(), self.spoken_dot(other)
         if theirs == "not_comparable":
             return None
         if other == "previous" and "declining_twice" in self.row["exceptions"]:

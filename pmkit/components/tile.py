@@ -19,11 +19,11 @@ from collections.abc import Iterable
 import pandas as pd
 
 from pmkit import commentary as notes
+from pmkit import measure, periods
 from pmkit.components import charts
 from pmkit.components.benchmark_chart import position_sentence
 from pmkit.components.spc_chart import spc_icons
 from pmkit.components.templating import Markup, markdown, render
-from pmkit import periods
 from pmkit.components.words import PERIOD_NOUN, Words
 from pmkit.reading import Reading
 from pmkit.status import RAG_CODES
@@ -156,6 +156,7 @@ def _projection_clause(reading: Reading) -> str:
         return ""
     year = periods.parse(row["period"]).year
     last_day = f"{year.shift(1).start_date - pd.Timedelta(days=1):%-d %B %Y}"
+    projected = float(measure.clip([projected], reading.info)[0])  # a straight line can pass 100%
     clause = f"on course for {format_value(projected, reading.unit, reading.decimals)} by {last_day}"
     target, on_track = row.get("annual_target"), row.get("on_track")
     if target is None or pd.isna(target) or on_track is None or pd.isna(on_track):
