@@ -30,6 +30,7 @@ from pmkit.status import RAG_CODES
 from pmkit.units import format_value
 
 NO_PRIORITY = "Not linked to a council priority"
+JUDGED = ("green", "amber", "red")  # statuses judged against a target
 
 
 def kpi_tile(reading: Reading, commentary: pd.Series | None, words: Words) -> str:
@@ -95,9 +96,6 @@ def direction_lines(reading: Reading, words: Words) -> list[dict]:
             note = f"and the {noun} before" if not words.public else f"two {noun}s running"
         lines.append({"dot": dot, "text": text, "note": note})
     return lines
-
-
-JUDGED = ("green", "amber", "red")
 
 
 def lead_sentence(reading: Reading, words: Words) -> str:
