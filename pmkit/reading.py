@@ -26,8 +26,9 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from pmkit import periods, spc, status
+from pmkit import measure, periods, spc, status
 from pmkit.benchmarking import national_figures
+from pmkit.units import format_value
 
 SPOKEN_DIRECTIONS = ("improving", "declining", "increasing", "decreasing")
 
@@ -99,6 +100,11 @@ class Reading:
         return bool(self.info.get("seasonal", False))
 
     @property
+    def cumulative(self) -> bool:
+        """True for a running total (year to date), which is compared only with the same point last year."""
+        return measure.is_cumulative(self.info)
+
+    @property
     def has_value(self) -> bool:
         return not pd.isna(self.row["value"])
 
@@ -165,17 +171,19 @@ class Reading:
 
     @property
     def headline_dot(self) -> str:
-        """The comparison ``dot`` uses: as forced, else ``last_year`` for seasonal indicators, else ``previous``."""
-        return self.headline or ("last_year" if self.seasonal else "previous")
+        """The comparison ``dot`` uses: as forced, else ``last_year`` for seasonal and year-to-date
+        indicators, else ``previous``."""
+        return self.headline or ("last_year" if self.seasonal or self.cumulative else "previous")
 
     @property
     def other_dot(self) -> str | None:
         """The comparison that is not the headline, when the tile must show it too: it moved
-        while the headline did not (or the other way), or an exception refers to it."""
-        if self.headline:
+        while the headline did not (or the other way), or an exception refers to it. Never for a
+        running total, whose previous period is only an earlier part of the same total."""
+        if self.headline or self.cumulative:
             return None
         other = "previous" if self.seasonal else "last_year"
-        mine, theirs = self.row[f"dot_{self.headline_dot}"], self.row[f"dot_{other}"]
+        mine, theirs = self.spoken_dot(), self.spoken_dot(other)
         if theirs == "not_comparable":
             return None
         if other == "previous" and "declining_twice" in self.row["exceptions"]:
@@ -216,6 +224,57 @@ class Reading:
             if usual > 0:
                 return change / usual
         return change / abs(earlier) if earlier else np.inf
+
+    def spoken_dot(self, which: str | None = None) -> str:
+        """The direction of travel a page states for comparison ``which`` (default: the headline): the
+        status row's, except ``no_change`` when both figures read the same at the indicator's decimals
+        (``1.0%`` to ``1.0%`` is no change a reader can see)."""
+        dot = str(self.row["dot"] if which is None else self.row[f"dot_{which}"])
+        which = which or self.headline_dot
+        if dot in SPOKEN_DIRECTIONS and self.has_value:
+            shown = (format_value(v, self.unit, self.decimals) for v in (self.compared_value(which), self.row["value"]))
+            if len(set(shown)) == 1:
+                return "no_change"
+        return dot
+
+    @property
+    def usual_move(self) -> float | None:
+        """The most the figure usually moves from one period to the next: the upper range limit of its
+        XmR chart (3.267 × the mean moving range since the last rebase). None without a moving range."""
+        if self.spc is None or self.spc.result.n < 2:
+            return None
+        pts = self.spc.result.points
+        ranges = pts.loc[pts["section"] == pts["section"].iloc[-1], "moving_range"].dropna()
+        return spc.SCREEN * float(ranges.mean()) if len(ranges) else None
+
+    @property
+    def latest_signal(self) -> str | None:
+        """``improvement`` or ``concern`` when the chart's latest point, for the judged period, is a
+        special cause of that kind; else None."""
+        if not self.charted or self.spc_label != self.row["period"]:
+            return None
+        kind = str(self.latest_point["point_type"])
+        return {"special_cause_improvement": "improvement", "special_cause_concern": "concern"}.get(kind)
+
+    def news(self) -> str | None:
+        """``improved`` or ``declined`` when the headline change is worth a headline, else None.
+
+        A change counts when its direction of travel says so, it shows at the indicator's decimals
+        (``1.0% to 1.0%`` is no change), it is not against an SPC signal (no "improved" for a figure
+        worse than usual), and it is larger than the figure usually moves from one period to the
+        next (``usual_move``) or the chart flags the latest value as a special cause that way.
+        """
+        dot = self.spoken_dot()
+        if dot not in ("improving", "declining"):
+            return None
+        earlier = self.compared_value(self.headline_dot)
+        signal, agrees = self.latest_signal, "improvement" if dot == "improving" else "concern"
+        if signal is not None and signal != agrees:
+            return None
+        usual = self.usual_move
+        if signal == agrees or (usual is not None and abs(float(self.row["value"]) - earlier) > usual):
+            return "improved" if dot == "improving" else "declined"
+        return None
 
     def history(self, points: int = 12) -> pd.Series:
         """The last ``points`` values up to the judged period, labelled by period."""

@@ -50,7 +50,7 @@ COLUMNS = [
     "indicator_id", "title", "directorate", "period", "value", "target", "rag",
     "dot_previous", "dot_last_year", "dot", "quartile", "rank", "n_peers", "peer_median", "exceptions",
 ]
-EXTRA_COLUMNS = ["previous_value", "last_year_value", "quality", "projected_year_end", "on_track"]
+EXTRA_COLUMNS = ["previous_value", "last_year_value", "quality", "projected_year_end", "annual_target", "on_track"]
 
 
 def assess(
@@ -69,8 +69,8 @@ def assess(
     """Judge every indicator for report period ``period``.
 
     Returns one row per indicator with the columns of DESIGN.md's status rules (plus
-    ``previous_value``, ``last_year_value``, ``quality``, ``projected_year_end`` and
-    ``on_track``). ``rag_suspended`` lists periods shown but not judged; ``dot_threshold``
+    ``previous_value``, ``last_year_value``, ``quality``, ``projected_year_end``, ``annual_target``
+    and ``on_track``). ``rag_suspended`` lists periods shown but not judged; ``dot_threshold``
     is the share of the earlier value's magnitude a change must exceed; ``spc_rules``
     names the SPC rule set behind ``spc_concern`` (None to skip SPC); ``own_authority`` holds the
     authority codes of the council's own rows in ``benchmarks``, never counted as peers.
@@ -119,19 +119,21 @@ def assess(
 
     out["dot_previous"] = direction(value, previous, polarity, dot_threshold)
     out["dot_last_year"] = direction(value, last_year, polarity, dot_threshold)
-    seasonal = ind["seasonal"].astype(bool).to_numpy() if "seasonal" in ind else np.zeros(len(ind), bool)
-    out["dot"] = np.where(seasonal, out["dot_last_year"], out["dot_previous"])
+    # A seasonal or year-to-date indicator is compared with the same period last year: a running total
+    # always grows within the year, so the previous period says nothing.
+    cumulative = _flag(ind, "cumulative")
+    out["dot"] = np.where(_flag(ind, "seasonal") | cumulative, out["dot_last_year"], out["dot_previous"])
 
     out = pd.concat([out, _benchmark_position(out, ind, benchmarks, comparator_group, own_authority)], axis=1)
     out["previous_value"] = previous
     out["last_year_value"] = last_year
     out["quality"] = quality
-    out["projected_year_end"], out["on_track"] = _year_end(out, ind, start, targets, polarity)
+    out["projected_year_end"], out["annual_target"], out["on_track"] = _year_end(out, ind, start, targets, polarity)
 
     flags = {
         "red": out["rag"].eq("red").to_numpy(),
         "declining_twice": (out["dot_previous"].eq("declining").to_numpy())
-        & (direction(previous, before_previous, polarity, dot_threshold) == "declining"),
+        & (direction(previous, before_previous, polarity, dot_threshold) == "declining") & ~cumulative,
         "spc_concern": _spc_concern(series, ind, report, ids, start, spc_rules),
         "green_bottom_quartile": (out["rag"].eq("green") & out["quartile"].eq(4).fillna(False)).to_numpy(),
         "missing_data": np.isnan(value),
@@ -367,9 +369,17 @@ def _benchmark_position(out: pd.DataFrame, ind: pd.DataFrame, benchmarks, group:
     return result
 
 
-def _year_end(out: pd.DataFrame, ind: pd.DataFrame, start: np.ndarray, targets, polarity) -> tuple[np.ndarray, np.ndarray]:
-    """For cumulative (year-to-date) indicators: a straight-line year-end projection and whether it meets the annual target."""
-    cumulative = ind["cumulative"].astype(bool).to_numpy() if "cumulative" in ind else np.zeros(len(out), bool)
+def _flag(ind: pd.DataFrame, column: str) -> np.ndarray:
+    """A true/false register column as booleans (false where the column or the value is missing)."""
+    if column not in ind:
+        return np.zeros(len(ind), bool)
+    return ind[column].astype("boolean").fillna(False).to_numpy(dtype=bool)
+
+
+def _year_end(out: pd.DataFrame, ind: pd.DataFrame, start: np.ndarray, targets, polarity) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For cumulative (year-to-date) indicators: a straight-line year-end projection, the annual
+    target it is held against and whether it meets it."""
+    cumulative = _flag(ind, "cumulative")
     months = ind["frequency"].map(periods.MONTHS_IN).to_numpy(dtype="int64")
     elapsed = start + months - (start - (start - periods.APRIL) % 12)
     projected = np.where(cumulative, out["value"].to_numpy() * 12 / elapsed, np.nan)
@@ -379,7 +389,7 @@ def _year_end(out: pd.DataFrame, ind: pd.DataFrame, start: np.ndarray, targets, 
         meets = np.where(polarity == "lower_is_better", projected <= annual, projected >= annual)
     on_track = pd.array(meets, dtype="boolean")
     on_track[np.isnan(projected) | np.isnan(annual) | (polarity == "neutral")] = pd.NA
-    return projected, on_track
+    return projected, np.where(cumulative, annual, np.nan), on_track
 
 
 IMPROVEMENT = {"higher_is_better": "increase", "lower_is_better": "decrease", "neutral": "neutral"}

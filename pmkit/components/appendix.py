@@ -26,7 +26,7 @@ def appendix_table(readings: Iterable[Reading], words: Words) -> str:
             "r": r,
             "value": format_value(row["value"], r.unit, r.decimals),
             "target": format_value(row["target"], r.unit, r.decimals, missing="No target"),
-            "direction": words.direction(row["dot"], r.frequency, r.headline_dot),
+            "direction": words.direction(r.spoken_dot(), r.frequency, r.headline_dot),
             "compared": compared,
             "exceptions": "; ".join(words.exception(code, r.frequency) for code in row["exceptions"]),
             "owner": "" if words.public else str(r.info.get("owner") or ""),

@@ -2,7 +2,10 @@
 built from the status table, each stating its figures.
 
 No sentence is written that the figures do not support, and none without figures: a category
-with nothing in it (no indicator declined, say) is left out rather than padded. Lists name at
+with nothing in it (no indicator declined, say) is left out rather than padded. "Improved" and
+"Declined" hold only news (`Reading.news`): a change larger than the indicator usually moves from
+one period to the next, or an SPC signal, never one hidden by rounding, and never an "improvement"
+of a figure the chart calls worse than usual (that one is named under special cause). Lists name at
 most three indicators and say how many more there are: the largest changes first (measured
 against each indicator's usual variation, so that a small count moving from 1 to 0 does not
 outrank a real shift), the largest shortfalls from target first.
@@ -45,8 +48,8 @@ def headlines(readings: Iterable[Reading], words: Words) -> list[Sentence]:
     if not readings:
         return []
     out = [Sentence("overview", _overview(readings, words))]
-    for kind, dot in (("improved", "improving"), ("declined", "declining")):
-        moved = sorted((r for r in readings if r.row["dot"] == dot), key=lambda r: r.change_size(), reverse=True)
+    for kind in ("improved", "declined"):
+        moved = sorted((r for r in readings if r.news() == kind), key=lambda r: r.change_size(), reverse=True)
         if moved:
             label = {"improved": ("Improved", "Getting better"), "declined": ("Declined", "Getting worse")}[kind][words.public]
             out.append(Sentence(kind, f"{label}: {_listed([_change_phrase(r) for r in moved])}."))

@@ -88,9 +88,9 @@ _SECTIONS = {
         ),
         "tiles": (
             "Indicators by council priority",
-            "One tile per indicator: the latest value, its status against target, its direction of travel, its SPC icons, "
-            "its recent trend and, where there is one, its position among similar councils. Open About this indicator for "
-            "its definition, target and commentary.",
+            "One tile per indicator: the latest value, one sentence joining its status against target, its direction of "
+            "travel and any SPC signal, then its status, direction and recent trend. Open About this indicator for its SPC "
+            "icons, its position among similar councils where it has one, its definition, target and commentary.",
         ),
         "trends": (
             "Trends: statistical process control",
@@ -129,8 +129,8 @@ _SECTIONS = {
         ),
         "tiles": (
             "All measures by council priority",
-            "The latest figure for each measure, whether it met its target, whether it is getting better, and how it compares "
-            "with similar councils. Open About this measure for what it counts and why it matters.",
+            "The latest figure for each measure, whether it met its target and whether it is getting better. Open About "
+            "this measure for how it compares with similar councils, what it counts and why it matters.",
         ),
         "trends": (
             "How each measure has changed over time",

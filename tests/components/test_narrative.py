@@ -1,26 +1,37 @@
-"""The headline narrative: every sentence checked against the figures it states, worked out by hand."""
+"""The headline narrative: every sentence checked against the figures it states, worked out by hand.
+
+A change is listed as improved or declined only when it is larger than the indicator usually moves
+from one period to the next (3.267 × its mean moving range), so each changed indicator here carries
+its last six months (Apr to Sep 2025), too few for SPC limits but enough to say what is usual.
+"""
 
 from component_helpers import peers, reading, register_row, status_row, view
 
 from pmkit.components.narrative import headlines
 
 
-def indicator(iid, title, **row):
+def indicator(iid, title, history=None, first="Apr 2025", **row):
     info = {k: row.pop(k) for k in ("unit", "decimals", "polarity", "frequency", "seasonal") if k in row}
-    return reading(status_row(indicator_id=iid, title=title, **row), register_row(indicator_id=iid, title=title, **info))
+    improvement = "decrease" if info.get("polarity") == "lower_is_better" else "increase"
+    trail = view(history, first, improvement=improvement, target=row.get("target")) if history else None
+    return reading(status_row(indicator_id=iid, title=title, **row), register_row(indicator_id=iid, title=title, **info), trail)
 
 
 def council():
     return [
-        # Improved 89.5% -> 93.0% (3.9% better); on target.
+        # Improved 89.5% -> 93.0% (3.9% better); on target. Moving ranges 0.5, 0.5, 0.5, 0, 3.5: mean 1.0,
+        # so it usually moves at most 3.267; 3.5 is more.
         indicator("A", "Repairs on time", value=93.0, target=92.0, rag="green", dot="improving", dot_previous="improving",
-                  previous_value=89.5, exceptions=[]),
-        # Improved 40 -> 30 days (25% better, the largest change); near target.
+                  previous_value=89.5, exceptions=[], history=[89.0, 89.5, 89.0, 89.5, 89.5, 93.0]),
+        # Improved 40 -> 30 days (the largest change: 10 against a mean moving range of 15/5 = 3); near
+        # target. Usually at most 9.8 days; 10 is more.
         indicator("B", "Days to relet", value=30.0, target=29.0, rag="amber", dot="improving", dot_previous="improving",
-                  previous_value=40.0, exceptions=[], unit="days", decimals=0, polarity="lower_is_better"),
-        # Declined 89.5% -> 87.0%; 5.4% short of its 92.0% target: off target.
+                  previous_value=40.0, exceptions=[], unit="days", decimals=0, polarity="lower_is_better",
+                  history=[41.0, 40.0, 42.0, 41.0, 40.0, 30.0]),
+        # Declined 89.5% -> 87.0%; 5.4% short of its 92.0% target: off target. Mean moving range 0.5, so
+        # usually at most 1.63; 2.5 is more.
         indicator("C", "Calls answered", value=87.0, target=92.0, rag="red", dot="declining", dot_previous="declining",
-                  previous_value=89.5, exceptions=["red"]),
+                  previous_value=89.5, exceptions=["red"], history=[89.5, 89.5, 89.5, 89.5, 89.5, 87.0]),
         # Off target by 20% (the largest shortfall): £1,200 against £1,000, lower is better; no change.
         indicator("D", "Cost per repair", value=1200.0, target=1000.0, rag="red", dot="no_change", dot_previous="no_change",
                   previous_value=1195.0, exceptions=["red"], unit="gbp", decimals=0, polarity="lower_is_better"),
@@ -62,16 +73,21 @@ def test_nothing_is_said_of_an_empty_category(internal):
 
 
 def test_long_lists_name_three_and_count_the_rest(internal):
+    # Each was 100 for five months, then 100 + i: a move of i against a mean moving range of i/5.
     many = [indicator(f"X{i}", f"Measure {i}", value=100.0 + i, target=90.0, rag="green", dot="improving",
-                      dot_previous="improving", previous_value=100.0, exceptions=[], unit="count", decimals=0) for i in range(1, 6)]
+                      dot_previous="improving", previous_value=100.0, exceptions=[], unit="count", decimals=0,
+                      history=[100.0] * 5 + [100.0 + i]) for i in range(1, 6)]
     improved = next(s.text for s in headlines(many, internal) if s.kind == "improved")
     assert improved == ("Improved: Measure 5 (100 in Aug 2025 to 105 in Sep 2025), Measure 4 (100 in Aug 2025 to 104 in Sep 2025), "
                         "Measure 3 (100 in Aug 2025 to 103 in Sep 2025) and 2 more.")
 
 
 def test_seasonal_indicators_compare_with_the_same_period_last_year(internal):
+    # Oct 2024 to Sep 2025: moving ranges 2, 1, 2, 1, 2, 1, 2, 1, 2, 2, 2 (mean 18/11), so it usually moves at
+    # most 5.3 a month; 20 more than a year ago is more.
     season = indicator("S", "Visitors", value=120.0, target=100.0, rag="green", dot="improving", dot_last_year="improving",
-                       last_year_value=100.0, exceptions=[], unit="count", decimals=0, seasonal=True)
+                       last_year_value=100.0, exceptions=[], unit="count", decimals=0, seasonal=True, first="Oct 2024",
+                       history=[110.0, 112.0, 111.0, 113.0, 112.0, 114.0, 113.0, 115.0, 114.0, 116.0, 118.0, 120.0])
     improved = next(s.text for s in headlines([season], internal) if s.kind == "improved")
     assert improved == "Improved: Visitors (100 in Sep 2024 to 120 in Sep 2025)."
 

@@ -36,6 +36,8 @@ def test_both_directions_are_shown_when_they_differ_and_the_headline_is_named(in
     t = tile(reading(), internal)  # declining on the month, improving on the year; not seasonal
     lines = [text(p) for p in t.select("p.direction")]
     assert lines == ["\u2198 Declining since previous month (headline)", "\u2197 Improving since same period last year"]
+    # the headline shows; the other comparison sits behind the drill-down
+    assert [text(p) for p in t.details.select("p.direction")] == ["\u2197 Improving since same period last year"]
 
 
 def test_a_seasonal_indicator_declining_twice_shows_the_month_and_says_the_year_is_the_headline(internal):
@@ -85,7 +87,7 @@ def test_sparkline_alt_states_the_trend_with_its_numbers(internal):
 
 def test_spc_icons_show_variation_and_assurance(internal, public):
     t = tile(reading(spc_view=view(STEADY, "Jul 2024")), internal)
-    icons = [i["data-icon"] for i in t.select(".pmkit-spc-icon")]
+    icons = [i["data-icon"] for i in t.details.select(".pmkit-spc-icon")]  # behind the drill-down
     assert icons == ["common_cause", "inconsistent"]
     assert "Hit and miss: may or may not meet the target" in text(t)
     plain = tile(reading(spc_view=view(STEADY, "Jul 2024")), public)

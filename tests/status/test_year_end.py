@@ -10,6 +10,7 @@ def test_year_to_date_projection_against_annual_target(judge):
     targets = [("C", "2025/26", 500.0), ("D", "2025/26", 500.0), ("N", "2025/26", 500.0)]
     st = judge(ind, measures, targets=targets)
     assert st.loc["C", "projected_year_end"] == 480.0  # six months in, straight line
+    assert st.loc["C", "annual_target"] == 500.0 and pd.isna(st.loc["N", "annual_target"])
     assert bool(st.loc["C", "on_track"]) is False
     assert bool(st.loc["D", "on_track"]) is True
     assert pd.isna(st.loc["N", "projected_year_end"]) and pd.isna(st.loc["N", "on_track"])
