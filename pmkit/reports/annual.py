@@ -144,7 +144,8 @@ def with_basis(st: pd.DataFrame, yearly: pd.DataFrame, year: periods.Period) -> 
 def year_in_numbers(readings: list[Reading], actions: pd.DataFrame, year: periods.Period, public: bool) -> list[KeyFigure]:
     """The year's headline figures, chosen by rule: targets met; actions due in the year completed by its end
     (``actions`` as they stood then, `pmkit.actions.as_at`), naming those completed since; the two largest
-    improvements on last year (against each indicator's usual variation); how many are in the best
+    improvements on last year that are news (`Reading.news`: larger than the indicator usually moves from
+    one year to the next, or an SPC signal), largest against that usual variation first; how many are in the best
     quarter of similar councils; the three largest volumes of service delivered."""
     judged = [r for r in readings if r.row["rag"] in ("green", "amber", "red")]
     figures = []
@@ -158,7 +159,7 @@ def year_in_numbers(readings: list[Reading], actions: pd.DataFrame, year: period
         done = int((due["status"] == "complete").sum())
         figures.append(KeyFigure(f"{done} of {len(due)}", f"council plan actions due in {year.label} completed by {end_date(year)}",
                                  completed_later_sentence(completed_later(due))))
-    improved = sorted((r for r in readings if r.row["dot"] == "improving"), key=lambda r: r.change_size("last_year"), reverse=True)[:2]
+    improved = sorted((r for r in readings if r.news() == "improved"), key=lambda r: r.change_size("last_year"), reverse=True)[:2]
     for r in improved:
         before = r.compared_value("last_year")
         change = (f"{'Up' if r.row['value'] > before else 'Down'} from {format_value(before, r.unit, r.decimals)} "
