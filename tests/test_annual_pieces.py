@@ -70,10 +70,10 @@ def test_year_in_numbers_by_rule():
     # 6 points where its moving ranges average (13 x 1 + 5) / 14 = 1.29, so at most 3.267 x 1.29 = 4.2 is usual;
     # SMALL moved from 1 to 0, well within the 3.267 x 1 it moves as a rule, so it is no headline figure.
     big = reading(status_row(indicator_id="BIG", title="Repairs on time", value=96.0, target=90.0, rag="green",
-                             dot="improving", last_year_value=90.0), register_row(indicator_id="BIG"),
+                             dot="improving", last_year_value=90.0, previous_value=90.0), register_row(indicator_id="BIG"),
                   view([90.0, 91.0] * 7 + [96.0], "Jan 2024", target=90.0))
     small = reading(status_row(indicator_id="SMALL", title="Families in B&B", value=0.0, target=1.0, rag="green",
-                               dot="improving", last_year_value=1.0), register_row(indicator_id="SMALL", unit="count", decimals=0,
+                               dot="improving", last_year_value=1.0, previous_value=1.0), register_row(indicator_id="SMALL", unit="count", decimals=0,
                                                                                   polarity="lower_is_better"),
                     view([0.0, 1.0] * 7 + [0.0], "Jan 2024", improvement="decrease", target=1.0))
     near = reading(status_row(indicator_id="N", rag="amber", dot="no_change"), register_row(indicator_id="N"))
