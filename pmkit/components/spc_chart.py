@@ -30,7 +30,7 @@ from matplotlib.lines import Line2D
 
 from pmkit import periods, spc
 from pmkit.components.charts import figure_to_data_uri, styled
-from pmkit.components.templating import Markup, render
+from pmkit.components.templating import Markup, plural, render
 from pmkit.components.words import PERIOD_NOUN, Words, words_for
 from pmkit.spc import MIN_POINTS, XmRResult
 from pmkit.units import format_value
@@ -95,7 +95,7 @@ def describe(result: XmRResult, period_labels: Sequence[str] | None = None, word
         if words.public:
             return f"{prefix}Within its usual range: the latest figure shows no sign of change."
         earlier = int(pts["special_cause"].sum())
-        tail = f" Earlier, {earlier} value{'s' * (earlier != 1)} showed special cause variation." if earlier else ""
+        tail = f" Earlier, {plural(earlier, 'value')} showed special cause variation." if earlier else ""
         return f"{prefix}Common cause variation: the latest value shows no signal of change.{tail}"
     kind = str(last["point_type"]).removeprefix("special_cause_")
     high = _is_high(kind, result.improvement)
@@ -117,9 +117,9 @@ def too_few_points(result: XmRResult, words: Words = INTERNAL) -> str | None:
     n = result.n
     if result.enough_points or n == 0:
         return None
-    points = f"{n} point{'s' * (n != 1)}"
+    points = plural(n, "point")
     if words.public:
-        return f"Only {n} figure{'s' * (n != 1)} so far: too few to tell what is usual."
+        return f"Only {plural(n, 'figure')} so far: too few to tell what is usual."
     if result.options.rules.blank_when_short:
         return f"Not enough data for SPC: {points}; at least {MIN_POINTS} are needed before process limits and icons are shown."
     return f"Only {points}, so the process limits are unreliable ({MIN_POINTS} or more are needed)."
@@ -490,7 +490,7 @@ def _notes(result: XmRResult, axis: _Axis) -> list[str]:
     notes = []
     if result.dropped:
         missing = ", ".join(axis.name(p) for p in result.dropped_positions[:6]) + (", …" if result.dropped > 6 else "")
-        notes.append(f"{result.dropped} missing value{'s' * (result.dropped != 1)} left out ({missing}).")
+        notes.append(f"{plural(result.dropped, 'missing value')} left out ({missing}).")
     if result.options.fix_after_n_points:
         notes.append(f"Limits fixed from the first {result.options.fix_after_n_points} values of each section.")
     return notes

@@ -13,6 +13,7 @@ import pandas as pd
 
 from pmkit import commentary as notes
 from pmkit.components import charts
+from pmkit.components.polarity import against_target
 from pmkit.components.templating import markdown, render
 from pmkit.components.words import Words
 from pmkit.reading import Reading
@@ -29,7 +30,8 @@ def five_year_sentence(reading: Reading, years: list[str], values: list[float], 
     change = "rose" if last > first else "fell" if last < first else "was unchanged"
     text = f"{reading.title}, {first_year} to {last_year}: {change} from {fmt(first)} to {fmt(last)}"
     if reading.has_target:
-        text += f"; the {last_year} target was {fmt(reading.row['target'])}"
+        where = against_target(last, reading.row["target"], str(reading.info["polarity"]))
+        text += f"; the {last_year} target was {fmt(reading.row['target'])}, and {last_year} ended {where}"
     return text + "."
 
 

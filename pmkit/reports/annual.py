@@ -22,8 +22,10 @@ from pmkit import components, periods, themes
 from pmkit.components.actions import action_summary, next_steps
 from pmkit.components.figures import KeyFigure, key_figures
 from pmkit.components.narrative import headline_block
-from pmkit.components.templating import plural
+from pmkit.components.polarity import against_target
+from pmkit.components.templating import definite, plural
 from pmkit.components.tile import NO_PRIORITY
+from pmkit.components.words import words_for
 from pmkit.components.year_end import year_end_table
 from pmkit.reading import Reading
 from pmkit.reports.context import ReportContext
@@ -66,8 +68,8 @@ class AnnualReport(ReportContext):
         noun = plural(len(self.status), self.words.indicator)
         super().header(f"How {self.council} did in {self.year.label} ({self.year.start_date:%B %Y} to "
                        f"{self.year.shift(1).start_date - pd.Timedelta(days=1):%B %Y}) "
-                       + (f"on the {len(self.priorities)} priorities of its council plan" if self.grouping == "priority"
-                          else f"across its {len(self.priorities)} service areas")
+                       + (f"on {definite(len(self.priorities), 'priority')} of its council plan" if self.grouping == "priority"
+                          else f"across its {plural(len(self.priorities), 'service area')}")
                        + f": {noun}, {audience}.")
         self.officers_words("foreword", notes.foreword(self.commentary, self.year.label, self.audience))
 
@@ -108,8 +110,9 @@ class AnnualReport(ReportContext):
     def next_steps(self) -> None:
         """What comes next: indicators that ended the year off target, and actions still open."""
         red = [r for r in self.readings if r.row["rag"] == "red"]
-        items = [f"{r.title}: {format_value(r.row['value'], r.unit, r.decimals)} against a target of "
-                 f"{format_value(r.row['target'], r.unit, r.decimals)}." for r in red]
+        items = [f"{r.title}: {format_value(r.row['value'], r.unit, r.decimals)}, "
+                 f"{against_target(r.row['value'], r.row['target'], str(r.info['polarity']), format_value(r.row['target'], r.unit, r.decimals))}."
+                 for r in red]
         open_actions = self.actions[self.actions["status"] != "complete"]
         self.section("next_steps", next_steps(items, open_actions, self.year, self.words))
 
@@ -121,7 +124,7 @@ def year_in_numbers(readings: list[Reading], measures: pd.DataFrame, actions: pd
                     public: bool) -> list[KeyFigure]:
     """The year's headline figures, chosen by rule: targets met; actions completed; the two largest
     improvements on last year (against each indicator's usual variation); how many are in the best
-    quarter of similar councils; the three largest volumes of service delivered."""
+    25% of similar councils; the three largest volumes of service delivered."""
     judged = [r for r in readings if r.row["rag"] in ("green", "amber", "red")]
     figures = []
     if judged:
@@ -141,7 +144,7 @@ def year_in_numbers(readings: list[Reading], measures: pd.DataFrame, actions: pd
     benchmarked = [r for r in readings if r.peers is not None]
     if benchmarked:
         best = sum(int(r.row["quartile"]) == 1 for r in benchmarked)
-        figures.append(KeyFigure(f"{best} of {len(benchmarked)}", "measures among the best quarter of similar councils" if public
+        figures.append(KeyFigure(f"{best} of {len(benchmarked)}", f"measures among the {words_for('public').quarter(1)} of similar councils" if public
                                  else "indicators in the top quartile of their comparator group", ""))
     shown = {r.indicator_id for r in improved}
     for r, total in [(r, t) for r, t in volumes(readings, measures, year) if r.indicator_id not in shown][:3]:

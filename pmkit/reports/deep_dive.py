@@ -180,12 +180,12 @@ class DeepDiveReport(ReportContext):
 
     def history_notes(self, r) -> str:
         """Where the limits were recalculated, and where the data suggests they should be."""
-        notes = []
+        notes, analyst = [], []
         if r.spc is not None and r.spc.result.n:
             rebases = [r.spc.labels[p] for p in findings.rebase_positions(r.spc.result)]
             if rebases:
                 notes.append(("The limits are recalculated from " if not self.words.public else "The usual range is worked out afresh from ")
-                             + ", ".join(rebases) + (", as the register records a change to the service then." if not self.words.public else "."))
+                             + ", ".join(rebases) + (", where a change to the service is recorded." if not self.words.public else "."))
         stale = findings.stale_limits(r)
         if stale:
             f = stale.facts
@@ -193,18 +193,19 @@ class DeepDiveReport(ReportContext):
                 notes.append(f"Since {f['since']} the figures have stayed {'higher' if f['side'] == 'above' else 'lower'} than "
                              f"before ({f['values']} in a row), so the council may start working out the usual range afresh from then.")
             else:
-                notes.append(f"Suggested rebase: {f['since']}. Since then {f['values']} values in a row lie {f['side']} the mean, a "
-                             "sustained shift that the register does not yet rebase. If the service or its counting changed then, "
-                             f"confirm it by setting rebase_at: {{{r.indicator_id}: \"{f['since']}\"}} in params/defaults.yaml "
-                             "or in the register.")
-        return render("notes.html.j2", notes=notes)
+                notes.append(f"Suggested rebase: {f['since']}. Since then {plural(f['values'], 'value')} in a row lie {f['side']} "
+                             "the mean, a sustained shift that the limits do not yet allow for. If the service or its counting "
+                             "changed then, the limits should be recalculated from then.")
+                analyst.append(f"To confirm the rebase, set rebase_at: {{{r.indicator_id}: \"{f['since']}\"}} in "
+                               "params/defaults.yaml or in the register.")
+        return render("notes.html.j2", notes=notes, analyst=analyst)
 
     def target_block(self, r, targets: pd.DataFrame) -> str:
         """The indicator's targets year by year, and any change that made the target easier."""
         history = findings.target_history(targets, r.indicator_id)
-        lowered = findings.target_lowered(history, r.indicator_id, str(r.info["polarity"]))
+        eased = findings.target_eased(history, r.indicator_id, str(r.info["polarity"]))
         rows = [[p, format_value(t, r.unit, r.decimals)] for p, t in zip(history["period"], history["target"])]
-        said = [ask(f, r, self.words)[0] for f in lowered]
+        said = [ask(f, r, self.words)[0] for f in eased]
         return render("target_history.html.j2", rows=rows, said=said, title=r.title, words=self.words)
 
     def citizen_voice(self) -> None:
