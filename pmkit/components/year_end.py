@@ -35,6 +35,14 @@ def five_year_sentence(reading: Reading, years: list[str], values: list[float], 
     return text + "."
 
 
+def shortfall(reading: Reading) -> str:
+    """An indicator that ended the year off target, in one line: ``Days to relet: 158 days, above its
+    target of 120 days (worse).``"""
+    fmt = lambda v: format_value(v, reading.unit, reading.decimals)  # noqa: E731
+    row = reading.row
+    return f"{reading.title}: {fmt(row['value'])}, {against_target(row['value'], row['target'], str(reading.info['polarity']), fmt(row['target']))}."
+
+
 def year_end_table(readings: Iterable[Reading], years: list[str], history: pd.DataFrame, commentary: pd.DataFrame | None,
                    words: Words) -> str:
     """``history`` holds each indicator's year-end ``value`` by ``indicator_id`` and ``year`` (label)."""

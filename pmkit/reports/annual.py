@@ -22,11 +22,10 @@ from pmkit import components, periods, themes
 from pmkit.components.actions import action_summary, next_steps
 from pmkit.components.figures import KeyFigure, key_figures
 from pmkit.components.narrative import headline_block
-from pmkit.components.polarity import against_target
 from pmkit.components.templating import definite, plural
 from pmkit.components.tile import NO_PRIORITY
 from pmkit.components.words import words_for
-from pmkit.components.year_end import year_end_table
+from pmkit.components.year_end import shortfall, year_end_table
 from pmkit.reading import Reading
 from pmkit.reports.context import ReportContext
 from pmkit.reports.kind import Job, Plan, ReportKind, slugify
@@ -110,9 +109,7 @@ class AnnualReport(ReportContext):
     def next_steps(self) -> None:
         """What comes next: indicators that ended the year off target, and actions still open."""
         red = [r for r in self.readings if r.row["rag"] == "red"]
-        items = [f"{r.title}: {format_value(r.row['value'], r.unit, r.decimals)}, "
-                 f"{against_target(r.row['value'], r.row['target'], str(r.info['polarity']), format_value(r.row['target'], r.unit, r.decimals))}."
-                 for r in red]
+        items = [shortfall(r) for r in red]
         open_actions = self.actions[self.actions["status"] != "complete"]
         self.section("next_steps", next_steps(items, open_actions, self.year, self.words))
 

@@ -25,7 +25,9 @@ from pmkit.components.questions import ask, limitations, limitations_block, ques
 from pmkit.components.spc_chart import spc_section
 from pmkit.components.templating import Markup, plural, render
 from pmkit.components.tile import kpi_tile
+from pmkit.components.words import Words
 from pmkit.errors import PmkitError
+from pmkit.reading import Reading
 from pmkit.reports.context import ReportContext
 from pmkit.reports.kind import Job, Plan, ReportKind, slugify
 from pmkit.settings import check_layer, report_period, reporting_frequency, reports_without_data
@@ -72,6 +74,30 @@ def resolve(root: Path, indicator: str | None, topic: str | None) -> tuple[list[
     if not ids:
         raise PmkitError(f"{TOPICS_FILE}: topic {topic!r} names no indicators")
     return ids, slugify(topic), str(spec.get("title") or topic), str(spec.get("description") or "")
+
+
+def history_notes(r: Reading, words: Words) -> str:
+    """Where the limits were recalculated, and where the data suggests they should be (with what to set
+    for it in a note for the analyst, on internal pages only)."""
+    notes, analyst = [], []
+    if r.spc is not None and r.spc.result.n:
+        rebases = [r.spc.labels[p] for p in findings.rebase_positions(r.spc.result)]
+        if rebases:
+            notes.append(("The limits are recalculated from " if not words.public else "The usual range is worked out afresh from ")
+                         + ", ".join(rebases) + (", where a change to the service is recorded." if not words.public else "."))
+    stale = findings.stale_limits(r)
+    if stale:
+        f = stale.facts
+        if words.public:
+            notes.append(f"Since {f['since']} the figures have stayed {'higher' if f['side'] == 'above' else 'lower'} than "
+                         f"before ({f['values']} in a row), so the council may start working out the usual range afresh from then.")
+        else:
+            notes.append(f"Suggested rebase: {f['since']}. Since then {plural(f['values'], 'value')} in a row lie {f['side']} "
+                         "the mean, a sustained shift that the limits do not yet allow for. If the service or the way it is "
+                         f"counted changed in {f['since']}, the limits should be recalculated from that point.")
+            analyst.append(f"To confirm the rebase, set rebase_at: {{{r.indicator_id}: \"{f['since']}\"}} in "
+                           "params/defaults.yaml or in the register.")
+    return render("notes.html.j2", notes=notes, analyst=analyst)
 
 
 class DeepDiveReport(ReportContext):
@@ -156,7 +182,7 @@ class DeepDiveReport(ReportContext):
                 r, None, self.words)))]
             steps = {r.indicator_id: findings.targets_at(findings.target_history(targets, r.indicator_id), r.spc.labels)} if r.spc else {}
             parts.append(render("deep_dive_part.html.j2", heading="The whole history",
-                                body=Markup(self.history_notes(r) + spc_section([r], self.words, steps))))
+                                body=Markup(history_notes(r, self.words) + spc_section([r], self.words, steps))))
             parts.append(render("deep_dive_part.html.j2", heading="Targets",
                                 body=Markup(self.target_block(r, targets))))
             trend = benchmark_trend(r, self.trajectory(r), self.council, self.words)
@@ -177,28 +203,6 @@ class DeepDiveReport(ReportContext):
         return benchmarking.trajectory(str(r.info.get("benchmark_metric") or ""), str(r.info["polarity"]), own,
                                        self.source.benchmarks(), self.settings.get("comparator_group", "nearest_neighbours"),
                                        self.settings.get("national_group", "england"))
-
-    def history_notes(self, r) -> str:
-        """Where the limits were recalculated, and where the data suggests they should be."""
-        notes, analyst = [], []
-        if r.spc is not None and r.spc.result.n:
-            rebases = [r.spc.labels[p] for p in findings.rebase_positions(r.spc.result)]
-            if rebases:
-                notes.append(("The limits are recalculated from " if not self.words.public else "The usual range is worked out afresh from ")
-                             + ", ".join(rebases) + (", where a change to the service is recorded." if not self.words.public else "."))
-        stale = findings.stale_limits(r)
-        if stale:
-            f = stale.facts
-            if self.words.public:
-                notes.append(f"Since {f['since']} the figures have stayed {'higher' if f['side'] == 'above' else 'lower'} than "
-                             f"before ({f['values']} in a row), so the council may start working out the usual range afresh from then.")
-            else:
-                notes.append(f"Suggested rebase: {f['since']}. Since then {plural(f['values'], 'value')} in a row lie {f['side']} "
-                             "the mean, a sustained shift that the limits do not yet allow for. If the service or its counting "
-                             "changed then, the limits should be recalculated from then.")
-                analyst.append(f"To confirm the rebase, set rebase_at: {{{r.indicator_id}: \"{f['since']}\"}} in "
-                               "params/defaults.yaml or in the register.")
-        return render("notes.html.j2", notes=notes, analyst=analyst)
 
     def target_block(self, r, targets: pd.DataFrame) -> str:
         """The indicator's targets year by year, and any change that made the target easier."""

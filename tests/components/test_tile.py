@@ -113,13 +113,13 @@ def test_a_status_that_seems_to_deny_the_assurance_icon_says_why(internal, publi
     t = tile(reading(row, spc_view=view(values, "Jul 2024", target=91.0)), internal)
     assert [i["data-icon"] for i in t.select(".pmkit-spc-icon")] == ["concern_low", "consistent_pass"]
     assert text(t.select_one(".why-differ")) == (
-        "Near target this month, although the process limits (91.52% to 98.74%) lie wholly on the right side of the "
+        "Near target this month, although the process limits (91.5% to 98.7%) lie wholly on the right side of the "
         "target, so the process would consistently meet it: this value is outside the limits, a special cause to investigate."
     )
     plain = tile(reading(row, spc_view=view(values, "Jul 2024", target=91.0)), public)
     assert text(plain.select_one(".why-differ")) == (
         "It usually meets its target, so missing it this month is unusual: the figure is outside the range it "
-        "normally stays within (91.52% to 98.74%)."
+        "normally stays within (91.5% to 98.7%)."
     )
 
 
