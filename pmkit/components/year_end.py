@@ -40,7 +40,8 @@ def shortfall(reading: Reading) -> str:
     target of 120 days (worse).``"""
     fmt = lambda v: format_value(v, reading.unit, reading.decimals)  # noqa: E731
     row = reading.row
-    return f"{reading.title}: {fmt(row['value'])}, {against_target(row['value'], row['target'], str(reading.info['polarity']), fmt(row['target']))}."
+    where = against_target(row["value"], row["target"], str(reading.info["polarity"]), fmt(row["target"]))
+    return f"{reading.title}: {fmt(row['value'])}, {where}."
 
 
 def year_end_table(readings: Iterable[Reading], years: list[str], history: pd.DataFrame, commentary: pd.DataFrame | None,
