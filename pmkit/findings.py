@@ -3,11 +3,11 @@
 Each finding is a kind and the figures that establish it; `pmkit.components.questions` turns it
 into a sentence and a question in the audience's words. The kinds:
 
-- ``below_target``: off or near target for two or more periods in a row, up to the latest;
+- ``below_target``: missing its target (off or near it) for two or more periods in a row, up to the latest;
 - ``green_bottom_quartile``: on target but in the worst quarter of similar councils;
 - ``special_cause``: the latest value is a special cause (concern or improvement), since a date;
 - ``stale_limits``: a sustained shift since the last rebase that the register does not yet rebase;
-- ``target_lowered``: a year's target easier than the year before's;
+- ``target_eased``: a year's target easier than the year before's;
 - ``provisional``: provisional or estimated values among the recent ones;
 - ``theme_rising``: a theme of residents' complaints rising on the period before.
 
@@ -107,9 +107,9 @@ def targets_at(history: pd.DataFrame, labels: list[str]) -> list[float]:
     return [float(exact.get(label, exact.get(periods.parse(label).year.label, np.nan))) for label in labels]
 
 
-def target_lowered(history: pd.DataFrame, indicator_id: str, polarity: str, since: periods.Period | None = None) -> list[Finding]:
+def target_eased(history: pd.DataFrame, indicator_id: str, polarity: str, since: periods.Period | None = None) -> list[Finding]:
     """Each year (from ``since`` on) whose whole-year target is easier than the year before's
-    (lower when higher is better)."""
+    (lower when higher is better, higher when lower is better)."""
     years = history[history["frequency"] == "annual"].reset_index(drop=True)
     found = []
     for before, after in zip(years.itertuples(), years.iloc[1:].itertuples()):
@@ -117,7 +117,7 @@ def target_lowered(history: pd.DataFrame, indicator_id: str, polarity: str, sinc
             continue
         easier = after.target < before.target if polarity == "higher_is_better" else after.target > before.target
         if polarity != "neutral" and easier:
-            found.append(Finding("target_lowered", indicator_id, {
+            found.append(Finding("target_eased", indicator_id, {
                 "from_period": before.period, "from": float(before.target), "to_period": after.period, "to": float(after.target),
             }))
     return found
@@ -159,7 +159,7 @@ def for_indicator(reading: Reading, history: pd.DataFrame, targets: pd.DataFrame
         green_bottom_quartile(reading),
         special_cause(reading),
         stale_limits(reading),
-        *target_lowered(target_history(targets, reading.indicator_id), reading.indicator_id, polarity, since),
+        *target_eased(target_history(targets, reading.indicator_id), reading.indicator_id, polarity, since),
         provisional(history, reading.indicator_id) if len(history) else None,
     ]
     return [f for f in found if f is not None]

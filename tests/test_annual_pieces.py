@@ -97,7 +97,8 @@ def test_year_end_table_has_five_years_target_status_and_an_alt_text_with_its_nu
                          "Improving since same period last year"]
     assert cells[-1] == "Head of Repairs"
     assert html.select_one("img.sparkline")["alt"] == ("Repairs completed on time, 2020/21 to 2024/25: rose from 80.0% to "
-                                                       "87.0%; the 2024/25 target was 92.0%.")
+                                                       "87.0%; the 2024/25 target was 92.0%, and 2024/25 ended below its "
+                                                           "target (worse).")
     assert "Owner" not in text(soup(year_end_table([r], years, history, None, PUBLIC)))
 
 

@@ -34,7 +34,7 @@ def test_no_run_when_the_latest_is_on_target_or_the_miss_is_a_single_period(rags
 def test_below_target_question_cites_the_run():
     found = findings.below_target(history(["green", "red", "amber", "red"], values=[90.0, 85.0, 86.0, 84.5]), "R")
     said, asked = ask(found, reading(), INTERNAL)
-    assert said == ("Repairs completed on time has been below its target for 3 months in a row, since May 2025: "
+    assert said == ("Repairs completed on time has been below its target (worse) for 3 months in a row, since May 2025: "
                     "84.5% in Jul 2025 against a target of 88.0%.")
     assert asked == "What is the recovery plan, what does it cost, and when will the indicator be back on target?"
     assert ask(found, reading(), PUBLIC)[1] == "What is being done to bring it back to target, and by when?"
@@ -52,15 +52,15 @@ def test_target_history_is_oldest_first_and_the_year_applies_where_no_exact_targ
     assert findings.targets_at(h, ["Mar 2025", "Aug 2025", "Sep 2025"]) == [89.0, 91.0, 95.0]
 
 
-def test_a_lowered_target_is_found_and_raised_with_its_years():
+def test_an_eased_target_is_found_and_raised_with_its_years():
     h = findings.target_history(TARGETS, "R")
-    lowered = findings.target_lowered(h, "R", "higher_is_better")
-    assert [f.facts for f in lowered] == [{"from_period": "2023/24", "from": 92.0, "to_period": "2024/25", "to": 89.0}]
-    assert [f.facts["to_period"] for f in findings.target_lowered(h, "R", "lower_is_better")] == ["2023/24", "2025/26"]
-    assert findings.target_lowered(h, "R", "neutral") == []
-    said, asked = ask(lowered[0], reading(), INTERNAL)
-    assert said == "The target for Repairs completed on time was lowered from 92.0% in 2023/24 to 89.0% in 2024/25."
-    assert asked == "Why was the target lowered, and who agreed it?"
+    eased = findings.target_eased(h, "R", "higher_is_better")
+    assert [f.facts for f in eased] == [{"from_period": "2023/24", "from": 92.0, "to_period": "2024/25", "to": 89.0}]
+    assert [f.facts["to_period"] for f in findings.target_eased(h, "R", "lower_is_better")] == ["2023/24", "2025/26"]
+    assert findings.target_eased(h, "R", "neutral") == []
+    said, asked = ask(eased[0], reading(), INTERNAL)
+    assert said == "Repairs completed on time: target eased from 92.0% in 2023/24 to 89.0% in 2024/25."
+    assert asked == "Why was the target eased, and who agreed it?"
 
 
 # --- SPC: special cause and suggested rebase ------------------------------------------------------------
@@ -75,9 +75,9 @@ def test_a_planted_shift_gives_a_suggested_rebase_at_its_first_month():
     found = findings.stale_limits(r)
     assert found.facts == {"since": "Mar 2025", "values": 7, "side": "above", "rebased_before": False}
     said, asked = ask(found, r, INTERNAL)
-    assert said == ("Repairs completed on time shows a sustained shift since Mar 2025 (7 months above the mean) that the "
-                    "register does not yet rebase, so its process limits describe the old process.")
-    assert asked.endswith("should the limits be recalculated from then (rebase_at: Mar 2025)?")
+    assert said == ("Repairs completed on time shows a sustained shift since Mar 2025 (7 months above the mean) that its "
+                    "chart does not yet allow for, so its process limits describe the old process.")
+    assert asked.endswith("should the limits be recalculated from then?") and "rebase_at" not in asked
 
 
 def test_no_rebase_is_suggested_without_a_shift_or_once_the_register_rebases_it():

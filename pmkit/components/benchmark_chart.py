@@ -50,10 +50,8 @@ def position_sentence(reading: Reading, words: Words) -> str:
         return (f"{ordinal(int(row['quartile']))} quartile of {n} ({group_words(peers.group)} and this council), "
                 f"ranked {int(row['rank'])}; peer median {median}")
     quartile = int(row["quartile"])
-    if quartile == 1:
-        where = "Among the best quarter of similar councils"
-    elif quartile == 4:
-        where = "Among the worst quarter of similar councils"
+    if quartile in (1, 4):
+        where = f"Among the {words.quarter(quartile)} of similar councils"
     elif peers.n_worse > peers.n_peers / 2:
         where = "Better than most similar councils"
     elif peers.n_better > peers.n_peers / 2:
@@ -77,7 +75,7 @@ def benchmark_chart(reading: Reading, council: str, words: Words) -> tuple[str, 
         ranks = [r for r in range(1, n + 1) if math.ceil(4 * r / n) == q + 1]
         if ranks:
             ax.axhspan(n - max(ranks) - 0.5, n - min(ranks) + 0.5, color=BANDS[q % 2], zorder=0)
-            ax.annotate(f"Q{q + 1}" if not words.public else ("Best quarter", "2nd quarter", "3rd quarter", "Worst quarter")[q],
+            ax.annotate(f"Q{q + 1}" if not words.public else words.quarter(q + 1).capitalize(),
                         (1.0, n - (min(ranks) + max(ranks)) / 2), xycoords=("axes fraction", "data"),
                         xytext=(4, 0), textcoords="offset points", va="center", fontsize=8, color="#484949")
     colours = [OWN if own else PEER for own in table["own"]]
@@ -141,7 +139,7 @@ def benchmark_section(readings: Iterable[Reading], council: str, words: Words) -
             [str(_rank_of(table, i)),
              f"{name} (this council)" if own else name,
              format_value(value, reading.unit, reading.decimals),
-             ordinal(math.ceil(4 * _rank_of(table, i) / n))]
+             _quarter_cell(math.ceil(4 * _rank_of(table, i) / n), words)]
             for i, (name, value, own) in enumerate(zip(table["authority_name"], table["value"], table["own"]))
         ]
         if reading.peers.national is not None:
@@ -150,10 +148,15 @@ def benchmark_section(readings: Iterable[Reading], council: str, words: Words) -
             "id": reading.indicator_id, "title": reading.title, "sentence": position_sentence(reading, words),
             "chart": {"uri": uri, "alt": alt},
             "table": {"caption": f"{reading.title}: {reading.peers.period}, {council} and {'similar councils' if words.public else group_words(reading.peers.group)}",
-                      "columns": ["Rank", "Council", "Figure" if words.public else "Value", "Quarter" if words.public else "Quartile"],
+                      "columns": ["Rank", "Council", "Figure" if words.public else "Value", "Among similar councils" if words.public else "Quartile"],
                       "rows": rows},
         })
     return render("benchmark_section.html.j2", items=items, words=words)
+
+
+def _quarter_cell(quartile: int, words: Words) -> str:
+    """A table cell for a quartile: ``2nd`` under the internal "Quartile" heading, ``Best 25%`` for residents."""
+    return words.quarter(quartile).capitalize() if words.public else ordinal(quartile)
 
 
 def _rank_of(table, i: int) -> int:
@@ -192,9 +195,9 @@ def benchmark_trend(reading: Reading, history: pd.DataFrame, council: str, words
            f"{int(last['councils'])} in {last['period']} ({fmt(last['own'])}, {'middle figure' if words.public else 'peer median'} "
            f"{fmt(last['median'])}).")
     rows = [[r.period, fmt(r.own), "" if pd.isna(r.rank) else f"{int(r.rank)} of {int(r.councils)}",
-             "" if r.quartile is None or pd.isna(r.quartile) else ordinal(int(r.quartile)), fmt(r.median), fmt(r.national)]
+             "" if r.quartile is None or pd.isna(r.quartile) else _quarter_cell(int(r.quartile), words), fmt(r.median), fmt(r.national)]
             for r in history.itertuples()]
-    columns = ["Period", council, "Rank (1st is best)", "Quarter" if words.public else "Quartile",
+    columns = ["Period", council, "Rank (1st is best)", "Among similar councils" if words.public else "Quartile",
                "Middle figure" if words.public else "Peer median", national_name(reading) or "National"]
     return render("benchmark_trend.html.j2", chart={"uri": figure_to_data_uri(fig), "alt": alt}, title=reading.title,
                   columns=columns, rows=rows)

@@ -9,6 +9,7 @@ import pandas as pd
 
 from pmkit import commentary as notes
 from pmkit import periods
+from pmkit.components.polarity import side
 from pmkit.components.spc_chart import describe
 from pmkit.components.templating import markdown, render
 from pmkit.components.tile import direction_lines
@@ -61,8 +62,8 @@ def reason(reading: Reading, code: str, words: Words) -> str:
     if code == "red" and reading.has_target:
         gap = abs(float(row["value"]) - float(row["target"]))
         amount = f"{gap:,.{reading.decimals if reading.decimals is not None else 1}f} percentage points" if reading.unit == "percent" else fmt(gap)
-        side = "above" if float(row["value"]) > float(row["target"]) else "below"
-        return f"{text} by {amount} ({side} the target)" if words.public else f"{text}: {amount} {side} the target, beyond the near-target band"
+        where = side(row["value"], row["target"])
+        return f"{text} by {amount} ({where} the target)" if words.public else f"{text}: {amount} {where} the target, beyond the near-target band"
     if code == "spc_concern" and reading.spc is not None:
         return f"{text}: {describe(reading.spc.result, reading.spc.labels, words).split(': ', 1)[-1].rstrip('.')}"
     if code == "green_bottom_quartile" and reading.peers is not None:

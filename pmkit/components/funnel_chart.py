@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 
 from pmkit import periods
 from pmkit.components.charts import figure_to_data_uri, styled
-from pmkit.components.templating import render
+from pmkit.components.templating import plural, render
 from pmkit.components.words import Words
 from pmkit.funnel import Z95, Z998, funnel
 
@@ -54,7 +54,7 @@ def funnel_chart(frame: pd.DataFrame, title: str, dimension: str, period: str, w
 def funnel_alt(frame: pd.DataFrame, title: str, dimension: str, period: str, words: Words) -> str:
     noun = DIMENSION_WORDS.get(dimension, dimension)
     p = frame["overall"].iloc[0]
-    text = (f"Funnel plot of {title} by {noun}, {period}: {len(frame)} {noun}s around the overall rate of {100 * p:.1f}%"
+    text = (f"Funnel plot of {title} by {noun}, {period}: {plural(len(frame), noun)} around the overall rate of {100 * p:.1f}%"
             f" ({int(frame['numerator'].sum())} of {int(frame['denominator'].sum())}).")
     outside = frame[frame["signal"] != "within"]
     if outside.empty:

@@ -23,7 +23,7 @@ import numpy as np
 
 from pmkit.components.benchmark_chart import group_words
 from pmkit.components.spc_chart import describe
-from pmkit.components.templating import plural, render
+from pmkit.components.templating import definite, render
 from pmkit.components.words import Words
 from pmkit.reading import Reading
 from pmkit.units import format_value
@@ -69,17 +69,7 @@ def headlines(readings: Iterable[Reading], words: Words) -> list[Sentence]:
         out.append(Sentence("missing", f"{label}: {_listed(phrases, separator='; ')}."))
     benchmarked = [r for r in readings if r.peers is not None]
     if benchmarked:
-        top = sum(int(r.row["quartile"]) == 1 for r in benchmarked)
-        bottom = sum(int(r.row["quartile"]) == 4 for r in benchmarked)
-        verb = "is" if top == 1 else "are"
-        if words.public:
-            text = (f"Of the {plural(len(benchmarked), 'measure')} compared with similar councils, {top} {verb} among "
-                    f"the best quarter and {bottom} among the worst quarter.")
-        else:
-            group = group_words(benchmarked[0].peers.group)
-            text = (f"Of the {plural(len(benchmarked), 'indicator')} benchmarked against {group}, {top} {verb} in the "
-                    f"top quartile and {bottom} in the bottom quartile.")
-        out.append(Sentence("benchmark", text))
+        out.append(Sentence("benchmark", _benchmark_sentence(benchmarked, words)))
     return out
 
 
@@ -88,17 +78,40 @@ def headline_block(readings: Iterable[Reading], words: Words) -> str:
     return render("narrative.html.j2", sentences=headlines(readings, words))
 
 
+def _benchmark_sentence(benchmarked: list[Reading], words: Words) -> str:
+    """How many are in the best and the worst quarter of their comparator group."""
+    top = sum(int(r.row["quartile"]) == 1 for r in benchmarked)
+    bottom = sum(int(r.row["quartile"]) == 4 for r in benchmarked)
+    if words.public:
+        best, worst = f"among the {words.quarter(1)}", f"among the {words.quarter(4)}"
+        neither = f"neither among the {words.quarter(1)} nor the {words.quarter(4)}"
+        compared = "compared with similar councils"
+    else:
+        best, worst, neither = "in the top quartile", "in the bottom quartile", "in neither the top nor the bottom quartile"
+        compared = f"benchmarked against {group_words(benchmarked[0].peers.group)}"
+    if len(benchmarked) == 1:
+        return f"The {words.indicator} {compared} is {best if top else worst if bottom else neither}."
+    verb = "is" if top == 1 else "are"
+    return f"Of {definite(len(benchmarked), words.indicator)} {compared}, {top} {verb} {best} and {bottom} {worst}."
+
+
 def _overview(readings: list[Reading], words: Words) -> str:
     rags = [r.row["rag"] for r in readings]
     judged = [rag for rag in rags if rag in ("green", "amber", "red")]
     n, j = len(readings), len(judged)
     green, amber, red = (judged.count(c) for c in ("green", "amber", "red"))
-    if words.public:
-        text = (f"Of the {plural(n, 'measure')}, {j} could be checked against a target: "
-                f"{green} met it, {amber} came close and {red} missed it.") if j else f"None of the {plural(n, 'measure')} could be checked against a target this period."
+    checked = "could be checked" if words.public else "was judged" if j == 1 else "were judged"
+    if n == 1:  # "the indicator", not "of the 1 indicator, 1 was"
+        said = {"green": ("was on target", "met its target"), "amber": ("was near target", "came close to its target"),
+                "red": ("was off target", "missed its target")}
+        text = (f"The {words.indicator} {said[judged[0]][words.public]}." if j else
+                f"The {words.indicator} could not be {'checked' if words.public else 'judged'} against a target this period.")
+    elif words.public:
+        text = (f"Of {definite(n, 'measure')}, {j} {checked} against a target: "
+                f"{green} met it, {amber} came close and {red} missed it.") if j else f"None of {definite(n, 'measure')} could be checked against a target this period."
     else:
-        text = (f"Of the {plural(n, 'indicator')}, {j} {'was' if j == 1 else 'were'} judged against a target: "
-                f"{green} on target, {amber} near target and {red} off target.") if j else f"None of the {plural(n, 'indicator')} could be judged against a target this period."
+        text = (f"Of {definite(n, 'indicator')}, {j} {checked} against a target: "
+                f"{green} on target, {amber} near target and {red} off target.") if j else f"None of {definite(n, 'indicator')} could be judged against a target this period."
     rest = [(code, rags.count(code)) for code in UNJUDGED if rags.count(code)]
     if rest and j:
         text += f" {'Not checked' if words.public else 'Not judged'}: " + _listed([f"{count} {UNJUDGED[code]}" for code, count in rest]) + "."

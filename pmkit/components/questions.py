@@ -12,7 +12,8 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from pmkit.components.templating import render
+from pmkit.components.polarity import against_target, target_change
+from pmkit.components.templating import plural, render
 from pmkit.components.words import PERIOD_NOUN, Words
 from pmkit.findings import Finding
 from pmkit.reading import Reading
@@ -26,8 +27,10 @@ def ask(finding: Finding, reading: Reading | None, words: Words) -> tuple[str, s
     title = reading.title if reading is not None else ""
     noun = PERIOD_NOUN.get(reading.frequency, "period") if reading is not None else "period"
     plain = words.public
+    polarity = str(reading.info["polarity"]) if reading is not None else "neutral"
     if finding.kind == "below_target":
-        said = (f"{title} has been below its target for {f['periods']} {noun}s in a row, since {f['since']}: "
+        where = against_target(f["value"], f["target"], polarity)
+        said = (f"{title} has been {where} for {plural(f['periods'], noun)} in a row, since {f['since']}: "
                 f"{fmt(f['value'])} in {f['latest']} against a target of {fmt(f['target'])}.")
         asked = ("What is being done to bring it back to target, and by when?" if plain else
                  "What is the recovery plan, what does it cost, and when will the indicator be back on target?")
@@ -39,22 +42,22 @@ def ask(finding: Finding, reading: Reading | None, words: Words) -> tuple[str, s
     elif finding.kind == "special_cause":
         good = f["type"] == "improvement"
         what = ("better" if good else "worse") + " than usual" if plain else f"a special cause of {f['type'].replace('_', ' ')}"
-        said = (f"{title} has been {what} since {f['since']} ({f['values']} {noun}{'s' * (f['values'] != 1)} to "
+        said = (f"{title} has been {what} since {f['since']} ({plural(f['values'], noun)} to "
                 f"{f['latest']}; the latest {RULE_WORDS[words.audience][f['rule']]}).")
         asked = ("What changed then, and will the improvement last?" if good else "What changed then, and what is being done about it?")
     elif finding.kind == "stale_limits":
         level = "higher" if f["side"] == "above" else "lower"
-        said = (f"{title} has stayed {level} than its earlier average for {f['values']} {noun}s, since {f['since']}."
+        said = (f"{title} has stayed {level} than its earlier average for {plural(f['values'], noun)}, since {f['since']}."
                 if plain else
-                f"{title} shows a sustained shift since {f['since']} ({f['values']} {noun}s {f['side']} the mean) that "
-                "the register does not yet rebase, so its process limits describe the old process.")
+                f"{title} shows a sustained shift since {f['since']} ({plural(f['values'], noun)} {f['side']} the mean) that "
+                "its chart does not yet allow for, so its process limits describe the old process.")
         asked = ("Did the service change then, and is the new level the one we should expect from now on?" if plain else
                  f"Did the service or the way it is counted change in {f['since']}? If so, should the limits be "
-                 f"recalculated from then (rebase_at: {f['since']})?")
-    elif finding.kind == "target_lowered":
-        said = (f"The target for {title} was lowered from {fmt(f['from'])} in {f['from_period']} to {fmt(f['to'])} "
-                f"in {f['to_period']}.")
-        asked = "Why was the target lowered, and who agreed it?"
+                 "recalculated from then?")
+    elif finding.kind == "target_eased":
+        change = target_change(f["from"], f["to"], polarity, reading.unit, reading.decimals, (f["from_period"], f["to_period"]))
+        said = f"{title}: {change}."
+        asked = "Why was the target eased, and who agreed it?"
     elif finding.kind == "provisional":
         listed = ", ".join(f["periods"])
         said = f"{title}: the figures for {listed} are provisional and may change."
@@ -99,7 +102,7 @@ def limitations(readings: Iterable[Reading], history: dict[str, pd.DataFrame], b
             out.append(f"{r.title}: no values yet.")
             continue
         if not view.result.enough_points:
-            out.append(f"{r.title}: only {view.result.n} values, too few to tell usual from unusual variation reliably.")
+            out.append(f"{r.title}: only {plural(view.result.n, 'value')}, too few to tell usual from unusual variation reliably.")
         mine = history.get(r.indicator_id, pd.DataFrame())
         gaps = mine[mine["value"].isna()]["period"].tolist() if len(mine) else []
         if gaps:

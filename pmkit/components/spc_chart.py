@@ -30,7 +30,7 @@ from matplotlib.lines import Line2D
 
 from pmkit import periods, spc
 from pmkit.components.charts import figure_to_data_uri, styled
-from pmkit.components.templating import Markup, render
+from pmkit.components.templating import Markup, plural, render
 from pmkit.components.words import PERIOD_NOUN, Words, words_for
 from pmkit.spc import MIN_POINTS, XmRResult
 from pmkit.units import format_value
@@ -95,7 +95,7 @@ def describe(result: XmRResult, period_labels: Sequence[str] | None = None, word
         if words.public:
             return f"{prefix}Within its usual range: the latest figure shows no sign of change."
         earlier = int(pts["special_cause"].sum())
-        tail = f" Earlier, {earlier} value{'s' * (earlier != 1)} showed special cause variation." if earlier else ""
+        tail = f" Earlier, {plural(earlier, 'value')} showed special cause variation." if earlier else ""
         return f"{prefix}Common cause variation: the latest value shows no signal of change.{tail}"
     kind = str(last["point_type"]).removeprefix("special_cause_")
     high = _is_high(kind, result.improvement)
@@ -117,9 +117,9 @@ def too_few_points(result: XmRResult, words: Words = INTERNAL) -> str | None:
     n = result.n
     if result.enough_points or n == 0:
         return None
-    points = f"{n} point{'s' * (n != 1)}"
+    points = plural(n, "point")
     if words.public:
-        return f"Only {n} figure{'s' * (n != 1)} so far: too few to tell what is usual."
+        return f"Only {plural(n, 'figure')} so far: too few to tell what is usual."
     if result.options.rules.blank_when_short:
         return f"Not enough data for SPC: {points}; at least {MIN_POINTS} are needed before process limits and icons are shown."
     return f"Only {points}, so the process limits are unreliable ({MIN_POINTS} or more are needed)."
@@ -246,10 +246,10 @@ def spc_chart(
     right: list[tuple[float, str, str]] = []
     if len(pts):
         row = pts.iloc[-1]
-        right.append((row["mean"], f"{lines['mean']} {_line(row['mean'], unit, decimals)}", INK))
+        right.append((row["mean"], f"{lines['mean']} {_line(row['mean'], unit, decimals, result)}", INK))
         if np.isfinite(row["upl"]):
-            right.append((row["upl"], f"{lines['upl']} {_line(row['upl'], unit, decimals)}", MUTED))
-            right.append((row["lpl"], f"{lines['lpl']} {_line(row['lpl'], unit, decimals)}", MUTED))
+            right.append((row["upl"], f"{lines['upl']} {_line(row['upl'], unit, decimals, result)}", MUTED))
+            right.append((row["lpl"], f"{lines['lpl']} {_line(row['lpl'], unit, decimals, result)}", MUTED))
     if np.isfinite(targets).any():
         ax.step(np.arange(total), targets, where="mid", color=TARGET, ls="-.", lw=1.4, zorder=3)
         last_target = targets[np.isfinite(targets)][-1]
@@ -353,7 +353,7 @@ def _icon_context(reading, words: Words) -> dict:
         last = reading.latest_point
         context["disagreement"] = words.disagreement(
             reading.disagreement, reading.row["rag"], reading.frequency,
-            _line(last["lpl"], reading.unit, reading.decimals), _line(last["upl"], reading.unit, reading.decimals),
+            _line(last["lpl"], reading.unit, reading.decimals, view.result), _line(last["upl"], reading.unit, reading.decimals, view.result),
         )
     return context
 
@@ -401,7 +401,7 @@ def spc_section(readings: Sequence, words: Words = INTERNAL, targets: dict[str, 
 def _data_table(reading, words: Words) -> dict:
     view, lines = reading.spc, LINE_WORDS[words.audience]
     fmt = lambda v: "" if pd.isna(v) else format_value(v, reading.unit, reading.decimals)  # noqa: E731
-    line = lambda v: "" if pd.isna(v) else _line(v, reading.unit, reading.decimals)  # noqa: E731
+    line = lambda v: "" if pd.isna(v) else _line(v, reading.unit, reading.decimals, view.result)  # noqa: E731
     rows = [
         [view.labels[int(p["position"])], fmt(p["value"]), line(p["mean"]), line(p["lpl"]), line(p["upl"]),
          signal(p, view.result, words)]
@@ -490,7 +490,7 @@ def _notes(result: XmRResult, axis: _Axis) -> list[str]:
     notes = []
     if result.dropped:
         missing = ", ".join(axis.name(p) for p in result.dropped_positions[:6]) + (", …" if result.dropped > 6 else "")
-        notes.append(f"{result.dropped} missing value{'s' * (result.dropped != 1)} left out ({missing}).")
+        notes.append(f"{plural(result.dropped, 'missing value')} left out ({missing}).")
     if result.options.fix_after_n_points:
         notes.append(f"Limits fixed from the first {result.options.fix_after_n_points} values of each section.")
     return notes
@@ -500,9 +500,22 @@ def _fmt(value: float, unit: str | None, decimals: int | None = None) -> str:
     return format_value(value, unit, decimals, missing="n/a")
 
 
-def _line(value: float, unit: str | None, decimals: int | None = None) -> str:
-    """A mean or limit: one decimal more than the values, so a value just beyond a limit never shows as equal to it."""
-    return _fmt(value, unit, None if decimals is None else decimals + 1)
+def _line(value: float, unit: str | None, decimals: int | None, result: XmRResult) -> str:
+    """A mean or limit at the values' own decimals, or at as many more (up to three) as it takes for
+    no value beyond a limit of ``result`` to read as equal to it."""
+    return _fmt(value, unit, _line_decimals(result, decimals))
+
+
+def _line_decimals(result: XmRResult, decimals: int | None) -> int | None:
+    if decimals is None:
+        return None
+    pts = result.points
+    pairs = [(v, lim) for limit, beyond in (("upl", pts["value"] > pts["upl"]), ("lpl", pts["value"] < pts["lpl"]))
+             for v, lim in zip(pts.loc[beyond, "value"], pts.loc[beyond, limit])]
+    places = decimals
+    while places < decimals + 3 and any(_fmt(v, None, places) == _fmt(lim, None, places) for v, lim in pairs):
+        places += 1
+    return places
 
 
 def _unit_label(unit: str | None) -> str:
@@ -575,10 +588,10 @@ def _alt_text(
         parts.append(f"Assurance icon: {words.assurance(result.assurance).lower()}." if not words.public
                      else f"{words.assurance(result.assurance)}.")
     lines = LINE_WORDS[words.audience]
-    limits = (f", {'usual range' if words.public else 'process limits'} {_line(last['lpl'], unit, decimals)} to {_line(last['upl'], unit, decimals)}"
+    limits = (f", {'usual range' if words.public else 'process limits'} {_line(last['lpl'], unit, decimals, result)} to {_line(last['upl'], unit, decimals, result)}"
               if np.isfinite(last["upl"]) else "")
     parts.append(f"Latest {lines['value'].lower()} {_fmt(last['value'], unit, decimals)} ({axis.name(int(last['position']))}); "
-                 f"{lines['mean'].lower()} {_line(last['mean'], unit, decimals)}{limits}.")
+                 f"{lines['mean'].lower()} {_line(last['mean'], unit, decimals, result)}{limits}.")
     if result.target is not None:
         parts.append(f"Target {_fmt(result.target, unit, decimals)}.")
     parts.extend(_notes(result, axis))

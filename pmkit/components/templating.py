@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 
+import inflect
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
@@ -44,8 +45,35 @@ def ordinal(n: int) -> str:
 
 
 def plural(n: int, noun: str, many: str | None = None) -> str:
-    """``1 indicator``, ``3 indicators``."""
-    return f"{n} {noun if n == 1 else many or noun + 's'}"
+    """``1 indicator``, ``3 indicators``, ``2 age bands`` (``many`` overrides the plural).
+
+    >>> plural(1, "comment"), plural(0, "comment"), plural(2, "other measure")
+    ('1 comment', '0 comments', '2 other measures')
+    """
+    return f"{n} {noun if n == 1 else many or _english().plural_noun(noun)}"
+
+
+def definite(n: int, noun: str) -> str:
+    """``the indicator`` for one, ``the 3 indicators`` for more: a count of one is not said.
+
+    >>> definite(1, "indicator"), definite(3, "indicator")
+    ('the indicator', 'the 3 indicators')
+    """
+    return f"the {noun}" if n == 1 else f"the {plural(n, noun)}"
+
+
+def article(phrase: str) -> str:
+    """``phrase`` with "a" or "an" as it is said: ``an age band``, ``a ward``, ``an NHS trust``.
+
+    >>> article("age band"), article("ward"), article("hour")
+    ('an age band', 'a ward', 'an hour')
+    """
+    return _english().a(phrase)
+
+
+@functools.cache
+def _english() -> inflect.engine:
+    return inflect.engine()
 
 
 def markdown(text: object, top_heading: int | None = None) -> Markup:
@@ -64,7 +92,7 @@ def environment() -> Environment:
         keep_trailing_newline=False,
     )
     env.filters.update(value=format_value, ordinal=ordinal, markdown=markdown)
-    env.globals.update(plural=plural, format_value=format_value, ordinal=ordinal, RAG_ICONS=RAG_ICONS, DOT_ICONS=DOT_ICONS)
+    env.globals.update(plural=plural, definite=definite, article=article, format_value=format_value, ordinal=ordinal, RAG_ICONS=RAG_ICONS, DOT_ICONS=DOT_ICONS)
     return env
 
 
@@ -78,4 +106,4 @@ def render_string(source: str, **context: object) -> str:
     return environment().from_string(source).render(**context)
 
 
-__all__ = ["Markup", "render", "render_string", "markdown", "ordinal", "plural"]
+__all__ = ["Markup", "render", "render_string", "markdown", "ordinal", "plural", "definite", "article"]

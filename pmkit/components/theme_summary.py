@@ -14,7 +14,7 @@ from __future__ import annotations
 import pandas as pd
 
 from pmkit.components import charts
-from pmkit.components.templating import render
+from pmkit.components.templating import plural, render
 from pmkit.errors import PmkitError
 from pmkit.themes import OTHER, SUPPRESSED, UNCODED, ThemeSummary
 
@@ -90,7 +90,7 @@ def _count_text(value: object) -> str:
 
 def _total_sentence(summary: ThemeSummary) -> str:
     scope = f"in {summary.period}" if summary.period else "in the data"
-    counted = f"No comments {scope}" if summary.total == 0 else f"{summary.total} comments {scope}"
+    counted = f"No comments {scope}" if summary.total == 0 else f"{plural(summary.total, 'comment')} {scope}"
     note = "A comment can mention several themes, so shares add up to more than 100%."
     if summary.audience == "public":
         note += (" Numbers below 5 are shown as <5 (and another number as * where the small one could otherwise"
@@ -149,7 +149,9 @@ def _chart_alt(table: pd.DataFrame, summary: ThemeSummary) -> str:
         return f"Bar chart of comments by theme{scope}: every theme had fewer than 5 comments."
     first = named.iloc[0]
     share = "" if pd.isna(first["share"]) else f", {first['share']:.0%} of all comments"
-    message = f"Bar chart of comments by theme{scope}: {first['label']} was the most common ({first['count']} comments{share})"
+    count = str(first["count"])
+    counted = plural(int(count), "comment") if count.isdigit() else f"{count} comments"
+    message = f"Bar chart of comments by theme{scope}: {first['label']} was the most common ({counted}{share})"
     others = [f"{r['label']} ({r['count']})" for _, r in named.iloc[1:3].iterrows()]
     if others:
         message += ", followed by " + " and ".join(others)

@@ -22,6 +22,7 @@ from pmkit import commentary as notes
 from pmkit import measure, periods
 from pmkit.components import charts
 from pmkit.components.benchmark_chart import position_sentence
+from pmkit.components.polarity import against_target
 from pmkit.components.spc_chart import spc_icons
 from pmkit.components.templating import Markup, markdown, render
 from pmkit.components.words import PERIOD_NOUN, Words
@@ -183,7 +184,9 @@ def trend_sentence(history: pd.Series, reading: Reading, words: Words) -> str:
     if dot in ("improving", "declining"):
         sentence += f" ({words.direction(dot, reading.frequency, reading.headline_dot).lower()})"
     if reading.has_target:
-        sentence += f"; dashed line shows the target of {format_value(reading.row['target'], unit, decimals)}"
+        where = against_target(last, reading.row["target"], str(reading.info["polarity"]))
+        sentence += (f"; dashed line shows the target of {format_value(reading.row['target'], unit, decimals)}, "
+                     f"the latest figure {where}")
     return sentence + "."
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pmkit.components.templating import ordinal, plural
 from pmkit.errors import PmkitError
 from pmkit.schema import AUDIENCES
 from pmkit.status import DOT_WORDS, EXCEPTION_WORDS, RAG_WORDS
@@ -58,10 +59,12 @@ _PUBLIC_EXCEPTIONS = {
     "red": "Missed its target",
     "declining_twice": "Worse two {period}s running",
     "spc_concern": "Unusually poor result",
-    "green_bottom_quartile": "Met its target but among the worst quarter of similar councils",
+    "green_bottom_quartile": "Met its target but among the worst 25% of similar councils",
     "missing_data": "No figure yet for this period",
     "provisional_data": "The figure is provisional and may change",
 }
+# A quartile among similar councils, as residents read it: shares, not statistical terms.
+_PUBLIC_QUARTERS = {1: "best 25%", 2: "second-best 25%", 3: "second-worst 25%", 4: "worst 25%"}
 _PUBLIC_DOT = {
     "improving": "Better than",
     "declining": "Worse than",
@@ -182,6 +185,12 @@ class Words:
             return "Variation not assessed"
         return _VARIATION[self.audience][name].format(period=PERIOD_NOUN.get(frequency, "period"))
 
+    def quarter(self, quartile: int) -> str:
+        """A quartile among similar councils: ``1st quartile`` (internal), ``best 25%`` (public)."""
+        if self.public:
+            return _PUBLIC_QUARTERS[int(quartile)]
+        return f"{ordinal(quartile)} quartile"
+
     def assurance(self, name: str) -> str:
         return _ASSURANCE[self.audience][name]
 
@@ -212,7 +221,7 @@ class Words:
             level = "higher" if side == "above" else "lower"
             return (f"Consistently {level} than before since {start}, so it is too early to say whether it will "
                     "reliably meet its target.")
-        return (f"Limits out of date: {values} {noun}s in a row {side} the mean since {start}, a sustained shift. "
+        return (f"Limits out of date: {plural(values, noun)} in a row {side} the mean since {start}, a sustained shift. "
                 f"No assurance verdict from the old limits; suggested rebase: {start}.")
 
     def disagreement(self, code: str, rag: str, frequency: str, lower: str, upper: str) -> str:

@@ -14,6 +14,7 @@ import pandas as pd
 
 from pmkit import commentary as notes
 from pmkit.components import charts
+from pmkit.components.polarity import against_target
 from pmkit.components.templating import markdown, render
 from pmkit.components.words import Words
 from pmkit.reading import Reading
@@ -30,7 +31,8 @@ def five_year_sentence(reading: Reading, years: list[str], values: list[float], 
     change = "rose" if last > first else "fell" if last < first else "was unchanged"
     text = f"{reading.title}, {first_year} to {last_year}: {change} from {fmt(first)} to {fmt(last)}"
     if reading.has_target:
-        text += f"; the {last_year} target was {fmt(reading.row['target'])}"
+        where = against_target(last, reading.row["target"], str(reading.info["polarity"]))
+        text += f"; the {last_year} target was {fmt(reading.row['target'])}, and {last_year} ended {where}"
     return text + "."
 
 
@@ -40,6 +42,15 @@ def figure_kind(reading: Reading) -> str:
     said = re.sub(r"\s+\d{4}$", "", str(reading.row.get("basis", "") or ""))
     said = "for the whole year" if said == "the year as a whole" else said
     return said[:1].upper() + said[1:]
+
+
+def shortfall(reading: Reading) -> str:
+    """An indicator that ended the year off target, in one line: ``Days to relet: 158 days, above its
+    target of 120 days (worse).``"""
+    fmt = lambda v: format_value(v, reading.unit, reading.decimals)  # noqa: E731
+    row = reading.row
+    where = against_target(row["value"], row["target"], str(reading.info["polarity"]), fmt(row["target"]))
+    return f"{reading.title}: {fmt(row['value'])}, {where}."
 
 
 def year_end_table(readings: Iterable[Reading], years: list[str], history: pd.DataFrame, commentary: pd.DataFrame | None,

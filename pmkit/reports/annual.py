@@ -24,9 +24,10 @@ from pmkit.components.actions import completed_later, completed_later_sentence, 
 from pmkit.components.figures import KeyFigure, key_figures
 from pmkit.components.limitations import limitations, limitations_block
 from pmkit.components.narrative import headline_block
-from pmkit.components.templating import plural
+from pmkit.components.templating import definite, plural
 from pmkit.components.tile import NO_PRIORITY
-from pmkit.components.year_end import year_end_table
+from pmkit.components.words import words_for
+from pmkit.components.year_end import shortfall, year_end_table
 from pmkit.reading import Reading
 from pmkit.reports.context import ReportContext
 from pmkit.reports.kind import Job, Plan, ReportKind, slugify
@@ -74,8 +75,8 @@ class AnnualReport(ReportContext):
         noun = plural(len(self.status), self.words.indicator)
         super().header(f"How {self.council} did in {self.year.label} ({self.year.start_date:%B %Y} to "
                        f"{self.year.shift(1).start_date - pd.Timedelta(days=1):%B %Y}) "
-                       + (f"on the {len(self.priorities)} priorities of its council plan" if self.grouping == "priority"
-                          else f"across its {len(self.priorities)} service areas")
+                       + (f"on {definite(len(self.priorities), 'priority')} of its council plan" if self.grouping == "priority"
+                          else f"across its {plural(len(self.priorities), 'service area')}")
                        + f": {noun}, {audience}.")
         self.officers_words("foreword", notes.foreword(self.commentary, self.year.label, self.audience))
 
@@ -117,8 +118,7 @@ class AnnualReport(ReportContext):
         """What comes next: indicators that ended the year off target, and actions still open at its end (those
         completed since are named in the year in numbers and the priorities instead)."""
         red = [r for r in self.readings if r.row["rag"] == "red"]
-        items = [f"{r.title}: {format_value(r.row['value'], r.unit, r.decimals)} against a target of "
-                 f"{format_value(r.row['target'], r.unit, r.decimals)}." for r in red]
+        items = [shortfall(r) for r in red]
         open_actions = self.actions[(self.actions["status"] != "complete") & (self.actions["completed_later"] == "")]
         self.section("next_steps", next_steps(items, open_actions, self.year, self.words))
 
@@ -146,7 +146,7 @@ def year_in_numbers(readings: list[Reading], actions: pd.DataFrame, year: period
     (``actions`` as they stood then, `pmkit.actions.as_at`), naming those completed since; the two largest
     improvements on last year that are news (`Reading.news`: larger than the indicator usually moves from
     one year to the next, or an SPC signal), largest against that usual variation first; how many are in the best
-    quarter of similar councils; the three largest volumes of service delivered."""
+    25% of similar councils; the three largest volumes of service delivered."""
     judged = [r for r in readings if r.row["rag"] in ("green", "amber", "red")]
     figures = []
     if judged:
@@ -168,7 +168,7 @@ def year_in_numbers(readings: list[Reading], actions: pd.DataFrame, year: period
     benchmarked = [r for r in readings if r.peers is not None]
     if benchmarked:
         best = sum(int(r.row["quartile"]) == 1 for r in benchmarked)
-        figures.append(KeyFigure(f"{best} of {len(benchmarked)}", "measures among the best quarter of similar councils" if public
+        figures.append(KeyFigure(f"{best} of {len(benchmarked)}", f"measures among the {words_for('public').quarter(1)} of similar councils" if public
                                  else "indicators in the top quartile of their comparator group", ""))
     shown = {r.indicator_id for r in improved}
     for r, total in [(r, t) for r, t in volumes(readings) if r.indicator_id not in shown][:3]:

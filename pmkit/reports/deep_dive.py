@@ -26,7 +26,9 @@ from pmkit.components.questions import ask, questions_block
 from pmkit.components.spc_chart import spc_section
 from pmkit.components.templating import Markup, plural, render
 from pmkit.components.tile import kpi_tile
+from pmkit.components.words import Words
 from pmkit.errors import PmkitError
+from pmkit.reading import Reading
 from pmkit.reports.context import ReportContext
 from pmkit.reports.kind import Job, Plan, ReportKind, slugify
 from pmkit.settings import (
@@ -93,6 +95,30 @@ def deep_dive_period(src: Source, ids: list[str], period: str | None, frequency:
             if latest is not None:
                 return latest.latest(frequency)
     return report_period(src, period, frequency)
+
+
+def history_notes(r: Reading, words: Words) -> str:
+    """Where the limits were recalculated, and where the data suggests they should be (with what to set
+    for it in a note for the analyst, on internal pages only)."""
+    notes, analyst = [], []
+    if r.spc is not None and r.spc.result.n:
+        rebases = [r.spc.labels[p] for p in findings.rebase_positions(r.spc.result)]
+        if rebases:
+            notes.append(("The limits are recalculated from " if not words.public else "The usual range is worked out afresh from ")
+                         + ", ".join(rebases) + (", where a change to the service is recorded." if not words.public else "."))
+    stale = findings.stale_limits(r)
+    if stale:
+        f = stale.facts
+        if words.public:
+            notes.append(f"Since {f['since']} the figures have stayed {'higher' if f['side'] == 'above' else 'lower'} than "
+                         f"before ({f['values']} in a row), so the council may start working out the usual range afresh from then.")
+        else:
+            notes.append(f"Suggested rebase: {f['since']}. Since then {plural(f['values'], 'value')} in a row lie {f['side']} "
+                         "the mean, a sustained shift that the limits do not yet allow for. If the service or the way it is "
+                         f"counted changed in {f['since']}, the limits should be recalculated from that point.")
+            analyst.append(f"To confirm the rebase, set rebase_at: {{{r.indicator_id}: \"{f['since']}\"}} in "
+                           "params/defaults.yaml or in the register.")
+    return render("notes.html.j2", notes=notes, analyst=analyst)
 
 
 class DeepDiveReport(ReportContext):
@@ -181,7 +207,7 @@ class DeepDiveReport(ReportContext):
                 r, None, self.words)))]
             steps = {r.indicator_id: findings.targets_at(findings.target_history(targets, r.indicator_id), r.spc.labels)} if r.spc else {}
             parts.append(render("deep_dive_part.html.j2", heading="The whole history",
-                                body=Markup(self.history_notes(r) + spc_section([r], self.words, steps))))
+                                body=Markup(history_notes(r, self.words) + spc_section([r], self.words, steps))))
             parts.append(render("deep_dive_part.html.j2", heading="Targets",
                                 body=Markup(self.target_block(r, targets))))
             trend = benchmark_trend(r, self.trajectory(r), self.council, self.words)
@@ -203,33 +229,12 @@ class DeepDiveReport(ReportContext):
                                        self.source.benchmarks(), self.settings.get("comparator_group", "nearest_neighbours"),
                                        self.settings.get("national_group", "england"), self.own_authority)
 
-    def history_notes(self, r) -> str:
-        """Where the limits were recalculated, and where the data suggests they should be."""
-        notes = []
-        if r.spc is not None and r.spc.result.n:
-            rebases = [r.spc.labels[p] for p in findings.rebase_positions(r.spc.result)]
-            if rebases:
-                notes.append(("The limits are recalculated from " if not self.words.public else "The usual range is worked out afresh from ")
-                             + ", ".join(rebases) + (", as the register records a change to the service then." if not self.words.public else "."))
-        stale = findings.stale_limits(r)
-        if stale:
-            f = stale.facts
-            if self.words.public:
-                notes.append(f"Since {f['since']} the figures have stayed {'higher' if f['side'] == 'above' else 'lower'} than "
-                             f"before ({f['values']} in a row), so the council may start working out the usual range afresh from then.")
-            else:
-                notes.append(f"Suggested rebase: {f['since']}. Since then {f['values']} values in a row lie {f['side']} the mean, a "
-                             "sustained shift that the register does not yet rebase. If the service or its counting changed then, "
-                             f"confirm it by setting rebase_at: {{{r.indicator_id}: \"{f['since']}\"}} in params/defaults.yaml "
-                             "or in the register.")
-        return render("notes.html.j2", notes=notes)
-
     def target_block(self, r, targets: pd.DataFrame) -> str:
         """The indicator's targets year by year, and any change that made the target easier."""
         history = findings.target_history(targets, r.indicator_id)
-        lowered = findings.target_lowered(history, r.indicator_id, str(r.info["polarity"]))
+        eased = findings.target_eased(history, r.indicator_id, str(r.info["polarity"]))
         rows = [[p, format_value(t, r.unit, r.decimals)] for p, t in zip(history["period"], history["target"])]
-        said = [ask(f, r, self.words)[0] for f in lowered]
+        said = [ask(f, r, self.words)[0] for f in eased]
         return render("target_history.html.j2", rows=rows, said=said, title=r.title, words=self.words)
 
     def citizen_voice(self) -> None:

@@ -14,7 +14,7 @@ from pmkit import commentary as notes
 from pmkit import components
 from pmkit.actions import as_at
 from pmkit.components.actions import action_summary
-from pmkit.components.templating import plural
+from pmkit.components.templating import definite
 from pmkit.errors import PmkitError
 from pmkit.reports.context import ReportContext
 from pmkit.reports.kind import Job, Plan, ReportKind, slugify
@@ -51,8 +51,8 @@ class DirectorateReport(ReportContext):
     def header(self) -> None:
         """What the report covers, and the way back to the period's index."""
         audience = "for members and officers" if self.audience == "internal" else "for residents"
-        noun = plural(len(self.status), self.words.indicator)
-        super().header(f"{self.council}: how the {noun} of {self.directorate} stood at the end of {self.period.label}, {audience}.")
+        noun = definite(len(self.status), self.words.indicator)
+        super().header(f"{self.council}: how {noun} of {self.directorate} stood at the end of {self.period.label}, {audience}.")
         self.officers_words("overview", notes.for_directorate(self.commentary, self.directorate, self.period.label, self.audience))
 
     def headlines(self) -> None:

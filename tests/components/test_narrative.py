@@ -100,8 +100,7 @@ def test_concern_and_benchmark_sentences(internal):
                       peers({"A": 95.0, "B": 94.0, "C": 93.0, "D": 92.0, "E": 91.0}, own=90.0))
     said = {s.kind: s.text for s in headlines([concern], internal)}
     assert said["concern"] == "Special cause of concern: Repairs on time (the latest value is below the lower process limit)."
-    assert said["benchmark"] == ("Of the 1 indicator benchmarked against nearest neighbours, 0 are in the top quartile "
-                                 "and 1 in the bottom quartile.")
+    assert said["benchmark"] == "The indicator benchmarked against nearest neighbours is in the bottom quartile."
 
 
 def test_lists_of_figures_with_commas_are_set_apart_by_semicolons(internal):

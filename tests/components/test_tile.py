@@ -75,14 +75,15 @@ def test_public_rank_words_are_true_of_the_counts(public):
     assert text(tile(reading(row, peer_group=group), public).select_one(".bench")).startswith("In the middle of similar councils")
     best = peers({"A": 80.0, "B": 70.0, "C": 60.0}, own=90.0)
     row = status_row(quartile=1, rank=1, n_peers=3, peer_median=70.0)
-    assert text(tile(reading(row, peer_group=best), public).select_one(".bench")).startswith("Among the best quarter of similar councils")
+    assert text(tile(reading(row, peer_group=best), public).select_one(".bench")).startswith("Among the best 25% of similar councils")
 
 
 def test_sparkline_alt_states_the_trend_with_its_numbers(internal):
     img = tile(reading(spc_view=view(STEADY, "Jul 2024")), internal).select_one("img.sparkline")
     assert img["src"].startswith("data:image/png;base64,")
     assert img["alt"] == ("Trend over 12 months from Oct 2024 to Sep 2025: fell from 90.0% to 87.0% "
-                          "(declining since previous month); dashed line shows the target of 92.0%.")
+                          "(declining since previous month); dashed line shows the target of 92.0%, the latest figure below its "
+                          "target (worse).")
 
 
 def test_spc_icons_show_variation_and_assurance(internal, public):
@@ -114,13 +115,13 @@ def test_a_status_that_seems_to_deny_the_assurance_icon_says_why(internal, publi
     t = tile(reading(row, spc_view=view(values, "Jul 2024", target=91.0)), internal)
     assert [i["data-icon"] for i in t.select(".pmkit-spc-icon")] == ["concern_low", "consistent_pass"]
     assert text(t.select_one(".why-differ")) == (
-        "Near target this month, although the process limits (91.52% to 98.74%) lie wholly on the right side of the "
+        "Near target this month, although the process limits (91.5% to 98.7%) lie wholly on the right side of the "
         "target, so the process would consistently meet it: this value is outside the limits, a special cause to investigate."
     )
     plain = tile(reading(row, spc_view=view(values, "Jul 2024", target=91.0)), public)
     assert text(plain.select_one(".why-differ")) == (
         "It usually meets its target, so missing it this month is unusual: the figure is outside the range it "
-        "normally stays within (91.52% to 98.74%)."
+        "normally stays within (91.5% to 98.7%)."
     )
 
 
