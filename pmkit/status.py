@@ -275,11 +275,23 @@ def _suspended(start: np.ndarray, months: np.ndarray, rag_suspended: Iterable[st
     return hit
 
 
-def _rag(value, target, polarity, ind: pd.DataFrame, suspended: np.ndarray) -> np.ndarray:
+def tolerance_band(ind: pd.DataFrame, target) -> np.ndarray:
+    """How far on the wrong side of its target each indicator of ``ind`` may be and still be near target:
+    its ``tolerance`` in units (``absolute``) or as a share of the target (default 5%); none at all
+    for a ``zero_tolerance`` indicator (a statutory limit: any figure worse than target is off target)."""
+    target = np.asarray(target, dtype="float64")
     tolerance = pd.to_numeric(ind.get("tolerance", 0.05), errors="coerce")
-    tolerance = np.broadcast_to(np.nan_to_num(np.asarray(tolerance, dtype="float64"), nan=0.05), value.shape)
-    absolute = np.asarray(ind["tolerance_type"] == "absolute") if "tolerance_type" in ind else np.zeros(len(value), bool)
+    tolerance = np.broadcast_to(np.nan_to_num(np.asarray(tolerance, dtype="float64"), nan=0.05), target.shape)
+    absolute = np.asarray(ind["tolerance_type"] == "absolute") if "tolerance_type" in ind else np.zeros(len(target), bool)
     band = np.where(absolute, tolerance, tolerance * np.abs(target))
+    if "zero_tolerance" in ind:
+        strict = ind["zero_tolerance"].map(lambda v: bool(v) and not pd.isna(v)).to_numpy(dtype=bool)
+        band = np.where(strict, 0.0, band)
+    return band
+
+
+def _rag(value, target, polarity, ind: pd.DataFrame, suspended: np.ndarray) -> np.ndarray:
+    band = tolerance_band(ind, target)
     with np.errstate(invalid="ignore"):
         higher = polarity == "higher_is_better"
         gap = np.where(higher, target - value, value - target)  # how far on the wrong side
