@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from pmkit import periods, spc
+from pmkit.measure import target_history, targets_at  # noqa: F401  (what findings on targets read)
 from pmkit.reading import Reading
 from pmkit.themes import OTHER, UNCODED, ThemeSummary
 
@@ -88,23 +89,6 @@ def stale_limits(reading: Reading) -> Finding | None:
     return Finding("stale_limits", reading.indicator_id, {
         "since": reading.rebase_label, "values": shift.values, "side": shift.side, "rebased_before": sections > 1,
     })
-
-
-def target_history(targets: pd.DataFrame, indicator_id: str) -> pd.DataFrame:
-    """The indicator's targets, oldest first: ``period`` (a year or an exact period) and ``target``."""
-    mine = targets[targets["indicator_id"] == indicator_id]
-    if mine.empty:
-        return pd.DataFrame(columns=["period", "target", "frequency"])
-    parsed = periods.parse_column(mine["period"].astype(str))
-    frame = pd.DataFrame({"period": parsed["label"].to_numpy(), "target": pd.to_numeric(mine["target"]).to_numpy(),
-                          "frequency": parsed["frequency"].to_numpy(), "_start": parsed["start"].to_numpy()})
-    return frame.sort_values(["_start", "frequency"]).drop(columns="_start").reset_index(drop=True)
-
-
-def targets_at(history: pd.DataFrame, labels: list[str]) -> list[float]:
-    """The target in force at each period label: its exact-period target, else its financial year's."""
-    exact = dict(zip(history["period"], history["target"]))
-    return [float(exact.get(label, exact.get(periods.parse(label).year.label, np.nan))) for label in labels]
 
 
 def target_lowered(history: pd.DataFrame, indicator_id: str, polarity: str, since: periods.Period | None = None) -> list[Finding]:

@@ -56,13 +56,14 @@ class ReportContext:
     def read(self, st: pd.DataFrame, indicators: pd.DataFrame, period: periods.Period, headline: str | None = None,
              measures: pd.DataFrame | None = None) -> list[reading.Reading]:
         """A reading per status row: SPC over each history to ``period`` (of ``measures``, default all
-        of them) and the comparator group."""
-        views = reading.spc_views(self.measures if measures is None else measures, indicators, st, period, self.rules)
+        of them) with the targets in force at each period, and the comparator group."""
+        targets = self.source.targets()
+        views = reading.spc_views(self.measures if measures is None else measures, indicators, st, period, self.rules, targets)
         peers = reading.peer_groups(
             st, indicators, self.source.benchmarks(), self.council,
             self.settings.get("comparator_group", "nearest_neighbours"), self.settings.get("national_group", "england"),
         )
-        return list(reading.read(st, indicators, views, peers, headline=headline).values())
+        return list(reading.read(st, indicators, views, peers, headline=headline, targets=targets).values())
 
     # --- emitting -------------------------------------------------------------------------------
 

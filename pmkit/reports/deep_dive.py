@@ -154,9 +154,8 @@ class DeepDiveReport(ReportContext):
         for r in self.readings:
             parts = [render("deep_dive_part.html.j2", heading="Where it stands", body=Markup(kpi_tile(
                 r, None, self.words)))]
-            steps = {r.indicator_id: findings.targets_at(findings.target_history(targets, r.indicator_id), r.spc.labels)} if r.spc else {}
             parts.append(render("deep_dive_part.html.j2", heading="The whole history",
-                                body=Markup(self.history_notes(r) + spc_section([r], self.words, steps))))
+                                body=Markup(self.history_notes(r) + spc_section([r], self.words))))
             parts.append(render("deep_dive_part.html.j2", heading="Targets",
                                 body=Markup(self.target_block(r, targets))))
             trend = benchmark_trend(r, self.trajectory(r), self.council, self.words)
