@@ -400,14 +400,15 @@ def spc_section(readings: Sequence, words: Words = INTERNAL) -> str:
             context = _icon_context(reading, words)
             stale = context["stale"]
             target = None if view.in_period else view.targets if view.targets is not None else view.target
+            running = [in_period_note(reading, words)] if view.in_period else []
             uri, alt = spc_chart(
                 view.result, reading.title, unit=reading.unit, target=target, period_labels=view.labels,
-                decimals=reading.decimals, words=words, stale=stale or None, info=reading.info,
-                notes=[in_period_note(reading, words)] if view.in_period else (),
+                decimals=reading.decimals, words=words, stale=stale or None, info=reading.info, notes=running,
             )
+            clipped = bounds_notes(within_bounds(view.result.points, reading.info), reading.info, reading.unit, words)
             item.update(
                 message=describe(view.result, view.labels, words), stale=stale, disagreement=context["disagreement"],
-                chart={"uri": uri, "alt": alt}, table=_data_table(reading, words),
+                chart={"uri": uri, "alt": alt}, table=_data_table(reading, words), notes=running + clipped,
             )
         items.append(item)
     return render("spc_section.html.j2", items=items, words=words) if items else ""

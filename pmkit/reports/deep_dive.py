@@ -100,7 +100,8 @@ class DeepDiveReport(ReportContext):
         feedback = self.source.feedback()
         services = {str(s).casefold() for s in self.indicators["service"] if str(s)}
         self.feedback = feedback[feedback["service"].str.casefold().isin(services)]
-        self.found = [f for r in self.readings for f in findings.for_indicator(r, self.history[r.indicator_id], targets)]
+        self.found = [f for r in self.readings for f in findings.for_indicator(r, self.history[r.indicator_id], targets)
+                      if not (self.words.public and f.kind in findings.INTERNAL_ONLY)]
         complaints = self.feedback[self.feedback["channel"] == "complaint"]
         if len(complaints):
             self.found += findings.rising_themes(self.summarise(complaints))
