@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from pmkit import periods, spc
+from pmkit import measure, periods, spc
 from pmkit.measure import target_history, targets_at  # noqa: F401  (what findings on targets read)
 from pmkit.reading import Reading
 from pmkit.themes import OTHER, UNCODED, ThemeSummary
@@ -116,9 +116,10 @@ def target_beyond_peers(reading: Reading) -> Finding | None:
 
 def target_below_own(reading: Reading) -> Finding | None:
     """A target easier than the council's own figure for the judged period (lower than it when higher
-    is better, higher when lower is better): met without trying."""
+    is better, higher when lower is better): met without trying. Not for a running total, whose
+    figure before the year end is not comparable with a target for the year."""
     polarity = str(reading.info["polarity"])
-    if not reading.has_target or not reading.has_value or polarity == "neutral":
+    if not reading.has_target or not reading.has_value or polarity == "neutral" or measure.is_cumulative(reading.info):
         return None
     value, target = float(reading.row["value"]), float(reading.row["target"])
     beaten = value - target if polarity == "higher_is_better" else target - value

@@ -33,14 +33,15 @@ PERIOD_NOUN = {"monthly": "month", "quarterly": "quarter", "annual": "year"}
 QUALITY_ORDER = ("final", "provisional", "estimated")  # the worst of a period's figures is the rolled-up figure's
 
 
-def _flag(info: pd.Series | dict, name: str) -> bool:
+def flag(info: pd.Series | dict, name: str) -> bool:
+    """A boolean column of a register row (``cumulative``, ``zero_tolerance``): false when empty."""
     value = info.get(name, False)
     return bool(value) and not (isinstance(value, float) and math.isnan(value))
 
 
 def is_cumulative(info: pd.Series | dict) -> bool:
     """True for a year-to-date series (its year is its last figure)."""
-    return _flag(info, "cumulative")
+    return flag(info, "cumulative")
 
 
 def aggregation(info: pd.Series | dict, has_ratio: bool = False) -> str:

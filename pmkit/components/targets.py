@@ -17,7 +17,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from pmkit import findings, periods
+from pmkit import findings, measure, periods
 from pmkit.components.questions import ask
 from pmkit.components.words import Words
 from pmkit.reading import Reading
@@ -69,6 +69,8 @@ def target_notes(reading: Reading, words: Words) -> str:
     """The tile drill-down's words on the target: its recent changes and, on internal pages, a target
     better than every similar council's figure or easier than the council's own."""
     said = change_sentences(reading)
+    if reading.has_target and measure.flag(reading.info, "zero_tolerance"):
+        said.append("Any figure worse than the target is off target, never near it: it is a limit, not an aim.")
     if not words.public:
         found = (findings.target_beyond_peers(reading), findings.target_below_own(reading))
         said += [ask(f, reading, words)[0] for f in found if f is not None]
