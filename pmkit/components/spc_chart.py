@@ -30,6 +30,7 @@ from matplotlib.lines import Line2D
 
 from pmkit import measure, periods, spc
 from pmkit.components.charts import figure_to_data_uri, styled
+from pmkit.components.targets import MAX_STEPS_SAID
 from pmkit.components.templating import Markup, render
 from pmkit.components.words import PERIOD_NOUN, Words, words_for
 from pmkit.spc import MIN_POINTS, XmRResult
@@ -666,7 +667,10 @@ def _alt_text(
         parts.append(f"Target {_fmt(targets[known[-1]], unit, decimals)}.")
         steps = [f"from {_fmt(targets[a], unit, decimals)} to {_fmt(targets[b], unit, decimals)} in {axis.name(int(b))}"
                  for a, b in zip(known[:-1], known[1:]) if targets[a] != targets[b]]
-        if steps:
+        if len(steps) > MAX_STEPS_SAID:
+            parts.append(f"The target line steps where the target changed, {len(steps)} times, from "
+                         f"{_fmt(targets[known[0]], unit, decimals)} in {axis.name(int(known[0]))}.")
+        elif steps:
             parts.append(f"The target line steps where the target changed: {'; '.join(steps)}.")
     parts.extend(said)
     parts.extend(_notes(result, axis))

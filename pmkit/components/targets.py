@@ -77,6 +77,9 @@ def target_notes(reading: Reading, words: Words) -> str:
     return " ".join(said)
 
 
+MAX_STEPS_SAID = 5  # more changes of target than this are summarised in alt text
+
+
 def target_line_words(labels: Sequence[str], steps: Sequence[float], unit: str, decimals: int | None) -> str:
     """How a chart's dashed target line reads, for its alt text: one target, or the target as it was.
 
@@ -90,4 +93,7 @@ def target_line_words(labels: Sequence[str], steps: Sequence[float], unit: str, 
     changed = [known[0]] + [(label, t) for (_, before), (label, t) in zip(known, known[1:]) if t != before]
     if len(changed) == 1:
         return f"; dashed line shows the target of {fmt(known[-1][1])}"
+    if len(changed) > MAX_STEPS_SAID:  # a year-to-date or monthly target: say where it starts and ends
+        return (f"; dashed line shows the target as it was in each period, from {fmt(known[0][1])} in {known[0][0]} "
+                f"to {fmt(known[-1][1])} in {known[-1][0]}")
     return "; dashed line shows the target as it was: " + ", ".join(f"{fmt(t)} from {label}" for label, t in changed)
