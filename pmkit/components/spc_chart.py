@@ -348,7 +348,7 @@ def spc_icons(reading, words: Words = INTERNAL) -> str:
 
 def _icon_context(reading, words: Words) -> dict:
     view = reading.spc
-    context = {"variation": "", "assurance": "", "stale": "", "disagreement": "", "sentence": "", "as_of": ""}
+    context = {"variation": "", "assurance": "", "stale": "", "disagreement": "", "sentence": "", "as_of": "", "basis": ""}
     if view is None or view.result.n == 0:
         context["sentence"] = "" if words.public else "No data for SPC."
         return context
@@ -359,6 +359,9 @@ def _icon_context(reading, words: Words) -> dict:
     if reading.spc_label != reading.row["period"]:
         context["as_of"] = (f"The latest figure available is for {reading.spc_label}." if words.public
                             else f"SPC as of {reading.spc_label}, the latest value.")
+    if view.in_period:
+        noun = PERIOD_NOUN.get(reading.frequency, "period")
+        context["basis"] = (f"{'Judged' if words.public else 'SPC'} on each {noun}'s own figure, not the running total.")
     if reading.stale:
         context["stale"] = stale_notice(reading, words)
     elif reading.assurance:

@@ -131,12 +131,13 @@ def test_a_running_total_is_charted_on_each_quarters_own_figure(internal):
     assert "Target" not in section.select_one("img.spc-chart")["alt"]
 
 
-def test_the_status_engine_judges_the_same_in_period_figures():
+def test_the_status_engine_judges_the_same_in_period_figures(internal):
     st, r = homes()
     assert "spc_concern" in st.set_index("indicator_id").loc["HOM-01", "exceptions"]
     assert r.variation == "concern_low" and r.assurance is None
-    # The tile's own figures stay the running totals.
+    # The tile's own figures stay the running totals; its SPC line says what it judges.
     assert r.history(3).tolist() == [92.0, 23.0, 25.0]
+    assert text(soup(spc_icons(r, internal)).select_one(".spc-basis")) == "SPC on each quarter's own figure, not the running total."
 
 
 def test_the_public_chart_says_the_same_plainly(public):
