@@ -440,8 +440,9 @@ def within_bounds(points: pd.DataFrame, info: pd.Series | dict) -> pd.DataFrame:
         if column in out:
             raw = out[column].to_numpy(dtype="float64")
             out[column] = np.where(np.isfinite(raw), measure.clip(raw, info), raw)
-    out["lpl_clipped"] = out["lpl"].to_numpy() != points["lpl"].to_numpy()
-    out["upl_clipped"] = out["upl"].to_numpy() != points["upl"].to_numpy()
+    for column in ("lpl", "upl"):
+        raw = points[column].to_numpy(dtype="float64")
+        out[f"{column}_clipped"] = np.isfinite(raw) & (out[column].to_numpy(dtype="float64") != raw)
     return out
 
 

@@ -153,3 +153,10 @@ def test_a_quarter_missing_within_a_year_leaves_the_next_quarters_own_figure_unk
     view = reading.spc_views(gap, HOMES, st, "2025/26 Q2")["HOM-01"]
     assert view.result.dropped_positions == (16,) and view.labels[16] == "2025/26 Q2"
     assert "spc_concern" not in st.set_index("indicator_id").loc["HOM-01", "exceptions"]
+
+
+def test_a_series_too_short_for_limits_claims_no_clipping():
+    from pmkit.components.spc_chart import spc_chart
+
+    _, alt = spc_chart(spc.xmr([1.0, 2.0, 3.0]), "Families in bed and breakfast", unit="count")
+    assert "lowest possible" not in alt and "highest possible" not in alt
