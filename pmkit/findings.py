@@ -8,6 +8,8 @@ into a sentence and a question in the audience's words. The kinds:
 - ``special_cause``: the latest value is a special cause (concern or improvement), since a date;
 - ``stale_limits``: a sustained shift since the last rebase that the register does not yet rebase;
 - ``target_eased``: a year's target easier than the year before's;
+- ``target_beyond_peers``: a target better than every similar council's figure (internal pages only);
+- ``target_below_own``: a target easier than the council's own latest figure (internal pages only);
 - ``provisional``: provisional or estimated values among the recent ones;
 - ``theme_rising``: a theme of residents' complaints rising on the period before.
 
@@ -23,9 +25,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from pmkit import periods, spc
+from pmkit import measure, periods, spc
+from pmkit.measure import target_history, targets_at  # noqa: F401  (what findings on targets read)
 from pmkit.reading import Reading
 from pmkit.themes import OTHER, UNCODED, ThemeSummary
+from pmkit.tolerance import slack
 
 RISING_SHARE = 0.25  # a theme rising by a quarter or more on the previous period
 RISING_MINIMUM = 5  # and now holding at least this many complaints
@@ -90,21 +94,41 @@ def stale_limits(reading: Reading) -> Finding | None:
     })
 
 
-def target_history(targets: pd.DataFrame, indicator_id: str) -> pd.DataFrame:
-    """The indicator's targets, oldest first: ``period`` (a year or an exact period) and ``target``."""
-    mine = targets[targets["indicator_id"] == indicator_id]
-    if mine.empty:
-        return pd.DataFrame(columns=["period", "target", "frequency"])
-    parsed = periods.parse_column(mine["period"].astype(str))
-    frame = pd.DataFrame({"period": parsed["label"].to_numpy(), "target": pd.to_numeric(mine["target"]).to_numpy(),
-                          "frequency": parsed["frequency"].to_numpy(), "_start": parsed["start"].to_numpy()})
-    return frame.sort_values(["_start", "frequency"]).drop(columns="_start").reset_index(drop=True)
+def target_beyond_peers(reading: Reading) -> Finding | None:
+    """A target better than every similar council's figure for the judged period: the best of them,
+    who, and how many."""
+    polarity = str(reading.info["polarity"])
+    if not reading.has_target or reading.peers is None or polarity == "neutral":
+        return None
+    others = reading.peers.table[~reading.peers.table["own"]]
+    if others.empty:
+        return None
+    lower = polarity == "lower_is_better"
+    best = others.loc[others["value"].idxmin() if lower else others["value"].idxmax()]
+    target = float(reading.row["target"])
+    if not (target < best["value"] if lower else target > best["value"]):
+        return None
+    return Finding("target_beyond_peers", reading.indicator_id, {
+        "target": target, "best": float(best["value"]), "best_name": str(best["authority_name"]),
+        "councils": len(others), "period": reading.peers.period,
+    })
 
 
-def targets_at(history: pd.DataFrame, labels: list[str]) -> list[float]:
-    """The target in force at each period label: its exact-period target, else its financial year's."""
-    exact = dict(zip(history["period"], history["target"]))
-    return [float(exact.get(label, exact.get(periods.parse(label).year.label, np.nan))) for label in labels]
+def target_below_own(reading: Reading) -> Finding | None:
+    """A target easier than the council's own figure for the judged period (lower than it when higher
+    is better, higher when lower is better): met without trying. Not for a running total, whose
+    figure before the year end is not comparable with a target for the year."""
+    polarity = str(reading.info["polarity"])
+    if not reading.has_target or not reading.has_value or polarity == "neutral" or measure.is_cumulative(reading.info):
+        return None
+    value, target = float(reading.row["value"]), float(reading.row["target"])
+    beaten = value - target if polarity == "higher_is_better" else target - value
+    if beaten <= slack(target):
+        return None
+    return Finding("target_below_own", reading.indicator_id, {"target": target, "value": value, "period": reading.row["period"]})
+
+
+INTERNAL_ONLY = ("target_beyond_peers", "target_below_own")  # questions of the target for members and officers
 
 
 def target_eased(history: pd.DataFrame, indicator_id: str, polarity: str, since: periods.Period | None = None) -> list[Finding]:
@@ -160,6 +184,8 @@ def for_indicator(reading: Reading, history: pd.DataFrame, targets: pd.DataFrame
         special_cause(reading),
         stale_limits(reading),
         *target_eased(target_history(targets, reading.indicator_id), reading.indicator_id, polarity, since),
+        target_beyond_peers(reading),
+        target_below_own(reading),
         provisional(history, reading.indicator_id) if len(history) else None,
     ]
     return [f for f in found if f is not None]

@@ -34,14 +34,15 @@ PERIOD_NOUN = {"monthly": "month", "quarterly": "quarter", "annual": "year"}
 QUALITY_ORDER = ("final", "provisional", "estimated")  # the worst of a period's figures is the rolled-up figure's
 
 
-def _flag(info: pd.Series | dict, name: str) -> bool:
+def flag(info: pd.Series | dict, name: str) -> bool:
+    """A boolean column of a register row (``cumulative``, ``zero_tolerance``): false when empty."""
     value = info.get(name, False)
     return bool(value) and not (isinstance(value, float) and math.isnan(value))
 
 
 def is_cumulative(info: pd.Series | dict) -> bool:
     """True for a year-to-date series (its year is its last figure)."""
-    return _flag(info, "cumulative")
+    return flag(info, "cumulative")
 
 
 def aggregation(info: pd.Series | dict, has_ratio: bool = False) -> str:
@@ -95,12 +96,17 @@ def clip(values, info: pd.Series | dict) -> np.ndarray:
     return np.clip(np.asarray(values, dtype="float64"), low, high)
 
 
-def in_period(values, starts, cumulative: bool) -> np.ndarray:
+def in_period(values, starts, cumulative: bool, months: int | None = None) -> np.ndarray:
     """The figure for each period alone: a year-to-date series' differences between consecutive figures
     within each financial year (its first period's figure as it is), other series unchanged.
 
+    With ``months`` (the length of a period) a figure whose period before, in the same year, has no
+    figure gets none (NaN): its own period's figure cannot be told from the running total.
+
     >>> in_period([30.1, 59.1, 80.0, 12.0], [periods.parse(p).start for p in ["2024/25 Q1", "2024/25 Q2", "2024/25 Q3", "2025/26 Q1"]], True).round(1).tolist()
     [30.1, 29.0, 20.9, 12.0]
+    >>> in_period([30.0, 80.0], [periods.parse(p).start for p in ["2024/25 Q1", "2024/25 Q3"]], True, months=3).tolist()
+    [30.0, nan]
     """
     values = np.asarray(values, dtype="float64")
     if not cumulative or not len(values):
@@ -110,7 +116,27 @@ def in_period(values, starts, cumulative: bool) -> np.ndarray:
     out = values.copy()
     same_year = np.r_[False, fy[1:] == fy[:-1]]
     out[same_year] = values[same_year] - values[np.flatnonzero(same_year) - 1]
+    if months is not None:
+        follows = np.r_[False, starts[1:] - starts[:-1] == months] & same_year
+        out[(starts != fy) & ~follows] = np.nan
     return out
+
+
+def target_history(targets: pd.DataFrame, indicator_id: str) -> pd.DataFrame:
+    """The indicator's targets, oldest first: ``period`` (a year or an exact period) and ``target``."""
+    mine = targets[targets["indicator_id"] == indicator_id]
+    if mine.empty:
+        return pd.DataFrame(columns=["period", "target", "frequency"])
+    parsed = periods.parse_column(mine["period"].astype(str))
+    frame = pd.DataFrame({"period": parsed["label"].to_numpy(), "target": pd.to_numeric(mine["target"]).to_numpy(),
+                          "frequency": parsed["frequency"].to_numpy(), "_start": parsed["start"].to_numpy()})
+    return frame.sort_values(["_start", "frequency"]).drop(columns="_start").reset_index(drop=True)
+
+
+def targets_at(history: pd.DataFrame, labels: list[str]) -> list[float]:
+    """The target in force at each period label: its exact-period target, else its financial year's."""
+    exact = dict(zip(history["period"], history["target"]))
+    return [float(exact.get(label, exact.get(periods.parse(label).year.label, np.nan))) for label in labels]
 
 
 def basis(agg: str, cumulative: bool, frequency: str, to: str, end: periods.Period) -> str:

@@ -28,6 +28,7 @@ import pandas as pd
 
 from pmkit import measure, periods, spc, status
 from pmkit.benchmarking import national_figures
+from pmkit.measure import target_history, targets_at
 from pmkit.units import format_value
 
 SPOKEN_DIRECTIONS = ("improving", "declining", "increasing", "decreasing")
@@ -35,11 +36,27 @@ SPOKEN_DIRECTIONS = ("improving", "declining", "increasing", "decreasing")
 
 @dataclass(frozen=True)
 class SpcView:
-    """An XmR result with the period label of each value and the target it was judged against."""
+    """An XmR result with the period label of each value and the target it was judged against.
+
+    ``in_period``: the chart is drawn on a cumulative indicator's in-period figures (each period's
+    own, not the running total; `pmkit.measure.in_period`), and ``values`` are then the figures as
+    reported. ``targets`` is the target in force at each label (NaN where none), when known.
+    """
 
     result: spc.XmRResult
     labels: list[str]
     target: float | None
+    values: tuple[float, ...] | None = None
+    in_period: bool = False
+    targets: tuple[float, ...] | None = None
+
+    @property
+    def figures(self) -> pd.Series:
+        """The figures as reported (a running total as it is), labelled by period, without gaps."""
+        if self.values is not None:
+            return pd.Series(self.values, index=self.labels, dtype="float64").dropna()
+        pts = self.result.points
+        return pd.Series(pts["value"].to_numpy(), index=[self.labels[int(p)] for p in pts["position"]], dtype="float64")
 
 
 @dataclass(frozen=True)
@@ -73,6 +90,7 @@ class Reading:
     spc: SpcView | None
     peers: Peers | None
     headline: str | None = None  # force the headline comparison (``last_year`` in an annual report)
+    targets: pd.DataFrame | None = None  # the indicator's targets over the years (`pmkit.measure.target_history`)
 
     @property
     def indicator_id(self) -> str:
@@ -206,12 +224,9 @@ class Reading:
 
     def value_at(self, label: str) -> float:
         """The value of the period ``label`` in this indicator's history (NaN when there is none)."""
-        if self.spc is None or label not in self.spc.labels:
+        if self.spc is None:
             return float("nan")
-        position = self.spc.labels.index(label)
-        pts = self.spc.result.points
-        found = pts.loc[pts["position"] == position, "value"]
-        return float(found.iloc[0]) if len(found) else float("nan")
+        return float(self.spc.figures.get(label, float("nan")))
 
     def change_size(self, which: str | None = None) -> float:
         """How large the change on the earlier value is: in units of the indicator's usual variation
@@ -280,28 +295,47 @@ class Reading:
         """The last ``points`` values up to the judged period, labelled by period."""
         if self.spc is None:
             return pd.Series(dtype="float64")
-        pts = self.spc.result.points.tail(points)
-        return pd.Series(pts["value"].to_numpy(), index=[self.spc.labels[int(p)] for p in pts["position"]])
+        return self.spc.figures.tail(points)
+
+    def targets_for(self, labels) -> np.ndarray:
+        """The target in force at each of ``labels`` (periods of this indicator's history), NaN where
+        none: as it was then, else today's target throughout when the history of targets is unknown."""
+        if self.spc is not None and self.spc.targets is not None:
+            known = dict(zip(self.spc.labels, self.spc.targets))
+            return np.array([known.get(label, np.nan) for label in labels], dtype="float64")
+        return np.full(len(labels), float(self.row["target"]) if self.has_target else np.nan)
 
 
-def spc_views(measures: pd.DataFrame, indicators: pd.DataFrame, st: pd.DataFrame, period, rules: str = "mdc") -> dict[str, SpcView]:
-    """Each indicator's XmR chart over its history to the judged period, with labels and target."""
+def spc_views(measures: pd.DataFrame, indicators: pd.DataFrame, st: pd.DataFrame, period, rules: str = "mdc",
+              targets: pd.DataFrame | None = None) -> dict[str, SpcView]:
+    """Each indicator's XmR chart over its history to the judged period, with labels and target.
+
+    A cumulative indicator's chart is drawn on its in-period figures (as the status engine's
+    ``spc_concern`` judges them), with no target: its target is for the running total. ``targets``
+    (the targets table) gives each view the target in force at each of its periods.
+    """
     values = status.history(measures, indicators, period)
-    targets = st.set_index("indicator_id")["target"]
+    current = st.set_index("indicator_id")["target"]
+    info = indicators.drop_duplicates("indicator_id").set_index("indicator_id")
     out = {}
     for indicator_id, rows in values.groupby("indicator_id", sort=False):
-        target = targets.get(indicator_id)
-        target = None if target is None or pd.isna(target) else float(target)
+        running = measure.is_cumulative(info.loc[indicator_id])
+        target = current.get(indicator_id)
+        target = None if target is None or pd.isna(target) or running else float(target)
+        labels = rows["period"].tolist()
         with warnings.catch_warnings():  # short series are described in words in the report
             warnings.simplefilter("ignore", spc.SPCWarning)
             result = spc.xmr(
-                rows["value"].to_numpy(),
+                rows["spc_value"].to_numpy(),
                 improvement=rows["improvement"].iloc[0],
                 target=target,
                 rules=rules,
                 rebase_at=[int(i) for i in np.flatnonzero(rows["rebase"].to_numpy())] or None,
             )
-        out[indicator_id] = SpcView(result, rows["period"].tolist(), target)
+        steps = None
+        if targets is not None:
+            steps = tuple(targets_at(target_history(targets, indicator_id), labels))
+        out[indicator_id] = SpcView(result, labels, target, tuple(rows["value"].astype(float)), running, steps)
     return out
 
 
@@ -366,17 +400,20 @@ def read(
     views: dict[str, SpcView],
     peers: dict[str, Peers] | None = None,
     headline: str | None = None,
+    targets: pd.DataFrame | None = None,
 ) -> dict[str, Reading]:
     """A `Reading` per row of the status table, keyed by indicator id, in the table's order.
 
     ``headline="last_year"`` makes every reading compare with the same period a year earlier (the
-    status rows' ``dot`` is set to match), as an annual report does.
+    status rows' ``dot`` is set to match), as an annual report does. ``targets`` (the targets
+    table) gives each reading its history of targets.
     """
     meta = indicators.drop_duplicates("indicator_id").set_index("indicator_id")
     if headline is not None:
         st = st.assign(dot=st[f"dot_{headline}"])
     return {
         row["indicator_id"]: Reading(row, meta.loc[row["indicator_id"]], views.get(row["indicator_id"]),
-                                     (peers or {}).get(row["indicator_id"]), headline)
+                                     (peers or {}).get(row["indicator_id"]), headline,
+                                     None if targets is None else target_history(targets, row["indicator_id"]))
         for _, row in st.iterrows()
     }

@@ -16,7 +16,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from pmkit import periods
+from pmkit import measure, periods
 from pmkit.tolerance import RELATIVE_SLACK, slack
 
 RAG_CODES = ("green", "amber", "red", "no_target", "no_data", "not_judged", "suspended")
@@ -280,11 +280,23 @@ def _suspended(start: np.ndarray, months: np.ndarray, rag_suspended: Iterable[st
     return hit
 
 
-def _rag(value, target, polarity, ind: pd.DataFrame, suspended: np.ndarray) -> np.ndarray:
+def tolerance_band(ind: pd.DataFrame, target) -> np.ndarray:
+    """How far on the wrong side of its target each indicator of ``ind`` may be and still be near target:
+    its ``tolerance`` in units (``absolute``) or as a share of the target (default 5%); none at all
+    for a ``zero_tolerance`` indicator (a statutory limit: any figure worse than target is off target)."""
+    target = np.asarray(target, dtype="float64")
     tolerance = pd.to_numeric(ind.get("tolerance", 0.05), errors="coerce")
-    tolerance = np.broadcast_to(np.nan_to_num(np.asarray(tolerance, dtype="float64"), nan=0.05), value.shape)
-    absolute = np.asarray(ind["tolerance_type"] == "absolute") if "tolerance_type" in ind else np.zeros(len(value), bool)
+    tolerance = np.broadcast_to(np.nan_to_num(np.asarray(tolerance, dtype="float64"), nan=0.05), target.shape)
+    absolute = np.asarray(ind["tolerance_type"] == "absolute") if "tolerance_type" in ind else np.zeros(len(target), bool)
     band = np.where(absolute, tolerance, tolerance * np.abs(target))
+    if "zero_tolerance" in ind:
+        strict = ind["zero_tolerance"].map(lambda v: bool(v) and not pd.isna(v)).to_numpy(dtype=bool)
+        band = np.where(strict, 0.0, band)
+    return band
+
+
+def _rag(value, target, polarity, ind: pd.DataFrame, suspended: np.ndarray) -> np.ndarray:
+    band = tolerance_band(ind, target)
     with np.errstate(invalid="ignore"):
         higher = polarity == "higher_is_better"
         gap = np.where(higher, target - value, value - target)  # how far on the wrong side
@@ -398,9 +410,10 @@ IMPROVEMENT = {"higher_is_better": "increase", "lower_is_better": "decrease", "n
 def history(measures: pd.DataFrame, indicators: pd.DataFrame, period: str | periods.Period) -> pd.DataFrame:
     """Each indicator's values up to its judged period for ``period``, oldest first, ready for SPC.
 
-    Columns: ``indicator_id, start, period, value, improvement`` (from polarity) and ``rebase``
-    (true on the first value on or after each period listed in the register's ``rebase_at``,
-    several separated by commas or semicolons).
+    Columns: ``indicator_id, start, period, value``, ``spc_value`` (the figure SPC works on: the
+    value, or a cumulative indicator's in-period figure, see `spc_values`), ``improvement`` (from
+    polarity) and ``rebase`` (true on the first value on or after each period listed in the
+    register's ``rebase_at``, several separated by commas or semicolons).
     """
     return _history(_index_measures(measures), indicators, periods.parse(period))
 
@@ -414,6 +427,7 @@ def _history(indexed: _Indexed, indicators: pd.DataFrame, report: periods.Period
             "start": indexed.start[rows],
             "period": indexed.periods(rows),
             "value": indexed.value[rows],
+            "spc_value": spc_values(indexed, rows, ids, indicators),
             "improvement": improvement.take(code).reset_index(drop=True),
             "rebase": rebase,
         }
@@ -456,6 +470,24 @@ def _history_rows(indexed: _Indexed, indicators: pd.DataFrame, report: periods.P
     return rows, ids, improvement, rebase
 
 
+def spc_values(indexed: _Indexed, rows: np.ndarray, ids: pd.Series, indicators: pd.DataFrame) -> np.ndarray:
+    """The figures SPC works on for history ``rows``: the values, except that a cumulative (year-to-date)
+    indicator's are its in-period figures (`pmkit.measure.in_period`), NaN where the period before in
+    the same year has no figure. A running total's saw-tooth is not variation of a process."""
+    x = indexed.value[rows].copy()
+    ind = indicators.drop_duplicates("indicator_id").set_index("indicator_id")
+    if "cumulative" not in ind or not len(rows):
+        return x
+    running = ids.map(ind["cumulative"].map(lambda v: measure.is_cumulative({"cumulative": v}))).fillna(False).to_numpy(dtype=bool)
+    months = ids.map(ind["frequency"].map(periods.MONTHS_IN)).to_numpy()
+    code = indexed.code[rows]  # sorted: each indicator's rows are one run
+    for c in np.flatnonzero(running):
+        first, last = np.searchsorted(code, c, "left"), np.searchsorted(code, c, "right")
+        mine = rows[first:last]
+        x[first:last] = measure.in_period(indexed.value[mine], indexed.start[mine], True, int(months[c]))
+    return x
+
+
 def _spc_concern(indexed: _Indexed, ind: pd.DataFrame, report: periods.Period, ids, start, rules: str | None) -> np.ndarray:
     """True where the judged value is a special cause of concern in its indicator's XmR chart.
 
@@ -466,21 +498,26 @@ def _spc_concern(indexed: _Indexed, ind: pd.DataFrame, report: periods.Period, i
         return np.zeros(len(ids), dtype=bool)
     from pmkit import spc
 
-    rows, _, improvement, rebase = _history_rows(indexed, ind, report)
+    rows, distinct, improvement, rebase = _history_rows(indexed, ind, report)
     if not len(rows):
         return np.zeros(len(ids), dtype=bool)
     opts = spc._options(rules, None, None, None, None)
-    code = indexed.code[rows]
-    x = indexed.value[rows]
+    x = spc_values(indexed, rows, distinct, ind)
     if np.isinf(x).any():
         raise ValueError("value holds infinite values")
+    sections = np.cumsum(spc._section_starts(indexed.code[rows]) | rebase)
+    kept = ~np.isnan(x)  # a running total's period whose in-period figure cannot be told
+    rows, x, sections = rows[kept], x[kept], sections[kept]
+    if not len(rows):
+        return np.zeros(len(ids), dtype=bool)
+    code = indexed.code[rows]
     new_series = spc._section_starts(code)
     first_row = np.flatnonzero(new_series)
     series = np.cumsum(new_series) - 1
     n_series = len(first_row)
     direction = spc._direction_column(improvement.to_numpy()[code[first_row]])
     _, per = spc._engine(
-        x, series, spc._section_starts(np.cumsum(new_series | rebase)), direction, np.full(n_series, np.nan), opts, n_series, points=False
+        x, series, spc._section_starts(sections), direction, np.full(n_series, np.nan), opts, n_series, points=False
     )
     short = (per["n"] > 0) & (per["n"] < spc.MIN_POINTS)
     if not opts.rules.blank_when_short and short.any():

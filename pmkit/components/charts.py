@@ -35,8 +35,11 @@ def styled() -> Iterator[None]:
         yield
 
 
-def sparkline(values, target: float | None = None, width: float = 2.4, height: float = 0.7) -> str:
-    """A small trend line of ``values`` (oldest first) with a dashed target line; returns a data URI."""
+def sparkline(values, target=None, width: float = 2.4, height: float = 0.7) -> str:
+    """A small trend line of ``values`` (oldest first) with a dashed target line; returns a data URI.
+
+    ``target`` is one figure, or one per value (the target as it was then, NaN where none), drawn as a
+    step line."""
     y = np.asarray(values, dtype="float64")
     fig = Figure(figsize=(width, height))
     ax = fig.subplots()
@@ -45,7 +48,11 @@ def sparkline(values, target: float | None = None, width: float = 2.4, height: f
     finite = np.flatnonzero(~np.isnan(y))
     if finite.size:
         ax.plot(x[finite[-1]], y[finite[-1]], "o", color=LINE, markersize=4)
-    if target is not None and not np.isnan(target):
+    if target is not None and np.ndim(target):
+        steps = np.asarray(target, dtype="float64")
+        ax.step(x, steps, where="mid", color=TARGET, linewidth=1, linestyle=(0, (3, 2)))
+        ax.plot(x, steps, ls="", marker="_", markersize=6, color=TARGET)  # a lone period's target shows too
+    elif target is not None and not np.isnan(target):
         ax.axhline(target, color=TARGET, linewidth=1, linestyle=(0, (3, 2)))
     ax.set_axis_off()
     ax.margins(x=0.04, y=0.25)

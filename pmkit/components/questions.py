@@ -58,6 +58,14 @@ def ask(finding: Finding, reading: Reading | None, words: Words) -> tuple[str, s
         change = target_change(f["from"], f["to"], polarity, reading.unit, reading.decimals, (f["from_period"], f["to_period"]))
         said = f"{title}: {change}."
         asked = "Why was the target eased, and who agreed it?"
+    elif finding.kind == "target_beyond_peers":
+        said = (f"The target for {title} ({fmt(f['target'])}) is better than every similar council's figure for "
+                f"{f['period']}: the best of the {f['councils']} is {f['best_name']} with {fmt(f['best'])}.")
+        asked = "Is the target realistic, and what would it take to reach it that no similar council has done?"
+    elif finding.kind == "target_below_own":
+        said = (f"The target for {title} ({fmt(f['target'])}) is easier than the council's own figure "
+                f"({fmt(f['value'])} in {f['period']}), so it is met without any improvement.")
+        asked = "Why is the target easier than what the service already achieves, and who agreed it?"
     elif finding.kind == "provisional":
         listed = ", ".join(f["periods"])
         said = f"{title}: the figures for {listed} are provisional and may change."

@@ -28,8 +28,9 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from pmkit import periods, spc
+from pmkit import measure, periods, spc
 from pmkit.components.charts import figure_to_data_uri, styled
+from pmkit.components.targets import MAX_STEPS_SAID
 from pmkit.components.templating import Markup, plural, render
 from pmkit.components.words import PERIOD_NOUN, Words, words_for
 from pmkit.spc import MIN_POINTS, XmRResult
@@ -68,6 +69,8 @@ LINE_WORDS = {
     "public": {"mean": "Average", "upl": "Top of usual range", "lpl": "Bottom of usual range", "target": "Target",
                "value": "Figure", "signal": "Unusual?"},
 }
+LIMIT_WORDS = {"internal": {"lpl": "lower process limit", "upl": "upper process limit"},
+               "public": {"lpl": "bottom of the usual range", "upl": "top of the usual range"}}
 DIRECTION_WORDS = {"increase": "higher is better", "decrease": "lower is better", "neutral": "no preferred direction"}
 RULE_SET_WORDS = {"mdc": "Making Data Count rules", "nhsr": "NHSRplotthedots rules"}
 NOTE_WIDTH = 125  # characters per line of the notes under a chart
@@ -205,14 +208,19 @@ def spc_chart(
     two_sigma: bool = False,
     words: Words = INTERNAL,
     stale: str | None = None,
+    info: pd.Series | dict | None = None,
+    notes: Sequence[str] = (),
 ) -> tuple[str, str]:
     """Draw ``result`` as an XmR chart; return a PNG data URI and an alt text that states its message.
 
     ``unit`` is the register's (``percent``, ``count``, ``days``, ``gbp``, ``rate``) or any word;
-    ``target`` defaults to the result's (a sequence gives one target per input position);
-    ``period_labels`` name every input position, missing values included; ``improvement``, if
-    given, must match the result's; ``two_sigma`` adds the two-sigma lines; ``stale``, the notice
-    that the limits are out of date, shades the shifted run and is printed under the chart.
+    ``target`` defaults to the result's (a sequence gives one target per input position, drawn as
+    a step line); ``period_labels`` name every input position, missing values included;
+    ``improvement``, if given, must match the result's; ``two_sigma`` adds the two-sigma lines;
+    ``stale``, the notice that the limits are out of date, shades the shifted run and is printed
+    under the chart. ``info`` is the register row whose bounds (`pmkit.measure.bounds`; by default
+    the unit's) hold the limits and the axis, saying so where a limit is clipped; ``notes`` are
+    further sentences printed under the chart and added to its alt text.
 
     >>> from pmkit import spc
     >>> uri, alt = spc_chart(spc.xmr(range(20)), "Repairs done on time", unit="percent")
@@ -221,12 +229,14 @@ def spc_chart(
     """
     if improvement is not None and improvement != result.improvement:
         raise ValueError(f"the result was computed with improvement={result.improvement!r}, not {improvement!r}")
-    pts = result.points
+    info = {"unit": unit} if info is None else info
+    pts = within_bounds(result.points, info)
     total = result.n + result.dropped
     axis = _axis(period_labels, total)
     targets = _targets(result.target if target is None else target, total)
     lines = LINE_WORDS[words.audience]
-    notes = [note for note in (too_few_points(result, words), stale, *_notes(result, axis)) if note]
+    said = [*bounds_notes(pts, info, unit, words), *notes]
+    notes = [note for note in (too_few_points(result, words), stale, *said, *_notes(result, axis)) if note]
 
     with styled():
         footer = 0.45 + 0.2 * len(textwrap.wrap(" ".join(notes), NOTE_WIDTH))
@@ -248,8 +258,8 @@ def spc_chart(
         row = pts.iloc[-1]
         right.append((row["mean"], f"{lines['mean']} {_line(row['mean'], unit, decimals, result)}", INK))
         if np.isfinite(row["upl"]):
-            right.append((row["upl"], f"{lines['upl']} {_line(row['upl'], unit, decimals, result)}", MUTED))
-            right.append((row["lpl"], f"{lines['lpl']} {_line(row['lpl'], unit, decimals, result)}", MUTED))
+            right.append((row["upl"], f"{lines['upl']} {_limit(row, 'upl', unit, decimals, result)}", MUTED))
+            right.append((row["lpl"], f"{lines['lpl']} {_limit(row, 'lpl', unit, decimals, result)}", MUTED))
     if np.isfinite(targets).any():
         ax.step(np.arange(total), targets, where="mid", color=TARGET, ls="-.", lw=1.4, zorder=3)
         last_target = targets[np.isfinite(targets)][-1]
@@ -260,11 +270,14 @@ def spc_chart(
         sel = pts[pts["point_type"] == kind]
         if len(sel):
             ax.scatter(sel["position"], sel["value"], s=size, marker=marker, c=fill,
-                       edgecolors=OUTLINE[fill], linewidths=1.1, zorder=4)
+                       edgecolors=OUTLINE[fill], linewidths=1.1, zorder=4, clip_on=False)
             handles.append(Line2D([], [], ls="", marker=marker, markersize=math.sqrt(size), color=fill,
                                   markeredgecolor=OUTLINE[fill], label=POINT_WORDS[words.audience][kind]))
 
-    _label_lines(ax, right, total)
+    floor, ceiling = measure.bounds(info)
+    low, high = ax.get_ylim()
+    ax.set_ylim(max(low, floor), min(high, ceiling))
+    _label_lines(ax, right, total, ceiling)
     _x_axis(ax, axis.ticks, total)
     ax.set_ylabel(_unit_label(unit))
     fig.suptitle(textwrap.fill(title, 80), x=0.01, ha="left", fontsize=13, fontweight="bold", color=INK)
@@ -279,7 +292,8 @@ def spc_chart(
     if notes:
         foot.text(0, 0, textwrap.fill("Note: " + " ".join(notes), NOTE_WIDTH), transform=foot.transAxes,
                   fontsize=8.5, color=MUTED, ha="left", va="bottom")
-    return figure_to_data_uri(fig), _alt_text(result, title, unit, decimals, axis, period_labels, words, stale)
+    return figure_to_data_uri(fig), _alt_text(result, pts, title, unit, decimals, axis, period_labels, words, stale,
+                                              targets, said)
 
 
 def variation_icon(name: str | None, words: Words = INTERNAL, frequency: str = "monthly") -> str:
@@ -334,7 +348,7 @@ def spc_icons(reading, words: Words = INTERNAL) -> str:
 
 def _icon_context(reading, words: Words) -> dict:
     view = reading.spc
-    context = {"variation": "", "assurance": "", "stale": "", "disagreement": "", "sentence": "", "as_of": ""}
+    context = {"variation": "", "assurance": "", "stale": "", "disagreement": "", "sentence": "", "as_of": "", "basis": ""}
     if view is None or view.result.n == 0:
         context["sentence"] = "" if words.public else "No data for SPC."
         return context
@@ -345,15 +359,18 @@ def _icon_context(reading, words: Words) -> dict:
     if reading.spc_label != reading.row["period"]:
         context["as_of"] = (f"The latest figure available is for {reading.spc_label}." if words.public
                             else f"SPC as of {reading.spc_label}, the latest value.")
+    if view.in_period:
+        noun = PERIOD_NOUN.get(reading.frequency, "period")
+        context["basis"] = (f"{'Judged' if words.public else 'SPC'} on each {noun}'s own figure, not the running total.")
     if reading.stale:
         context["stale"] = stale_notice(reading, words)
     elif reading.assurance:
         context["assurance"] = Markup(assurance_icon(reading.assurance, words))
     if reading.disagreement:
-        last = reading.latest_point
+        last = within_bounds(view.result.points.tail(1), reading.info).iloc[-1]
         context["disagreement"] = words.disagreement(
             reading.disagreement, reading.row["rag"], reading.frequency,
-            _line(last["lpl"], reading.unit, reading.decimals, view.result), _line(last["upl"], reading.unit, reading.decimals, view.result),
+            _limit(last, "lpl", reading.unit, reading.decimals, view.result), _limit(last, "upl", reading.unit, reading.decimals, view.result),
         )
     return context
 
@@ -364,11 +381,12 @@ def stale_notice(reading, words: Words = INTERNAL) -> str:
     return words.stale(shift.side, reading.rebase_label, shift.values, reading.frequency)
 
 
-def spc_section(readings: Sequence, words: Words = INTERNAL, targets: dict[str, list[float]] | None = None) -> str:
+def spc_section(readings: Sequence, words: Words = INTERNAL) -> str:
     """One XmR chart per indicator, with its message, flagged points named by rule, and its data.
 
-    ``targets`` may give an indicator's target at each charted period (drawn as a step line);
-    otherwise the latest target is drawn across the chart.
+    The target is drawn as it was in each period (a step line) where the reading knows the
+    history of targets, else today's target across the chart. A cumulative indicator's chart is
+    on its in-period figures and says so; its target, for the running total, is not drawn.
     """
     items = []
     for reading in readings:
@@ -385,30 +403,87 @@ def spc_section(readings: Sequence, words: Words = INTERNAL, targets: dict[str, 
         else:
             context = _icon_context(reading, words)
             stale = context["stale"]
+            target = None if view.in_period else view.targets if view.targets is not None else view.target
+            running = [in_period_note(reading, words)] if view.in_period else []
             uri, alt = spc_chart(
-                view.result, reading.title, unit=reading.unit, target=(targets or {}).get(reading.indicator_id, view.target),
-                period_labels=view.labels,
-                decimals=reading.decimals, words=words, stale=stale or None,
+                view.result, reading.title, unit=reading.unit, target=target, period_labels=view.labels,
+                decimals=reading.decimals, words=words, stale=stale or None, info=reading.info, notes=running,
             )
+            clipped = bounds_notes(within_bounds(view.result.points, reading.info), reading.info, reading.unit, words)
             item.update(
                 message=describe(view.result, view.labels, words), stale=stale, disagreement=context["disagreement"],
-                chart={"uri": uri, "alt": alt}, table=_data_table(reading, words),
+                chart={"uri": uri, "alt": alt}, table=_data_table(reading, words), notes=running + clipped,
             )
         items.append(item)
     return render("spc_section.html.j2", items=items, words=words) if items else ""
+
+
+def in_period_note(reading, words: Words = INTERNAL) -> str:
+    """What a cumulative indicator's chart is drawn on: each period's own figure, not the running total."""
+    noun = PERIOD_NOUN.get(reading.frequency, "period")
+    if words.public:
+        return f"Drawn on each {noun}'s own figure, not the running total for the year."
+    target = " Its target is for the running total, so it is not drawn and gives no assurance verdict." if reading.has_target else ""
+    return (f"Drawn on each {noun}'s own figure (the difference between consecutive year-to-date figures), not the "
+            f"running total, whose rise through each year is not variation.{target}")
+
+
+LIMIT_COLUMNS = ("lpl", "upl", "lower_two_sigma", "upper_two_sigma")
+
+
+def within_bounds(points: pd.DataFrame, info: pd.Series | dict) -> pd.DataFrame:
+    """The chart's points with the process limits and two-sigma lines held within the measure's bounds
+    (`pmkit.measure.bounds`), and ``lpl_clipped``/``upl_clipped`` where a limit was moved to a bound.
+    The SPC itself (`pmkit.spc`) is unchanged: this is how the limits are drawn and stated."""
+    out = points.copy()
+    for column in LIMIT_COLUMNS:
+        if column in out:
+            raw = out[column].to_numpy(dtype="float64")
+            out[column] = np.where(np.isfinite(raw), measure.clip(raw, info), raw)
+    for column in ("lpl", "upl"):
+        raw = points[column].to_numpy(dtype="float64")
+        out[f"{column}_clipped"] = np.isfinite(raw) & (out[column].to_numpy(dtype="float64") != raw)
+    return out
+
+
+def bounds_notes(points: pd.DataFrame, info: pd.Series | dict, unit: str | None, words: Words = INTERNAL) -> list[str]:
+    """The sentences that say a limit is drawn at the lowest or highest possible value (``points``
+    from `within_bounds`), e.g. "The lower process limit would fall below 0, the lowest possible
+    value, so it is drawn at 0."."""
+    low, high = measure.bounds(info)
+    lines = LIMIT_WORDS[words.audience]
+    thing = "figure" if words.public else "value"
+    how = "shown as" if words.public else "drawn at"
+    said = []
+    if len(points) and points["lpl_clipped"].any():
+        said.append(f"The {lines['lpl']} would fall below {_bound(low, unit)}, the lowest possible {thing}, so it is "
+                    f"{how} {_bound(low, unit)}.")
+    if len(points) and points["upl_clipped"].any():
+        said.append(f"The {lines['upl']} would rise above {_bound(high, unit)}, the highest possible {thing}, so it is "
+                    f"{how} {_bound(high, unit)}.")
+    return said
 
 
 def _data_table(reading, words: Words) -> dict:
     view, lines = reading.spc, LINE_WORDS[words.audience]
     fmt = lambda v: "" if pd.isna(v) else format_value(v, reading.unit, reading.decimals)  # noqa: E731
     line = lambda v: "" if pd.isna(v) else _line(v, reading.unit, reading.decimals, view.result)  # noqa: E731
+    limit = lambda p, c: "" if pd.isna(p[c]) else _limit(p, c, reading.unit, reading.decimals, view.result)  # noqa: E731
+    running = view.figures if view.in_period else None
     rows = [
-        [view.labels[int(p["position"])], fmt(p["value"]), line(p["mean"]), line(p["lpl"]), line(p["upl"]),
-         signal(p, view.result, words)]
-        for _, p in view.result.points.iterrows()
+        [view.labels[int(p["position"])], fmt(p["value"]),
+         *([fmt(running.get(view.labels[int(p["position"])]))] if running is not None else []),
+         line(p["mean"]), limit(p, "lpl"), limit(p, "upl"), signal(p, view.result, words)]
+        for _, p in within_bounds(view.result.points, reading.info).iterrows()
     ]
     caption = f"{reading.title}: {'figures and usual range' if words.public else 'values and process limits'}"
-    columns = ["Period", lines["value"], lines["mean"], lines["lpl"], lines["upl"], lines["signal"]]
+    value = lines["value"]
+    if running is not None:
+        noun = PERIOD_NOUN.get(reading.frequency, "period")
+        caption += f", each {noun}'s own figure and the year to date"
+        value = f"{value} for the {noun}"
+    columns = ["Period", value, *(["Year to date"] if running is not None else []),
+               lines["mean"], lines["lpl"], lines["upl"], lines["signal"]]
     return {"caption": caption, "columns": columns, "rows": rows}
 
 
@@ -518,6 +593,18 @@ def _line_decimals(result: XmRResult, decimals: int | None) -> int | None:
     return places
 
 
+def _bound(value: float, unit: str | None) -> str:
+    """The lowest or highest possible value, as plainly as it is: ``0``, ``100%``."""
+    return format_value(value, unit, 0 if float(value).is_integer() else None)
+
+
+def _limit(row: pd.Series, column: str, unit: str | None, decimals: int | None, result: XmRResult) -> str:
+    """A process limit of a `within_bounds` row: at the bound, the bound as it is (``0``), else as `_line`."""
+    if row.get(f"{column}_clipped", False):
+        return _bound(row[column], unit)
+    return _line(row[column], unit, decimals, result)
+
+
 def _unit_label(unit: str | None) -> str:
     known = {"percent": "Per cent", "gbp": "£", "count": "Count", "rate": "Rate", None: "Value"}
     return known[unit] if unit in known else unit.capitalize()
@@ -542,8 +629,9 @@ def _draw_sections(ax, pts: pd.DataFrame, two_sigma: bool, words: Words) -> None
                         xycoords=("data", "axes fraction"), va="top", ha="left", fontsize=8, color=MUTED)
 
 
-def _label_lines(ax, items: list[tuple[float, str, str]], total: int) -> None:
-    """Name each line at the right-hand end, nudging labels apart so none overlap."""
+def _label_lines(ax, items: list[tuple[float, str, str]], total: int, ceiling: float = math.inf) -> None:
+    """Name each line at the right-hand end, nudging labels apart so none overlap (the axis never rising
+    above ``ceiling``, the highest possible value, beyond where it already reaches)."""
     if not items:
         return
     low, high = ax.get_ylim()
@@ -555,7 +643,7 @@ def _label_lines(ax, items: list[tuple[float, str, str]], total: int) -> None:
     for y, (_, text, colour) in zip(ys, items):
         ax.annotate(text, (total - 0.5, y), xytext=(6, 0), textcoords="offset points", va="center", ha="left",
                     fontsize=9, color=colour, annotation_clip=False)
-    ax.set_ylim(low, max(high, ys[-1] + gap / 2))
+    ax.set_ylim(low, max(high, min(ys[-1] + gap / 2, ceiling)))
 
 
 def _x_axis(ax, labels: list[str], total: int) -> None:
@@ -567,10 +655,9 @@ def _x_axis(ax, labels: list[str], total: int) -> None:
 
 
 def _alt_text(
-    result: XmRResult, title: str, unit: str | None, decimals: int | None, axis: _Axis,
-    period_labels: Sequence[str] | None, words: Words, stale: str | None,
+    result: XmRResult, pts: pd.DataFrame, title: str, unit: str | None, decimals: int | None, axis: _Axis,
+    period_labels: Sequence[str] | None, words: Words, stale: str | None, targets: np.ndarray, said: Sequence[str],
 ) -> str:
-    pts = result.points
     if not len(pts):
         return f"{title}: no data to chart."
     first, last = pts.iloc[0], pts.iloc[-1]
@@ -588,15 +675,24 @@ def _alt_text(
         parts.append(f"Assurance icon: {words.assurance(result.assurance).lower()}." if not words.public
                      else f"{words.assurance(result.assurance)}.")
     lines = LINE_WORDS[words.audience]
-    limits = (f", {'usual range' if words.public else 'process limits'} {_line(last['lpl'], unit, decimals, result)} to {_line(last['upl'], unit, decimals, result)}"
-              if np.isfinite(last["upl"]) else "")
+    limits = (f", {'usual range' if words.public else 'process limits'} {_limit(last, 'lpl', unit, decimals, result)} to "
+              f"{_limit(last, 'upl', unit, decimals, result)}" if np.isfinite(last["upl"]) else "")
     parts.append(f"Latest {lines['value'].lower()} {_fmt(last['value'], unit, decimals)} ({axis.name(int(last['position']))}); "
                  f"{lines['mean'].lower()} {_line(last['mean'], unit, decimals, result)}{limits}.")
-    if result.target is not None:
-        parts.append(f"Target {_fmt(result.target, unit, decimals)}.")
+    known = np.flatnonzero(np.isfinite(targets))
+    if len(known):
+        parts.append(f"Target {_fmt(targets[known[-1]], unit, decimals)}.")
+        steps = [f"from {_fmt(targets[a], unit, decimals)} to {_fmt(targets[b], unit, decimals)} in {axis.name(int(b))}"
+                 for a, b in zip(known[:-1], known[1:]) if targets[a] != targets[b]]
+        if len(steps) > MAX_STEPS_SAID:
+            parts.append(f"The target line steps where the target changed, {len(steps)} times, from "
+                         f"{_fmt(targets[known[0]], unit, decimals)} in {axis.name(int(known[0]))}.")
+        elif steps:
+            parts.append(f"The target line steps where the target changed: {'; '.join(steps)}.")
+    parts.extend(said)
     parts.extend(_notes(result, axis))
     return " ".join(parts)
 
 
 __all__ = ["describe", "too_few_points", "spc_chart", "variation_icon", "assurance_icon", "signal", "spc_icons",
-           "spc_section", "stale_notice", "BLUE", "ORANGE", "PURPLE", "GREY", "PERIOD_NOUN"]
+           "spc_section", "stale_notice", "in_period_note", "within_bounds", "bounds_notes", "BLUE", "ORANGE", "PURPLE", "GREY", "PERIOD_NOUN"]

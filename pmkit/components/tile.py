@@ -24,6 +24,7 @@ from pmkit.components import charts
 from pmkit.components.benchmark_chart import position_sentence
 from pmkit.components.polarity import against_target
 from pmkit.components.spc_chart import spc_icons
+from pmkit.components.targets import target_line_words, target_notes
 from pmkit.components.templating import Markup, markdown, render
 from pmkit.components.words import PERIOD_NOUN, Words
 from pmkit.reading import Reading
@@ -43,13 +44,14 @@ def kpi_tile(reading: Reading, commentary: pd.Series | None, words: Words) -> st
     spark = None
     if history.notna().sum() >= 2:
         spark = {
-            "uri": charts.sparkline(history.to_numpy(), row["target"] if reading.has_target else None),
+            "uri": charts.sparkline(history.to_numpy(), reading.targets_for(history.index)),
             "alt": trend_sentence(history, reading, words),
         }
     details = [
         ("Definition", info.get("definition", "")),
         ("Why it matters", info.get("rationale", "")),
         ("Target", target),
+        ("About the target", target_notes(reading, words)),
         ("Owner", info.get("owner", "") if not words.public else ""),
         ("Data source", info.get("data_source", "")),
         ("Data quality", (row["quality"] or "final").capitalize() if reading.has_value else "No value supplied"),
@@ -183,10 +185,9 @@ def trend_sentence(history: pd.Series, reading: Reading, words: Words) -> str:
     dot = reading.spoken_dot()
     if dot in ("improving", "declining"):
         sentence += f" ({words.direction(dot, reading.frequency, reading.headline_dot).lower()})"
+    sentence += target_line_words(list(known.index), reading.targets_for(known.index), unit, decimals)
     if reading.has_target:
-        where = against_target(last, reading.row["target"], str(reading.info["polarity"]))
-        sentence += (f"; dashed line shows the target of {format_value(reading.row['target'], unit, decimals)}, "
-                     f"the latest figure {where}")
+        sentence += f", the latest figure {against_target(last, reading.row['target'], str(reading.info['polarity']))}"
     return sentence + "."
 
 

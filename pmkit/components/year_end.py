@@ -15,14 +15,16 @@ import pandas as pd
 from pmkit import commentary as notes
 from pmkit.components import charts
 from pmkit.components.polarity import against_target
+from pmkit.components.targets import change_sentences, target_line_words
 from pmkit.components.templating import markdown, render
 from pmkit.components.words import Words
+from pmkit.measure import targets_at
 from pmkit.reading import Reading
 from pmkit.units import format_value
 
 
 def five_year_sentence(reading: Reading, years: list[str], values: list[float], words: Words) -> str:
-    """Alt text for the five-year line: where it started and ended, and the target."""
+    """Alt text for the five-year line: where it started and ended, and the target as it was each year."""
     known = [(y, v) for y, v in zip(years, values) if not pd.isna(v)]
     if len(known) < 2:
         return f"{reading.title}: not enough years for a trend."
@@ -30,9 +32,13 @@ def five_year_sentence(reading: Reading, years: list[str], values: list[float], 
     fmt = lambda v: format_value(v, reading.unit, reading.decimals)  # noqa: E731
     change = "rose" if last > first else "fell" if last < first else "was unchanged"
     text = f"{reading.title}, {first_year} to {last_year}: {change} from {fmt(first)} to {fmt(last)}"
+    steps = year_targets(reading, years)
+    if len(set(steps[~np.isnan(steps)])) > 1:
+        text += target_line_words(years, steps, reading.unit, reading.decimals)
+    elif reading.has_target:
+        text += f"; the {last_year} target was {fmt(reading.row['target'])}"
     if reading.has_target:
-        where = against_target(last, reading.row["target"], str(reading.info["polarity"]))
-        text += f"; the {last_year} target was {fmt(reading.row['target'])}, and {last_year} ended {where}"
+        text += f", and {last_year} ended {against_target(last, reading.row['target'], str(reading.info['polarity']))}"
     return text + "."
 
 
@@ -53,6 +59,15 @@ def shortfall(reading: Reading) -> str:
     return f"{reading.title}: {fmt(row['value'])}, {where}."
 
 
+def year_targets(reading: Reading, years: list[str]) -> np.ndarray:
+    """The whole-year target in force in each of ``years`` (NaN where none); the judged year's is the
+    status row's where the register has no whole-year target for it."""
+    steps = np.array(targets_at(reading.targets, years) if reading.targets is not None else [np.nan] * len(years), dtype=float)
+    if len(steps) and np.isnan(steps[-1]) and reading.has_target:
+        steps[-1] = float(reading.row["target"])
+    return steps
+
+
 def year_end_table(readings: Iterable[Reading], years: list[str], history: pd.DataFrame, commentary: pd.DataFrame | None,
                    words: Words) -> str:
     """``history`` holds each indicator's year-end ``value`` by ``indicator_id`` and ``year`` (label)."""
@@ -63,11 +78,11 @@ def year_end_table(readings: Iterable[Reading], years: list[str], history: pd.Da
         known = [v for v in series if not pd.isna(v)]
         spark = None
         if len(known) >= 2:
-            spark = {"uri": charts.sparkline(np.array(series, dtype=float), r.row["target"] if r.has_target else None),
+            spark = {"uri": charts.sparkline(np.array(series, dtype=float), year_targets(r, years)),
                      "alt": five_year_sentence(r, years, series, words)}
         rows.append({
             "r": r, "yearly": [format_value(v, r.unit, r.decimals, missing="–") for v in series],
-            "target": format_value(r.row["target"], r.unit, r.decimals, missing="No target"),
+            "target": format_value(r.row["target"], r.unit, r.decimals, missing="No target"), "changes": change_sentences(r),
             "direction": words.direction(r.row["dot"], "annual", "last_year"), "spark": spark,
             "owner": "" if words.public else str(r.info.get("owner") or ""), "basis": figure_kind(r),
         })

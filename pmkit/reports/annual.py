@@ -53,7 +53,7 @@ class AnnualReport(ReportContext):
                                              self.yearly.targets, self.yearly.benchmarks),
                                  self.yearly.measures, self.year)
         self.readings = self.read(self.status, self.yearly.indicators, self.year, headline="last_year",
-                                  measures=self.yearly.measures, benchmarks=self.yearly.benchmarks)
+                                  measures=self.yearly.measures, benchmarks=self.yearly.benchmarks, targets=self.yearly.targets)
         self.years = [self.year.shift(k - YEARS_SHOWN + 1) for k in range(YEARS_SHOWN)]
         shown = self.yearly.measures[self.yearly.measures["period"].isin([y.label for y in self.years])]
         self.history = shown.rename(columns={"period": "year"})[["indicator_id", "value", "year"]]

@@ -76,16 +76,19 @@ class ReportContext:
         return assess_with_settings(self.source, self.settings, indicators, period, measures, targets, benchmarks)
 
     def read(self, st: pd.DataFrame, indicators: pd.DataFrame, period: periods.Period, headline: str | None = None,
-             measures: pd.DataFrame | None = None, benchmarks: pd.DataFrame | None = None) -> list[reading.Reading]:
+             measures: pd.DataFrame | None = None, benchmarks: pd.DataFrame | None = None,
+             targets: pd.DataFrame | None = None) -> list[reading.Reading]:
         """A reading per status row: SPC over each history to ``period`` (of ``measures``, default all
-        of them) and the comparator group (in ``benchmarks``, default the source's)."""
-        views = reading.spc_views(self.measures if measures is None else measures, indicators, st, period, self.rules)
+        of them) with the targets in force at each period (of ``targets``, default the source's), and the
+        comparator group (in ``benchmarks``, default the source's)."""
+        targets = self.source.targets() if targets is None else targets
+        views = reading.spc_views(self.measures if measures is None else measures, indicators, st, period, self.rules, targets)
         peers = reading.peer_groups(
             st, indicators, self.source.benchmarks() if benchmarks is None else benchmarks, self.council,
             self.settings.get("comparator_group", "nearest_neighbours"), self.settings.get("national_group", "england"),
             own_authority=self.own_authority,
         )
-        return list(reading.read(st, indicators, views, peers, headline=headline).values())
+        return list(reading.read(st, indicators, views, peers, headline=headline, targets=targets).values())
 
     # --- emitting -------------------------------------------------------------------------------
 

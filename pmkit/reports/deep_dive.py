@@ -148,7 +148,8 @@ class DeepDiveReport(ReportContext):
         feedback = self.source.feedback()
         services = {str(s).casefold() for s in self.indicators["service"] if str(s)}
         self.feedback = feedback[feedback["service"].str.casefold().isin(services)]
-        self.found = [f for r in self.readings for f in findings.for_indicator(r, self.history[r.indicator_id], targets)]
+        self.found = [f for r in self.readings for f in findings.for_indicator(r, self.history[r.indicator_id], targets)
+                      if not (self.words.public and f.kind in findings.INTERNAL_ONLY)]
         complaints = self.feedback[self.feedback["channel"] == "complaint"]
         if len(complaints):
             self.found += findings.rising_themes(self.summarise(complaints))
@@ -205,9 +206,8 @@ class DeepDiveReport(ReportContext):
         for r in self.readings:
             parts = [render("deep_dive_part.html.j2", heading="Where it stands", body=Markup(kpi_tile(
                 r, None, self.words)))]
-            steps = {r.indicator_id: findings.targets_at(findings.target_history(targets, r.indicator_id), r.spc.labels)} if r.spc else {}
             parts.append(render("deep_dive_part.html.j2", heading="The whole history",
-                                body=Markup(history_notes(r, self.words) + spc_section([r], self.words, steps))))
+                                body=Markup(history_notes(r, self.words) + spc_section([r], self.words))))
             parts.append(render("deep_dive_part.html.j2", heading="Targets",
                                 body=Markup(self.target_block(r, targets))))
             trend = benchmark_trend(r, self.trajectory(r), self.council, self.words)

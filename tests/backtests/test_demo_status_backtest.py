@@ -1,9 +1,10 @@
 """Backtest: the demo council's whole status table for 2025/26 Q2 against a checked copy.
 
 Any change to a judgement (RAG, direction, benchmark position, exception) shows here as a
-named cell. The checked copy was reviewed against the demo's design (31 green, 18 amber,
-12 red, 3 not judged, one missing return, two green-but-bottom-quartile indicators). When a
-rule changes on purpose, regenerate it and review the diff.
+named cell. The checked copy was reviewed against the demo's design (31 green, 17 amber,
+13 red, 3 not judged, one missing return, two green-but-bottom-quartile indicators; families in
+bed and breakfast is a zero-tolerance limit, so its 1 against 0 is red). When a rule changes on
+purpose, regenerate it and review the diff.
 """
 
 import io

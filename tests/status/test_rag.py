@@ -61,3 +61,25 @@ def test_precedence_no_data_then_suspended_then_not_judged_then_no_target(judge)
     st = judge(ind, measures, rag_suspended=["2025/26 Q2"])
     assert st.loc["S", "rag"] == "suspended"
     assert st.loc["D", "rag"] == "no_data"
+
+
+@pytest.mark.parametrize(("flag", "rag"), [(False, "amber"), (True, "red")])
+def test_zero_tolerance_makes_any_breach_off_target_when_lower_is_better(judge, flag, rag):
+    # Families in bed and breakfast over six weeks: target 0, absolute tolerance 1. A figure of 1 is
+    # 1 on the wrong side: within the band (near target) unless the register marks a statutory limit.
+    ind = [indicator("B", polarity="lower_is_better", tolerance=1.0, tolerance_type="absolute", zero_tolerance=flag)]
+    st = judge(ind, [("B", "2025/26 Q2", 1.0)], targets=[("B", "2025/26", 0.0)])
+    assert st.loc["B", "rag"] == rag
+
+
+@pytest.mark.parametrize(("value", "rag"), [(0.0, "green"), (1.0, "red")])
+def test_zero_tolerance_meeting_the_limit_is_on_target(judge, value, rag):
+    ind = [indicator("B", polarity="lower_is_better", tolerance=1.0, tolerance_type="absolute", zero_tolerance=True)]
+    assert judge(ind, [("B", "2025/26 Q2", value)], targets=[("B", "2025/26", 0.0)]).loc["B", "rag"] == rag
+
+
+@pytest.mark.parametrize(("flag", "rag"), [(False, "amber"), (True, "red")])
+def test_zero_tolerance_when_higher_is_better(judge, flag, rag):
+    # Target 80 with a 5% band (4): 79 is 1 short, near target, but off target under zero tolerance.
+    ind = [indicator("A", zero_tolerance=flag)]
+    assert judge(ind, [("A", "2025/26 Q2", 79.0)], targets=T).loc["A", "rag"] == rag
