@@ -109,3 +109,19 @@ def test_case_study_block_drops_unsafe_images_and_handles_missing_fields():
     html = case_study_block(pd.Series({"name": "x", "title": "T", "image": "javascript:alert(1)", "quote": None, "body": ""}))
     assert "<img" not in html and "javascript" not in html and "<blockquote>" not in html
     assert "<h2>T</h2>" in case_study_block({"name": "x", "title": "T"}, heading_level=2)
+
+
+def test_sentiment_follows_the_channel_in_the_rendered_summary():
+    book = {"themes": {"staff": {"label": "Staff attitude", "keywords": ["polite", "rude"]},
+                       "bins": {"label": "Waste and bins", "keywords": ["bin"]}}}
+    rows = pd.DataFrame({
+        "date": pd.to_datetime(["2025-08-01", "2025-08-02"]),
+        "channel": ["compliment", "complaint"],
+        "service": ["Repairs", "Waste"],
+        "text": ["Plumber fixed the leak the same day, very polite and tidy", "Green bin not emptied, missed bin again"],
+    })
+    html = theme_summary_block(summarise(rows, book))
+    staff = re.search(r'<tr data-theme="staff">.*?</tr>', html, re.S).group()
+    bins = re.search(r'<tr data-theme="bins">.*?</tr>', html, re.S).group()
+    assert "Staff attitude" in staff and "Mostly positive (1 positive, 0 negative)" in staff
+    assert "Waste and bins" in bins and "Mostly negative (0 positive, 1 negative)" in bins
