@@ -30,11 +30,11 @@ import yaml
 
 from pmkit import periods
 from pmkit.errors import PmkitError
-from pmkit.redaction import KINDS, PersonalData, find_personal_data, redact
+from pmkit.redaction import DETAILS, KINDS, PersonalData, find_personal_data, redact
 from pmkit.schema import AUDIENCES
 
 __all__ = [
-    "KINDS", "PersonalData", "find_personal_data", "redact", "load_codebook", "code", "sentiment", "suggest",
+    "KINDS", "DETAILS", "PersonalData", "find_personal_data", "redact", "load_codebook", "code", "sentiment", "suggest",
     "write_draft", "summarise", "ThemeSummary", "CodebookError",
 ]
 
@@ -639,7 +639,8 @@ def summarise(
     theme with the previous period of the same length; without it every comment is summarised and
     nothing is compared. ``by`` names the columns to break counts down by (default service and
     channel). Quotes are the comments closest to their theme's centre in TF-IDF space, at most
-    ``quotes`` per theme, de-duplicated and redacted. Sentiment is `sentiment`'s, with each comment's
+    ``quotes`` per theme, de-duplicated and redacted (a public quote also loses health conditions,
+    family members and ages: `redact`). Sentiment is `sentiment`'s, with each comment's
     channel (a compliment is positive, a complaint negative, unless the text strongly says otherwise). For ``audience="public"`` themes with fewer
     than 5 comments are merged into "Other" (which gets no quotes) and every count below 5 reads
     ``<5``. A theme holding more than ``split_share`` of the period's comments says little on its
@@ -672,7 +673,7 @@ def summarise(
     moods = sentiment(now["text"], now["channel"] if "channel" in now else None)["sentiment"].to_numpy()
     table = _theme_table(labels, now_columns, {k: m[previous] for k, m in columns.items()}, moods, period_label)
     named = {k: mask for k, mask in now_columns.items() if k not in (OTHER, UNCODED)}
-    chosen = _representative_quotes(now["text"], named, quotes)
+    chosen = _representative_quotes(now["text"], named, quotes, audience)
     table["quotes"] = [chosen.get(theme, []) for theme in table["theme"]]
     subtable = _subtheme_table(book, hits, current, previous, period_label, set(now_columns))
     breakdowns = {
@@ -831,8 +832,8 @@ def _suppress_rows(frame: pd.DataFrame) -> pd.DataFrame:
     return text.astype("string")
 
 
-def _representative_quotes(texts: pd.Series, columns: dict[str, np.ndarray], k: int) -> dict[str, list[str]]:
-    """Per theme, up to ``k`` typical comments, each quoted under one theme at most.
+def _representative_quotes(texts: pd.Series, columns: dict[str, np.ndarray], k: int, audience: str = "internal") -> dict[str, list[str]]:
+    """Per theme, up to ``k`` typical comments, each quoted under one theme at most, redacted for ``audience``.
 
     A comment's typicality for a theme is its TF-IDF cosine with the theme's centroid. Each comment
     belongs to the theme it is most typical of (its home); a theme quotes its own most typical
@@ -876,5 +877,5 @@ def _representative_quotes(texts: pd.Series, columns: dict[str, np.ndarray], k: 
             quoted.append(index)
             if len(chosen) == k:
                 break
-        quotes[key] = [redact(strings.iloc[i]) for i in chosen]
+        quotes[key] = [redact(strings.iloc[i], audience) for i in chosen]
     return quotes

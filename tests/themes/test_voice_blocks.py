@@ -125,3 +125,22 @@ def test_sentiment_follows_the_channel_in_the_rendered_summary():
     bins = re.search(r'<tr data-theme="bins">.*?</tr>', html, re.S).group()
     assert "Staff attitude" in staff and "Mostly positive (1 positive, 0 negative)" in staff
     assert "Waste and bins" in bins and "Mostly negative (0 positive, 1 negative)" in bins
+
+
+def test_a_public_quote_carries_no_street_health_family_or_age():
+    book = {"themes": {"damp": {"label": "Damp and mould", "keywords": ["damp", "mould"]}}}
+    texts = ["Damp coming through the wall in our flat on Church Street, my daughter has asthma",
+             "Mould in the bathroom again, I am 84 and disabled",
+             "Damp in every room since the spring and no one has come",
+             "Mould on the bedroom ceiling, my son has autism",
+             "Black mould behind the wardrobe, reported in May"]
+    rows = pd.DataFrame({"date": pd.to_datetime(["2025-08-01"] * 5), "channel": "complaint", "service": "Repairs", "text": texts})
+    public = " ".join(Outline(theme_summary_block(summarise(rows, book, audience="public", quotes=5))).text)
+    assert "Damp coming through the wall in our flat on [street], my [family member] has [health condition]" in public
+    assert "Mould in the bathroom again, I am [age] and [health condition]" in public
+    assert "Mould on the bedroom ceiling, my [family member] has [health condition]" in public
+    for detail in ("Church Street", "daughter", "asthma", "84", "disabled", "son has", "autism"):
+        assert detail not in public
+    internal = " ".join(Outline(theme_summary_block(summarise(rows, book, quotes=5))).text)
+    assert "Damp coming through the wall in our flat on [street], my daughter has asthma" in internal
+    assert "Church Street" not in internal
