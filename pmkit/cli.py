@@ -24,8 +24,17 @@ def cmd_validate(args: argparse.Namespace) -> int:
     tables = src.tables()
     studies = src.case_studies()
     counts = ", ".join(f"{name} {len(t):,}" for name, t in tables.items() if len(t))
-    print(f"{src.describe()}: valid ({counts}, case_studies {len(studies)})")
+    _print_warnings(str(w) for w in src.warnings)
+    warned = f"; {len(src.warnings)} warning{'s' if len(src.warnings) != 1 else ''}" if src.warnings else ""
+    print(f"{src.describe()}: valid ({counts}, case_studies {len(studies)}){warned}")
     return 0
+
+
+def _print_warnings(lines: object) -> None:
+    """Each warning once, on standard error: worth a look, but not a reason to stop (the exit code stays 0)."""
+    sys.stdout.flush()
+    for line in dict.fromkeys(lines):
+        print(f"warning: {line}", file=sys.stderr, flush=True)
 
 
 def cmd_status(args: argparse.Namespace) -> int:
@@ -81,6 +90,7 @@ def _print_run(results: list) -> int:
     """The closing summary of a batch: notes, one table of every report, each failure's error, the indexes."""
     from pmkit.progress import print_summary
 
+    _print_warnings(w for result in results for w in result.warnings)
     for result in results:
         for note in result.notes:
             print(f"note: {note}")
