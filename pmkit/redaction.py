@@ -73,17 +73,13 @@ _ADDRESS = re.compile(
 
 # A named street without a house number: capitalised words before a street type ("Church Street",
 # "St Mary's Road"), or in lower case after "on", "in", "along"... ("on church street").
-_STREET_NAMED = (
-    "street|st|road|rd|avenue|ave|lane|close|drive|crescent|grove|place|terrace|gardens|mews|way|walk|row|"
-    "parade|boulevard|square|rise"
-)
 _STREET_LOWER = "street|road|avenue|lane|crescent|grove|terrace|gardens|mews|drive"
 _NOT_STREET_NAMES = (
     "the|a|an|my|our|your|their|his|her|its|this|that|these|those|no|one|any|every|each|which|what|some|same|"
     "main|side|slip|ring|bus|cycle|busy|country|private|public|back|dual|whole|next|other|wrong|right|long|"
     "narrow|quiet|dark|on|in|at|of|to|for|from|and|or|by|with|along|down|up|off|near|into|onto|outside|opposite|"
-    "i|we|you|they|he|she|it|is|was|are|were|be|been|all|every|residential|local|nearby|adopted|unadopted|"
-    "cul|sac|car|mile|miles|service|access|toll|b|m|council|town|city|county|court|crown|opera|public|care|"
+    "i|we|you|they|he|she|it|is|was|are|were|be|been|all|residential|local|nearby|adopted|unadopted|"
+    "cul|sac|car|mile|miles|service|access|toll|b|m|council|town|city|county|court|crown|opera|care|"
     "nursing|guest|open|full|dog|coffee|ice|hen"
 )
 _STREET = re.compile(
