@@ -414,7 +414,7 @@ def _alternatives(patterns: Sequence[str]) -> re.Pattern:
 
 _VADER_ALPHA = 15.0  # VADER's normalisation constant: compound = s / sqrt(s^2 + alpha)
 CHANNEL_POLARITY = {"compliment": "positive", "complaint": "negative"}  # channels that say how the resident felt
-STRONG = 0.6  # |compound| from which the text overrides its channel: "Not happy at all" in a compliment
+STRONG = 0.75  # |compound| from which the text overrides its channel: "Not happy at all" in a compliment
 
 
 def sentiment(texts: pd.Series | Iterable[str], channels: pd.Series | Iterable[str] | None = None) -> pd.DataFrame:
@@ -423,7 +423,7 @@ def sentiment(texts: pd.Series | Iterable[str], channels: pd.Series | Iterable[s
     VADER (with its own lexicon) scores each distinct text once; service-feedback adjustments from
     ``pmkit/data/sentiment.yaml`` are then applied to whole columns at once. With ``channels``, the
     channel gives the polarity: a compliment is positive and a complaint negative unless the text's
-    own score is strongly of the other sign (``compound`` at or beyond ``STRONG``, 0.6); only comments
+    own score is strongly of the other sign (``compound`` at or beyond ``STRONG``, 0.75); only comments
     from channels without a polarity (survey, comment) are labelled by their score alone.
     ``compound`` is always the text's own score.
 
