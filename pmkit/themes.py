@@ -867,15 +867,20 @@ def _representative_quotes(texts: pd.Series, columns: dict[str, np.ndarray], k: 
             if index not in home or value > closeness[home[index]][index]:
                 home[index] = key
     quoted: list[int] = []
+    shown: set[str] = set()  # redacted quotes already chosen: two streets' comments can read alike once redacted
     quotes = {}
     for key, close in closeness.items():
-        chosen: list[int] = []
+        chosen: list[str] = []
         for index in sorted(close, key=lambda i: (home[i] != key, -close[i], i)):
             if any(normalised[index] == normalised[c] or (matrix[index] @ matrix[c].T).toarray()[0, 0] > NEAR_DUPLICATE for c in quoted):
                 continue
-            chosen.append(index)
+            quote = redact(strings.iloc[index], audience)
+            if _normalise(quote) in shown:
+                continue
+            chosen.append(quote)
             quoted.append(index)
+            shown.add(_normalise(quote))
             if len(chosen) == k:
                 break
-        quotes[key] = [redact(strings.iloc[i], audience) for i in chosen]
+        quotes[key] = chosen
     return quotes

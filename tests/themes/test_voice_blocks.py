@@ -144,3 +144,12 @@ def test_a_public_quote_carries_no_street_health_family_or_age():
     internal = " ".join(Outline(theme_summary_block(summarise(rows, book, quotes=5))).text)
     assert "Damp coming through the wall in our flat on [street], my daughter has asthma" in internal
     assert "Church Street" not in internal
+
+
+def test_comments_that_read_alike_once_redacted_are_quoted_once():
+    book = {"themes": {"leaves": {"label": "Leaves", "keywords": ["leaves"]}}}
+    texts = ["The leaves on Beech Avenue have not been swept this autumn", "The leaves on Larch Grove have not been swept this autumn",
+             "Wet leaves everywhere near the school and someone will slip"]
+    rows = pd.DataFrame({"date": pd.to_datetime(["2025-10-01"] * 3), "channel": "complaint", "text": texts})
+    quotes = summarise(rows, book, quotes=3).themes.set_index("theme").loc["leaves", "quotes"]
+    assert quotes.count("The leaves on [street] have not been swept this autumn") == 1
