@@ -104,8 +104,9 @@ _AGE = re.compile(
 
 
 @functools.cache
-def _detail_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
-    """(health conditions, conditions said about someone, family members) from ``personal_details.yaml``."""
+def _detail_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern]:
+    """(health conditions, conditions said about someone, family members, family names such as Mum)
+    from ``personal_details.yaml``."""
     import yaml
 
     spec = yaml.safe_load(resources.files("pmkit").joinpath("data", "personal_details.yaml").read_text(encoding="utf-8"))
@@ -126,15 +127,17 @@ def _detail_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
         rf"\b(?:my|our|his|her|their|your)[ \t]+(?:[\w'\u2019-]+[ \t]+){{0,3}}?(?P<detail>{words(spec['relations'])})(?![\w-])",
         re.I,
     )
-    return conditions, about, family
+    kin = re.compile(r"\b(?:" + "|".join(re.escape(str(n)) for n in spec["kin_names"]) + r")\b(?!-)")
+    return conditions, about, family, kin
 
 
 def _details(text: str) -> list[PersonalData]:
     """Health conditions, family members and ages in ``text`` (for public quotes)."""
-    conditions, about, family = _detail_patterns()
+    conditions, about, family, kin = _detail_patterns()
     found = [PersonalData(m.start(), m.end(), "health") for m in conditions.finditer(text)]
     found += [PersonalData(m.start("detail"), m.end("detail"), "health") for m in about.finditer(text)]
     found += [PersonalData(m.start("detail"), m.end("detail"), "family") for m in family.finditer(text)]
+    found += [PersonalData(m.start(), m.end(), "family") for m in kin.finditer(text)]
     for match in _AGE.finditer(text):
         group = next(g for g in ("age", "number", "decade") if match.group(g))
         found.append(PersonalData(match.start(group), match.end(group), "age"))

@@ -117,6 +117,9 @@ PUBLIC_DETAILS = [
      "She is 92, housebound and lives alone on [street]"),
     ("In my late eighties I cannot drag the bins up Queens Road", "In my [age] I cannot drag the bins up [street]",
      "In my late eighties I cannot drag the bins up [street]"),
+    ("Carers only stay ten minutes when Mum is supposed to have half an hour, and nobody checked on Dad",
+     "Carers only stay ten minutes when [family member] is supposed to have half an hour, and nobody checked on [family member]",
+     "Carers only stay ten minutes when Mum is supposed to have half an hour, and nobody checked on Dad"),
     ("we live on church avenue and my mum is registered blind", "we live on [street] and my [family member] is registered [health condition]",
      "we live on [street] and my mum is registered blind"),
 ]
