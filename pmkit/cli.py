@@ -28,11 +28,18 @@ def cmd_validate(args: argparse.Namespace) -> int:
     tables = src.tables()
     studies = src.case_studies()
     counts = ", ".join(f"{name} {len(t):,}" for name, t in tables.items() if len(t))
-    print(f"{src.describe()}: valid ({counts}, case_studies {len(studies)})")
-    warnings = benchmark_warnings(src, settings)  # valid, but worth a look: printed, exit 0
-    for problem in warnings:
-        print(f"warning: {problem}")
+    warnings = [str(w) for w in src.warnings] + [str(p) for p in benchmark_warnings(src, settings)]  # worth a look: exit 0
+    _print_warnings(warnings)
+    warned = f"; {len(warnings)} warning{'s' if len(warnings) != 1 else ''}" if warnings else ""
+    print(f"{src.describe()}: valid ({counts}, case_studies {len(studies)}){warned}")
     return 0
+
+
+def _print_warnings(lines: object) -> None:
+    """Each warning once, on standard error: worth a look, but not a reason to stop (the exit code stays 0)."""
+    sys.stdout.flush()
+    for line in dict.fromkeys(lines):
+        print(f"warning: {line}", file=sys.stderr, flush=True)
 
 
 def cmd_status(args: argparse.Namespace) -> int:
@@ -96,6 +103,7 @@ def _print_run(results: list) -> int:
     """The closing summary of a batch: notes, one table of every report, each failure's error, the indexes."""
     from pmkit.progress import print_summary
 
+    _print_warnings(w for result in results for w in result.warnings)
     for result in results:
         for note in result.notes:
             print(f"note: {note}")

@@ -1,18 +1,28 @@
 """Redaction of personal data from free text before any quote reaches a report.
 
 Finds e-mail addresses, UK phone numbers, postcodes, NHS numbers (with a valid check digit, or
-with "NHS number" before them), National Insurance numbers, street addresses and personal names
-where there is a cue (a title, "my carer Sarah", "spoke to Dave", a signature, a first name from
-the shipped list), and replaces each with a bracketed label such as ``[name]`` or ``[phone]``.
+with "NHS number" before them), National Insurance numbers, street addresses, named streets and
+personal names where there is a cue (a title, "my carer Sarah", "spoke to Dave", a signature, a
+first name from the shipped list), and replaces each with a bracketed label such as ``[name]`` or
+``[phone]``. A public quote also loses what would tell a neighbour who wrote it even without a name:
+a health condition, a family member and an age (``DETAILS``; their words are in
+``pmkit/data/personal_details.yaml``).
+
+Hand-written patterns rather than a PII library: the libraries that install offline (Presidio,
+scrubadub) find names and places with spaCy or Stanford models that are downloaded separately, do
+not know UK street types, and have no notion of a health condition, a relative or an age.
 
 >>> redact("Call Mrs Patel on 07700 900123")
 'Call Mrs [name] on [phone]'
+>>> redact("Damp in our flat on Church Street, my daughter has asthma", audience="public")
+'Damp in our flat on [street], my [family member] has [health condition]'
 """
 
 from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable
 from importlib import resources
 from typing import NamedTuple
 
@@ -25,8 +35,10 @@ class PersonalData(NamedTuple):
     kind: str
 
 
-KINDS = ("email", "nhs_number", "ni_number", "phone", "postcode", "address", "name")
-_PRIORITY = {kind: len(KINDS) - i for i, kind in enumerate(KINDS)}
+KINDS = ("email", "nhs_number", "ni_number", "phone", "postcode", "address", "street", "name")
+DETAILS = ("health", "family", "age")  # removed from public quotes only
+_PRIORITY = {kind: len(KINDS + DETAILS) - i for i, kind in enumerate(KINDS + DETAILS)}
+PLACEHOLDERS = {"health": "health condition", "family": "family member"}  # otherwise the kind itself
 
 _EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 _TEN_DIGITS = re.compile(r"(?<![\w+])\d{3}[ -]?\d{3}[ -]?\d{4}(?!\w)")
@@ -58,6 +70,79 @@ _ADDRESS = re.compile(
     rf"(?:the\s+(?:{_STREET_TYPES})|(?:(?!(?:{_ADDRESS_STOP})\b)[a-z][a-z'\u2019.-]*\s+){{1,3}}(?:{_STREET_TYPES}))\b",
     re.I,
 )
+
+# A named street without a house number: capitalised words before a street type ("Church Street",
+# "St Mary's Road"), or in lower case after "on", "in", "along"... ("on church street").
+_STREET_LOWER = "street|road|avenue|lane|crescent|grove|terrace|gardens|mews|drive"
+_NOT_STREET_NAMES = (
+    "the|a|an|my|our|your|their|his|her|its|this|that|these|those|no|one|any|every|each|which|what|some|same|"
+    "main|side|slip|ring|bus|cycle|busy|country|private|public|back|dual|whole|next|other|wrong|right|long|"
+    "narrow|quiet|dark|on|in|at|of|to|for|from|and|or|by|with|along|down|up|off|near|into|onto|outside|opposite|"
+    "i|we|you|they|he|she|it|is|was|are|were|be|been|all|residential|local|nearby|adopted|unadopted|"
+    "cul|sac|car|mile|miles|service|access|toll|b|m|council|town|city|county|court|crown|opera|care|"
+    "nursing|guest|open|full|dog|coffee|ice|hen"
+)
+_STREET = re.compile(
+    rf"(?<![\w'\u2019])(?:(?!(?i:{_NOT_STREET_NAMES})\b)(?:[A-Z][a-z'\u2019-]+|St\.?)[ \t]+){{1,3}}"
+    rf"(?:(?:Street|Road|Avenue|Lane|Close|Drive|Crescent|Grove|Place|Terrace|Gardens|Mews|Way|Walk|Row|Parade|"
+    rf"Boulevard|Square|Rise|House|Lodge|Mansions|Tower|Towers)\b|(?:St|Rd|Ave)\b\.?(?![ \t]+[A-Z]))",
+)
+_STREET_LOWERCASE = re.compile(
+    rf"\b(?:on|in|along|at|off|down|up|near|from|into|onto|outside|opposite|round|around|of)[ \t]+"
+    rf"(?P<street>(?:(?!(?:{_NOT_STREET_NAMES})\b)[a-z][a-z'\u2019-]+[ \t]+){{1,2}}(?:{_STREET_LOWER}))\b"
+)
+_AGE = re.compile(
+    r"(?P<age>\b\d{1,3}[- ]?(?:years?|yrs?)[- ]?old\b)"
+    r"|\b(?:i\s*am|i'm|i\u2019m|im|he\s+is|she\s+is|he's|she's|who\s+is|aged?|age\s+of|turned|turning)[ \t]+"
+    r"(?P<number>\d{1,3})(?!\d|[.,:/]\d)(?![ \t]*(?:%|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|yrs?|"
+    r"times?|miles?|metres?|meters?|yards?|feet|ft|km|pounds?|quid|p|pence|am|pm|o'clock|th|st|nd|rd|x|calls?|"
+    r"emails?|letters?|visits?|bins?|bags?|of|out|people|kids|children|in|on|at|minute|hour|day|week|month)\b)"
+    r"|\bin\s+(?:my|his|her|their|our)\s+(?P<decade>(?:(?:early|mid|late)[ -])?(?:\d0s|twenties|thirties|forties|"
+    r"fifties|sixties|seventies|eighties|nineties))\b",
+    re.I,
+)
+
+
+@functools.cache
+def _detail_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern]:
+    """(health conditions, conditions said about someone, family members, family names such as Mum)
+    from ``personal_details.yaml``."""
+    import yaml
+
+    spec = yaml.safe_load(resources.files("pmkit").joinpath("data", "personal_details.yaml").read_text(encoding="utf-8"))
+
+    def words(entries: list[str]) -> str:
+        terms = sorted({str(e).strip().lower() for e in entries}, key=len, reverse=True)
+        return "|".join(r"[\s-]+".join(re.escape(w).replace("'", "['\u2019]?") for w in re.split(r"[\s-]+", t)) for t in terms)
+
+    conditions = re.compile(rf"(?<![\w'\u2019])(?:{words(spec['conditions'])})(?![\w'\u2019])", re.I)
+    about = re.compile(
+        r"\b(?:am|is|are|was|were|be|being|been|i'm|i\u2019m|he's|she's|and|has|have|had|having|with|from|"
+        r"registered|severely|profoundly|partially|suffers|suffer|suffering|diagnosed|my|his|her|their|our|your)"
+        rf"[ \t]+(?:(?:from|with|severe|severely|bad|chronic|terrible|serious|profoundly|registered|partially)[ \t]+)?"
+        rf"(?P<detail>{words(spec['about_someone'])})(?![\w'\u2019])(?![ \t]+(?:{words(spec['facilities'])})\b)",
+        re.I,
+    )
+    family = re.compile(
+        rf"\b(?:my|our|his|her|their|your)[ \t]+(?:[\w'\u2019-]+[ \t]+){{0,3}}?(?P<detail>{words(spec['relations'])})(?![\w-])",
+        re.I,
+    )
+    kin = re.compile(r"\b(?:" + "|".join(re.escape(str(n)) for n in spec["kin_names"]) + r")\b(?!-)")
+    return conditions, about, family, kin
+
+
+def _details(text: str) -> list[PersonalData]:
+    """Health conditions, family members and ages in ``text`` (for public quotes)."""
+    conditions, about, family, kin = _detail_patterns()
+    found = [PersonalData(m.start(), m.end(), "health") for m in conditions.finditer(text)]
+    found += [PersonalData(m.start("detail"), m.end("detail"), "health") for m in about.finditer(text)]
+    found += [PersonalData(m.start("detail"), m.end("detail"), "family") for m in family.finditer(text)]
+    found += [PersonalData(m.start(), m.end(), "family") for m in kin.finditer(text)]
+    for match in _AGE.finditer(text):
+        group = next(g for g in ("age", "number", "decade") if match.group(g))
+        found.append(PersonalData(match.start(group), match.end(group), "age"))
+    return found
+
 
 _TITLES = (
     r"(?:[Mm]rs|[Mm]r|[Mm]s|[Mm]x|[Dd]r|[Pp]rof|[Pp]rofessor|[Cc]llr|[Cc]ouncillor|[Rr]evd|[Rr]ev|Reverend|"
@@ -253,12 +338,14 @@ def _nhs_check_digit_ok(digits: str) -> bool:
     return check != 10 and (check % 11) == int(digits[9])
 
 
-def find_personal_data(text: str) -> list[PersonalData]:
-    """Every span of personal data in ``text``, left to right, without overlaps.
+def find_personal_data(text: str, kinds: Iterable[str] = KINDS) -> list[PersonalData]:
+    """Every span of personal data of ``kinds`` in ``text``, left to right, without overlaps.
 
     Kinds: e-mail, NHS number (with "NHS" before it, or a valid check digit and no leading 0),
-    NI number, UK phone number, postcode, street address with a house number, and personal names
-    (after a title, a role such as "my carer", "spoke to", a sign-off, or a known first name).
+    NI number, UK phone number, postcode, street address with a house number, a named street
+    ("Church Street", "on mill lane"), and personal names (after a title, a role such as "my carer",
+    "spoke to", a sign-off, or a known first name); with ``DETAILS`` in ``kinds`` also a health
+    condition, a family member after my/our/his/her and an age ("I am 84", "84-year-old").
 
     >>> [(s.kind, "Email jo@example.org or ring 0121 496 0000"[s.start:s.end]) for s in find_personal_data("Email jo@example.org or ring 0121 496 0000")]
     [('email', 'jo@example.org'), ('phone', '0121 496 0000')]
@@ -276,7 +363,13 @@ def find_personal_data(text: str) -> list[PersonalData]:
     candidates += [PersonalData(m.start(), m.end(), "phone") for m in _PHONE.finditer(text)]
     candidates += [PersonalData(m.start(), m.end(), "postcode") for m in _POSTCODE.finditer(text)]
     candidates += [PersonalData(m.start(), m.end(), "address") for m in _ADDRESS.finditer(text)]
+    candidates += [PersonalData(m.start(), m.end(), "street") for m in _STREET.finditer(text)]
+    candidates += [PersonalData(m.start("street"), m.end("street"), "street") for m in _STREET_LOWERCASE.finditer(text)]
     candidates += _names(text)
+    wanted = set(kinds)
+    if wanted & set(DETAILS):
+        candidates += _details(text)
+    candidates = [c for c in candidates if c.kind in wanted]
     accepted: list[PersonalData] = []
     for span in sorted(candidates, key=lambda s: (-_PRIORITY[s.kind], s.start, -(s.end - s.start))):
         overlapping = [a for a in accepted if a.start < span.end and span.start < a.end]
@@ -288,22 +381,27 @@ def find_personal_data(text: str) -> list[PersonalData]:
     return sorted(accepted)
 
 
-def redact(text: str) -> str:
+def redact(text: str, audience: str = "internal") -> str:
     """Replace personal data with ``[email]``, ``[phone]``, ``[postcode]``, ``[nhs_number]``,
-    ``[ni_number]``, ``[address]`` and ``[name]`` (titles and roles stay: "Mrs [name]").
+    ``[ni_number]``, ``[address]``, ``[street]`` and ``[name]`` (titles and roles stay: "Mrs [name]");
+    for the ``public`` audience also health conditions, family members and ages with ``[health condition]``,
+    ``[family member]`` and ``[age]``.
 
     >>> redact("Call Mrs Patel on 07700 900123")
     'Call Mrs [name] on [phone]'
     >>> redact("Thank you, the bins in Coventry were collected")
     'Thank you, the bins in Coventry were collected'
+    >>> redact("I am 84 and disabled, my son has autism", audience="public")
+    'I am [age] and [health condition], my [family member] has [health condition]'
     """
     if not isinstance(text, str) or not text:
         return text
+    kinds = KINDS + DETAILS if audience == "public" else KINDS
     pieces = []
     position = 0
-    for span in find_personal_data(text):
+    for span in find_personal_data(text, kinds):
         pieces.append(text[position : span.start])
-        pieces.append(f"[{span.kind}]")
+        pieces.append(f"[{PLACEHOLDERS.get(span.kind, span.kind)}]")
         position = span.end
     pieces.append(text[position:])
     return "".join(pieces)

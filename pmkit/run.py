@@ -70,6 +70,7 @@ class RunResult:
     engine: str
     reports: list[ReportResult] = field(default_factory=list)
     notes: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()  # validation's, e.g. personal data in public commentary (FILE:ROW:COLUMN: what)
 
     @property
     def failed(self) -> list[ReportResult]:
@@ -271,7 +272,8 @@ def _finish(run: _PlannedRun, done: dict[tuple[Path, str], ReportResult], second
     folder = run.outputs / plan.period.slug / audience
     order = {job.name: i for i, job in enumerate(plan.jobs)}
     reports = sorted([done[(job.html, job.name)] for job in run.jobs] + run.skipped, key=lambda r: order[r.name])
-    result = RunResult(folder, plan.period.label, audience, run.engine, reports, notes=plan.notes)
+    result = RunResult(folder, plan.period.label, audience, run.engine, reports, notes=plan.notes,
+                       warnings=tuple(str(w) for w in src.warnings))
     indicators = src.indicators()
     table = assess_with_settings(src, settings, indicators[indicators["public"]] if audience == "public" else indicators,
                                  plan.period)

@@ -50,6 +50,7 @@ class Source:
         self.found: list[str] = []  # what `read_raw` saw, listed when a required table is missing
         self.read_problems: list[Problem] = []  # files `read_raw` could not read
         self.unreadable: set[str] = set()  # tables whose file could not be read (so not reported missing too)
+        self.warnings: list[Problem] = []  # what validation found worth a look (personal data in public text)
         self._tables: dict[str, pd.DataFrame] | None = None
         self._case_studies: pd.DataFrame | None = None
         self._places: dict[str, tuple[str, pd.Series]] = {}  # table -> (where it was read, each row's number there)
@@ -79,11 +80,13 @@ class Source:
         self._tables, self._case_studies = None, None
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        """Every table, validated; raises `ValidationError` listing every problem."""
+        """Every table, validated; raises `ValidationError` listing every problem (``warnings`` then
+        holds what is worth a look)."""
         if self._tables is None:
             raws = self.read_raw()
             self._places = {name: (raw.where, raw.rows.reset_index(drop=True)) for name, raw in raws.items()}
-            tables = validate_tables(raws, self.missing_hint, self.read_problems, self.unreadable)
+            self.warnings = []
+            tables = validate_tables(raws, self.missing_hint, self.read_problems, self.unreadable, self.warnings)
             for name in TABLES:
                 tables.setdefault(name, empty_table(name))
             self._tables = tables

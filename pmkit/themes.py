@@ -30,11 +30,11 @@ import yaml
 
 from pmkit import periods
 from pmkit.errors import PmkitError
-from pmkit.redaction import KINDS, PersonalData, find_personal_data, redact
+from pmkit.redaction import DETAILS, KINDS, PersonalData, find_personal_data, redact
 from pmkit.schema import AUDIENCES
 
 __all__ = [
-    "KINDS", "PersonalData", "find_personal_data", "redact", "load_codebook", "code", "sentiment", "suggest",
+    "KINDS", "DETAILS", "PersonalData", "find_personal_data", "redact", "load_codebook", "code", "sentiment", "suggest",
     "write_draft", "summarise", "ThemeSummary", "CodebookError",
 ]
 
@@ -413,16 +413,24 @@ def _alternatives(patterns: Sequence[str]) -> re.Pattern:
 
 
 _VADER_ALPHA = 15.0  # VADER's normalisation constant: compound = s / sqrt(s^2 + alpha)
+CHANNEL_POLARITY = {"compliment": "positive", "complaint": "negative"}  # channels that say how the resident felt
+STRONG = 0.75  # |compound| from which the text overrides its channel: "Not happy at all" in a compliment
 
 
-def sentiment(texts: pd.Series | Iterable[str]) -> pd.DataFrame:
+def sentiment(texts: pd.Series | Iterable[str], channels: pd.Series | Iterable[str] | None = None) -> pd.DataFrame:
     """Score each comment: ``compound`` in [-1, 1] and ``sentiment`` positive / neutral / negative.
 
     VADER (with its own lexicon) scores each distinct text once; service-feedback adjustments from
-    ``pmkit/data/sentiment.yaml`` are then applied to whole columns at once.
+    ``pmkit/data/sentiment.yaml`` are then applied to whole columns at once. With ``channels``, the
+    channel gives the polarity: a compliment is positive and a complaint negative unless the text's
+    own score is strongly of the other sign (``compound`` at or beyond ``STRONG``, 0.75); only comments
+    from channels without a polarity (survey, comment) are labelled by their score alone.
+    ``compound`` is always the text's own score.
 
     >>> sentiment(["The crew were brilliant and arrived quickly", "Waited 3 hours, nobody came"])["sentiment"].tolist()
     ['positive', 'negative']
+    >>> sentiment(["Green bin not emptied, missed bin again"], ["complaint"])["sentiment"].tolist()
+    ['negative']
     """
     series = texts if isinstance(texts, pd.Series) else pd.Series(list(texts), dtype=object)
     strings = series.fillna("").astype(str)
@@ -438,6 +446,14 @@ def sentiment(texts: pd.Series | Iterable[str]) -> pd.DataFrame:
     total += model.request_valence * distinct.str.contains(model.request).to_numpy(dtype=bool)
     scores = (total / np.sqrt(total**2 + _VADER_ALPHA))[codes] if len(unique) else np.zeros(0)
     labels = np.select([scores >= 0.05, scores <= -0.05], ["positive", "negative"], "neutral")
+    if channels is not None:
+        given = pd.Series(list(channels), dtype=object).fillna("").astype(str).str.strip().str.lower()
+        if len(given) != len(labels):
+            raise ValueError(f"{len(given)} channels for {len(labels)} comments")
+        polarity = given.map(CHANNEL_POLARITY).to_numpy(dtype=object)
+        positive, negative = polarity == "positive", polarity == "negative"
+        labels = np.where(positive & (scores > -STRONG), "positive", labels)
+        labels = np.where(negative & (scores < STRONG), "negative", labels)
     return pd.DataFrame({"compound": scores, "sentiment": labels}, index=series.index)
 
 
@@ -623,7 +639,9 @@ def summarise(
     theme with the previous period of the same length; without it every comment is summarised and
     nothing is compared. ``by`` names the columns to break counts down by (default service and
     channel). Quotes are the comments closest to their theme's centre in TF-IDF space, at most
-    ``quotes`` per theme, de-duplicated and redacted. For ``audience="public"`` themes with fewer
+    ``quotes`` per theme, de-duplicated and redacted (a public quote also loses health conditions,
+    family members and ages: `redact`). Sentiment is `sentiment`'s, with each comment's
+    channel (a compliment is positive, a complaint negative, unless the text strongly says otherwise). For ``audience="public"`` themes with fewer
     than 5 comments are merged into "Other" (which gets no quotes) and every count below 5 reads
     ``<5``. A theme holding more than ``split_share`` of the period's comments says little on its
     own, so it is shown by its sub-themes where two or more have comments (with "<theme>: other"
@@ -652,10 +670,10 @@ def summarise(
     columns, labels, split = _theme_columns(hits, book, current, audience, split_share)
     now = data[current].reset_index(drop=True)
     now_columns = {key: mask[current] for key, mask in columns.items()}
-    moods = sentiment(now["text"])["sentiment"].to_numpy()
+    moods = sentiment(now["text"], now["channel"] if "channel" in now else None)["sentiment"].to_numpy()
     table = _theme_table(labels, now_columns, {k: m[previous] for k, m in columns.items()}, moods, period_label)
     named = {k: mask for k, mask in now_columns.items() if k not in (OTHER, UNCODED)}
-    chosen = _representative_quotes(now["text"], named, quotes)
+    chosen = _representative_quotes(now["text"], named, quotes, audience)
     table["quotes"] = [chosen.get(theme, []) for theme in table["theme"]]
     subtable = _subtheme_table(book, hits, current, previous, period_label, set(now_columns))
     breakdowns = {
@@ -814,8 +832,8 @@ def _suppress_rows(frame: pd.DataFrame) -> pd.DataFrame:
     return text.astype("string")
 
 
-def _representative_quotes(texts: pd.Series, columns: dict[str, np.ndarray], k: int) -> dict[str, list[str]]:
-    """Per theme, up to ``k`` typical comments, each quoted under one theme at most.
+def _representative_quotes(texts: pd.Series, columns: dict[str, np.ndarray], k: int, audience: str = "internal") -> dict[str, list[str]]:
+    """Per theme, up to ``k`` typical comments, each quoted under one theme at most, redacted for ``audience``.
 
     A comment's typicality for a theme is its TF-IDF cosine with the theme's centroid. Each comment
     belongs to the theme it is most typical of (its home); a theme quotes its own most typical
@@ -849,15 +867,20 @@ def _representative_quotes(texts: pd.Series, columns: dict[str, np.ndarray], k: 
             if index not in home or value > closeness[home[index]][index]:
                 home[index] = key
     quoted: list[int] = []
+    shown: set[str] = set()  # redacted quotes already chosen: two streets' comments can read alike once redacted
     quotes = {}
     for key, close in closeness.items():
-        chosen: list[int] = []
+        chosen: list[str] = []
         for index in sorted(close, key=lambda i: (home[i] != key, -close[i], i)):
             if any(normalised[index] == normalised[c] or (matrix[index] @ matrix[c].T).toarray()[0, 0] > NEAR_DUPLICATE for c in quoted):
                 continue
-            chosen.append(index)
+            quote = redact(strings.iloc[index], audience)
+            if _normalise(quote) in shown:
+                continue
+            chosen.append(quote)
             quoted.append(index)
+            shown.add(_normalise(quote))
             if len(chosen) == k:
                 break
-        quotes[key] = [redact(strings.iloc[i]) for i in chosen]
+        quotes[key] = chosen
     return quotes

@@ -25,6 +25,7 @@ import pandas as pd
 
 from pmkit import measure, periods
 from pmkit.errors import Problem, ValidationError
+from pmkit.redaction import find_personal_data
 from pmkit.schema import TABLES, Column, Table
 
 _TRUE = {"true", "yes", "y", "1", "t"}
@@ -538,11 +539,13 @@ def check_names(tables: dict[str, pd.DataFrame], raws: dict[str, RawTable], prob
 
 
 def validate_tables(raws: dict[str, RawTable], missing_hint: Callable[[str], str] | None = None,
-                    read_problems: list[Problem] = (), unreadable: set[str] | frozenset[str] = frozenset()) -> dict[str, pd.DataFrame]:
+                    read_problems: list[Problem] = (), unreadable: set[str] | frozenset[str] = frozenset(),
+                    warnings: list[Problem] | None = None) -> dict[str, pd.DataFrame]:
     """Type and check every table, indicators first (the others read their cells by its units and
     frequencies); raise `ValidationError` listing every problem. ``missing_hint(name)`` says what
     a source found instead of a missing table; ``read_problems`` are the source's own (files it could
-    not read), listed first, and the tables in ``unreadable`` are not also reported missing."""
+    not read), listed first, and the tables in ``unreadable`` are not also reported missing. What is
+    worth a look but may be meant (`screen_public_text`) is appended to ``warnings``."""
     problems: list[Problem] = list(read_problems)
     tables: dict[str, pd.DataFrame] = {}
     for name in sorted(TABLES, key=lambda n: n != "indicators"):
@@ -557,7 +560,59 @@ def validate_tables(raws: dict[str, RawTable], missing_hint: Callable[[str], str
     check_names(tables, raws, problems)
     if problems:
         raise ValidationError(problems)
+    if warnings is not None:
+        warnings.extend(screen_public_text(tables, raws))
     return tables
+
+
+SCREENED_KINDS = ("email", "nhs_number", "ni_number", "phone", "postcode", "address", "name")  # not a street: officers name them
+_KIND_WORDS = {
+    "email": ("an e-mail address", "e-mail addresses"), "nhs_number": ("an NHS number", "NHS numbers"),
+    "ni_number": ("a National Insurance number", "National Insurance numbers"), "phone": ("a phone number", "phone numbers"),
+    "postcode": ("a postcode", "postcodes"), "address": ("a street address", "street addresses"), "name": ("a name", "names"),
+}
+
+
+def screen_public_text(tables: dict[str, pd.DataFrame], raws: dict[str, RawTable]) -> list[Problem]:
+    """Warnings for personal data in what officers write for the public: public commentary (``text``
+    and ``actions``) and the updates of public actions (``actions.update``, ``action_updates.update``).
+    Warnings, not problems: a service's phone number or a named councillor may be meant.
+
+    >>> frame = pd.DataFrame({"audience": ["public"], "text": ["Ring Jo Bloggs on 01632 960111"], "actions": [""]})
+    >>> raw = RawTable(frame, "commentary.csv", pd.Series([2]))
+    >>> print(screen_public_text({"commentary": frame}, {"commentary": raw})[0])
+    commentary.csv:2:text: public commentary contains a name (Jo Bloggs) and a phone number (01632 960111); check it may be published
+    """
+    screened = []
+    commentary = tables.get("commentary")
+    if commentary is not None and len(commentary):
+        screened.append(("commentary", commentary["audience"] == "public", ("text", "actions"), "public commentary"))
+    actions = tables.get("actions")
+    public_actions = set()
+    if actions is not None and len(actions):
+        public = actions["public"].fillna(False).astype(bool)
+        public_actions = set(actions.loc[public, "action_id"])
+        screened.append(("actions", public, ("update",), "the update of a public action"))
+    updates = tables.get("action_updates")
+    if updates is not None and len(updates):
+        screened.append(("action_updates", updates["action_id"].isin(public_actions), ("update",), "the update of a public action"))
+    warnings = []
+    for name, chosen, columns, what in screened:
+        frame, raw = tables[name], raws[name]
+        rows = raw.rows.reset_index(drop=True)
+        for column in columns:
+            if column not in frame:
+                continue
+            for index, text in frame.loc[chosen.to_numpy(dtype=bool), column].items():
+                found: dict[str, list[str]] = {}
+                for span in find_personal_data(str(text), SCREENED_KINDS):
+                    found.setdefault(span.kind, []).append(str(text)[span.start : span.end])
+                if found:
+                    said = [f"{_KIND_WORDS[k][len(v) > 1]} ({', '.join(v)})" for k, v in found.items()]
+                    listed = said[0] if len(said) == 1 else ", ".join(said[:-1]) + " and " + said[-1]
+                    warnings.append(Problem(raw.where, int(rows[index]), column,
+                                            f"{what} contains {listed}; check it may be published"))
+    return warnings
 
 
 def empty_table(name: str) -> pd.DataFrame:

@@ -222,7 +222,7 @@ def test_validate_warns_when_the_comparator_group_has_fewer_than_three_peers(tmp
     council_workbook(tmp_path / "ashworth" / "data" / "ashworth.xlsx", neighbours=2)
     project(tmp_path / "ashworth", {"source": "data/ashworth.xlsx", "comparator_group": "nearest_neighbours"})
     assert main(["validate", "--project", str(tmp_path / "ashworth")]) == 0
-    out = capsys.readouterr().out
+    out = capsys.readouterr().err  # warnings go to standard error; the exit code stays 0
     assert ("warning: params/defaults.yaml::comparator_group: 'nearest_neighbours' has at most 2 councils a period "
             "besides this council, fewer than 3 peers") in out
 
@@ -235,7 +235,7 @@ def test_the_councils_own_row_is_its_figure_never_its_peer_and_a_disagreement_is
     root = project(tmp_path / "ashworth", {"source": "data/ashworth.xlsx", "reporting": "annual",
                                            "comparator_group": "nearest_neighbours", "national_group": "england"})
     assert main(["validate", "--project", str(root)]) == 0
-    out = capsys.readouterr().out
+    out = capsys.readouterr().err
     # the own row is the 31st row of 2023/24 (header, then 15 x 2 neighbours' rows, then its repairs row)
     assert ("warning: ashworth.xlsx[benchmarks]:32:value: the council's own row (Ashworth, E07000999) gives 90.5 for rep "
             "in 2023/24, but ashworth.xlsx[measures]:2 gives 90.0 for REP-01; the reports use 90.0, from measures") in out

@@ -139,3 +139,18 @@ def test_a_run_for_one_directorate_keeps_the_others_in_the_index(project):
     assert 'href="housing.html"' in index and 'href="place.html"' in index
     status = (result.folder / "status.csv").read_text(encoding="utf-8")
     assert "HOU-01" in status and "PL-01" in status  # open data covers the whole council
+
+
+def test_a_run_warns_of_personal_data_in_public_commentary_and_still_publishes(project):
+    (project / "data" / "mini" / "commentary.csv").write_text(
+        "indicator_id,period,audience,text,actions\nHOU-01,2025/26 Q2,public,Ring Jo Bloggs on 01632 960111,\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "pmkit.cli", "run", "quarterly", "--directorate", "housing", "--source", "data/mini",
+         "--engine", "nbconvert", "--period", "2025/26 Q2", "--audience", "public", "--audience", "internal"],
+        cwd=project, capture_output=True, text=True,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    warning = ("warning: commentary.csv:2:text: public commentary contains a name (Jo Bloggs) and a phone number "
+               "(01632 960111); check it may be published")
+    assert done.stderr.splitlines().count(warning) == 1, done.stderr  # once, though two audiences were run
+    assert (project / "outputs" / "2025-26-Q2" / "public" / "housing.html").exists()

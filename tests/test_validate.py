@@ -35,8 +35,9 @@ def test_valid_source_exits_zero(source):
     done = pmkit_cli("validate", str(source))
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == [
-        f"{source}: valid (indicators 3, measures 7, targets 2, benchmarks 2, commentary 1, case_studies 1)",
-        # valid, but its benchmarks have two councils for a comparator group: a warning, and exit 0
+        f"{source}: valid (indicators 3, measures 7, targets 2, benchmarks 2, commentary 1, case_studies 1); 1 warning"]
+    # valid, but its benchmarks have two councils for a comparator group: a warning, and exit 0
+    assert done.stderr.splitlines() == [
         "warning: params/defaults.yaml::comparator_group: 'nearest_neighbours' has at most 2 councils a period besides "
         "this council, fewer than 3 peers, so a rank among them says little; the groups in the benchmarks: "
         "nearest_neighbours (2 councils a period)",
@@ -193,3 +194,49 @@ def test_commentary_at_three_levels_and_its_mistakes(source):
     assert any(p.startswith("commentary.csv:6:audience: duplicate of an earlier row (, Housing, 2025/26 Q2, internal)") for p in found), found
     assert any(p.startswith("commentary.csv:7:directorate: 'Hosuing' is not in indicators.directorate") for p in found), found
     assert len(found) == 2, found
+
+
+def test_personal_data_in_public_commentary_and_action_updates_is_a_warning_not_an_error(source):
+    (source / "commentary.csv").write_text("\n".join([
+        "indicator_id,directorate,period,audience,text,actions",
+        "HOU-01,,2025/26 Q2,internal,Ring Jo Bloggs on 01632 960111,",  # internal: not screened (row 2)
+        "HOU-01,,2025/26 Q2,public,Ring Jo Bloggs on 01632 960111,",  # row 3
+        ",Housing,2025/26 Q2,public,Resurfacing of Church Street finished in August,Email jo.bloggs@example.org",  # row 4
+        ",,2024/25,public,The council's foreword,",  # row 5: nothing to see
+    ]) + "\n", encoding="utf-8")
+    pd.DataFrame({
+        "action_id": ["A1", "A2"], "title": ["Open hubs", "Buy homes"], "due": ["2025/26 Q3", "2025/26 Q4"],
+        "status": ["on_track", "at_risk"], "update": ["Spoke to Mrs Patel at 12 Acacia Avenue", "Call 01632 960222"],
+        "public": ["yes", "no"],
+    }).to_csv(source / "actions.csv", index=False)
+    pd.DataFrame({
+        "action_id": ["A1", "A2"], "period": ["Sep 2025", "Sep 2025"], "status": ["on_track", "at_risk"],
+        "update": ["Tenants can ring 0121 496 0000", "Ring Sarah Jones"],
+    }).to_csv(source / "action_updates.csv", index=False)
+    done = pmkit_cli("validate", str(source))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().endswith("case_studies 1); 5 warnings")
+    assert done.stderr.splitlines() == [
+        "warning: commentary.csv:3:text: public commentary contains a name (Jo Bloggs) and a phone number (01632 960111); "
+        "check it may be published",
+        "warning: commentary.csv:4:actions: public commentary contains an e-mail address (jo.bloggs@example.org); "
+        "check it may be published",
+        "warning: actions.csv:2:update: the update of a public action contains a name (Patel) and a street address "
+        "(12 Acacia Avenue); check it may be published",
+        "warning: action_updates.csv:2:update: the update of a public action contains a phone number (0121 496 0000); "
+        "check it may be published",
+        # and the fixture's two neighbours are too few a comparator group
+        "warning: params/defaults.yaml::comparator_group: 'nearest_neighbours' has at most 2 councils a period besides "
+        "this council, fewer than 3 peers, so a rank among them says little; the groups in the benchmarks: "
+        "nearest_neighbours (2 councils a period)",
+    ]
+
+
+def test_warnings_do_not_hide_errors(source):
+    (source / "commentary.csv").write_text(
+        "indicator_id,period,audience,text,actions\nHOU-01,2025/26 Q2,public,Ring 01632 960111,\nNOPE,2025/26 Q2,public,x,\n",
+        encoding="utf-8")
+    done = pmkit_cli("validate", str(source))
+    assert done.returncode == 2
+    assert "commentary.csv:3:indicator_id: 'NOPE' is not in indicators.indicator_id" in done.stderr
+    assert "Traceback" not in done.stderr

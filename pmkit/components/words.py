@@ -109,7 +109,8 @@ _SECTIONS = {
         "voice": (
             "What residents told us",
             "Themes in the complaints, compliments, survey comments and other feedback about these services in the report's period, "
-            "with the change on the period before, sentiment and typical comments. Personal details are removed from every quote.",
+            "with the change on the period before, sentiment and typical comments. Names, contact details, addresses and "
+            "streets are removed from every quote.",
         ),
         "case_studies": ("Case studies", "The stories behind the figures."),
         "appendix": ("Appendix: every indicator", "Every indicator in this report in one table, for reference and printing."),
@@ -146,8 +147,9 @@ _SECTIONS = {
         ),
         "voice": (
             "What residents told us",
-            "What people said in complaints, compliments, surveys and comments about these services in this period. Personal "
-            "details are removed from every quote, and small numbers are not shown.",
+            "What people said in complaints, compliments, surveys and comments about these services in this period. Names, "
+            "contact details, streets, health conditions, family members and ages are removed from every quote, and small "
+            "numbers are not shown.",
         ),
         "case_studies": ("Stories behind the figures", "What changed for the people these services work with."),
         "appendix": ("Appendix: every measure", "Every measure in this report in one table."),

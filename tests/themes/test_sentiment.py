@@ -40,3 +40,35 @@ def test_scores_align_with_the_input_index_and_repeat_for_duplicates():
 def test_empty_input():
     scored = sentiment([])
     assert scored.empty and list(scored.columns) == ["compound", "sentiment"]
+
+
+# The channel gives the polarity: a compliment is positive and a complaint negative unless the text
+# is strongly of the other sign; survey answers and comments are labelled by their text alone.
+PLUMBER = "Plumber fixed the leak the same day, very polite and tidy"  # VADER alone: negative
+GREEN_BIN = "Green bin not emptied, missed bin again"  # VADER alone: positive ("missed")
+
+
+def test_the_text_alone_gets_these_two_wrong_so_the_channel_matters():
+    assert sentiment([PLUMBER, GREEN_BIN])["sentiment"].tolist() == ["negative", "positive"]
+
+
+def test_a_compliment_is_positive_and_a_complaint_negative():
+    scored = sentiment([PLUMBER, GREEN_BIN], ["compliment", "complaint"])
+    assert scored["sentiment"].tolist() == ["positive", "negative"]
+    assert scored["compound"].tolist() == sentiment([PLUMBER, GREEN_BIN])["compound"].tolist()  # the text's own score
+
+
+def test_text_strongly_of_the_other_sign_overrides_its_channel():
+    texts = ["Not happy at all, the worst service I have ever had", "Thank you so much, brilliant help, wonderful staff",
+             "Thank you but the repair was poor",
+             "Can someone please look into this. The road surface is breaking up. Please can someone call me back."]
+    scored = sentiment(texts, ["compliment", "complaint", "compliment", "complaint"])
+    # a strongly negative compliment and a strongly positive complaint go by their text; a mildly negative
+    # compliment and a politely worded complaint (VADER: positive, "please") keep their channel's polarity
+    assert scored["sentiment"].tolist() == ["negative", "positive", "positive", "negative"]
+    assert sentiment(texts[3:])["sentiment"].tolist() == ["positive"]
+
+
+def test_surveys_and_comments_are_scored_on_their_text():
+    scored = sentiment([PLUMBER, GREEN_BIN, GREEN_BIN], ["survey", "comment", ""])
+    assert scored["sentiment"].tolist() == ["negative", "positive", "positive"]

@@ -109,3 +109,47 @@ def test_case_study_block_drops_unsafe_images_and_handles_missing_fields():
     html = case_study_block(pd.Series({"name": "x", "title": "T", "image": "javascript:alert(1)", "quote": None, "body": ""}))
     assert "<img" not in html and "javascript" not in html and "<blockquote>" not in html
     assert "<h2>T</h2>" in case_study_block({"name": "x", "title": "T"}, heading_level=2)
+
+
+def test_sentiment_follows_the_channel_in_the_rendered_summary():
+    book = {"themes": {"staff": {"label": "Staff attitude", "keywords": ["polite", "rude"]},
+                       "bins": {"label": "Waste and bins", "keywords": ["bin"]}}}
+    rows = pd.DataFrame({
+        "date": pd.to_datetime(["2025-08-01", "2025-08-02"]),
+        "channel": ["compliment", "complaint"],
+        "service": ["Repairs", "Waste"],
+        "text": ["Plumber fixed the leak the same day, very polite and tidy", "Green bin not emptied, missed bin again"],
+    })
+    html = theme_summary_block(summarise(rows, book))
+    staff = re.search(r'<tr data-theme="staff">.*?</tr>', html, re.S).group()
+    bins = re.search(r'<tr data-theme="bins">.*?</tr>', html, re.S).group()
+    assert "Staff attitude" in staff and "Mostly positive (1 positive, 0 negative)" in staff
+    assert "Waste and bins" in bins and "Mostly negative (0 positive, 1 negative)" in bins
+
+
+def test_a_public_quote_carries_no_street_health_family_or_age():
+    book = {"themes": {"damp": {"label": "Damp and mould", "keywords": ["damp", "mould"]}}}
+    texts = ["Damp coming through the wall in our flat on Church Street, my daughter has asthma",
+             "Mould in the bathroom again, I am 84 and disabled",
+             "Damp in every room since the spring and no one has come",
+             "Mould on the bedroom ceiling, my son has autism",
+             "Black mould behind the wardrobe, reported in May"]
+    rows = pd.DataFrame({"date": pd.to_datetime(["2025-08-01"] * 5), "channel": "complaint", "service": "Repairs", "text": texts})
+    public = " ".join(Outline(theme_summary_block(summarise(rows, book, audience="public", quotes=5))).text)
+    assert "Damp coming through the wall in our flat on [street], my [family member] has [health condition]" in public
+    assert "Mould in the bathroom again, I am [age] and [health condition]" in public
+    assert "Mould on the bedroom ceiling, my [family member] has [health condition]" in public
+    for detail in ("Church Street", "daughter", "asthma", "84", "disabled", "son has", "autism"):
+        assert detail not in public
+    internal = " ".join(Outline(theme_summary_block(summarise(rows, book, quotes=5))).text)
+    assert "Damp coming through the wall in our flat on [street], my daughter has asthma" in internal
+    assert "Church Street" not in internal
+
+
+def test_comments_that_read_alike_once_redacted_are_quoted_once():
+    book = {"themes": {"leaves": {"label": "Leaves", "keywords": ["leaves"]}}}
+    texts = ["The leaves on Beech Avenue have not been swept this autumn", "The leaves on Larch Grove have not been swept this autumn",
+             "Wet leaves everywhere near the school and someone will slip"]
+    rows = pd.DataFrame({"date": pd.to_datetime(["2025-10-01"] * 3), "channel": "complaint", "text": texts})
+    quotes = summarise(rows, book, quotes=3).themes.set_index("theme").loc["leaves", "quotes"]
+    assert quotes.count("The leaves on [street] have not been swept this autumn") == 1
