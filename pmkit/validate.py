@@ -416,24 +416,35 @@ def check_meaning(tables: dict[str, pd.DataFrame], raws: dict[str, RawTable], pr
 
 
 def _fractions(tables: dict[str, pd.DataFrame], raws: dict[str, RawTable], ind: pd.DataFrame, problems: list[Problem]) -> None:
-    """A percentage at or under 1 among the same indicator's figures above 1, where times 100 it would
-    sit among them, was typed as a fraction (0.944 for 94.4%)."""
+    """A percentage at or under 1 that, times 100, would sit with the same indicator's figures of the
+    periods either side of it (within the way they move from period to period, or 5%), while as typed it
+    lies far from them, was typed as a fraction: 0.944 between 95.0 and 94.2. A small percentage among
+    other small ones, or far from its neighbours either way, is left as it is."""
     if "measures" not in tables:
         return
     frame, rows = tables["measures"], raws["measures"].rows.reset_index(drop=True)
     value = pd.to_numeric(frame["value"], errors="coerce")
-    percent = frame["indicator_id"].map(ind["unit"]).eq("percent")
-    for indicator_id, mine in value[percent & value.notna()].groupby(frame["indicator_id"]):
-        others = mine[mine > 1]
-        if len(others) < 3:
-            continue
-        low, high = others.quantile(0.05), others.quantile(0.95)
-        spread = max(high - low, 1.0)
-        for i, v in mine[(mine > 0) & (mine <= 1)].items():
-            if low - spread <= v * 100 <= high + spread:
-                problems.append(Problem(raws["measures"].where, int(rows[i]), "value",
-                                        f"{v:g} looks like a fraction: {indicator_id}'s other figures are percentages "
-                                        f"({low:g} to {high:g}); did you mean {v * 100:g}%? Write percentages as 94.4, not 0.944"))
+    percent = frame["indicator_id"].map(ind["unit"]).eq("percent") & value.notna()
+    if not percent.any():
+        return
+    start = periods.parse_column(frame["period"].where(frame["period"] != ""))["start"]
+    mine = pd.DataFrame({"id": frame["indicator_id"], "start": start, "value": value})[percent & start.notna()]
+    for indicator_id, series in mine.sort_values("start").groupby("id", sort=False):
+        values = series["value"].to_numpy(dtype="float64")
+        whole = values > 1
+        moves = np.abs(np.diff(values[whole]))
+        usual = float(np.median(moves)) if len(moves) else 0.0
+        for i in np.flatnonzero((values > 0) & (values <= 1)):
+            around = [v for v in (*values[max(0, i - 2):i][whole[max(0, i - 2):i]], *values[i + 1:i + 3][whole[i + 1:i + 3]])]
+            if not around:
+                continue
+            near = float(np.median(around))
+            if abs(values[i] * 100 - near) <= max(3 * usual, 0.05 * near) and abs(values[i] - near) > 0.5 * near:
+                where = series.index[i]
+                problems.append(Problem(raws["measures"].where, int(rows[where]), "value",
+                                        f"{values[i]:g} looks like a fraction: {indicator_id}'s figures either side are "
+                                        f"percentages ({', '.join(f'{v:g}' for v in around)}); did you mean {values[i] * 100:g}%? "
+                                        "Write percentages as 94.4, not 0.944"))
 
 
 def _ratios(tables: dict[str, pd.DataFrame], raws: dict[str, RawTable], ind: pd.DataFrame, problems: list[Problem]) -> None:

@@ -118,3 +118,14 @@ def test_year_end_table_says_what_each_figure_is():
     heads = [text(th) for th in html.select("tbody th")]
     assert heads == ["Library visits Total for the year; 2024/25 from 11 of 12 months", "People waiting At 31 March"]
     assert [text(td) for td in html.select('tr[data-indicator="VIS"] td')][:2] == ["700,100", "725,536"]
+
+
+def test_a_monthly_indicators_year_end_commentary_is_its_last_months():
+    # The year's figure is 2024/25; the officers wrote their year-end commentary against March 2025, its last month.
+    r = reading(status_row(period="2024/25", value=81.5, target=84.0, rag="amber", dot="declining", basis="the year as a whole",
+                           coverage="", last_period="Mar 2025"), register_row(frequency="annual"))
+    commentary = pd.DataFrame({"indicator_id": ["REP-01"], "directorate": [""], "period": ["Mar 2025"], "audience": ["internal"],
+                               "text": ["Two contractors left in *January*."], "actions": [""]})
+    history = pd.DataFrame({"indicator_id": "REP-01", "year": ["2023/24", "2024/25"], "value": [82.6, 81.5]})
+    html = soup(year_end_table([r], ["2023/24", "2024/25"], history, commentary, INTERNAL))
+    assert [text(dd) for dd in html.select(".year-end-commentary dd")] == ["Two contractors left in January ."]

@@ -55,7 +55,8 @@ def assert_clean_refusal(code: int, err: str) -> list[str]:
 def check(folder: Path, capsys, invalid: bool) -> None:
     code, out, err = validate(folder, capsys)
     if code == 0 and not invalid:
-        assert "valid (" in out and not err
+        # valid; standard error holds only warnings (the mini council's two neighbours are few peers)
+        assert "valid (" in out and all(line.startswith("warning: ") for line in err.splitlines())
     else:
         assert_clean_refusal(code, err)
 
@@ -217,7 +218,11 @@ DAMAGES = st.one_of(
 def test_the_mini_council_is_valid(tmp_path, capsys):
     source = shutil.copytree(MINI, tmp_path / "src")
     code, out, err = validate(source, capsys)
-    assert code == 0 and "valid (" in out and not err
+    assert code == 0 and "valid (" in out
+    assert err.splitlines() == [  # valid, with one warning: two neighbours are too few peers to rank among
+        "warning: params/defaults.yaml::comparator_group: 'nearest_neighbours' has at most 2 councils a period besides "
+        "this council, fewer than 3 peers, so a rank among them says little; the groups in the benchmarks: "
+        "nearest_neighbours (2 councils a period)"]
 
 
 @settings(max_examples=int(os.environ.get("PMKIT_BAD_INPUT_EXAMPLES", 50)), deadline=None,

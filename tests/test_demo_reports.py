@@ -156,7 +156,11 @@ def test_chart_data_tables_hold_the_charts_numbers(demo):
             assert len(rows) == len(mine) > 0, iid
             last = [text(c) for c in rows[-1].select("th, td")]
             info = meta.loc[iid]
-            assert last[:2] == [mine["period"].iloc[-1], expected_value(mine["value"].iloc[-1], info["unit"], info["decimals"])]
+            # the chart's figure: a running total's own figure for the period (its year to date less the period before's)
+            assert last[:2] == [mine["period"].iloc[-1], expected_value(mine["spc_value"].iloc[-1], info["unit"], info["decimals"])]
+            if info["cumulative"]:
+                running = mine["value"].to_numpy()
+                assert mine["spc_value"].iloc[-1] == running[-1] - running[-2], iid  # Q2 less Q1 of the same year
 
 
 def test_every_flagged_point_names_the_rule_that_flagged_it(demo):

@@ -87,6 +87,8 @@ def year_end_table(readings: Iterable[Reading], years: list[str], history: pd.Da
             "owner": "" if words.public else str(r.info.get("owner") or ""), "basis": figure_kind(r),
         })
         note = notes.for_indicator(commentary, r.indicator_id, r.row["period"], words.audience)
+        if note is None and r.row.get("last_period"):  # a monthly or quarterly indicator's year-end commentary
+            note = notes.for_indicator(commentary, r.indicator_id, r.row["last_period"], words.audience)
         if note is not None:
             remarks.append((r.title, markdown(note["text"])))
     owners = any(row["owner"] for row in rows)

@@ -134,11 +134,13 @@ class AnnualReport(ReportContext):
 
 def with_basis(st: pd.DataFrame, yearly: pd.DataFrame, year: periods.Period) -> pd.DataFrame:
     """The status rows with what each year's figure is (``basis``: "total for the year") and how many
-    of its periods it had (``coverage``: "11 of 12 months", empty when complete)."""
+    of its periods it had (``coverage``: "11 of 12 months", empty when complete), and the period of its
+    last figure (``last_period``: ``Mar 2025``, whose commentary is the year-end commentary)."""
     mine = yearly[yearly["period"] == year.label].set_index("indicator_id")
     return st.assign(basis=st["indicator_id"].map(mine["basis"]).fillna("").to_numpy(),
                      coverage=st["indicator_id"].map(mine["note"]).fillna("").to_numpy(),
-                     aggregation=st["indicator_id"].map(mine["aggregation"]).fillna("").to_numpy())
+                     aggregation=st["indicator_id"].map(mine["aggregation"]).fillna("").to_numpy(),
+                     last_period=st["indicator_id"].map(mine["last"]).fillna("").to_numpy())
 
 
 def year_in_numbers(readings: list[Reading], actions: pd.DataFrame, year: periods.Period, public: bool) -> list[KeyFigure]:
