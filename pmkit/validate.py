@@ -416,10 +416,11 @@ def check_meaning(tables: dict[str, pd.DataFrame], raws: dict[str, RawTable], pr
 
 
 def _fractions(tables: dict[str, pd.DataFrame], raws: dict[str, RawTable], ind: pd.DataFrame, problems: list[Problem]) -> None:
-    """A percentage at or under 1 that, times 100, would sit with the same indicator's figures of the
-    periods either side of it (within the way they move from period to period, or 5%), while as typed it
-    lies far from them, was typed as a fraction: 0.944 between 95.0 and 94.2. A small percentage among
-    other small ones, or far from its neighbours either way, is left as it is."""
+    """A percentage at or under 1 that, times 100, would sit among the same indicator's figures of the
+    periods either side of it (between them, give or take the way its figures usually move from one period
+    to the next), while as typed it lies far below them, was typed as a fraction: 0.944 between 95.0 and
+    94.2. A small percentage among other small ones, or away from its neighbours either way (the LGBF's
+    0.6 between 68.5 and 68.0), is left as it is."""
     if "measures" not in tables:
         return
     frame, rows = tables["measures"], raws["measures"].rows.reset_index(drop=True)
@@ -438,8 +439,7 @@ def _fractions(tables: dict[str, pd.DataFrame], raws: dict[str, RawTable], ind: 
             around = [v for v in (*values[max(0, i - 2):i][whole[max(0, i - 2):i]], *values[i + 1:i + 3][whole[i + 1:i + 3]])]
             if not around:
                 continue
-            near = float(np.median(around))
-            if abs(values[i] * 100 - near) <= max(3 * usual, 0.05 * near) and abs(values[i] - near) > 0.5 * near:
+            if min(around) - usual <= values[i] * 100 <= max(around) + usual and values[i] < 0.5 * min(around):
                 where = series.index[i]
                 problems.append(Problem(raws["measures"].where, int(rows[where]), "value",
                                         f"{values[i]:g} looks like a fraction: {indicator_id}'s figures either side are "
