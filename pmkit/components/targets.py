@@ -56,13 +56,14 @@ def target_changes(history: pd.DataFrame, period: str, polarity: str,
     return found
 
 
-def change_sentences(reading: Reading) -> list[str]:
-    """Each recent change of the reading's target, e.g. "Target eased from 99.5% to 97.7% in 2024/25."."""
+def change_sentences(reading: Reading, years: int = findings.RECENT_YEARS) -> list[str]:
+    """Each change of the reading's target in the ``years`` financial years up to its period, e.g.
+    "Target eased from 99.5% to 97.7% in 2024/25."."""
     if reading.targets is None:
         return []
     fmt = lambda v: format_value(v, reading.unit, reading.decimals)  # noqa: E731
-    return [f"Target {word} from {fmt(before)} to {fmt(after)} in {when}."
-            for word, before, after, when in target_changes(reading.targets, reading.row["period"], str(reading.info["polarity"]))]
+    changes = target_changes(reading.targets, reading.row["period"], str(reading.info["polarity"]), years)
+    return [f"Target {word} from {fmt(before)} to {fmt(after)} in {when}." for word, before, after, when in changes]
 
 
 def target_notes(reading: Reading, words: Words) -> str:

@@ -82,7 +82,7 @@ def year_end_table(readings: Iterable[Reading], years: list[str], history: pd.Da
                      "alt": five_year_sentence(r, years, series, words)}
         rows.append({
             "r": r, "yearly": [format_value(v, r.unit, r.decimals, missing="–") for v in series],
-            "target": format_value(r.row["target"], r.unit, r.decimals, missing="No target"), "changes": change_sentences(r),
+            "target": format_value(r.row["target"], r.unit, r.decimals, missing="No target"), "changes": change_sentences(r, years=1),  # the change into this year only
             "direction": words.direction(r.row["dot"], "annual", "last_year"), "spark": spark,
             "owner": "" if words.public else str(r.info.get("owner") or ""), "basis": figure_kind(r),
         })
