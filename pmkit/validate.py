@@ -380,7 +380,7 @@ def check_references(tables: dict[str, pd.DataFrame], raws: dict[str, RawTable],
         bad = expected.notna() & actual.notna() & ~allowed.fillna(False)
         for row, period, freq in zip(rows[bad], frame.loc[bad, "period"], expected[bad]):
             problems.append(
-                Problem(raw.where, int(row), "period", f"'{period}' does not match the indicator's frequency; expected a {freq} period")
+                Problem(raw.where, int(row), "period", f"'{period}' does not match the indicator's frequency; expected {'an' if freq == 'annual' else 'a'} {freq} period")
             )
 
 

@@ -209,3 +209,12 @@ def test_a_ratio_without_its_counts_is_refused(tmp_path):
     code, out = validate(source(tmp_path / "ratio", bad))
     assert code == 2
     assert "measures.csv:8:denominator: is empty but RATE's aggregation is ratio" in out
+
+
+def test_an_annual_period_is_asked_for_with_an(tmp_path):
+    register = {"indicator_id": "ANN", "title": "Residents satisfied", "directorate": "Resources", "unit": "percent",
+                "polarity": "higher_is_better", "frequency": "annual", "aggregation": ""}
+    measures = pd.concat([GOOD, pd.DataFrame({"indicator_id": ["ANN"], "period": ["Jul 2025"], "value": [71.0]})])
+    code, out = validate(source(tmp_path / "annual", measures, extra=[register]))
+    assert code == 2
+    assert "measures.csv:9:period: 'Jul 2025' does not match the indicator's frequency; expected an annual period" in out
