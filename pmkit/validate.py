@@ -419,8 +419,9 @@ def _fractions(tables: dict[str, pd.DataFrame], raws: dict[str, RawTable], ind: 
     """A percentage at or under 1 that, times 100, would sit among the same indicator's figures of the
     periods either side of it (between them, give or take the way its figures usually move from one period
     to the next), while as typed it lies far below them, was typed as a fraction: 0.944 between 95.0 and
-    94.2. A small percentage among other small ones, or away from its neighbours either way (the LGBF's
-    0.6 between 68.5 and 68.0), is left as it is."""
+    94.2. A small percentage among other small ones (under 10%, where a fraction and a percentage cannot be
+    told apart), or away from its neighbours either way (the LGBF's 0.6 between 68.5 and 68.0), is left
+    as it is."""
     if "measures" not in tables:
         return
     frame, rows = tables["measures"], raws["measures"].rows.reset_index(drop=True)
@@ -439,7 +440,8 @@ def _fractions(tables: dict[str, pd.DataFrame], raws: dict[str, RawTable], ind: 
             around = [v for v in (*values[max(0, i - 2):i][whole[max(0, i - 2):i]], *values[i + 1:i + 3][whole[i + 1:i + 3]])]
             if not around:
                 continue
-            if min(around) - usual <= values[i] * 100 <= max(around) + usual and values[i] < 0.5 * min(around):
+            if (min(around) - usual <= values[i] * 100 <= max(around) + usual and values[i] >= 0.1
+                    and min(around) >= 10):  # 0.01 among 2% and 3% could be either: never a guess
                 where = series.index[i]
                 problems.append(Problem(raws["measures"].where, int(rows[where]), "value",
                                         f"{values[i]:g} looks like a fraction: {indicator_id}'s figures either side are "

@@ -3,6 +3,7 @@
 import datetime as dt
 import sys
 from decimal import Decimal
+from unittest.mock import patch
 
 import pandas as pd
 import pytest
@@ -317,8 +318,11 @@ def _values(indicator_ids, cells):
         "value": cells,
     })
     try:
-        return validate_tables({"indicators": INDICATORS, "measures": RawTable(measures, "measures.csv", pd.Series(measures.index + 2))})[
-            "measures"]["value"].tolist()
+        # reading numbers only: random figures side by side can look like a percentage typed as a fraction,
+        # a different rule (tests/test_measure.py), so that check is left out here
+        with patch("pmkit.validate._fractions"):
+            return validate_tables({"indicators": INDICATORS,
+                                    "measures": RawTable(measures, "measures.csv", pd.Series(measures.index + 2))})["measures"]["value"].tolist()
     except pmkit.ValidationError as exc:
         return exc.lines()
 
