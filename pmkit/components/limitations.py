@@ -14,6 +14,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from pmkit import findings, periods
+from pmkit.components.targets import target_changes
 from pmkit.components.templating import plural, render
 from pmkit.components.words import Words
 from pmkit.reading import Reading
@@ -112,25 +113,15 @@ def _listed(items: list[str], joiner: str = "and") -> str:
 
 
 def _target_changes(r: Reading, targets: pd.DataFrame, recent_years: int) -> list[tuple[bool, str]]:
-    """Each change of the whole-year target in the ``recent_years`` financial years up to the judged
-    one: (eased, what to say)."""
+    """Each change of target in the ``recent_years`` financial years up to the judged one
+    (`components.targets.target_changes`): (eased, what to say)."""
     if targets is None or targets.empty or str(r.info.get("polarity")) == "neutral":
         return []
-    years = findings.target_history(targets, r.indicator_id)
-    years = years[years["frequency"] == "annual"].reset_index(drop=True)
-    judged = periods.parse(r.row["period"]).year
-    since = judged.shift(1 - recent_years).start
-    said = []
-    for before, after in zip(years.itertuples(), years.iloc[1:].itertuples()):
-        start = periods.parse(after.period).start
-        if not since <= start <= judged.start or after.target == before.target:
-            continue
-        lower_better = str(r.info["polarity"]) == "lower_is_better"
-        eased = (after.target > before.target) if lower_better else (after.target < before.target)
-        fmt = lambda v: format_value(v, r.unit, r.decimals)  # noqa: E731
-        said.append((eased, f"{r.title}: the target was {'eased' if eased else 'tightened'} from {fmt(before.target)} to "
-                            f"{fmt(after.target)} in {after.period}, so its status is not comparable with earlier years'."))
-    return said
+    history = findings.target_history(targets, r.indicator_id)
+    fmt = lambda v: format_value(v, r.unit, r.decimals)  # noqa: E731
+    return [(word == "eased", f"{r.title}: the target was {word} from {fmt(before)} to {fmt(after)} in {when}, so its "
+                              "status is not comparable with earlier years'.")
+            for word, before, after, when in target_changes(history, r.row["period"], str(r.info["polarity"]), recent_years)]
 
 
 def _small_numbers(r: Reading, breakdowns: pd.DataFrame) -> list[str]:
