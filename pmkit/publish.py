@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from pmkit import layout
 from pmkit.components.page import home_page, index_page
 from pmkit.render import TEMPLATES
 from pmkit.spreadsheet import neutralise_frame
@@ -204,7 +205,10 @@ def write_index(folder: Path, title: str, reports: list[dict], extras: list[tupl
 
 def write_outputs_home(outputs: Path, work: Path | None = None) -> Path:
     """``outputs/index.html`` linking every period and audience folder that has an index."""
-    folders = sorted((p.parent for p in outputs.glob("*/*/index.html")), reverse=True)
-    links = [(f"{f.relative_to(outputs).as_posix()}/index.html", f.parent.name, f.name) for f in folders]
+    links = [(f"{f.relative_to(outputs).as_posix()}/index.html", slug, audience)
+             for audience in ("internal", "public") for f in layout.published_folders(outputs, audience)
+             if (f / "index.html").exists()
+             for slug in [f.name if audience == "public" else f.parent.name]]
+    links.sort(key=lambda link: (link[1], link[2] == "internal"), reverse=True)
     page = home_page(links, (TEMPLATES / "report.css").read_text(encoding="utf-8"))
     return write_atomic(outputs / "index.html", page, work)

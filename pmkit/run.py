@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pmkit import publish, render
+from pmkit import layout, publish, render
 from pmkit.errors import PmkitError, ReportError
 from pmkit.reports import KINDS, Plan, ReportKind
 from pmkit.reports.context import assess_with_settings
@@ -207,7 +207,7 @@ def _jobs(kind: ReportKind, plan: Plan, root: Path, src: Source, settings: dict,
     """The jobs of one project and audience's plan, each with its settings layered and its fingerprint."""
     from pmkit import fingerprint
 
-    folder = outputs / plan.period.slug / audience
+    folder = layout.page_folder(outputs, plan.period.slug, audience)
     work = outputs / "_executed" / plan.period.slug / audience
     notebook = root / "notebooks" / kind.notebook
     declared = notebook_parameters(notebook)
@@ -215,7 +215,7 @@ def _jobs(kind: ReportKind, plan: Plan, root: Path, src: Source, settings: dict,
     run = _PlannedRun(kind, root, src, settings, plan, outputs, tmp, audience, engine, {
         "period": plan.period.label, "audience": audience, "engine": engine, **layers["command_line"],
         **layers["options"], **{k: v for k, v in options.items() if v is not None}})
-    earlier = _earlier_publications(folder / "manifest.json") if changed_only else {}
+    earlier = _earlier_publications(layout.manifest_path(outputs, plan.period.slug, audience)) if changed_only else {}
     tables, studies = src.tables(), src.case_studies()
     version = fingerprint.code_version()
     # settings files a page reads besides its parameters: defaults.yaml is in ``settings`` itself
@@ -269,7 +269,8 @@ def _execute(jobs: list[ReportJob], engine: str, workers: int, scheduler: str | 
 def _finish(run: _PlannedRun, done: dict[tuple[Path, str], ReportResult], seconds: float) -> RunResult:
     """A project and audience's open data, manifest and index, after its reports ran."""
     plan, src, settings, audience = run.plan, run.src, run.settings, run.audience
-    folder = run.outputs / plan.period.slug / audience
+    folder = layout.page_folder(run.outputs, plan.period.slug, audience)
+    manifest_file = layout.manifest_path(run.outputs, plan.period.slug, audience)
     order = {job.name: i for i, job in enumerate(plan.jobs)}
     reports = sorted([done[(job.html, job.name)] for job in run.jobs] + run.skipped, key=lambda r: order[r.name])
     result = RunResult(folder, plan.period.label, audience, run.engine, reports, notes=plan.notes,
@@ -283,7 +284,7 @@ def _finish(run: _PlannedRun, done: dict[tuple[Path, str], ReportResult], second
     tmp = run.tmp
     open_data = table.assign(exceptions=table["exceptions"].map(" ".join))
     extras = [(f, f) for f in publish.write_open_data(folder, open_data, f"{council} performance status {plan.period.label}", tmp)]
-    published = _published(folder / "manifest.json", result.reports, run.kind, run.jobs)
+    published = _published(manifest_file, result.reports, run.kind, run.jobs)
     manifest = {
         "kind": run.kind.name,
         "parameters": run.parameters,
@@ -295,13 +296,13 @@ def _finish(run: _PlannedRun, done: dict[tuple[Path, str], ReportResult], second
         "reports": [{**asdict(r), "executed": _shown_path(r.executed, folder) if r.executed else ""} for r in result.reports],
         "published": published,
     }
-    publish.write_atomic(folder / "manifest.json", json.dumps(manifest, indent=2, default=str), tmp)
+    publish.write_atomic(manifest_file, json.dumps(manifest, indent=2, default=str), tmp)
     labels = {name: KINDS.get(name).label for name in KINDS.names()}
     publish.write_index(
         folder,
         f"{council} performance reports: {plan.period.label} ({audience})",
         published,
-        [*extras, ("manifest.json", "manifest.json (parameters, input hashes, versions, timings)")],
+        extras if audience == "public" else [*extras, ("manifest.json", "manifest.json (parameters, input hashes, versions, timings)")],
         labels,
         tmp,
     )

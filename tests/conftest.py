@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from pmkit.layout import page_folder, published_folders
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"
 
@@ -86,7 +88,7 @@ class DemoRender:
         self.engines = sorted(p.name for p in root.iterdir() if p.is_dir())
 
     def folder(self, engine: str = "nbconvert", audience: str = "internal", period: str = "2025-26-Q2") -> Path:
-        return self.root / engine / "outputs" / period / audience
+        return page_folder(self.root / engine / "outputs", period, audience)
 
     def pages(self, engine: str = "nbconvert", audience: str = "internal", kind: str = "quarterly") -> list[Path]:
         """A kind's pages: the six directorates, the annual report, or the deep dives."""
@@ -98,7 +100,8 @@ class DemoRender:
 
     def every_page(self, engine: str = "nbconvert", audience: str = "internal") -> list[Path]:
         """Every report page and index of an engine and audience, all kinds."""
-        return sorted((self.root / engine / "outputs").glob(f"*/{audience}/*.html"))
+        outputs = self.root / engine / "outputs"
+        return sorted(p for folder in published_folders(outputs, audience) for p in folder.glob("*.html"))
 
 
 def _render_demo(root: Path) -> None:

@@ -14,6 +14,7 @@ import pytest
 
 import pmkit.sources
 from pmkit.errors import PmkitError
+from pmkit.layout import page_folder
 from pmkit.run import run_batch, run_quarterly
 
 pytestmark = pytest.mark.e2e
@@ -41,7 +42,7 @@ def project(tmp_path):
 
 
 def page(project: Path, name: str, audience: str = "internal") -> str:
-    return (project / "outputs" / "2025-26-Q2" / audience / f"{name}.html").read_text(encoding="utf-8")
+    return (page_folder(project / "outputs", "2025-26-Q2", audience) / f"{name}.html").read_text(encoding="utf-8")
 
 
 def add_cell(project: Path, source: str) -> None:

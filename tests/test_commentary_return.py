@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 
 import pmkit
 from pmkit import commentary as notes
+from pmkit.layout import page_folder
 
 PERIOD = "2025/26 Q2"
 HEADERS = ["Indicator ID", "Indicator", "Directorate", "Period", "Value", "Target", "Status", "Why it is asked about",
@@ -134,7 +135,7 @@ def test_a_filled_return_is_loaded_once_and_the_next_report_shows_it(project):
     from bs4 import BeautifulSoup
     for audience, overview_words, hou01 in [("internal", "Returned commentary on Housing overview.", "Returned commentary on HOU-01."),
                                             ("public", "What residents read about Housing overview.", "What residents read about HOU-01.")]:
-        page = BeautifulSoup((project / "outputs" / "2025-26-Q2" / audience / "housing.html").read_text(), "html.parser")
+        page = BeautifulSoup((page_folder(project / "outputs", "2025-26-Q2", audience) / "housing.html").read_text(), "html.parser")
         assert overview_words in page.get_text(" ")
         item = page.select_one('li.exception[data-indicator="HOU-01"]')
         assert hou01 in item.select_one(".commentary").get_text(" ")

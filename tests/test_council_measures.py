@@ -34,6 +34,8 @@ import yaml
 from bs4 import BeautifulSoup
 from openpyxl import Workbook
 
+from pmkit.layout import page_folder
+
 pytestmark = pytest.mark.e2e
 COUNCIL = "Wessex Vale District Council"
 PMKIT = [sys.executable, "-m", "pmkit.cli"]
@@ -161,7 +163,7 @@ def test_the_quarterly_page_ranks_the_council_once_among_its_peers(project):
     text = said(tile)
     assert "51.0%" in text
     assert "ranked 2" in text and "of 6" in text and "of 7" not in text
-    public = page(project / "outputs" / "2025-26-Q2" / "public" / "environment.html")
+    public = page(page_folder(project / "outputs", "2025-26-Q2", "public") / "environment.html")
     assert "ranked 2nd of 6" in said(public.find(attrs={"data-indicator": "WV-REC"}))
 
 

@@ -13,6 +13,7 @@ import pytest
 from pages import JARGON, load, text, tiles, visible_text
 
 import pmkit
+from pmkit.layout import manifest_path
 
 pytestmark = pytest.mark.e2e
 DIRECTORATES = {"adults", "childrens", "housing", "place", "communities", "resources"}
@@ -47,7 +48,8 @@ def test_a_report_per_directorate_and_an_index_that_links_them(demo):
         assert {p.stem for p in folder.glob("*.html")} == DIRECTORATES | {"index", "deep-dive-asc-02", "deep-dive-repairs"}
         links = [a["href"] for a in load(folder / "index.html").select("main a")]
         assert {f"{d}.html" for d in DIRECTORATES} | {"deep-dive-asc-02.html", "deep-dive-repairs.html"} <= set(links)
-        assert {"status.csv", "datapackage.json", "manifest.json", "../../index.html"} <= set(links)
+        assert {"status.csv", "datapackage.json"} <= set(links)
+        assert ("manifest.json" in links) == (audience == "internal")  # no manifest on the public side
         assert all((folder / href).exists() for href in links)
 
 
@@ -55,8 +57,8 @@ def test_the_outputs_home_page_links_every_period_and_audience(demo):
     render, *_ = demo
     home = load(render.root / "nbconvert" / "outputs" / "index.html")
     assert [(a["href"], text(a)) for a in home.select("main a")] == [
-        ("2025-26-Q2/public/index.html", "2025-26-Q2: public"), ("2025-26-Q2/internal/index.html", "2025-26-Q2: internal"),
-        ("2024-25/public/index.html", "2024-25: public"), ("2024-25/internal/index.html", "2024-25: internal")]
+        ("public/2025-26-Q2/index.html", "2025-26-Q2: public"), ("2025-26-Q2/internal/index.html", "2025-26-Q2: internal"),
+        ("public/2024-25/index.html", "2024-25: public"), ("2024-25/internal/index.html", "2024-25: internal")]
 
 
 def test_every_indicator_has_a_tile_with_its_status_and_its_value_with_unit(demo):
@@ -259,7 +261,7 @@ def test_pages_are_accessible_self_contained_and_script_free(demo):
 def test_the_manifest_holds_no_server_paths(demo):
     render, *_ = demo
     for audience in AUDIENCES:
-        manifest = json.loads((render.folder("nbconvert", audience) / "manifest.json").read_text(encoding="utf-8"))
+        manifest = json.loads((manifest_path(render.root / "nbconvert" / "outputs", "2025-26-Q2", audience)).read_text(encoding="utf-8"))
         strings = list(texts_in(manifest))
         assert manifest["reports"] and manifest["source"] == "pmkit.duckdb"
         assert not [s for s in strings if s.startswith("/") or str(render.root) in s or "/tmp/" in s], strings

@@ -18,6 +18,7 @@ import yaml
 
 from pmkit.errors import PmkitError
 from pmkit.importers.lgbf import council_code, cover_name, import_lgbf_club, import_lgbf_project
+from pmkit.layout import manifest_path
 
 LGBF = (Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "real" / "scotland-lgbf").resolve()
 VALUES = LGBF / "lgbf-values-real.csv"
@@ -160,7 +161,7 @@ def test_the_club_runs_as_one_batch_on_a_dask_cluster(club, tmp_path):
     assert [name for name, r in outcome.items() if not r.ok] == ["fife"]
     for result, summary in zip(results, sorted(summaries, key=lambda s: s.project), strict=True):
         assert result.folder.parents[2] == summary.project
-        manifest = yaml.safe_load((result.folder / "manifest.json").read_text(encoding="utf-8"))  # JSON is YAML
+        manifest = yaml.safe_load((manifest_path(result.folder.parents[1], "2024-25", "public")).read_text(encoding="utf-8"))  # JSON is YAML
         assert manifest["kind"] == "annual" and manifest["parameters"]["audience"] == "public"
         if summary.project.name == "fife":
             continue

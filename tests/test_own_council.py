@@ -27,6 +27,8 @@ import pytest
 from bs4 import BeautifulSoup
 from openpyxl import Workbook
 
+from pmkit.layout import page_folder
+
 pytestmark = pytest.mark.e2e
 COUNCIL = "Borsetshire County Council"
 PMKIT = [sys.executable, "-m", "pmkit.cli"]
@@ -136,7 +138,7 @@ def test_a_council_built_from_an_excel_workbook_runs_under_its_own_name(tmp_path
     cost = tile(libraries, "BOR-LB2")
     assert cost["data-status"] == "green" and "£3.87" in cost.get_text(" ")
 
-    public = BeautifulSoup((folder / "public" / "highways-transport.html").read_text(encoding="utf-8"), "html.parser")
+    public = BeautifulSoup((page_folder(project / "outputs", "2025-26-Q2", "public") / "highways-transport.html").read_text(encoding="utf-8"), "html.parser")
     assert "87.4%" in tile(public, "BOR-HW1").get_text(" ") and COUNCIL in public.get_text(" ")
 
     umask = os.umask(0o022)

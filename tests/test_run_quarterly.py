@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from pmkit import render
+from pmkit.layout import page_folder
 from pmkit.run import run_quarterly
 
 pytestmark = pytest.mark.e2e
@@ -153,4 +154,4 @@ def test_a_run_warns_of_personal_data_in_public_commentary_and_still_publishes(p
     warning = ("warning: commentary.csv:2:text: public commentary contains a name (Jo Bloggs) and a phone number "
                "(01632 960111); check it may be published")
     assert done.stderr.splitlines().count(warning) == 1, done.stderr  # once, though two audiences were run
-    assert (project / "outputs" / "2025-26-Q2" / "public" / "housing.html").exists()
+    assert (page_folder(project / "outputs", "2025-26-Q2", "public") / "housing.html").exists()
