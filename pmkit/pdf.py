@@ -53,8 +53,9 @@ def css_string(text: str) -> str:
 
 
 def page_title(page_html: str, fallback: str) -> str:
-    """The page's ``<title>`` as text (``fallback`` when it has none)."""
-    found = _TITLE.search(page_html)
+    """The page's ``<title>`` as text (``fallback`` when its head has none: an SVG's title is not the page's)."""
+    head_end = _HEAD_END.search(page_html)
+    found = _TITLE.search(page_html, 0, head_end.start() if head_end else len(page_html))
     title = " ".join(html.unescape(re.sub(r"<[^>]+>", "", found.group(1))).split()) if found else ""
     return title or fallback
 
