@@ -121,7 +121,7 @@ def _print_run(results: list) -> int:
 
 
 RUN_ARGUMENTS = {"audience", "source", "out", "engine", "jobs", "command", "kind", "func", "project", "comparator_group",
-                 "parameters", "changed_only", "scheduler"}
+                 "parameters", "changed_only", "scheduler", "pdf"}
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -133,7 +133,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         kind=args.kind, roots=args.project or [None], audiences=args.audience or ["internal"], source=source,
         out=args.out, engine=args.engine, jobs=args.jobs, overrides={"comparator_group": args.comparator_group},
         params=command_line_params(args.parameters), changed_only=args.changed_only, scheduler=args.scheduler,
-        **options)
+        pdf=args.pdf, **options)
     return _print_run(results)
 
 
@@ -281,6 +281,19 @@ def cmd_commentary_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_pdf(args: argparse.Namespace) -> int:
+    from pmkit.pdf import check_page, chromium, write_pdf
+
+    for page in args.pages:  # every page is checked before any is printed
+        check_page(page)
+    browser = chromium()
+    for page in args.pages:
+        started = time.perf_counter()
+        out = write_pdf(page, browser=browser)
+        print(f"{out} ({out.stat().st_size / 1024:,.0f} KB, {time.perf_counter() - started:.1f} s)", flush=True)
+    return 0
+
+
 def cmd_screenshots(args: argparse.Namespace) -> int:
     from pmkit.screenshots import screenshot_reports
     from pmkit.settings import project_root
@@ -353,10 +366,17 @@ def build_parser() -> argparse.ArgumentParser:
         q.add_argument("--changed-only", action="store_true",
                        help="skip a report whose notebook, settings, data and pmkit version are unchanged since "
                             "its last publication")
+        q.add_argument("--pdf", action="store_true",
+                       help="also print each published page to an A4 PDF beside it, for committee papers "
+                            "(needs Chromium: see pmkit pdf)")
         q.add_argument("--scheduler", metavar="ADDRESS",
                        help="run the reports on the Dask cluster at ADDRESS (tcp://host:8786), or on a new local "
                             "one with 'local' (a worker per --jobs)")
         q.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("pdf", help="print report pages to A4 PDFs for committee papers: PAGE.pdf beside each")
+    p.add_argument("pages", nargs="+", type=Path, metavar="PAGE", help="a report page (.html) pmkit published")
+    p.set_defaults(func=cmd_pdf)
 
     p = sub.add_parser("screenshots", help="full-page PNGs of every published report, to look at as a reader would")
     p.add_argument("outputs", nargs="?", type=Path, help="an outputs folder (default: the project's outputs/)")

@@ -45,6 +45,7 @@ class ReportJob:
     tmp: Path  # the run's private folder for temporary files
     fingerprint: str = ""  # notebook, parameters, input data and pmkit version (see pmkit.fingerprint)
     label: str = ""  # how progress names it: its title, with the audience when a batch has two
+    pdf: bool = False  # --pdf: a PDF of the page is written beside it (see pmkit.pdf)
 
     def __post_init__(self) -> None:
         self.label = self.label or self.title
@@ -113,6 +114,7 @@ def run_batch(
     changed_only: bool = False,
     scheduler: str | None = None,
     progress: RunObserver | None = None,
+    pdf: bool = False,
     **options: object,
 ) -> list[RunResult]:
     """Run report kind ``kind`` (its own ``options``) for each project in ``roots`` and each audience,
@@ -126,9 +128,14 @@ def run_batch(
     ``scheduler`` (``local`` starts one); each page is published atomically as it is ready, then each
     folder's open data, manifest and index. ``changed_only`` skips a report whose fingerprint equals the
     one of its last successful publication. ``progress`` (see `pmkit.progress`) is told each report's
-    state as it changes; without it the run prints nothing.
+    state as it changes; without it the run prints nothing. ``pdf`` prints each published page to a PDF
+    beside it (`pmkit.pdf.write_pdf`).
     """
     report_kind = KINDS.get(kind)
+    if pdf:
+        from pmkit.pdf import chromium
+
+        chromium()  # no Chromium to print with: said before any report runs
     engine = render.choose_engine(engine)
     roots = [find_project(root) for root in roots]
     if out and len(roots) > 1:
@@ -142,13 +149,13 @@ def run_batch(
             kernels = stack.enter_context(WarmKernels(jobs))
             kernels.prestart()
         return _run_planned(report_kind, roots, checked, audiences, source, out, engine, jobs, changed_only,
-                            scheduler, kernels, progress, options)
+                            scheduler, kernels, progress, options, pdf)
 
 
 def _run_planned(report_kind: ReportKind, roots: list[Path], checked: list[tuple[dict, dict]], audiences: list[str],
                  source: str | None, out: str | Path | None, engine: str, jobs: int, changed_only: bool,
                  scheduler: str | None, kernels: WarmKernels | None, progress: RunObserver | None,
-                 options: dict) -> list[RunResult]:
+                 options: dict, pdf: bool = False) -> list[RunResult]:
     """`run_batch` once every check that needs no data has passed: validate, plan, execute, publish."""
     planned = []
     for root, (settings, layers) in zip(roots, checked, strict=True):
@@ -169,6 +176,7 @@ def _run_planned(report_kind: ReportKind, roots: list[Path], checked: list[tuple
         for run in runs:
             for job in run.jobs:
                 job.label = _label(job.title, run.audience, audiences)
+                job.pdf = pdf
         pending = [job for run in runs for job in run.jobs]
         if progress is not None:
             skipped = [(_label(r.title, run.audience, audiences), r) for run in runs for r in run.skipped]
@@ -455,11 +463,15 @@ def execute_report(job: ReportJob, kernels: WarmKernels, progress: RunObserver |
 
 
 def _publish_page(job: ReportJob, page: str | Exception, started: float, progress: RunObserver | None) -> ReportResult:
-    """Publish a rendered page atomically (or report why there is none)."""
+    """Publish a rendered page atomically, and its PDF when the job asks for one (or report why there is none)."""
     try:
         if isinstance(page, Exception):
             raise page
         publish.write_atomic(job.html, page, job.tmp)
+        if job.pdf:
+            from pmkit.pdf import write_pdf
+
+            write_pdf(job.html, job.tmp)
         error = ""
     except (ReportError, PmkitError) as exc:
         error = str(exc)
