@@ -112,13 +112,12 @@ def scale_texts(fig: Figure, layout: Layout) -> None:
     to fit the figure's width."""
     if layout.text != 1:
         fig.draw_without_rendering()
+        ticks = [(axis, axis.get_ticklabels()[0].get_fontsize()) for ax in fig.axes for axis in (ax.xaxis, ax.yaxis)
+                 if axis.get_ticklabels()]
         for text in _texts(fig):
             text.set_fontsize(text.get_fontsize() * layout.text)
-        for ax in fig.axes:
-            for axis in (ax.xaxis, ax.yaxis):
-                labels = axis.get_ticklabels()
-                if labels:
-                    axis.set_tick_params(labelsize=labels[0].get_fontsize())
+        for axis, size in ticks:
+            axis.set_tick_params(labelsize=size * layout.text)
     fit_texts(fig)
 
 
