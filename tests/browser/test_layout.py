@@ -15,12 +15,13 @@ SMALLEST_LABEL = 11  # CSS px
 PHONE_HEIGHT = 12_000  # CSS px, a quarterly page with its drill-downs closed
 KINDS = ("quarterly", "annual", "deep-dive")
 
-CHECKS = """() => {
+CHECKS = """async () => {
   const problems = [], width = window.innerWidth, root = document.scrollingElement;
   const where = e => (e.closest('[id]') ? '#' + e.closest('[id]').id + ' ' : '') + e.tagName.toLowerCase()
     + (e.className && typeof e.className === 'string' ? '.' + e.className.split(' ')[0] : '');
   const height = root.scrollHeight;  // as a reader first sees it: drill-downs closed
   document.querySelectorAll('details').forEach(d => d.open = true);  // the rest is checked with everything open
+  await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));  // scroll-state queries settle
   if (root.scrollWidth > width) problems.push(`the page scrolls sideways: ${root.scrollWidth}px wide`);
   const scrolls = e => e.closest('.table-wrap, pre');
   for (const e of document.querySelectorAll('main *')) {
@@ -39,7 +40,7 @@ CHECKS = """() => {
       problems.push(`text beyond the screen's edge in ${where(node.parentElement)}: "${node.textContent.trim().slice(0, 40)}"`);
   }
   for (const img of document.querySelectorAll('main img')) {
-    if (img.classList.contains('sparkline') || img.closest('.case-study') || !img.getClientRects().length) continue;
+    if (img.classList.contains('sparkline') || img.closest('.pmkit-case-study') || !img.getClientRects().length) continue;
     const source = img.closest('picture') && img.closest('picture').querySelector('source');
     const phone = source && img.currentSrc === source.srcset;
     const smallest = Number(phone ? img.dataset.phoneMinTextPx : img.dataset.minTextPx);
