@@ -20,7 +20,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from pmkit.components.charts import figure_to_data_uri, styled
+from pmkit.components.charts import WIDE, Layout, chart_pair, figure_to_data_uri, scale_texts, styled
 from pmkit.components.templating import ordinal, render
 from pmkit.components.words import Words
 from pmkit.reading import Reading
@@ -61,14 +61,15 @@ def position_sentence(reading: Reading, words: Words) -> str:
     return f"{where}: ranked {ordinal(int(row['rank']))} of {n} (1st is best); the middle figure was {median}"
 
 
-def benchmark_chart(reading: Reading, council: str, words: Words) -> tuple[str, str]:
-    """The comparator chart as a PNG data URI, and alt text that states its message."""
+def benchmark_chart(reading: Reading, council: str, words: Words, layout: Layout = WIDE) -> tuple[str, str]:
+    """The comparator chart as a PNG data URI (drawn at ``layout``'s size), and alt text that states its message."""
     peers, unit, decimals = reading.peers, reading.unit, reading.decimals
     table = peers.table
     n = len(table)
     fmt = lambda v: format_value(v, unit, decimals)  # noqa: E731
     with styled():
-        fig = Figure(figsize=(8.2, 0.32 * n + 1.6), dpi=100, layout="constrained")
+        fig = Figure(figsize=(layout.width, layout.text * ((0.32 if layout is WIDE else 0.4) * n + 1.6)), dpi=100,
+                     layout="constrained")
         ax = fig.subplots()
     positions = np.arange(n)[::-1]  # best at the top
     for q in range(4):  # quartile bands by rank, as the status engine counts them
@@ -79,12 +80,19 @@ def benchmark_chart(reading: Reading, council: str, words: Words) -> tuple[str, 
                         (1.0, n - (min(ranks) + max(ranks)) / 2), xycoords=("axes fraction", "data"),
                         xytext=(4, 0), textcoords="offset points", va="center", fontsize=8, color="#484949")
     colours = [OWN if own else PEER for own in table["own"]]
-    ax.barh(positions, table["value"], color=colours, height=0.7, zorder=2)
     labels = [f"{name} (this council)" if own else name for name, own in zip(table["authority_name"], table["own"])]
-    ax.set_yticks(positions, labels, fontsize=8.5)
-    for tick, own in zip(ax.get_yticklabels(), table["own"]):
+    if layout is WIDE:
+        ax.barh(positions, table["value"], color=colours, height=0.7, zorder=2)
+        ax.set_yticks(positions, labels, fontsize=8.5)
+        names = ax.get_yticklabels()
+    else:  # too narrow for names beside the bars: each name sits over its bar
+        ax.barh(positions - 0.2, table["value"], color=colours, height=0.4, zorder=2)
+        ax.set_yticks([])
+        names = [ax.annotate(label, (0, y), xycoords=("axes fraction", "data"), xytext=(2, 0), textcoords="offset points",
+                             va="bottom", ha="left", fontsize=8.5, zorder=4) for label, y in zip(labels, positions)]
+    for name, own in zip(names, table["own"]):
         if own:
-            tick.set_fontweight("bold")
+            name.set_fontweight("bold")
     lines = [(peers.median, f"{'Middle' if words.public else 'Peer median'} {fmt(peers.median)}", MEDIAN, "--")]
     if peers.national is not None:
         lines.append((peers.national, f"{peers.national_name} {fmt(peers.national)}", NATIONAL, ":"))
@@ -95,7 +103,7 @@ def benchmark_chart(reading: Reading, council: str, words: Words) -> tuple[str, 
     for i, (x, text, colour, style) in enumerate(lines):
         ax.axvline(x, color=colour, ls=style, lw=1.5, zorder=3)
         right = x > low + 0.55 * (high - low)  # a label on the right half runs leftwards, so it stays inside the figure
-        ax.annotate(text, (x, 1.0), xycoords=("data", "axes fraction"), xytext=(-3 if right else 3, 2 + 11 * i),
+        ax.annotate(text, (x, 1.0), xycoords=("data", "axes fraction"), xytext=(-3 if right else 3, 2 + 11 * layout.text * i),
                     textcoords="offset points", fontsize=8.5, color=colour, ha="right" if right else "left", va="bottom",
                     annotation_clip=False)
     ax.set_ylim(-0.6, n - 0.4)
@@ -103,7 +111,8 @@ def benchmark_chart(reading: Reading, council: str, words: Words) -> tuple[str, 
     better = "lower is better" if reading.info["polarity"] == "lower_is_better" else "higher is better"
     fig.suptitle(textwrap.fill(reading.title, 85), x=0.01, ha="left", fontsize=12, fontweight="bold")
     ax.set_title(f"{peers.period}, {'similar councils' if words.public else group_words(peers.group)}, best first ({better})",
-                 loc="left", fontsize=9, color="#484949", pad=28)
+                 loc="left", fontsize=9, color="#484949", pad=28 * layout.text)
+    scale_texts(fig, layout)
     return figure_to_data_uri(fig), benchmark_alt(reading, council, words)
 
 
@@ -132,7 +141,7 @@ def benchmark_section(readings: Iterable[Reading], council: str, words: Words) -
     for reading in readings:
         if reading.peers is None:
             continue
-        uri, alt = benchmark_chart(reading, council, words)
+        uri, phone, alt = chart_pair(benchmark_chart, reading, council, words)
         table = reading.peers.table
         n = len(table)
         rows = [
@@ -146,7 +155,7 @@ def benchmark_section(readings: Iterable[Reading], council: str, words: Words) -
             rows.append(["", reading.peers.national_name, format_value(reading.peers.national, reading.unit, reading.decimals), ""])
         items.append({
             "id": reading.indicator_id, "title": reading.title, "sentence": position_sentence(reading, words),
-            "chart": {"uri": uri, "alt": alt},
+            "chart": {"uri": uri, "phone": phone, "alt": alt},
             "table": {"caption": f"{reading.title}: {reading.peers.period}, {council} and {'similar councils' if words.public else group_words(reading.peers.group)}",
                       "columns": ["Rank", "Council", "Figure" if words.public else "Value", "Among similar councils" if words.public else "Quartile"],
                       "rows": rows},
@@ -170,19 +179,32 @@ def benchmark_trend(reading: Reading, history: pd.DataFrame, council: str, words
     between the best and worst quarters, national line) and the rank trajectory as a table."""
     if history.empty or history["rank"].isna().all():
         return ""
+    wide, phone, alt = chart_pair(_trend_chart, reading, history, council, words)
+    fmt = lambda v: "" if pd.isna(v) else format_value(v, reading.unit, reading.decimals)  # noqa: E731
+    rows = [[r.period, fmt(r.own), "" if pd.isna(r.rank) else f"{int(r.rank)} of {int(r.councils)}",
+             "" if r.quartile is None or pd.isna(r.quartile) else _quarter_cell(int(r.quartile), words), fmt(r.median), fmt(r.national)]
+            for r in history.itertuples()]
+    columns = ["Period", council, "Rank (1st is best)", "Among similar councils" if words.public else "Quartile",
+               "Middle figure" if words.public else "Peer median", national_name(reading) or "National"]
+    return render("benchmark_trend.html.j2", chart={"uri": wide, "phone": phone, "alt": alt}, title=reading.title,
+                  columns=columns, rows=rows)
+
+
+def _trend_chart(reading: Reading, history: pd.DataFrame, council: str, words: Words, layout: Layout = WIDE) -> tuple[str, str]:
+    """The trend chart of `benchmark_trend` at ``layout``'s size, and its alt text."""
     fmt = lambda v: "" if pd.isna(v) else format_value(v, reading.unit, reading.decimals)  # noqa: E731
     x = np.arange(len(history))
     with styled():
-        fig = Figure(figsize=(8.2, 4.4), dpi=100, layout="constrained")
+        fig = Figure(figsize=(layout.width, 4.4 * layout.text), dpi=100, layout="constrained")
         ax = fig.subplots()
     ax.fill_between(x, history["worst_quarter"], history["best_quarter"], color="#E6E6E6", label="Middle half of peers")
     ax.plot(x, history["median"], color=MEDIAN, ls="--", lw=1.5, label="Peer median" if not words.public else "Middle figure")
     if history["national"].notna().any():
         ax.plot(x, history["national"], color=NATIONAL, ls=":", lw=1.6, label=national_name(reading) or "National")
     ax.plot(x, history["own"], color=OWN, lw=2.2, marker="o", markersize=4, label=f"{council} (this council)")
-    step = max(1, int(np.ceil(len(x) / 10)))
+    step = max(1, int(np.ceil(len(x) / min(10, layout.ticks))))
     ax.set_xticks(x[::step], history["period"].iloc[::step], rotation=45, ha="right", fontsize=8.5)
-    fig.legend(fontsize=8.5, frameon=False, loc="outside lower center", ncol=4)
+    fig.legend(fontsize=8.5, frameon=False, loc="outside lower center", ncol=4 if layout is WIDE else 1)
     better = "lower is better" if reading.info["polarity"] == "lower_is_better" else "higher is better"
     fig.suptitle(textwrap.fill(f"{reading.title}: compared with similar councils over time ({better})", 72),
                  x=0.01, ha="left", fontsize=12, fontweight="bold")
@@ -194,13 +216,8 @@ def benchmark_trend(reading: Reading, history: pd.DataFrame, council: str, words
            f"{'middle figure' if words.public else 'peer median'} {fmt(first['median'])}) and {int(last['rank'])} of "
            f"{int(last['councils'])} in {last['period']} ({fmt(last['own'])}, {'middle figure' if words.public else 'peer median'} "
            f"{fmt(last['median'])}).")
-    rows = [[r.period, fmt(r.own), "" if pd.isna(r.rank) else f"{int(r.rank)} of {int(r.councils)}",
-             "" if r.quartile is None or pd.isna(r.quartile) else _quarter_cell(int(r.quartile), words), fmt(r.median), fmt(r.national)]
-            for r in history.itertuples()]
-    columns = ["Period", council, "Rank (1st is best)", "Among similar councils" if words.public else "Quartile",
-               "Middle figure" if words.public else "Peer median", national_name(reading) or "National"]
-    return render("benchmark_trend.html.j2", chart={"uri": figure_to_data_uri(fig), "alt": alt}, title=reading.title,
-                  columns=columns, rows=rows)
+    scale_texts(fig, layout)
+    return figure_to_data_uri(fig), alt
 
 
 def national_name(reading: Reading) -> str | None:

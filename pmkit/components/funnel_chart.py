@@ -10,7 +10,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from pmkit import periods
-from pmkit.components.charts import figure_to_data_uri, styled
+from pmkit.components.charts import WIDE, Layout, chart_pair, figure_to_data_uri, scale_texts, styled
 from pmkit.components.templating import plural, render
 from pmkit.components.words import Words
 from pmkit.funnel import Z95, Z998, funnel
@@ -25,13 +25,14 @@ SIGNAL_WORDS = {
 DIMENSION_WORDS = {"ward": "ward", "age_band": "age band"}
 
 
-def funnel_chart(frame: pd.DataFrame, title: str, dimension: str, period: str, words: Words) -> tuple[str, str]:
-    """The funnel plot as a PNG data URI, and alt text naming the units outside the limits."""
+def funnel_chart(frame: pd.DataFrame, title: str, dimension: str, period: str, words: Words,
+                 layout: Layout = WIDE) -> tuple[str, str]:
+    """The funnel plot as a PNG data URI (drawn at ``layout``'s size), and alt text naming the units outside the limits."""
     sizes = np.linspace(max(1.0, frame["denominator"].min() * 0.8), frame["denominator"].max() * 1.1, 200)
     p = frame["overall"].iloc[0]
     spread = np.sqrt(p * (1 - p) / sizes)
     with styled():
-        fig = Figure(figsize=(8.2, 4.6), dpi=100, layout="constrained")
+        fig = Figure(figsize=(layout.width, 4.6 * layout.text), dpi=100, layout="constrained")
         ax = fig.subplots()
     for z, style, label in ((Z95, "--", "95% limits"), (Z998, ":", "99.8% limits")):
         ax.plot(sizes, 100 * np.clip(p + z * spread, 0, 1), color="#505a5f", ls=style, lw=1.3, label=label)
@@ -48,6 +49,7 @@ def funnel_chart(frame: pd.DataFrame, title: str, dimension: str, period: str, w
     ax.legend(loc="lower right", fontsize=8.5, frameon=False)
     fig.suptitle(textwrap.fill(f"{title} by {DIMENSION_WORDS.get(dimension, dimension)}, {period}", 85), x=0.01, ha="left",
                  fontsize=12, fontweight="bold")
+    scale_texts(fig, layout)
     return figure_to_data_uri(fig), funnel_alt(frame, title, dimension, period, words)
 
 
@@ -77,8 +79,8 @@ def breakdown_section(breakdowns: pd.DataFrame, title: str, words: Words) -> str
         frame = funnel(rows) if has_counts else rows.assign(rate=rows["value"] / 100, signal="within")
         chart = None
         if has_counts:
-            uri, alt = funnel_chart(frame, title, dimension, period, words)
-            chart = {"uri": uri, "alt": alt}
+            uri, phone, alt = chart_pair(funnel_chart, frame, title, dimension, period, words)
+            chart = {"uri": uri, "phone": phone, "alt": alt}
         table = [
             [r.category, f"{100 * r.rate:.1f}%", "" if pd.isna(r.numerator) else f"{int(r.numerator):,}",
              "" if pd.isna(r.denominator) else f"{int(r.denominator):,}", SIGNAL_WORDS[words.audience][r.signal] if has_counts else ""]

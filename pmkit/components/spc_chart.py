@@ -27,9 +27,10 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.transforms import blended_transform_factory
 
 from pmkit import measure, periods, spc
-from pmkit.components.charts import figure_to_data_uri, styled
+from pmkit.components.charts import WIDE, Layout, chart_pair, figure_to_data_uri, scale_texts, styled
 from pmkit.components.targets import MAX_STEPS_SAID
 from pmkit.components.templating import Markup, plural, render
 from pmkit.components.words import PERIOD_NOUN, Words, words_for
@@ -210,6 +211,7 @@ def spc_chart(
     stale: str | None = None,
     info: pd.Series | dict | None = None,
     notes: Sequence[str] = (),
+    layout: Layout = WIDE,
 ) -> tuple[str, str]:
     """Draw ``result`` as an XmR chart; return a PNG data URI and an alt text that states its message.
 
@@ -220,7 +222,8 @@ def spc_chart(
     ``stale``, the notice that the limits are out of date, shades the shifted run and is printed
     under the chart. ``info`` is the register row whose bounds (`pmkit.measure.bounds`; by default
     the unit's) hold the limits and the axis, saying so where a limit is clipped; ``notes`` are
-    further sentences printed under the chart and added to its alt text.
+    further sentences printed under the chart and added to its alt text. ``layout`` is the drawing's size
+    (`pmkit.components.charts.PHONE` for the narrow one with larger text).
 
     >>> from pmkit import spc
     >>> uri, alt = spc_chart(spc.xmr(range(20)), "Repairs done on time", unit="percent")
@@ -239,9 +242,14 @@ def spc_chart(
     notes = [note for note in (too_few_points(result, words), stale, *said, *_notes(result, axis)) if note]
 
     with styled():
-        footer = 0.45 + 0.2 * len(textwrap.wrap(" ".join(notes), NOTE_WIDTH))
-        fig = Figure(figsize=(8.2, 4.2 + footer), dpi=100, layout="constrained")
-        ax, foot = fig.subplots(2, 1, height_ratios=[4.2, footer])
+        note_width = int(NOTE_WIDTH * layout.width / WIDE.width / layout.text)
+        note_lines = len(textwrap.wrap("Note: " + " ".join(notes), note_width)) if notes else 0
+        legend_rows = pts["point_type"].nunique()  # the phone's legend has one column
+        footer = 0.45 + 0.2 * note_lines if layout is WIDE else layout.text * (0.15 + 0.2 * legend_rows + 0.2 * note_lines)
+        # the phone's title and tick labels take a larger share of its height, so its footer gets a larger share
+        share = 1.0 if layout is WIDE else 1.6
+        fig = Figure(figsize=(layout.width, 4.2 + footer * share), dpi=100, layout="constrained")
+        ax, foot = fig.subplots(2, 1, height_ratios=[4.2, footer * share])
     foot.axis("off")
     shift = spc.sustained_shift(result) if stale else None
     if shift:
@@ -277,8 +285,8 @@ def spc_chart(
     floor, ceiling = measure.bounds(info)
     low, high = ax.get_ylim()
     ax.set_ylim(max(low, floor), min(high, ceiling))
-    _label_lines(ax, right, total, ceiling)
-    _x_axis(ax, axis.ticks, total)
+    _label_lines(ax, right, total, ceiling, stacked=layout is not WIDE)
+    _x_axis(ax, axis.ticks, total, layout.ticks)
     ax.set_ylabel(_unit_label(unit))
     fig.suptitle(textwrap.fill(title, 80), x=0.01, ha="left", fontsize=13, fontweight="bold", color=INK)
     if words.public:
@@ -288,10 +296,13 @@ def spc_chart(
         subtitle = f"XmR chart, {DIRECTION_WORDS[result.improvement]}, {RULE_SET_WORDS[result.rules]}"
     ax.set_title(subtitle, loc="left", fontsize=9.5, color=MUTED)
     if handles:
-        foot.legend(handles=handles, loc="upper center", ncol=min(len(handles), 3), frameon=False, fontsize=9)
+        foot.legend(handles=handles, loc="upper center", ncol=min(len(handles), 3) if layout is WIDE else 1, frameon=False,
+                    fontsize=9)
     if notes:
-        foot.text(0, 0, textwrap.fill("Note: " + " ".join(notes), NOTE_WIDTH), transform=foot.transAxes,
+        foot.text(0.01, 0, textwrap.fill("Note: " + " ".join(notes), note_width),
+                  transform=blended_transform_factory(fig.transFigure, foot.transAxes),
                   fontsize=8.5, color=MUTED, ha="left", va="bottom")
+    scale_texts(fig, layout)
     return figure_to_data_uri(fig), _alt_text(result, pts, title, unit, decimals, axis, period_labels, words, stale,
                                               targets, said)
 
@@ -405,14 +416,14 @@ def spc_section(readings: Sequence, words: Words = INTERNAL) -> str:
             stale = context["stale"]
             target = None if view.in_period else view.targets if view.targets is not None else view.target
             running = [in_period_note(reading, words)] if view.in_period else []
-            uri, alt = spc_chart(
-                view.result, reading.title, unit=reading.unit, target=target, period_labels=view.labels,
+            uri, phone, alt = chart_pair(
+                spc_chart, view.result, reading.title, unit=reading.unit, target=target, period_labels=view.labels,
                 decimals=reading.decimals, words=words, stale=stale or None, info=reading.info, notes=running,
             )
             clipped = bounds_notes(within_bounds(view.result.points, reading.info), reading.info, reading.unit, words)
             item.update(
                 message=describe(view.result, view.labels, words), stale=stale, disagreement=context["disagreement"],
-                chart={"uri": uri, "alt": alt}, table=_data_table(reading, words), notes=running + clipped,
+                chart={"uri": uri, "phone": phone, "alt": alt}, table=_data_table(reading, words), notes=running + clipped,
             )
         items.append(item)
     return render("spc_section.html.j2", items=items, words=words) if items else ""
@@ -629,13 +640,18 @@ def _draw_sections(ax, pts: pd.DataFrame, two_sigma: bool, words: Words) -> None
                         xycoords=("data", "axes fraction"), va="top", ha="left", fontsize=8, color=MUTED)
 
 
-def _label_lines(ax, items: list[tuple[float, str, str]], total: int, ceiling: float = math.inf) -> None:
+def _label_lines(ax, items: list[tuple[float, str, str]], total: int, ceiling: float = math.inf,
+                 stacked: bool = False) -> None:
     """Name each line at the right-hand end, nudging labels apart so none overlap (the axis never rising
-    above ``ceiling``, the highest possible value, beyond where it already reaches)."""
+    above ``ceiling``, the highest possible value, beyond where it already reaches); ``stacked`` puts each
+    label's figure under its name, for a narrow chart."""
     if not items:
         return
+    if stacked:
+        items = [(y, text.replace(" ", "\n", 1) if text.count(" ") == 1 else text.rsplit(" ", 1)[0] + "\n" + text.rsplit(" ", 1)[1],
+                  colour) for y, text, colour in items]
     low, high = ax.get_ylim()
-    gap = (high - low) * 0.065
+    gap = (high - low) * (0.17 if stacked else 0.065)
     items = sorted(items)
     ys = [items[0][0]]
     for y, _, _ in items[1:]:
@@ -646,9 +662,9 @@ def _label_lines(ax, items: list[tuple[float, str, str]], total: int, ceiling: f
     ax.set_ylim(low, max(high, min(ys[-1] + gap / 2, ceiling)))
 
 
-def _x_axis(ax, labels: list[str], total: int) -> None:
-    """At most about twelve tick labels, slanted when they are long."""
-    ticks = list(range(0, total, max(1, math.ceil(total / 12))))
+def _x_axis(ax, labels: list[str], total: int, most: int = 12) -> None:
+    """At most about ``most`` tick labels, slanted when they are long."""
+    ticks = list(range(0, total, max(1, math.ceil(total / most))))
     slant = max(map(len, labels), default=0) > 4
     ax.set_xticks(ticks, [labels[i] for i in ticks], rotation=45 if slant else 0, ha="right" if slant else "center", fontsize=9)
     ax.set_xlim(-0.6, total - 0.4)

@@ -19,6 +19,8 @@ from markupsafe import Markup
 from pmkit.safehtml import markdown_to_html
 from pmkit.units import format_value
 
+PHONE_MEDIA = "(max-width: 40em)"  # the screens that get a chart's phone drawing (`pmkit.components.charts.PHONE`)
+
 RAG_ICONS = {
     "green": "\u2714",  # check mark
     "amber": "\u25b2",  # triangle: caution
@@ -92,7 +94,8 @@ def environment() -> Environment:
         keep_trailing_newline=False,
     )
     env.filters.update(value=format_value, ordinal=ordinal, markdown=markdown)
-    env.globals.update(plural=plural, definite=definite, article=article, format_value=format_value, ordinal=ordinal, RAG_ICONS=RAG_ICONS, DOT_ICONS=DOT_ICONS)
+    env.globals.update(plural=plural, definite=definite, article=article, format_value=format_value, ordinal=ordinal, RAG_ICONS=RAG_ICONS, DOT_ICONS=DOT_ICONS,
+                       PHONE_MEDIA=PHONE_MEDIA)
     return env
 
 

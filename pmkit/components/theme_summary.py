@@ -36,8 +36,8 @@ def theme_summary_block(summary: ThemeSummary, audience: str | None = None, top:
     chart = None
     chart_rows = table[~table["theme"].isin([UNCODED]) & (table["count"].astype(str) != "0")]
     if len(chart_rows):
-        uri, alt = _volume_chart(chart_rows, summary)
-        chart = {"uri": uri, "alt": alt}
+        uri, phone, alt = charts.chart_pair(_volume_chart, chart_rows, summary)
+        chart = {"uri": uri, "phone": phone, "alt": alt}
     labels = set(table["label"])
     breakdowns = []
     for column, frame in summary.breakdowns.items():
@@ -122,13 +122,14 @@ def _sentiment_text(row: object, public: bool) -> str:
     return f"{str(row.sentiment).capitalize()} ({row.positive} positive, {row.negative} negative)"
 
 
-def _volume_chart(table: pd.DataFrame, summary: ThemeSummary) -> tuple[str, str]:
-    """A horizontal bar chart of comments per theme as a PNG data URI, and alt text stating its message."""
+def _volume_chart(table: pd.DataFrame, summary: ThemeSummary, layout: charts.Layout = charts.WIDE) -> tuple[str, str]:
+    """A horizontal bar chart of comments per theme as a PNG data URI (drawn at ``layout``'s size), and alt text
+    stating its message."""
     from matplotlib.figure import Figure
 
     labels = table["label"].tolist()[::-1]
     counts = [_number(v) for v in table["count"]][::-1]
-    figure = Figure(figsize=(7, 0.45 * len(labels) + 0.8))
+    figure = Figure(figsize=(7 * layout.width / charts.WIDE.width, layout.text * (0.45 * len(labels) + 0.8)))
     axes = figure.add_subplot()
     axes.barh(labels, [c or 0 for c in counts], color=charts.LINE)
     largest = max([c for c in counts if c is not None] or [1])
@@ -138,6 +139,7 @@ def _volume_chart(table: pd.DataFrame, summary: ThemeSummary) -> tuple[str, str]
     axes.set_xlim(0, largest * 1.15)
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
+    charts.scale_texts(figure, layout)
     figure.tight_layout()
     return charts.figure_to_data_uri(figure, dpi=110), _chart_alt(table, summary)
 
