@@ -245,3 +245,7 @@ def test_each_off_target_story_is_its_own_commentary_never_repeated(demo):
     page_text = " ".join(text(p) for p in pages["internal"].values())
     assert "worked through a backlog" not in page_text and "case recording process" not in page_text
     assert not re.search(r"and \d+ more", page_text)
+    # Residents' own words are one click away under each priority's themes, not a page of quotes in every section.
+    for page in pages["internal"].values():
+        for quote in page.select("section.pmkit-themes blockquote"):
+            assert quote.find_parent("details", class_="pmkit-quotes-all") is not None

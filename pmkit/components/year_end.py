@@ -1,8 +1,7 @@
 """The year-end table of a priority: each indicator's last five years, this year's target and status.
 
 Each row carries the five year-end values as numbers (the table is the chart's data) and a small
-line of them whose alt text states the trend; members also see each owner (under the indicator's name)
-and the year-end commentary. Each row's id (``ind-hou-07``) lets other pages link to it.
+line of them whose alt text states the trend; members also see owners and the year-end commentary. Each row's id (``ind-hou-07``) lets other pages link to it.
 """
 
 from __future__ import annotations
@@ -109,4 +108,5 @@ def year_end_table(readings: Iterable[Reading], years: list[str], history: pd.Da
         note = None if r.indicator_id in told else year_end_note(commentary, r, words.audience)
         if note is not None:
             remarks.append((r.title, markdown(note["text"])))
-    return render("year_end.html.j2", rows=rows, years=years, remarks=remarks, words=words, told=bool(told))
+    owners = any(row["owner"] for row in rows)
+    return render("year_end.html.j2", rows=rows, years=years, remarks=remarks, words=words, owners=owners, told=bool(told))

@@ -116,7 +116,7 @@ class AnnualReport(ReportContext):
             comments = feedback[feedback["service"].str.casefold().isin(services)]
             if len(comments):
                 summary = themes.summarise(comments, codebook=self.settings.get("codebook"), period=self.year, audience=self.audience)
-                parts.append(components.theme_summary_block(summary, self.audience, heading_level=3))
+                parts.append(components.theme_summary_block(summary, self.audience, heading_level=3, fold_quotes=True))
             sections.append((priority, f"priority-{slugify(priority)}", "\n".join(parts)))
         self.titled_sections(sections)
 
