@@ -212,6 +212,7 @@ def year_story(readings: Iterable[Reading], actions: pd.DataFrame, commentary: p
         said = stated_actions(note["actions"]) if note is not None and str(note.get("actions", "") or "").strip() else ""
         if not said:
             said = "no action has been published yet." if words.public else "no action stated in the year-end commentary."
+        said = _lower_first(said)
         nxt.append(StoryItem("next", f"{r.title}: {said}", r.indicator_id, r.title))
     coming = year.shift(1)
     due = actions[due_within(actions, coming).to_numpy()] if len(actions) else actions
