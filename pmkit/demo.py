@@ -37,6 +37,7 @@ from pmkit.units import format_value
 FIRST = periods.parse("Apr 2020")
 LATEST = periods.parse("2025/26 Q2")
 COMMENTARY_QUARTERS = ("2024/25 Q4", "2025/26 Q1", "2025/26 Q2")
+YEAR_END = "2024/25 Q4"  # the quarter whose commentary is the officers' year-end story (`year_end` in the catalogue)
 BENCHMARK_FROM = periods.parse("2022/23")  # monthly and quarterly peers from here; annual from the start
 FEEDBACK_MONTHS = ("2023-04", "2025-09")
 FEEDBACK_VOLUME = 3600
@@ -67,7 +68,7 @@ _MONTHS = {
     name.lower(): i
     for i, name in enumerate(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"])
 }
-_EARLIER_STORIES = [  # commentary for periods before the latest: why, actions, public why, public actions
+_EARLIER_STORIES = [  # commentary for a quarter between the year end and the latest: why, actions, public why, public actions
     (
         "Demand on {service} was higher than planned during the period and the service carried vacancies.",
         "Review of demand and capacity with the service manager; weekly tracking until back on target.",
@@ -412,10 +413,15 @@ def _plain_period(label: str) -> str:
     return {"annual": p.label, "monthly": f"{first:%B %Y}"}.get(p.frequency, f"{first:%B} to {last:%B %Y}")
 
 
-def _story(spec: dict, rag: str, is_latest: bool, rng: np.random.Generator) -> dict | None:
-    """The indicator's own story for its latest period (or for being green but bottom quartile), else a generic one."""
+def _story(spec: dict, rag: str, is_latest: bool, at_year_end: bool, rng: np.random.Generator) -> dict | None:
+    """The indicator's own story for its latest period, its own year-end story for the year's last quarter (or for
+    being green but bottom quartile), else a generic one."""
     story = spec.get("story")
-    if story and (is_latest or rag == "green"):
+    if story and is_latest:
+        return story
+    if at_year_end and spec.get("year_end"):
+        return spec["year_end"]
+    if story and rag == "green":
         return story
     if rag == "green":
         return None
@@ -431,23 +437,26 @@ def _story(spec: dict, rag: str, is_latest: bool, rng: np.random.Generator) -> d
 def _commentary(specs, indicators, measures, targets, benchmarks, rng: np.random.Generator) -> pd.DataFrame:
     """Internal and public commentary for every indicator red, amber or green-but-bottom-quartile in a recent quarter.
 
-    The latest period's commentary tells the indicator's own story (its `story` in the catalogue);
-    earlier periods get one of a few generic explanations.
+    The latest period's commentary tells the indicator's own story (its `story` in the catalogue), the year end's
+    its own year-end story (``year_end``: written for every indicator with one, whatever its status in that
+    quarter, as the annual report tells it); a quarter between them gets one of a few generic explanations.
     """
 
     by_id = {spec["id"]: spec for spec in specs}
     judged = pd.concat(
-        [status.assess(measures, indicators, q, targets=targets, benchmarks=benchmarks) for q in COMMENTARY_QUARTERS],
+        [status.assess(measures, indicators, q, targets=targets, benchmarks=benchmarks).assign(quarter=q)
+         for q in COMMENTARY_QUARTERS],
         ignore_index=True,
     )
     green_bottom = judged["exceptions"].map(lambda codes: "green_bottom_quartile" in codes)
-    judged = judged[judged["rag"].isin(["red", "amber"]) | green_bottom]
+    told = judged["indicator_id"].map(lambda i: "year_end" in by_id[i]) & (judged["quarter"] == YEAR_END)
+    judged = judged[judged["rag"].isin(["red", "amber"]) | green_bottom | told]
     judged = judged.drop_duplicates(["indicator_id", "period"], keep="last")
     latest = {spec["id"]: LATEST.latest(spec["frequency"]).label for spec in specs}
     rows = []
     for row in judged.itertuples(index=False):
         spec = by_id[row.indicator_id]
-        story = _story(spec, row.rag, row.period == latest[row.indicator_id], rng)
+        story = _story(spec, row.rag, row.period == latest[row.indicator_id], row.quarter == YEAR_END, rng)
         if story is None:
             continue
         # a rate's base (per 1,000 households, per 100,000 people) is in its title, so print the number alone

@@ -93,9 +93,13 @@ def test_year_end_table_has_five_years_target_status_and_an_alt_text_with_its_nu
     history = pd.DataFrame({"indicator_id": "REP-01", "year": years, "value": [80.0, 82.5, None, 85.0, 87.0]})
     html = soup(year_end_table([r], years, history, None, INTERNAL))
     cells = [text(c) for c in html.select("tbody tr")[0].select("th, td")]
-    assert cells[:9] == ["Repairs completed on time", "80.0%", "82.5%", "–", "85.0%", "87.0%", "92.0%", "\u2716 Off target",
-                         "Improving since same period last year"]
-    assert cells[-1] == "Head of Repairs"
+    # The direction is a word under the column "On last year" (not "Improving since same period last year" in every row),
+    # and the row is the anchor other pages link to.
+    assert cells[1:9] == ["80.0%", "82.5%", "–", "85.0%", "87.0%", "92.0%", "\u2716 Off target",
+                         "Improving"]
+    assert [text(th) for th in html.select("thead th")][8] == "On last year"
+    assert html.select_one("tbody tr")["id"] == "ind-rep-01"
+    assert cells[0] == "Repairs completed on time" and cells[-1] == "Head of Repairs"
     assert html.select_one("img.sparkline")["alt"] == ("Repairs completed on time, 2020/21 to 2024/25: rose from 80.0% to "
                                                        "87.0%; the 2024/25 target was 92.0%, and 2024/25 ended below its "
                                                            "target (worse).")

@@ -6,7 +6,7 @@ with nothing in it (no indicator declined, say) is left out rather than padded. 
 "Declined" hold only news (`Reading.news`): a change larger than the indicator usually moves from
 one period to the next, or an SPC signal, never one hidden by rounding, and never an "improvement"
 of a figure the chart calls worse than usual (that one is named under special cause). Lists name at
-most three indicators and say how many more there are: the largest changes first (measured
+most three indicators and say how many more there are, with the full list one click away: the largest changes first (measured
 against each indicator's usual variation, so that a small count moving from 1 to 0 does not
 outrank a real shift), the largest shortfalls from target first.
 
@@ -40,6 +40,7 @@ class Sentence:
 
     kind: str
     text: str
+    listed: tuple[str, ...] = ()  # every item of a list cut short ("and 4 more"), for the full list one click away
 
 
 def headlines(readings: Iterable[Reading], words: Words) -> list[Sentence]:
@@ -52,30 +53,34 @@ def headlines(readings: Iterable[Reading], words: Words) -> list[Sentence]:
         moved = sorted((r for r in readings if r.news() == kind), key=lambda r: r.change_size(), reverse=True)
         if moved:
             label = {"improved": ("Improved", "Getting better"), "declined": ("Declined", "Getting worse")}[kind][words.public]
-            out.append(Sentence(kind, f"{label}: {_listed([_change_phrase(r) for r in moved])}."))
+            phrases = [_change_phrase(r) for r in moved]
+            out.append(Sentence(kind, f"{label}: {_listed(phrases)}.", _cut(phrases)))
     red = sorted((r for r in readings if r.row["rag"] == "red"), key=_shortfall, reverse=True)
     if red:
         label = "Missed target" if words.public else "Off target"
-        out.append(Sentence("off_target", f"{label}: {_listed([_target_phrase(r) for r in red], separator='; ')}."))
+        phrases = [_target_phrase(r) for r in red]
+        out.append(Sentence("off_target", f"{label}: {_listed(phrases, separator='; ')}.", _cut(phrases)))
     concern = [r for r in readings if "spc_concern" in r.row["exceptions"] and r.spc is not None]
     if concern:
         label = "Unusually poor results" if words.public else "Special cause of concern"
         phrases = [f"{r.title} ({_reason_only(describe(r.spc.result, r.spc.labels, words))})" for r in concern]
-        out.append(Sentence("concern", f"{label}: {_listed(phrases, separator='; ')}."))
+        out.append(Sentence("concern", f"{label}: {_listed(phrases, separator='; ')}.", _cut(phrases)))
     missing = [r for r in readings if r.row["rag"] == "no_data"]
     if missing:
         label = "No figure yet" if words.public else "No data supplied"
         phrases = [f"{r.title} ({r.row['period']})" for r in missing]
-        out.append(Sentence("missing", f"{label}: {_listed(phrases, separator='; ')}."))
+        out.append(Sentence("missing", f"{label}: {_listed(phrases, separator='; ')}.", _cut(phrases)))
     benchmarked = [r for r in readings if r.peers is not None]
     if benchmarked:
         out.append(Sentence("benchmark", _benchmark_sentence(benchmarked, words)))
     return out
 
 
-def headline_block(readings: Iterable[Reading], words: Words) -> str:
-    """The headline sentences as a list."""
-    return render("narrative.html.j2", sentences=headlines(readings, words))
+def headline_block(readings: Iterable[Reading], words: Words, kinds: Iterable[str] | None = None) -> str:
+    """The headline sentences as a list (only those of ``kinds`` when given); a list cut short has the
+    full list one click away."""
+    chosen = None if kinds is None else set(kinds)
+    return render("narrative.html.j2", sentences=[s for s in headlines(readings, words) if chosen is None or s.kind in chosen])
 
 
 def _benchmark_sentence(benchmarked: list[Reading], words: Words) -> str:
@@ -134,6 +139,11 @@ def _change_phrase(r: Reading) -> str:
 
 def _target_phrase(r: Reading) -> str:
     return f"{r.title} at {_fmt(r, r.row['value'])} against a target of {_fmt(r, r.row['target'])}"
+
+
+def _cut(items: list[str]) -> tuple[str, ...]:
+    """Every item when `_listed` names only the first few, else nothing."""
+    return tuple(items) if len(items) > LISTED else ()
 
 
 def _listed(items: list[str], separator: str = ", ") -> str:

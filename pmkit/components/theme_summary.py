@@ -19,12 +19,14 @@ from pmkit.errors import PmkitError
 from pmkit.themes import OTHER, SUPPRESSED, UNCODED, ThemeSummary
 
 
-def theme_summary_block(summary: ThemeSummary, audience: str | None = None, top: int = 10, heading_level: int = 3) -> str:
+def theme_summary_block(summary: ThemeSummary, audience: str | None = None, top: int = 10, heading_level: int = 3,
+                        fold_quotes: bool = False) -> str:
     """HTML for a theme summary: heading, bar chart of volumes, table, breakdowns and quotes.
 
     ``audience`` defaults to the summary's own; asking for ``public`` from an internal summary is
     refused, because disclosure control happens in `pmkit.themes.summarise`. ``top`` limits the
-    chart and table to the largest themes (Other and Uncoded are always listed).
+    chart and table to the largest themes (Other and Uncoded are always listed). ``fold_quotes`` puts the
+    quotes one click away (a ``<details>``), for a page with a summary per section such as the annual report.
 
     >>> theme_summary_block(pmkit.themes.summarise(feedback, book, audience="public"))  # doctest: +SKIP
     '<section class="pmkit-themes" data-audience="public">...'
@@ -61,6 +63,7 @@ def theme_summary_block(summary: ThemeSummary, audience: str | None = None, top:
         rows=[_row_cells(row, summary) for row in table.itertuples(index=False)],
         breakdowns=breakdowns,
         quoted=[(row.label, list(row.quotes)) for row in table.itertuples(index=False) if len(row.quotes)],
+        fold=fold_quotes,
     )
 
 

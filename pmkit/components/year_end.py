@@ -1,7 +1,7 @@
 """The year-end table of a priority: each indicator's last five years, this year's target and status.
 
 Each row carries the five year-end values as numbers (the table is the chart's data) and a small
-line of them whose alt text states the trend; members also see owners and the year-end commentary.
+line of them whose alt text states the trend; members also see owners and the year-end commentary. Each row's id (``ind-hou-07``) lets other pages link to it.
 """
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from pmkit import commentary as notes
 from pmkit.components import charts
 from pmkit.components.polarity import against_target
-from pmkit.components.targets import change_sentences, target_line_words
+from pmkit.components.targets import target_changes, target_line_words
 from pmkit.components.templating import markdown, render
 from pmkit.components.words import Words
+from pmkit.components.year_story import anchor, year_end_note
 from pmkit.measure import targets_at
 from pmkit.reading import Reading
 from pmkit.units import format_value
@@ -59,6 +59,22 @@ def shortfall(reading: Reading) -> str:
     return f"{reading.title}: {fmt(row['value'])}, {where}."
 
 
+def target_steps(reading: Reading) -> list[str]:
+    """The change of target into the judged year, in a few words under its target (the column names the year):
+    ``eased from 99.5%``; a change during the year says when (``tightened from 90% in Oct 2024``)."""
+    if reading.targets is None:
+        return []
+    fmt = lambda v: format_value(v, reading.unit, reading.decimals)  # noqa: E731
+    changes = target_changes(reading.targets, reading.row["period"], str(reading.info["polarity"]), years=1)
+    return [f"{word} from {fmt(before)}" + ("" if when == reading.row["period"] else f" in {when}")
+            for word, before, _, when in changes]
+
+
+def _on_last_year(dot: str, words: Words) -> str:
+    """The direction of travel on last year in a word or two (the column's heading says what it compares with)."""
+    return words.dot_word(dot)
+
+
 def year_targets(reading: Reading, years: list[str]) -> np.ndarray:
     """The whole-year target in force in each of ``years`` (NaN where none); the judged year's is the
     status row's where the register has no whole-year target for it."""
@@ -69,8 +85,11 @@ def year_targets(reading: Reading, years: list[str]) -> np.ndarray:
 
 
 def year_end_table(readings: Iterable[Reading], years: list[str], history: pd.DataFrame, commentary: pd.DataFrame | None,
-                   words: Words) -> str:
-    """``history`` holds each indicator's year-end ``value`` by ``indicator_id`` and ``year`` (label)."""
+                   words: Words, told: Iterable[str] = ()) -> str:
+    """``history`` holds each indicator's year-end ``value`` by ``indicator_id`` and ``year`` (label). Each row's id
+    is its anchor (`year_story.anchor`: ``ind-hou-07``), for links to an indicator's line in the annual report.
+    The year-end commentary of indicators in ``told`` (whose full-year story the page tells already) is not repeated."""
+    told = set(told)
     values = history.pivot_table(index="indicator_id", columns="year", values="value", aggfunc="first")
     rows, remarks = [], []
     for r in readings:
@@ -82,14 +101,12 @@ def year_end_table(readings: Iterable[Reading], years: list[str], history: pd.Da
                      "alt": five_year_sentence(r, years, series, words)}
         rows.append({
             "r": r, "yearly": [format_value(v, r.unit, r.decimals, missing="–") for v in series],
-            "target": format_value(r.row["target"], r.unit, r.decimals, missing="No target"), "changes": change_sentences(r, years=1),  # the change into this year only
-            "direction": words.direction(r.row["dot"], "annual", "last_year"), "spark": spark,
-            "owner": "" if words.public else str(r.info.get("owner") or ""), "basis": figure_kind(r),
+            "target": format_value(r.row["target"], r.unit, r.decimals, missing="No target"), "changes": target_steps(r),
+            "direction": _on_last_year(r.row["dot"], words), "spark": spark,
+            "owner": "" if words.public else str(r.info.get("owner") or ""), "basis": figure_kind(r), "id": anchor(r.indicator_id),
         })
-        note = notes.for_indicator(commentary, r.indicator_id, r.row["period"], words.audience)
-        if note is None and r.row.get("last_period"):  # a monthly or quarterly indicator's year-end commentary
-            note = notes.for_indicator(commentary, r.indicator_id, r.row["last_period"], words.audience)
+        note = None if r.indicator_id in told else year_end_note(commentary, r, words.audience)
         if note is not None:
             remarks.append((r.title, markdown(note["text"])))
     owners = any(row["owner"] for row in rows)
-    return render("year_end.html.j2", rows=rows, years=years, remarks=remarks, words=words, owners=owners)
+    return render("year_end.html.j2", rows=rows, years=years, remarks=remarks, words=words, owners=owners, told=bool(told))

@@ -2,8 +2,9 @@
 indicators -> actions -> case studies -> what residents said), for a financial year.
 
 It opens with the year in numbers (figures chosen by rule: targets met, actions completed, the
-largest improvements, the largest volumes of service delivered) and headlines; each priority has
-its own headlines, council plan actions, year-end figures with five years of history, case
+largest improvements, the largest volumes of service delivered) and headlines; each priority opens
+with what went well, what did not (each off-target indicator's full-year story one click away) and
+what happens next, then its council plan actions, year-end figures with five years of history, case
 studies and residents' comments; it ends with what comes next and a data note. Every comparison
 is with the year before.
 
@@ -28,6 +29,7 @@ from pmkit.components.templating import definite, plural
 from pmkit.components.tile import NO_PRIORITY
 from pmkit.components.words import words_for
 from pmkit.components.year_end import shortfall, year_end_table
+from pmkit.components.year_story import year_story_block
 from pmkit.reading import Reading
 from pmkit.reports.context import ReportContext
 from pmkit.reports.kind import Job, Plan, ReportKind, slugify
@@ -89,19 +91,23 @@ class AnnualReport(ReportContext):
         self.section("headlines", headline_block(self.readings, self.words))
 
     def priorities_sections(self) -> None:
-        """A section per council priority: headlines, actions, year-end figures, case studies, residents' comments."""
+        """A section per council priority: its counts, what went well, what did not and what happens next (with each
+        off-target indicator's full-year story), actions, year-end figures, case studies, residents' comments."""
         feedback = self.source.feedback()
         group_of = dict(zip(self.indicators["indicator_id"], self.groups))
         sections = []
         for priority in self.priorities:
             mine = [r for r in self.readings if group_of[r.indicator_id] == priority]
-            parts = [headline_block(mine, self.words)]
             actions = self.actions[self.actions[self.grouping] == priority]
+            # the counts and the benchmark position; what improved, declined or missed its target is the story's
+            parts = [headline_block(mine, self.words, kinds=("overview", "missing", "benchmark")),
+                     year_story_block(mine, actions, self.commentary, self.year, self.words)]
+            told = {r.indicator_id for r in mine if r.row["rag"] == "red"}  # their full-year story is in the story
             if len(actions):
                 parts.append(f"<h3>{'What we said we would do' if self.words.public else 'Council plan actions'}</h3>")
                 parts.append(year_actions(actions, self.year, self.words, heading_level=4))
             parts.append(f"<h3>{'The figures' if self.words.public else 'Year-end figures'}</h3>")
-            parts.append(year_end_table(mine, [y.label for y in self.years], self.history, self.commentary, self.words))
+            parts.append(year_end_table(mine, [y.label for y in self.years], self.history, self.commentary, self.words, told))
             studies = self.chosen_case_studies(self.year, **{self.grouping: priority}, years=1)
             if len(studies):
                 parts.append("<h3>Stories from the year</h3>")
@@ -110,7 +116,7 @@ class AnnualReport(ReportContext):
             comments = feedback[feedback["service"].str.casefold().isin(services)]
             if len(comments):
                 summary = themes.summarise(comments, codebook=self.settings.get("codebook"), period=self.year, audience=self.audience)
-                parts.append(components.theme_summary_block(summary, self.audience, heading_level=3))
+                parts.append(components.theme_summary_block(summary, self.audience, heading_level=3, fold_quotes=True))
             sections.append((priority, f"priority-{slugify(priority)}", "\n".join(parts)))
         self.titled_sections(sections)
 
