@@ -5,7 +5,7 @@ open, and the page's own ``@page`` rule giving A4 and a footer with the report's
 of M". The rest of the print layout (navigation hidden, a chart kept whole and with its heading,
 headings kept with what follows) is the ``@media print`` block of ``report.css``, so a page printed
 from a browser looks the same. The contents' links stay links in the PDF (link annotations to the
-sections' named destinations).
+sections' named destinations) and carry the page each section starts on.
 
 >>> print(css_string('Adults\\' "care" </style>'))
 "Adults\\27  \\22 care\\22  \\3c /style\\3e "
@@ -14,6 +14,7 @@ sections' named destinations).
 from __future__ import annotations
 
 import html
+import io
 import os
 import re
 import shutil
@@ -35,6 +36,8 @@ _TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.S | re.I)
 _DETAILS = re.compile(r"<details(?=[\s>])", re.I)
 _HEAD_END = re.compile(r"</head\s*>", re.I)
 _SAFE = re.compile(r"[A-Za-z0-9 ,.:;()/-]")
+_CONTENTS = re.compile(r'<nav class="contents"[^>]*>.*?</nav>', re.S)
+_ENTRY = re.compile(r'(<a href="#([^"]+)">.*?</a>)(?=</li>)', re.S)
 
 
 def chromium() -> str:
@@ -67,7 +70,8 @@ def print_copy(page_html: str, title: str) -> str:
     style = (
         "<style>@page { size: A4; margin: 16mm 14mm 18mm; "
         f"@bottom-left {{ content: {css_string(title)}; {footer} }} "
-        f'@bottom-right {{ content: "Page " counter(page) " of " counter(pages); {footer} }} }}</style>'
+        f'@bottom-right {{ content: "Page " counter(page) " of " counter(pages); {footer} }} }} '
+        ".contents-page { color: #484949; white-space: nowrap; }</style>"
     )
     opened = _DETAILS.sub("<details open", page_html)
     head_end = _HEAD_END.search(opened)
@@ -94,26 +98,71 @@ def check_page(page: Path) -> None:
 
 def write_pdf(page: Path, work: Path | None = None, browser: str | None = None) -> Path:
     """Print ``page`` to ``PAGE.pdf`` beside it (written atomically) and return that path; the print
-    copy and Chromium's profile live in a temporary folder under ``work`` (default: the system's)."""
+    copy and Chromium's profile live in a temporary folder under ``work`` (default: the system's).
+
+    The contents get the page number of each section: the page is printed once to learn where each
+    section starts (its named destination), then again with the numbers, until the numbers are where
+    the sections are (without numbers, should they never settle; the links work either way)."""
     page = Path(page)
     check_page(page)
     browser = browser or chromium()
     text = page.read_text(encoding="utf-8", errors="replace")
+    copy = print_copy(text, page_title(text, page.stem))
     with tempfile.TemporaryDirectory(prefix="pmkit-pdf-", dir=work) as scratch:
-        folder = Path(scratch)
-        copy = folder / "print.html"
-        copy.write_text(print_copy(text, page_title(text, page.stem)), encoding="utf-8")
-        out = folder / "print.pdf"
-        command = [browser, *CHROMIUM_ARGS, f"--user-data-dir={folder / 'profile'}", f"--print-to-pdf={out}",
-                   copy.as_uri()]
-        try:
-            done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT, stdin=subprocess.DEVNULL)
-        except subprocess.TimeoutExpired:
-            raise PmkitError(f"{page}: Chromium did not finish printing it within {TIMEOUT} seconds") from None
-        except OSError as exc:
-            raise PmkitError(f"{page}: Chromium ({browser}) could not be started: {exc}") from None
-        data = out.read_bytes() if out.exists() else b""
-        if not data.startswith(b"%PDF"):
-            why = " ".join(done.stderr.split())[-500:] or f"exit status {done.returncode}"
-            raise PmkitError(f"{page}: Chromium wrote no PDF ({why})")
+        data = _print(copy, page, Path(scratch), browser)
+        starts = section_pages(data)
+        for _ in range(3):
+            numbered = number_contents(copy, starts)
+            if numbered == copy:
+                break  # no contents
+            printed = _print(numbered, page, Path(scratch), browser)
+            found = section_pages(printed)
+            if found == starts:
+                data = printed
+                break
+            starts = found
     return publish.write_atomic(page.with_suffix(".pdf"), data, work)
+
+
+def _print(copy: str, page: Path, folder: Path, browser: str) -> bytes:
+    """The PDF Chromium prints of the print copy ``copy`` of ``page``, made in ``folder``."""
+    source, out = folder / "print.html", folder / "print.pdf"
+    source.write_text(copy, encoding="utf-8")
+    out.unlink(missing_ok=True)
+    command = [browser, *CHROMIUM_ARGS, f"--user-data-dir={folder / 'profile'}", f"--print-to-pdf={out}", source.as_uri()]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT, stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired:
+        raise PmkitError(f"{page}: Chromium did not finish printing it within {TIMEOUT} seconds") from None
+    except OSError as exc:
+        raise PmkitError(f"{page}: Chromium ({browser}) could not be started: {exc}") from None
+    data = out.read_bytes() if out.exists() else b""
+    if not data.startswith(b"%PDF"):
+        why = " ".join(done.stderr.split())[-500:] or f"exit status {done.returncode}"
+        raise PmkitError(f"{page}: Chromium wrote no PDF ({why})")
+    return data
+
+
+def section_pages(pdf: bytes) -> dict[str, int]:
+    """The page (from 1) of each named destination in a PDF Chromium printed: each element with an id that a link points at."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(pdf))
+    return {str(name).lstrip("/"): reader.get_destination_page_number(dest) + 1
+            for name, dest in reader.named_destinations.items()}
+
+
+def number_contents(copy: str, pages: dict[str, int]) -> str:
+    """The print copy with the page number after each entry of its contents whose section is in ``pages``.
+
+    >>> number_contents('<nav class="contents"><ol><li><a href="#about">About</a></li></ol></nav>', {"about": 7})
+    '<nav class="contents"><ol><li><a href="#about">About</a><span class="contents-page"> page 7</span></li></ol></nav>'
+    """
+    def entry(found: re.Match) -> str:
+        number = pages.get(html.unescape(found.group(2)))
+        return found.group(0) if number is None else f'{found.group(1)}<span class="contents-page"> page {number}</span>'
+
+    def contents(found: re.Match) -> str:
+        return _ENTRY.sub(entry, found.group(0))
+
+    return _CONTENTS.sub(contents, copy, count=1)

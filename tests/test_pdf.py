@@ -153,7 +153,7 @@ def test_no_navigation_on_paper(doc):
 
 def test_contents_link_to_the_pages_of_their_sections(doc):
     """Every contents entry is a link annotation on the first pages, to a named destination on the
-    page where its heading is printed; sections run in order."""
+    page where its heading is printed, and says that page's number; sections run in order."""
     name, pdf = doc
     entries = [(a["href"].lstrip("#"), words(a.get_text(" "))) for a in pdf.soup.select("nav.contents a")]
     assert len(entries) >= 6
@@ -171,6 +171,7 @@ def test_contents_link_to_the_pages_of_their_sections(doc):
         assert anchor in links, f"no link to #{anchor} in the contents"
         target = destinations[anchor]
         assert heading in pdf.texts[target], f"#{anchor}: {heading!r} is not on page {target + 1}"
+        assert f"{heading} page {target + 1}" in " ".join(pdf.texts[:2]), f"#{anchor}: no page {target + 1}"
         pages.append(target)
     assert pages == sorted(pages)
 
