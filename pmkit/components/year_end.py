@@ -1,7 +1,8 @@
 """The year-end table of a priority: each indicator's last five years, this year's target and status.
 
 Each row carries the five year-end values as numbers (the table is the chart's data) and a small
-line of them whose alt text states the trend; members also see owners and the year-end commentary.
+line of them whose alt text states the trend; members also see owners and the year-end commentary. Each
+indicator's name links to its tile in the latest quarterly report, once that is published (`pmkit.links`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pmkit.components.polarity import against_target
 from pmkit.components.targets import change_sentences, target_line_words
 from pmkit.components.templating import markdown, render
 from pmkit.components.words import Words
+from pmkit.links import xref
 from pmkit.measure import targets_at
 from pmkit.reading import Reading
 from pmkit.units import format_value
@@ -85,6 +87,7 @@ def year_end_table(readings: Iterable[Reading], years: list[str], history: pd.Da
             "target": format_value(r.row["target"], r.unit, r.decimals, missing="No target"), "changes": change_sentences(r, years=1),  # the change into this year only
             "direction": words.direction(r.row["dot"], "annual", "last_year"), "spark": spark,
             "owner": "" if words.public else str(r.info.get("owner") or ""), "basis": figure_kind(r),
+            "link": xref("latest-quarterly", f"kpi-{r.indicator_id}", r.title, keep_text=True),  # its latest tile
         })
         note = notes.for_indicator(commentary, r.indicator_id, r.row["period"], words.audience)
         if note is None and r.row.get("last_period"):  # a monthly or quarterly indicator's year-end commentary
