@@ -28,6 +28,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from markupsafe import Markup
@@ -115,16 +116,16 @@ def resolve(outputs: Path, audience: str, work: Path | None = None) -> list[Path
     changed = []
     for page in every:
         text = page.path.read_text(encoding="utf-8")
-
-        def address(match: re.Match) -> str:
-            kind, _, anchor = match.group(1).partition(" ")
-            found = target(page, kind, anchor, every)  # noqa: B023 - used at once, within this iteration
-            href = None if found is None else layout.period_href(audience, page.period.slug, found.period.slug,
-                                                                 found.path.name, anchor)
-            return retag(match.group(0), href)
-
-        updated = MARKER.sub(address, text)
+        updated = MARKER.sub(partial(_address, page=page, every=every, audience=audience), text)
         if updated != text:
             write_atomic(page.path, updated, work)
             changed.append(page.path)
     return changed
+
+
+def _address(match: re.Match, page: Page, every: list[Page], audience: str) -> str:
+    """A marker's tag on ``page`` with the address of the page it names, or none."""
+    kind, _, anchor = match.group(1).partition(" ")
+    found = target(page, kind, anchor, every)
+    href = None if found is None else layout.period_href(audience, page.period.slug, found.period.slug, found.path.name, anchor)
+    return retag(match.group(0), href)

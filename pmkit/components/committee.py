@@ -235,7 +235,8 @@ def _bottom_quartile(r: Reading, words: Words) -> str:
     where = against_target(r.row["value"], r.row["target"], str(r.info["polarity"]), _fmt(r, r.row["target"]))
     councils = r.peers.n_peers + 1
     if words.public:
-        return (f" met its target ({figure(r)}, {where}) but was among the {words.quarter(4)} of similar councils: "
+        return (f" met its target: {figure(r)} against a target of {_fmt(r, r.row['target'])}, but it was among the "
+                f"{words.quarter(4)} of similar councils: "
                 f"{int(r.row['rank'])} of {councils}, where the middle figure was {_fmt(r, r.peers.median)}.")
     return (f": {figure(r)}, {where}, but ranked {int(r.row['rank'])} of {councils} in its comparator group, "
             f"in the bottom quartile (peer median {_fmt(r, r.peers.median)}).")

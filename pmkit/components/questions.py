@@ -19,7 +19,6 @@ from pmkit.findings import Finding
 from pmkit.reading import Reading
 from pmkit.units import format_value
 
-
 # The question each kind of finding raises, (internal, public) where the audiences' words differ.
 QUESTIONS = {
     "below_target": ("What is the recovery plan, what does it cost, and when will the indicator be back on target?",
