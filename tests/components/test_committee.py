@@ -210,6 +210,6 @@ def test_the_headlines_list_what_and_n_more_stands_for(internal):
     assert text(item).startswith("Off target: Measure A at 50 against a target of 100; Measure B at 60 against a target of "
                                  "100; Measure C at 70 against a target of 100; and 2 more.")
     more = item.select_one("details.headline-more")
-    assert text(more.summary) == "The 2 more"
+    assert text(more.summary) == "Which 2?"
     assert [text(li) for li in more.select("li")] == ["Measure D at 80 against a target of 100",
                                                       "Measure E at 90 against a target of 100"]
