@@ -244,7 +244,7 @@ class DeepDiveReport(ReportContext):
             trend = benchmark_trend(r, self.trajectory(r), self.council, self.words)
             if trend:
                 parts.append(render("deep_dive_part.html.j2", heading="Compared with similar councils over time",
-                                    body=Markup(trend)))
+                                    body=Markup(trend), anchor=f"bench-{r.indicator_id}"))  # where the tile's position links
             mine = breakdowns[breakdowns["indicator_id"] == r.indicator_id]
             if len(mine):
                 parts.append(render("deep_dive_part.html.j2", heading="Breakdowns",
