@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pmkit import layout, publish, render
+from pmkit import layout, links, publish, render
 from pmkit.errors import PmkitError, ReportError
 from pmkit.reports import KINDS, Plan, ReportKind
 from pmkit.reports.context import assess_with_settings
@@ -275,7 +275,7 @@ def _execute(jobs: list[ReportJob], engine: str, workers: int, scheduler: str | 
 
 
 def _finish(run: _PlannedRun, done: dict[tuple[Path, str], ReportResult], seconds: float) -> RunResult:
-    """A project and audience's open data, manifest and index, after its reports ran."""
+    """A project and audience's open data, manifest and index, and the links between its pages, after its reports ran."""
     plan, src, settings, audience = run.plan, run.src, run.settings, run.audience
     folder = layout.page_folder(run.outputs, plan.period.slug, audience)
     manifest_file = layout.manifest_path(run.outputs, plan.period.slug, audience)
@@ -305,6 +305,7 @@ def _finish(run: _PlannedRun, done: dict[tuple[Path, str], ReportResult], second
         "published": published,
     }
     publish.write_atomic(manifest_file, json.dumps(manifest, indent=2, default=str), tmp)
+    links.resolve(run.outputs, audience, tmp)  # links between reports, now that this run's pages are listed
     labels = {name: KINDS.get(name).label for name in KINDS.names()}
     publish.write_index(
         folder,

@@ -12,6 +12,7 @@ styles every report kind.
 | summary strip | `summary` |
 | exception list | `exceptions` |
 | headline narrative | `narrative` |
+| what the committee needs to know | `committee` |
 | SPC chart, icons, section | `spc_chart` |
 | benchmark chart, section | `benchmark_chart` |
 | theme summary | `theme_summary` |

@@ -17,6 +17,7 @@ from pmkit import periods
 from pmkit.actions import due_after, due_within
 from pmkit.components.templating import markdown, render
 from pmkit.components.words import Words
+from pmkit.reports.kind import slugify
 
 STATUS_WORDS = {
     "complete": "Complete", "on_track": "On track", "at_risk": "At risk", "off_track": "Off track", "not_started": "Not started",
@@ -98,7 +99,7 @@ def completed_later_sentence(later: list[dict]) -> str:
 def _item(row: pd.Series, as_at: periods.Period) -> dict:
     overdue = periods.parse(row["due"]).end <= as_at.end and row["status"] != "complete"
     return {
-        "id": row["action_id"], "title": row["title"], "status": row["status"], "status_word": STATUS_WORDS[row["status"]],
+        "id": row["action_id"], "anchor": slugify(row["action_id"]), "title": row["title"], "status": row["status"], "status_word": STATUS_WORDS[row["status"]],
         "icon": STATUS_ICONS[row["status"]], "due": row["due"], "overdue": overdue, "lead": row["lead"],
         "percent": None if pd.isna(row["percent_complete"]) else int(row["percent_complete"]),
         "text": markdown(row["update"]) if row["update"] else "",

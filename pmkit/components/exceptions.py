@@ -1,5 +1,6 @@
 """The exception list: every indicator that needs attention, off target first, each with the reason
-in figures, its direction of travel, and what officers say and are doing about it."""
+in figures, its direction of travel, and what officers say and are doing about it; each links to the
+indicator's deep dive and its line in the annual report where those are published."""
 
 from __future__ import annotations
 
@@ -11,10 +12,12 @@ from pmkit import commentary as notes
 from pmkit import periods
 from pmkit.components.polarity import side
 from pmkit.components.spc_chart import describe
-from pmkit.components.templating import markdown, render
+from pmkit.components.templating import Markup, markdown, render
 from pmkit.components.tile import direction_lines
 from pmkit.components.words import Words
+from pmkit.links import xref
 from pmkit.reading import Reading
+from pmkit.reports.kind import slugify
 from pmkit.units import format_value
 
 ORDER = {"red": 0, "amber": 1}
@@ -34,8 +37,16 @@ def exception_list(readings: Iterable[Reading], commentary: pd.DataFrame | None,
             "directions": direction_lines(reading, words),
             "text": markdown(note["text"]) if note is not None else "",
             "actions": markdown(note["actions"]) if note is not None and note["actions"] else "",
+            "links": report_links(reading.indicator_id),
         })
     return render("exceptions.html.j2", items=items, words=words)
+
+
+def report_links(indicator_id: str) -> tuple[Markup, Markup]:
+    """Links to the indicator's deep dive of the period and its line in the annual report, each shown
+    once that page is published (`pmkit.links`)."""
+    return (xref("deep-dive", f"indicator-{slugify(indicator_id)}", "Deep dive"),
+            xref("annual", f"ind-{slugify(indicator_id)}", "In the annual report"))
 
 
 def value_phrase(reading: Reading, words: Words) -> str:

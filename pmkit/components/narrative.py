@@ -6,9 +6,10 @@ with nothing in it (no indicator declined, say) is left out rather than padded. 
 "Declined" hold only news (`Reading.news`): a change larger than the indicator usually moves from
 one period to the next, or an SPC signal, never one hidden by rounding, and never an "improvement"
 of a figure the chart calls worse than usual (that one is named under special cause). Lists name at
-most three indicators and say how many more there are, with the full list one click away: the largest changes first (measured
-against each indicator's usual variation, so that a small count moving from 1 to 0 does not
-outrank a real shift), the largest shortfalls from target first.
+most three indicators and say how many more there are, those more listed in full one click away (a
+drill-down under the sentence): the largest changes first (measured against each indicator's usual
+variation, so that a small count moving from 1 to 0 does not outrank a real shift), the largest
+shortfalls from target first.
 
 >>> [s.text for s in headlines(readings.values(), words_for("internal"))][0]   # doctest: +SKIP
 'Of the 11 indicators, 9 were judged against a target: 4 on target, 3 near target and 2 off target.'
@@ -40,7 +41,7 @@ class Sentence:
 
     kind: str
     text: str
-    listed: tuple[str, ...] = ()  # every item of a list cut short ("and 4 more"), for the full list one click away
+    more: tuple[str, ...] = ()  # what "and N more" stands for, listed behind a drill-down
 
 
 def headlines(readings: Iterable[Reading], words: Words) -> list[Sentence]:
@@ -53,32 +54,34 @@ def headlines(readings: Iterable[Reading], words: Words) -> list[Sentence]:
         moved = sorted((r for r in readings if r.news() == kind), key=lambda r: r.change_size(), reverse=True)
         if moved:
             label = {"improved": ("Improved", "Getting better"), "declined": ("Declined", "Getting worse")}[kind][words.public]
-            phrases = [_change_phrase(r) for r in moved]
-            out.append(Sentence(kind, f"{label}: {_listed(phrases)}.", _cut(phrases)))
+            out.append(_sentence(kind, label, [_change_phrase(r) for r in moved]))
     red = sorted((r for r in readings if r.row["rag"] == "red"), key=_shortfall, reverse=True)
     if red:
         label = "Missed target" if words.public else "Off target"
-        phrases = [_target_phrase(r) for r in red]
-        out.append(Sentence("off_target", f"{label}: {_listed(phrases, separator='; ')}.", _cut(phrases)))
+        out.append(_sentence("off_target", label, [_target_phrase(r) for r in red], "; "))
     concern = [r for r in readings if "spc_concern" in r.row["exceptions"] and r.spc is not None]
     if concern:
         label = "Unusually poor results" if words.public else "Special cause of concern"
         phrases = [f"{r.title} ({_reason_only(describe(r.spc.result, r.spc.labels, words))})" for r in concern]
-        out.append(Sentence("concern", f"{label}: {_listed(phrases, separator='; ')}.", _cut(phrases)))
+        out.append(_sentence("concern", label, phrases, "; "))
     missing = [r for r in readings if r.row["rag"] == "no_data"]
     if missing:
         label = "No figure yet" if words.public else "No data supplied"
         phrases = [f"{r.title} ({r.row['period']})" for r in missing]
-        out.append(Sentence("missing", f"{label}: {_listed(phrases, separator='; ')}.", _cut(phrases)))
+        out.append(_sentence("missing", label, phrases, "; "))
     benchmarked = [r for r in readings if r.peers is not None]
     if benchmarked:
         out.append(Sentence("benchmark", _benchmark_sentence(benchmarked, words)))
     return out
 
 
+def _sentence(kind: str, label: str, phrases: list[str], separator: str = ", ") -> Sentence:
+    """``Label: A, B, C and 2 more.``, with the two listed in full for the drill-down."""
+    return Sentence(kind, f"{label}: {_listed(phrases, separator)}.", tuple(phrases[LISTED:]))
+
+
 def headline_block(readings: Iterable[Reading], words: Words, kinds: Iterable[str] | None = None) -> str:
-    """The headline sentences as a list (only those of ``kinds`` when given); a list cut short has the
-    full list one click away."""
+    """The headline sentences as a list (only those of ``kinds`` when given)."""
     chosen = None if kinds is None else set(kinds)
     return render("narrative.html.j2", sentences=[s for s in headlines(readings, words) if chosen is None or s.kind in chosen])
 
@@ -139,11 +142,6 @@ def _change_phrase(r: Reading) -> str:
 
 def _target_phrase(r: Reading) -> str:
     return f"{r.title} at {_fmt(r, r.row['value'])} against a target of {_fmt(r, r.row['target'])}"
-
-
-def _cut(items: list[str]) -> tuple[str, ...]:
-    """Every item when `_listed` names only the first few, else nothing."""
-    return tuple(items) if len(items) > LISTED else ()
 
 
 def _listed(items: list[str], separator: str = ", ") -> str:

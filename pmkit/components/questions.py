@@ -19,6 +19,15 @@ from pmkit.findings import Finding
 from pmkit.reading import Reading
 from pmkit.units import format_value
 
+# The question each kind of finding raises, (internal, public) where the audiences' words differ.
+QUESTIONS = {
+    "below_target": ("What is the recovery plan, what does it cost, and when will the indicator be back on target?",
+                     "What is being done to bring it back to target, and by when?"),
+    "green_bottom_quartile": ("Is the target ambitious enough? What do the best-performing similar councils do differently?",
+                              "Is the target ambitious enough, given how similar councils do?"),
+    "special_cause": "What changed then, and what is being done about it?",  # a special cause of concern
+}
+
 
 def ask(finding: Finding, reading: Reading | None, words: Words) -> tuple[str, str]:
     """(what the data shows, the question it raises) for one finding."""
@@ -32,19 +41,17 @@ def ask(finding: Finding, reading: Reading | None, words: Words) -> tuple[str, s
         where = against_target(f["value"], f["target"], polarity)
         said = (f"{title} has been {where} for {plural(f['periods'], noun)} in a row, since {f['since']}: "
                 f"{fmt(f['value'])} in {f['latest']} against a target of {fmt(f['target'])}.")
-        asked = ("What is being done to bring it back to target, and by when?" if plain else
-                 "What is the recovery plan, what does it cost, and when will the indicator be back on target?")
+        asked = QUESTIONS["below_target"][plain]
     elif finding.kind == "green_bottom_quartile":
         said = (f"{title} met its target ({fmt(f['value'])} against {fmt(f['target'])} in {f['period']}) but ranks "
                 f"{f['rank']} of {f['councils']} similar councils, whose middle figure is {fmt(f['median'])}.")
-        asked = ("Is the target ambitious enough, given how similar councils do?" if plain else
-                 "Is the target ambitious enough? What do the best-performing similar councils do differently?")
+        asked = QUESTIONS["green_bottom_quartile"][plain]
     elif finding.kind == "special_cause":
         good = f["type"] == "improvement"
         what = ("better" if good else "worse") + " than usual" if plain else f"a special cause of {f['type'].replace('_', ' ')}"
         said = (f"{title} has been {what} since {f['since']} ({plural(f['values'], noun)} to "
                 f"{f['latest']}; the latest {RULE_WORDS[words.audience][f['rule']]}).")
-        asked = ("What changed then, and will the improvement last?" if good else "What changed then, and what is being done about it?")
+        asked = QUESTIONS["special_cause"] if not good else "What changed then, and will the improvement last?"
     elif finding.kind == "stale_limits":
         level = "higher" if f["side"] == "above" else "lower"
         said = (f"{title} has stayed {level} than its earlier average for {plural(f['values'], noun)}, since {f['since']}."

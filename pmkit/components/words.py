@@ -123,6 +123,9 @@ _SECTIONS = {
         "overview": ("Director's overview", ""),
         "foreword": ("Foreword", ""),
         "about": ("About this report", ""),
+        "committee": ("What the committee needs to know", "At most five findings, chosen by rule: the widest misses of target "
+                      "first, then new special causes of concern, indicators on target but in the bottom quartile of their "
+                      "comparator group, council plan actions that slipped, and missing figures; each with the question it raises."),
     },
     "public": {
         "headlines": ("Headlines", ""),
@@ -162,6 +165,8 @@ _SECTIONS = {
         "overview": ("Overview", ""),
         "foreword": ("Foreword", ""),
         "about": ("About this report", ""),
+        "committee": ("The three things to know", "The most important things in this report, each with its figures and a "
+                      "link to more about it."),
     },
 }
 

@@ -1,7 +1,9 @@
 """The year-end table of a priority: each indicator's last five years, this year's target and status.
 
 Each row carries the five year-end values as numbers (the table is the chart's data) and a small
-line of them whose alt text states the trend; members also see owners and the year-end commentary. Each row's id (``ind-hou-07``) lets other pages link to it.
+line of them whose alt text states the trend; members also see owners and the year-end commentary. Each row's
+id (``ind-hou-07``) lets other pages link to it; each indicator's name links to its tile in the latest quarterly
+report, once that is published (`pmkit.links`).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pmkit.components.targets import target_changes, target_line_words
 from pmkit.components.templating import markdown, render
 from pmkit.components.words import Words
 from pmkit.components.year_story import anchor, year_end_note
+from pmkit.links import xref
 from pmkit.measure import targets_at
 from pmkit.reading import Reading
 from pmkit.units import format_value
@@ -104,6 +107,7 @@ def year_end_table(readings: Iterable[Reading], years: list[str], history: pd.Da
             "target": format_value(r.row["target"], r.unit, r.decimals, missing="No target"), "changes": target_steps(r),
             "direction": _on_last_year(r.row["dot"], words), "spark": spark,
             "owner": "" if words.public else str(r.info.get("owner") or ""), "basis": figure_kind(r), "id": anchor(r.indicator_id),
+            "link": xref("latest-quarterly", f"kpi-{r.indicator_id}", r.title, keep_text=True),  # its latest tile
         })
         note = None if r.indicator_id in told else year_end_note(commentary, r, words.audience)
         if note is not None:

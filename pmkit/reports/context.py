@@ -13,6 +13,7 @@ import pandas as pd
 
 from pmkit import benchmarking, casestudies, components, periods, reading, status, themes
 from pmkit.benchmarking import own_authority
+from pmkit.components.committee import committee_block
 from pmkit.components.templating import markdown
 from pmkit.errors import PmkitError
 from pmkit.schema import AUDIENCES
@@ -103,6 +104,12 @@ class ReportContext:
 
     def header(self, lede: str) -> None:
         components.show(components.header(lede), self.engine)
+
+    def committee(self, readings: list[reading.Reading], actions: pd.DataFrame, period: periods.Period, page: str) -> None:
+        """What the committee needs to know (for residents, the three things to know), chosen by rule
+        (`pmkit.components.committee`), as a section of the contents."""
+        title, body = committee_block(readings, actions, period, self.words, page)
+        components.show(components.section("committee", body, self.words)[1], self.engine, (title, "committee"))
 
     def officers_words(self, name: str, note: pd.Series | None) -> None:
         """A section of officers' own words (a directorate's overview, the council's foreword): their

@@ -1,7 +1,9 @@
 """The "scrutiny in a day" deep dive: one briefing on one indicator or a topic (a set of indicators
 named in ``params/topics.yaml``) for a scrutiny committee.
 
-For each indicator: where it stands; its whole history on an XmR chart with the register's rebases
+It opens with what the committee needs to know (`pmkit.components.committee`). For each indicator:
+where it stands, with a link back to its tile in the quarterly report; what officers say about it and
+what is being done; its whole history on an XmR chart with the register's rebases
 and any suggested rebase (a sustained shift the register does not yet rebase: when and why); its
 target history; how it compares with similar councils over time (chart and rank trajectory); its
 breakdowns as funnel plots. Then what residents said, the questions the committee may wish to ask
@@ -18,16 +20,19 @@ import pandas as pd
 import yaml
 
 from pmkit import benchmarking, findings, periods, status, themes
+from pmkit import commentary as notes
+from pmkit.actions import as_at
 from pmkit.components.benchmark_chart import benchmark_trend
 from pmkit.components.funnel_chart import breakdown_section
 from pmkit.components.limitations import limitations, limitations_block
 from pmkit.components.narrative import headline_block
 from pmkit.components.questions import ask, questions_block
 from pmkit.components.spc_chart import spc_section
-from pmkit.components.templating import Markup, plural, render
+from pmkit.components.templating import Markup, markdown, plural, render
 from pmkit.components.tile import kpi_tile
 from pmkit.components.words import Words
 from pmkit.errors import PmkitError
+from pmkit.links import xref
 from pmkit.reading import Reading
 from pmkit.reports.context import ReportContext
 from pmkit.reports.kind import Job, Plan, ReportKind, slugify
@@ -194,6 +199,29 @@ class DeepDiveReport(ReportContext):
         if self.left_out:
             lede += f" {plural(self.left_out, 'other measure')} in this topic {'is' if self.left_out == 1 else 'are'} for internal use and not shown."
         super().header(lede)
+        self.committee(self.readings, self.plan_actions(), self.period, "deep-dive")
+
+    def plan_actions(self) -> pd.DataFrame:
+        """The council plan actions of the indicators' directorates and priorities that this audience may read,
+        as they stood at the period's end."""
+        actions = self.source.actions()
+        mine = (actions["directorate"].isin(set(self.indicators["directorate"]))
+                & actions["priority"].isin(set(self.indicators["priority"].fillna(""))))
+        if self.words.public:
+            mine &= actions["public"]
+        return as_at(actions[mine], self.source.action_updates(), self.period)
+
+    def officers_part(self, r: Reading) -> str:
+        """What officers say about the indicator for the period, and what is being done (the latest earlier
+        commentary, said to be so, when there is none for the period)."""
+        note = notes.for_indicator(self.commentary, r.indicator_id, r.row["period"], self.audience)
+        when = r.row["period"]
+        if note is None:
+            note = notes.latest_before(self.commentary, r.indicator_id, r.row["period"], self.audience)
+            when = note["period"] if note is not None else when
+        return render("officers_words.html.j2", text=markdown(note["text"]) if note is not None else "",
+                      actions=markdown(note["actions"]) if note is not None and note["actions"] else "",
+                      when=when, latest=when == r.row["period"], period=r.row["period"], words=self.words)
 
     def headlines(self) -> None:
         self.section("headlines", headline_block(self.readings, self.words))
@@ -204,8 +232,11 @@ class DeepDiveReport(ReportContext):
         targets = self.source.targets()
         sections = []
         for r in self.readings:
+            back = xref("quarterly", f"kpi-{r.indicator_id}", f"{r.info['directorate']}: quarterly report, {r.row['period']}")
             parts = [render("deep_dive_part.html.j2", heading="Where it stands", body=Markup(kpi_tile(
-                r, None, self.words)))]
+                r, None, self.words)) + Markup('<p class="see-also">{}</p>').format(back))]
+            parts.append(render("deep_dive_part.html.j2", heading="What the council says" if self.words.public else "What officers say",
+                                body=Markup(self.officers_part(r))))
             parts.append(render("deep_dive_part.html.j2", heading="The whole history",
                                 body=Markup(history_notes(r, self.words) + spc_section([r], self.words))))
             parts.append(render("deep_dive_part.html.j2", heading="Targets",
@@ -213,7 +244,7 @@ class DeepDiveReport(ReportContext):
             trend = benchmark_trend(r, self.trajectory(r), self.council, self.words)
             if trend:
                 parts.append(render("deep_dive_part.html.j2", heading="Compared with similar councils over time",
-                                    body=Markup(trend)))
+                                    body=Markup(trend), anchor=f"bench-{r.indicator_id}"))  # where the tile's position links
             mine = breakdowns[breakdowns["indicator_id"] == r.indicator_id]
             if len(mine):
                 parts.append(render("deep_dive_part.html.j2", heading="Breakdowns",

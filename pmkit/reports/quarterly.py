@@ -49,10 +49,12 @@ class DirectorateReport(ReportContext):
         return f"{self.directorate}: performance report, {self.period.label}"
 
     def header(self) -> None:
-        """What the report covers, and the way back to the period's index."""
+        """What the report covers and the way back to the period's index, what the committee needs to know (the
+        three things to know, for residents), then the director's overview."""
         audience = "for members and officers" if self.audience == "internal" else "for residents"
         noun = definite(len(self.status), self.words.indicator)
         super().header(f"{self.council}: how {noun} of {self.directorate} stood at the end of {self.period.label}, {audience}.")
+        self.committee(self.readings, self.plan_actions(), self.period, "quarterly")
         self.officers_words("overview", notes.for_directorate(self.commentary, self.directorate, self.period.label, self.audience))
 
     def headlines(self) -> None:
@@ -68,12 +70,17 @@ class DirectorateReport(ReportContext):
     def actions(self) -> None:
         """Every council plan action of the directorate counted as it stood at the period's end, and those at risk,
         off track or overdue then listed (nothing when the directorate has no actions)."""
+        actions = self.plan_actions()
+        if len(actions):
+            self.section("actions", action_summary(actions, self.period, self.words))
+
+    def plan_actions(self):
+        """The directorate's council plan actions this audience may read, as they stood at the period's end."""
         actions = self.source.actions()
         actions = actions[actions["directorate"] == self.directorate]
         if self.words.public:
             actions = actions[actions["public"]]
-        if len(actions):
-            self.section("actions", action_summary(as_at(actions, self.source.action_updates(), self.period), self.period, self.words))
+        return as_at(actions, self.source.action_updates(), self.period)
 
     def tiles(self) -> None:
         self.section("tiles", components.kpi_tiles(self.readings, self.commentary, self.words))
