@@ -347,7 +347,8 @@ def _fragments_key(src: Source, settings: dict, read_at: dict[str, str]) -> str:
 
 def _fragments(reading: Reading, council: str) -> dict[str, str]:
     """A measure's tile (without commentary: the page shows it whole), XmR chart and comparison with similar councils."""
-    return {"tile": kpi_tile(reading, None, PUBLIC), "chart": spc_section([reading], PUBLIC),
+    tile = kpi_tile(reading, None, PUBLIC).replace("<h4 ", "<h3 ").replace("</h4>", "</h3>")  # under the page's h2
+    return {"tile": tile, "chart": spc_section([reading], PUBLIC),
             "bench": benchmark_section([reading], council, PUBLIC) if reading.peers is not None else ""}
 
 

@@ -204,16 +204,17 @@ class DeepDiveReport(ReportContext):
         targets = self.source.targets()
         sections = []
         for r in self.readings:
+            trend = benchmark_trend(r, self.trajectory(r), self.council, self.words)
+            bench = f"bench-{r.indicator_id}" if r.peers is not None else ""  # where the tile's position among peers links
             parts = [render("deep_dive_part.html.j2", heading="Where it stands", body=Markup(kpi_tile(
-                r, None, self.words)))]
+                r, None, self.words)), anchor="" if trend else bench)]
             parts.append(render("deep_dive_part.html.j2", heading="The whole history",
                                 body=Markup(history_notes(r, self.words) + spc_section([r], self.words))))
             parts.append(render("deep_dive_part.html.j2", heading="Targets",
                                 body=Markup(self.target_block(r, targets))))
-            trend = benchmark_trend(r, self.trajectory(r), self.council, self.words)
             if trend:
                 parts.append(render("deep_dive_part.html.j2", heading="Compared with similar councils over time",
-                                    body=Markup(trend)))
+                                    body=Markup(trend), anchor=bench))
             mine = breakdowns[breakdowns["indicator_id"] == r.indicator_id]
             if len(mine):
                 parts.append(render("deep_dive_part.html.j2", heading="Breakdowns",
