@@ -33,7 +33,6 @@ from pmkit.components.targets import target_changes
 from pmkit.components.templating import markdown, render
 from pmkit.components.tile import kpi_tile
 from pmkit.components.words import _ASSURANCE, _PUBLIC_DOT_WORD, _PUBLIC_QUARTERS, _VARIATION, words_for
-from pmkit.measure import target_history
 from pmkit.reading import Reading
 from pmkit.render import TEMPLATES
 from pmkit.reports.kind import slugify
@@ -282,7 +281,9 @@ def _indicator_pages(site: _Site, src: Source, settings: dict, root: Path | None
 
     folder = site.root / INDICATORS
     when = as_at(site.editions)
-    if when is None:
+    if when is None:  # nothing published yet: the list the site's header links to says so
+        site.page(f"{INDICATORS}/index.html", "site_indicators.html.j2", 1, f"{site.council}: every measure",
+                  priorities={}, left_out=0, as_at="")
         return []
     ctx = ReportContext("public", engine="nbconvert", overrides={k: v for k, v in settings.items() if k != "audience"},
                         opened=src, root=root)

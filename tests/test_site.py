@@ -2,10 +2,13 @@
 the public manifests, and the internal home page that links it."""
 
 import json
+import re
+from pathlib import Path
 
 from component_helpers import soup, text
 
 from pmkit import periods, publish, site
+from pmkit.sources import open_source
 
 
 def test_every_public_word_the_components_use_has_a_glossary_entry():
@@ -64,3 +67,13 @@ def test_the_internal_home_names_the_council_lists_internal_periods_and_links_th
     home = soup((outputs / "index.html").read_text(encoding="utf-8"))
     assert [a["href"] for a in home.select("a")][-1] == "public/index.html"
     assert not any("public/2025-26-Q2" in a["href"] for a in home.select("a"))  # the public periods are the site's
+
+
+def test_a_site_with_no_reports_yet_says_so_and_every_link_of_its_pages_resolves(tmp_path):
+    outputs = tmp_path / "outputs"
+    src = open_source(str(Path(__file__).parent / "data" / "mini_council"))
+    written = site.build_site(outputs, src, {"council": "Borsetshire County Council"})
+    assert "No reports have been published yet." in written[0].read_text(encoding="utf-8")
+    for page in written:
+        for href in re.findall(r'href="([^"#]+)', page.read_text(encoding="utf-8")):
+            assert (page.parent / href).exists(), (page.name, href)
