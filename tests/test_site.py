@@ -77,3 +77,12 @@ def test_a_site_with_no_reports_yet_says_so_and_every_link_of_its_pages_resolves
     for page in written:
         for href in re.findall(r'href="([^"#]+)', page.read_text(encoding="utf-8")):
             assert (page.parent / href).exists(), (page.name, href)
+
+
+def test_the_public_sites_period_folders_leave_out_its_measures_pages(tmp_path):
+    from pmkit.layout import published_folders
+
+    outputs = tmp_path / "outputs"
+    _page(outputs / "public" / "2025-26-Q2" / "housing.html")
+    _page(outputs / "public" / "indicators" / "hou-07.html")
+    assert [p.name for p in published_folders(outputs, "public")] == ["2025-26-Q2"]
