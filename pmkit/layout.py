@@ -25,6 +25,8 @@ from __future__ import annotations
 import posixpath
 from pathlib import Path, PurePosixPath
 
+from pmkit.periods import try_parse
+
 PUBLIC_SITE = "public"  # the public site's folder under outputs
 
 
@@ -49,8 +51,10 @@ def period_href(audience: str, from_slug: str, to_slug: str, file: str, anchor: 
 
 
 def published_folders(outputs: Path, audience: str) -> list[Path]:
-    """The period folders of an audience that have pages, newest period first (by folder name)."""
+    """The period folders of an audience that have pages, newest period first (by folder name); the
+    public site's other folders (its measures' pages) are not periods."""
     pattern = f"{PUBLIC_SITE}/*" if audience == "public" else f"*/{audience}"
     found = [p for p in outputs.glob(pattern) if p.is_dir() and any(p.glob("*.html"))]
     key = (lambda p: p.name) if audience == "public" else (lambda p: p.parent.name)
-    return sorted((p for p in found if not key(p).startswith(("_", "."))), key=key, reverse=True)
+    return sorted((p for p in found if not key(p).startswith(("_", ".")) and (audience != "public" or try_parse(p.name))),
+                  key=key, reverse=True)

@@ -203,12 +203,12 @@ def write_index(folder: Path, title: str, reports: list[dict], extras: list[tupl
     return write_atomic(folder / "index.html", page, work)
 
 
-def write_outputs_home(outputs: Path, work: Path | None = None) -> Path:
-    """``outputs/index.html`` linking every period and audience folder that has an index."""
-    links = [(f"{f.relative_to(outputs).as_posix()}/index.html", slug, audience)
-             for audience in ("internal", "public") for f in layout.published_folders(outputs, audience)
-             if (f / "index.html").exists()
-             for slug in [f.name if audience == "public" else f.parent.name]]
-    links.sort(key=lambda link: (link[1], link[2] == "internal"), reverse=True)
-    page = home_page(links, (TEMPLATES / "report.css").read_text(encoding="utf-8"))
+def write_outputs_home(outputs: Path, work: Path | None = None, council: str = "") -> Path:
+    """``outputs/index.html``, the internal home page: the council's name, a link per internal period
+    folder that has an index (newest first), and a link to the public site's front page when there is one."""
+    links = [(f"{f.relative_to(outputs).as_posix()}/index.html", f.parent.name)
+             for f in layout.published_folders(outputs, "internal") if (f / "index.html").exists()]
+    public = (outputs / layout.PUBLIC_SITE / "index.html").exists()
+    page = home_page(links, (TEMPLATES / "report.css").read_text(encoding="utf-8"), council,
+                     f"{layout.PUBLIC_SITE}/index.html" if public else "")
     return write_atomic(outputs / "index.html", page, work)

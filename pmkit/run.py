@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pmkit import layout, links, publish, render
+from pmkit import layout, links, publish, render, site
 from pmkit.errors import PmkitError, ReportError
 from pmkit.reports import KINDS, Plan, ReportKind
 from pmkit.reports.context import assess_with_settings
@@ -306,16 +306,14 @@ def _finish(run: _PlannedRun, done: dict[tuple[Path, str], ReportResult], second
     }
     publish.write_atomic(manifest_file, json.dumps(manifest, indent=2, default=str), tmp)
     links.resolve(run.outputs, audience, tmp)  # links between reports, now that this run's pages are listed
-    labels = {name: KINDS.get(name).label for name in KINDS.names()}
-    publish.write_index(
-        folder,
-        f"{council} performance reports: {plan.period.label} ({audience})",
-        published,
-        extras if audience == "public" else [*extras, ("manifest.json", "manifest.json (parameters, input hashes, versions, timings)")],
-        labels,
-        tmp,
-    )
-    publish.write_outputs_home(run.outputs, tmp)
+    if audience == "public":  # the public site's pages, each period's index among them
+        site.build_site(run.outputs, src, settings, run.root, tmp)
+    else:
+        labels = {name: KINDS.get(name).label for name in KINDS.names()}
+        publish.write_index(folder, f"{council} performance reports: {plan.period.label} ({audience})", published,
+                            [*extras, ("manifest.json", "manifest.json (parameters, input hashes, versions, timings)")],
+                            labels, tmp)
+    publish.write_outputs_home(run.outputs, tmp, council)
     return result
 
 

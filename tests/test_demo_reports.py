@@ -51,14 +51,18 @@ def test_a_report_per_directorate_and_an_index_that_links_them(demo):
         assert {"status.csv", "datapackage.json"} <= set(links)
         assert ("manifest.json" in links) == (audience == "internal")  # no manifest on the public side
         assert all((folder / href).exists() for href in links)
+        # the public index is a page of the public site: back to its front page, no "Result" column
+        assert ("../index.html" in links) == (audience == "public")
+        assert ("Result" in [text(th) for th in load(folder / "index.html").select("th")]) == (audience == "internal")
 
 
-def test_the_outputs_home_page_links_every_period_and_audience(demo):
+def test_the_outputs_home_page_names_the_council_links_every_internal_period_and_the_public_site(demo):
     render, *_ = demo
     home = load(render.root / "nbconvert" / "outputs" / "index.html")
+    assert text(home.select_one("h1")) == "Thornbury Vale Council: performance reports for members and officers"
     assert [(a["href"], text(a)) for a in home.select("main a")] == [
-        ("public/2025-26-Q2/index.html", "2025-26-Q2: public"), ("2025-26-Q2/internal/index.html", "2025-26-Q2: internal"),
-        ("public/2024-25/index.html", "2024-25: public"), ("2024-25/internal/index.html", "2024-25: internal")]
+        ("2025-26-Q2/internal/index.html", "2025-26-Q2"), ("2024-25/internal/index.html", "2024-25"),
+        ("public/index.html", "The public site's front page")]
 
 
 def test_every_indicator_has_a_tile_with_its_status_and_its_value_with_unit(demo):

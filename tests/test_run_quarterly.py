@@ -73,6 +73,9 @@ def test_public_audience_leaves_out_internal_only_indicators(project):
     assert 'data-indicator="HOU-01"' in page and 'data-indicator="HOU-02"' not in page
     assert "Head of Housing" not in page  # owners are for internal reports
     assert result.folder == project / "outputs" / "public" / "2025-26-Q2"  # the public site
+    site = project / "outputs" / "public"  # the run builds the public site: a page per public measure only
+    assert (site / "index.html").exists() and (site / "indicators" / "hou-01.html").exists()
+    assert not (site / "indicators" / "hou-02.html").exists()
 
 
 def test_a_failing_report_keeps_the_last_good_page_and_does_not_stop_the_others(project):

@@ -140,6 +140,7 @@ def index_page(title: str, groups: dict[str, list[dict]], extras: list[tuple[str
     return render("index_page.html.j2", title=title, groups=groups, extras=extras, css=Markup(css))
 
 
-def home_page(folders: list[tuple[str, str, str]], css: str) -> str:
-    """The outputs home page: a link per period and audience, newest first (href, period, audience)."""
-    return render("home_page.html.j2", folders=folders, css=Markup(css))
+def home_page(folders: list[tuple[str, str]], css: str, council: str = "", public: str = "") -> str:
+    """The internal home page: the council's name, a link per internal period folder, newest first
+    (href, period), and the public site's front page (``public``, its href, when there is one)."""
+    return render("home_page.html.j2", folders=folders, css=Markup(css), council=council, public=public)

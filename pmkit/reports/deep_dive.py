@@ -232,19 +232,20 @@ class DeepDiveReport(ReportContext):
         targets = self.source.targets()
         sections = []
         for r in self.readings:
+            trend = benchmark_trend(r, self.trajectory(r), self.council, self.words)
+            bench = f"bench-{r.indicator_id}" if r.peers is not None else ""  # where the tile's position among peers links
             back = xref("quarterly", f"kpi-{r.indicator_id}", f"{r.info['directorate']}: quarterly report, {r.row['period']}")
             parts = [render("deep_dive_part.html.j2", heading="Where it stands", body=Markup(kpi_tile(
-                r, None, self.words)) + Markup('<p class="see-also">{}</p>').format(back))]
+                r, None, self.words)) + Markup('<p class="see-also">{}</p>').format(back), anchor="" if trend else bench)]
             parts.append(render("deep_dive_part.html.j2", heading="What the council says" if self.words.public else "What officers say",
                                 body=Markup(self.officers_part(r))))
             parts.append(render("deep_dive_part.html.j2", heading="The whole history",
                                 body=Markup(history_notes(r, self.words) + spc_section([r], self.words))))
             parts.append(render("deep_dive_part.html.j2", heading="Targets",
                                 body=Markup(self.target_block(r, targets))))
-            trend = benchmark_trend(r, self.trajectory(r), self.council, self.words)
             if trend:
                 parts.append(render("deep_dive_part.html.j2", heading="Compared with similar councils over time",
-                                    body=Markup(trend), anchor=f"bench-{r.indicator_id}"))  # where the tile's position links
+                                    body=Markup(trend), anchor=bench))
             mine = breakdowns[breakdowns["indicator_id"] == r.indicator_id]
             if len(mine):
                 parts.append(render("deep_dive_part.html.j2", heading="Breakdowns",

@@ -61,8 +61,12 @@ def test_index_and_home_pages_link_every_report():
     assert [text(c) for c in index.select("caption")] == ["Quarterly directorate reports"]
     assert [(a["href"], text(a)) for a in index.select("main a")] == [
         ("../../index.html", "All periods"), ("housing.html", "Housing <1>"), ("status.csv", "status.csv")]
-    home = soup(page.home_page([("2025-26-Q2/internal/index.html", "2025-26-Q2", "internal")], css=""))
-    assert [(a["href"], text(a)) for a in home.select("a")] == [("2025-26-Q2/internal/index.html", "2025-26-Q2: internal")]
+    home = soup(page.home_page([("2025-26-Q2/internal/index.html", "2025-26-Q2")], css="", council="Borsetshire <Council>",
+                               public="public/index.html"))
+    assert text(home.select_one("h1")) == "Borsetshire <Council>: performance reports for members and officers"
+    assert [(a["href"], text(a)) for a in home.select("a")] == [
+        ("2025-26-Q2/internal/index.html", "2025-26-Q2"), ("public/index.html", "The public site's front page")]
+    assert "No public reports yet." in text(soup(page.home_page([], css="")))
 
 
 @pytest.mark.parametrize("frequency", ["monthly", "quarterly", "annual"])
