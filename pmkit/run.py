@@ -13,7 +13,7 @@ import queue
 import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -306,6 +306,11 @@ def _finish(run: _PlannedRun, done: dict[tuple[Path, str], ReportResult], second
     }
     publish.write_atomic(manifest_file, json.dumps(manifest, indent=2, default=str), tmp)
     links.resolve(run.outputs, audience, tmp)  # links between reports, now that this run's pages are listed
+    printed = print_pdfs(run.jobs, result.reports)  # after the links: the PDF has the page's final links
+    if printed != result.reports:
+        result.reports = printed
+        manifest["reports"] = [{**asdict(r), "executed": _shown_path(r.executed, folder) if r.executed else ""} for r in printed]
+        publish.write_atomic(manifest_file, json.dumps(manifest, indent=2, default=str), tmp)
     if audience == "public":  # the public site's pages, each period's index among them
         site.build_site(run.outputs, src, settings, run.root, tmp)
     else:
@@ -315,6 +320,24 @@ def _finish(run: _PlannedRun, done: dict[tuple[Path, str], ReportResult], second
                             labels, tmp)
     publish.write_outputs_home(run.outputs, tmp, council)
     return result
+
+
+def print_pdfs(jobs: list[ReportJob], reports: list[ReportResult]) -> list[ReportResult]:
+    """A PDF beside each page this run published whose job asks for one (`pmkit.pdf.write_pdf`); a
+    report whose PDF could not be printed is failed with the reason, its page left published."""
+    asked = {job.name: job for job in jobs if job.pdf}
+    out = []
+    for report in reports:
+        job = asked.get(report.name)
+        if job is not None and report.ok and not report.skipped:
+            from pmkit.pdf import write_pdf
+
+            try:
+                write_pdf(job.html, job.tmp)
+            except (ReportError, PmkitError, OSError) as exc:
+                report = replace(report, ok=False, error=f"the page was published but its PDF was not printed: {exc}")
+        out.append(report)
+    return out
 
 
 def _label(title: str, audience: str, audiences: list[str]) -> str:
@@ -462,15 +485,11 @@ def execute_report(job: ReportJob, kernels: WarmKernels, progress: RunObserver |
 
 
 def _publish_page(job: ReportJob, page: str | Exception, started: float, progress: RunObserver | None) -> ReportResult:
-    """Publish a rendered page atomically, and its PDF when the job asks for one (or report why there is none)."""
+    """Publish a rendered page atomically (or report why there is none)."""
     try:
         if isinstance(page, Exception):
             raise page
         publish.write_atomic(job.html, page, job.tmp)
-        if job.pdf:
-            from pmkit.pdf import write_pdf
-
-            write_pdf(job.html, job.tmp)
         error = ""
     except (ReportError, PmkitError) as exc:
         error = str(exc)

@@ -250,23 +250,30 @@ def test_a_title_with_quotes_and_markup_is_printed_as_it_is(tmp_path, browser):
     assert {p.name for p in tmp_path.iterdir()} == {"page.html", "page.pdf"}  # the print copy is not left beside it
 
 
-def test_run_publishes_a_pdf_beside_the_page_when_asked(tmp_path, browser):
-    """`pmkit run --pdf`: the page a report publishes is printed beside it, in the same step."""
-    from pmkit.run import ReportJob, _publish_page
+def test_run_prints_a_pdf_beside_each_page_it_published_when_asked(tmp_path, browser):
+    """`pmkit run --pdf`: each page the run published (not one it skipped or failed) is printed beside it,
+    once the run's links are settled; a page that cannot be printed fails its report with the reason."""
+    from pmkit.run import ReportJob, ReportResult, print_pdfs
 
-    page = tmp_path / "outputs" / "2025-26-Q2" / "internal" / "housing.html"
-    job = ReportJob(name="housing", title="Housing", notebook=tmp_path / "q.ipynb", parameters={}, html=page,
-                    executed=tmp_path / "q.out.ipynb", project=tmp_path, tmp=tmp_path, pdf=True)
+    folder = tmp_path / "outputs" / "2025-26-Q2" / "internal"
+    folder.mkdir(parents=True)
     html = "<!DOCTYPE html><html><head><title>Housing: performance report</title></head><body><h1>Housing</h1></body></html>"
-    result = _publish_page(job, html, time.perf_counter(), None)
-    assert result.ok, result.error
-    text = words(pypdf.PdfReader(page.with_suffix(".pdf")).pages[0].extract_text())
+    jobs, reports = [], []
+    for name, ok, skipped in [("housing", True, False), ("adults", True, True), ("place", False, False), ("broken", True, False)]:
+        page = folder / f"{name}.html"
+        page.write_text(html if name != "broken" else "not a page", encoding="utf-8")
+        jobs.append(ReportJob(name=name, title=name, notebook=tmp_path / "q.ipynb", parameters={}, html=page,
+                              executed=tmp_path / f"{name}.ipynb", project=tmp_path, tmp=tmp_path, pdf=True))
+        reports.append(ReportResult(name, name, page.name, ok, 1.0, "", "" if ok else "it raised", skipped))
+    after = print_pdfs(jobs, reports)
+    text = words(pypdf.PdfReader(folder / "housing.pdf").pages[0].extract_text())
     assert "Housing: performance report" in text and "Page 1 of 1" in text
-    job.pdf = False
-    other = tmp_path / "outputs" / "2025-26-Q2" / "internal" / "adults.html"
-    job.html = other
-    assert _publish_page(job, html, time.perf_counter(), None).ok
-    assert not other.with_suffix(".pdf").exists()
+    assert sorted(p.name for p in folder.glob("*.pdf")) == ["housing.pdf"]
+    assert [r.ok for r in after] == [True, True, False, False]
+    assert after[3].error.startswith("the page was published but its PDF was not printed: ")
+    jobs[0].pdf = False
+    (folder / "housing.pdf").unlink()
+    assert print_pdfs(jobs[:1], reports[:1]) == reports[:1] and not (folder / "housing.pdf").exists()
 
 
 def test_run_with_pdf_and_no_chromium_stops_before_any_report(tmp_path, monkeypatch):

@@ -11,6 +11,8 @@ alone.
 
 from __future__ import annotations
 
+import textwrap
+
 import pandas as pd
 
 from pmkit.components import charts
@@ -130,9 +132,11 @@ def _volume_chart(table: pd.DataFrame, summary: ThemeSummary, layout: charts.Lay
     stating its message."""
     from matplotlib.figure import Figure
 
-    labels = table["label"].tolist()[::-1]
+    wrap = 40 if layout.text == 1 else 22  # a theme's name over two lines rather than squeezing the bars out on a phone
+    labels = [textwrap.fill(str(label), wrap) for label in table["label"]][::-1]
     counts = [_number(v) for v in table["count"]][::-1]
-    figure = Figure(figsize=(7 * layout.width / charts.WIDE.width, layout.text * (0.45 * len(labels) + 0.8)))
+    figure = Figure(figsize=(7 * layout.width / charts.WIDE.width, layout.text * (0.45 * len(labels) + 0.8)),
+                    layout="constrained")
     axes = figure.add_subplot()
     axes.barh(labels, [c or 0 for c in counts], color=charts.LINE)
     largest = max([c for c in counts if c is not None] or [1])
@@ -143,7 +147,6 @@ def _volume_chart(table: pd.DataFrame, summary: ThemeSummary, layout: charts.Lay
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
     charts.scale_texts(figure, layout)
-    figure.tight_layout()
     return charts.figure_to_data_uri(figure, dpi=110), _chart_alt(table, summary)
 
 
