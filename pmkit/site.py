@@ -30,7 +30,7 @@ from pmkit import layout, periods, publish
 from pmkit.components.benchmark_chart import benchmark_section
 from pmkit.components.spc_chart import DIRECTION_WORDS, LINE_WORDS, POINT_WORDS, spc_section
 from pmkit.components.targets import target_changes
-from pmkit.components.templating import markdown, render
+from pmkit.components.templating import Markup, markdown, render
 from pmkit.components.tile import kpi_tile
 from pmkit.components.words import _ASSURANCE, _PUBLIC_DOT_WORD, _PUBLIC_QUARTERS, _VARIATION, words_for
 from pmkit.reading import Reading
@@ -214,7 +214,7 @@ class _Site:
     def page(self, file: str, template: str, depth: int, title: str, **context: object) -> Path:
         """Write one site page: ``depth`` folders below the site's root."""
         up = "../" * depth
-        text = render(template, title=title, council=self.council, css=self.css, up=up, **context)
+        text = render(template, title=title, council=self.council, css=Markup(self.css), up=up, **context)
         return publish.write_atomic(self.root / file, text, self.work)
 
 

@@ -135,3 +135,15 @@ def test_a_measures_page_agrees_with_its_quarterly_tile(public, iid, page, figur
     assert mine.select_one("img.spc-chart")["src"].startswith("data:image/")
     assert (folder / "indicators" / f"{iid.lower()}.csv").read_text().splitlines()[0] == "indicator_id,title,period,value,unit,target"
     assert "What we are doing" in visible_text(mine)  # the latest public commentary, whole
+
+
+def test_the_sites_own_pages_carry_the_reports_stylesheet_as_written(public):
+    """The front page, archive, how to read and each measure's page style themselves with the reports'
+    own CSS, as it is (escaped, its quoted font names and child selectors would be lost: a serif page
+    whose phone-only folds show their summaries on a desktop)."""
+    css = (Path(pmkit.__file__).parent / "templates" / "report.css").read_text(encoding="utf-8")
+    root = public[0]
+    pages = [root / "index.html", root / "archive.html", root / "how-to-read.html", *sorted((root / "indicators").glob("*.html"))]
+    assert len(pages) > 60
+    for page in pages:
+        assert css in page.read_text(encoding="utf-8"), page.name

@@ -222,7 +222,8 @@ def _off_target(r: Reading, words: Words) -> str:
 
 def _concern(r: Reading, words: Words) -> str:
     result, point = r.spc.result, r.latest_point
-    value = _fmt(r, point["value"]) + (" on its own (not the running total)" if r.spc.in_period else "")
+    # at the limits' decimals: 94.29% below a limit of 94.31%, never "94.3%" beside it
+    value = _line(point["value"], r.unit, r.decimals, result) + (" on its own (not the running total)" if r.spc.in_period else "")
     reason = describe(result, r.spc.labels, words).split(": ", 1)[-1].rstrip(".")
     lower, upper, mean = (_line(point[c], r.unit, r.decimals, result) for c in ("lpl", "upl", "mean"))
     if words.public:

@@ -213,3 +213,16 @@ def test_the_headlines_list_what_and_n_more_stands_for(internal):
     assert text(more.summary) == "Which 2?"
     assert [text(li) for li in more.select("li")] == ["Measure D at 80 against a target of 100",
                                                       "Measure E at 90 against a target of 100"]
+
+
+def test_a_figure_just_beyond_a_limit_is_shown_at_the_limits_decimals(internal):
+    # 96.0% and 97.0% in turn for 14 months, then 93.043%: mean (1351 + 93.043) / 15 = 96.2695, mean moving range
+    # (13 + 97 - 93.043) / 14 = 1.21121, limits 96.2695 ± 2.66 × 1.21121 = 93.0477 to 99.4913. At one decimal the
+    # figure and the lower limit would both read 93.0%: both are given at two.
+    trail = view([96.0, 97.0] * 7 + [93.043], first="Jul 2024", target=85.0)
+    r = reading(status_row(indicator_id="HOU-07", title="Emergency repairs within 24 hours", value=93.043, target=85.0,
+                           rag="green", exceptions=["spc_concern"]),
+                register_row(indicator_id="HOU-07", title="Emergency repairs within 24 hours", decimals=1), trail)
+    (item,), _ = committee_items([r], None, Q2, internal)
+    assert item.text == ("Emergency repairs within 24 hours: 93.04% in Sep 2025, a special cause of concern: the latest value "
+                         "is below the lower process limit (mean 96.27%, process limits 93.05% to 99.49%).")
