@@ -462,15 +462,16 @@ def _commentary(specs, indicators, measures, targets, benchmarks, rng: np.random
         # a rate's base (per 1,000 households, per 100,000 people) is in its title, so print the number alone
         unit = "count" if spec["unit"] == "rate" else spec["unit"]
         fmt = partial(format_value, unit=unit, decimals=int(spec.get("decimals", 1)))
-        lines = [
+        year_story = row.quarter == YEAR_END and story is spec.get("year_end")
+        lines = [] if year_story else [  # the year's story is read beside the year's figures: its last month's would contradict them
             f"**{status.RAG_WORDS[row.rag]}:** {fmt(row.value)} in {row.period} against a target of {fmt(row.target)}."
         ]
-        if trend := _TRAVEL.get(row.dot):
+        if not year_story and (trend := _TRAVEL.get(row.dot)):
             compared = (
                 "last year's figure for the same period" if spec.get("seasonal") else _PREVIOUS[spec["frequency"]]
             )
             lines.append(f"This is {trend} {compared}.")
-        if not pd.isna(row.quartile):
+        if not year_story and not pd.isna(row.quartile):
             lines.append(
                 f"Ranked {row.rank} of {int(row.n_peers) + 1} with our nearest neighbours, quartile {row.quartile}"
                 f" (their median {fmt(row.peer_median)})."
@@ -481,7 +482,7 @@ def _commentary(specs, indicators, measures, targets, benchmarks, rng: np.random
                 "indicator_id": row.indicator_id,
                 "period": row.period,
                 "audience": "internal",
-                "text": " ".join(lines) + "\n\n" + story["why"],
+                "text": "\n\n".join([" ".join(lines), story["why"]] if lines else [story["why"]]),
                 "actions": "\n".join(f"- {item[0].upper()}{item[1:]}." for item in items)
                 + f"\n\nLead: {spec['owner']}.",
             }
@@ -493,8 +494,8 @@ def _commentary(specs, indicators, measures, targets, benchmarks, rng: np.random
                     "indicator_id": row.indicator_id,
                     "period": row.period,
                     "audience": "public",
-                    "text": f"We aim for {fmt(row.target)} {aim}. In {_plain_period(row.period)} it was"
-                    f" {fmt(row.value)}.\n\n{story['public']}",
+                    "text": story["public"] if year_story else f"We aim for {fmt(row.target)} {aim}. In "
+                    f"{_plain_period(row.period)} it was {fmt(row.value)}.\n\n{story['public']}",
                     "actions": story["public_actions"],
                 }
             )
