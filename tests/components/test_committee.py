@@ -120,6 +120,7 @@ def test_five_items_one_per_rule_then_the_rest_listed_one_click_away(internal):
                                                   "missing_data"]
     rest = html.select_one("details.committee-rest")
     assert text(rest.summary) == "3 more findings beyond these 5"
+    assert rest.select_one("ol")["start"] == "6"  # numbered on from the five (a printed page shows no summary)
     assert [seen(li.select_one(".committee-said")) for li in rest.select("li")] == [CALLS, STOCK, OFF_TRACK]
 
 
