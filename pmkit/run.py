@@ -311,13 +311,13 @@ def _finish(run: _PlannedRun, done: dict[tuple[Path, str], ReportResult], second
         result.reports = printed
         manifest["reports"] = [{**asdict(r), "executed": _shown_path(r.executed, folder) if r.executed else ""} for r in printed]
         publish.write_atomic(manifest_file, json.dumps(manifest, indent=2, default=str), tmp)
-    if audience == "public":  # the public site's pages, each period's index among them
+    if audience == "public" and settings.get("public_site", True) is not False:  # the site, each period's index among them
         site.build_site(run.outputs, src, settings, run.root, tmp)
-    else:
+    else:  # public_site: false keeps a plain index of the period's pages, as for the internal side
         labels = {name: KINDS.get(name).label for name in KINDS.names()}
+        manifest_link = [] if audience == "public" else [("manifest.json", "manifest.json (parameters, input hashes, versions, timings)")]
         publish.write_index(folder, f"{council} performance reports: {plan.period.label} ({audience})", published,
-                            [*extras, ("manifest.json", "manifest.json (parameters, input hashes, versions, timings)")],
-                            labels, tmp)
+                            [*extras, *manifest_link], labels, tmp)
     publish.write_outputs_home(run.outputs, tmp, council)
     return result
 
