@@ -164,7 +164,7 @@ def test_the_club_runs_as_one_batch_on_a_dask_cluster(club, tmp_path):
     assert [name for name, r in outcome.items() if not r.ok] == ["fife"]
     for result, summary in zip(results, sorted(summaries, key=lambda s: s.project), strict=True):
         assert result.folder.parents[2] == summary.project
-        manifest = yaml.safe_load((manifest_path(result.folder.parents[1], "2024-25", "public")).read_text(encoding="utf-8"))  # JSON is YAML
+        manifest = yaml.safe_load((manifest_path(result.folder.parents[1], result.folder.name, "public")).read_text(encoding="utf-8"))  # JSON is YAML
         assert manifest["kind"] == "annual" and manifest["parameters"]["audience"] == "public"
         if summary.project.name == "fife":
             continue
