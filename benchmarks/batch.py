@@ -36,8 +36,24 @@ def bin_path(name: str) -> str:
 
 
 def pmkit_batch(engine: str, out: Path) -> None:
-    subprocess.run([bin_path("pmkit"), "run", "quarterly", "--period", PERIOD, "--jobs", "2", "--engine", engine,
-                    "--out", str(out)], cwd=ROOT, check=True, capture_output=True)
+    subprocess.run(
+        [
+            bin_path("pmkit"),
+            "run",
+            "quarterly",
+            "--period",
+            PERIOD,
+            "--jobs",
+            "2",
+            "--engine",
+            engine,
+            "--out",
+            str(out),
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
 
 
 def naive_batch(engine: str, out: Path) -> None:
@@ -45,14 +61,36 @@ def naive_batch(engine: str, out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     for params in sorted((ROOT / "params" / "directorates").glob("*.yaml")):
         executed = out / f"{params.stem}.ipynb"
-        subprocess.run([bin_path("papermill"), "notebooks/service_area.ipynb", str(executed), "-f", str(params),
-                        "-p", "period", PERIOD, "-p", "engine", engine, "--no-progress-bar"],
-                       cwd=ROOT, check=True, capture_output=True)
+        subprocess.run(
+            [
+                bin_path("papermill"),
+                "notebooks/service_area.ipynb",
+                str(executed),
+                "-f",
+                str(params),
+                "-p",
+                "period",
+                PERIOD,
+                "-p",
+                "engine",
+                engine,
+                "--no-progress-bar",
+            ],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
         if engine == "quarto":
-            subprocess.run(["quarto", "render", str(executed), "--to", "html"], cwd=out, check=True, capture_output=True)
+            subprocess.run(
+                ["quarto", "render", str(executed), "--to", "html"], cwd=out, check=True, capture_output=True
+            )
         else:
-            subprocess.run([bin_path("jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)],
-                           cwd=out, check=True, capture_output=True)
+            subprocess.run(
+                [bin_path("jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)],
+                cwd=out,
+                check=True,
+                capture_output=True,
+            )
 
 
 def timed(batch, engine: str) -> float:
@@ -64,8 +102,12 @@ def timed(batch, engine: str) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--engine", action="append", choices=["nbconvert", "quarto"],
-                        help="repeatable; default nbconvert, and quarto where it is installed")
+    parser.add_argument(
+        "--engine",
+        action="append",
+        choices=["nbconvert", "quarto"],
+        help="repeatable; default nbconvert, and quarto where it is installed",
+    )
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
     if not (ROOT / "data" / "pmkit.duckdb").exists():
@@ -77,7 +119,9 @@ def main() -> None:
         ours = [timed(pmkit_batch, engine) for _ in range(args.repeats)]
         naive = [timed(naive_batch, engine) for _ in range(args.repeats)]
         m, n = statistics.median(ours), statistics.median(naive)
-        print(f"{engine:<10} {m:>8.1f} ({min(ours):.1f}-{max(ours):.1f}) {n:>9.1f} ({min(naive):.1f}-{max(naive):.1f}) {m / n:>7.2f}")
+        print(
+            f"{engine:<10} {m:>8.1f} ({min(ours):.1f}-{max(ours):.1f}) {n:>9.1f} ({min(naive):.1f}-{max(naive):.1f}) {m / n:>7.2f}"
+        )
 
 
 if __name__ == "__main__":

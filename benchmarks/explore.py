@@ -51,16 +51,20 @@ def main() -> int:
         builds.append(time.perf_counter() - started)
     options = list(explorer.indicator.options)
     changes = []
-    for option in options[1: args.changes + 1]:
+    for option in options[1 : args.changes + 1]:
         changes.append(timed(lambda option=option: setattr(explorer.indicator, "value", option)))
     periods = explorer.period.options
-    period_changes = [timed(lambda end=end: setattr(explorer.period, "value", (periods[0], end))) for end in periods[-6:]]
+    period_changes = [
+        timed(lambda end=end: setattr(explorer.period, "value", (periods[0], end))) for end in periods[-6:]
+    ]
     audiences = [timed(lambda a=a: setattr(explorer.audience, "value", a)) for a in ("public", "internal") * 2]
 
     def line(name: str, times: list[float], base: float) -> str:
         median = statistics.median(times)
-        return (f"{name:<34}{median:>8.3f} s ({min(times):.3f}-{max(times):.3f})  n={len(times):<3} "
-                f"ratio to baseline {median / base:.2f}")
+        return (
+            f"{name:<34}{median:>8.3f} s ({min(times):.3f}-{max(times):.3f})  n={len(times):<3} "
+            f"ratio to baseline {median / base:.2f}"
+        )
 
     base = statistics.median(builds)
     print(f"demo council, {len(options)} indicators; medians (min-max)")

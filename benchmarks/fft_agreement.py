@@ -64,7 +64,9 @@ def load_fft(folder: Path = DATA) -> pd.DataFrame:
             "question": raw["FFT question"].str.split().str.join(" ").to_numpy(),
             "human_sentiment": pd.to_numeric(raw["Comment sentiment"], errors="coerce").to_numpy(),
             "labels": [frozenset(np.asarray(label_columns)[row]) for row in flags],
-            "half": np.where([zlib.crc32(r.encode()) % 2 == 0 for r in raw["Respondent ID"]], "development", "held-out"),
+            "half": np.where(
+                [zlib.crc32(r.encode()) % 2 == 0 for r in raw["Respondent ID"]], "development", "held-out"
+            ),
         }
     )
     frame.attrs["label_columns"] = label_columns
@@ -94,8 +96,16 @@ def theme_scores(coded: pd.DataFrame, mapping: dict[str, list[str]]) -> pd.DataF
         precision = tp / predicted.sum() if predicted.sum() else float("nan")
         recall = tp / actual.sum() if actual.sum() else float("nan")
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        rows.append({"theme": theme, "labelled": int(actual.sum()), "coded": int(predicted.sum()),
-                     "precision": precision, "recall": recall, "f1": f1})
+        rows.append(
+            {
+                "theme": theme,
+                "labelled": int(actual.sum()),
+                "coded": int(predicted.sum()),
+                "precision": precision,
+                "recall": recall,
+                "f1": f1,
+            }
+        )
     return pd.DataFrame(rows).set_index("theme")
 
 
@@ -149,16 +159,20 @@ def main(argv: list[str] | None = None) -> int:
         print(f"FFT data not found at {args.data}", file=sys.stderr)
         return 2
     result = evaluate(args.data, args.codebook)
-    print(f"{result['comments']} comments after dropping placeholders; coded and scored in {result['seconds']:.1f} s; "
-          f"{result['uncoded_share']:.0%} uncoded\n")
+    print(
+        f"{result['comments']} comments after dropping placeholders; coded and scored in {result['seconds']:.1f} s; "
+        f"{result['uncoded_share']:.0%} uncoded\n"
+    )
     table = pd.concat({name: t[["precision", "recall", "f1"]] for name, t in result["scores"].items()}, axis=1)
     table.insert(0, ("", "labelled"), result["scores"]["all"]["labelled"])
     print(table.to_string(float_format=lambda v: f"{v:.2f}"))
     print("\nmacro-F1: " + ", ".join(f"{name} {value:.3f}" for name, value in result["macro_f1"].items()))
     print("\nsentiment agreement with human positive (1-2) / negative (4-5) scores:")
     for name, s in result["sentiment"].items():
-        print(f"  {name:<12} {s['agreement']:.1%} of {s['comments']} (positive {s['positive_recall']:.1%}, "
-              f"negative {s['negative_recall']:.1%}, labelled neutral {s['neutral_share']:.1%})")
+        print(
+            f"  {name:<12} {s['agreement']:.1%} of {s['comments']} (positive {s['positive_recall']:.1%}, "
+            f"negative {s['negative_recall']:.1%}, labelled neutral {s['neutral_share']:.1%})"
+        )
     return 0
 
 

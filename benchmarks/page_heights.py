@@ -53,8 +53,11 @@ def main() -> None:
     wide = max(map(len, names + ["page"]))
     print(f"{'page':<{wide}}  " + "  ".join(f"{str(w) + ' px':>8}" for w in args.widths) + f"  {'KB':>6}")
     for name, path in zip(names, pages):
-        print(f"{name:<{wide}}  " + "  ".join(f"{found[path][w]:>8,}" for w in args.widths)
-              + f"  {path.stat().st_size / 1024:>6,.0f}")
+        print(
+            f"{name:<{wide}}  "
+            + "  ".join(f"{found[path][w]:>8,}" for w in args.widths)
+            + f"  {path.stat().st_size / 1024:>6,.0f}"
+        )
 
 
 if __name__ == "__main__":

@@ -76,8 +76,10 @@ def main() -> None:
 
     head = frame.summary.iloc[: args.sample]
     agree = (
-        [r.variation for r in results] == head["variation"].astype(object).where(head["variation"].notna(), None).tolist()
-        and [r.assurance for r in results] == head["assurance"].astype(object).where(head["assurance"].notna(), None).tolist()
+        [r.variation for r in results]
+        == head["variation"].astype(object).where(head["variation"].notna(), None).tolist()
+        and [r.assurance for r in results]
+        == head["assurance"].astype(object).where(head["assurance"].notna(), None).tolist()
         and np.allclose([r.points["upl"].iloc[-1] for r in results], head["upl"], equal_nan=True)
     )
     n_points = len(df)

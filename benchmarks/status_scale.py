@@ -157,7 +157,9 @@ def run_assess(data: dict) -> pd.DataFrame:
 
 
 def run_xmr(history: pd.DataFrame) -> spc.XmRFrame:
-    return spc.xmr_frame(history, by="indicator_id", improvement="improvement", rules="mdc", rebase_at="rebase", order="start")
+    return spc.xmr_frame(
+        history, by="indicator_id", improvement="improvement", rules="mdc", rebase_at="rebase", order="start"
+    )
 
 
 def measure(function: str, args: argparse.Namespace) -> dict:
@@ -240,8 +242,18 @@ def main() -> None:
         print(json.dumps(measure(args.only, args)))
         return
 
-    size = ["--authorities", str(args.authorities), "--indicators", str(args.indicators),
-            "--quarters", str(args.quarters), "--sample", str(args.sample), "--seed", str(args.seed)]
+    size = [
+        "--authorities",
+        str(args.authorities),
+        "--indicators",
+        str(args.indicators),
+        "--quarters",
+        str(args.quarters),
+        "--sample",
+        str(args.sample),
+        "--seed",
+        str(args.seed),
+    ]
     results = []
     for function in ("assess", "xmr_frame"):
         done = subprocess.run([sys.executable, __file__, *size, "--only", function], capture_output=True, text=True)
@@ -251,20 +263,28 @@ def main() -> None:
         results.append(json.loads(done.stdout.strip().splitlines()[-1]))
 
     rows = results[0]["rows"]
-    print(f"{args.authorities:,} authorities x {args.indicators:,} indicators x {args.quarters} quarters "
-          f"({rows:,} measures), judging {REPORT}; baseline: {args.sample} authorities one at a time, scaled per row")
-    print(f"{'':<12}{'baseline s':>11}{'national s':>11}{'(cpu s)':>9}{'speed-up':>9}{'rows/s base':>13}{'rows/s nat':>12}"
-          f"{'inputs MB':>10}{'peak MB':>9}{'same':>6}")
+    print(
+        f"{args.authorities:,} authorities x {args.indicators:,} indicators x {args.quarters} quarters "
+        f"({rows:,} measures), judging {REPORT}; baseline: {args.sample} authorities one at a time, scaled per row"
+    )
+    print(
+        f"{'':<12}{'baseline s':>11}{'national s':>11}{'(cpu s)':>9}{'speed-up':>9}{'rows/s base':>13}{'rows/s nat':>12}"
+        f"{'inputs MB':>10}{'peak MB':>9}{'same':>6}"
+    )
     for r in results:
-        print(f"{r['function']:<12}{r['baseline_s']:>11.2f}{r['national_s']:>11.2f}{r['national_cpu_s']:>9.2f}"
-              f"{r['baseline_s'] / r['national_s']:>8.1f}x{r['baseline_rows_per_s']:>13,.0f}{r['national_rows_per_s']:>12,.0f}"
-              f"{r['inputs_mb']:>10,.0f}{r['national_peak_mb']:>9,.0f}{'yes' if r['same'] else 'NO':>6}")
+        print(
+            f"{r['function']:<12}{r['baseline_s']:>11.2f}{r['national_s']:>11.2f}{r['national_cpu_s']:>9.2f}"
+            f"{r['baseline_s'] / r['national_s']:>8.1f}x{r['baseline_rows_per_s']:>13,.0f}{r['national_rows_per_s']:>12,.0f}"
+            f"{r['inputs_mb']:>10,.0f}{r['national_peak_mb']:>9,.0f}{'yes' if r['same'] else 'NO':>6}"
+        )
     total = sum(r["national_s"] for r in results)
     cpu = sum(r["national_cpu_s"] for r in results)
     peak = max(r["national_peak_mb"] for r in results)
     met = total < 15 and peak < 6 * 1024
-    print(f"national total {total:.2f} s ({cpu:.2f} s cpu), peak {peak:,.0f} MB "
-          f"(target under 15 s and 6,144 MB: {'met' if met else 'NOT met'})")
+    print(
+        f"national total {total:.2f} s ({cpu:.2f} s cpu), peak {peak:,.0f} MB "
+        f"(target under 15 s and 6,144 MB: {'met' if met else 'NOT met'})"
+    )
 
 
 if __name__ == "__main__":

@@ -27,13 +27,36 @@ ROOT = Path(__file__).resolve().parents[1]
 CODEBOOK = ROOT / "params" / "codebook.yaml"
 OPENERS = ["Honestly, ", "To be fair, ", "Again. ", "As usual, ", "Overall ", "Update: ", "Second time writing. ", ""]
 CLOSERS = [
-    " The bins were missed again.", " Thanks to the team.", " Still waiting for the repair.", " Nobody called back.",
-    " The pothole outside is getting worse.", " Staff were polite.", " There is black mould in the bedroom.",
-    " Parking permit took weeks.", " Fly-tipping behind the shops.", " Library staff were lovely.", "",
+    " The bins were missed again.",
+    " Thanks to the team.",
+    " Still waiting for the repair.",
+    " Nobody called back.",
+    " The pothole outside is getting worse.",
+    " Staff were polite.",
+    " There is black mould in the bedroom.",
+    " Parking permit took weeks.",
+    " Fly-tipping behind the shops.",
+    " Library staff were lovely.",
+    "",
 ]
-SUBJECTS = ["The bin crew", "The repairs team", "The call centre", "My social worker", "The library", "The planning officer"]
-VERBS = ["was really helpful", "never called back", "took three weeks", "was rude on the phone", "sorted it quickly",
-         "left rubbish everywhere", "explained everything clearly", "kept me waiting for hours"]
+SUBJECTS = [
+    "The bin crew",
+    "The repairs team",
+    "The call centre",
+    "My social worker",
+    "The library",
+    "The planning officer",
+]
+VERBS = [
+    "was really helpful",
+    "never called back",
+    "took three weeks",
+    "was rude on the phone",
+    "sorted it quickly",
+    "left rubbish everywhere",
+    "explained everything clearly",
+    "kept me waiting for hours",
+]
 
 
 def base_texts(rng: np.random.Generator, n: int) -> np.ndarray:
@@ -53,8 +76,22 @@ def synthetic_feedback(rows: int, seed: int = 0) -> pd.DataFrame:
         if len(words) > 4:
             del words[rng.integers(len(words))]
         texts.append(f"{rng.choice(OPENERS)}{' '.join(words)}{rng.choice(CLOSERS)}")
-    services = np.array(["Waste", "Highways", "Housing repairs", "Council tax", "Libraries", "Adult social care",
-                         "Planning", "Parking", "Customer services", "Parks", "Benefits", "Children's services"])
+    services = np.array(
+        [
+            "Waste",
+            "Highways",
+            "Housing repairs",
+            "Council tax",
+            "Libraries",
+            "Adult social care",
+            "Planning",
+            "Parking",
+            "Customer services",
+            "Parks",
+            "Benefits",
+            "Children's services",
+        ]
+    )
     directorates = np.array(["Place", "Adults", "Children's Services", "Resources"])
     return pd.DataFrame(
         {
@@ -78,8 +115,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     feedback = synthetic_feedback(args.rows)
     book = themes.load_codebook(CODEBOOK)
-    print(f"{len(feedback):,} comments, {feedback['text'].nunique():,} distinct; codebook {CODEBOOK.relative_to(ROOT)} "
-          f"({len(book.themes)} themes, {len(book.subthemes)} sub-themes)")
+    print(
+        f"{len(feedback):,} comments, {feedback['text'].nunique():,} distinct; codebook {CODEBOOK.relative_to(ROOT)} "
+        f"({len(book.themes)} themes, {len(book.subthemes)} sub-themes)"
+    )
     steps = {
         "code": lambda: themes.code(feedback, book),
         "sentiment": lambda: themes.sentiment(feedback["text"]),
@@ -93,8 +132,10 @@ def main(argv: list[str] | None = None) -> int:
         timings[name] = time.perf_counter() - started
         print(f"  {name:<55} {timings[name]:6.2f} s")
     whole = timings["summary of all comments (codes, scores, picks quotes)"]
-    print(f"\nsummary of {len(feedback):,} comments in {whole:.1f} s: {whole / 30:.0%} of the 30 s budget, "
-          f"{len(feedback) / whole:,.0f} comments/s; public Q2 summary has {len(result.themes)} rows")
+    print(
+        f"\nsummary of {len(feedback):,} comments in {whole:.1f} s: {whole / 30:.0%} of the 30 s budget, "
+        f"{len(feedback) / whole:,.0f} comments/s; public Q2 summary has {len(result.themes)} rows"
+    )
     return 0
 
 

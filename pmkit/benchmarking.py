@@ -45,8 +45,9 @@ def own_authority(benchmarks: pd.DataFrame, settings: dict) -> frozenset[str]:
     return frozenset(names.loc[names["authority_name"].map(authority_key) == key, "authority_code"].astype(str))
 
 
-def own_figures(measures: pd.DataFrame, indicators: pd.DataFrame, benchmarks: pd.DataFrame,
-                own: frozenset[str]) -> pd.DataFrame:
+def own_figures(
+    measures: pd.DataFrame, indicators: pd.DataFrame, benchmarks: pd.DataFrame, own: frozenset[str]
+) -> pd.DataFrame:
     """Measure rows from the council's own benchmark rows, for the indicator (by ``benchmark_metric``)
     and period where ``measures`` has no figure and the period is of the indicator's frequency."""
     columns = list(measures.columns)
@@ -54,16 +55,25 @@ def own_figures(measures: pd.DataFrame, indicators: pd.DataFrame, benchmarks: pd
         return measures.iloc[0:0]
     rows = benchmarks[benchmarks["authority_code"].astype(str).isin(own)]
     rows = rows[pd.to_numeric(rows["value"], errors="coerce").notna()].drop_duplicates(["metric", "period"])
-    linked = indicators.loc[indicators["benchmark_metric"].astype(str) != "", ["indicator_id", "benchmark_metric", "frequency"]]
+    linked = indicators.loc[
+        indicators["benchmark_metric"].astype(str) != "", ["indicator_id", "benchmark_metric", "frequency"]
+    ]
     found = linked.merge(rows[["metric", "period", "value"]], left_on="benchmark_metric", right_on="metric")
     if found.empty:
         return measures.iloc[0:0]
-    found = found[periods.parse_column(found["period"].astype(str))["frequency"].to_numpy() == found["frequency"].to_numpy()]
+    found = found[
+        periods.parse_column(found["period"].astype(str))["frequency"].to_numpy() == found["frequency"].to_numpy()
+    ]
     have = measures.loc[measures["value"].notna(), ["indicator_id", "period"]]
     found = found.merge(have, on=["indicator_id", "period"], how="left", indicator=True)
     found = found[found["_merge"] == "left_only"]
-    extra = pd.DataFrame({"indicator_id": found["indicator_id"].to_numpy(), "period": found["period"].to_numpy(),
-                          "value": pd.to_numeric(found["value"]).to_numpy(dtype="float64")})
+    extra = pd.DataFrame(
+        {
+            "indicator_id": found["indicator_id"].to_numpy(),
+            "period": found["period"].to_numpy(),
+            "value": pd.to_numeric(found["value"]).to_numpy(dtype="float64"),
+        }
+    )
     defaults = {"quality": "final", "note": "from the benchmarks (the council's own row)"}
     for col in columns:
         if col not in extra:
@@ -71,8 +81,9 @@ def own_figures(measures: pd.DataFrame, indicators: pd.DataFrame, benchmarks: pd
     return extra[columns]
 
 
-def with_own_figures(measures: pd.DataFrame, indicators: pd.DataFrame, benchmarks: pd.DataFrame,
-                     own: frozenset[str]) -> pd.DataFrame:
+def with_own_figures(
+    measures: pd.DataFrame, indicators: pd.DataFrame, benchmarks: pd.DataFrame, own: frozenset[str]
+) -> pd.DataFrame:
     """``measures`` and, where it has no figure, the council's own row in its benchmarks (`own_figures`)."""
     extra = own_figures(measures, indicators, benchmarks, own)
     if extra.empty:
@@ -97,11 +108,18 @@ def national_figures(table: pd.DataFrame, national_group: str | None) -> pd.Data
     if "authority_name" not in found:
         found = found.assign(authority_name=found.get("authority_code", ""))
     grouped = found.groupby(["metric", "period"])
-    out = pd.DataFrame({"value": grouped["value"].median(), "count": grouped["value"].size(),
-                        "first": grouped["authority_name"].first()})
+    out = pd.DataFrame(
+        {
+            "value": grouped["value"].median(),
+            "count": grouped["value"].size(),
+            "first": grouped["authority_name"].first(),
+        }
+    )
     label = str(national_group or "").replace("_", " ")
     label = label[:1].upper() + label[1:]
-    out["name"] = [str(first) if n == 1 else f"{label}: median of {n} councils" for first, n in zip(out["first"], out["count"])]
+    out["name"] = [
+        str(first) if n == 1 else f"{label}: median of {n} councils" for first, n in zip(out["first"], out["count"])
+    ]
     return out[["value", "name"]]
 
 
@@ -119,7 +137,9 @@ def trajectory(
     the benchmarks (authority codes ``own_authority``) are not peers."""
     if not metric or benchmarks is None or benchmarks.empty:
         return pd.DataFrame(columns=COLUMNS)
-    table = benchmarks[(benchmarks["metric"] == metric) & ~benchmarks["authority_code"].astype(str).isin(list(own_authority))].assign(value=lambda t: pd.to_numeric(t["value"], errors="coerce"))
+    table = benchmarks[
+        (benchmarks["metric"] == metric) & ~benchmarks["authority_code"].astype(str).isin(list(own_authority))
+    ].assign(value=lambda t: pd.to_numeric(t["value"], errors="coerce"))
     table = table[table["value"].notna()]
     peers = table[table["group"] == group]
     national = national_figures(table, national_group)["value"].droplevel("metric")
@@ -131,13 +151,19 @@ def trajectory(
         better = int((v < mine).sum() if lower_better else (v > mine).sum()) if not pd.isna(mine) else None
         councils = len(v) + 1
         rank = None if better is None else better + 1
-        rows.append({
-            "period": period, "own": mine, "median": float(np.median(v)),
-            "best_quarter": float(np.percentile(v, 25 if lower_better else 75)),
-            "worst_quarter": float(np.percentile(v, 75 if lower_better else 25)),
-            "national": float(national.get(period, np.nan)), "rank": rank, "councils": councils,
-            "quartile": None if rank is None else int(np.ceil(4 * rank / councils)),
-        })
+        rows.append(
+            {
+                "period": period,
+                "own": mine,
+                "median": float(np.median(v)),
+                "best_quarter": float(np.percentile(v, 25 if lower_better else 75)),
+                "worst_quarter": float(np.percentile(v, 75 if lower_better else 25)),
+                "national": float(national.get(period, np.nan)),
+                "rank": rank,
+                "councils": councils,
+                "quartile": None if rank is None else int(np.ceil(4 * rank / councils)),
+            }
+        )
     frame = pd.DataFrame(rows, columns=COLUMNS)
     if frame.empty:
         return frame
@@ -164,16 +190,26 @@ def benchmark_warnings(src, settings: dict) -> list[Problem]:
     where = ("params/defaults.yaml", None, "comparator_group")
     peers = benchmarks[(benchmarks["group"] == group) & ~benchmarks["authority_code"].astype(str).isin(list(own))]
     if group and peers.empty:
-        problems.append(Problem(*where, f"'{group}' is not a group in the benchmarks (groups found: {', '.join(groups.found)}), "
-                                        f"so nothing is ranked; pmkit init would choose: {groups.why}"))
+        problems.append(
+            Problem(
+                *where,
+                f"'{group}' is not a group in the benchmarks (groups found: {', '.join(groups.found)}), "
+                f"so nothing is ranked; pmkit init would choose: {groups.why}",
+            )
+        )
     elif group:
         most = int(peers.groupby(["metric", "period"])["authority_code"].nunique().max())
         if most < MIN_PEERS:
             size = group_sizes(benchmarks[~benchmarks["authority_code"].astype(str).isin(list(own))])[0]
             found = ", ".join(f"{g} ({councils_a_period(n)})" for g, n in size.items())
-            problems.append(Problem(*where, f"'{group}' has at most {most} {'council' if most == 1 else 'councils'} a period "
-                                            f"besides this council, fewer than {MIN_PEERS} peers, so a rank among them says "
-                                            f"little; the groups in the benchmarks: {found}"))
+            problems.append(
+                Problem(
+                    *where,
+                    f"'{group}' has at most {most} {'council' if most == 1 else 'councils'} a period "
+                    f"besides this council, fewer than {MIN_PEERS} peers, so a rank among them says "
+                    f"little; the groups in the benchmarks: {found}",
+                )
+            )
     problems += _own_row_disagreements(src, benchmarks, own)
     return problems
 
@@ -183,12 +219,15 @@ def _own_row_disagreements(src, benchmarks: pd.DataFrame, own: frozenset[str]) -
     if not own:
         return []
     indicators = src.indicators()
-    linked = indicators.loc[indicators["benchmark_metric"].astype(str) != "", ["indicator_id", "benchmark_metric", "decimals"]]
+    linked = indicators.loc[
+        indicators["benchmark_metric"].astype(str) != "", ["indicator_id", "benchmark_metric", "decimals"]
+    ]
     rows = benchmarks.reset_index(drop=True).reset_index(names="bench_row")
     rows = rows[rows["authority_code"].astype(str).isin(list(own)) & rows["value"].notna()]
     measures = src.measures().reset_index(drop=True).reset_index(names="measure_row")
-    joined = (rows.merge(linked, left_on="metric", right_on="benchmark_metric")
-              .merge(measures[measures["value"].notna()], on=["indicator_id", "period"], suffixes=("_own", "")))
+    joined = rows.merge(linked, left_on="metric", right_on="benchmark_metric").merge(
+        measures[measures["value"].notna()], on=["indicator_id", "period"], suffixes=("_own", "")
+    )
     problems = []
     for r in joined.itertuples(index=False):
         decimals = int(r.decimals) if pd.notna(r.decimals) else 1
@@ -197,8 +236,14 @@ def _own_row_disagreements(src, benchmarks: pd.DataFrame, own: frozenset[str]) -
         bench_file, bench_line = src.place("benchmarks", int(r.bench_row))
         measure_file, measure_line = src.place("measures", int(r.measure_row))
         name = str(getattr(r, "authority_name", "") or r.authority_code)
-        problems.append(Problem(bench_file, bench_line, "value",
-                                f"the council's own row ({name}, {r.authority_code}) gives {float(r.value_own):,.{decimals}f} for "
-                                f"{r.metric} in {r.period}, but {measure_file}:{measure_line} gives {float(r.value):,.{decimals}f} "
-                                f"for {r.indicator_id}; the reports use {float(r.value):,.{decimals}f}, from measures"))
+        problems.append(
+            Problem(
+                bench_file,
+                bench_line,
+                "value",
+                f"the council's own row ({name}, {r.authority_code}) gives {float(r.value_own):,.{decimals}f} for "
+                f"{r.metric} in {r.period}, but {measure_file}:{measure_line} gives {float(r.value):,.{decimals}f} "
+                f"for {r.indicator_id}; the reports use {float(r.value):,.{decimals}f}, from measures",
+            )
+        )
     return problems

@@ -35,7 +35,9 @@ def select(
     keep = pd.Series(True, index=case_studies.index)
     for column, wanted in (("directorate", directorate), ("priority", priority)):
         if wanted is not None:
-            keep &= case_studies[column].fillna("").astype(str).str.strip().str.casefold() == str(wanted).strip().casefold()
+            keep &= (
+                case_studies[column].fillna("").astype(str).str.strip().str.casefold() == str(wanted).strip().casefold()
+            )
     if period is not None:
         within = periods.parse(period)
         keep &= case_studies["period"].map(lambda label: _within(label, within))

@@ -28,7 +28,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     tables = src.tables()
     studies = src.case_studies()
     counts = ", ".join(f"{name} {len(t):,}" for name, t in tables.items() if len(t))
-    warnings = [str(w) for w in src.warnings] + [str(p) for p in benchmark_warnings(src, settings)]  # worth a look: exit 0
+    warnings = [str(w) for w in src.warnings] + [
+        str(p) for p in benchmark_warnings(src, settings)
+    ]  # worth a look: exit 0
     _print_warnings(warnings)
     warned = f"; {len(warnings)} warning{'s' if len(warnings) != 1 else ''}" if warnings else ""
     print(f"{src.describe()}: valid ({counts}, case_studies {len(studies)}){warned}")
@@ -73,14 +75,27 @@ def cmd_status(args: argparse.Namespace) -> int:
     ind = ind[~ind["indicator_id"].isin(list(gone))]
     reports_without_data(src, {"the status table": list(ind["indicator_id"])}, period, frequency, asked=True)
     st = assess_with_settings(
-        src, {**settings, "comparator_group": args.comparator_group or settings.get("comparator_group", "nearest_neighbours")},
-        ind, period)
+        src,
+        {
+            **settings,
+            "comparator_group": args.comparator_group or settings.get("comparator_group", "nearest_neighbours"),
+        },
+        ind,
+        period,
+    )
     table = Table(title=f"Status for {period.label} ({len(st)} indicators)")
     columns = ["indicator_id", "title", "period", "value", "target", "rag", "dot", "quartile", "exceptions"]
     for col in columns:
         table.add_column(col, overflow="fold")
     for row in st[columns].itertuples(index=False):
-        table.add_row(*["" if v is None or (isinstance(v, float) and v != v) or str(v) == "<NA>" else (" ".join(v) if isinstance(v, list) else f"{v:g}" if isinstance(v, float) else str(v)) for v in row])
+        table.add_row(
+            *[
+                ""
+                if v is None or (isinstance(v, float) and v != v) or str(v) == "<NA>"
+                else (" ".join(v) if isinstance(v, list) else f"{v:g}" if isinstance(v, float) else str(v))
+                for v in row
+            ]
+        )
     console = Console(width=args.width)
     if args.width is None and not console.is_terminal:
         console = Console(width=200)
@@ -120,8 +135,22 @@ def _print_run(results: list) -> int:
     return 0
 
 
-RUN_ARGUMENTS = {"audience", "source", "out", "engine", "jobs", "command", "kind", "func", "project", "comparator_group",
-                 "parameters", "changed_only", "scheduler", "pdf"}
+RUN_ARGUMENTS = {
+    "audience",
+    "source",
+    "out",
+    "engine",
+    "jobs",
+    "command",
+    "kind",
+    "func",
+    "project",
+    "comparator_group",
+    "parameters",
+    "changed_only",
+    "scheduler",
+    "pdf",
+}
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -130,10 +159,20 @@ def cmd_run(args: argparse.Namespace) -> int:
     options = {k: v for k, v in vars(args).items() if k not in RUN_ARGUMENTS}
     source = args.source if not args.source or "://" in args.source else str(Path(args.source).resolve())
     results = _run_with_progress(
-        kind=args.kind, roots=args.project or [None], audiences=args.audience or ["internal"], source=source,
-        out=args.out, engine=args.engine, jobs=args.jobs, overrides={"comparator_group": args.comparator_group},
-        params=command_line_params(args.parameters), changed_only=args.changed_only, scheduler=args.scheduler,
-        pdf=args.pdf, **options)
+        kind=args.kind,
+        roots=args.project or [None],
+        audiences=args.audience or ["internal"],
+        source=source,
+        out=args.out,
+        engine=args.engine,
+        jobs=args.jobs,
+        overrides={"comparator_group": args.comparator_group},
+        params=command_line_params(args.parameters),
+        changed_only=args.changed_only,
+        scheduler=args.scheduler,
+        pdf=args.pdf,
+        **options,
+    )
     return _print_run(results)
 
 
@@ -150,8 +189,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
         return 0
     code = 0
     for kind, options in DEMO_RUNS:
-        results = _run_with_progress(kind=kind, roots=[root], audiences=["internal", "public"],
-                                     source=None if own else str(store), engine=args.engine, jobs=args.jobs, **options)
+        results = _run_with_progress(
+            kind=kind,
+            roots=[root],
+            audiences=["internal", "public"],
+            source=None if own else str(store),
+            engine=args.engine,
+            jobs=args.jobs,
+            **options,
+        )
         code = max(code, _print_run(results))
     return code
 
@@ -162,14 +208,20 @@ def cmd_import_lgbf(args: argparse.Namespace) -> int:
     if args.council.strip().lower() == "all":
         club = import_lgbf_club(args.directory, args.out)
         for summary in club:
-            print(f"{summary.report_name}: {summary.indicators:,} indicators, {summary.measures:,} measures and "
-                  f"{summary.benchmark_rows:,} benchmark rows, a pmkit project in {summary.project}")
-        print(f"{len(club)} projects in {args.out}; one report for each, as one batch: "
-              f"{shell('pmkit', 'run', 'annual', '--project', args.out)}/*")
+            print(
+                f"{summary.report_name}: {summary.indicators:,} indicators, {summary.measures:,} measures and "
+                f"{summary.benchmark_rows:,} benchmark rows, a pmkit project in {summary.project}"
+            )
+        print(
+            f"{len(club)} projects in {args.out}; one report for each, as one batch: "
+            f"{shell('pmkit', 'run', 'annual', '--project', args.out)}/*"
+        )
         return 0
     summary = import_lgbf_project(args.directory, args.council, args.out)
     print("\n".join(summary.lines()))
-    print(f"{summary.report_name}: a pmkit project in {summary.project}; next steps are in {summary.project / 'README.md'}")
+    print(
+        f"{summary.report_name}: a pmkit project in {summary.project}; next steps are in {summary.project / 'README.md'}"
+    )
     print(f"  {shell('cd', summary.project)}")
     print("  pmkit run quarterly")
     return 0
@@ -221,10 +273,14 @@ def cmd_template(args: argparse.Namespace) -> int:
 
     path = write_template(args.directory, overwrite=args.overwrite, example=args.example)
     if args.example:
-        print(f"{path}: the demo council's Housing data in a sheet per table, a valid source to copy from "
-              f"({shell('pmkit', 'validate', path)})")
+        print(
+            f"{path}: the demo council's Housing data in a sheet per table, a valid source to copy from "
+            f"({shell('pmkit', 'validate', path)})"
+        )
     else:
-        print(f"{path}: a sheet per table, with a sheet explaining every column; fill it in, then {shell('pmkit', 'validate', path)}")
+        print(
+            f"{path}: a sheet per table, with a sheet explaining every column; fill it in, then {shell('pmkit', 'validate', path)}"
+        )
     return 0
 
 
@@ -263,8 +319,10 @@ def cmd_commentary_template(args: argparse.Namespace) -> int:
     names = "-".join(slugify(d) for d in wanted or [])
     out = args.out or Path(f"commentary-{period.slug}{'-' + names if names else ''}.xlsx")
     path, count = write_return(src, settings, period, wanted, out, str(settings.get("council", "") or ""))
-    print(f"{path}: the commentary return for {period.label}, {count} indicators asking for commentary and an "
-          f"overview row per directorate; send it to service managers, then {shell('pmkit', 'commentary', 'import', path)}")
+    print(
+        f"{path}: the commentary return for {period.label}, {count} indicators asking for commentary and an "
+        f"overview row per directorate; send it to service managers, then {shell('pmkit', 'commentary', 'import', path)}"
+    )
     return 0
 
 
@@ -276,8 +334,10 @@ def cmd_commentary_import(args: argparse.Namespace) -> int:
     if done.written_to is None:
         print(f"{args.file}: nothing changed ({done.unchanged} rows already in the source as they are in the return)")
     else:
-        print(f"{args.file}: {done.added} rows added, {done.changed} changed, {done.unchanged} unchanged, "
-              f"written to {done.written_to}")
+        print(
+            f"{args.file}: {done.added} rows added, {done.changed} changed, {done.unchanged} unchanged, "
+            f"written to {done.written_to}"
+        )
     return 0
 
 
@@ -310,19 +370,26 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pmkit", description="Performance reports for UK councils.")
     sub = parser.add_subparsers(dest="command", required=True)
     project = argparse.ArgumentParser(add_help=False)
-    project.add_argument("--project", type=Path, help="the project folder (default: the one at or above the working folder)")
+    project.add_argument(
+        "--project", type=Path, help="the project folder (default: the one at or above the working folder)"
+    )
 
     p = sub.add_parser("init", help="make a project for a council: settings, a params file per directorate, notebooks")
     p.add_argument("directory", type=Path)
     p.add_argument("--council", required=True, help="the council's name as reports print it")
-    p.add_argument("--source", help="its data: a folder of CSV/XLSX files, one .xlsx workbook, a .duckdb file or a database URL")
+    p.add_argument(
+        "--source", help="its data: a folder of CSV/XLSX files, one .xlsx workbook, a .duckdb file or a database URL"
+    )
     p.set_defaults(func=cmd_init)
 
     p = sub.add_parser("template", help="an empty workbook to fill in, a sheet per table, with every column explained")
     p.add_argument("directory", type=Path)
     p.add_argument("--overwrite", action="store_true")
-    p.add_argument("--example", action="store_true",
-                   help="write pmkit-data-example.xlsx instead: the same workbook holding the demo council's Housing data")
+    p.add_argument(
+        "--example",
+        action="store_true",
+        help="write pmkit-data-example.xlsx instead: the same workbook holding the demo council's Housing data",
+    )
     p.set_defaults(func=cmd_template)
 
     p = sub.add_parser("demo", help="build the demo store and render every demo report")
@@ -350,28 +417,54 @@ def build_parser() -> argparse.ArgumentParser:
     for name in KINDS.names():
         kind = KINDS.get(name)
         q = kinds.add_parser(name, help=kind.label)
-        q.add_argument("--project", type=Path, action="extend", nargs="+", metavar="DIR",
-                       help="the project folder (default: the one at or above the working folder); several "
-                            "(--project club/*) run the same reports for each as one batch")
+        q.add_argument(
+            "--project",
+            type=Path,
+            action="extend",
+            nargs="+",
+            metavar="DIR",
+            help="the project folder (default: the one at or above the working folder); several "
+            "(--project club/*) run the same reports for each as one batch",
+        )
         kind.add_arguments(q)
-        q.add_argument("--audience", action="append", choices=["internal", "public"], help="repeatable; default internal")
+        q.add_argument(
+            "--audience", action="append", choices=["internal", "public"], help="repeatable; default internal"
+        )
         q.add_argument("--source")
         q.add_argument("--out", type=Path)
         q.add_argument("--engine", default="auto", choices=["auto", "quarto", "nbconvert"])
         q.add_argument("--jobs", type=int, default=1)
-        q.add_argument("--comparator-group", help="the benchmark group to rank in (default: comparator_group in params/defaults.yaml)")
-        q.add_argument("-p", "--parameters", nargs=2, action="append", metavar=("KEY", "VALUE"),
-                       help="a setting for this run, over params/defaults.yaml, params/KIND.yaml and a report's "
-                            "params file (e.g. -p dot_threshold 0.05); repeatable")
-        q.add_argument("--changed-only", action="store_true",
-                       help="skip a report whose notebook, settings, data and pmkit version are unchanged since "
-                            "its last publication")
-        q.add_argument("--pdf", action="store_true",
-                       help="also print each published page to an A4 PDF beside it, for committee papers "
-                            "(needs Chromium: see pmkit pdf)")
-        q.add_argument("--scheduler", metavar="ADDRESS",
-                       help="run the reports on the Dask cluster at ADDRESS (tcp://host:8786), or on a new local "
-                            "one with 'local' (a worker per --jobs)")
+        q.add_argument(
+            "--comparator-group",
+            help="the benchmark group to rank in (default: comparator_group in params/defaults.yaml)",
+        )
+        q.add_argument(
+            "-p",
+            "--parameters",
+            nargs=2,
+            action="append",
+            metavar=("KEY", "VALUE"),
+            help="a setting for this run, over params/defaults.yaml, params/KIND.yaml and a report's "
+            "params file (e.g. -p dot_threshold 0.05); repeatable",
+        )
+        q.add_argument(
+            "--changed-only",
+            action="store_true",
+            help="skip a report whose notebook, settings, data and pmkit version are unchanged since "
+            "its last publication",
+        )
+        q.add_argument(
+            "--pdf",
+            action="store_true",
+            help="also print each published page to an A4 PDF beside it, for committee papers "
+            "(needs Chromium: see pmkit pdf)",
+        )
+        q.add_argument(
+            "--scheduler",
+            metavar="ADDRESS",
+            help="run the reports on the Dask cluster at ADDRESS (tcp://host:8786), or on a new local "
+            "one with 'local' (a worker per --jobs)",
+        )
         q.set_defaults(func=cmd_run)
 
     p = sub.add_parser("pdf", help="print report pages to A4 PDFs for committee papers: PAGE.pdf beside each")
@@ -381,32 +474,50 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("screenshots", help="full-page PNGs of every published report, to look at as a reader would")
     p.add_argument("outputs", nargs="?", type=Path, help="an outputs folder (default: the project's outputs/)")
     p.add_argument("--out", type=Path, help="where to write them (default: OUTPUTS/screenshots)")
-    p.add_argument("--width", type=int, default=1280, help="viewport width in pixels (320 shows the small-screen layout)")
+    p.add_argument(
+        "--width", type=int, default=1280, help="viewport width in pixels (320 shows the small-screen layout)"
+    )
     p.set_defaults(func=cmd_screenshots)
 
     p = sub.add_parser("import", help="make a project for a council from published real data")
     imports = p.add_subparsers(dest="dataset", required=True)
     q = imports.add_parser("lgbf", help="Scottish LGBF benchmarking data for one council, as a project")
-    q.add_argument("directory", help="the LGBF folder (lgbf-values-real.csv, lgbf-indicator-information.csv, "
-                                     "lgbf-family-groups.csv)")
-    q.add_argument("--council", required=True,
-                   help="the council as the LGBF names it, e.g. Stirling; all for a project per council")
-    q.add_argument("--out", required=True, type=Path,
-                   help="the project folder to write (refused when it holds params/defaults.yaml); "
-                        "the data goes to OUT/data/<council>-lgbf; with --council all, a project per council "
-                        "in OUT/<council> (refused when OUT holds any of them)")
+    q.add_argument(
+        "directory",
+        help="the LGBF folder (lgbf-values-real.csv, lgbf-indicator-information.csv, lgbf-family-groups.csv)",
+    )
+    q.add_argument(
+        "--council",
+        required=True,
+        help="the council as the LGBF names it, e.g. Stirling; all for a project per council",
+    )
+    q.add_argument(
+        "--out",
+        required=True,
+        type=Path,
+        help="the project folder to write (refused when it holds params/defaults.yaml); "
+        "the data goes to OUT/data/<council>-lgbf; with --council all, a project per council "
+        "in OUT/<council> (refused when OUT holds any of them)",
+    )
     q.set_defaults(func=cmd_import_lgbf)
     q = imports.add_parser("coventry", help="Coventry City Council's council-plan indicator tables, as a project")
     q.add_argument("directory", help="the folder of council-plan-YYYY-YY-eoy.csv tables")
-    q.add_argument("--out", required=True, type=Path,
-                   help="the project folder to write (refused when it holds params/defaults.yaml); "
-                        "the data goes to OUT/data/coventry-council-plan")
+    q.add_argument(
+        "--out",
+        required=True,
+        type=Path,
+        help="the project folder to write (refused when it holds params/defaults.yaml); "
+        "the data goes to OUT/data/coventry-council-plan",
+    )
     q.set_defaults(func=cmd_import_coventry)
 
     p = sub.add_parser("commentary", help="collect commentary from service managers with an Excel return")
     actions = p.add_subparsers(dest="action", required=True)
-    q = actions.add_parser("template", parents=[project],
-                           help="an Excel return: a row per indicator that needs commentary, figures pre-filled")
+    q = actions.add_parser(
+        "template",
+        parents=[project],
+        help="an Excel return: a row per indicator that needs commentary, figures pre-filled",
+    )
     q.add_argument("--period", help="default: the latest period with data")
     q.add_argument("--directorate", action="append", help="repeatable; default every directorate")
     q.add_argument("--source", help="default: the project's source")
@@ -457,8 +568,10 @@ def main(argv: list[str] | None = None) -> int:
         if isinstance(exc, OSError | UnicodeError | zipfile.BadZipFile | EOFError):
             print(visible(f"pmkit: {where}: cannot be read ({why})"), file=sys.stderr)
             return EXIT_INVALID
-        print(visible(f"pmkit: {where}: unexpected error while reading it ({why}); please report this as a pmkit bug"),
-              file=sys.stderr)
+        print(
+            visible(f"pmkit: {where}: unexpected error while reading it ({why}); please report this as a pmkit bug"),
+            file=sys.stderr,
+        )
         return EXIT_FAILED
 
 

@@ -24,8 +24,9 @@ TOPIC = "pmkit-progress"
 _KERNELS: WarmKernels | None = None  # in a worker process: its warm kernel, kept between reports
 
 
-def execute_on_cluster(jobs: list[ReportJob], engine: str, scheduler: str, workers: int,
-                       progress: RunObserver | None = None) -> list[ReportResult]:
+def execute_on_cluster(
+    jobs: list[ReportJob], engine: str, scheduler: str, workers: int, progress: RunObserver | None = None
+) -> list[ReportResult]:
     """Each job's result, in order, from the cluster at ``scheduler`` (``local``: a new LocalCluster).
 
     A task whose worker died gives a failed result naming the cause; the others still publish.
@@ -37,10 +38,17 @@ def execute_on_cluster(jobs: list[ReportJob], engine: str, scheduler: str, worke
 
     with ExitStack() as stack:
         if scheduler == "local":
-            cluster = stack.enter_context(LocalCluster(
-                n_workers=max(1, workers), threads_per_worker=1, processes=True, dashboard_address=None,
-                # no dashboard; its health server on a free port, not 8787 (taken when another cluster runs)
-                scheduler_kwargs={"dashboard_address": "127.0.0.1:0"}, silence_logs=logging.ERROR))
+            cluster = stack.enter_context(
+                LocalCluster(
+                    n_workers=max(1, workers),
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                    # no dashboard; its health server on a free port, not 8787 (taken when another cluster runs)
+                    scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+                    silence_logs=logging.ERROR,
+                )
+            )
             client = stack.enter_context(Client(cluster))
         else:
             try:
@@ -49,8 +57,13 @@ def execute_on_cluster(jobs: list[ReportJob], engine: str, scheduler: str, worke
                 raise PmkitError(f"--scheduler {scheduler}: no Dask scheduler answered there ({exc})") from None
         if progress is not None:
             client.subscribe_topic(TOPIC, lambda event: progress.changed(*event[1]))
-        futures = client.map(run_on_worker, jobs, engine=engine, pure=False,
-                             key=[f"pmkit-report-{i}-{job.name}" for i, job in enumerate(jobs)])
+        futures = client.map(
+            run_on_worker,
+            jobs,
+            engine=engine,
+            pure=False,
+            key=[f"pmkit-report-{i}-{job.name}" for i, job in enumerate(jobs)],
+        )
         results: dict[str, ReportResult] = {}
         for future in as_completed(futures):
             job = jobs[futures.index(future)]
@@ -58,7 +71,9 @@ def execute_on_cluster(jobs: list[ReportJob], engine: str, scheduler: str, worke
                 results[future.key] = future.result()
             except Exception as exc:  # the worker died (or the task could not run there)
                 error = f"the Dask worker running it failed: {type(exc).__name__}: {exc}"
-                results[future.key] = ReportResult(job.name, job.title, job.html.name, False, 0.0, str(job.executed), error)
+                results[future.key] = ReportResult(
+                    job.name, job.title, job.html.name, False, 0.0, str(job.executed), error
+                )
                 if progress is not None:
                     progress.changed(job.label, "failed", 0.0, error)
         return [results[future.key] for future in futures]

@@ -11,12 +11,16 @@ from __future__ import annotations
 import pandas as pd
 
 
-def _last(commentary: pd.DataFrame | None, period: str, audience: str, indicator_id: str = "",
-          directorate: str | None = "") -> pd.Series | None:
+def _last(
+    commentary: pd.DataFrame | None, period: str, audience: str, indicator_id: str = "", directorate: str | None = ""
+) -> pd.Series | None:
     if commentary is None or commentary.empty:
         return None
-    rows = commentary[(commentary["indicator_id"] == indicator_id) & (commentary["audience"] == audience)
-                      & (commentary["period"] == period)]
+    rows = commentary[
+        (commentary["indicator_id"] == indicator_id)
+        & (commentary["audience"] == audience)
+        & (commentary["period"] == period)
+    ]
     if directorate is not None and "directorate" in rows:
         rows = rows[rows["directorate"].str.strip().str.casefold() == directorate.strip().casefold()]
     return None if rows.empty else rows.iloc[-1]
@@ -39,7 +43,6 @@ def foreword(commentary: pd.DataFrame | None, period: str, audience: str) -> pd.
     """The council's foreword for ``period`` (a year, e.g. 2025/26) and ``audience``: a row with
     neither an indicator nor a directorate, or None."""
     return _last(commentary, period, audience)
-
 
 
 def latest_before(commentary: pd.DataFrame | None, indicator_id: str, period: str, audience: str) -> pd.Series | None:

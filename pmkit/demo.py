@@ -339,7 +339,9 @@ def _targets(spec: dict, measures: pd.DataFrame, rng: np.random.Generator) -> pd
             for month in (year + 8, year + 9):  # December and January
                 rows[periods.label_of(month, "monthly")] = _round_target(annual * (1 - _direction(spec) * winter), spec)
     low, high = measure.bounds(spec)  # no ambition beyond what the measure can reach (a 102% target)
-    return pd.DataFrame({"indicator_id": spec["id"], "period": list(rows), "target": np.clip(list(rows.values()), low, high)})
+    return pd.DataFrame(
+        {"indicator_id": spec["id"], "period": list(rows), "target": np.clip(list(rows.values()), low, high)}
+    )
 
 
 # ---------------------------------------------------------------------------- benchmarks
@@ -444,8 +446,10 @@ def _commentary(specs, indicators, measures, targets, benchmarks, rng: np.random
 
     by_id = {spec["id"]: spec for spec in specs}
     judged = pd.concat(
-        [status.assess(measures, indicators, q, targets=targets, benchmarks=benchmarks).assign(quarter=q)
-         for q in COMMENTARY_QUARTERS],
+        [
+            status.assess(measures, indicators, q, targets=targets, benchmarks=benchmarks).assign(quarter=q)
+            for q in COMMENTARY_QUARTERS
+        ],
         ignore_index=True,
     )
     green_bottom = judged["exceptions"].map(lambda codes: "green_bottom_quartile" in codes)
@@ -463,9 +467,13 @@ def _commentary(specs, indicators, measures, targets, benchmarks, rng: np.random
         unit = "count" if spec["unit"] == "rate" else spec["unit"]
         fmt = partial(format_value, unit=unit, decimals=int(spec.get("decimals", 1)))
         year_story = row.quarter == YEAR_END and story is spec.get("year_end")
-        lines = [] if year_story else [  # the year's story is read beside the year's figures: its last month's would contradict them
-            f"**{status.RAG_WORDS[row.rag]}:** {fmt(row.value)} in {row.period} against a target of {fmt(row.target)}."
-        ]
+        lines = (
+            []
+            if year_story
+            else [  # the year's story is read beside the year's figures: its last month's would contradict them
+                f"**{status.RAG_WORDS[row.rag]}:** {fmt(row.value)} in {row.period} against a target of {fmt(row.target)}."
+            ]
+        )
         if not year_story and (trend := _TRAVEL.get(row.dot)):
             compared = (
                 "last year's figure for the same period" if spec.get("seasonal") else _PREVIOUS[spec["frequency"]]
@@ -494,7 +502,9 @@ def _commentary(specs, indicators, measures, targets, benchmarks, rng: np.random
                     "indicator_id": row.indicator_id,
                     "period": row.period,
                     "audience": "public",
-                    "text": story["public"] if year_story else f"We aim for {fmt(row.target)} {aim}. In "
+                    "text": story["public"]
+                    if year_story
+                    else f"We aim for {fmt(row.target)} {aim}. In "
                     f"{_plain_period(row.period)} it was {fmt(row.value)}.\n\n{story['public']}",
                     "actions": story["public_actions"],
                 }
@@ -508,8 +518,16 @@ def _overviews() -> list[dict]:
     rows = []
     for item in [*book["overviews"], {**book["foreword"], "directorate": ""}]:
         for audience in ("internal", "public"):
-            rows.append({"indicator_id": "", "directorate": item["directorate"], "period": item["period"],
-                         "audience": audience, "text": item[audience].strip(), "actions": item.get("actions", "")})
+            rows.append(
+                {
+                    "indicator_id": "",
+                    "directorate": item["directorate"],
+                    "period": item["period"],
+                    "audience": audience,
+                    "text": item[audience].strip(),
+                    "actions": item.get("actions", ""),
+                }
+            )
     return rows
 
 
@@ -632,9 +650,16 @@ def _actions(book: dict, priorities: dict[str, str]) -> pd.DataFrame:
     """The council plan's actions as the `actions` table (priority keys turned into their names)."""
     rows = [
         {
-            "action_id": a["id"], "title": a["title"], "priority": priorities[a["priority"]], "directorate": a["directorate"],
-            "lead": a["lead"], "due": a["due"], "status": a["status"], "percent_complete": float(a["percent"]),
-            "update": a["update"], "public": bool(a["public"]),
+            "action_id": a["id"],
+            "title": a["title"],
+            "priority": priorities[a["priority"]],
+            "directorate": a["directorate"],
+            "lead": a["lead"],
+            "due": a["due"],
+            "status": a["status"],
+            "percent_complete": float(a["percent"]),
+            "update": a["update"],
+            "public": bool(a["public"]),
         }
         for a in book["actions"]
     ]
@@ -669,8 +694,11 @@ def _action_updates(book: dict) -> pd.DataFrame:
                 status, percent, update = a["status"], float(a["percent"]), a["update"]
             elif k < started:
                 status, percent = "not_started", 0.0
-                update = (f"Not started: work is planned to begin in {_month_year(ACTION_QUARTERS[started].start)}."
-                          if started <= last else "Not started: planned for a later year of the council plan.")
+                update = (
+                    f"Not started: work is planned to begin in {_month_year(ACTION_QUARTERS[started].start)}."
+                    if started <= last
+                    else "Not started: planned for a later year of the council plan."
+                )
             else:
                 late = slipped is not None and k >= slipped
                 status = ("at_risk" if done is not None else a["status"]) if late else "on_track"
@@ -682,12 +710,21 @@ def _action_updates(book: dict) -> pd.DataFrame:
                 elif k == started:
                     update = f"Work began: the project team and plan were agreed by {_month_year(quarter.end - 1)}."
                 elif late:
-                    update = (f"Still {status.replace('_', ' ')} at the end of {_month_year(quarter.end - 1)}, about {percent:.0f}% done; "
-                              "the recovery plan is reported to the programme board every month.")
+                    update = (
+                        f"Still {status.replace('_', ' ')} at the end of {_month_year(quarter.end - 1)}, about {percent:.0f}% done; "
+                        "the recovery plan is reported to the programme board every month."
+                    )
                 else:
                     update = f"On course: about {percent:.0f}% done at the end of {_month_year(quarter.end - 1)}."
-            rows.append({"action_id": a["id"], "period": quarter.label, "status": status, "percent_complete": percent,
-                         "update": update})
+            rows.append(
+                {
+                    "action_id": a["id"],
+                    "period": quarter.label,
+                    "status": status,
+                    "percent_complete": percent,
+                    "update": update,
+                }
+            )
     return pd.DataFrame(rows, columns=list(TABLES["action_updates"].columns))
 
 
@@ -716,14 +753,23 @@ def _breakdowns(measures: pd.DataFrame, wards: list[str], rng: np.random.Generat
                     rate[categories.index(category)] += shift
             numerator = rng.binomial(denominator, np.clip(rate, 0.01, 0.995))
             wanted = _reachable(value, denominator, rng)
-            fixed = np.isin(categories, [c for c, _ in planted]) if k == len(mine) - 1 else np.zeros(len(categories), bool)
+            fixed = (
+                np.isin(categories, [c for c, _ in planted]) if k == len(mine) - 1 else np.zeros(len(categories), bool)
+            )
             while numerator.sum() != wanted:  # nudge the unplanted categories one case at a time until the totals agree
                 step = 1 if numerator.sum() < wanted else -1
                 room = np.flatnonzero((numerator + step >= 0) & (numerator + step <= denominator) & ~fixed)
                 numerator[rng.choice(room)] += step
             rows += [
-                {"indicator_id": iid, "period": period, "dimension": dimension, "category": category,
-                 "value": round(100 * n / d, 1), "numerator": float(n), "denominator": float(d)}
+                {
+                    "indicator_id": iid,
+                    "period": period,
+                    "dimension": dimension,
+                    "category": category,
+                    "value": round(100 * n / d, 1),
+                    "numerator": float(n),
+                    "denominator": float(d),
+                }
                 for category, n, d in zip(categories, numerator, denominator)
             ]
     return pd.DataFrame(rows)

@@ -59,15 +59,25 @@ class Explorer(widgets.VBox):
         self.root = Path(root) if root else project_root()
         self.settings = load_settings({"source": source}, self.root)
         self.message = widgets.HTML()
-        self.source_box = widgets.Text(value=str(self.settings["source"]), description="Source",
-                                       layout=widgets.Layout(width="32em"))
+        self.source_box = widgets.Text(
+            value=str(self.settings["source"]), description="Source", layout=widgets.Layout(width="32em")
+        )
         self.open_button = widgets.Button(description="Open", tooltip="Read and check the source again")
         self.directorate = widgets.Dropdown(description="Directorate")
         self.priority = widgets.Dropdown(description="Priority")
-        self.indicator = widgets.Combobox(description="Indicator", placeholder="type an id or words of its title",
-                                          ensure_option=True, layout=widgets.Layout(width="40em"))
-        self.period = widgets.SelectionRangeSlider(options=["…"], description="Periods", continuous_update=False,
-                                                   readout=False, layout=widgets.Layout(width="40em"))
+        self.indicator = widgets.Combobox(
+            description="Indicator",
+            placeholder="type an id or words of its title",
+            ensure_option=True,
+            layout=widgets.Layout(width="40em"),
+        )
+        self.period = widgets.SelectionRangeSlider(
+            options=["…"],
+            description="Periods",
+            continuous_update=False,
+            readout=False,
+            layout=widgets.Layout(width="40em"),
+        )
         self.period_words = widgets.HTML()
         self.group = widgets.Dropdown(description="Compare with")
         self.audience = widgets.ToggleButtons(options=["internal", "public"], description="Audience")
@@ -86,8 +96,18 @@ class Explorer(widgets.VBox):
         super().__init__(self._layout(), layout=widgets.Layout(width="100%"))
         self.add_class("pmkit-explorer")
         self.indicator.add_class("pmkit-indicator")
-        for control in (self.source_box, self.directorate, self.priority, self.indicator, self.period, self.group,
-                        self.audience, self.sort, self.note_text, self.note_actions):
+        for control in (
+            self.source_box,
+            self.directorate,
+            self.priority,
+            self.indicator,
+            self.period,
+            self.group,
+            self.audience,
+            self.sort,
+            self.note_text,
+            self.note_actions,
+        ):
             control.style.description_width = "8em"
         self._wire()
         self.load()
@@ -112,7 +132,9 @@ class Explorer(widgets.VBox):
             self.directorate.options = [ALL, *sorted(register["directorate"].unique())]
             self.priority.options = [ALL, *sorted(p for p in register["priority"].unique() if p)]
             self.directorate.value = self.priority.value = ALL
-            groups = sorted(benchmarks["group"].unique()) or [self.settings.get("comparator_group", "nearest_neighbours")]
+            groups = sorted(benchmarks["group"].unique()) or [
+                self.settings.get("comparator_group", "nearest_neighbours")
+            ]
             chosen = self.settings.get("comparator_group", "nearest_neighbours")
             self.group.options = groups
             self.group.value = chosen if chosen in groups else groups[0]
@@ -126,9 +148,13 @@ class Explorer(widgets.VBox):
         """The report context of the chosen audience and comparator group (made once each, over the open source)."""
         key = (self.audience.value, self.group.value)
         if key not in self._contexts:
-            self._contexts[key] = ReportContext(self.audience.value, str(self.src.location),
-                                                overrides={"comparator_group": self.group.value},
-                                                opened=self.src, root=self.root)
+            self._contexts[key] = ReportContext(
+                self.audience.value,
+                str(self.src.location),
+                overrides={"comparator_group": self.group.value},
+                opened=self.src,
+                root=self.root,
+            )
         return self._contexts[key]
 
     @property
@@ -153,8 +179,10 @@ class Explorer(widgets.VBox):
     def refresh(self) -> None:
         """Redraw everything that depends on the selection: the status table, then the indicator."""
         first, last = self.period.value
-        self.period_words.value = f"<p>{html.escape(first)} to {html.escape(last)}: charts from {html.escape(first)}, " \
-                                  f"status as at {html.escape(last)}</p>"
+        self.period_words.value = (
+            f"<p>{html.escape(first)} to {html.escape(last)}: charts from {html.escape(first)}, "
+            f"status as at {html.escape(last)}</p>"
+        )
         self.draw_status_table()
         self.draw_indicator()
 
@@ -174,16 +202,27 @@ class Explorer(widgets.VBox):
         for row in st.itertuples(index=False):
             unit, decimals = spec.loc[row.indicator_id, "unit"], spec.loc[row.indicator_id, "decimals"]
             decimals = None if pd.isna(decimals) else int(decimals)
-            rows.append({
-                "Indicator": row.indicator_id, "Title": row.title, "Period": row.period,
-                "Value": format_value(None if pd.isna(row.value) else float(row.value), unit, decimals),
-                "Target": format_value(None if pd.isna(row.target) else float(row.target), unit, decimals, missing="None"),
-                "Status": ctx.words.rag.get(row.rag, row.rag), "Direction": DOT_WORDS.get(row.dot, row.dot),
-                "Exceptions": ", ".join(ctx.words.exception(code, spec.loc[row.indicator_id, "frequency"]) for code in row.exceptions),
-            })
+            rows.append(
+                {
+                    "Indicator": row.indicator_id,
+                    "Title": row.title,
+                    "Period": row.period,
+                    "Value": format_value(None if pd.isna(row.value) else float(row.value), unit, decimals),
+                    "Target": format_value(
+                        None if pd.isna(row.target) else float(row.target), unit, decimals, missing="None"
+                    ),
+                    "Status": ctx.words.rag.get(row.rag, row.rag),
+                    "Direction": DOT_WORDS.get(row.dot, row.dot),
+                    "Exceptions": ", ".join(
+                        ctx.words.exception(code, spec.loc[row.indicator_id, "frequency"]) for code in row.exceptions
+                    ),
+                }
+            )
         table = pd.DataFrame(rows).to_html(index=False, escape=True, classes="explorer-status", border=0)
-        caption = (f"<p>{len(rows)} of {len(register)} indicators for {html.escape(self.judged.label)}"
-                   f"{' with an exception' if self.exceptions_only.value else ''} ({self.audience.value}).</p>")
+        caption = (
+            f"<p>{len(rows)} of {len(register)} indicators for {html.escape(self.judged.label)}"
+            f"{' with an exception' if self.exceptions_only.value else ''} ({self.audience.value}).</p>"
+        )
         self.status_table.value = caption + table
         self.timings["status table"] = time.perf_counter() - started
 
@@ -207,11 +246,16 @@ class Explorer(widgets.VBox):
         note = notes.for_indicator(ctx.commentary, iid, reading.row["period"], ctx.audience)
         self.tile.value = kpi_tile(reading, note, ctx.words)
         self.xmr.value = spc_section([reading], ctx.words)
-        self.benchmark.value = benchmark_section([reading], ctx.council, ctx.words) if reading.peers is not None else \
-            f"<p>No {html.escape(self.group.value)} figures to compare with for {html.escape(reading.row['period'])}.</p>"
+        self.benchmark.value = (
+            benchmark_section([reading], ctx.council, ctx.words)
+            if reading.peers is not None
+            else f"<p>No {html.escape(self.group.value)} figures to compare with for {html.escape(reading.row['period'])}.</p>"
+        )
         mine = ctx.source.breakdowns()
         mine = mine[mine["indicator_id"] == iid]
-        self.breakdowns.value = breakdown_section(mine, reading.title, ctx.words) if len(mine) else "<p>No breakdowns.</p>"
+        self.breakdowns.value = (
+            breakdown_section(mine, reading.title, ctx.words) if len(mine) else "<p>No breakdowns.</p>"
+        )
         self.voice.value = self._voice(str(one.loc[0, "service"]), str(one.loc[0, "directorate"]))
         self.note_text.value = "" if note is None else str(note["text"])
         self.note_actions.value = "" if note is None else str(note["actions"] or "")
@@ -222,14 +266,17 @@ class Explorer(widgets.VBox):
         key = (service, directorate, self.judged.label, self.audience.value)
         if key not in self._feedback_summaries:
             feedback = self.src.feedback()
-            about = feedback[feedback["service"].str.casefold() == service.casefold()] if service else feedback.iloc[0:0]
+            about = (
+                feedback[feedback["service"].str.casefold() == service.casefold()] if service else feedback.iloc[0:0]
+            )
             if about.empty:
                 about = feedback[feedback["directorate"] == directorate]
             if about.empty:
                 self._feedback_summaries[key] = "<p>No feedback recorded about this service.</p>"
             else:
-                summary = themes.summarise(about, codebook=self.settings.get("codebook"), period=self.judged,
-                                           audience=self.audience.value)
+                summary = themes.summarise(
+                    about, codebook=self.settings.get("codebook"), period=self.judged, audience=self.audience.value
+                )
                 self._feedback_summaries[key] = theme_summary_block(summary, self.audience.value)
         return self._feedback_summaries[key]
 
@@ -240,12 +287,30 @@ class Explorer(widgets.VBox):
         iid = self._require_indicator()
         path = self.root / DEEP_DIVES / f"{slugify(iid)}.yaml"
         path.parent.mkdir(parents=True, exist_ok=True)
-        chosen = {"indicator": iid, "period": self.judged.label, "audience": self.audience.value,
-                  "comparator_group": self.group.value}
-        command = shell("pmkit", "run", "deep-dive", "--indicator", iid, "--period", self.judged.label,
-                        "--audience", self.audience.value, "--comparator-group", self.group.value)
-        path.write_text(f"# Written by the explorer. The same from a terminal: {command}\n"
-                        + yaml.safe_dump(chosen, sort_keys=False, allow_unicode=True), encoding="utf-8")
+        chosen = {
+            "indicator": iid,
+            "period": self.judged.label,
+            "audience": self.audience.value,
+            "comparator_group": self.group.value,
+        }
+        command = shell(
+            "pmkit",
+            "run",
+            "deep-dive",
+            "--indicator",
+            iid,
+            "--period",
+            self.judged.label,
+            "--audience",
+            self.audience.value,
+            "--comparator-group",
+            self.group.value,
+        )
+        path.write_text(
+            f"# Written by the explorer. The same from a terminal: {command}\n"
+            + yaml.safe_dump(chosen, sort_keys=False, allow_unicode=True),
+            encoding="utf-8",
+        )
         self.deep_dive.value = f"<p>Wrote {html.escape(str(path.relative_to(self.root)))}.</p>"
         return path
 
@@ -256,17 +321,27 @@ class Explorer(widgets.VBox):
         path = self.write_deep_dive_params()
         chosen = yaml.safe_load(path.read_text(encoding="utf-8"))
         self.deep_dive.value = f"<p>Running the deep dive on {html.escape(chosen['indicator'])}…</p>"
-        result = run_batch("deep-dive", [self.root], [chosen["audience"]], source=str(self.src.location), engine="auto",
-                           overrides={"comparator_group": chosen["comparator_group"]}, indicator=chosen["indicator"],
-                           topic=None, period=chosen["period"])[0]
+        result = run_batch(
+            "deep-dive",
+            [self.root],
+            [chosen["audience"]],
+            source=str(self.src.location),
+            engine="auto",
+            overrides={"comparator_group": chosen["comparator_group"]},
+            indicator=chosen["indicator"],
+            topic=None,
+            period=chosen["period"],
+        )[0]
         report = result.reports[0]
         if not report.ok:
             self.deep_dive.value = f"<p>The deep dive failed: {html.escape(report.error)}</p>"
             return None
         page = result.folder / report.file
         link = os.path.relpath(page, Path.cwd())
-        self.deep_dive.value = (f'<p>Published <a href="{html.escape(link)}" target="_blank">{html.escape(report.title)}</a>'
-                                f" ({html.escape(str(page.relative_to(self.root)))}).</p>")
+        self.deep_dive.value = (
+            f'<p>Published <a href="{html.escape(link)}" target="_blank">{html.escape(report.title)}</a>'
+            f" ({html.escape(str(page.relative_to(self.root)))}).</p>"
+        )
         return page
 
     def save_note(self, _button=None) -> None:
@@ -280,13 +355,21 @@ class Explorer(widgets.VBox):
         ctx = self.context()
         one = ctx.register[ctx.register["indicator_id"] == iid]
         period = ctx.assess(one, self.judged)["period"].iloc[0]
-        row = {"indicator_id": iid, "directorate": "", "period": period, "audience": self.audience.value,
-               "text": self.note_text.value.strip(), "actions": self.note_actions.value.strip()}
+        row = {
+            "indicator_id": iid,
+            "directorate": "",
+            "period": period,
+            "audience": self.audience.value,
+            "text": self.note_text.value.strip(),
+            "actions": self.note_actions.value.strip(),
+        }
         done = save_commentary(self.src, pd.DataFrame([row]))
         for each in self._contexts.values():
             each.commentary = self.src.commentary()
-        self.message.value = (f"<p>Saved the {self.audience.value} commentary on {html.escape(iid)} for {html.escape(period)}"
-                              f"{'' if done.written_to else ' (it was already so)'}.</p>")
+        self.message.value = (
+            f"<p>Saved the {self.audience.value} commentary on {html.escape(iid)} for {html.escape(period)}"
+            f"{'' if done.written_to else ' (it was already so)'}.</p>"
+        )
         self.draw_indicator()
 
     def _require_indicator(self) -> str:
@@ -307,8 +390,10 @@ class Explorer(widgets.VBox):
         kept = [o for o in options if o.split(" · ", 1)[0] == previous]
         self.indicator.value = kept[0] if kept else (options[0] if options else "")
         if previous and not kept:
-            self.message.value = (f"<p>{html.escape(previous)} is not in this selection"
-                                  f"{' (it is not a public indicator)' if self.audience.value == 'public' else ''}.</p>")
+            self.message.value = (
+                f"<p>{html.escape(previous)} is not in this selection"
+                f"{' (it is not a public indicator)' if self.audience.value == 'public' else ''}.</p>"
+            )
 
     def _wire(self) -> None:
         def when_free(draw):
@@ -332,12 +417,14 @@ class Explorer(widgets.VBox):
 
     def _safely(self, action):
         """A button's action whose user errors show as a message instead of a traceback."""
+
         def run(button) -> None:
             self.message.value = ""
             try:
                 action(button)
             except PmkitError as exc:
                 self.message.value = f"<p>{html.escape(str(exc))}</p>"
+
         return run
 
     @contextmanager
@@ -357,12 +444,25 @@ class Explorer(widgets.VBox):
             widgets.HTML(f"<style>@scope (.pmkit-explorer) {{ {style} }}</style>"),
             widgets.HBox([self.source_box, self.open_button]),
             widgets.HBox([self.directorate, self.priority, self.group]),
-            self.audience, widgets.HBox([self.period, self.period_words]), self.message,
-            heading("Status table"), widgets.HBox([self.sort, self.exceptions_only]),
+            self.audience,
+            widgets.HBox([self.period, self.period_words]),
+            self.message,
+            heading("Status table"),
+            widgets.HBox([self.sort, self.exceptions_only]),
             widgets.Box([self.status_table], layout=widgets.Layout(max_height="24em", overflow="auto")),
-            heading("Indicator"), self.indicator, self.tile, self.xmr, self.benchmark, self.breakdowns,
-            heading("What residents said"), self.voice,
-            heading("Commentary"), self.note_text, self.note_actions, self.save_button,
-            heading("Deep dive"), widgets.HBox([self.write_button, self.run_button]), self.deep_dive,
+            heading("Indicator"),
+            self.indicator,
+            self.tile,
+            self.xmr,
+            self.benchmark,
+            self.breakdowns,
+            heading("What residents said"),
+            self.voice,
+            heading("Commentary"),
+            self.note_text,
+            self.note_actions,
+            self.save_button,
+            heading("Deep dive"),
+            widgets.HBox([self.write_button, self.run_button]),
+            self.deep_dive,
         ]
-

@@ -53,19 +53,34 @@ def below_target(history: pd.DataFrame, indicator_id: str) -> Finding | None:
     if run < 2:
         return None
     last = history.iloc[-1]
-    return Finding("below_target", indicator_id, {
-        "periods": int(run), "since": history["period"].iloc[-run], "latest": last["period"],
-        "value": float(last["value"]), "target": float(last["target"]),
-    })
+    return Finding(
+        "below_target",
+        indicator_id,
+        {
+            "periods": int(run),
+            "since": history["period"].iloc[-run],
+            "latest": last["period"],
+            "value": float(last["value"]),
+            "target": float(last["target"]),
+        },
+    )
 
 
 def green_bottom_quartile(reading: Reading) -> Finding | None:
     if "green_bottom_quartile" not in reading.row["exceptions"] or reading.peers is None:
         return None
-    return Finding("green_bottom_quartile", reading.indicator_id, {
-        "value": float(reading.row["value"]), "target": float(reading.row["target"]), "rank": int(reading.row["rank"]),
-        "councils": reading.peers.n_peers + 1, "median": reading.peers.median, "period": reading.row["period"],
-    })
+    return Finding(
+        "green_bottom_quartile",
+        reading.indicator_id,
+        {
+            "value": float(reading.row["value"]),
+            "target": float(reading.row["target"]),
+            "rank": int(reading.row["rank"]),
+            "councils": reading.peers.n_peers + 1,
+            "median": reading.peers.median,
+            "period": reading.row["period"],
+        },
+    )
 
 
 def special_cause(reading: Reading) -> Finding | None:
@@ -76,11 +91,17 @@ def special_cause(reading: Reading) -> Finding | None:
     kind = pts["point_type"].astype(str).to_numpy()
     same = kind == kind[-1]
     run = len(same) - (np.flatnonzero(~same)[-1] + 1 if (~same).any() else 0)
-    return Finding("special_cause", reading.indicator_id, {
-        "type": kind[-1].removeprefix("special_cause_"), "rule": str(pts["rule"].iloc[-1]),
-        "since": reading.spc.labels[int(pts["position"].iloc[-run])], "values": int(run),
-        "latest": reading.spc_label,
-    })
+    return Finding(
+        "special_cause",
+        reading.indicator_id,
+        {
+            "type": kind[-1].removeprefix("special_cause_"),
+            "rule": str(pts["rule"].iloc[-1]),
+            "since": reading.spc.labels[int(pts["position"].iloc[-run])],
+            "values": int(run),
+            "latest": reading.spc_label,
+        },
+    )
 
 
 def stale_limits(reading: Reading) -> Finding | None:
@@ -89,9 +110,16 @@ def stale_limits(reading: Reading) -> Finding | None:
         return None
     shift = reading.shift
     sections = int(reading.spc.result.points["section"].max()) + 1
-    return Finding("stale_limits", reading.indicator_id, {
-        "since": reading.rebase_label, "values": shift.values, "side": shift.side, "rebased_before": sections > 1,
-    })
+    return Finding(
+        "stale_limits",
+        reading.indicator_id,
+        {
+            "since": reading.rebase_label,
+            "values": shift.values,
+            "side": shift.side,
+            "rebased_before": sections > 1,
+        },
+    )
 
 
 def target_beyond_peers(reading: Reading) -> Finding | None:
@@ -108,10 +136,17 @@ def target_beyond_peers(reading: Reading) -> Finding | None:
     target = float(reading.row["target"])
     if not (target < best["value"] if lower else target > best["value"]):
         return None
-    return Finding("target_beyond_peers", reading.indicator_id, {
-        "target": target, "best": float(best["value"]), "best_name": str(best["authority_name"]),
-        "councils": len(others), "period": reading.peers.period,
-    })
+    return Finding(
+        "target_beyond_peers",
+        reading.indicator_id,
+        {
+            "target": target,
+            "best": float(best["value"]),
+            "best_name": str(best["authority_name"]),
+            "councils": len(others),
+            "period": reading.peers.period,
+        },
+    )
 
 
 def target_below_own(reading: Reading) -> Finding | None:
@@ -125,13 +160,17 @@ def target_below_own(reading: Reading) -> Finding | None:
     beaten = value - target if polarity == "higher_is_better" else target - value
     if beaten <= slack(target):
         return None
-    return Finding("target_below_own", reading.indicator_id, {"target": target, "value": value, "period": reading.row["period"]})
+    return Finding(
+        "target_below_own", reading.indicator_id, {"target": target, "value": value, "period": reading.row["period"]}
+    )
 
 
 INTERNAL_ONLY = ("target_beyond_peers", "target_below_own")  # questions of the target for members and officers
 
 
-def target_eased(history: pd.DataFrame, indicator_id: str, polarity: str, since: periods.Period | None = None) -> list[Finding]:
+def target_eased(
+    history: pd.DataFrame, indicator_id: str, polarity: str, since: periods.Period | None = None
+) -> list[Finding]:
     """Each year (from ``since`` on) whose whole-year target is easier than the year before's
     (lower when higher is better, higher when lower is better)."""
     years = history[history["frequency"] == "annual"].reset_index(drop=True)
@@ -141,9 +180,18 @@ def target_eased(history: pd.DataFrame, indicator_id: str, polarity: str, since:
             continue
         easier = after.target < before.target if polarity == "higher_is_better" else after.target > before.target
         if polarity != "neutral" and easier:
-            found.append(Finding("target_eased", indicator_id, {
-                "from_period": before.period, "from": float(before.target), "to_period": after.period, "to": float(after.target),
-            }))
+            found.append(
+                Finding(
+                    "target_eased",
+                    indicator_id,
+                    {
+                        "from_period": before.period,
+                        "from": float(before.target),
+                        "to_period": after.period,
+                        "to": float(after.target),
+                    },
+                )
+            )
     return found
 
 
@@ -152,7 +200,9 @@ def provisional(history: pd.DataFrame, indicator_id: str) -> Finding | None:
     flagged = history[~history["quality"].isin(["final", ""])]
     if flagged.empty:
         return None
-    return Finding("provisional", indicator_id, {"periods": flagged["period"].tolist(), "quality": flagged["quality"].tolist()})
+    return Finding(
+        "provisional", indicator_id, {"periods": flagged["period"].tolist(), "quality": flagged["quality"].tolist()}
+    )
 
 
 def rising_themes(summary: ThemeSummary) -> list[Finding]:
@@ -163,10 +213,20 @@ def rising_themes(summary: ThemeSummary) -> list[Finding]:
             continue
         count = int(row.count) if str(row.count).isdigit() else 0
         if count >= RISING_MINIMUM and row.change_pct >= RISING_SHARE:
-            found.append(Finding("theme_rising", None, {
-                "theme": row.label, "count": count, "previous": int(row.previous), "change_pct": float(row.change_pct),
-                "period": summary.period, "previous_period": summary.previous_period,
-            }))
+            found.append(
+                Finding(
+                    "theme_rising",
+                    None,
+                    {
+                        "theme": row.label,
+                        "count": count,
+                        "previous": int(row.previous),
+                        "change_pct": float(row.change_pct),
+                        "period": summary.period,
+                        "previous_period": summary.previous_period,
+                    },
+                )
+            )
     return found
 
 

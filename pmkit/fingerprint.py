@@ -34,7 +34,9 @@ import pandas as pd
 
 from pmkit.schema import TABLES
 
-INDICATOR_LINKED = tuple(name for name, t in TABLES.items() if t.references.get("indicator_id") == ("indicators", "indicator_id"))
+INDICATOR_LINKED = tuple(
+    name for name, t in TABLES.items() if t.references.get("indicator_id") == ("indicators", "indicator_id")
+)
 
 
 def frame_digest(frame: pd.DataFrame) -> str:
@@ -61,8 +63,12 @@ def _folded(values: pd.Series) -> pd.Series:
     return values.fillna("").astype(str).str.strip().str.casefold()
 
 
-def scope_rows(tables: dict[str, pd.DataFrame], directorate: str | None = None, indicator_ids: Iterable[str] | None = None,
-               case_studies: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+def scope_rows(
+    tables: dict[str, pd.DataFrame],
+    directorate: str | None = None,
+    indicator_ids: Iterable[str] | None = None,
+    case_studies: pd.DataFrame | None = None,
+) -> dict[str, pd.DataFrame]:
     """The rows of each table a report on ``directorate`` and/or ``indicator_ids`` reads (both given: either).
 
     With neither, every table whole. ``case_studies`` (as `Source.case_studies` serves them) is
@@ -82,7 +88,9 @@ def scope_rows(tables: dict[str, pd.DataFrame], directorate: str | None = None, 
 
     def keep(name: str, frame: pd.DataFrame) -> pd.Series | None:
         if name == "commentary" and "directorate" in frame:  # an indicator's rows, or the directorate's overview
-            return frame["indicator_id"].isin(ids) | ((frame["indicator_id"] == "") & _folded(frame["directorate"]).isin(directorates))
+            return frame["indicator_id"].isin(ids) | (
+                (frame["indicator_id"] == "") & _folded(frame["directorate"]).isin(directorates)
+            )
         if name == "indicators" or name in INDICATOR_LINKED:
             return frame["indicator_id"].isin(ids)
         if name == "benchmarks":
@@ -102,8 +110,12 @@ def scope_rows(tables: dict[str, pd.DataFrame], directorate: str | None = None, 
     return scoped
 
 
-def scoped_digests(tables: dict[str, pd.DataFrame], directorate: str | None = None, indicator_ids: Iterable[str] | None = None,
-                   case_studies: pd.DataFrame | None = None) -> dict[str, str]:
+def scoped_digests(
+    tables: dict[str, pd.DataFrame],
+    directorate: str | None = None,
+    indicator_ids: Iterable[str] | None = None,
+    case_studies: pd.DataFrame | None = None,
+) -> dict[str, str]:
     """A digest per table of the rows in scope (see `scope_rows`); with no scope, every table hashed whole."""
     return table_digests(scope_rows(tables, directorate, indicator_ids, case_studies))
 
@@ -116,7 +128,9 @@ def _json_default(value: object) -> object:
 
 
 def _canonical_json(value: object) -> bytes:
-    return json.dumps(value, sort_keys=True, default=_json_default, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return json.dumps(value, sort_keys=True, default=_json_default, separators=(",", ":"), ensure_ascii=False).encode(
+        "utf-8"
+    )
 
 
 def report_fingerprint(notebook: Path, parameters: dict, digests: dict[str, str], version: str) -> str:
@@ -125,7 +139,12 @@ def report_fingerprint(notebook: Path, parameters: dict, digests: dict[str, str]
     Each part is preceded by its length, so no two different sets of parts run together alike.
     """
     fingerprint = hashlib.sha256()
-    for part in (Path(notebook).read_bytes(), _canonical_json(parameters), _canonical_json(digests), version.encode("utf-8")):
+    for part in (
+        Path(notebook).read_bytes(),
+        _canonical_json(parameters),
+        _canonical_json(digests),
+        version.encode("utf-8"),
+    ):
         fingerprint.update(len(part).to_bytes(8, "big"))
         fingerprint.update(part)
     return fingerprint.hexdigest()

@@ -56,5 +56,8 @@ def published_folders(outputs: Path, audience: str) -> list[Path]:
     pattern = f"{PUBLIC_SITE}/*" if audience == "public" else f"*/{audience}"
     found = [p for p in outputs.glob(pattern) if p.is_dir() and any(p.glob("*.html"))]
     key = (lambda p: p.name) if audience == "public" else (lambda p: p.parent.name)
-    return sorted((p for p in found if not key(p).startswith(("_", ".")) and (audience != "public" or try_parse(p.name))),
-                  key=key, reverse=True)
+    return sorted(
+        (p for p in found if not key(p).startswith(("_", ".")) and (audience != "public" or try_parse(p.name))),
+        key=key,
+        reverse=True,
+    )

@@ -93,7 +93,9 @@ def target(page: Page, kind: str, anchor: str, every: list[Page]) -> Page | None
         years = [p for p in holding if p.kind == "annual" and p.period.end <= page.period.end]
         return max(years, key=lambda p: p.period.end, default=None)
     if kind == "latest-quarterly":
-        return max((p for p in holding if p.kind == "quarterly"), key=lambda p: (p.period.end, p.period.start), default=None)
+        return max(
+            (p for p in holding if p.kind == "quarterly"), key=lambda p: (p.period.end, p.period.start), default=None
+        )
     return None
 
 
@@ -127,5 +129,9 @@ def _address(match: re.Match, page: Page, every: list[Page], audience: str) -> s
     """A marker's tag on ``page`` with the address of the page it names, or none."""
     kind, _, anchor = match.group(1).partition(" ")
     found = target(page, kind, anchor, every)
-    href = None if found is None else layout.period_href(audience, page.period.slug, found.period.slug, found.path.name, anchor)
+    href = (
+        None
+        if found is None
+        else layout.period_href(audience, page.period.slug, found.period.slug, found.path.name, anchor)
+    )
     return retag(match.group(0), href)

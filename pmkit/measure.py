@@ -28,8 +28,14 @@ import pandas as pd
 from pmkit import periods
 
 AGGREGATIONS = ("sum", "ratio", "mean", "last")
-UNIT_BOUNDS = {"percent": (0.0, 100.0), "count": (0.0, math.inf), "gbp": (0.0, math.inf), "days": (0.0, math.inf),
-               "weeks": (0.0, math.inf), "rate": (0.0, math.inf)}
+UNIT_BOUNDS = {
+    "percent": (0.0, 100.0),
+    "count": (0.0, math.inf),
+    "gbp": (0.0, math.inf),
+    "days": (0.0, math.inf),
+    "weeks": (0.0, math.inf),
+    "rate": (0.0, math.inf),
+}
 PERIOD_NOUN = {"monthly": "month", "quarterly": "quarter", "annual": "year"}
 QUALITY_ORDER = ("final", "provisional", "estimated")  # the worst of a period's figures is the rolled-up figure's
 
@@ -66,12 +72,16 @@ def aggregations(indicators: pd.DataFrame, measures: pd.DataFrame) -> pd.Series:
     has_ratio = pd.Series(dtype=bool)
     if len(measures) and {"numerator", "denominator"} <= set(measures.columns):
         with_value = measures[pd.to_numeric(measures["value"], errors="coerce").notna()]
-        both = (pd.to_numeric(with_value["numerator"], errors="coerce").notna()
-                & pd.to_numeric(with_value["denominator"], errors="coerce").gt(0))
+        both = pd.to_numeric(with_value["numerator"], errors="coerce").notna() & pd.to_numeric(
+            with_value["denominator"], errors="coerce"
+        ).gt(0)
         has_ratio = both.groupby(with_value["indicator_id"].astype(str)).all()
     ind = indicators.drop_duplicates("indicator_id")
-    return pd.Series([aggregation(row, bool(has_ratio.get(str(row["indicator_id"]), False))) for _, row in ind.iterrows()],
-                     index=ind["indicator_id"].astype(str).to_numpy(), dtype=object)
+    return pd.Series(
+        [aggregation(row, bool(has_ratio.get(str(row["indicator_id"]), False))) for _, row in ind.iterrows()],
+        index=ind["indicator_id"].astype(str).to_numpy(),
+        dtype=object,
+    )
 
 
 def bounds(info: pd.Series | dict) -> tuple[float, float]:
@@ -128,8 +138,14 @@ def target_history(targets: pd.DataFrame, indicator_id: str) -> pd.DataFrame:
     if mine.empty:
         return pd.DataFrame(columns=["period", "target", "frequency"])
     parsed = periods.parse_column(mine["period"].astype(str))
-    frame = pd.DataFrame({"period": parsed["label"].to_numpy(), "target": pd.to_numeric(mine["target"]).to_numpy(),
-                          "frequency": parsed["frequency"].to_numpy(), "_start": parsed["start"].to_numpy()})
+    frame = pd.DataFrame(
+        {
+            "period": parsed["label"].to_numpy(),
+            "target": pd.to_numeric(mine["target"]).to_numpy(),
+            "frequency": parsed["frequency"].to_numpy(),
+            "_start": parsed["start"].to_numpy(),
+        }
+    )
     return frame.sort_values(["_start", "frequency"]).drop(columns="_start").reset_index(drop=True)
 
 
@@ -171,8 +187,20 @@ def roll_up(measures: pd.DataFrame, indicators: pd.DataFrame, to: str = "annual"
     figure used), ``basis`` (what the figure is, in words) and ``aggregation``. An indicator already
     of frequency ``to`` (or longer) keeps its own figures (``basis`` empty).
     """
-    columns = ["indicator_id", "period", "value", "numerator", "denominator", "quality", "had", "expected", "last",
-               "basis", "aggregation", "note"]
+    columns = [
+        "indicator_id",
+        "period",
+        "value",
+        "numerator",
+        "denominator",
+        "quality",
+        "had",
+        "expected",
+        "last",
+        "basis",
+        "aggregation",
+        "note",
+    ]
     if measures.empty:
         return pd.DataFrame(columns=columns)
     ind = indicators.drop_duplicates("indicator_id").set_index("indicator_id")
@@ -194,8 +222,22 @@ def roll_up(measures: pd.DataFrame, indicators: pd.DataFrame, to: str = "annual"
         mine = mine.sort_values("start")
         if periods.MONTHS_IN[frequency] >= periods.MONTHS_IN[to]:
             for r in mine.itertuples(index=False):
-                rows.append([indicator_id, periods.label_of(int(r.start), frequency), r.value, r.numerator, r.denominator,
-                             str(r.quality or "final"), 1, 1, periods.label_of(int(r.start), frequency), "", agg, ""])
+                rows.append(
+                    [
+                        indicator_id,
+                        periods.label_of(int(r.start), frequency),
+                        r.value,
+                        r.numerator,
+                        r.denominator,
+                        str(r.quality or "final"),
+                        1,
+                        1,
+                        periods.label_of(int(r.start), frequency),
+                        "",
+                        agg,
+                        "",
+                    ]
+                )
             continue
         expected = periods.MONTHS_IN[to] // periods.MONTHS_IN[frequency]
         scale = _ratio_scale(mine) if agg == "ratio" else np.nan
@@ -212,12 +254,29 @@ def roll_up(measures: pd.DataFrame, indicators: pd.DataFrame, to: str = "annual"
                 value = scale * num / den
             else:
                 value = float(part["value"].mean())
-            quality = max((str(q or "final") for q in part["quality"]), key=lambda q: QUALITY_ORDER.index(q) if q in QUALITY_ORDER else 0)
+            quality = max(
+                (str(q or "final") for q in part["quality"]),
+                key=lambda q: QUALITY_ORDER.index(q) if q in QUALITY_ORDER else 0,
+            )
             noun = PERIOD_NOUN[frequency]
             note = "" if len(part) == expected else f"{len(part)} of {expected} {noun}s"
             end = periods.Period(last_start, frequency) if (cumulative or agg == "last") else span
-            rows.append([indicator_id, span.label, value, num, den, quality, len(part), expected,
-                         periods.label_of(last_start, frequency), basis(agg, cumulative, frequency, to, end), agg, note])
+            rows.append(
+                [
+                    indicator_id,
+                    span.label,
+                    value,
+                    num,
+                    den,
+                    quality,
+                    len(part),
+                    expected,
+                    periods.label_of(last_start, frequency),
+                    basis(agg, cumulative, frequency, to, end),
+                    agg,
+                    note,
+                ]
+            )
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -230,10 +289,12 @@ def _ratio_scale(rows: pd.DataFrame) -> float:
     implied = rows.loc[ok, "value"] * rows.loc[ok, "denominator"] / rows.loc[ok, "numerator"]
     median = float(implied.median())
     power = round(math.log10(median)) if median > 0 else 2
-    return 10.0 ** power if abs(median - 10.0 ** power) <= 0.05 * 10.0 ** power else median
+    return 10.0**power if abs(median - 10.0**power) <= 0.05 * 10.0**power else median
 
 
-def roll_up_targets(targets: pd.DataFrame, indicators: pd.DataFrame, measures: pd.DataFrame, to: str = "annual") -> pd.DataFrame:
+def roll_up_targets(
+    targets: pd.DataFrame, indicators: pd.DataFrame, measures: pd.DataFrame, to: str = "annual"
+) -> pd.DataFrame:
     """Targets for quarters or years (``to``) as the register says the figures add up.
 
     A flow's target is the sum of the targets in force in each of its periods (a whole-year target
@@ -246,9 +307,14 @@ def roll_up_targets(targets: pd.DataFrame, indicators: pd.DataFrame, measures: p
     ind = indicators.drop_duplicates("indicator_id").set_index("indicator_id")
     how = aggregations(indicators, measures)
     parsed = periods.parse_column(targets["period"].astype(str))
-    table = pd.DataFrame({"indicator_id": targets["indicator_id"].astype(str).to_numpy(),
-                          "frequency": parsed["frequency"].to_numpy(), "start": parsed["start"].to_numpy(),
-                          "target": pd.to_numeric(targets["target"], errors="coerce").to_numpy()})
+    table = pd.DataFrame(
+        {
+            "indicator_id": targets["indicator_id"].astype(str).to_numpy(),
+            "frequency": parsed["frequency"].to_numpy(),
+            "start": parsed["start"].to_numpy(),
+            "target": pd.to_numeric(targets["target"], errors="coerce").to_numpy(),
+        }
+    )
     table = table.dropna(subset=["start", "target"])
     rows = []
     for indicator_id, mine in table.groupby("indicator_id", sort=False):
@@ -265,8 +331,10 @@ def roll_up_targets(targets: pd.DataFrame, indicators: pd.DataFrame, measures: p
         agg, cumulative = how[str(indicator_id)], is_cumulative(info)
         for start in spans:
             own = exact.get((to, start))
-            inner = [exact.get((frequency, s), exact.get(("annual", s - (s - periods.APRIL) % 12)))
-                     for s in range(start, start + periods.MONTHS_IN[to], step)]
+            inner = [
+                exact.get((frequency, s), exact.get(("annual", s - (s - periods.APRIL) % 12)))
+                for s in range(start, start + periods.MONTHS_IN[to], step)
+            ]
             if cumulative or agg == "last":
                 target = inner[-1] if inner[-1] is not None else own
             elif agg == "sum":
@@ -291,8 +359,9 @@ def as_frequency(indicators: pd.DataFrame, to: str = "annual") -> pd.DataFrame:
     return out
 
 
-def roll_up_benchmarks(benchmarks: pd.DataFrame | None, indicators: pd.DataFrame, measures: pd.DataFrame,
-                       to: str = "annual") -> pd.DataFrame | None:
+def roll_up_benchmarks(
+    benchmarks: pd.DataFrame | None, indicators: pd.DataFrame, measures: pd.DataFrame, to: str = "annual"
+) -> pd.DataFrame | None:
     """Other councils' figures for quarters or years (``to``): those published for the span itself, and
     for a stock or running total (whose span is its last figure) their figure at the span's last period,
     read as the span's. A flow's or rate's months cannot be added up without the peers' counts, so
@@ -301,16 +370,22 @@ def roll_up_benchmarks(benchmarks: pd.DataFrame | None, indicators: pd.DataFrame
         return benchmarks
     ind = indicators.drop_duplicates("indicator_id")
     how = aggregations(indicators, measures)
-    last = {str(row["benchmark_metric"]): str(row["frequency"]) for _, row in ind.iterrows()
-            if str(row.get("benchmark_metric") or "") and periods.MONTHS_IN[str(row["frequency"])] < periods.MONTHS_IN[to]
-            and (is_cumulative(row) or how[str(row["indicator_id"])] == "last")}
+    last = {
+        str(row["benchmark_metric"]): str(row["frequency"])
+        for _, row in ind.iterrows()
+        if str(row.get("benchmark_metric") or "")
+        and periods.MONTHS_IN[str(row["frequency"])] < periods.MONTHS_IN[to]
+        and (is_cumulative(row) or how[str(row["indicator_id"])] == "last")
+    }
     parsed = periods.parse_column(benchmarks["period"].astype(str))
     ends = parsed["start"] + parsed["frequency"].map(periods.MONTHS_IN)
     span_ends = ends - (ends - periods.APRIL) % periods.MONTHS_IN[to]
     closing = (benchmarks["metric"].map(last) == parsed["frequency"]) & (ends == span_ends)
     moved = benchmarks[closing.fillna(False).to_numpy()].copy()
     moved["period"] = [periods.label_of(int(e) - periods.MONTHS_IN[to], to) for e in span_ends[closing.fillna(False)]]
-    return pd.concat([benchmarks, moved], ignore_index=True).drop_duplicates(["metric", "authority_code", "period", "group"])
+    return pd.concat([benchmarks, moved], ignore_index=True).drop_duplicates(
+        ["metric", "authority_code", "period", "group"]
+    )
 
 
 class Rolled(NamedTuple):
@@ -323,12 +398,21 @@ class Rolled(NamedTuple):
     benchmarks: pd.DataFrame | None
 
 
-def rolled(measures: pd.DataFrame, indicators: pd.DataFrame, targets: pd.DataFrame | None,
-           benchmarks: pd.DataFrame | None = None, to: str = "annual") -> Rolled:
+def rolled(
+    measures: pd.DataFrame,
+    indicators: pd.DataFrame,
+    targets: pd.DataFrame | None,
+    benchmarks: pd.DataFrame | None = None,
+    to: str = "annual",
+) -> Rolled:
     """``roll_up``, ``as_frequency``, ``roll_up_targets`` and ``roll_up_benchmarks`` together: every rule
     of the status engine then judges a year's (or quarter's) figure as the register says it adds up."""
-    return Rolled(roll_up(measures, indicators, to), as_frequency(indicators, to),
-                  roll_up_targets(targets, indicators, measures, to), roll_up_benchmarks(benchmarks, indicators, measures, to))
+    return Rolled(
+        roll_up(measures, indicators, to),
+        as_frequency(indicators, to),
+        roll_up_targets(targets, indicators, measures, to),
+        roll_up_benchmarks(benchmarks, indicators, measures, to),
+    )
 
 
 def observed_bounds(register: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:
@@ -341,5 +425,7 @@ def observed_bounds(register: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFra
     low, high = unit_bounds.str[0], unit_bounds.str[1]
     seen_low = register["indicator_id"].map(span["min"])
     seen_high = register["indicator_id"].map(span["max"])
-    return register.assign(minimum=np.where(seen_low < low, np.floor(seen_low / 10) * 10, np.nan),
-                           maximum=np.where(seen_high > high, np.ceil(seen_high / 100) * 100, np.nan))
+    return register.assign(
+        minimum=np.where(seen_low < low, np.floor(seen_low / 10) * 10, np.nan),
+        maximum=np.where(seen_high > high, np.ceil(seen_high / 100) * 100, np.nan),
+    )

@@ -26,8 +26,14 @@ from pmkit import publish
 from pmkit.errors import PmkitError
 
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-pdf-header-footer",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-pdf-header-footer",
 ]
 TIMEOUT = 300  # seconds for one page: a quarterly page takes about ten
 PAGE_SUFFIXES = (".html", ".htm")
@@ -44,8 +50,10 @@ def chromium() -> str:
     """The Chromium to print with: ``PMKIT_CHROMIUM``, else ``chromium`` or ``chromium-browser`` on the PATH."""
     found = os.environ.get("PMKIT_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
     if not found:
-        raise PmkitError("no Chromium to print PDFs with: install it (Debian and Ubuntu: apt-get install chromium) "
-                         "or set PMKIT_CHROMIUM to its program")
+        raise PmkitError(
+            "no Chromium to print PDFs with: install it (Debian and Ubuntu: apt-get install chromium) "
+            "or set PMKIT_CHROMIUM to its program"
+        )
     return found
 
 
@@ -77,7 +85,7 @@ def print_copy(page_html: str, title: str) -> str:
     head_end = _HEAD_END.search(opened)
     if head_end is None:
         return style + opened
-    return opened[:head_end.start()] + style + opened[head_end.start():]
+    return opened[: head_end.start()] + style + opened[head_end.start() :]
 
 
 def check_page(page: Path) -> None:
@@ -87,13 +95,16 @@ def check_page(page: Path) -> None:
     if not page.is_file():
         raise PmkitError(f"{page}: is a folder; expected a report page (.html) to print")
     if page.suffix.lower() not in PAGE_SUFFIXES:
-        raise PmkitError(f"{page}: not an HTML page (its name ends {page.suffix or 'without a suffix'}); "
-                         f"expected a report page ending .html")
+        raise PmkitError(
+            f"{page}: not an HTML page (its name ends {page.suffix or 'without a suffix'}); "
+            f"expected a report page ending .html"
+        )
     with page.open("rb") as f:
         start = f.read(2048).lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if not start.startswith((b"<!doctype html", b"<html")):
-        raise PmkitError(f"{page}: not an HTML page (it does not start with <!DOCTYPE html> or <html>); "
-                         f"expected a report page")
+        raise PmkitError(
+            f"{page}: not an HTML page (it does not start with <!DOCTYPE html> or <html>); expected a report page"
+        )
 
 
 def write_pdf(page: Path, work: Path | None = None, browser: str | None = None) -> Path:
@@ -129,7 +140,13 @@ def _print(copy: str, page: Path, folder: Path, browser: str) -> bytes:
     source, out = folder / "print.html", folder / "print.pdf"
     source.write_text(copy, encoding="utf-8")
     out.unlink(missing_ok=True)
-    command = [browser, *CHROMIUM_ARGS, f"--user-data-dir={folder / 'profile'}", f"--print-to-pdf={out}", source.as_uri()]
+    command = [
+        browser,
+        *CHROMIUM_ARGS,
+        f"--user-data-dir={folder / 'profile'}",
+        f"--print-to-pdf={out}",
+        source.as_uri(),
+    ]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT, stdin=subprocess.DEVNULL)
     except subprocess.TimeoutExpired:
@@ -148,8 +165,10 @@ def section_pages(pdf: bytes) -> dict[str, int]:
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(pdf))
-    return {str(name).lstrip("/"): reader.get_destination_page_number(dest) + 1
-            for name, dest in reader.named_destinations.items()}
+    return {
+        str(name).lstrip("/"): reader.get_destination_page_number(dest) + 1
+        for name, dest in reader.named_destinations.items()
+    }
 
 
 def number_contents(copy: str, pages: dict[str, int]) -> str:
@@ -158,9 +177,12 @@ def number_contents(copy: str, pages: dict[str, int]) -> str:
     >>> number_contents('<nav class="contents"><ol><li><a href="#about">About</a></li></ol></nav>', {"about": 7})
     '<nav class="contents"><ol><li><a href="#about">About</a><span class="contents-page"> page 7</span></li></ol></nav>'
     """
+
     def entry(found: re.Match) -> str:
         number = pages.get(html.unescape(found.group(2)))
-        return found.group(0) if number is None else f'{found.group(1)}<span class="contents-page"> page {number}</span>'
+        return (
+            found.group(0) if number is None else f'{found.group(1)}<span class="contents-page"> page {number}</span>'
+        )
 
     def contents(found: re.Match) -> str:
         return _ENTRY.sub(entry, found.group(0))

@@ -32,8 +32,18 @@ _MONTH_LOOKUP.update(
         full.lower(): i
         for i, full in enumerate(
             [
-                "January", "February", "March", "April", "May", "June", "July",
-                "August", "September", "October", "November", "December",
+                "January",
+                "February",
+                "March",
+                "April",
+                "May",
+                "June",
+                "July",
+                "August",
+                "September",
+                "October",
+                "November",
+                "December",
             ]
         )
     }

@@ -93,8 +93,9 @@ class LiveProgress:
         from rich.live import Live
 
         self._started = time.perf_counter()
-        self._live = Live(console=self.console, get_renderable=self.render, refresh_per_second=4,
-                          transient=True)  # the summary table takes its place
+        self._live = Live(
+            console=self.console, get_renderable=self.render, refresh_per_second=4, transient=True
+        )  # the summary table takes its place
         self._live.start()
         return self
 
@@ -124,13 +125,26 @@ class LiveProgress:
         from rich.table import Table
         from rich.text import Text
 
-        styles = {"waiting": "dim", "running": "cyan", "rendering": "blue", "published": "green", "failed": "bold red",
-                  "skipped": "dim green"}
+        styles = {
+            "waiting": "dim",
+            "running": "cyan",
+            "rendering": "blue",
+            "published": "green",
+            "failed": "bold red",
+            "skipped": "dim green",
+        }
         now = time.perf_counter()
         with self._lock:
-            rows = [(title, row.state, row.seconds if row.seconds is not None
-                     else (now - row.started if row.started is not None else None))
-                    for title, row in self._rows.items()]
+            rows = [
+                (
+                    title,
+                    row.state,
+                    row.seconds
+                    if row.seconds is not None
+                    else (now - row.started if row.started is not None else None),
+                )
+                for title, row in self._rows.items()
+            ]
             elapsed = now - self._started
         if not rows:  # nothing planned yet (or a run refused before it started): nothing to show
             return Text("")
@@ -139,8 +153,9 @@ class LiveProgress:
         table.add_column("state", no_wrap=True)
         table.add_column("time", justify="right", no_wrap=True)
         for title, state, seconds in rows:
-            table.add_row(Text(title), Text(state, style=styles.get(state, "")),
-                          "" if seconds is None else f"{seconds:.1f} s")
+            table.add_row(
+                Text(title), Text(state, style=styles.get(state, "")), "" if seconds is None else f"{seconds:.1f} s"
+            )
         done = sum(state in DONE for _, state, _ in rows)
         total = len(rows)
         left = estimate_left(elapsed, done, total)
@@ -148,9 +163,13 @@ class LiveProgress:
         bar.add_column(no_wrap=True)
         bar.add_column(width=30, no_wrap=True)
         bar.add_column(no_wrap=True)
-        bar.add_row(f"{done} of {total} reports", ProgressBar(total=max(total, 1), completed=done, width=30),
-                    f"{elapsed:.0f} s elapsed" + ("" if left is None else f", about {left:.0f} s left")
-                    + (", done" if total and done == total else ""))
+        bar.add_row(
+            f"{done} of {total} reports",
+            ProgressBar(total=max(total, 1), completed=done, width=30),
+            f"{elapsed:.0f} s elapsed"
+            + ("" if left is None else f", about {left:.0f} s left")
+            + (", done" if total and done == total else ""),
+        )
         outer = Table.grid()
         outer.add_row(table)
         outer.add_row(bar)
@@ -204,12 +223,16 @@ def plain_summary(rows: list[tuple[str, str, str, str]]) -> str:
     widths = [max(len(row[i]) for row in table) for i in range(4)]
     lines = []
     for row in table:
-        cells = [cell.rjust(w) if i == 2 else cell.ljust(w) for i, (cell, w) in enumerate(zip(row, widths, strict=True))]
+        cells = [
+            cell.rjust(w) if i == 2 else cell.ljust(w) for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+        ]
         lines.append("  ".join(cells).rstrip())
     return "\n".join(lines)
 
 
-def print_summary(results: RunResult | list[RunResult], console: Console | None = None, cwd: Path | None = None) -> None:
+def print_summary(
+    results: RunResult | list[RunResult], console: Console | None = None, cwd: Path | None = None
+) -> None:
     """The closing table of a run, or one table for a batch of several (projects or audiences): rich on
     a terminal, aligned text otherwise (flushed)."""
     from rich.console import Console

@@ -39,7 +39,16 @@ class Groups:
     why: str = ""
 
 
-NATIONAL_NAMES = ("england", "national", "wales", "scotland", "northern ireland", "united kingdom", "uk", "great britain")
+NATIONAL_NAMES = (
+    "england",
+    "national",
+    "wales",
+    "scotland",
+    "northern ireland",
+    "united kingdom",
+    "uk",
+    "great britain",
+)
 
 
 def benchmark_groups(benchmarks: pd.DataFrame) -> Groups:
@@ -73,7 +82,9 @@ def benchmark_groups(benchmarks: pd.DataFrame) -> Groups:
     if national in single:
         parts.append(f"national line {national} (one figure a period)")
     elif national:
-        parts.append(f"national line {national} (no group has one figure a period, so the median of its {councils(national)})")
+        parts.append(
+            f"national line {national} (no group has one figure a period, so the median of its {councils(national)})"
+        )
     else:
         parts.append("no national line (no other group)")
     return Groups(comparator, national, found, "; ".join(parts))
@@ -104,9 +115,16 @@ def source_setting(source: str, folder: Path) -> str:
         return str(path)
 
 
-def init_project(folder: str | os.PathLike, council: str, source: str | None = None, *, reporting: str | None = None,
-                 comparator_group: str | None = None, national_group: str | None = None,
-                 say: Callable[[str], None] | None = None) -> Path:
+def init_project(
+    folder: str | os.PathLike,
+    council: str,
+    source: str | None = None,
+    *,
+    reporting: str | None = None,
+    comparator_group: str | None = None,
+    national_group: str | None = None,
+    say: Callable[[str], None] | None = None,
+) -> Path:
     """Write a working project for ``council`` in ``folder`` and return it.
 
     With a ``source``, it is validated first (nothing is written when it is not valid) and each of
@@ -122,7 +140,7 @@ def init_project(folder: str | os.PathLike, council: str, source: str | None = N
     if (folder / DEFAULTS_FILE).exists():
         raise PmkitError(f"{folder / DEFAULTS_FILE} already exists: {folder} is already a pmkit project")
     if not str(council).strip():
-        raise PmkitError("--council needs the council's name, e.g. --council \"Borsetshire County Council\"")
+        raise PmkitError('--council needs the council\'s name, e.g. --council "Borsetshire County Council"')
     directorates: list[tuple[str, str]] = []
     groups = benchmark_groups(pd.DataFrame(columns=["group", "authority_code"]))
     setting = ""
@@ -169,8 +187,12 @@ def init_project(folder: str | os.PathLike, council: str, source: str | None = N
 
 
 def _render(name: str, values: dict) -> str:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(SCAFFOLD), undefined=jinja2.StrictUndefined,
-                             keep_trailing_newline=True, autoescape=False)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(SCAFFOLD),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        autoescape=False,
+    )
     env.filters["quoted"] = _yaml_string
     env.filters["shell"] = shell  # a word of a command, quoted for a shell where it needs it
     return env.get_template(name).render(**values)

@@ -134,7 +134,9 @@ def file_hashes(location: str) -> dict[str, str]:
     """SHA-256 of each input file behind a source (none for a database URL)."""
     path = Path(location)
     files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path] if path.is_file() else []
-    return {str(p.relative_to(path) if path.is_dir() else p.name): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+    return {
+        str(p.relative_to(path) if path.is_dir() else p.name): hashlib.sha256(p.read_bytes()).hexdigest() for p in files
+    }
 
 
 def git_commit(root: Path) -> str | None:
@@ -160,7 +162,14 @@ def write_open_data(folder: Path, table: pd.DataFrame, title: str, work: Path | 
     spreadsheet would run as a formula (a title ``=2+3``) is written with a quote before it."""
     csv = neutralise_frame(table).to_csv(index=False)
     write_atomic(folder / "status.csv", csv, work)
-    kinds = {"float64": "number", "Float64": "number", "Int64": "integer", "int64": "integer", "bool": "boolean", "boolean": "boolean"}
+    kinds = {
+        "float64": "number",
+        "Float64": "number",
+        "Int64": "integer",
+        "int64": "integer",
+        "bool": "boolean",
+        "boolean": "boolean",
+    }
     package = {
         "name": "pmkit-status",
         "title": title,
@@ -172,9 +181,11 @@ def write_open_data(folder: Path, table: pd.DataFrame, title: str, work: Path | 
                 "format": "csv",
                 "mediatype": "text/csv",
                 "description": "A text that begins with =, +, -, @, a tab or a carriage return has a single quote (') put "
-                               "before it, so that a spreadsheet shows it rather than running it as a formula.",
+                "before it, so that a spreadsheet shows it rather than running it as a formula.",
                 "hash": "sha256:" + hashlib.sha256(csv.encode("utf-8")).hexdigest(),
-                "schema": {"fields": [{"name": c, "type": kinds.get(str(t), "string")} for c, t in table.dtypes.items()]},
+                "schema": {
+                    "fields": [{"name": c, "type": kinds.get(str(t), "string")} for c, t in table.dtypes.items()]
+                },
             }
         ],
     }
@@ -182,8 +193,14 @@ def write_open_data(folder: Path, table: pd.DataFrame, title: str, work: Path | 
     return ["status.csv", "datapackage.json"]
 
 
-def write_index(folder: Path, title: str, reports: list[dict], extras: list[tuple[str, str]],
-                labels: dict[str, str] | None = None, work: Path | None = None) -> Path:
+def write_index(
+    folder: Path,
+    title: str,
+    reports: list[dict],
+    extras: list[tuple[str, str]],
+    labels: dict[str, str] | None = None,
+    work: Path | None = None,
+) -> Path:
     """``index.html`` linking every report (with its result), grouped by kind under ``labels``, and
     the open data and manifest."""
     rows = []
@@ -206,9 +223,16 @@ def write_index(folder: Path, title: str, reports: list[dict], extras: list[tupl
 def write_outputs_home(outputs: Path, work: Path | None = None, council: str = "") -> Path:
     """``outputs/index.html``, the internal home page: the council's name, a link per internal period
     folder that has an index (newest first), and a link to the public site's front page when there is one."""
-    links = [(f"{f.relative_to(outputs).as_posix()}/index.html", f.parent.name)
-             for f in layout.published_folders(outputs, "internal") if (f / "index.html").exists()]
+    links = [
+        (f"{f.relative_to(outputs).as_posix()}/index.html", f.parent.name)
+        for f in layout.published_folders(outputs, "internal")
+        if (f / "index.html").exists()
+    ]
     public = (outputs / layout.PUBLIC_SITE / "index.html").exists()
-    page = home_page(links, (TEMPLATES / "report.css").read_text(encoding="utf-8"), council,
-                     f"{layout.PUBLIC_SITE}/index.html" if public else "")
+    page = home_page(
+        links,
+        (TEMPLATES / "report.css").read_text(encoding="utf-8"),
+        council,
+        f"{layout.PUBLIC_SITE}/index.html" if public else "",
+    )
     return write_atomic(outputs / "index.html", page, work)

@@ -306,8 +306,14 @@ class Reading:
         return np.full(len(labels), float(self.row["target"]) if self.has_target else np.nan)
 
 
-def spc_views(measures: pd.DataFrame, indicators: pd.DataFrame, st: pd.DataFrame, period, rules: str = "mdc",
-              targets: pd.DataFrame | None = None) -> dict[str, SpcView]:
+def spc_views(
+    measures: pd.DataFrame,
+    indicators: pd.DataFrame,
+    st: pd.DataFrame,
+    period,
+    rules: str = "mdc",
+    targets: pd.DataFrame | None = None,
+) -> dict[str, SpcView]:
     """Each indicator's XmR chart over its history to the judged period, with labels and target.
 
     A cumulative indicator's chart is drawn on its in-period figures (as the status engine's
@@ -371,7 +377,13 @@ def peer_groups(
         lower_better = polarity[row.indicator_id] == "lower_is_better"
         rows = pd.concat(
             [
-                pd.DataFrame({"authority_name": peers["authority_name"].astype(str).to_numpy(), "value": peers["value"].to_numpy(), "own": False}),
+                pd.DataFrame(
+                    {
+                        "authority_name": peers["authority_name"].astype(str).to_numpy(),
+                        "value": peers["value"].to_numpy(),
+                        "own": False,
+                    }
+                ),
                 pd.DataFrame({"authority_name": [council], "value": [float(row.value)], "own": [True]}),
             ],
             ignore_index=True,
@@ -412,8 +424,13 @@ def read(
     if headline is not None:
         st = st.assign(dot=st[f"dot_{headline}"])
     return {
-        row["indicator_id"]: Reading(row, meta.loc[row["indicator_id"]], views.get(row["indicator_id"]),
-                                     (peers or {}).get(row["indicator_id"]), headline,
-                                     None if targets is None else target_history(targets, row["indicator_id"]))
+        row["indicator_id"]: Reading(
+            row,
+            meta.loc[row["indicator_id"]],
+            views.get(row["indicator_id"]),
+            (peers or {}).get(row["indicator_id"]),
+            headline,
+            None if targets is None else target_history(targets, row["indicator_id"]),
+        )
         for _, row in st.iterrows()
     }

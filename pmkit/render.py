@@ -45,7 +45,9 @@ def choose_engine(engine: str = "auto") -> str:
     if engine not in RENDERERS:
         raise ReportError(f"engine {engine!r} is not known; expected auto, {', '.join(RENDERERS)}")
     if engine == "quarto" and not quarto_available():
-        raise ReportError("engine quarto was asked for but no `quarto` executable is on PATH; install Quarto or use --engine nbconvert")
+        raise ReportError(
+            "engine quarto was asked for but no `quarto` executable is on PATH; install Quarto or use --engine nbconvert"
+        )
     return engine
 
 
@@ -71,7 +73,9 @@ def render_nbconvert(notebook: Path, title: str) -> str:
     )
     exporter.register_filter("pmkit_markdown", markdown_to_html)
     nb = _read_titled(notebook, title)
-    body, _ = exporter.from_notebook_node(nb, resources={"pmkit_css": (TEMPLATES / "report.css").read_text(encoding="utf-8")})
+    body, _ = exporter.from_notebook_node(
+        nb, resources={"pmkit_css": (TEMPLATES / "report.css").read_text(encoding="utf-8")}
+    )
     return contents(body)
 
 
@@ -113,8 +117,10 @@ def _for_quarto(notebook: Path, title: str):
 
     nb = _read_titled(notebook, title)
     images = _set_images_aside(nb)
-    nb.cells.insert(0, nbformat.v4.new_raw_cell(f"---\ntitle: {json.dumps(markdown_escape(title))}\nlang: en\n---",
-                                                id="pmkit-title"))
+    nb.cells.insert(
+        0,
+        nbformat.v4.new_raw_cell(f"---\ntitle: {json.dumps(markdown_escape(title))}\nlang: en\n---", id="pmkit-title"),
+    )
     return nb, images
 
 
@@ -137,8 +143,10 @@ def _quarto_pages(notebooks: list[tuple[Path, str]]) -> list[str]:
         if done.returncode != 0 or not all(page.exists() for page in written):
             names = ", ".join(str(notebook) for notebook, _ in notebooks)
             raise ReportError(f"quarto render failed for {names}: {done.stderr.strip()[-2000:]}")
-        return [contents(_put_images_back(page.read_text(encoding="utf-8"), images, notebook))
-                for page, images, (notebook, _) in zip(written, aside, notebooks, strict=True)]
+        return [
+            contents(_put_images_back(page.read_text(encoding="utf-8"), images, notebook))
+            for page, images, (notebook, _) in zip(written, aside, notebooks, strict=True)
+        ]
 
 
 def render_quarto(notebook: Path, title: str) -> str:

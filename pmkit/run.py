@@ -148,21 +148,49 @@ def run_batch(
 
             kernels = stack.enter_context(WarmKernels(jobs))
             kernels.prestart()
-        return _run_planned(report_kind, roots, checked, audiences, source, out, engine, jobs, changed_only,
-                            scheduler, kernels, progress, options, pdf)
+        return _run_planned(
+            report_kind,
+            roots,
+            checked,
+            audiences,
+            source,
+            out,
+            engine,
+            jobs,
+            changed_only,
+            scheduler,
+            kernels,
+            progress,
+            options,
+            pdf,
+        )
 
 
-def _run_planned(report_kind: ReportKind, roots: list[Path], checked: list[tuple[dict, dict]], audiences: list[str],
-                 source: str | None, out: str | Path | None, engine: str, jobs: int, changed_only: bool,
-                 scheduler: str | None, kernels: WarmKernels | None, progress: RunObserver | None,
-                 options: dict, pdf: bool = False) -> list[RunResult]:
+def _run_planned(
+    report_kind: ReportKind,
+    roots: list[Path],
+    checked: list[tuple[dict, dict]],
+    audiences: list[str],
+    source: str | None,
+    out: str | Path | None,
+    engine: str,
+    jobs: int,
+    changed_only: bool,
+    scheduler: str | None,
+    kernels: WarmKernels | None,
+    progress: RunObserver | None,
+    options: dict,
+    pdf: bool = False,
+) -> list[RunResult]:
     """`run_batch` once every check that needs no data has passed: validate, plan, execute, publish."""
     planned = []
     for root, (settings, layers) in zip(roots, checked, strict=True):
         src = open_source(settings["source"])
         src.tables()  # validated once for every report of the batch
-        plans = [(audience, report_kind.plan(src, {**settings, "audience": audience}, root, **options))
-                 for audience in audiences]
+        plans = [
+            (audience, report_kind.plan(src, {**settings, "audience": audience}, root, **options))
+            for audience in audiences
+        ]
         planned.append((root, settings, layers, src, plans))
     runs = []
     with ExitStack() as stack:
@@ -171,8 +199,23 @@ def _run_planned(report_kind: ReportKind, roots: list[Path], checked: list[tuple
             tmp = stack.enter_context(publish.work_folder(outputs))  # temporary files: never in the published folders
             snapshot = write_snapshot(src, tmp / "source")
             for audience, plan in plans:
-                runs.append(_jobs(report_kind, plan, root, src, settings, layers, audience, outputs, tmp, snapshot,
-                                  engine, changed_only, options))
+                runs.append(
+                    _jobs(
+                        report_kind,
+                        plan,
+                        root,
+                        src,
+                        settings,
+                        layers,
+                        audience,
+                        outputs,
+                        tmp,
+                        snapshot,
+                        engine,
+                        changed_only,
+                        options,
+                    )
+                )
         for run in runs:
             for job in run.jobs:
                 job.label = _label(job.title, run.audience, audiences)
@@ -193,25 +236,46 @@ def run_quarterly(period: str | None = None, directorates: list[str] | None = No
     return run_report("quarterly", period=period, directorate=directorates, **kwargs)
 
 
-def _check(kind: ReportKind, root: Path, source: str | None, overrides: dict | None, params: dict | None,
-           **options: object) -> tuple[dict, dict]:
+def _check(
+    kind: ReportKind, root: Path, source: str | None, overrides: dict | None, params: dict | None, **options: object
+) -> tuple[dict, dict]:
     """The project's settings and layers for this kind, after every check that needs no data."""
     notebook = root / "notebooks" / kind.notebook
     if not notebook.exists():
-        raise PmkitError(f"{notebook} is missing; a project's notebooks/ folder holds the report notebooks (pmkit init writes them)")
+        raise PmkitError(
+            f"{notebook} is missing; a project's notebooks/ folder holds the report notebooks (pmkit init writes them)"
+        )
     kind.check(root, **options)
     for key in params or {}:
         check_layer({key: None}, f"-p {key}")
-    layers = {"kind": kind_params(root, kind.name), "command_line": dict(params or {}),
-              "options": {k: v for k, v in (overrides or {}).items() if v is not None}}
+    layers = {
+        "kind": kind_params(root, kind.name),
+        "command_line": dict(params or {}),
+        "options": {k: v for k, v in (overrides or {}).items() if v is not None},
+    }
     settings = load_settings({**layers["kind"], **layers["command_line"], **layers["options"], "source": source}, root)
     if not settings.get("source"):
-        raise PmkitError(f"{root / 'params' / 'defaults.yaml'} names no source; set source: to your data, or give --source")
+        raise PmkitError(
+            f"{root / 'params' / 'defaults.yaml'} names no source; set source: to your data, or give --source"
+        )
     return settings, layers
 
 
-def _jobs(kind: ReportKind, plan: Plan, root: Path, src: Source, settings: dict, layers: dict, audience: str,
-          outputs: Path, tmp: Path, snapshot: Path, engine: str, changed_only: bool, options: dict) -> _PlannedRun:
+def _jobs(
+    kind: ReportKind,
+    plan: Plan,
+    root: Path,
+    src: Source,
+    settings: dict,
+    layers: dict,
+    audience: str,
+    outputs: Path,
+    tmp: Path,
+    snapshot: Path,
+    engine: str,
+    changed_only: bool,
+    options: dict,
+) -> _PlannedRun:
     """The jobs of one project and audience's plan, each with its settings layered and its fingerprint."""
     from pmkit import fingerprint
 
@@ -220,9 +284,25 @@ def _jobs(kind: ReportKind, plan: Plan, root: Path, src: Source, settings: dict,
     notebook = root / "notebooks" / kind.notebook
     declared = notebook_parameters(notebook)
     settings_keys = {k: v for k, v in {**layers["command_line"], **layers["options"]}.items() if k not in declared}
-    run = _PlannedRun(kind, root, src, settings, plan, outputs, tmp, audience, engine, {
-        "period": plan.period.label, "audience": audience, "engine": engine, **layers["command_line"],
-        **layers["options"], **{k: v for k, v in options.items() if v is not None}})
+    run = _PlannedRun(
+        kind,
+        root,
+        src,
+        settings,
+        plan,
+        outputs,
+        tmp,
+        audience,
+        engine,
+        {
+            "period": plan.period.label,
+            "audience": audience,
+            "engine": engine,
+            **layers["command_line"],
+            **layers["options"],
+            **{k: v for k, v in options.items() if v is not None},
+        },
+    )
     earlier = _earlier_publications(layout.manifest_path(outputs, plan.period.slug, audience)) if changed_only else {}
     tables, studies = src.tables(), src.case_studies()
     version = fingerprint.code_version()
@@ -231,8 +311,12 @@ def _jobs(kind: ReportKind, plan: Plan, root: Path, src: Source, settings: dict,
     for job in plan.jobs:
         layer = {**layers["kind"], **job.parameters, **layers["command_line"]}
         overrides = {**{k: v for k, v in layer.items() if k not in declared}, **settings_keys}
-        parameters = {**{k: v for k, v in layer.items() if k in declared}, "audience": audience, "engine": engine,
-                      "overrides": overrides}
+        parameters = {
+            **{k: v for k, v in layer.items() if k in declared},
+            "audience": audience,
+            "engine": engine,
+            "overrides": overrides,
+        }
         in_force = {k: v for k, v in {**settings, **overrides}.items() if k not in ("source", "codebook")}
         digests = {**fingerprint.scoped_digests(tables, case_studies=studies, **kind.scope(job)), **files}
         print_ = fingerprint.report_fingerprint(notebook, {**parameters, "settings": in_force}, digests, version)
@@ -241,17 +325,31 @@ def _jobs(kind: ReportKind, plan: Plan, root: Path, src: Source, settings: dict,
         if previous and previous.get("ok") and previous.get("fingerprint") == print_ and html.exists():
             run.skipped.append(ReportResult(job.name, job.title, html.name, True, 0.0, "", skipped=True))
             continue
-        run.jobs.append(ReportJob(
-            name=job.name, title=job.title, notebook=notebook,
-            # the snapshot's path is relative to the project: executed notebooks then name no server path
-            parameters={**parameters, "source": os.path.relpath(snapshot, root)},
-            html=html, executed=work / f"{job.name}.ipynb", project=root, tmp=tmp, fingerprint=print_,
-        ))
+        run.jobs.append(
+            ReportJob(
+                name=job.name,
+                title=job.title,
+                notebook=notebook,
+                # the snapshot's path is relative to the project: executed notebooks then name no server path
+                parameters={**parameters, "source": os.path.relpath(snapshot, root)},
+                html=html,
+                executed=work / f"{job.name}.ipynb",
+                project=root,
+                tmp=tmp,
+                fingerprint=print_,
+            )
+        )
     return run
 
 
-def _execute(jobs: list[ReportJob], engine: str, workers: int, scheduler: str | None, kernels: WarmKernels | None,
-             progress: RunObserver | None) -> dict[tuple[Path, str], ReportResult]:
+def _execute(
+    jobs: list[ReportJob],
+    engine: str,
+    workers: int,
+    scheduler: str | None,
+    kernels: WarmKernels | None,
+    progress: RunObserver | None,
+) -> dict[tuple[Path, str], ReportResult]:
     """Each job's result, by (page, name): on the warm ``kernels`` in threads here, or on a Dask cluster."""
     if not jobs:
         return {}
@@ -281,17 +379,28 @@ def _finish(run: _PlannedRun, done: dict[tuple[Path, str], ReportResult], second
     manifest_file = layout.manifest_path(run.outputs, plan.period.slug, audience)
     order = {job.name: i for i, job in enumerate(plan.jobs)}
     reports = sorted([done[(job.html, job.name)] for job in run.jobs] + run.skipped, key=lambda r: order[r.name])
-    result = RunResult(folder, plan.period.label, audience, run.engine, reports, notes=plan.notes,
-                       warnings=tuple(str(w) for w in src.warnings))
+    result = RunResult(
+        folder,
+        plan.period.label,
+        audience,
+        run.engine,
+        reports,
+        notes=plan.notes,
+        warnings=tuple(str(w) for w in src.warnings),
+    )
     indicators = src.indicators()
-    table = assess_with_settings(src, settings, indicators[indicators["public"]] if audience == "public" else indicators,
-                                 plan.period)
+    table = assess_with_settings(
+        src, settings, indicators[indicators["public"]] if audience == "public" else indicators, plan.period
+    )
     if plan.directorates is not None:
         table = table[table["directorate"].isin(plan.directorates)]  # open data covers the whole council
     council = settings.get("council", "")
     tmp = run.tmp
     open_data = table.assign(exceptions=table["exceptions"].map(" ".join))
-    extras = [(f, f) for f in publish.write_open_data(folder, open_data, f"{council} performance status {plan.period.label}", tmp)]
+    extras = [
+        (f, f)
+        for f in publish.write_open_data(folder, open_data, f"{council} performance status {plan.period.label}", tmp)
+    ]
     published = _published(manifest_file, result.reports, run.kind, run.jobs)
     manifest = {
         "kind": run.kind.name,
@@ -301,7 +410,9 @@ def _finish(run: _PlannedRun, done: dict[tuple[Path, str], ReportResult], second
         "versions": publish.versions(),
         "git_commit": publish.git_commit(run.root),
         "seconds": round(seconds, 2),  # the whole batch's reports
-        "reports": [{**asdict(r), "executed": _shown_path(r.executed, folder) if r.executed else ""} for r in result.reports],
+        "reports": [
+            {**asdict(r), "executed": _shown_path(r.executed, folder) if r.executed else ""} for r in result.reports
+        ],
         "published": published,
     }
     publish.write_atomic(manifest_file, json.dumps(manifest, indent=2, default=str), tmp)
@@ -309,15 +420,29 @@ def _finish(run: _PlannedRun, done: dict[tuple[Path, str], ReportResult], second
     printed = print_pdfs(run.jobs, result.reports)  # after the links: the PDF has the page's final links
     if printed != result.reports:
         result.reports = printed
-        manifest["reports"] = [{**asdict(r), "executed": _shown_path(r.executed, folder) if r.executed else ""} for r in printed]
+        manifest["reports"] = [
+            {**asdict(r), "executed": _shown_path(r.executed, folder) if r.executed else ""} for r in printed
+        ]
         publish.write_atomic(manifest_file, json.dumps(manifest, indent=2, default=str), tmp)
-    if audience == "public" and settings.get("public_site", True) is not False:  # the site, each period's index among them
+    if (
+        audience == "public" and settings.get("public_site", True) is not False
+    ):  # the site, each period's index among them
         site.build_site(run.outputs, src, settings, run.root, tmp)
     else:  # public_site: false keeps a plain index of the period's pages, as for the internal side
         labels = {name: KINDS.get(name).label for name in KINDS.names()}
-        manifest_link = [] if audience == "public" else [("manifest.json", "manifest.json (parameters, input hashes, versions, timings)")]
-        publish.write_index(folder, f"{council} performance reports: {plan.period.label} ({audience})", published,
-                            [*extras, *manifest_link], labels, tmp)
+        manifest_link = (
+            []
+            if audience == "public"
+            else [("manifest.json", "manifest.json (parameters, input hashes, versions, timings)")]
+        )
+        publish.write_index(
+            folder,
+            f"{council} performance reports: {plan.period.label} ({audience})",
+            published,
+            [*extras, *manifest_link],
+            labels,
+            tmp,
+        )
     publish.write_outputs_home(run.outputs, tmp, council)
     return result
 
@@ -364,14 +489,21 @@ def _published(manifest: Path, reports: list[ReportResult], kind: ReportKind, jo
     """Every report in the folder, of any kind: earlier runs' entries, updated by this run's results."""
     earlier = _earlier_publications(manifest)
     merged = dict(earlier)
-    parameters = {job.name: {k: v for k, v in job.parameters.items() if k not in ("source", "engine") and v != {}}
-                  for job in jobs}
+    parameters = {
+        job.name: {k: v for k, v in job.parameters.items() if k not in ("source", "engine") and v != {}} for job in jobs
+    }
     fingerprints = {job.name: job.fingerprint for job in jobs}
     for r in reports:
         if r.skipped:
             continue  # its entry, fingerprint included, stays as the publication it stands on
-        entry = {"name": r.name, "kind": kind.name, "title": r.title, "file": r.file, "ok": r.ok,
-                 "parameters": parameters[r.name]}
+        entry = {
+            "name": r.name,
+            "kind": kind.name,
+            "title": r.title,
+            "file": r.file,
+            "ok": r.ok,
+            "parameters": parameters[r.name],
+        }
         # a failed run keeps the last good page: it also keeps that page's fingerprint
         old = earlier.get(r.name, {})
         entry["fingerprint"] = fingerprints[r.name] if r.ok else old.get("fingerprint", "")
@@ -395,8 +527,9 @@ def _shown_path(path: str, base: Path) -> str:
         return Path(path).name
 
 
-def execute_and_publish(job: ReportJob, render_page: Callable[[Path, str], str], kernels: WarmKernels,
-                        progress: RunObserver | None = None) -> ReportResult:
+def execute_and_publish(
+    job: ReportJob, render_page: Callable[[Path, str], str], kernels: WarmKernels, progress: RunObserver | None = None
+) -> ReportResult:
     """Execute one notebook on a warm kernel from ``kernels``, make its page with ``render_page`` (one of
     `pmkit.render.RENDERERS`) and publish it; errors are caught and reported. ``progress`` is told of
     each state change (``running`` once it has a kernel, ``rendering``, ``published`` or ``failed``);
@@ -412,8 +545,9 @@ def execute_and_publish(job: ReportJob, render_page: Callable[[Path, str], str],
     return _publish_page(job, page, started, progress)
 
 
-def execute_then_render_together(jobs: list[ReportJob], kernels: WarmKernels, size: int,
-                                 progress: RunObserver | None = None) -> list[ReportResult]:
+def execute_then_render_together(
+    jobs: list[ReportJob], kernels: WarmKernels, size: int, progress: RunObserver | None = None
+) -> list[ReportResult]:
     """Quarto's way through a batch: ``size`` workers take reports in turn and execute them on warm
     kernels; when none is left to take, each worker makes the pages of the reports it executed in one
     ``quarto render``. Quarto's start-up costs about as much as a page, so it is paid once per worker
@@ -499,8 +633,15 @@ def _publish_page(job: ReportJob, page: str | Exception, started: float, progres
 
 
 def _result(job: ReportJob, started: float, error: str, progress: RunObserver | None) -> ReportResult:
-    result = ReportResult(name=job.name, title=job.title, file=job.html.name, ok=not error,
-                          seconds=round(time.perf_counter() - started, 2), executed=str(job.executed), error=error)
+    result = ReportResult(
+        name=job.name,
+        title=job.title,
+        file=job.html.name,
+        ok=not error,
+        seconds=round(time.perf_counter() - started, 2),
+        executed=str(job.executed),
+        error=error,
+    )
     _tell(progress, job, "published" if result.ok else "failed", started, error)
     return result
 

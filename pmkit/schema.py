@@ -307,7 +307,8 @@ TABLES: dict[str, Table] = {
                 "indicator_id": Column(
                     "text",
                     default="",
-                    description=_INDICATOR[:-1] + "; leave it empty for a directorate's overview or the council's foreword.",
+                    description=_INDICATOR[:-1]
+                    + "; leave it empty for a directorate's overview or the council's foreword.",
                 ),
                 "directorate": Column(
                     "text",

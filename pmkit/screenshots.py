@@ -17,8 +17,15 @@ from pathlib import Path
 
 from pmkit.errors import PmkitError
 
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def report_pages(outputs: Path) -> list[Path]:
@@ -35,7 +42,9 @@ def screenshot_reports(outputs: Path, out: Path | None = None, width: int = 1280
         raise PmkitError(f"{outputs}: no report pages to photograph; run `pmkit demo` or `pmkit run quarterly` first")
     executable = os.environ.get("PMKIT_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
     if executable is None:
-        raise PmkitError("no Chromium found: install Debian's chromium (or set PMKIT_CHROMIUM to a Chromium executable)")
+        raise PmkitError(
+            "no Chromium found: install Debian's chromium (or set PMKIT_CHROMIUM to a Chromium executable)"
+        )
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:

@@ -36,8 +36,10 @@ def find_project(root: Path | None = None) -> Path:
     found = Path(root).resolve() if root else project_root()
     if not (found / DEFAULTS_FILE).exists():
         where = f"{found} has no {DEFAULTS_FILE}" if root else f"no {DEFAULTS_FILE} in {found} or any folder above it"
-        raise PmkitError(f"not a pmkit project: {where}. Make one with pmkit init DIR --council NAME --source SOURCE, "
-                         f"then run pmkit in DIR (or give --project DIR)")
+        raise PmkitError(
+            f"not a pmkit project: {where}. Make one with pmkit init DIR --council NAME --source SOURCE, "
+            f"then run pmkit in DIR (or give --project DIR)"
+        )
     return found
 
 
@@ -55,8 +57,13 @@ def load_settings(overrides: dict | None = None, root: Path | None = None) -> di
 
 
 RUN_OPTIONS = {  # what a run's own options set; a params layer or -p cannot
-    "source": "--source or source: in params/defaults.yaml", "audience": "--audience", "engine": "--engine",
-    "overrides": "the layers themselves", "period": "--period", "year": "--year", "indicator": "--indicator",
+    "source": "--source or source: in params/defaults.yaml",
+    "audience": "--audience",
+    "engine": "--engine",
+    "overrides": "the layers themselves",
+    "period": "--period",
+    "year": "--year",
+    "indicator": "--indicator",
     "topic": "--topic",
 }
 
@@ -107,8 +114,9 @@ def reporting_frequency(settings: dict) -> str:
 RETIRED_AFTER_MONTHS = 24  # an indicator with no figure in the two years to a report's period is no longer reported
 
 
-def retired_reasons(indicators: pd.DataFrame, measures: pd.DataFrame,
-                    period: periods.Period | None = None) -> dict[str, str]:
+def retired_reasons(
+    indicators: pd.DataFrame, measures: pd.DataFrame, period: periods.Period | None = None
+) -> dict[str, str]:
     """The indicators the council no longer reports, as at ``period`` (default: the latest period with
     figure in ``measures``), each with why: ``marked retired in the register`` (the ``retired`` column),
     or ``no figure since LABEL`` when its last figure ended two years or more before ``period`` ends
@@ -126,13 +134,16 @@ def retired_reasons(indicators: pd.DataFrame, measures: pd.DataFrame,
     figures, ends = figures[mine], ends[mine]
     last = ends.groupby(figures["indicator_id"].to_numpy()).max()
     for indicator_id, end in last[last <= cutoff].items():
-        since = periods.latest_of(figures.loc[(figures["indicator_id"] == indicator_id).to_numpy() & (ends == end).to_numpy(), "period"])
+        since = periods.latest_of(
+            figures.loc[(figures["indicator_id"] == indicator_id).to_numpy() & (ends == end).to_numpy(), "period"]
+        )
         reasons.setdefault(str(indicator_id), f"no figure since {since.label}")
     return reasons
 
 
-def current_indicators(indicators: pd.DataFrame, measures: pd.DataFrame,
-                       period: periods.Period | None = None) -> pd.DataFrame:
+def current_indicators(
+    indicators: pd.DataFrame, measures: pd.DataFrame, period: periods.Period | None = None
+) -> pd.DataFrame:
     """The register less the indicators retired as at ``period`` (`retired_reasons`)."""
     gone = retired_reasons(indicators, measures, period)
     return indicators[~indicators["indicator_id"].isin(list(gone))]
@@ -154,8 +165,10 @@ def retired_note(reasons: dict[str, str], period: periods.Period, noun: str = "i
         return f"{n} {noun}" + ("" if n == 1 else "s")
 
     if marked and stale:
-        return (f"{some(len(reasons))} the council no longer reports are left out: {marked} marked retired in the "
-                f"register and {stale} with no figure in the two years to {period.label}.")
+        return (
+            f"{some(len(reasons))} the council no longer reports are left out: {marked} marked retired in the "
+            f"register and {stale} with no figure in the two years to {period.label}."
+        )
     verb = "is" if len(reasons) == 1 else "are"
     if marked:
         return f"{some(marked)} marked retired in the register {verb} left out."
@@ -215,8 +228,9 @@ def latest_with_data(src: Source, indicator_ids: list[str]) -> periods.Period | 
     return periods.latest_of(labels)
 
 
-def reports_without_data(src: Source, reports: dict[str, list[str]], period: periods.Period, frequency: str,
-                         asked: bool) -> list[str]:
+def reports_without_data(
+    src: Source, reports: dict[str, list[str]], period: periods.Period, frequency: str, asked: bool
+) -> list[str]:
     """The reports (name -> its indicator ids) with no figures for ``period``.
 
     When the user asked for them (a ``--period`` or a named report) the run is refused, naming each
@@ -226,10 +240,14 @@ def reports_without_data(src: Source, reports: dict[str, list[str]], period: per
     empty = [name for name, ids in reports.items() if ids and have.isdisjoint(ids)]
     if empty and (asked or len(empty) == len(reports)):
         latest = {name: latest_with_data(src, reports[name]) for name in empty}
-        each = ", ".join(f"{name} (its latest figures: {latest[name].label if latest[name] else 'none'})" for name in empty)
+        each = ", ".join(
+            f"{name} (its latest figures: {latest[name].label if latest[name] else 'none'})" for name in empty
+        )
         best = report_period(src, None, frequency)
         unit = "year" if frequency == "annual" else "quarter"
-        raise PmkitError(f"{period.label} has no data for {each}; the latest {unit} with data for most indicators is {best.label}")
+        raise PmkitError(
+            f"{period.label} has no data for {each}; the latest {unit} with data for most indicators is {best.label}"
+        )
     return empty
 
 

@@ -140,7 +140,11 @@ class Source:
         """The latest period that has a measure (for runs without ``--period``), of the indicators
         not marked ``retired`` in the register (of all of them when every one is)."""
         measures, register = self.measures(), self.indicators()
-        gone = register.loc[register["retired"].fillna(False).astype(bool), "indicator_id"] if "retired" in register else []
+        gone = (
+            register.loc[register["retired"].fillna(False).astype(bool), "indicator_id"]
+            if "retired" in register
+            else []
+        )
         current = measures[~measures["indicator_id"].isin(list(gone))]
         labels = (current if len(current) else measures)["period"].unique()
         if len(labels) == 0:
@@ -172,7 +176,14 @@ class FolderSource(Source):
             if path.is_dir():
                 if table and suffix in (".csv", *EXCEL):
                     self.found.append(path.name + " (a folder)")
-                    self.read_problems.append(Problem(path.name, None, "", f"is a folder, not a file; expected a CSV or Excel file holding the {table} table"))
+                    self.read_problems.append(
+                        Problem(
+                            path.name,
+                            None,
+                            "",
+                            f"is a folder, not a file; expected a CSV or Excel file holding the {table} table",
+                        )
+                    )
                     self.unreadable.add(table)
                 continue
             if not path.is_file():
@@ -232,7 +243,9 @@ def _put_sheets(raws: dict[str, RawTable], book, path: Path, location: Path) -> 
 
 def _put(raws: dict[str, RawTable], table: str, raw: RawTable, location: Path) -> None:
     if table in raws:
-        raise SourceError(f"{location}: table '{table}' is found twice, in {raws[table].where} and {raw.where}; keep one")
+        raise SourceError(
+            f"{location}: table '{table}' is found twice, in {raws[table].where} and {raw.where}; keep one"
+        )
     raws[table] = raw
 
 
@@ -242,7 +255,9 @@ def _case_study_files(folder: Path) -> list[tuple[str, str]]:
         if not path.is_file():
             continue
         try:
-            studies.append((path.stem, read_text(path, f"case_studies/{path.name}", "a Markdown file saved as UTF-8 text")))
+            studies.append(
+                (path.stem, read_text(path, f"case_studies/{path.name}", "a Markdown file saved as UTF-8 text"))
+            )
         except ValidationError as exc:
             problems.extend(exc.problems)
     if problems:
@@ -268,8 +283,10 @@ class DuckDBSource(Source):
 
     def _unreadable(self, exc: Exception) -> SourceError:
         why = " ".join(str(exc).split())
-        return SourceError(f"{self.location}: cannot be read as a DuckDB database ({type(exc).__name__}: {why}); "
-                           "expected a .duckdb file such as `pmkit demo` writes")
+        return SourceError(
+            f"{self.location}: cannot be read as a DuckDB database ({type(exc).__name__}: {why}); "
+            "expected a .duckdb file such as `pmkit demo` writes"
+        )
 
     def read_raw(self) -> dict[str, RawTable]:
         import duckdb
@@ -293,7 +310,9 @@ class DuckDBSource(Source):
                 present = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
                 if "case_studies" not in present:
                     return []
-                return [tuple(r) for r in con.execute("select name, markdown from case_studies order by name").fetchall()]
+                return [
+                    tuple(r) for r in con.execute("select name, markdown from case_studies order by name").fetchall()
+                ]
             except duckdb.Error as exc:
                 raise self._unreadable(exc) from None
 
@@ -413,7 +432,9 @@ SOURCES = SourceRegistry()
 SOURCES.register("snapshot", lambda s: s.endswith(SNAPSHOT), SnapshotSource)
 SOURCES.register("sql", lambda s: "://" in s, SQLSource)
 SOURCES.register("duckdb", lambda s: s.endswith((".duckdb", ".db")), DuckDBSource)
-SOURCES.register("workbook", lambda s: Path(s).suffix.lower() in (*EXCEL, ".xls") and not Path(s).is_dir(), WorkbookSource)
+SOURCES.register(
+    "workbook", lambda s: Path(s).suffix.lower() in (*EXCEL, ".xls") and not Path(s).is_dir(), WorkbookSource
+)
 SOURCES.register("folder", lambda s: Path(s).is_dir(), FolderSource)
 
 
@@ -434,9 +455,14 @@ def decode(data: bytes) -> str:
 
 
 SIGNATURES = {  # how other kinds of file start, to say what a misnamed one is
-    b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"GIF8": "a GIF image", b"%PDF": "a PDF document",
-    b"PK\x03\x04": "a zip archive (an Excel workbook is one: name it .xlsx)", b"\xd0\xcf\x11\xe0": "an old Office file (.xls or .doc)",
-    b"SQLite format 3": "a SQLite database", b"\x1f\x8b": "a gzip archive",
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+    b"%PDF": "a PDF document",
+    b"PK\x03\x04": "a zip archive (an Excel workbook is one: name it .xlsx)",
+    b"\xd0\xcf\x11\xe0": "an old Office file (.xls or .doc)",
+    b"SQLite format 3": "a SQLite database",
+    b"\x1f\x8b": "a gzip archive",
 }
 
 
@@ -452,7 +478,9 @@ def read_text(path: Path, where: str, expected: str = "a CSV file saved as UTF-8
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise ValidationError([Problem(where, None, "", f"cannot be read ({_reason(exc)}); expected {expected}")]) from None
+        raise ValidationError(
+            [Problem(where, None, "", f"cannot be read ({_reason(exc)}); expected {expected}")]
+        ) from None
     kind = next((name for magic, name in SIGNATURES.items() if data.startswith(magic)), None)
     if kind:
         raise ValidationError([Problem(where, None, "", f"is {kind}, not a text file; expected {expected}")])
@@ -460,11 +488,22 @@ def read_text(path: Path, where: str, expected: str = "a CSV file saved as UTF-8
         text = decode(data)
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise ValidationError([Problem(where, line, "", f"byte 0x{data[exc.start]:02x} cannot be read as text (neither UTF-8 "
-                                       f"nor Windows-1252); expected {expected}")]) from None
+        raise ValidationError(
+            [
+                Problem(
+                    where,
+                    line,
+                    "",
+                    f"byte 0x{data[exc.start]:02x} cannot be read as text (neither UTF-8 "
+                    f"nor Windows-1252); expected {expected}",
+                )
+            ]
+        ) from None
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
-        raise ValidationError([Problem(where, line, "", f"holds NUL bytes, so it is not a plain text file; expected {expected}")])
+        raise ValidationError(
+            [Problem(where, line, "", f"holds NUL bytes, so it is not a plain text file; expected {expected}")]
+        )
     return text
 
 
@@ -480,24 +519,39 @@ def read_csv_table(path: Path) -> RawTable:
     try:
         frame = pd.read_csv(io.StringIO(text), header=None, dtype=str, keep_default_na=False, skip_blank_lines=False)
     except pd.errors.EmptyDataError:
-        raise ValidationError([Problem(path.name, None, "", "is empty; expected a header row naming the columns, "
-                                       "then a row per record")]) from None
+        raise ValidationError(
+            [Problem(path.name, None, "", "is empty; expected a header row naming the columns, then a row per record")]
+        ) from None
     except pd.errors.ParserError as exc:
         ragged = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
         if ragged:
             width, line, saw = map(int, ragged.groups())
-            problem = Problem(path.name, line, "", f"the row has {saw} cells but the header row has {width}; expected one "
-                              "cell per column (a cell holding a comma needs double quotes)")
+            problem = Problem(
+                path.name,
+                line,
+                "",
+                f"the row has {saw} cells but the header row has {width}; expected one "
+                "cell per column (a cell holding a comma needs double quotes)",
+            )
         else:
-            problem = Problem(path.name, None, "", f"cannot be read as CSV ({' '.join(str(exc).split())}); "
-                              "expected comma-separated values with a header row")
+            problem = Problem(
+                path.name,
+                None,
+                "",
+                f"cannot be read as CSV ({' '.join(str(exc).split())}); "
+                "expected comma-separated values with a header row",
+            )
         raise ValidationError([problem]) from None
     frame = frame.fillna("")
     header = [str(name).strip() for name in frame.iloc[0]]
     body = frame.iloc[1:].reset_index(drop=True)
     keep = [i for i, name in enumerate(header) if name or (body[i].str.strip() != "").any()]
     body = body[keep].set_axis([header[i] or get_column_letter(i + 1) for i in keep], axis=1).map(restore)
-    filled = (body.apply(lambda c: c.str.strip()) != "").any(axis=1) if len(body.columns) else pd.Series(False, index=body.index)
+    filled = (
+        (body.apply(lambda c: c.str.strip()) != "").any(axis=1)
+        if len(body.columns)
+        else pd.Series(False, index=body.index)
+    )
     return RawTable(body[filled].reset_index(drop=True), path.name, pd.Series(body.index[filled] + 2))
 
 
@@ -506,7 +560,9 @@ def open_workbook(path: Path):
     from openpyxl import load_workbook
 
     if path.suffix.lower() == ".xls":
-        raise SourceError(f"{path}: .xls workbooks (Excel 97-2003) cannot be read; open it in Excel and save it as .xlsx")
+        raise SourceError(
+            f"{path}: .xls workbooks (Excel 97-2003) cannot be read; open it in Excel and save it as .xlsx"
+        )
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about extensions it drops (data validation, slicers)
@@ -516,14 +572,24 @@ def open_workbook(path: Path):
             start = path.read_bytes()[:4096] if path.is_file() else b""
         except OSError:
             start = b""
-        kind = next((name for magic, name in SIGNATURES.items() if start.startswith(magic) and magic != b"PK\x03\x04"), None)
+        kind = next(
+            (name for magic, name in SIGNATURES.items() if start.startswith(magic) and magic != b"PK\x03\x04"), None
+        )
         if kind is None and start and b"\x00" not in start and b"," in start:
             kind = "text, perhaps CSV (name it .csv)"
         if path.is_file() and not start:
             kind = "empty"
         what = f"it is {kind}" if kind else _reason(exc)
-        raise ValidationError([Problem(path.name, None, "", f"cannot be read as an Excel workbook ({what}); "
-                                       "expected an .xlsx file saved from Excel")]) from None
+        raise ValidationError(
+            [
+                Problem(
+                    path.name,
+                    None,
+                    "",
+                    f"cannot be read as an Excel workbook ({what}); expected an .xlsx file saved from Excel",
+                )
+            ]
+        ) from None
 
 
 def _sheet_for(book, table: str):
@@ -583,7 +649,9 @@ def parse_case_studies(items: list[tuple[str, str]], where: str) -> pd.DataFrame
         period = meta.get("period")
         parsed = periods.try_parse(period) if period not in (None, "") else None
         if period not in (None, "") and parsed is None:
-            problems.append(Problem(file, 1, "period", f"'{period}' is not a period; expected e.g. 2025/26 Q2 or 2025/26"))
+            problems.append(
+                Problem(file, 1, "period", f"'{period}' is not a period; expected e.g. 2025/26 Q2 or 2025/26")
+            )
         public = str(meta.get("public", "false")).strip().lower()
         if public not in {"true", "false", "yes", "no", "1", "0"}:
             problems.append(Problem(file, 1, "public", f"'{public}' is not a yes/no value"))
@@ -614,7 +682,9 @@ def split_front_matter(markdown: str) -> tuple[object, str]:
     return None, markdown
 
 
-def write_folder(tables: dict[str, pd.DataFrame], out: str | os.PathLike, case_studies: list[tuple[str, str]] = ()) -> Path:
+def write_folder(
+    tables: dict[str, pd.DataFrame], out: str | os.PathLike, case_studies: list[tuple[str, str]] = ()
+) -> Path:
     """Write tables as a folder source (UTF-8 CSV, one file per table, text a spreadsheet would run
     as a formula quoted as `read_csv_table` reads it back)."""
     folder = Path(out)
@@ -628,7 +698,9 @@ def write_folder(tables: dict[str, pd.DataFrame], out: str | os.PathLike, case_s
     return folder
 
 
-def write_duckdb(tables: dict[str, pd.DataFrame], path: str | os.PathLike, case_studies: list[tuple[str, str]] = ()) -> Path:
+def write_duckdb(
+    tables: dict[str, pd.DataFrame], path: str | os.PathLike, case_studies: list[tuple[str, str]] = ()
+) -> Path:
     """Write tables into a DuckDB file, replacing any old file only once the new one is complete."""
     import duckdb
 

@@ -53,12 +53,35 @@ VARIATIONS = (
 )
 ASSURANCES = ("consistent_pass", "consistent_fail", "inconsistent")
 POINT_COLUMNS = [
-    "value", "position", "section", "mean", "lpl", "upl", "lower_two_sigma", "upper_two_sigma",
-    "moving_range", "special_cause", "point_type", "rule", "flags_high", "flags_low",
+    "value",
+    "position",
+    "section",
+    "mean",
+    "lpl",
+    "upl",
+    "lower_two_sigma",
+    "upper_two_sigma",
+    "moving_range",
+    "special_cause",
+    "point_type",
+    "rule",
+    "flags_high",
+    "flags_low",
 ]
 SUMMARY_COLUMNS = [
-    "n", "dropped", "sections", "mean", "lpl", "upl", "latest_value", "latest_point_type", "latest_rule",
-    "variation", "assurance", "improvement", "target",
+    "n",
+    "dropped",
+    "sections",
+    "mean",
+    "lpl",
+    "upl",
+    "latest_value",
+    "latest_point_type",
+    "latest_rule",
+    "variation",
+    "assurance",
+    "improvement",
+    "target",
 ]
 
 
@@ -172,8 +195,12 @@ def signals(flags_high: int, flags_low: int) -> list[tuple[str, str]]:
     >>> signals(1, 2)
     [('outside', 'high'), ('trend', 'low')]
     """
-    return [(rule, side) for side, flags in (("high", flags_high), ("low", flags_low))
-            for bit, rule in enumerate(RULES) if int(flags) >> bit & 1]
+    return [
+        (rule, side)
+        for side, flags in (("high", flags_high), ("low", flags_low))
+        for bit, rule in enumerate(RULES)
+        if int(flags) >> bit & 1
+    ]
 
 
 class XmRFrame(NamedTuple):
@@ -340,7 +367,9 @@ def xmr_frame(
     summary["latest_rule"] = pd.Categorical.from_codes(per["rule"], RULES)
     summary["variation"] = pd.Categorical.from_codes(per["variation"], VARIATIONS)
     summary["assurance"] = pd.Categorical.from_codes(per["assurance"], ASSURANCES)
-    summary["improvement"] = pd.Categorical.from_codes(np.select([direction > 0, direction < 0], [0, 1], 2), IMPROVEMENTS)
+    summary["improvement"] = pd.Categorical.from_codes(
+        np.select([direction > 0, direction < 0], [0, 1], 2), IMPROVEMENTS
+    )
     summary["target"] = targets
     return XmRFrame(points, summary)
 
@@ -349,7 +378,11 @@ def _options(rules: str, screen_outliers, shift_points, trend_points, fix_after_
     if rules not in RULE_SETS:
         raise ValueError(f"unknown SPC rule set {rules!r}: expected one of {', '.join(RULE_SETS)}")
     rs = RULE_SETS[rules]
-    for name, n in (("shift_points", shift_points), ("trend_points", trend_points), ("fix_after_n_points", fix_after_n_points)):
+    for name, n in (
+        ("shift_points", shift_points),
+        ("trend_points", trend_points),
+        ("fix_after_n_points", fix_after_n_points),
+    ):
         if n is not None and (not isinstance(n, int | np.integer) or n < 1):
             raise ValueError(f"{name} must be a positive whole number, not {n!r}")
     return Options(
@@ -524,14 +557,23 @@ def _engine(
         rule = _FIRST_RULE[flags_high | flags_low]
         up_r, down_r = (flags_high >> rule) & 1 == 1, (flags_low >> rule) & 1 == 1
         high = up_r & (~down_r | (pick(step) < 0))  # a peak or trough takes the later trend's direction
-    point_type = np.select(
-        [~special, point_dir == 0, high == (point_dir > 0)], [0, np.where(high, 3, 4), 1], 2
-    ).astype(np.int8)
+    point_type = np.select([~special, point_dir == 0, high == (point_dir > 0)], [0, np.where(high, 3, 4), 1], 2).astype(
+        np.int8
+    )
     rule = np.where(special, rule, -1).astype(np.int8)
     if not points:
         at = section[last]
         mean, half = mean_s[at], half_s[at]
-        latest = (point_type, rule, high, judged, at - section[np.flatnonzero(new_series)], mean, mean - half, mean + half)
+        latest = (
+            point_type,
+            rule,
+            high,
+            judged,
+            at - section[np.flatnonzero(new_series)],
+            mean,
+            mean - half,
+            mean + half,
+        )
         return {}, _per_series(*latest, x[last], series[last], direction, target, n_points, n_series)
 
     mean, half, half2 = mean_s.take(section), half_s.take(section), half2_s.take(section)
@@ -562,7 +604,9 @@ def _bits(flags: list[np.ndarray], judged: np.ndarray) -> np.ndarray:
     return out
 
 
-_FIRST_RULE = np.array([0] + [(m & -m).bit_length() - 1 for m in range(1, 1 << len(RULES))])  # lowest bit set; 0 for none
+_FIRST_RULE = np.array(
+    [0] + [(m & -m).bit_length() - 1 for m in range(1, 1 << len(RULES))]
+)  # lowest bit set; 0 for none
 
 
 def _two_in_three(near: np.ndarray, on_side: np.ndarray, chunk_start: np.ndarray) -> np.ndarray:
@@ -580,7 +624,9 @@ def _two_in_three(near: np.ndarray, on_side: np.ndarray, chunk_start: np.ndarray
     return hit & near
 
 
-def _per_series(kind, rule, hi, judged, section, mean, lpl, upl, x, owner, direction, target, n_points, n_series) -> dict[str, np.ndarray]:
+def _per_series(
+    kind, rule, hi, judged, section, mean, lpl, upl, x, owner, direction, target, n_points, n_series
+) -> dict[str, np.ndarray]:
     """Summary of each series from its last point (the arrays hold one value per series that has points, for
     series ``owner``): limits, latest point and the two icons."""
 

@@ -47,8 +47,21 @@ EXCEPTION_WORDS = {
     "provisional_data": "Value is provisional",
 }
 COLUMNS = [
-    "indicator_id", "title", "directorate", "period", "value", "target", "rag",
-    "dot_previous", "dot_last_year", "dot", "quartile", "rank", "n_peers", "peer_median", "exceptions",
+    "indicator_id",
+    "title",
+    "directorate",
+    "period",
+    "value",
+    "target",
+    "rag",
+    "dot_previous",
+    "dot_last_year",
+    "dot",
+    "quartile",
+    "rank",
+    "n_peers",
+    "peer_median",
+    "exceptions",
 ]
 EXTRA_COLUMNS = ["previous_value", "last_year_value", "quality", "projected_year_end", "annual_target", "on_track"]
 
@@ -133,7 +146,8 @@ def assess(
     flags = {
         "red": out["rag"].eq("red").to_numpy(),
         "declining_twice": (out["dot_previous"].eq("declining").to_numpy())
-        & (direction(previous, before_previous, polarity, dot_threshold) == "declining") & ~cumulative,
+        & (direction(previous, before_previous, polarity, dot_threshold) == "declining")
+        & ~cumulative,
         "spc_concern": _spc_concern(series, ind, report, ids, start, spc_rules),
         "green_bottom_quartile": (out["rag"].eq("green") & out["quartile"].eq(4).fillna(False)).to_numpy(),
         "missing_data": np.isnan(value),
@@ -261,7 +275,11 @@ def _targets(targets: pd.DataFrame | None, ids: np.ndarray, start: np.ndarray, f
     table = pd.Series(
         pd.to_numeric(targets["target"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan),
         index=pd.MultiIndex.from_arrays(
-            [targets["indicator_id"].astype("str").to_numpy(), parsed["frequency"].to_numpy(), parsed["start"].to_numpy()]
+            [
+                targets["indicator_id"].astype("str").to_numpy(),
+                parsed["frequency"].to_numpy(),
+                parsed["start"].to_numpy(),
+            ]
         ),
     )
     table = table[~table.index.duplicated(keep="last")]
@@ -287,7 +305,9 @@ def tolerance_band(ind: pd.DataFrame, target) -> np.ndarray:
     target = np.asarray(target, dtype="float64")
     tolerance = pd.to_numeric(ind.get("tolerance", 0.05), errors="coerce")
     tolerance = np.broadcast_to(np.nan_to_num(np.asarray(tolerance, dtype="float64"), nan=0.05), target.shape)
-    absolute = np.asarray(ind["tolerance_type"] == "absolute") if "tolerance_type" in ind else np.zeros(len(target), bool)
+    absolute = (
+        np.asarray(ind["tolerance_type"] == "absolute") if "tolerance_type" in ind else np.zeros(len(target), bool)
+    )
     band = np.where(absolute, tolerance, tolerance * np.abs(target))
     if "zero_tolerance" in ind:
         strict = ind["zero_tolerance"].map(lambda v: bool(v) and not pd.isna(v)).to_numpy(dtype=bool)
@@ -334,8 +354,9 @@ def direction(current, earlier, polarity, threshold: float = 0.01) -> np.ndarray
     )
 
 
-def _benchmark_position(out: pd.DataFrame, ind: pd.DataFrame, benchmarks, group: str,
-                        own_authority: Iterable[str] = ()) -> pd.DataFrame:
+def _benchmark_position(
+    out: pd.DataFrame, ind: pd.DataFrame, benchmarks, group: str, own_authority: Iterable[str] = ()
+) -> pd.DataFrame:
     """rank, quartile, n_peers and peer_median against the comparator group, same period (the
     council's own rows, ``own_authority``, are not peers)."""
     result = pd.DataFrame(
@@ -348,7 +369,9 @@ def _benchmark_position(out: pd.DataFrame, ind: pd.DataFrame, benchmarks, group:
     )
     if benchmarks is None or benchmarks.empty or "benchmark_metric" not in ind:
         return result
-    peers = benchmarks[(benchmarks["group"] == group) & ~benchmarks["authority_code"].astype(str).isin(list(own_authority))].copy()
+    peers = benchmarks[
+        (benchmarks["group"] == group) & ~benchmarks["authority_code"].astype(str).isin(list(own_authority))
+    ].copy()
     peers["value"] = pd.to_numeric(peers["value"], errors="coerce")
     peers = peers[peers["value"].notna()]
     peers["period"] = _parse_periods(peers["period"].astype("str"))["label"]
@@ -367,7 +390,9 @@ def _benchmark_position(out: pd.DataFrame, ind: pd.DataFrame, benchmarks, group:
     joined["better"] = np.where(
         joined["polarity"] == "lower_is_better", joined["value"] < joined["own"], joined["value"] > joined["own"]
     )
-    per = joined.groupby("row").agg(n_peers=("value", "size"), peer_median=("value", "median"), better=("better", "sum"))
+    per = joined.groupby("row").agg(
+        n_peers=("value", "size"), peer_median=("value", "median"), better=("better", "sum")
+    )
     rows = per.index.to_numpy()
     own_rows = own.set_index("row").loc[rows]
     rankable = ~np.isnan(own_rows["own"].to_numpy()) & (own_rows["polarity"].to_numpy() != "neutral")
@@ -388,7 +413,9 @@ def _flag(ind: pd.DataFrame, column: str) -> np.ndarray:
     return ind[column].astype("boolean").fillna(False).to_numpy(dtype=bool)
 
 
-def _year_end(out: pd.DataFrame, ind: pd.DataFrame, start: np.ndarray, targets, polarity) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _year_end(
+    out: pd.DataFrame, ind: pd.DataFrame, start: np.ndarray, targets, polarity
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """For cumulative (year-to-date) indicators: a straight-line year-end projection, the annual
     target it is held against and whether it meets it."""
     cumulative = _flag(ind, "cumulative")
@@ -461,7 +488,11 @@ def _history_rows(indexed: _Indexed, indicators: pd.DataFrame, report: periods.P
             listed["from"] = [periods.parse(p).start for p in listed["rebase_at"]]
             mine = np.flatnonzero(ids.isin(listed["indicator_id"]).to_numpy()[indexed.code[rows]])
             series = pd.DataFrame(
-                {"index": mine, "indicator_id": ids.take(indexed.code[rows[mine]]).to_numpy(), "start": indexed.start[rows[mine]]}
+                {
+                    "index": mine,
+                    "indicator_id": ids.take(indexed.code[rows[mine]]).to_numpy(),
+                    "start": indexed.start[rows[mine]],
+                }
             )
             after = series.merge(listed[["indicator_id", "from"]], on="indicator_id")
             after = after[after["start"] >= after["from"]]
@@ -478,7 +509,11 @@ def spc_values(indexed: _Indexed, rows: np.ndarray, ids: pd.Series, indicators: 
     ind = indicators.drop_duplicates("indicator_id").set_index("indicator_id")
     if "cumulative" not in ind or not len(rows):
         return x
-    running = ids.map(ind["cumulative"].map(lambda v: measure.is_cumulative({"cumulative": v}))).fillna(False).to_numpy(dtype=bool)
+    running = (
+        ids.map(ind["cumulative"].map(lambda v: measure.is_cumulative({"cumulative": v})))
+        .fillna(False)
+        .to_numpy(dtype=bool)
+    )
     months = ids.map(ind["frequency"].map(periods.MONTHS_IN)).to_numpy()
     code = indexed.code[rows]  # sorted: each indicator's rows are one run
     for c in np.flatnonzero(running):
@@ -488,7 +523,9 @@ def spc_values(indexed: _Indexed, rows: np.ndarray, ids: pd.Series, indicators: 
     return x
 
 
-def _spc_concern(indexed: _Indexed, ind: pd.DataFrame, report: periods.Period, ids, start, rules: str | None) -> np.ndarray:
+def _spc_concern(
+    indexed: _Indexed, ind: pd.DataFrame, report: periods.Period, ids, start, rules: str | None
+) -> np.ndarray:
     """True where the judged value is a special cause of concern in its indicator's XmR chart.
 
     The same chart as ``spc.xmr_frame`` over the history (by indicator, in order of start, with

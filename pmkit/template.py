@@ -253,12 +253,16 @@ def example_rows() -> dict[str, list[list]]:
     for name in ("measures", "targets", "breakdowns"):
         chosen[name] = tables[name][tables[name]["indicator_id"].isin(ids)]
     commentary = tables["commentary"]
-    chosen["commentary"] = commentary[commentary["indicator_id"].isin(ids) | (commentary["directorate"] == EXAMPLE_DIRECTORATE)]
+    chosen["commentary"] = commentary[
+        commentary["indicator_id"].isin(ids) | (commentary["directorate"] == EXAMPLE_DIRECTORATE)
+    ]
     out = {}
     for name, frame in chosen.items():
         columns = [c for c in TABLES[name].columns if c in frame.columns]
-        out[name] = [[None if pd.isna(v) else (v.item() if hasattr(v, "item") else v) for v in row]
-                     for row in frame[columns].itertuples(index=False)]
+        out[name] = [
+            [None if pd.isna(v) else (v.item() if hasattr(v, "item") else v) for v in row]
+            for row in frame[columns].itertuples(index=False)
+        ]
     return out
 
 
@@ -266,8 +270,14 @@ def columns_markdown() -> str:
     """Every table's columns as Markdown (for the user guide): name, required, kind and allowed values, description."""
     lines = []
     for table in TABLES.values():
-        lines += [f"### `{table.name}`{' (required)' if table.required else ''}", "", table.description, "",
-                  "| column | required | what it holds | description |", "|---|---|---|---|"]
+        lines += [
+            f"### `{table.name}`{' (required)' if table.required else ''}",
+            "",
+            table.description,
+            "",
+            "| column | required | what it holds | description |",
+            "|---|---|---|---|",
+        ]
         for name, col in table.columns.items():
             description = col.description.replace("|", "\\|")
             lines.append(f"| `{name}` | {'yes' if col.required else ''} | {_allowed(col)} | {description} |")

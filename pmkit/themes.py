@@ -34,8 +34,19 @@ from pmkit.redaction import DETAILS, KINDS, PersonalData, find_personal_data, re
 from pmkit.schema import AUDIENCES
 
 __all__ = [
-    "KINDS", "DETAILS", "PersonalData", "find_personal_data", "redact", "load_codebook", "code", "sentiment", "suggest",
-    "write_draft", "summarise", "ThemeSummary", "CodebookError",
+    "KINDS",
+    "DETAILS",
+    "PersonalData",
+    "find_personal_data",
+    "redact",
+    "load_codebook",
+    "code",
+    "sentiment",
+    "suggest",
+    "write_draft",
+    "summarise",
+    "ThemeSummary",
+    "CodebookError",
 ]
 
 DEFAULT_CODEBOOK = Path("params/codebook.yaml")
@@ -164,14 +175,18 @@ class _CodebookReader:
                 continue
             for theme_id, spec in extension["themes"].items():
                 self.theme(str(theme_id), spec, f"{where}.themes.{theme_id}", None, directorate_key(name))
-        ignore = tuple(t for value in self.strings(document.get("ignore"), "ignore") if (t := self.term(value, "ignore")))
+        ignore = tuple(
+            t for value in self.strings(document.get("ignore"), "ignore") if (t := self.term(value, "ignore"))
+        )
         if self.problems:
             raise CodebookError("\n".join(self.problems))
         return Codebook(dict(self.labels), dict(self.parents), tuple(self.rules), self.origin, ignore)
 
     def theme(self, theme_id: str, spec: object, where: str, parent: str | None, directorate: str | None) -> None:
         if not _ID.match(theme_id) or theme_id in (UNCODED, OTHER):
-            self.problem(where, f"'{theme_id}' is not a usable id: use lower-case letters, digits and _ (not uncoded/other)")
+            self.problem(
+                where, f"'{theme_id}' is not a usable id: use lower-case letters, digits and _ (not uncoded/other)"
+            )
             return
         if not isinstance(spec, Mapping):
             self.problem(where, "expected a mapping with a label and keywords, phrases or patterns")
@@ -243,7 +258,10 @@ class _Matcher:
         self.phrases: dict[tuple[str, ...], set[int]] = {}
         self.patterns: list[tuple[re.Pattern, int]] = []
         for index, rule in enumerate(rules):
-            for slot, terms, patterns in ((2 * index, rule.terms, rule.patterns), (2 * index + 1, rule.exclude, rule.exclude_patterns)):
+            for slot, terms, patterns in (
+                (2 * index, rule.terms, rule.patterns),
+                (2 * index + 1, rule.exclude, rule.exclude_patterns),
+            ):
                 for term in terms:
                     if term[-1].endswith("*"):
                         self.prefixes.setdefault(term[-1][:-1], set()).add(slot)
@@ -312,7 +330,11 @@ def _ignored(phrases: tuple[tuple[str, ...], ...]) -> re.Pattern | None:
     """One pattern for the codebook's figures of speech ("just a quick note", "kind regards")."""
     if not phrases:
         return None
-    alternatives = sorted((r"\W+".join(re.escape(w.rstrip("*")) + (r"\w*" if w.endswith("*") else "") for w in p) for p in phrases), key=len, reverse=True)
+    alternatives = sorted(
+        (r"\W+".join(re.escape(w.rstrip("*")) + (r"\w*" if w.endswith("*") else "") for w in p) for p in phrases),
+        key=len,
+        reverse=True,
+    )
     return re.compile(r"\b(?:" + "|".join(alternatives) + r")\b")
 
 
@@ -436,7 +458,9 @@ def sentiment(texts: pd.Series | Iterable[str], channels: pd.Series | Iterable[s
     strings = series.fillna("").astype(str)
     codes, unique = pd.factorize(strings)
     model = _sentiment_model()
-    compound = np.array([model.analyzer.polarity_scores(model.ignore.sub(" ", t))["compound"] for t in unique], dtype=float)
+    compound = np.array(
+        [model.analyzer.polarity_scores(model.ignore.sub(" ", t))["compound"] for t in unique], dtype=float
+    )
     compound = np.clip(compound, -0.9999, 0.9999)
     total = compound * np.sqrt(_VADER_ALPHA / (1 - compound**2))  # back to VADER's summed valence
     distinct = pd.Series(unique, dtype=object)
@@ -462,10 +486,53 @@ def sentiment(texts: pd.Series | Iterable[str], channels: pd.Series | Iterable[s
 # --------------------------------------------------------------------------------------------
 
 _DISCOVERY_STOP_WORDS = {  # words that say how people felt or filled a sentence, not what about
-    "council", "service", "services", "please", "would", "could", "get", "got", "also", "still", "just",
-    "really", "one", "even", "us", "dont", "don't", "didn't", "can't", "couldn't", "im", "i'm", "ive", "i've",
-    "thing", "things", "good", "better", "best", "great", "nice", "bad", "poor", "think", "thought", "know",
-    "like", "lot", "bit", "way", "able", "make", "made", "ok", "okay", "quite", "satisfied",
+    "council",
+    "service",
+    "services",
+    "please",
+    "would",
+    "could",
+    "get",
+    "got",
+    "also",
+    "still",
+    "just",
+    "really",
+    "one",
+    "even",
+    "us",
+    "dont",
+    "don't",
+    "didn't",
+    "can't",
+    "couldn't",
+    "im",
+    "i'm",
+    "ive",
+    "i've",
+    "thing",
+    "things",
+    "good",
+    "better",
+    "best",
+    "great",
+    "nice",
+    "bad",
+    "poor",
+    "think",
+    "thought",
+    "know",
+    "like",
+    "lot",
+    "bit",
+    "way",
+    "able",
+    "make",
+    "made",
+    "ok",
+    "okay",
+    "quite",
+    "satisfied",
 }
 SUGGESTION_COLUMNS = ["topic", "label", "terms", "comments", "share", "examples"]
 
@@ -535,7 +602,9 @@ def suggest(
             }
         )
     frame = pd.DataFrame(rows, columns=SUGGESTION_COLUMNS[1:]).sort_values("comments", ascending=False, kind="stable")
-    frame.insert(0, "topic", [f"draft_{i + 1:02d}_{re.sub(r'[^a-z0-9]+', '_', t[0])}" for i, t in enumerate(frame["terms"])])
+    frame.insert(
+        0, "topic", [f"draft_{i + 1:02d}_{re.sub(r'[^a-z0-9]+', '_', t[0])}" for i, t in enumerate(frame["terms"])]
+    )
     return frame.reset_index(drop=True)
 
 
@@ -579,8 +648,19 @@ def write_draft(suggestions: pd.DataFrame, path: str | os.PathLike) -> Path:
 # --------------------------------------------------------------------------------------------
 
 THEME_COLUMNS = [
-    "theme", "label", "count", "share", "previous", "change", "change_pct",
-    "positive", "neutral", "negative", "balance", "sentiment", "quotes",
+    "theme",
+    "label",
+    "count",
+    "share",
+    "previous",
+    "change",
+    "change_pct",
+    "positive",
+    "neutral",
+    "negative",
+    "balance",
+    "sentiment",
+    "quotes",
 ]
 
 
@@ -754,7 +834,9 @@ def _theme_table(
     table["change_pct"] = (table["change"] / table["previous"].where(table["previous"] > 0)).astype("Float64")
     for mood in SENTIMENTS:
         table[mood] = matrix[moods == mood].sum(axis=0)
-    table["balance"] = ((table["positive"] - table["negative"]) / table["count"].where(table["count"] > 0)).astype("Float64")
+    table["balance"] = ((table["positive"] - table["negative"]) / table["count"].where(table["count"] > 0)).astype(
+        "Float64"
+    )
     table["sentiment"] = table["balance"].map(balance_word)
     table = table[(table["count"] > 0) | (table["previous"].fillna(0) > 0) | (table["theme"] == UNCODED)]
     order = table["theme"].map({OTHER: 1, UNCODED: 2}).fillna(0)
@@ -763,7 +845,12 @@ def _theme_table(
 
 
 def _subtheme_table(
-    book: Codebook, hits: pd.DataFrame, current: np.ndarray, previous: np.ndarray, period_label: str | None, shown: set[str]
+    book: Codebook,
+    hits: pd.DataFrame,
+    current: np.ndarray,
+    previous: np.ndarray,
+    period_label: str | None,
+    shown: set[str],
 ) -> pd.DataFrame:
     rows = [
         {
@@ -832,7 +919,9 @@ def _suppress_rows(frame: pd.DataFrame) -> pd.DataFrame:
     return text.astype("string")
 
 
-def _representative_quotes(texts: pd.Series, columns: dict[str, np.ndarray], k: int, audience: str = "internal") -> dict[str, list[str]]:
+def _representative_quotes(
+    texts: pd.Series, columns: dict[str, np.ndarray], k: int, audience: str = "internal"
+) -> dict[str, list[str]]:
     """Per theme, up to ``k`` typical comments, each quoted under one theme at most, redacted for ``audience``.
 
     A comment's typicality for a theme is its TF-IDF cosine with the theme's centroid. Each comment
@@ -872,7 +961,10 @@ def _representative_quotes(texts: pd.Series, columns: dict[str, np.ndarray], k: 
     for key, close in closeness.items():
         chosen: list[str] = []
         for index in sorted(close, key=lambda i: (home[i] != key, -close[i], i)):
-            if any(normalised[index] == normalised[c] or (matrix[index] @ matrix[c].T).toarray()[0, 0] > NEAR_DUPLICATE for c in quoted):
+            if any(
+                normalised[index] == normalised[c] or (matrix[index] @ matrix[c].T).toarray()[0, 0] > NEAR_DUPLICATE
+                for c in quoted
+            ):
                 continue
             quote = redact(strings.iloc[index], audience)
             if _normalise(quote) in shown:

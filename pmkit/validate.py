@@ -196,18 +196,27 @@ def _date_problem(value: str, y: int, m: int, d: int, frequency: str, table: str
 
     if frequency == "quarterly" and not _starts_or_ends(y, m, d, 3):
         first, last, label = example(month - (month - periods.APRIL) % 3, "quarterly")
-        return (f"'{value}' is a date but not the first or last day of a quarter; "
-                f"expected a quarter's first or last day such as {first} or {last} ({label}) or a label such as {label}")
+        return (
+            f"'{value}' is a date but not the first or last day of a quarter; "
+            f"expected a quarter's first or last day such as {first} or {last} ({label}) or a label such as {label}"
+        )
     if frequency == "annual" and not _starts_or_ends(y, m, d, 12):
         first, last, label = example(periods.fy_start(month), "annual")
-        return (f"'{value}' is a date but not the first or last day of a financial year; "
-                f"expected a year's first or last day such as {first} or {last} ({label}) or a label such as {label}")
+        return (
+            f"'{value}' is a date but not the first or last day of a financial year; "
+            f"expected a year's first or last day such as {first} or {last} ({label}) or a label such as {label}"
+        )
     if frequency in ("monthly", "quarterly") and d == 1:  # a target dated 1 April
         first, year = periods.label_of(month, frequency), periods.label_of(month, "annual")
         return f"'{value}' is ambiguous in {table}: 1 April starts both {first} and the year {year}; write {first} or {year}"
     if frequency in ("monthly", "quarterly"):  # a target dated 31 March
-        last, year = periods.label_of(month - periods.MONTHS_IN[frequency] + 1, frequency), periods.label_of(month - 11, "annual")
-        return f"'{value}' is ambiguous in {table}: 31 March ends both {last} and the year {year}; write {last} or {year}"
+        last, year = (
+            periods.label_of(month - periods.MONTHS_IN[frequency] + 1, frequency),
+            periods.label_of(month - 11, "annual"),
+        )
+        return (
+            f"'{value}' is ambiguous in {table}: 31 March ends both {last} and the year {year}; write {last} or {year}"
+        )
     return f"'{value}' is a date but the row's indicator frequency is unknown; {PERIOD_EXPECTED}"
 
 
@@ -215,7 +224,9 @@ def _starts_or_ends(y: int, m: int, d: int, months: int) -> bool:
     """Whether a date is the first or the last day of a financial quarter (``months`` 3) or year (12)."""
     month = y * 12 + m - 1
     last_day = (date(y + m // 12, m % 12 + 1, 1) - pd.Timedelta(days=1)).day
-    return (d == 1 and (month - periods.APRIL) % months == 0) or (d == last_day and (month + 1 - periods.APRIL) % months == 0)
+    return (d == 1 and (month - periods.APRIL) % months == 0) or (
+        d == last_day and (month + 1 - periods.APRIL) % months == 0
+    )
 
 
 def _period(text: pd.Series, empty: pd.Series, rows: _Rows, flag: Callable) -> pd.Series:
@@ -234,13 +245,18 @@ def _period(text: pd.Series, empty: pd.Series, rows: _Rows, flag: Callable) -> p
     year_end = (last_day & (m == periods.APRIL)).fillna(False)  # 31 March
     quarter_start = ((d == 1) & ((month - periods.APRIL) % 3 == 0)).fillna(False)
     quarter_end = (last_day & ((month + 1 - periods.APRIL) % 3 == 0)).fillna(False)
-    starts = ((freq == "monthly") | ((freq == "quarterly") & (quarter_start | quarter_end))
-              | ((freq == "annual") & (year_start | year_end)))
+    starts = (
+        (freq == "monthly")
+        | ((freq == "quarterly") & (quarter_start | quarter_end))
+        | ((freq == "annual") & (year_start | year_end))
+    )
     if rows.table == "targets":  # targets may be annual: 1 April could start either, 31 March end either
         starts &= ~(year_start | year_end) | (freq == "annual")
     read = (valid & starts).fillna(False).astype(bool)
     size = freq.map(periods.MONTHS_IN).fillna(1).astype("int64")
-    first = month.where(~(quarter_end | year_end) | (freq == "monthly"), month - size + 1)  # a period keyed by its last day
+    first = month.where(
+        ~(quarter_end | year_end) | (freq == "monthly"), month - size + 1
+    )  # a period keyed by its last day
     names = {(s, f): periods.label_of(s, f) for s, f in set(zip(first[read], freq[read]))}
     labels[read] = [names[k] for k in zip(first[read], freq[read])]
     unread = valid & ~read
@@ -279,8 +295,15 @@ def _coerce(col: str, spec: Column, text: pd.Series, raw: RawTable, problems: li
         long = text.str.len() > MAX_CELL
         if long.any():
             for row, value in zip(raw.rows[long], text[long]):
-                problems.append(Problem(raw.where, int(row), col, f"'{value[:40]}...' is {len(value):,} characters long, "
-                                        f"too long for a {spec.kind} cell; {_EXPECTED.get(spec.kind, 'expected a short value')}"))
+                problems.append(
+                    Problem(
+                        raw.where,
+                        int(row),
+                        col,
+                        f"'{value[:40]}...' is {len(value):,} characters long, "
+                        f"too long for a {spec.kind} cell; {_EXPECTED.get(spec.kind, 'expected a short value')}",
+                    )
+                )
             text, empty = text.mask(long, ""), empty | long
     if spec.kind == "text":
         return text.where(~empty, "" if spec.default is None else spec.default).astype("str")
@@ -290,7 +313,10 @@ def _coerce(col: str, spec: Column, text: pd.Series, raw: RawTable, problems: li
             fraction = number.notna() & (number % 1 != 0)
             flag(fraction, "'{value}' is not a whole number")
             huge = number.abs() >= LARGEST_WHOLE
-            flag(huge & ~fraction, f"'{{value}}' is too large for a whole number here; expected a whole number below {LARGEST_WHOLE:,}")
+            flag(
+                huge & ~fraction,
+                f"'{{value}}' is too large for a whole number here; expected a whole number below {LARGEST_WHOLE:,}",
+            )
             number = number.mask(fraction | huge)
         if spec.minimum is not None:
             flag(number < spec.minimum, f"'{{value}}' is below the minimum {spec.minimum:g}")
@@ -320,7 +346,9 @@ def _coerce(col: str, spec: Column, text: pd.Series, raw: RawTable, problems: li
     raise AssertionError(f"unknown column kind {spec.kind}")
 
 
-def coerce_table(spec: Table, raw: RawTable, problems: list[Problem], indicators: pd.DataFrame | None = None) -> pd.DataFrame:
+def coerce_table(
+    spec: Table, raw: RawTable, problems: list[Problem], indicators: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Type one table's columns, reading numbers and dates by each row's indicator; check its key."""
     names = [normalise_name(c) for c in raw.frame.columns]
     for col in sorted({n for n in names if names.count(n) > 1}):
@@ -345,7 +373,12 @@ def coerce_table(spec: Table, raw: RawTable, problems: list[Problem], indicators
         for row, values in zip(raw.rows[dup], out.loc[dup, list(spec.key)].itertuples(index=False)):
             shown = ", ".join(map(str, values))
             problems.append(
-                Problem(raw.where, int(row), spec.key[-1], f"duplicate of an earlier row ({shown}); each {' + '.join(spec.key)} must be unique")
+                Problem(
+                    raw.where,
+                    int(row),
+                    spec.key[-1],
+                    f"duplicate of an earlier row ({shown}); each {' + '.join(spec.key)} must be unique",
+                )
             )
     return out.reset_index(drop=True)
 
@@ -366,8 +399,12 @@ def check_references(tables: dict[str, pd.DataFrame], raws: dict[str, RawTable],
             hints = _did_you_mean(frame.loc[bad, col].unique(), known)
             for row, value in zip(rows[bad], frame.loc[bad, col]):
                 problems.append(
-                    Problem(raw.where, int(row), col,
-                            f"'{value}' is not in {ref_table}.{ref_col}; expected a known {ref_col}{hints.get(value, '')}")
+                    Problem(
+                        raw.where,
+                        int(row),
+                        col,
+                        f"'{value}' is not in {ref_table}.{ref_col}; expected a known {ref_col}{hints.get(value, '')}",
+                    )
                 )
         if indicators is None or "period" not in frame or "indicator_id" not in frame:
             continue
@@ -380,7 +417,12 @@ def check_references(tables: dict[str, pd.DataFrame], raws: dict[str, RawTable],
         bad = expected.notna() & actual.notna() & ~allowed.fillna(False)
         for row, period, freq in zip(rows[bad], frame.loc[bad, "period"], expected[bad]):
             problems.append(
-                Problem(raw.where, int(row), "period", f"'{period}' does not match the indicator's frequency; expected {'an' if freq == 'annual' else 'a'} {freq} period")
+                Problem(
+                    raw.where,
+                    int(row),
+                    "period",
+                    f"'{period}' does not match the indicator's frequency; expected {'an' if freq == 'annual' else 'a'} {freq} period",
+                )
             )
 
 
@@ -405,17 +447,30 @@ def check_meaning(tables: dict[str, pd.DataFrame], raws: dict[str, RawTable], pr
         for i in np.flatnonzero(outside):
             info = ind.loc[frame["indicator_id"].iloc[i]]
             lo, hi = low[i], high[i]
-            allowed = (f"between {lo:g} and {hi:g}" if np.isfinite(lo) and np.isfinite(hi)
-                       else f"at least {lo:g}" if np.isfinite(lo) else f"at most {hi:g}")
+            allowed = (
+                f"between {lo:g} and {hi:g}"
+                if np.isfinite(lo) and np.isfinite(hi)
+                else f"at least {lo:g}"
+                if np.isfinite(lo)
+                else f"at most {hi:g}"
+            )
             own = "minimum" if value[i] < lo else "maximum"
-            problems.append(Problem(raws[name].where, int(rows[i]), col,
-                                    f"{value[i]:g} is outside what {frame['indicator_id'].iloc[i]} can take ({info['unit']}: "
-                                    f"expected a figure {allowed}); if such figures are possible, set its {own} in the indicators table"))
+            problems.append(
+                Problem(
+                    raws[name].where,
+                    int(rows[i]),
+                    col,
+                    f"{value[i]:g} is outside what {frame['indicator_id'].iloc[i]} can take ({info['unit']}: "
+                    f"expected a figure {allowed}); if such figures are possible, set its {own} in the indicators table",
+                )
+            )
     _fractions(tables, raws, ind, problems)
     _ratios(tables, raws, ind, problems)
 
 
-def _fractions(tables: dict[str, pd.DataFrame], raws: dict[str, RawTable], ind: pd.DataFrame, problems: list[Problem]) -> None:
+def _fractions(
+    tables: dict[str, pd.DataFrame], raws: dict[str, RawTable], ind: pd.DataFrame, problems: list[Problem]
+) -> None:
     """A percentage at or under 1 that, times 100, would sit among the same indicator's figures of the
     periods either side of it (between them, give or take the way its figures usually move from one period
     to the next), while as typed it lies far below them, was typed as a fraction: 0.944 between 95.0 and
@@ -437,19 +492,34 @@ def _fractions(tables: dict[str, pd.DataFrame], raws: dict[str, RawTable], ind: 
         moves = np.abs(np.diff(values[whole]))
         usual = float(np.median(moves)) if len(moves) else 0.0
         for i in np.flatnonzero((values > 0) & (values <= 1)):
-            around = [v for v in (*values[max(0, i - 2):i][whole[max(0, i - 2):i]], *values[i + 1:i + 3][whole[i + 1:i + 3]])]
+            around = [
+                v
+                for v in (
+                    *values[max(0, i - 2) : i][whole[max(0, i - 2) : i]],
+                    *values[i + 1 : i + 3][whole[i + 1 : i + 3]],
+                )
+            ]
             if not around:
                 continue
-            if (min(around) - usual <= values[i] * 100 <= max(around) + usual and values[i] >= 0.1
-                    and min(around) >= 10):  # 0.01 among 2% and 3% could be either: never a guess
+            if (
+                min(around) - usual <= values[i] * 100 <= max(around) + usual and values[i] >= 0.1 and min(around) >= 10
+            ):  # 0.01 among 2% and 3% could be either: never a guess
                 where = series.index[i]
-                problems.append(Problem(raws["measures"].where, int(rows[where]), "value",
-                                        f"{values[i]:g} looks like a fraction: {indicator_id}'s figures either side are "
-                                        f"percentages ({', '.join(f'{v:g}' for v in around)}); did you mean {values[i] * 100:g}%? "
-                                        "Write percentages as 94.4, not 0.944"))
+                problems.append(
+                    Problem(
+                        raws["measures"].where,
+                        int(rows[where]),
+                        "value",
+                        f"{values[i]:g} looks like a fraction: {indicator_id}'s figures either side are "
+                        f"percentages ({', '.join(f'{v:g}' for v in around)}); did you mean {values[i] * 100:g}%? "
+                        "Write percentages as 94.4, not 0.944",
+                    )
+                )
 
 
-def _ratios(tables: dict[str, pd.DataFrame], raws: dict[str, RawTable], ind: pd.DataFrame, problems: list[Problem]) -> None:
+def _ratios(
+    tables: dict[str, pd.DataFrame], raws: dict[str, RawTable], ind: pd.DataFrame, problems: list[Problem]
+) -> None:
     """A measure whose register says ``ratio`` needs a numerator and denominator with every figure."""
     if "measures" not in tables or "aggregation" not in ind:
         return
@@ -459,9 +529,17 @@ def _ratios(tables: dict[str, pd.DataFrame], raws: dict[str, RawTable], ind: pd.
     for col in ("numerator", "denominator"):
         given = pd.to_numeric(frame[col], errors="coerce") if col in frame else pd.Series(np.nan, index=frame.index)
         for i in np.flatnonzero((ratio & value.notna() & given.isna()).to_numpy()):
-            problems.append(Problem(raws["measures"].where, int(rows[i]), col,
-                                    f"is empty but {frame['indicator_id'].iloc[i]}'s aggregation is ratio (numerators and "
-                                    f"denominators added, then divided); give its {col}, or change its aggregation"))
+            problems.append(
+                Problem(
+                    raws["measures"].where,
+                    int(rows[i]),
+                    col,
+                    f"is empty but {frame['indicator_id'].iloc[i]}'s aggregation is ratio (numerators and "
+                    f"denominators added, then divided); give its {col}, or change its aggregation",
+                )
+            )
+
+
 # Names that group indicators and the tables beside them: (table, column) per kind of name. Two
 # names of a kind that differ by a typo are an error (`check_names`).
 NAME_COLUMNS = {
@@ -546,14 +624,24 @@ def check_names(tables: dict[str, pd.DataFrame], raws: dict[str, RawTable], prob
             wrong = values.isin(list(meant))
             for row, value in zip(rows[wrong.to_numpy()], values[wrong]):
                 right, how = meant[value]
-                problems.append(Problem(raws[table].where, int(row), col,
-                                        f"'{value}' differs from the {kind} '{right}' (used in {used[right]} "
-                                        f"{'row' if used[right] == 1 else 'rows'}) {how}; did you mean '{right}'?"))
+                problems.append(
+                    Problem(
+                        raws[table].where,
+                        int(row),
+                        col,
+                        f"'{value}' differs from the {kind} '{right}' (used in {used[right]} "
+                        f"{'row' if used[right] == 1 else 'rows'}) {how}; did you mean '{right}'?",
+                    )
+                )
 
 
-def validate_tables(raws: dict[str, RawTable], missing_hint: Callable[[str], str] | None = None,
-                    read_problems: list[Problem] = (), unreadable: set[str] | frozenset[str] = frozenset(),
-                    warnings: list[Problem] | None = None) -> dict[str, pd.DataFrame]:
+def validate_tables(
+    raws: dict[str, RawTable],
+    missing_hint: Callable[[str], str] | None = None,
+    read_problems: list[Problem] = (),
+    unreadable: set[str] | frozenset[str] = frozenset(),
+    warnings: list[Problem] | None = None,
+) -> dict[str, pd.DataFrame]:
     """Type and check every table, indicators first (the others read their cells by its units and
     frequencies); raise `ValidationError` listing every problem. ``missing_hint(name)`` says what
     a source found instead of a missing table; ``read_problems`` are the source's own (files it could
@@ -566,7 +654,9 @@ def validate_tables(raws: dict[str, RawTable], missing_hint: Callable[[str], str
             tables[name] = coerce_table(TABLES[name], raws[name], problems, tables.get("indicators"))
         elif TABLES[name].required and name not in unreadable:
             hint = missing_hint(name) if missing_hint else ""
-            problems.append(Problem(name, None, "", f"table '{name}' is missing; it is required{'. ' + hint if hint else ''}"))
+            problems.append(
+                Problem(name, None, "", f"table '{name}' is missing; it is required{'. ' + hint if hint else ''}")
+            )
     check_references(tables, raws, problems)
     if "indicators" in tables and not any(p.file == raws["indicators"].where for p in problems):
         check_meaning(tables, raws, problems)
@@ -578,11 +668,23 @@ def validate_tables(raws: dict[str, RawTable], missing_hint: Callable[[str], str
     return tables
 
 
-SCREENED_KINDS = ("email", "nhs_number", "ni_number", "phone", "postcode", "address", "name")  # not a street: officers name them
+SCREENED_KINDS = (
+    "email",
+    "nhs_number",
+    "ni_number",
+    "phone",
+    "postcode",
+    "address",
+    "name",
+)  # not a street: officers name them
 _KIND_WORDS = {
-    "email": ("an e-mail address", "e-mail addresses"), "nhs_number": ("an NHS number", "NHS numbers"),
-    "ni_number": ("a National Insurance number", "National Insurance numbers"), "phone": ("a phone number", "phone numbers"),
-    "postcode": ("a postcode", "postcodes"), "address": ("a street address", "street addresses"), "name": ("a name", "names"),
+    "email": ("an e-mail address", "e-mail addresses"),
+    "nhs_number": ("an NHS number", "NHS numbers"),
+    "ni_number": ("a National Insurance number", "National Insurance numbers"),
+    "phone": ("a phone number", "phone numbers"),
+    "postcode": ("a postcode", "postcodes"),
+    "address": ("a street address", "street addresses"),
+    "name": ("a name", "names"),
 }
 
 
@@ -608,7 +710,9 @@ def screen_public_text(tables: dict[str, pd.DataFrame], raws: dict[str, RawTable
         screened.append(("actions", public, ("update",), "the update of a public action"))
     updates = tables.get("action_updates")
     if updates is not None and len(updates):
-        screened.append(("action_updates", updates["action_id"].isin(public_actions), ("update",), "the update of a public action"))
+        screened.append(
+            ("action_updates", updates["action_id"].isin(public_actions), ("update",), "the update of a public action")
+        )
     warnings = []
     for name, chosen, columns, what in screened:
         frame, raw = tables[name], raws[name]
@@ -623,13 +727,18 @@ def screen_public_text(tables: dict[str, pd.DataFrame], raws: dict[str, RawTable
                 if found:
                     said = [f"{_KIND_WORDS[k][len(v) > 1]} ({', '.join(v)})" for k, v in found.items()]
                     listed = said[0] if len(said) == 1 else ", ".join(said[:-1]) + " and " + said[-1]
-                    warnings.append(Problem(raw.where, int(rows[index]), column,
-                                            f"{what} contains {listed}; check it may be published"))
+                    warnings.append(
+                        Problem(
+                            raw.where, int(rows[index]), column, f"{what} contains {listed}; check it may be published"
+                        )
+                    )
     return warnings
 
 
 def empty_table(name: str) -> pd.DataFrame:
     """A typed, empty frame with a table's columns (for optional tables a source lacks)."""
     spec = TABLES[name]
-    raw = RawTable(pd.DataFrame({c: pd.Series([], dtype="str") for c in spec.columns}), name, pd.Series([], dtype=np.int64))
+    raw = RawTable(
+        pd.DataFrame({c: pd.Series([], dtype="str") for c in spec.columns}), name, pd.Series([], dtype=np.int64)
+    )
     return coerce_table(spec, raw, [])

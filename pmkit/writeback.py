@@ -55,11 +55,15 @@ def _replace(src: Source, name: str, frame: pd.DataFrame) -> str:
             file, sheet = where[:-1].split("[", 1)
             return _replace_sheet(folder / file, name, frame, sheet)
         if where.lower().endswith(".csv"):
-            _write_atomic(folder / where, lambda tmp: neutralise_frame(frame).to_csv(tmp, index=False, encoding="utf-8"))
+            _write_atomic(
+                folder / where, lambda tmp: neutralise_frame(frame).to_csv(tmp, index=False, encoding="utf-8")
+            )
             return where
         return _replace_sheet(folder / where, name, frame)
-    raise SourceError(f"{src.describe()}: pmkit cannot write to this kind of source; "
-                      "expected a folder of CSV/Excel files, one workbook, a .duckdb file or a database URL")
+    raise SourceError(
+        f"{src.describe()}: pmkit cannot write to this kind of source; "
+        "expected a folder of CSV/Excel files, one workbook, a .duckdb file or a database URL"
+    )
 
 
 def _write_atomic(target: Path, write) -> None:
@@ -153,7 +157,9 @@ def _replace_duckdb(path: Path, name: str, frame: pd.DataFrame) -> str:
             con.unregister("pmkit_frame")
             con.commit()
     except duckdb.Error as exc:
-        raise SourceError(f"{path}: table {name} could not be written ({' '.join(str(exc).split())}); nothing was changed") from None
+        raise SourceError(
+            f"{path}: table {name} could not be written ({' '.join(str(exc).split())}); nothing was changed"
+        ) from None
     return f"{path.name}:{name}"
 
 
@@ -169,13 +175,17 @@ def _replace_sql(src: SQLSource, name: str, frame: pd.DataFrame) -> str:
                 frame = frame.drop(columns=[c for c in frame.columns if c not in have and (frame[c] == "").all()])
                 missing = set(frame.columns) - have
                 if missing:
-                    raise SourceError(f"{src.describe()}: table {name} has no column {', '.join(sorted(missing))}; "
-                                      "add it (text), then import again; nothing was changed")
+                    raise SourceError(
+                        f"{src.describe()}: table {name} has no column {', '.join(sorted(missing))}; "
+                        "add it (text), then import again; nothing was changed"
+                    )
                 con.execute(text(f"DELETE FROM {con.dialect.identifier_preparer.quote(name)}"))
             frame.to_sql(name, con, if_exists="append", index=False)
     except SQLAlchemyError as exc:
-        raise SourceError(f"{src.describe()}: table {name} could not be written ({' '.join(str(exc).split())[:300]}); "
-                          "nothing was changed") from None
+        raise SourceError(
+            f"{src.describe()}: table {name} could not be written ({' '.join(str(exc).split())[:300]}); "
+            "nothing was changed"
+        ) from None
     finally:
         engine.dispose()
     return f"{src.describe()}:{name}"

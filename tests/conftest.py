@@ -27,7 +27,9 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def postgres_url():
     """A PostgreSQL server started for this test session on 127.0.0.1 (skipped where none can start)."""
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb")) or ([shutil.which("initdb")] if shutil.which("initdb") else [])
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb")) or (
+        [shutil.which("initdb")] if shutil.which("initdb") else []
+    )
     if not found:
         pytest.skip("no PostgreSQL server binaries (Debian package postgresql); .ci/run installs them")
     bindir = Path(found[-1]).parent
@@ -49,8 +51,17 @@ def postgres_url():
     if done.returncode != 0:
         pytest.skip(f"initdb failed: {done.stderr.strip()[:300]}")
     done = run(
-        str(bindir / "pg_ctl"), "-D", str(data), "-l", str(folder / "log"), "-w", "-t", "60",
-        "-o", f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off", "start",
+        str(bindir / "pg_ctl"),
+        "-D",
+        str(data),
+        "-l",
+        str(folder / "log"),
+        "-w",
+        "-t",
+        "60",
+        "-o",
+        f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off",
+        "start",
     )
     if done.returncode != 0:
         pytest.skip(f"PostgreSQL did not start: {done.stderr.strip()[:300]}")
@@ -66,7 +77,9 @@ def shared_data(*parts: str) -> Path:
     """A path in the shared real data, or a skip with the reason when a clone has no shared folder."""
     path = SHARED_DATA.joinpath(*parts)
     if not path.exists():
-        pytest.skip(f"{'/'.join(parts)} is not here: the shared data folder sits beside the project only in the team's checkout")
+        pytest.skip(
+            f"{'/'.join(parts)} is not here: the shared data folder sits beside the project only in the team's checkout"
+        )
     return path
 
 
@@ -117,8 +130,16 @@ def _render_demo(root: Path) -> None:
     for engine in ["nbconvert"] + (["quarto"] if quarto_available() else []):
         for kind, options in DEMO_RUNS:
             for audience in AUDIENCES:
-                result = run_report(kind, audience=audience, source=str(store), out=root / engine / "outputs", engine=engine,
-                                    jobs=2, root=ROOT_DIR, **options)
+                result = run_report(
+                    kind,
+                    audience=audience,
+                    source=str(store),
+                    out=root / engine / "outputs",
+                    engine=engine,
+                    jobs=2,
+                    root=ROOT_DIR,
+                    **options,
+                )
                 failed += [f"{engine} {audience} {r.name}: {r.error}" for r in result.reports if not r.ok]
     (root / "failed.json").write_text(json.dumps(failed))
 

@@ -8,7 +8,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def make_demo_project(project: Path, store: Path | None = None, folders: tuple[str, ...] = ("params", "notebooks")) -> Path:
+def make_demo_project(
+    project: Path, store: Path | None = None, folders: tuple[str, ...] = ("params", "notebooks")
+) -> Path:
     """Copy ``folders`` of the repository into ``project`` and give it the demo store as
     ``data/pmkit.duckdb`` (a copy of ``store`` when given, else built afresh)."""
     from pmkit.demo import write_demo_store

@@ -7,8 +7,11 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-JARGON = re.compile(r"special cause|common cause|quartile|\bxmr\b|process limit|peer median|\bspc\b|hit and miss|"
-                    r"statistical process control|assurance|sigma|rebase|No commentary was supplied", re.I)
+JARGON = re.compile(
+    r"special cause|common cause|quartile|\bxmr\b|process limit|peer median|\bspc\b|hit and miss|"
+    r"statistical process control|assurance|sigma|rebase|No commentary was supplied",
+    re.I,
+)
 
 
 def load(path: Path) -> BeautifulSoup:

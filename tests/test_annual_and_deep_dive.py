@@ -18,8 +18,13 @@ from pmkit.run import run_report
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[1]
 LGBF = (ROOT / ".." / "shared" / "data" / "real" / "scotland-lgbf").resolve()
-PRIORITIES = ["Independent and healthy lives", "The best start in life", "Good homes and safe neighbourhoods",
-              "A clean, green and thriving place", "A council that listens and delivers"]
+PRIORITIES = [
+    "Independent and healthy lives",
+    "The best start in life",
+    "Good homes and safe neighbourhoods",
+    "A clean, green and thriving place",
+    "A council that listens and delivers",
+]
 
 
 def fmt(value, unit, decimals):
@@ -36,7 +41,11 @@ def test_the_indexes_list_every_kind_under_its_heading(demo):
     render, _ = demo
     quarter = load(render.folder("nbconvert", "internal") / "index.html")
     assert [text(c) for c in quarter.select("caption")] == ["Quarterly directorate reports", "Deep dives"]
-    assert {a["href"] for a in quarter.select("table a")} >= {"deep-dive-asc-02.html", "deep-dive-repairs.html", "housing.html"}
+    assert {a["href"] for a in quarter.select("table a")} >= {
+        "deep-dive-asc-02.html",
+        "deep-dive-repairs.html",
+        "housing.html",
+    }
     year = load(render.folder("nbconvert", "public", "2024-25") / "index.html")  # a page of the public site
     assert [text(h) for h in year.select("main h2")] == ["Annual report", "Open data"]
     assert [a["href"] for a in year.select("main ul.report-list a")] == ["annual-report.html"]
@@ -57,9 +66,14 @@ def year_figures(src, year="2024/25"):
         if rows.empty:
             continue
         how = "last" if ind.loc[iid, "cumulative"] else ind.loc[iid, "aggregation"]
-        out[iid] = {"sum": rows["value"].sum(), "mean": rows["value"].mean(), "last": rows["value"].iloc[-1],
-                    "ratio": 100 * rows["numerator"].sum() / rows["denominator"].sum() if rows["denominator"].notna().all()
-                    else rows["value"].mean()}[how]
+        out[iid] = {
+            "sum": rows["value"].sum(),
+            "mean": rows["value"].mean(),
+            "last": rows["value"].iloc[-1],
+            "ratio": 100 * rows["numerator"].sum() / rows["denominator"].sum()
+            if rows["denominator"].notna().all()
+            else rows["value"].mean(),
+        }[how]
     return out
 
 
@@ -75,8 +89,9 @@ def test_the_year_in_numbers_follows_its_rules(demo):
     # Seven actions were due in 2024/25 (ACT-01, 07, 09, 17, 24, 32, 38); online accounts (ACT-32) was at risk on 31 March
     # and launched in May 2025. Actions due in 2025/26 and later, complete or not, are not the year's.
     assert said[1] == ("6 of 7", "council plan actions due in 2024/25 completed by 31 March 2025")
-    assert text(figures[1].select_one(".key-detail")) == ("1 more was completed after the year ended: Launch online accounts "
-                                                          "for council tax and benefits (2025/26 Q1).")
+    assert text(figures[1].select_one(".key-detail")) == (
+        "1 more was completed after the year ended: Launch online accounts for council tax and benefits (2025/26 Q1)."
+    )
     # Volumes: the library visits and leisure attendances of 2024/25 added up here month by month.
     months = [periods.label_of(periods.parse("2024/25").start + i, "monthly") for i in range(12)]
     m = src.measures()
@@ -112,11 +127,20 @@ def test_the_annual_report_goes_priority_by_priority_with_year_end_figures_and_a
         "1 of 2 actions due in 2024/25 completed by 31 March 2025, \u25b2 1 at risk.",
     ]
     assert [" ".join(p.get_text().split()) for p in page.select(".actions-later")] == [
-        "1 more was completed after the year ended: Launch online accounts for council tax and benefits (2025/26 Q1)."]
+        "1 more was completed after the year ended: Launch online accounts for council tax and benefits (2025/26 Q1)."
+    ]
     # What had slipped by 31 March 2025, as it stood then (today's list would hold ACT-02, 05, 11, 15, 26, 33 and 37 too).
     slipped = {li["data-action"]: li["data-status"] for li in page.select(".slipped-actions li")}
-    assert slipped == {"ACT-10": "off_track", "ACT-16": "at_risk", "ACT-18": "off_track", "ACT-30": "off_track", "ACT-32": "at_risk"}
-    assert "At risk, 80% done; due 2024/25 Q4 (overdue)" in text(page.select_one('li[data-action="ACT-32"]')).replace(" ,", ",")
+    assert slipped == {
+        "ACT-10": "off_track",
+        "ACT-16": "at_risk",
+        "ACT-18": "off_track",
+        "ACT-30": "off_track",
+        "ACT-32": "at_risk",
+    }
+    assert "At risk, 80% done; due 2024/25 Q4 (overdue)" in text(page.select_one('li[data-action="ACT-32"]')).replace(
+        " ,", ","
+    )
     public = load(render.pages("nbconvert", "public", "annual")[0])
     assert len(public.select("table.year-end tbody tr")) == int(src.indicators()["public"].sum())
     assert "Head of" not in visible_text(public)
@@ -129,7 +153,9 @@ def run_lengths_below_target(src, iid, period):
     months = periods.MONTHS_IN[one["frequency"].iloc[0]]
     p, run = periods.parse(period).latest(one["frequency"].iloc[0]), 0
     while True:
-        row = pmkit.status.assess(src.measures(), one, p, targets=src.targets(), rag_suspended=["2020/21"], spc_rules=None).iloc[0]
+        row = pmkit.status.assess(
+            src.measures(), one, p, targets=src.targets(), rag_suspended=["2020/21"], spc_rules=None
+        ).iloc[0]
         if row["rag"] not in ("red", "amber"):
             return run
         run, p = run + 1, periods.Period(p.start - months, p.frequency)
@@ -141,9 +167,14 @@ def test_deep_dive_questions_cite_what_the_data_shows(demo):
     findings = [text(p) for p in page.select(".questions .finding")]
     run = run_lengths_below_target(src, "ASC-02", "2025/26 Q2")
     assert run >= 2
-    assert any(f.startswith(f"Older people still at home 91 days after leaving hospital into reablement has been below its "
-                            f"target (worse) for {run} quarters in a row") and "80.6% in 2025/26 Q2 against a target of 91.7%" in f
-               for f in findings), findings
+    assert any(
+        f.startswith(
+            f"Older people still at home 91 days after leaving hospital into reablement has been below its "
+            f"target (worse) for {run} quarters in a row"
+        )
+        and "80.6% in 2025/26 Q2 against a target of 91.7%" in f
+        for f in findings
+    ), findings
     assert all(q.select_one(".question strong") for q in page.select(".questions li"))
 
 
@@ -175,10 +206,14 @@ def test_public_annual_and_deep_dive_pages_speak_plainly(demo):
 
 # --- a real council: Fife, from the Improvement Service's LGBF data --------------------------------------
 
+
 def lgbf_value(folder, code, year):
     with open(folder / "lgbf-values-real.csv", encoding="utf-8-sig", newline="") as f:
-        return next(float(r["LA_IndicatorReal"]) for r in csv.DictReader(f)
-                    if r["Code"] == code and r["LocalAuthority"] == "Fife" and r["Year"] == year)
+        return next(
+            float(r["LA_IndicatorReal"])
+            for r in csv.DictReader(f)
+            if r["Code"] == code and r["LocalAuthority"] == "Fife" and r["Year"] == year
+        )
 
 
 @pytest.fixture(scope="module")
@@ -193,19 +228,32 @@ def fife(tmp_path_factory):
     shutil.copytree(ROOT / "notebooks", project / "notebooks")
     (project / "params").mkdir()
     shutil.copy(ROOT / "params" / "codebook.yaml", project / "params" / "codebook.yaml")
-    (project / "params" / "defaults.yaml").write_text(yaml.safe_dump({
-        "council": "Fife Council", "source": "data", "comparator_group": "family_group", "national_group": "scotland",
-        "rag_suspended": [], "codebook": "params/codebook.yaml"}), encoding="utf-8")
+    (project / "params" / "defaults.yaml").write_text(
+        yaml.safe_dump(
+            {
+                "council": "Fife Council",
+                "source": "data",
+                "comparator_group": "family_group",
+                "national_group": "scotland",
+                "rag_suspended": [],
+                "codebook": "params/codebook.yaml",
+            }
+        ),
+        encoding="utf-8",
+    )
     result = run_report("annual", year="2022/23", engine="nbconvert", root=project, audience="internal")
     assert all(r.ok for r in result.reports), [r.error for r in result.reports]
     return data, load(result.folder / "annual-report.html")
 
 
-@pytest.mark.parametrize(("code", "title", "shown"), [
-    ("ENV03c", "Street Cleanliness Score (% Acceptable)", lambda v: f"{100 * v:.1f}%"),
-    ("C&L03", "Cost of Museums per Visit", lambda v: f"£{v:,.2f}"),
-    ("ENV01a", "Net Cost of Waste Collection per Premises", lambda v: f"£{v:,.0f}"),
-])
+@pytest.mark.parametrize(
+    ("code", "title", "shown"),
+    [
+        ("ENV03c", "Street Cleanliness Score (% Acceptable)", lambda v: f"{100 * v:.1f}%"),
+        ("C&L03", "Cost of Museums per Visit", lambda v: f"£{v:,.2f}"),
+        ("ENV01a", "Net Cost of Waste Collection per Premises", lambda v: f"£{v:,.0f}"),
+    ],
+)
 def test_three_fife_figures_match_the_lgbf_files(fife, code, title, shown):
     data, page = fife
     row = next(tr for tr in page.select("table.year-end tbody tr") if text(tr.th) == title)

@@ -25,27 +25,73 @@ NO_ACTIONS = pd.DataFrame(columns=["action_id", "title", "priority", "due", "sta
 
 def annual(iid, title, value, target, last, rag, polarity="higher_is_better", unit="percent", decimals=1, **row):
     """A reading as the annual report holds it: the year's figure, its target and last year's, judged yearly."""
-    return reading(status_row(indicator_id=iid, title=title, period="2024/25", value=value, target=target, rag=rag,
-                              last_year_value=last, dot="not_comparable", exceptions=["red"] if rag == "red" else [], coverage="",
-                              **row),
-                   register_row(indicator_id=iid, title=title, frequency="annual", polarity=polarity, unit=unit,
-                                decimals=decimals))
+    return reading(
+        status_row(
+            indicator_id=iid,
+            title=title,
+            period="2024/25",
+            value=value,
+            target=target,
+            rag=rag,
+            last_year_value=last,
+            dot="not_comparable",
+            exceptions=["red"] if rag == "red" else [],
+            coverage="",
+            **row,
+        ),
+        register_row(
+            indicator_id=iid, title=title, frequency="annual", polarity=polarity, unit=unit, decimals=decimals
+        ),
+    )
 
 
 RENT = annual("HOU-09", "Rent collected", 98.2, 97.5, 97.6, "green", basis="the year as a whole")
-RELET = annual("HOU-04", "Days to re-let", 32.2, 38.9, 39.5, "green", polarity="lower_is_better", unit="days",
-               basis="average a month")
-DAMP = annual("HOU-07", "Homes with an open damp case", 304.0, 283.0, 318.0, "red", polarity="lower_is_better", unit="count",
-              decimals=0, basis="at 31 March 2025", last_period="Mar 2025")
-PREVENT = annual("HOU-02", "Homelessness prevented", 51.3, 55.0, 54.3, "red", basis="the year as a whole",
-                 last_period="2024/25 Q4")
+RELET = annual(
+    "HOU-04",
+    "Days to re-let",
+    32.2,
+    38.9,
+    39.5,
+    "green",
+    polarity="lower_is_better",
+    unit="days",
+    basis="average a month",
+)
+DAMP = annual(
+    "HOU-07",
+    "Homes with an open damp case",
+    304.0,
+    283.0,
+    318.0,
+    "red",
+    polarity="lower_is_better",
+    unit="count",
+    decimals=0,
+    basis="at 31 March 2025",
+    last_period="Mar 2025",
+)
+PREVENT = annual(
+    "HOU-02", "Homelessness prevented", 51.3, 55.0, 54.3, "red", basis="the year as a whole", last_period="2024/25 Q4"
+)
 SLIPPED = annual("HOU-05", "Emergency repairs in 24 hours", 95.3, 95.0, 95.7, "green", basis="the year as a whole")
-NOTES = pd.DataFrame({
-    "indicator_id": ["HOU-07", "HOU-07", "HOU-02"], "directorate": "", "period": ["Mar 2025", "Mar 2025", "2024/25 Q4"],
-    "audience": ["internal", "public", "internal"],
-    "text": ["Wet autumn: **new cases** outpaced surveyors.", "More homes had damp than we aim for.", "Late referrals."],
-    "actions": ["- Keep the extra surveyor\n- A panel for every old case\n\nLead: Head of Repairs.", "We hired surveyors.", ""],
-})
+NOTES = pd.DataFrame(
+    {
+        "indicator_id": ["HOU-07", "HOU-07", "HOU-02"],
+        "directorate": "",
+        "period": ["Mar 2025", "Mar 2025", "2024/25 Q4"],
+        "audience": ["internal", "public", "internal"],
+        "text": [
+            "Wet autumn: **new cases** outpaced surveyors.",
+            "More homes had damp than we aim for.",
+            "Late referrals.",
+        ],
+        "actions": [
+            "- Keep the extra surveyor\n- A panel for every old case\n\nLead: Head of Repairs.",
+            "We hired surveyors.",
+            "",
+        ],
+    }
+)
 
 
 def items(html, kind):
@@ -64,10 +110,12 @@ def test_each_sentence_has_the_years_figure_its_target_and_last_year_in_the_pola
     html = soup(year_story_block([RENT, RELET, DAMP, PREVENT, SLIPPED], NO_ACTIONS, NOTES, YEAR, INTERNAL))
     # Rent (higher is better) and re-let days (lower is better) met their targets and beat last year: went well.
     # Emergency repairs met its target but fell from 95.7% to 95.3%: neither went well nor is a news decline.
-    assert sorted(items(html, "well")) == sorted([
-        "Rent collected: 98.2% (for the whole year), above its target of 97.5% (better), up from 97.6% in 2023/24 (better).",
-        "Days to re-let: 32.2 days (average a month), below its target of 38.9 days (better), down from 39.5 days in 2023/24 (better).",
-    ])
+    assert sorted(items(html, "well")) == sorted(
+        [
+            "Rent collected: 98.2% (for the whole year), above its target of 97.5% (better), up from 97.6% in 2023/24 (better).",
+            "Days to re-let: 32.2 days (average a month), below its target of 38.9 days (better), down from 39.5 days in 2023/24 (better).",
+        ]
+    )
     # Off target, the widest shortfall first: 304 against 283 is 7.4% over; 51.3% against 55.0% is 6.7% under.
     # Damp cases fell on last year (better) while still off target: both are said.
     assert items(html, "not") == [
@@ -80,10 +128,14 @@ def test_each_sentence_has_the_years_figure_its_target_and_last_year_in_the_pola
 
 def test_the_public_sentence_says_the_same_in_plain_words():
     html = soup(year_story_block([DAMP, RELET], NO_ACTIONS, NOTES, YEAR, PUBLIC))
-    assert items(html, "not") == ["Homes with an open damp case: 304 (at 31 March), missing our aim of 283 or less, "
-                                  "and better than 318 in 2023/24."]
-    assert items(html, "well") == ["Days to re-let: 32.2 days (average a month), meeting our aim of 38.9 days or less, "
-                                   "and better than 39.5 days in 2023/24."]
+    assert items(html, "not") == [
+        "Homes with an open damp case: 304 (at 31 March), missing our aim of 283 or less, "
+        "and better than 318 in 2023/24."
+    ]
+    assert items(html, "well") == [
+        "Days to re-let: 32.2 days (average a month), meeting our aim of 38.9 days or less, "
+        "and better than 39.5 days in 2023/24."
+    ]
     assert "What we are doing" in text(html.select_one("details.indicator-story"))
 
 
@@ -125,7 +177,8 @@ def test_no_headline_says_and_n_more_without_the_full_list():
     off = html.select_one("li[data-kind='off_target']")
     assert "and 2 more" in text(off)
     assert [text(li) for li in off.select("details li")] == [  # the two that "and 2 more" stands for
-        f"Missed {i} at {50 + i:.1f}% against a target of 60.0%" for i in (3, 4)]
+        f"Missed {i} at {50 + i:.1f}% against a target of 60.0%" for i in (3, 4)
+    ]
 
 
 def test_the_year_end_table_leaves_out_commentary_the_story_tells_and_anchors_each_row():
@@ -181,47 +234,64 @@ def test_the_demos_sentences_match_the_year_worked_out_from_the_measures(demo):
     visits = {y: m.loc[[("COM-03", p) for p in months(y)], "value"].sum() for y in ("2023/24", "2024/25")}
     target = 12 * t[("COM-03", "2024/25")]
     assert (visits["2024/25"], target, visits["2023/24"]) == (1129318, 1089600, 1089592)
-    assert (f"Leisure centre attendances: {visits['2024/25']:,.0f} (total for the year), above its target of {target:,.0f} "
-            f"(better), up from {visits['2023/24']:,.0f} in 2023/24 (better).") in items(healthy, "well")
+    assert (
+        f"Leisure centre attendances: {visits['2024/25']:,.0f} (total for the year), above its target of {target:,.0f} "
+        f"(better), up from {visits['2023/24']:,.0f} in 2023/24 (better)."
+    ) in items(healthy, "well")
 
     # A flow, lower is better: anti-social behaviour reports added up, against 12 x 450.
     asb = {y: m.loc[[("COM-05", p) for p in months(y)], "value"].sum() for y in ("2023/24", "2024/25")}
     target = 12 * t[("COM-05", "2024/25")]
-    assert (f"Anti-social behaviour incidents reported to the council: {asb['2024/25']:,.0f} (total for the year), above its "
-            f"target of {target:,.0f} (worse), up from {asb['2023/24']:,.0f} in 2023/24 (worse).") in items(homes, "not")
+    assert (
+        f"Anti-social behaviour incidents reported to the council: {asb['2024/25']:,.0f} (total for the year), above its "
+        f"target of {target:,.0f} (worse), up from {asb['2023/24']:,.0f} in 2023/24 (worse)."
+    ) in items(homes, "not")
 
     # A stock, lower is better: open damp cases at 31 March, off target although fewer than a year before.
     damp = {y: m.loc[("HOU-07", f"Mar {y[:2]}{y[-2:]}"), "value"] for y in ("2023/24", "2024/25")}
     assert (damp["2024/25"], damp["2023/24"]) == (304, 318)
-    assert (f"Council homes with an open damp and mould case: {damp['2024/25']:.0f} (at 31 March), above its target of "
-            f"{t[('HOU-07', '2024/25')]:.0f} (worse), down from {damp['2023/24']:.0f} in 2023/24 (better).") in items(homes, "not")
+    assert (
+        f"Council homes with an open damp and mould case: {damp['2024/25']:.0f} (at 31 March), above its target of "
+        f"{t[('HOU-07', '2024/25')]:.0f} (worse), down from {damp['2023/24']:.0f} in 2023/24 (better)."
+    ) in items(homes, "not")
 
     # A running total, higher is better: affordable homes year to date at the fourth quarter, against its Q4 target.
     built = {y: m.loc[("HOU-10", f"{y} Q4"), "value"] for y in ("2023/24", "2024/25")}
-    assert (f"Affordable homes delivered (year to date): {built['2024/25']:.0f} (year to date at 31 March), above its target "
-            f"of {t[('HOU-10', '2024/25 Q4')]:.0f} (better), up from {built['2023/24']:.0f} in 2023/24 (better).") in items(homes, "well")
+    assert (
+        f"Affordable homes delivered (year to date): {built['2024/25']:.0f} (year to date at 31 March), above its target "
+        f"of {t[('HOU-10', '2024/25 Q4')]:.0f} (better), up from {built['2023/24']:.0f} in 2023/24 (better)."
+    ) in items(homes, "well")
 
     # A rate, higher is better: people at home 91 days after reablement, numerators over denominators of the quarters.
     def ratio(y):
         rows = m.loc[[("ASC-02", q) for q in quarters(y)]]
         return 100 * rows["numerator"].sum() / rows["denominator"].sum()
-    assert (f"Older people still at home 91 days after leaving hospital into reablement: {ratio('2024/25'):.1f}% (for the whole "
-            f"year), below its target of {t[('ASC-02', '2024/25')]:.1f}% (worse), down from {ratio('2023/24'):.1f}% in 2023/24 "
-            "(worse).") in items(healthy, "not")
+
+    assert (
+        f"Older people still at home 91 days after leaving hospital into reablement: {ratio('2024/25'):.1f}% (for the whole "
+        f"year), below its target of {t[('ASC-02', '2024/25')]:.1f}% (worse), down from {ratio('2023/24'):.1f}% in 2023/24 "
+        "(worse)."
+    ) in items(healthy, "not")
 
     # In plain words for residents.
     public = pages["public"]["Good homes and safe neighbourhoods"]
-    assert (f"Council homes with an open damp and mould case: {damp['2024/25']:.0f} (at 31 March), missing our aim of "
-            f"{t[('HOU-07', '2024/25')]:.0f} or less, and better than {damp['2023/24']:.0f} in 2023/24.") in items(public, "not")
+    assert (
+        f"Council homes with an open damp and mould case: {damp['2024/25']:.0f} (at 31 March), missing our aim of "
+        f"{t[('HOU-07', '2024/25')]:.0f} or less, and better than {damp['2023/24']:.0f} in 2023/24."
+    ) in items(public, "not")
 
 
 def test_the_demos_next_steps_are_the_officers_actions_then_next_years_plan(demo):
     src, pages = demo
     homes = pages["internal"]["Good homes and safe neighbourhoods"]
     said = items(homes, "next")
-    assert said[0].startswith("Households in temporary accommodation (per 1,000 households): relaunch the landlord incentive scheme")
+    assert said[0].startswith(
+        "Households in temporary accommodation (per 1,000 households): relaunch the landlord incentive scheme"
+    )
     actions = src.actions()
-    due = actions[(actions["priority"] == "Good homes and safe neighbourhoods") & actions["due"].str.startswith("2025/26")]
+    due = actions[
+        (actions["priority"] == "Good homes and safe neighbourhoods") & actions["due"].str.startswith("2025/26")
+    ]
     planned = [s for s in said if ": due by " in s]
     assert sorted(s.split(": due by ")[0] for s in planned) == sorted(due["title"])
     assert len(planned) == 6
@@ -237,10 +307,14 @@ def test_each_off_target_story_is_its_own_commentary_never_repeated(demo):
                 stories[li["data-indicator"]] = li.select_one("details.indicator-story")
     # the fourteen indicators off target for the year, every one with a story
     assert len(stories) == 14
-    damp = notes[(notes["indicator_id"] == "HOU-07") & (notes["period"] == "Mar 2025") & (notes["audience"] == "internal")]
+    damp = notes[
+        (notes["indicator_id"] == "HOU-07") & (notes["period"] == "Mar 2025") & (notes["audience"] == "internal")
+    ]
     why = damp["text"].iloc[0].split("\n\n")[-1]  # the year-end story stands alone
     assert why.startswith("Open cases ended the year below last March") and why in text(stories["HOU-07"])
-    explanations = [" ".join(p.get_text().split()) for d in stories.values() for p in d.select("p")[:1]]  # its first paragraph: why
+    explanations = [
+        " ".join(p.get_text().split()) for d in stories.values() for p in d.select("p")[:1]
+    ]  # its first paragraph: why
     assert len(explanations) == 14 and len(set(explanations)) == 14, "a story repeated"
     page_text = " ".join(text(p) for p in pages["internal"].values())
     assert "worked through a backlog" not in page_text and "case recording process" not in page_text

@@ -28,7 +28,11 @@ NON_FINITE = ["1e400", "9" * 400, "-1e400", "inf", "-inf", "Infinity", "nan", "N
 
 
 def snapshot(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def validate(folder: Path, capsys) -> tuple[int, str, str]:
@@ -84,13 +88,17 @@ files = st.sampled_from(TABLE_FILES)
 
 @st.composite
 def flipped_bytes(draw):
-    file, flips = draw(files), draw(st.lists(st.tuples(st.floats(0, 1, exclude_max=True), st.integers(0, 255)), min_size=1, max_size=8))
+    file, flips = (
+        draw(files),
+        draw(st.lists(st.tuples(st.floats(0, 1, exclude_max=True), st.integers(0, 255)), min_size=1, max_size=8)),
+    )
 
     def damage(folder):
         data = bytearray((folder / file).read_bytes())
         for where, byte in flips:
             data[int(where * len(data))] = byte
         (folder / file).write_bytes(bytes(data))
+
     return damage, False
 
 
@@ -101,17 +109,22 @@ def truncated(draw):
     def damage(folder):
         data = (folder / file).read_bytes()
         (folder / file).write_bytes(data[: int(keep * len(data))])
+
     return damage, keep == 0
 
 
 @st.composite
 def re_encoded(draw):
-    file, encoding = draw(files), draw(st.sampled_from(["utf-16", "utf-16-le", "utf-16-be", "latin-1", "cp1252", "utf-8-sig"]))
+    file, encoding = (
+        draw(files),
+        draw(st.sampled_from(["utf-16", "utf-16-le", "utf-16-be", "latin-1", "cp1252", "utf-8-sig"])),
+    )
 
     def damage(folder):
         rows = read_rows(folder / file)
         rows[-1][-1] += " café £5"  # something the encodings spell differently
         write_rows(folder / file, rows, encoding)
+
     return damage, False
 
 
@@ -123,6 +136,7 @@ def column_dropped(draw):
 
     def damage(folder):
         write_rows(folder / file, [row[:index] + row[index + 1 :] for row in read_rows(folder / file)])
+
     return damage, must_be_present(file, header[index])
 
 
@@ -136,6 +150,7 @@ def column_renamed(draw):
         rows = read_rows(folder / file)
         rows[0][index] = name
         write_rows(folder / file, rows)
+
     return damage, must_be_present(file, header[index]) and normalise_name(name) != header[index]
 
 
@@ -151,11 +166,19 @@ def cell_changed(values: st.SearchStrategy, invalid: bool = False):
             table = read_rows(folder / file)
             table[row][column] = value
             write_rows(folder / file, table)
+
         return damage, invalid
+
     return strategy()
 
 
-NUMERIC = {("measures.csv", 2), ("targets.csv", 2), ("benchmarks.csv", 3), ("indicators.csv", 9), ("indicators.csv", 10)}
+NUMERIC = {
+    ("measures.csv", 2),
+    ("targets.csv", 2),
+    ("benchmarks.csv", 3),
+    ("indicators.csv", 9),
+    ("indicators.csv", 10),
+}
 
 
 @st.composite
@@ -168,6 +191,7 @@ def non_finite_number(draw):
         table = read_rows(folder / file)
         table[row][column] = value
         write_rows(folder / file, table)
+
     return damage, True
 
 
@@ -198,6 +222,7 @@ def wrong_format(draw):
             else:
                 with zipfile.ZipFile(book, "w") as z:
                     z.writestr("readme.txt", noise)
+
     return damage, True
 
 
@@ -208,9 +233,13 @@ DAMAGES = st.one_of(
     column_dropped(),
     column_renamed(),
     non_finite_number(),
-    cell_changed(st.sampled_from(["", " ", "x" * 1_000_000, "9" * 5000, "1e308", "-0", "1,234.5", "£12", "12%", "(5)"])),
+    cell_changed(
+        st.sampled_from(["", " ", "x" * 1_000_000, "9" * 5000, "1e308", "-0", "1,234.5", "£12", "12%", "(5)"])
+    ),
     cell_changed(st.text(max_size=30)),  # wrong types in every column
-    cell_changed(st.text(alphabet=st.characters(max_codepoint=0x3000), max_size=5).map(lambda s: s + "\n\r\x00\x1b" + s)),
+    cell_changed(
+        st.text(alphabet=st.characters(max_codepoint=0x3000), max_size=5).map(lambda s: s + "\n\r\x00\x1b" + s)
+    ),
     wrong_format(),
 )
 
@@ -222,11 +251,15 @@ def test_the_mini_council_is_valid(tmp_path, capsys):
     assert err.splitlines() == [  # valid, with one warning: two neighbours are too few peers to rank among
         "warning: params/defaults.yaml::comparator_group: 'nearest_neighbours' has at most 2 councils a period besides "
         "this council, fewer than 3 peers, so a rank among them says little; the groups in the benchmarks: "
-        "nearest_neighbours (2 councils a period)"]
+        "nearest_neighbours (2 councils a period)"
+    ]
 
 
-@settings(max_examples=int(os.environ.get("PMKIT_BAD_INPUT_EXAMPLES", 50)), deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=int(os.environ.get("PMKIT_BAD_INPUT_EXAMPLES", 50)),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(damages=st.lists(DAMAGES, min_size=1, max_size=3))
 def test_a_damaged_source_is_refused_line_by_line_never_with_a_traceback(damages, capsys):
     with tempfile.TemporaryDirectory() as tmp:
@@ -235,10 +268,19 @@ def test_a_damaged_source_is_refused_line_by_line_never_with_a_traceback(damages
         for damage, makes_invalid in damages:
             try:
                 damage(folder)
-            except (FileNotFoundError, IsADirectoryError, NotADirectoryError, IndexError, UnicodeDecodeError, csv.Error):
+            except (
+                FileNotFoundError,
+                IsADirectoryError,
+                NotADirectoryError,
+                IndexError,
+                UnicodeDecodeError,
+                csv.Error,
+            ):
                 continue  # an earlier damage removed or garbled what this one changes
             applied.append(makes_invalid)
-        check(folder, capsys, applied == [True])  # one damage that breaks the model must be refused; several may cancel out
+        check(
+            folder, capsys, applied == [True]
+        )  # one damage that breaks the model must be refused; several may cancel out
 
 
 # Each reported case and each kind of damage, once.
@@ -281,7 +323,9 @@ def test_a_whole_number_too_large_for_one_is_rejected(source, capsys):
     rows = read_rows(source / "indicators.csv")
     rows[1][9] = "9" * 30  # decimals
     write_rows(source / "indicators.csv", rows)
-    assert any(line.startswith("indicators.csv:2:decimals: ") and "too large" in line for line in refused(source, capsys))
+    assert any(
+        line.startswith("indicators.csv:2:decimals: ") and "too large" in line for line in refused(source, capsys)
+    )
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -305,28 +349,48 @@ def _folder(path: Path) -> None:
 
 
 DAMAGE_CASES = {
-    "undecodable bytes": (lambda f: _write(f / "measures.csv", (f / "measures.csv").read_bytes() + b"HOU-01,\x81\x8d,1\n"),
-                          "measures.csv:9:: byte 0x81 cannot be read as text"),
+    "undecodable bytes": (
+        lambda f: _write(f / "measures.csv", (f / "measures.csv").read_bytes() + b"HOU-01,\x81\x8d,1\n"),
+        "measures.csv:9:: byte 0x81 cannot be read as text",
+    ),
     "PNG bytes as measures.csv": (lambda f: _write(f / "measures.csv", PNG), "measures.csv::: is a PNG image"),
-    "binary garbage as .xlsx": (lambda f: _replace(f / "indicators.csv", bytes(range(256)) * 4, "indicators.xlsx"),
-                                "indicators.xlsx::: cannot be read as an Excel workbook"),
-    "CSV text as indicators.xlsx": (lambda f: _replace(f / "indicators.csv", (MINI / "indicators.csv").read_bytes(), "indicators.xlsx"),
-                                    "indicators.xlsx::: cannot be read as an Excel workbook (it is text, perhaps CSV"),
+    "binary garbage as .xlsx": (
+        lambda f: _replace(f / "indicators.csv", bytes(range(256)) * 4, "indicators.xlsx"),
+        "indicators.xlsx::: cannot be read as an Excel workbook",
+    ),
+    "CSV text as indicators.xlsx": (
+        lambda f: _replace(f / "indicators.csv", (MINI / "indicators.csv").read_bytes(), "indicators.xlsx"),
+        "indicators.xlsx::: cannot be read as an Excel workbook (it is text, perhaps CSV",
+    ),
     "a zip that is not a workbook": (_zip_not_a_workbook, "indicators.xlsx::: cannot be read as an Excel workbook"),
     "an empty file": (lambda f: _write(f / "measures.csv", b""), "measures.csv::: is empty"),
-    "a header-only indicators file": (lambda f: _write(f / "indicators.csv", (MINI / "indicators.csv").read_bytes().splitlines()[0]),
-                                      "measures.csv:2:indicator_id: 'HOU-01' is not in indicators.indicator_id"),
-    "duplicate column names": (lambda f: _write(f / "measures.csv", b"indicator_id,period,value,Value\nHOU-01,2025/26 Q1,1,2\n"),
-                               "measures.csv::value: column appears more than once"),
-    "ragged rows": (lambda f: _write(f / "measures.csv", b"indicator_id,period,value\nHOU-01,2025/26 Q1,1,2,3\n"),
-                    "measures.csv:2:: the row has 5 cells but the header row has 3"),
-    "a 1 MB number cell": (lambda f: _write(f / "measures.csv", b"indicator_id,period,value\nHOU-01,2025/26 Q1," + b"9" * 1_000_000 + b"\n"),
-                           "measures.csv:2:value: "),
-    "NUL bytes": (lambda f: _write(f / "measures.csv", (f / "measures.csv").read_bytes().replace(b"130", b"1\x0030")),
-                  "measures.csv:3:: holds NUL bytes"),
+    "a header-only indicators file": (
+        lambda f: _write(f / "indicators.csv", (MINI / "indicators.csv").read_bytes().splitlines()[0]),
+        "measures.csv:2:indicator_id: 'HOU-01' is not in indicators.indicator_id",
+    ),
+    "duplicate column names": (
+        lambda f: _write(f / "measures.csv", b"indicator_id,period,value,Value\nHOU-01,2025/26 Q1,1,2\n"),
+        "measures.csv::value: column appears more than once",
+    ),
+    "ragged rows": (
+        lambda f: _write(f / "measures.csv", b"indicator_id,period,value\nHOU-01,2025/26 Q1,1,2,3\n"),
+        "measures.csv:2:: the row has 5 cells but the header row has 3",
+    ),
+    "a 1 MB number cell": (
+        lambda f: _write(
+            f / "measures.csv", b"indicator_id,period,value\nHOU-01,2025/26 Q1," + b"9" * 1_000_000 + b"\n"
+        ),
+        "measures.csv:2:value: ",
+    ),
+    "NUL bytes": (
+        lambda f: _write(f / "measures.csv", (f / "measures.csv").read_bytes().replace(b"130", b"1\x0030")),
+        "measures.csv:3:: holds NUL bytes",
+    ),
     "a table file that is a folder": (lambda f: _folder(f / "measures.csv"), "measures.csv::: is a folder, not a file"),
-    "a case study that cannot be decoded": (lambda f: _write(f / "case_studies" / "bad.md", b"---\ntitle: \x81\n---\n"),
-                                            "case_studies/bad.md:2:: byte 0x81 cannot be read as text"),
+    "a case study that cannot be decoded": (
+        lambda f: _write(f / "case_studies" / "bad.md", b"---\ntitle: \x81\n---\n"),
+        "case_studies/bad.md:2:: byte 0x81 cannot be read as text",
+    ),
 }
 
 
@@ -355,12 +419,15 @@ def test_an_unreadable_file_is_named(source, capsys, monkeypatch):
             if self.name == "measures.csv":
                 raise PermissionError(13, "Permission denied", str(self))
             return real(self)
+
         monkeypatch.setattr(Path, "read_bytes", read_bytes)
     try:
         lines = assert_clean_refusal(main(["validate", str(source)]), capsys.readouterr().err)
     finally:
         (source / "measures.csv").chmod(0o644)
-    assert lines == ["measures.csv::: cannot be read (PermissionError: Permission denied); expected a CSV file saved as UTF-8 text"]
+    assert lines == [
+        "measures.csv::: cannot be read (PermissionError: Permission denied); expected a CSV file saved as UTF-8 text"
+    ]
 
 
 @pytest.mark.parametrize("content", [b"this is not a DuckDB database", None])
@@ -371,11 +438,18 @@ def test_a_duckdb_file_that_is_not_one(tmp_path, capsys, content):
     assert len(lines) == 1 and lines[0].startswith(f"pmkit: {path}: "), lines
 
 
-@pytest.mark.parametrize("error", [UnicodeDecodeError("utf-8", b"\x81", 0, 1, "invalid start byte"),
-                                   zipfile.BadZipFile("File is not a zip file"), OSError(5, "Input/output error", "x.csv")])
+@pytest.mark.parametrize(
+    "error",
+    [
+        UnicodeDecodeError("utf-8", b"\x81", 0, 1, "invalid start byte"),
+        zipfile.BadZipFile("File is not a zip file"),
+        OSError(5, "Input/output error", "x.csv"),
+    ],
+)
 def test_the_last_resort_guard_names_what_could_not_be_read(source, capsys, monkeypatch, error):
     def fail(self):
         raise error
+
     monkeypatch.setattr("pmkit.sources.FolderSource.read_raw", fail)
     lines = assert_clean_refusal(main(["validate", str(source)]), capsys.readouterr().err)
     assert len(lines) == 1 and ": cannot be read (" + type(error).__name__ + ": " in lines[0], lines
@@ -384,15 +458,18 @@ def test_the_last_resort_guard_names_what_could_not_be_read(source, capsys, monk
 def test_an_unexpected_error_reading_a_source_is_one_line_but_not_hidden_as_bad_input(source, capsys, monkeypatch):
     def fail(self):
         raise TypeError("a bug")
+
     monkeypatch.setattr("pmkit.sources.FolderSource.read_raw", fail)
     assert main(["validate", str(source)]) == 1
-    assert capsys.readouterr().err.splitlines() == [f"pmkit: {source}: unexpected error while reading it (TypeError: a bug); "
-                                                    "please report this as a pmkit bug"]
+    assert capsys.readouterr().err.splitlines() == [
+        f"pmkit: {source}: unexpected error while reading it (TypeError: a bug); please report this as a pmkit bug"
+    ]
 
 
 def test_commands_that_read_no_source_keep_their_tracebacks(tmp_path, monkeypatch):
     def fail(*args, **kwargs):
         raise TypeError("a bug")
+
     monkeypatch.setattr("pmkit.template.write_template", fail)
     with pytest.raises(TypeError):
         main(["template", str(tmp_path)])
@@ -452,5 +529,7 @@ def test_init_with_a_damaged_source_writes_nothing(tmp_path, capsys):
     (source / "measures.csv").write_bytes(PNG)
     capsys.readouterr()
     assert main(["init", str(tmp_path / "new"), "--council", "Test Council", "--source", str(source)]) == 2
-    assert capsys.readouterr().err.splitlines() == ["measures.csv::: is a PNG image, not a text file; expected a CSV file saved as UTF-8 text"]
+    assert capsys.readouterr().err.splitlines() == [
+        "measures.csv::: is a PNG image, not a text file; expected a CSV file saved as UTF-8 text"
+    ]
     assert not (tmp_path / "new").exists()

@@ -28,7 +28,9 @@ def make_project(folder: Path, council: str = "Thornbury Vale Council") -> Path:
     shutil.copytree(ROOT / "notebooks", folder / "notebooks")
     (folder / "params" / "directorates").mkdir(parents=True)
     defaults = (ROOT / "params" / "defaults.yaml").read_text(encoding="utf-8")
-    defaults = defaults.replace("source: data/pmkit.duckdb", "source: data/mini").replace("Thornbury Vale Council", council)
+    defaults = defaults.replace("source: data/pmkit.duckdb", "source: data/mini").replace(
+        "Thornbury Vale Council", council
+    )
     (folder / "params" / "defaults.yaml").write_text(defaults)
     (folder / "params" / "directorates" / "housing.yaml").write_text('directorate: "Housing"\n')
     (folder / "params" / "directorates" / "place.yaml").write_text('directorate: "Place"\n')
@@ -55,15 +57,20 @@ def add_cell(project: Path, source: str) -> None:
 def test_a_page_does_not_depend_on_which_kernel_ran_it_or_what_ran_there_before(project):
     # A report that leaves a variable, a changed chart setting and a shown-once warning behind, and
     # reports what it found when it started: a warm kernel must have cleared all three.
-    add_cell(project, "\n".join([
-        "import warnings, matplotlib",
-        "from IPython.display import display, HTML",
-        "display(HTML(f'<p id=\"slate\">leftover={\"leftover\" in globals()} '",
-        "             f'linewidth={matplotlib.rcParams[\"lines.linewidth\"]}</p>'))",
-        "leftover = 1",
-        "matplotlib.rcParams['lines.linewidth'] = 9",
-        "warnings.warn('shown once per kernel unless the slate is clean')",
-    ]))
+    add_cell(
+        project,
+        "\n".join(
+            [
+                "import warnings, matplotlib",
+                "from IPython.display import display, HTML",
+                'display(HTML(f\'<p id="slate">leftover={"leftover" in globals()} \'',
+                "             f'linewidth={matplotlib.rcParams[\"lines.linewidth\"]}</p>'))",
+                "leftover = 1",
+                "matplotlib.rcParams['lines.linewidth'] = 9",
+                "warnings.warn('shown once per kernel unless the slate is clean')",
+            ]
+        ),
+    )
     one_kernel = run_quarterly(period=PERIOD, engine="nbconvert", jobs=1, root=project)  # housing, then place on it
     assert [r.ok for r in one_kernel.reports] == [True, True], [r.error for r in one_kernel.reports]
     second = page(project, "place")
@@ -88,23 +95,31 @@ def test_a_page_does_not_depend_on_which_kernel_ran_it_or_what_ran_there_before(
 def test_settings_come_in_layers_and_the_source_is_validated_once_per_batch(project, monkeypatch):
     (project / "params" / "quarterly.yaml").write_text("council: Quarterly Layer Council\n")
     (project / "params" / "directorates" / "housing.yaml").write_text(
-        'directorate: "Housing"\ncouncil: Housing Layer Council\n')
+        'directorate: "Housing"\ncouncil: Housing Layer Council\n'
+    )
     validations = []
     real = pmkit.sources.validate_tables
     monkeypatch.setattr(pmkit.sources, "validate_tables", lambda *a, **k: validations.append(1) or real(*a, **k))
 
-    internal, public = run_batch("quarterly", [project], ["internal", "public"], period=PERIOD, engine="nbconvert", jobs=2)
+    internal, public = run_batch(
+        "quarterly", [project], ["internal", "public"], period=PERIOD, engine="nbconvert", jobs=2
+    )
     assert all(r.ok for r in internal.reports + public.reports), [r.error for r in internal.reports + public.reports]
     assert len(validations) == 1  # four reports, one validation
     assert "Housing Layer Council: how the" in page(project, "housing")  # the directorate's file beats the kind's
     assert "Quarterly Layer Council: how the" in page(project, "place")  # the kind's file beats defaults.yaml
     assert "Housing Layer Council: how the" in page(project, "housing", "public")
-    executed = nbformat.read(project / "outputs" / "_executed" / "2025-26-Q2" / "internal" / "place.ipynb", as_version=4)
+    executed = nbformat.read(
+        project / "outputs" / "_executed" / "2025-26-Q2" / "internal" / "place.ipynb", as_version=4
+    )
     injected = next(c.source for c in executed.cells if "injected-parameters" in c.metadata.get("tags", []))
-    assert re.search(r'source = "outputs/\.pmkit-tmp/run-[^"]+/source\.pmkit-snapshot"', injected)  # not the server path
+    assert re.search(
+        r'source = "outputs/\.pmkit-tmp/run-[^"]+/source\.pmkit-snapshot"', injected
+    )  # not the server path
 
-    command_line = run_quarterly(period=PERIOD, engine="nbconvert", jobs=2, root=project,
-                                 params={"council": "Command Line Council"})
+    command_line = run_quarterly(
+        period=PERIOD, engine="nbconvert", jobs=2, root=project, params={"council": "Command Line Council"}
+    )
     assert all(r.ok for r in command_line.reports)
     assert "Command Line Council: how the" in page(project, "housing")  # -p beats every file
     assert "Command Line Council: how the" in page(project, "place")
@@ -122,7 +137,9 @@ def test_a_layer_cannot_set_what_a_run_option_sets(project):
         run_quarterly(engine="nbconvert", root=project)
     (project / "params" / "quarterly.yaml").unlink()
     (project / "params" / "directorates" / "place.yaml").write_text('directorate: "Place"\naudience: public\n')
-    with pytest.raises(PmkitError, match=r"params/directorates/place.yaml: audience cannot be set here; it is set with --audience"):
+    with pytest.raises(
+        PmkitError, match=r"params/directorates/place.yaml: audience cannot be set here; it is set with --audience"
+    ):
         run_quarterly(engine="nbconvert", root=project)
 
 
@@ -152,22 +169,37 @@ def test_changed_only_reruns_what_changed_and_says_so(project):
 
 
 def test_changed_only_on_the_command_line_says_which_reports_it_skipped(project):
-    command = [sys.executable, "-m", "pmkit.cli", "run", "quarterly", "--engine", "nbconvert", "--period", PERIOD,
-               "--jobs", "2", "--changed-only"]
+    command = [
+        sys.executable,
+        "-m",
+        "pmkit.cli",
+        "run",
+        "quarterly",
+        "--engine",
+        "nbconvert",
+        "--period",
+        PERIOD,
+        "--jobs",
+        "2",
+        "--changed-only",
+    ]
     assert subprocess.run(command, cwd=project, capture_output=True, text=True).returncode == 0
     done = subprocess.run(command, cwd=project, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "skipped Housing: performance report, 2025/26 Q2 (unchanged since its last publication)" in done.stdout
-    assert re.search(r"Place: performance report, 2025/26 Q2\s+skipped\s+0\.0\s+outputs/2025-26-Q2/internal/place.html",
-                     done.stdout)
+    assert re.search(
+        r"Place: performance report, 2025/26 Q2\s+skipped\s+0\.0\s+outputs/2025-26-Q2/internal/place.html", done.stdout
+    )
 
 
 def test_several_projects_run_as_one_batch_each_publishing_in_its_own_folder(tmp_path):
     north = make_project(tmp_path / "north", "North Vale Council")
     south = make_project(tmp_path / "south", "South Vale Council")
     results = run_batch("quarterly", [north, south], ["internal"], period=PERIOD, engine="nbconvert", jobs=2)
-    assert [r.folder for r in results] == [north / "outputs" / "2025-26-Q2" / "internal",
-                                           south / "outputs" / "2025-26-Q2" / "internal"]
+    assert [r.folder for r in results] == [
+        north / "outputs" / "2025-26-Q2" / "internal",
+        south / "outputs" / "2025-26-Q2" / "internal",
+    ]
     assert all(r.ok for result in results for r in result.reports)
     assert "North Vale Council: how the" in page(north, "housing")
     assert "South Vale Council: how the" in page(south, "housing")
@@ -181,20 +213,46 @@ def test_a_topic_layers_its_own_settings_over_the_deep_dive_file(project):
 
     (project / "params" / "topics.yaml").write_text(
         "topics:\n  homes:\n    title: Homes\n    indicators: [HOU-01, HOU-02]\n"
-        "    settings: {comparator_group: family_group}\n")
+        "    settings: {comparator_group: family_group}\n"
+    )
     src = open_source(project / "data" / "mini")
     plan = KINDS.get("deep-dive").plan(src, load_settings(None, project), project, topic="homes", period=PERIOD)
-    assert plan.jobs[0].parameters == {"comparator_group": "family_group", "indicator": None, "topic": "homes",
-                                       "period": PERIOD}
+    assert plan.jobs[0].parameters == {
+        "comparator_group": "family_group",
+        "indicator": None,
+        "topic": "homes",
+        "period": PERIOD,
+    }
     (project / "params" / "topics.yaml").write_text(
-        "topics:\n  homes:\n    indicators: [HOU-01]\n    settings: {period: 2025/26 Q1}\n")
-    with pytest.raises(PmkitError, match=r"params/topics.yaml: topic 'homes': period cannot be set here; it is set with --period"):
+        "topics:\n  homes:\n    indicators: [HOU-01]\n    settings: {period: 2025/26 Q1}\n"
+    )
+    with pytest.raises(
+        PmkitError, match=r"params/topics.yaml: topic 'homes': period cannot be set here; it is set with --period"
+    ):
         KINDS.get("deep-dive").plan(src, load_settings(None, project), project, topic="homes", period=PERIOD)
 
 
 def test_scheduler_local_runs_the_batch_on_a_local_dask_cluster_and_reports_progress_from_its_workers(project):
-    done = subprocess.run([sys.executable, "-m", "pmkit.cli", "run", "quarterly", "--engine", "nbconvert", "--period",
-                           PERIOD, "--jobs", "2", "--scheduler", "local"], cwd=project, capture_output=True, text=True)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pmkit.cli",
+            "run",
+            "quarterly",
+            "--engine",
+            "nbconvert",
+            "--period",
+            PERIOD,
+            "--jobs",
+            "2",
+            "--scheduler",
+            "local",
+        ],
+        cwd=project,
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     for title in ("Housing: performance report, 2025/26 Q2", "Place: performance report, 2025/26 Q2"):
         assert f"started {title}" in done.stdout  # sent by the worker as a Dask event
@@ -209,9 +267,19 @@ def test_two_audiences_in_one_batch_are_two_lines_of_progress(project):
     from pmkit.progress import PlainProgress
 
     out = io.StringIO()
-    run_batch("quarterly", [project], ["internal", "public"], period=PERIOD, directorate=["place"], engine="nbconvert",
-              jobs=2, progress=PlainProgress(out))
+    run_batch(
+        "quarterly",
+        [project],
+        ["internal", "public"],
+        period=PERIOD,
+        directorate=["place"],
+        engine="nbconvert",
+        jobs=2,
+        progress=PlainProgress(out),
+    )
     lines = out.getvalue().splitlines()
     assert sorted(line for line in lines if line.startswith("started")) == [
-        "started Place: performance report, 2025/26 Q2 (internal)", "started Place: performance report, 2025/26 Q2 (public)"]
+        "started Place: performance report, 2025/26 Q2 (internal)",
+        "started Place: performance report, 2025/26 Q2 (public)",
+    ]
     assert sum(line.startswith("published") for line in lines) == 2

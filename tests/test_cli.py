@@ -31,7 +31,15 @@ def test_status_prints_a_table_for_the_period(store):
     # HOU-01 as the checked backtest table has it: 3.93 against 3.6, red, improving, quartile 3, two exceptions.
     row = next(line for line in done.stdout.splitlines() if "HOU-01" in line)
     cells = [c.strip() for c in row.strip("│┃| ").split("│")]
-    assert cells[0] == "HOU-01" and cells[2:] == ["2025/26 Q2", "3.93", "3.6", "red", "improving", "3", "red spc_concern"], cells
+    assert cells[0] == "HOU-01" and cells[2:] == [
+        "2025/26 Q2",
+        "3.93",
+        "3.6",
+        "red",
+        "improving",
+        "3",
+        "red spc_concern",
+    ], cells
 
 
 def test_status_with_a_bad_period_is_one_line_and_exit_2():

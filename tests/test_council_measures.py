@@ -42,41 +42,167 @@ PMKIT = [sys.executable, "-m", "pmkit.cli"]
 MONTHS_2324 = [datetime(2023 + (3 + i) // 12, (3 + i) % 12 + 1, 1) for i in range(12)]
 MONTHS_2425 = [datetime(2024 + (3 + i) // 12, (3 + i) % 12 + 1, 1) for i in range(12)]
 MONTHS_2526 = [datetime(2025, 4 + i, 1) for i in range(6)]
-QUARTERS = ["2023/24 Q1", "2023/24 Q2", "2023/24 Q3", "2023/24 Q4", "2024/25 Q1", "2024/25 Q2", "2024/25 Q3", "2024/25 Q4",
-            "2025/26 Q1", "2025/26 Q2"]
+QUARTERS = [
+    "2023/24 Q1",
+    "2023/24 Q2",
+    "2023/24 Q3",
+    "2023/24 Q4",
+    "2024/25 Q1",
+    "2024/25 Q2",
+    "2024/25 Q3",
+    "2024/25 Q4",
+    "2025/26 Q1",
+    "2025/26 Q2",
+]
 
 
 def build_workbook(path: Path) -> Path:
     book = Workbook()
     book.remove(book.active)
     sheet = book.create_sheet("Indicators")
-    sheet.append(["indicator_id", "title", "directorate", "priority", "unit", "polarity", "frequency", "decimals",
-                  "aggregation", "cumulative", "benchmark_metric", "public"])
-    sheet.append(["WV-CALL", "Calls answered", "Customer Services", "Listening council", "count", "higher_is_better",
-                  "monthly", 0, "sum", "no", "", "yes"])
-    sheet.append(["WV-WAIT", "People waiting for an assessment", "Adult Care", "Healthy lives", "count", "lower_is_better",
-                  "monthly", 0, "last", "no", "", "yes"])
-    sheet.append(["WV-EHCP", "Plans issued within 20 weeks", "Children's Services", "Best start", "percent",
-                  "higher_is_better", "monthly", 1, "", "no", "", "yes"])
-    sheet.append(["WV-HOMES", "Affordable homes delivered (year to date)", "Housing", "Good homes", "count",
-                  "higher_is_better", "quarterly", 0, "", "yes", "", "yes"])
-    sheet.append(["WV-REC", "Household waste recycled", "Environment", "Clean place", "percent", "higher_is_better",
-                  "quarterly", 1, "mean", "no", "rec", "yes"])
+    sheet.append(
+        [
+            "indicator_id",
+            "title",
+            "directorate",
+            "priority",
+            "unit",
+            "polarity",
+            "frequency",
+            "decimals",
+            "aggregation",
+            "cumulative",
+            "benchmark_metric",
+            "public",
+        ]
+    )
+    sheet.append(
+        [
+            "WV-CALL",
+            "Calls answered",
+            "Customer Services",
+            "Listening council",
+            "count",
+            "higher_is_better",
+            "monthly",
+            0,
+            "sum",
+            "no",
+            "",
+            "yes",
+        ]
+    )
+    sheet.append(
+        [
+            "WV-WAIT",
+            "People waiting for an assessment",
+            "Adult Care",
+            "Healthy lives",
+            "count",
+            "lower_is_better",
+            "monthly",
+            0,
+            "last",
+            "no",
+            "",
+            "yes",
+        ]
+    )
+    sheet.append(
+        [
+            "WV-EHCP",
+            "Plans issued within 20 weeks",
+            "Children's Services",
+            "Best start",
+            "percent",
+            "higher_is_better",
+            "monthly",
+            1,
+            "",
+            "no",
+            "",
+            "yes",
+        ]
+    )
+    sheet.append(
+        [
+            "WV-HOMES",
+            "Affordable homes delivered (year to date)",
+            "Housing",
+            "Good homes",
+            "count",
+            "higher_is_better",
+            "quarterly",
+            0,
+            "",
+            "yes",
+            "",
+            "yes",
+        ]
+    )
+    sheet.append(
+        [
+            "WV-REC",
+            "Household waste recycled",
+            "Environment",
+            "Clean place",
+            "percent",
+            "higher_is_better",
+            "quarterly",
+            1,
+            "mean",
+            "no",
+            "rec",
+            "yes",
+        ]
+    )
 
     sheet = book.create_sheet("Measures")
     sheet.append(["indicator_id", "period", "value", "numerator", "denominator", "quality"])
     calls = [13000] * 12 + [13500] * 11 + [12293] + [13600] * 6
-    waits = [380, 385, 390, 395, 392, 388, 394, 398, 401, 396, 392, 390,
-             380, 395, 402, 390, 385, 399, 420, 431, 415, 405, 400, 410,
-             405, 398, 402, 410, 430, 445]
+    waits = [
+        380,
+        385,
+        390,
+        395,
+        392,
+        388,
+        394,
+        398,
+        401,
+        396,
+        392,
+        390,
+        380,
+        395,
+        402,
+        390,
+        385,
+        399,
+        420,
+        431,
+        415,
+        405,
+        400,
+        410,
+        405,
+        398,
+        402,
+        410,
+        430,
+        445,
+    ]
     for month, call, wait in zip(MONTHS_2324 + MONTHS_2425 + MONTHS_2526, calls, waits):
         sheet.append(["WV-CALL", month, call, None, None, "final"])
         sheet.append(["WV-WAIT", month, wait, None, None, "final"])
     ehcp = [(9, 20)] * 12 + [(10, 20)] * 6 + [(10, 30)] * 6 + [(12, 25)] * 6
     for month, (num, den) in zip(MONTHS_2324 + MONTHS_2425 + MONTHS_2526, ehcp):
         sheet.append(["WV-EHCP", month, round(100 * num / den, 1), num, den, "final"])
-    for label, homes, rec in zip(QUARTERS, [50, 110, 160, 230, 44, 93, 150, 251, 40, 85],
-                                 [50.1, 50.6, 46.2, 43.5, 52.8, 53.2, 47.0, 44.2, 52.0, 51.0]):
+    for label, homes, rec in zip(
+        QUARTERS,
+        [50, 110, 160, 230, 44, 93, 150, 251, 40, 85],
+        [50.1, 50.6, 46.2, 43.5, 52.8, 53.2, 47.0, 44.2, 52.0, 51.0],
+    ):
         sheet.append(["WV-HOMES", label, homes, None, None, "final"])
         sheet.append(["WV-REC", label, rec, None, None, "final"])
 
@@ -92,8 +218,13 @@ def build_workbook(path: Path) -> Path:
 
     sheet = book.create_sheet("Benchmarks")
     sheet.append(["metric", "authority_code", "authority_name", "period", "value", "group"])
-    neighbours = {"E07000101": ("Ashby", 55.0), "E07000102": ("Brill", 49.0), "E07000103": ("Cotter", 47.5),
-                  "E07000104": ("Dunmore", 45.0), "E07000105": ("Elsey", 42.0)}
+    neighbours = {
+        "E07000101": ("Ashby", 55.0),
+        "E07000102": ("Brill", 49.0),
+        "E07000103": ("Cotter", 47.5),
+        "E07000104": ("Dunmore", 45.0),
+        "E07000105": ("Elsey", 42.0),
+    }
     for label in QUARTERS:
         for code, (name, value) in neighbours.items():
             sheet.append(["rec", code, name, label, value, "cipfa"])
@@ -130,8 +261,21 @@ def project(tmp_path_factory):
     done = run(["validate"], project)
     assert "valid (indicators 5" in done.stdout
     run(["run", "annual", "--year", "2024/25", "--engine", "nbconvert"], project)
-    run(["run", "quarterly", "--period", "2025/26 Q2", "--engine", "nbconvert", "--audience", "internal",
-         "--audience", "public"], project)
+    run(
+        [
+            "run",
+            "quarterly",
+            "--period",
+            "2025/26 Q2",
+            "--engine",
+            "nbconvert",
+            "--audience",
+            "internal",
+            "--audience",
+            "public",
+        ],
+        project,
+    )
     run(["run", "deep-dive", "--indicator", "WV-WAIT", "--period", "2025/26 Q2", "--engine", "nbconvert"], project)
     return project
 

@@ -160,7 +160,8 @@ def test_two_directorates_have_an_overview_and_the_year_a_foreword_for_both_audi
     words = c[c["indicator_id"] == ""]
     overviews = words[words["directorate"] != ""]
     assert set(zip(overviews["directorate"], overviews["period"], overviews["audience"])) == {
-        (d, "2025/26 Q2", a) for d in ("Housing", "Adults' Social Care") for a in ("internal", "public")}
+        (d, "2025/26 Q2", a) for d in ("Housing", "Adults' Social Care") for a in ("internal", "public")
+    }
     foreword = words[words["directorate"] == ""]
     assert sorted(zip(foreword["period"], foreword["audience"])) == [("2024/25", "internal"), ("2024/25", "public")]
     assert words["text"].str.len().min() > 100
@@ -198,7 +199,9 @@ def test_every_action_has_a_quarterly_history_ending_where_its_row_stands_now(ta
     assert set(updates["action_id"]) == set(actions["action_id"])
     last = updates.groupby("action_id").tail(1).set_index("action_id").sort_index()
     now = actions.set_index("action_id").sort_index()
-    pd.testing.assert_frame_equal(last[["status", "percent_complete", "update"]], now[["status", "percent_complete", "update"]])
+    pd.testing.assert_frame_equal(
+        last[["status", "percent_complete", "update"]], now[["status", "percent_complete", "update"]]
+    )
     # Open a family hub (ACT-09): on track through 2024/25, complete in its last quarter, not updated after.
     hubs = updates[updates["action_id"] == "ACT-09"]
     assert list(hubs["period"]) == ["2024/25 Q1", "2024/25 Q2", "2024/25 Q3", "2024/25 Q4"]

@@ -24,8 +24,9 @@ AUDIENCES = ("internal", "public")
 def demo(demo_render):
     src = pmkit.open_source(demo_render.store)
     ind = src.indicators()
-    st = pmkit.status.assess(src.measures(), ind, "2025/26 Q2", targets=src.targets(), benchmarks=src.benchmarks(),
-                             rag_suspended=["2020/21"])
+    st = pmkit.status.assess(
+        src.measures(), ind, "2025/26 Q2", targets=src.targets(), benchmarks=src.benchmarks(), rag_suspended=["2020/21"]
+    )
     return demo_render, src, ind, st
 
 
@@ -45,7 +46,11 @@ def test_a_report_per_directorate_and_an_index_that_links_them(demo):
     render, *_ = demo
     for audience in AUDIENCES:
         folder = render.folder("nbconvert", audience)
-        assert {p.stem for p in folder.glob("*.html")} == DIRECTORATES | {"index", "deep-dive-asc-02", "deep-dive-repairs"}
+        assert {p.stem for p in folder.glob("*.html")} == DIRECTORATES | {
+            "index",
+            "deep-dive-asc-02",
+            "deep-dive-repairs",
+        }
         links = [a["href"] for a in load(folder / "index.html").select("main a")]
         assert {f"{d}.html" for d in DIRECTORATES} | {"deep-dive-asc-02.html", "deep-dive-repairs.html"} <= set(links)
         assert {"status.csv", "datapackage.json"} <= set(links)
@@ -61,8 +66,10 @@ def test_the_outputs_home_page_names_the_council_links_every_internal_period_and
     home = load(render.root / "nbconvert" / "outputs" / "index.html")
     assert text(home.select_one("h1")) == "Thornbury Vale Council: performance reports for members and officers"
     assert [(a["href"], text(a)) for a in home.select("main a")] == [
-        ("2025-26-Q2/internal/index.html", "2025-26-Q2"), ("2024-25/internal/index.html", "2024-25"),
-        ("public/index.html", "The public site's front page")]
+        ("2025-26-Q2/internal/index.html", "2025-26-Q2"),
+        ("2024-25/internal/index.html", "2024-25"),
+        ("public/index.html", "The public site's front page"),
+    ]
 
 
 def test_every_indicator_has_a_tile_with_its_status_and_its_value_with_unit(demo):
@@ -78,8 +85,12 @@ def test_every_indicator_has_a_tile_with_its_status_and_its_value_with_unit(demo
         for iid, tile in shown.items():
             row, info = expected.loc[iid], meta.loc[iid]
             assert tile["data-status"] == row["rag"]
-            assert text(tile.select_one(".kpi-value .value")) == expected_value(row["value"], info["unit"], info["decimals"]), iid
-            target = "No target" if pd.isna(row["target"]) else expected_value(row["target"], info["unit"], info["decimals"])
+            assert text(tile.select_one(".kpi-value .value")) == expected_value(
+                row["value"], info["unit"], info["decimals"]
+            ), iid
+            target = (
+                "No target" if pd.isna(row["target"]) else expected_value(row["target"], info["unit"], info["decimals"])
+            )
             assert text(tile.select_one(".target")) == f"Target: {target}", iid
 
 
@@ -119,13 +130,15 @@ def test_each_directorate_counts_all_its_actions_as_at_the_quarters_end(demo):
     # Housing has seven actions (ACT-16 to 20, 22 and 23; ACT-23 is internal): the count is of them all, not of the
     # two that slipped ("0 of 2 actions completed" before). Worked out from actions.yaml by hand.
     render, *_ = demo
-    counts = {audience: " ".join(by_page(render, audience)["housing"].select_one(".actions-count")
-                                 .get_text().split()) for audience in AUDIENCES}
+    counts = {
+        audience: " ".join(by_page(render, audience)["housing"].select_one(".actions-count").get_text().split())
+        for audience in AUDIENCES
+    }
     assert counts == {
         "internal": "2 of 7 actions completed by 30 September 2025, \u2716 1 off track, \u25b2 1 at risk, \u2192 2 on track, "
-                    "\u25cb 1 not started.",
+        "\u25cb 1 not started.",
         "public": "1 of 6 actions completed by 30 September 2025, \u2716 1 off track, \u25b2 1 at risk, \u2192 2 on track, "
-                  "\u25cb 1 not started.",
+        "\u25cb 1 not started.",
     }
     housing = by_page(render, "internal")["housing"]
     assert [li["data-action"] for li in housing.select(".slipped-actions li")] == ["ACT-16", "ACT-18"]
@@ -142,7 +155,10 @@ def test_sparklines_and_charts_state_their_message_in_alt_text(demo):
                 value = text(tile.select_one(".kpi-value .value"))
                 if value == "No data":  # the line ends at the last value there is
                     continue
-                assert re.match(r"Trend over \d+ (months|quarters|years) from .+ to .+: (rose|fell|was unchanged) from .+ to ", spark["alt"])
+                assert re.match(
+                    r"Trend over \d+ (months|quarters|years) from .+ to .+: (rose|fell|was unchanged) from .+ to ",
+                    spark["alt"],
+                )
                 assert f"to {value}" in spark["alt"], (name, tile["data-indicator"])
             for img in page.select("img"):
                 assert len(img.get("alt", "").strip()) > 40, (name, img.get("class"))
@@ -163,7 +179,10 @@ def test_chart_data_tables_hold_the_charts_numbers(demo):
             last = [text(c) for c in rows[-1].select("th, td")]
             info = meta.loc[iid]
             # the chart's figure: a running total's own figure for the period (its year to date less the period before's)
-            assert last[:2] == [mine["period"].iloc[-1], expected_value(mine["spc_value"].iloc[-1], info["unit"], info["decimals"])]
+            assert last[:2] == [
+                mine["period"].iloc[-1],
+                expected_value(mine["spc_value"].iloc[-1], info["unit"], info["decimals"]),
+            ]
             if info["cumulative"]:
                 running = mine["value"].to_numpy()
                 assert mine["spc_value"].iloc[-1] == running[-1] - running[-2], iid  # Q2 less Q1 of the same year
@@ -177,7 +196,9 @@ def test_every_flagged_point_names_the_rule_that_flagged_it(demo):
         for row in page.select(".spc-data tbody tr"):
             signal = text(row.select("td")[-1])
             if signal:
-                assert re.match(r"(Improvement|Concern|Neutral \((high|low)\)): ", signal) and rule_words.search(signal), signal
+                assert re.match(r"(Improvement|Concern|Neutral \((high|low)\)): ", signal) and rule_words.search(
+                    signal
+                ), signal
                 seen += 1
     assert seen > 100
 
@@ -189,7 +210,9 @@ def test_the_contradictions_a_reader_saw_are_explained(demo):
             for iid, tile in tiles(page).items():
                 icons = {i["data-icon"] for i in tile.select(".pmkit-spc-icon")}
                 rag = tile["data-status"]
-                if (rag in ("red", "amber") and "consistent_pass" in icons) or (rag == "green" and "consistent_fail" in icons):
+                if (rag in ("red", "amber") and "consistent_pass" in icons) or (
+                    rag == "green" and "consistent_fail" in icons
+                ):
                     assert tile.select_one(".why-differ"), (name, iid)
                 if tile.select_one(".stale-limits"):
                     assert not icons & {"consistent_pass", "consistent_fail", "inconsistent"}, (name, iid)
@@ -204,7 +227,9 @@ def test_the_contradictions_a_reader_saw_are_explained(demo):
         "\u2192 No change since same period last year (headline: seasonal, so compared with the same period last year)",
         "\u2198 Declining since previous month (and the month before)",
     ]
-    worst = {text(tr.th): text(tr.select("td")[-1]) for tr in adults.select("#spc-ASC-08 .spc-data tbody tr")}["Feb 2023"]
+    worst = {text(tr.th): text(tr.select("td")[-1]) for tr in adults.select("#spc-ASC-08 .spc-data tbody tr")}[
+        "Feb 2023"
+    ]
     assert worst.startswith("Improvement: part of a falling trend") and "also above the upper process limit" in worst
     assert worst.endswith("(a concern): Making Data Count counts a value flagged both ways as improvement")
 
@@ -220,13 +245,16 @@ def test_headlines_state_the_status_tables_figures(demo):
         counts = mine["rag"].value_counts()
         assert overview.startswith(
             f"Of the {len(mine)} indicators, {judged.sum()} {'was' if judged.sum() == 1 else 'were'} judged against a target: "
-            f"{counts.get('green', 0)} on target, {counts.get('amber', 0)} near target and {counts.get('red', 0)} off target.")
+            f"{counts.get('green', 0)} on target, {counts.get('amber', 0)} near target and {counts.get('red', 0)} off target."
+        )
         off = page.select_one('.headlines li[data-kind="off_target"]')
         for row in mine[mine["rag"] == "red"].itertuples():
             if off is not None and row.title in text(off):
                 info = meta.loc[row.indicator_id]
-                assert (f"{row.title} at {expected_value(row.value, info['unit'], info['decimals'])} against a target of "
-                        f"{expected_value(row.target, info['unit'], info['decimals'])}") in text(off)
+                assert (
+                    f"{row.title} at {expected_value(row.value, info['unit'], info['decimals'])} against a target of "
+                    f"{expected_value(row.target, info['unit'], info['decimals'])}"
+                ) in text(off)
 
 
 def test_public_pages_speak_plainly_and_leave_out_internal_detail(demo):
@@ -265,7 +293,9 @@ def test_pages_are_accessible_self_contained_and_script_free(demo):
 def test_the_manifest_holds_no_server_paths(demo):
     render, *_ = demo
     for audience in AUDIENCES:
-        manifest = json.loads((manifest_path(render.root / "nbconvert" / "outputs", "2025-26-Q2", audience)).read_text(encoding="utf-8"))
+        manifest = json.loads(
+            (manifest_path(render.root / "nbconvert" / "outputs", "2025-26-Q2", audience)).read_text(encoding="utf-8")
+        )
         strings = list(texts_in(manifest))
         assert manifest["reports"] and manifest["source"] == "pmkit.duckdb"
         assert not [s for s in strings if s.startswith("/") or str(render.root) in s or "/tmp/" in s], strings
@@ -300,15 +330,20 @@ def test_the_citizen_voice_without_personal_data_small_counts_or_repeated_quotes
             assert section is not None, name
             quotes = [text(q) for q in section.select("blockquote")]
             assert len(quotes) == len(set(quotes)), f"{name}: a quote appears twice"
-            shares = [int(text(tr.select("td")[1]).rstrip("%")) for tr in section.select(".pmkit-theme-table tbody tr")
-                      if text(tr.select("td")[1]).rstrip("%").isdigit()]
+            shares = [
+                int(text(tr.select("td")[1]).rstrip("%"))
+                for tr in section.select(".pmkit-theme-table tbody tr")
+                if text(tr.select("td")[1]).rstrip("%").isdigit()
+            ]
             assert max(shares) <= 50 or name != "adults", f"{name}: one theme holds most comments"
             for figure in section.select("figure.pmkit-quotes"):
                 if "Waiting" in text(figure.figcaption) or "Delays" in text(figure.figcaption):
                     assert not any("quick note" in text(q).lower() for q in figure.select("blockquote"))
             if audience == "public":
                 for kind, pattern in PERSONAL.items():
-                    assert not pattern.search(visible_text(load(render.folder("nbconvert", audience) / f"{name}.html"))), (name, kind)
+                    assert not pattern.search(
+                        visible_text(load(render.folder("nbconvert", audience) / f"{name}.html"))
+                    ), (name, kind)
                 counts = [int(n) for n in re.findall(r"<td[^>]*>(\d+)</td>", str(section))]
                 assert counts and not [n for n in counts if 0 < n < 5], f"{name} shows a count below 5"
 
@@ -344,8 +379,12 @@ def test_a_directorates_overview_follows_what_to_know_and_the_foreword_opens_the
     render = demo[0]
     if engine not in render.engines:
         pytest.skip("Quarto is not installed here (no `quarto` on PATH)")
-    headings = {("quarterly", "internal"): "Director's overview", ("quarterly", "public"): "Overview",
-                ("annual", "internal"): "Foreword", ("annual", "public"): "Foreword"}
+    headings = {
+        ("quarterly", "internal"): "Director's overview",
+        ("quarterly", "public"): "Overview",
+        ("annual", "internal"): "Foreword",
+        ("annual", "public"): "Foreword",
+    }
     for audience in AUDIENCES:
         for kind in ("quarterly", "annual"):
             for path in render.pages(engine, audience, kind):

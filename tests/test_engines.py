@@ -13,8 +13,11 @@ from pmkit.render import quarto_available
 
 pytestmark = [
     pytest.mark.e2e,
-    pytest.mark.skipif(not quarto_available(), reason="Quarto is not installed here (no `quarto` on PATH); "
-                       "users get it from conda-forge or its installer, and .ci/run installs it where the shared kit is"),
+    pytest.mark.skipif(
+        not quarto_available(),
+        reason="Quarto is not installed here (no `quarto` on PATH); "
+        "users get it from conda-forge or its installer, and .ci/run installs it where the shared kit is",
+    ),
 ]
 LOADS = re.compile(r"""<(?:script|img|link|iframe|source)\b[^>]*\b(?:src|href)\s*=\s*["']?(?:https?:)?//""", re.I)
 
@@ -43,10 +46,14 @@ def outline(path):
 def test_quarto_pages_say_what_nbconvert_pages_say(demo_render, audience):
     assert "quarto" in demo_render.engines
     for kind in ("quarterly", "annual", "deep-dive"):
-        for path, other in zip(demo_render.pages("nbconvert", audience, kind), demo_render.pages("quarto", audience, kind)):
+        for path, other in zip(
+            demo_render.pages("nbconvert", audience, kind), demo_render.pages("quarto", audience, kind)
+        ):
             ours, theirs = outline(path), outline(other)
             assert path.name == other.name and theirs == ours, path.name
-        assert len(ours["h1"]) == 1 and ours["index"] == ["index.html"] and ours["sources"] == {"data:image/png;base64,"}
+        assert (
+            len(ours["h1"]) == 1 and ours["index"] == ["index.html"] and ours["sources"] == {"data:image/png;base64,"}
+        )
         assert [text for _, text in ours["contents"]] == ours["h2"], path.name  # every section is in the contents
 
 

@@ -45,6 +45,7 @@ def option(register, iid: str) -> str:
 def test_the_widgets_driven_in_a_real_kernel_change_what_the_explorer_shows(demo_project, register):
     manager, client = start_new_kernel(kernel_name="python3", cwd=str(demo_project))
     try:
+
         def run(code: str) -> dict | None:
             printed = []
 
@@ -73,7 +74,9 @@ def test_the_widgets_driven_in_a_real_kernel_change_what_the_explorer_shows(demo
         m = pmkit.open_source(demo_project / "data" / "pmkit.duckdb").measures()
         value = float(m[(m["indicator_id"] == "ASC-02") & (m["period"] == "2024/25 Q4")]["value"].iloc[0])
         earlier = run("explorer.period.value = (explorer.period.options[0], '2024/25 Q4'); print(snapshot())")
-        assert f"{value:.1f}%" in earlier["tile"] and "2024/25 Q4" in earlier["tile"] and earlier["tile"] != asc02["tile"]
+        assert (
+            f"{value:.1f}%" in earlier["tile"] and "2024/25 Q4" in earlier["tile"] and earlier["tile"] != asc02["tile"]
+        )
         assert "indicators for 2024/25 Q4" in earlier["table"] and earlier["table"] != asc02["table"]
 
         # an internal-only indicator, then the public audience: it leaves the list, the table and the tile
@@ -89,7 +92,9 @@ def test_the_widgets_driven_in_a_real_kernel_change_what_the_explorer_shows(demo
         manager.shutdown_kernel(now=True)
 
 
-def test_the_buttons_write_a_deep_dive_params_file_run_it_and_save_commentary(demo_project, register, tmp_path, monkeypatch):
+def test_the_buttons_write_a_deep_dive_params_file_run_it_and_save_commentary(
+    demo_project, register, tmp_path, monkeypatch
+):
     project = tmp_path / "p"
     shutil.copytree(demo_project, project)
     monkeypatch.chdir(project / "notebooks")  # as in JupyterLab: the kernel works in the notebook's folder
@@ -109,7 +114,12 @@ def test_the_buttons_write_a_deep_dive_params_file_run_it_and_save_commentary(de
     explorer.indicator.value = option(register, "ASC-02")
     explorer.write_button.click()
     written = yaml.safe_load((project / "params" / "deep-dives" / "asc-02.yaml").read_text(encoding="utf-8"))
-    assert written == {"indicator": "ASC-02", "period": "2025/26 Q2", "audience": "internal", "comparator_group": "nearest_neighbours"}
+    assert written == {
+        "indicator": "ASC-02",
+        "period": "2025/26 Q2",
+        "audience": "internal",
+        "comparator_group": "nearest_neighbours",
+    }
 
     explorer.run_button.click()
     page = project / "outputs" / "2025-26-Q2" / "internal" / "deep-dive-asc-02.html"
@@ -121,9 +131,12 @@ def test_the_buttons_write_a_deep_dive_params_file_run_it_and_save_commentary(de
     explorer.note_actions.value = "Two more reablement workers from October."
     explorer.save_button.click()
     saved = pmkit.open_source(project / "data" / "pmkit.duckdb").commentary()
-    row = saved[(saved["indicator_id"] == "ASC-02") & (saved["period"] == "2025/26 Q2") & (saved["audience"] == "internal")]
-    assert row[["text", "actions"]].values.tolist() == [["Reablement capacity returned in September.",
-                                                         "Two more reablement workers from October."]]
+    row = saved[
+        (saved["indicator_id"] == "ASC-02") & (saved["period"] == "2025/26 Q2") & (saved["audience"] == "internal")
+    ]
+    assert row[["text", "actions"]].values.tolist() == [
+        ["Reablement capacity returned in September.", "Two more reablement workers from October."]
+    ]
     assert "Reablement capacity returned in September." in explorer.tile.value
     explorer.note_text.value = " "
     explorer.save_button.click()
@@ -137,8 +150,13 @@ def test_the_buttons_write_a_deep_dive_params_file_run_it_and_save_commentary(de
 
 def test_the_explorer_notebook_runs_top_to_bottom(demo_project, tmp_path):
     out = tmp_path / "explore.ipynb"
-    papermill.execute_notebook(str(demo_project / "notebooks" / "explore.ipynb"), str(out),
-                               cwd=str(demo_project / "notebooks"), kernel_name="python3", progress_bar=False)
+    papermill.execute_notebook(
+        str(demo_project / "notebooks" / "explore.ipynb"),
+        str(out),
+        cwd=str(demo_project / "notebooks"),
+        kernel_name="python3",
+        progress_bar=False,
+    )
     outputs = [o for cell in json.loads(out.read_text())["cells"] for o in cell.get("outputs", [])]
     assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)
     assert not [o for o in outputs if o.get("output_type") == "error"]

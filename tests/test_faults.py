@@ -25,7 +25,10 @@ ROOT = Path(__file__).resolve().parents[1]
 MINI = Path(__file__).parent / "data" / "mini_council"
 PERIOD = "2025/26 Q2"
 FOLDER = Path("outputs") / "2025-26-Q2" / "internal"
-PAGES = {"housing.html": "Housing: performance report, 2025/26 Q2", "place.html": "Place: performance report, 2025/26 Q2"}
+PAGES = {
+    "housing.html": "Housing: performance report, 2025/26 Q2",
+    "place.html": "Place: performance report, 2025/26 Q2",
+}
 ALLOWED = {*PAGES, "index.html", "status.csv", "datapackage.json", "manifest.json"}
 RUN = ["run", "quarterly", "--engine", "nbconvert", "--period", PERIOD]
 
@@ -68,7 +71,9 @@ def _good_run(project: Path) -> list[str]:
     (project / "params" / "directorates").mkdir(parents=True)
     defaults = (ROOT / "params" / "defaults.yaml").read_text(encoding="utf-8")
     assert "source: data/pmkit.duckdb" in defaults
-    (project / "params" / "defaults.yaml").write_text(defaults.replace("source: data/pmkit.duckdb", "source: data/mini"))
+    (project / "params" / "defaults.yaml").write_text(
+        defaults.replace("source: data/pmkit.duckdb", "source: data/mini")
+    )
     (project / "params" / "directorates" / "housing.yaml").write_text('directorate: "Housing"\n')
     (project / "params" / "directorates" / "place.yaml").write_text('directorate: "Place"\n')
     shutil.copytree(MINI, project / "data" / "mini")
@@ -88,8 +93,11 @@ def kernels(project: Path) -> list[int]:
     found = []
     for proc in Path("/proc").iterdir():
         try:
-            if (proc.name.isdigit() and "ipykernel_launcher" in (proc / "cmdline").read_text()
-                    and os.readlink(proc / "cwd") == str(project)):
+            if (
+                proc.name.isdigit()
+                and "ipykernel_launcher" in (proc / "cmdline").read_text()
+                and os.readlink(proc / "cwd") == str(project)
+            ):
                 found.append(int(proc.name))
         except OSError:
             continue
@@ -127,15 +135,22 @@ def assert_whole(project: Path, good: dict[str, bytes]) -> None:
     assert not list((project / "outputs").glob(".*.tmp"))
 
 
-@pytest.mark.parametrize("moment", ["0.5 s", "2 s", "4 s", "first executed notebook and its kernel",
-                                    "first page being replaced"])
+@pytest.mark.parametrize(
+    "moment", ["0.5 s", "2 s", "4 s", "first executed notebook and its kernel", "first page being replaced"]
+)
 def test_a_run_killed_part_way_leaves_the_published_pages_whole(published, project, moment):
     good = published[1]
     before = executed(project)
     env = {**os.environ, "PMKIT_TEST_PAUSE": str(project / "paused")}
     program = ["-c", PAUSING_CLI] if moment == "first page being replaced" else ["-m", "pmkit.cli"]
-    run = subprocess.Popen([sys.executable, *program, *RUN, "--jobs", "2"], cwd=project, env=env,
-                           start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    run = subprocess.Popen(
+        [sys.executable, *program, *RUN, "--jobs", "2"],
+        cwd=project,
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     try:
         if moment.endswith(" s"):
             time.sleep(float(moment.split()[0]))
@@ -157,8 +172,9 @@ def test_a_run_killed_part_way_leaves_the_published_pages_whole(published, proje
     assert kernels(project) == [], "a killed run left its kernels running"
     assert_whole(project, good)
 
-    again = subprocess.run([sys.executable, "-m", "pmkit.cli", *RUN, "--directorate", "place"],
-                           cwd=project, capture_output=True, text=True)
+    again = subprocess.run(
+        [sys.executable, "-m", "pmkit.cli", *RUN, "--directorate", "place"], cwd=project, capture_output=True, text=True
+    )
     assert again.returncode == 0, again.stdout + again.stderr
     assert_whole(project, good)
     assert list((project / "outputs" / ".pmkit-tmp").iterdir()) == []  # what the killed run left is removed
@@ -166,19 +182,32 @@ def test_a_run_killed_part_way_leaves_the_published_pages_whole(published, proje
         assert not temporary.exists()
 
 
-@pytest.mark.parametrize("engine", ["nbconvert", pytest.param("quarto", marks=pytest.mark.skipif(
-    not quarto_available(), reason="Quarto is not installed here (no `quarto` on PATH); its batches render apart"))])
+@pytest.mark.parametrize(
+    "engine",
+    [
+        "nbconvert",
+        pytest.param(
+            "quarto",
+            marks=pytest.mark.skipif(
+                not quarto_available(),
+                reason="Quarto is not installed here (no `quarto` on PATH); its batches render apart",
+            ),
+        ),
+    ],
+)
 def test_a_report_that_raises_is_named_and_kept_and_the_others_are_published(published, project, engine):
     good = published[1]
     nb = nbformat.read(project / "notebooks" / "service_area.ipynb", as_version=4)
-    nb.cells.append(nbformat.v4.new_code_cell(
-        'if directorate == "Place":\n    raise RuntimeError("the Place data feed is broken")'))
+    nb.cells.append(
+        nbformat.v4.new_code_cell('if directorate == "Place":\n    raise RuntimeError("the Place data feed is broken")')
+    )
     nbformat.write(nb, project / "notebooks" / "service_area.ipynb")
     housing = project / FOLDER / "housing.html"
     os.utime(housing, (0, 0))
     command = [arg if arg != "nbconvert" else engine for arg in RUN]
-    done = subprocess.run([sys.executable, "-m", "pmkit.cli", *command, "--jobs", "2"], cwd=project,
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "pmkit.cli", *command, "--jobs", "2"], cwd=project, capture_output=True, text=True
+    )
     assert done.returncode != 0
     executed = project / "outputs" / "_executed" / "2025-26-Q2" / "internal" / "place.ipynb"
     assert f"FAILED {PAGES['place.html']}" in done.stdout and "the Place data feed is broken" in done.stdout

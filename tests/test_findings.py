@@ -15,11 +15,19 @@ INTERNAL, PUBLIC = words_for("internal"), words_for("public")
 
 def history(rags, values=None, targets=None, quality=None, first="Apr 2025"):
     n = len(rags)
-    return pd.DataFrame({"period": month_labels(first, n), "value": values or [80.0] * n, "target": targets or [88.0] * n,
-                         "rag": rags, "quality": quality or ["final"] * n})
+    return pd.DataFrame(
+        {
+            "period": month_labels(first, n),
+            "value": values or [80.0] * n,
+            "target": targets or [88.0] * n,
+            "rag": rags,
+            "quality": quality or ["final"] * n,
+        }
+    )
 
 
 # --- below target ---------------------------------------------------------------------------------------
+
 
 def test_a_run_below_target_reaching_the_latest_period_is_found_with_its_length():
     found = findings.below_target(history(["green", "red", "amber", "red"], values=[90.0, 85.0, 86.0, 84.5]), "R")
@@ -34,16 +42,23 @@ def test_no_run_when_the_latest_is_on_target_or_the_miss_is_a_single_period(rags
 def test_below_target_question_cites_the_run():
     found = findings.below_target(history(["green", "red", "amber", "red"], values=[90.0, 85.0, 86.0, 84.5]), "R")
     said, asked = ask(found, reading(), INTERNAL)
-    assert said == ("Repairs completed on time has been below its target (worse) for 3 months in a row, since May 2025: "
-                    "84.5% in Jul 2025 against a target of 88.0%.")
+    assert said == (
+        "Repairs completed on time has been below its target (worse) for 3 months in a row, since May 2025: "
+        "84.5% in Jul 2025 against a target of 88.0%."
+    )
     assert asked == "What is the recovery plan, what does it cost, and when will the indicator be back on target?"
     assert ask(found, reading(), PUBLIC)[1] == "What is being done to bring it back to target, and by when?"
 
 
 # --- targets --------------------------------------------------------------------------------------------
 
-TARGETS = pd.DataFrame({"indicator_id": "R", "period": ["2022/23", "2023/24", "2024/25", "Sep 2025", "2025/26"],
-                        "target": [90.0, 92.0, 89.0, 95.0, 91.0]})
+TARGETS = pd.DataFrame(
+    {
+        "indicator_id": "R",
+        "period": ["2022/23", "2023/24", "2024/25", "Sep 2025", "2025/26"],
+        "target": [90.0, 92.0, 89.0, 95.0, 91.0],
+    }
+)
 
 
 def test_target_history_is_oldest_first_and_the_year_applies_where_no_exact_target_is_set():
@@ -70,13 +85,18 @@ PLANTED = STEADY + [13.0, 12.5, 13.2, 12.8, 13.1, 12.9, 13.0]  # a step up from 
 
 
 def test_a_planted_shift_gives_a_suggested_rebase_at_its_first_month():
-    r = reading(status_row(value=13.0, target=12.0, rag="green", exceptions=[], period="Sep 2025"),
-                register_row(decimals=1), view(PLANTED, "Jan 2024", target=12.0))
+    r = reading(
+        status_row(value=13.0, target=12.0, rag="green", exceptions=[], period="Sep 2025"),
+        register_row(decimals=1),
+        view(PLANTED, "Jan 2024", target=12.0),
+    )
     found = findings.stale_limits(r)
     assert found.facts == {"since": "Mar 2025", "values": 7, "side": "above", "rebased_before": False}
     said, asked = ask(found, r, INTERNAL)
-    assert said == ("Repairs completed on time shows a sustained shift since Mar 2025 (7 months above the mean) that its "
-                    "chart does not yet allow for, so its process limits describe the old process.")
+    assert said == (
+        "Repairs completed on time shows a sustained shift since Mar 2025 (7 months above the mean) that its "
+        "chart does not yet allow for, so its process limits describe the old process."
+    )
     assert asked.endswith("should the limits be recalculated from then?") and "rebase_at" not in asked
 
 
@@ -89,56 +109,81 @@ def test_no_rebase_is_suggested_without_a_shift_or_once_the_register_rebases_it(
 
 def findings_view_rebased():
     from pmkit.reading import SpcView
+
     return SpcView(spc.xmr(PLANTED, rebase_at=[14], target=12.0), month_labels("Jan 2024", len(PLANTED)), 12.0)
 
 
 def test_special_cause_says_since_when_and_by_which_rule():
     values = [95.0, 96.0] * 7 + [90.0]  # the last value below the lower limit (92.28 here)
-    r = reading(status_row(value=90.0, target=91.0, rag="amber", exceptions=["spc_concern"], period="Mar 2025"),
-                spc_view=view(values, "Jan 2024", target=91.0))
+    r = reading(
+        status_row(value=90.0, target=91.0, rag="amber", exceptions=["spc_concern"], period="Mar 2025"),
+        spc_view=view(values, "Jan 2024", target=91.0),
+    )
     found = findings.special_cause(r)
     assert found.facts == {"type": "concern", "rule": "outside", "since": "Mar 2025", "values": 1, "latest": "Mar 2025"}
     said, asked = ask(found, r, INTERNAL)
-    assert said == ("Repairs completed on time has been a special cause of concern since Mar 2025 (1 month to Mar 2025; "
-                    "the latest beyond the process limits).")
+    assert said == (
+        "Repairs completed on time has been a special cause of concern since Mar 2025 (1 month to Mar 2025; "
+        "the latest beyond the process limits)."
+    )
     assert asked == "What changed then, and what is being done about it?"
     assert ask(found, r, PUBLIC)[0].startswith("Repairs completed on time has been worse than usual since Mar 2025")
 
 
 # --- provisional data, bottom quartile, rising complaints -------------------------------------------------
 
+
 def test_provisional_values_are_listed():
     found = findings.provisional(history(["red", "red", "red"], quality=["final", "provisional", "estimated"]), "R")
     assert found.facts == {"periods": ["May 2025", "Jun 2025"], "quality": ["provisional", "estimated"]}
-    assert ask(found, reading(), INTERNAL)[0] == ("Repairs completed on time: the figures for May 2025, Jun 2025 are "
-                                                 "provisional and may change.")
+    assert ask(found, reading(), INTERNAL)[0] == (
+        "Repairs completed on time: the figures for May 2025, Jun 2025 are provisional and may change."
+    )
 
 
 def test_a_complaint_theme_up_by_a_quarter_with_five_or_more_is_rising():
-    table = pd.DataFrame({"theme": ["repairs", "noise", "parking"], "label": ["Housing repairs", "Noise", "Parking"],
-                          "count": [15, 4, 6], "previous": [10, 1, 6], "change_pct": [0.5, 3.0, 0.0]})
+    table = pd.DataFrame(
+        {
+            "theme": ["repairs", "noise", "parking"],
+            "label": ["Housing repairs", "Noise", "Parking"],
+            "count": [15, 4, 6],
+            "previous": [10, 1, 6],
+            "change_pct": [0.5, 3.0, 0.0],
+        }
+    )
     summary = ThemeSummary(table, pd.DataFrame(), {}, 25, "2025/26 Q2", "2025/26 Q1", "internal")
     found = findings.rising_themes(summary)
     assert [f.facts["theme"] for f in found] == ["Housing repairs"]  # noise has fewer than 5 now; parking is flat
-    assert ask(found[0], None, INTERNAL)[0] == "Complaints about housing repairs rose from 10 in 2025/26 Q1 to 15 in 2025/26 Q2 (+50%)."
+    assert (
+        ask(found[0], None, INTERNAL)[0]
+        == "Complaints about housing repairs rose from 10 in 2025/26 Q1 to 15 in 2025/26 Q2 (+50%)."
+    )
 
 
 # --- funnel plots and benchmarking over time --------------------------------------------------------------
+
 
 def test_funnel_limits_and_signals_by_hand():
     # Overall 630/800 = 0.7875. For 100 cases the spread is sqrt(0.7875 x 0.2125 / 100) = 0.04091, so the
     # 95% limits are 0.7073 to 0.8677 and the 99.8% limits 0.6611 to 0.9139; for 600 cases 0.7548 to 0.8202 (95%).
     f = funnel(pd.DataFrame({"category": ["A", "B", "C"], "numerator": [90, 40, 500], "denominator": [100, 100, 600]}))
     assert f["overall"].iloc[0] == pytest.approx(0.7875)
-    assert f.loc[0, ["lower_95", "upper_95", "lower_998", "upper_998"]].tolist() == pytest.approx([0.7073, 0.8677, 0.6611, 0.9139], abs=1e-4)
+    assert f.loc[0, ["lower_95", "upper_95", "lower_998", "upper_998"]].tolist() == pytest.approx(
+        [0.7073, 0.8677, 0.6611, 0.9139], abs=1e-4
+    )
     assert f["signal"].tolist() == ["possible_high", "low", "possible_high"]
 
 
 def test_benchmarking_over_time_ranks_like_the_status_engine():
-    bench = pd.DataFrame({"metric": "m", "authority_code": list("ABCD") * 2 + ["E", "E"],
-                          "period": ["2024/25"] * 4 + ["2025/26"] * 4 + ["2024/25", "2025/26"],
-                          "value": [10.0, 20.0, 30.0, 40.0, 12.0, 22.0, 32.0, 42.0, 25.0, 27.0],
-                          "group": ["nn"] * 8 + ["england"] * 2})
+    bench = pd.DataFrame(
+        {
+            "metric": "m",
+            "authority_code": list("ABCD") * 2 + ["E", "E"],
+            "period": ["2024/25"] * 4 + ["2025/26"] * 4 + ["2024/25", "2025/26"],
+            "value": [10.0, 20.0, 30.0, 40.0, 12.0, 22.0, 32.0, 42.0, 25.0, 27.0],
+            "group": ["nn"] * 8 + ["england"] * 2,
+        }
+    )
     own = pd.Series({"2024/25": 30.0, "2025/26": 15.0})
     t = benchmarking.trajectory("m", "higher_is_better", own, bench, "nn")
     assert t["period"].tolist() == ["2024/25", "2025/26"]

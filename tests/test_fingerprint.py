@@ -126,8 +126,12 @@ def test_any_permutation_of_rows_and_columns_keeps_every_digest(data):
     assert scoped_digests(shuffled, "Place") == scoped_digests(frames, "Place")
 
 
-NUMBER_CELLS = [(name, col) for name, frame in council()[0].items() for col in frame.columns
-                if frame[col].dtype == "float64" and len(frame)]
+NUMBER_CELLS = [
+    (name, col)
+    for name, frame in council()[0].items()
+    for col in frame.columns
+    if frame[col].dtype == "float64" and len(frame)
+]
 
 
 @settings(max_examples=50, deadline=None)
@@ -137,7 +141,9 @@ def test_any_change_to_one_number_changes_its_tables_digest_and_no_other(data):
     frames = tables()
     row = data.draw(st.integers(0, len(frames[name]) - 1), label="row")
     old = frames[name].at[row, col]
-    new = data.draw(st.floats(allow_nan=True, allow_infinity=True) | st.just(old + 0.5) | st.just(np.nan), label="new value")
+    new = data.draw(
+        st.floats(allow_nan=True, allow_infinity=True) | st.just(old + 0.5) | st.just(np.nan), label="new value"
+    )
     assume(not (new == old or (np.isnan(new) and np.isnan(old))))
     before = table_digests(frames)
     frames[name].at[row, col] = new
@@ -177,7 +183,10 @@ def test_the_housing_scope_holds_exactly_housings_rows():
     assert list(scoped["measures"]["period"]) == ["2025/26 Q1", "2025/26 Q2", "Aug 2025", "Sep 2025", "Jul 2025"]
     assert len(scoped["targets"]) == 2 and len(scoped["commentary"]) == 1
     assert len(scoped["benchmarks"]) == 2  # HOU-02's benchmark_metric is rep, the metric of both rows
-    assert list(scoped["feedback"]["feedback_id"]) == ["F1", "F3"]  # F3 is Resources' but about repairs, HOU-02's service
+    assert list(scoped["feedback"]["feedback_id"]) == [
+        "F1",
+        "F3",
+    ]  # F3 is Resources' but about repairs, HOU-02's service
     assert list(scoped["actions"]["action_id"]) == ["CP-1"]
     assert list(scoped["action_updates"]["period"]) == ["2025/26 Q1", "2025/26 Q2"]  # CP-1's history
     assert list(scoped["case_studies"]["name"]) == ["repairs-hub"]
@@ -189,7 +198,9 @@ def test_the_place_scope_holds_exactly_places_rows():
     assert list(scoped["measures"]["period"]) == ["2023/24", "2024/25"]
     assert scoped["targets"].empty and scoped["benchmarks"].empty and scoped["commentary"].empty
     assert list(scoped["feedback"]["feedback_id"]) == ["F2", "F4"]
-    assert list(scoped["actions"]["action_id"]) == ["CP-2"]  # CP-3 has no directorate: only whole-council reports read it
+    assert list(scoped["actions"]["action_id"]) == [
+        "CP-2"
+    ]  # CP-3 has no directorate: only whole-council reports read it
     assert list(scoped["action_updates"]["update"]) == ["Vehicles late"]
     assert list(scoped["case_studies"]["name"]) == ["litter-pickers"]  # its directorate is written 'place'
 
@@ -218,7 +229,9 @@ def test_changing_one_directorates_figure_changes_only_its_digest():
 def test_adding_a_row_changes_only_its_directorates_digest():
     frames = tables()
     before = {d: scoped_digests(frames, d) for d in ("Housing", "Place", None)}
-    added = pd.DataFrame({"indicator_id": ["PL-01"], "period": ["2025/26"], "value": [18.0], "quality": ["provisional"]})
+    added = pd.DataFrame(
+        {"indicator_id": ["PL-01"], "period": ["2025/26"], "value": [18.0], "quality": ["provisional"]}
+    )
     frames["measures"] = pd.concat([frames["measures"], added], ignore_index=True)
     after = {d: scoped_digests(frames, d) for d in ("Housing", "Place", None)}
     assert after["Housing"] == before["Housing"]
@@ -260,7 +273,9 @@ def test_a_report_fingerprint_changes_with_each_of_its_inputs(notebook):
     digests = scoped_digests(tables(), "Housing")
     base = report_fingerprint(notebook, params, digests, "0.1.0")
     assert re.fullmatch(r"[0-9a-f]{64}", base)
-    assert report_fingerprint(notebook, dict(reversed(params.items())), dict(reversed(digests.items())), "0.1.0") == base
+    assert (
+        report_fingerprint(notebook, dict(reversed(params.items())), dict(reversed(digests.items())), "0.1.0") == base
+    )
     assert report_fingerprint(notebook, {**params, "audience": "public"}, digests, "0.1.0") != base
     assert report_fingerprint(notebook, params, {**digests, "measures": "0" * 64}, "0.1.0") != base
     assert report_fingerprint(notebook, params, digests, "0.1.1") != base
@@ -293,8 +308,13 @@ def test_digests_and_fingerprints_are_the_same_in_every_process(tmp_path, notebo
     """Python salts its own string hashes per process; nothing here may depend on them (set order included)."""
     folder = council_folder(tmp_path / "council")
     runs = [
-        subprocess.run([sys.executable, "-c", STABILITY, str(folder), str(notebook)], capture_output=True, text=True,
-                       env={**os.environ, "PYTHONHASHSEED": seed}, check=True).stdout
+        subprocess.run(
+            [sys.executable, "-c", STABILITY, str(folder), str(notebook)],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            check=True,
+        ).stdout
         for seed in ("1", "2")
     ]
     first, second = (json.loads(run) for run in runs)
@@ -304,12 +324,22 @@ def test_digests_and_fingerprints_are_the_same_in_every_process(tmp_path, notebo
 
 def test_a_directorates_overview_is_in_its_own_scope_only():
     data = tables()
-    words = pd.DataFrame({"indicator_id": ["", "", ""], "directorate": ["Housing", "Place", ""],
-                          "period": ["2025/26 Q2", "2025/26 Q2", "2024/25"], "audience": ["internal"] * 3,
-                          "text": ["Housing's quarter", "Place's quarter", "The foreword"], "actions": ["", "", ""]})
+    words = pd.DataFrame(
+        {
+            "indicator_id": ["", "", ""],
+            "directorate": ["Housing", "Place", ""],
+            "period": ["2025/26 Q2", "2025/26 Q2", "2024/25"],
+            "audience": ["internal"] * 3,
+            "text": ["Housing's quarter", "Place's quarter", "The foreword"],
+            "actions": ["", "", ""],
+        }
+    )
     data = {**data, "commentary": pd.concat([data["commentary"], words], ignore_index=True)}
     housing = scope_rows(data, directorate=" housing ")["commentary"]
-    assert set(housing["text"]) == set(data["commentary"].loc[data["commentary"]["indicator_id"].isin(HOUSING_IDS), "text"]) | {"Housing's quarter"}
+    assert set(housing["text"]) == set(
+        data["commentary"].loc[data["commentary"]["indicator_id"].isin(HOUSING_IDS), "text"]
+    ) | {"Housing's quarter"}
     assert set(scope_rows(data, directorate="Place")["commentary"]["text"]) == {"Place's quarter"} | set(
-        data["commentary"].loc[data["commentary"]["indicator_id"].isin(PLACE_IDS), "text"])
+        data["commentary"].loc[data["commentary"]["indicator_id"].isin(PLACE_IDS), "text"]
+    )
     assert "The foreword" in set(scope_rows(data)["commentary"]["text"])  # the annual report reads every row

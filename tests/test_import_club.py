@@ -24,8 +24,10 @@ LGBF = (Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "real" 
 VALUES = LGBF / "lgbf-values-real.csv"
 
 pytestmark = [
-    pytest.mark.skipif(not VALUES.is_file(),
-                       reason="real LGBF data not found in ../shared/data/real/scotland-lgbf beside the repository"),
+    pytest.mark.skipif(
+        not VALUES.is_file(),
+        reason="real LGBF data not found in ../shared/data/real/scotland-lgbf beside the repository",
+    ),
     pytest.mark.xdist_group("lgbf-club"),  # one worker imports the club once for all these tests
 ]
 
@@ -123,7 +125,9 @@ def test_a_folder_holding_one_of_the_projects_is_refused_before_anything_is_writ
         import_lgbf_club(LGBF, tmp_path)
     assert str(tmp_path) in str(caught.value) and str(defaults) in str(caught.value)
     assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == [
-        "fife", "fife/params", "fife/params/defaults.yaml"
+        "fife",
+        "fife/params",
+        "fife/params/defaults.yaml",
     ]
 
 
@@ -152,10 +156,16 @@ def test_the_club_runs_as_one_batch_on_a_dask_cluster(club, tmp_path):
     nb.cells.insert(2, nbformat.v4.new_code_cell('raise RuntimeError("the Fife feed is broken")'))
     nbformat.write(nb, broken)
 
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
-                      scheduler_kwargs={"dashboard_address": "127.0.0.1:0"}) as cluster:
-        results = run_batch("annual", projects, ["public"], engine="nbconvert", jobs=2,
-                            scheduler=cluster.scheduler_address)
+    with LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+    ) as cluster:
+        results = run_batch(
+            "annual", projects, ["public"], engine="nbconvert", jobs=2, scheduler=cluster.scheduler_address
+        )
 
     assert len(results) == 32
     outcome = {r.folder.parents[2].name: r.reports[0] for r in results}
@@ -164,7 +174,9 @@ def test_the_club_runs_as_one_batch_on_a_dask_cluster(club, tmp_path):
     assert [name for name, r in outcome.items() if not r.ok] == ["fife"]
     for result, summary in zip(results, sorted(summaries, key=lambda s: s.project), strict=True):
         assert result.folder.parents[2] == summary.project
-        manifest = yaml.safe_load((manifest_path(result.folder.parents[1], result.folder.name, "public")).read_text(encoding="utf-8"))  # JSON is YAML
+        manifest = yaml.safe_load(
+            (manifest_path(result.folder.parents[1], result.folder.name, "public")).read_text(encoding="utf-8")
+        )  # JSON is YAML
         assert manifest["kind"] == "annual" and manifest["parameters"]["audience"] == "public"
         if summary.project.name == "fife":
             continue
@@ -184,5 +196,8 @@ def test_the_club_runs_as_one_batch_on_a_dask_cluster(club, tmp_path):
     local = run_report("annual", audience="public", root=stirling, engine="nbconvert", out=tmp_path / "local")
     assert local.reports[0].ok
     on_cluster = outcome["stirling"]
-    assert ((tmp_path / "local" / local.folder.relative_to(tmp_path / "local")) / "annual-report.html").read_bytes() == (
-        stirling / "outputs" / local.folder.relative_to(tmp_path / "local") / on_cluster.file).read_bytes()
+    assert (
+        (tmp_path / "local" / local.folder.relative_to(tmp_path / "local")) / "annual-report.html"
+    ).read_bytes() == (
+        stirling / "outputs" / local.folder.relative_to(tmp_path / "local") / on_cluster.file
+    ).read_bytes()

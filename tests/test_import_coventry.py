@@ -295,10 +295,14 @@ def test_the_project_is_set_up_for_coventry(imported):
     assert settings["source"] == "data/coventry-council-plan"
     # every indicator is annual; ranked against statistical neighbours, England the national line
     assert (settings["reporting"], settings["comparator_group"], settings["national_group"]) == (
-        "annual", "nearest_neighbours", "england"
+        "annual",
+        "nearest_neighbours",
+        "england",
     )
     assert (summary.reporting, summary.comparator_group, summary.national_group) == (
-        "annual", "nearest_neighbours", "england"
+        "annual",
+        "nearest_neighbours",
+        "england",
     )
     params = {
         path.stem: yaml.safe_load(path.read_text(encoding="utf-8"))["directorate"]

@@ -36,7 +36,17 @@ pytestmark = pytest.mark.skipif(
 
 COUNCILS = ["Stirling", "Aberdeen City"]
 AGGREGATE_ONLY = {
-    "C&L05a", "C&L05b", "C&L05c", "C&L05d", "CHN10", "ENV04b", "ENV04c", "ENV04d", "ENV04e", "ENV07a", "ENV07b"
+    "C&L05a",
+    "C&L05b",
+    "C&L05c",
+    "C&L05d",
+    "CHN10",
+    "ENV04b",
+    "ENV04c",
+    "ENV04d",
+    "ENV04e",
+    "ENV07a",
+    "ENV07b",
 }
 
 
@@ -97,7 +107,10 @@ def test_units_and_polarity_follow_the_information_file(imported, raw):
     )
     pd.testing.assert_series_equal(ind["polarity"], expected, check_names=False)
     assert ind.loc[["ENV01a", "ENV06", "CORP03b", "CORP11"], "polarity"].tolist() == [
-        "lower_is_better", "higher_is_better", "neutral", "neutral"
+        "lower_is_better",
+        "higher_is_better",
+        "neutral",
+        "neutral",
     ]
     units = ind.loc[["ENV01a", "ENV06", "CORP06a", "ECON03", "SW06", "ECON05", "CHN12a", "CLIM01"], "unit"]
     assert units.tolist() == ["gbp", "percent", "days", "weeks", "rate", "rate", "score", "rate"]
@@ -290,7 +303,9 @@ def test_family_groups_spelt_differently_still_match(tmp_path, raw, imported):
 def test_family_group_naming_an_unknown_council_is_an_error(tmp_path, raw):
     _, _, groups = raw
     folder = copy_with_groups(tmp_path, groups.replace({"Moray": "Morray"}))
-    with pytest.raises(SourceError, match="lgbf-family-groups.csv: council.* not found in lgbf-values-real.csv: Morray"):
+    with pytest.raises(
+        SourceError, match="lgbf-family-groups.csv: council.* not found in lgbf-values-real.csv: Morray"
+    ):
         import_lgbf(folder, "Stirling", tmp_path / "out")
 
 
@@ -305,7 +320,9 @@ def test_the_project_is_set_up_for_the_council(imported):
     assert settings["council"] == summary.report_name == "Stirling Council"
     assert settings["source"] == "data/stirling-lgbf"
     assert (settings["reporting"], settings["comparator_group"], settings["national_group"]) == (
-        "annual", "family_group", "scotland"
+        "annual",
+        "family_group",
+        "scotland",
     )
     params = {
         path.stem: yaml.safe_load(path.read_text(encoding="utf-8"))["directorate"]
@@ -326,11 +343,17 @@ def test_the_source_in_the_project_is_what_import_lgbf_writes(imported, tmp_path
         assert (tmp_path / name).read_bytes() == (summary.out / name).read_bytes(), name
 
 
-@pytest.mark.parametrize(("lgbf", "cover"), [
-    ("Stirling", "Stirling Council"), ("Aberdeen City", "Aberdeen City Council"), ("Argyll & Bute", "Argyll & Bute Council"),
-    ("Edinburgh City", "City of Edinburgh Council"), ("Eilean Siar", "Comhairle nan Eilean Siar"),
-    ("Orkney Islands", "Orkney Islands Council"),
-])
+@pytest.mark.parametrize(
+    ("lgbf", "cover"),
+    [
+        ("Stirling", "Stirling Council"),
+        ("Aberdeen City", "Aberdeen City Council"),
+        ("Argyll & Bute", "Argyll & Bute Council"),
+        ("Edinburgh City", "City of Edinburgh Council"),
+        ("Eilean Siar", "Comhairle nan Eilean Siar"),
+        ("Orkney Islands", "Orkney Islands Council"),
+    ],
+)
 def test_cover_names(lgbf, cover):
     assert cover_name(lgbf) == cover
 

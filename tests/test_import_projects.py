@@ -34,8 +34,9 @@ pytestmark = pytest.mark.skipif(
 
 def pmkit_command(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     """Run ``pmkit ARGS`` as a user would, in ``cwd``."""
-    return subprocess.run([sys.executable, "-m", "pmkit.cli", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "pmkit.cli", *args], cwd=cwd, capture_output=True, text=True, timeout=600
+    )
 
 
 def lgbf_rows(council: str) -> list[dict]:
@@ -61,8 +62,11 @@ def latest_year_with_most(council: str) -> str:
 
 
 def lgbf_value(council: str, code: str, year: str) -> float:
-    return next(float(r["LA_IndicatorReal"]) for r in lgbf_rows(council)
-                if r["Code"] == code and r["Year"].strip() == year.replace("/", "-"))
+    return next(
+        float(r["LA_IndicatorReal"])
+        for r in lgbf_rows(council)
+        if r["Code"] == code and r["Year"].strip() == year.replace("/", "-")
+    )
 
 
 def visible_text(page: BeautifulSoup) -> str:
@@ -127,16 +131,27 @@ def test_the_report_of_an_imported_council_is_its_own(project, published):
     row = next(cells(tr) for tr in appendix.select("tbody tr") if cells(tr)[0] == "ENV03c")
     assert row[header.index("Value")] == shown
     assert row[header.index("Period")] == year
-    ranking = next(t for t in page.select("table") if t.caption and t.caption.get_text().startswith(
-        f"Street Cleanliness Score (% Acceptable): {year}, {COVER} and family group"))
+    ranking = next(
+        t
+        for t in page.select("table")
+        if t.caption
+        and t.caption.get_text().startswith(
+            f"Street Cleanliness Score (% Acceptable): {year}, {COVER} and family group"
+        )
+    )
     own = next(cells(tr) for tr in ranking.select("tbody tr") if f"{COVER} (this council)" in cells(tr))
     assert shown in own
 
     # the national line is the median of the other Scottish councils, said to be so (not one council's figure)
     with open(LGBF / "lgbf-values-real.csv", encoding="utf-8-sig", newline="") as f:
-        others = sorted(float(r["LA_IndicatorReal"]) for r in csv.DictReader(f)
-                        if r["Code"] == "ENV03c" and r["Year"].strip() == year.replace("/", "-")
-                        and r["LA_IndicatorReal"].strip() and r["LocalAuthority"] not in (COUNCIL, "Scotland", ""))
+        others = sorted(
+            float(r["LA_IndicatorReal"])
+            for r in csv.DictReader(f)
+            if r["Code"] == "ENV03c"
+            and r["Year"].strip() == year.replace("/", "-")
+            and r["LA_IndicatorReal"].strip()
+            and r["LocalAuthority"] not in (COUNCIL, "Scotland", "")
+        )
     middle = len(others) // 2
     median = others[middle] if len(others) % 2 else (others[middle - 1] + others[middle]) / 2
     national = cells(ranking.select("tbody tr")[-1])
@@ -163,8 +178,10 @@ def test_importing_into_an_existing_project_changes_nothing(tmp_path, capsys):
     capsys.readouterr()
 
     def snapshot():
-        return {p.relative_to(folder).as_posix(): (p.read_bytes() if p.is_file() else None)
-                for p in sorted(folder.rglob("*"))}
+        return {
+            p.relative_to(folder).as_posix(): (p.read_bytes() if p.is_file() else None)
+            for p in sorted(folder.rglob("*"))
+        }
 
     before = snapshot()
     assert main(["import", "lgbf", str(LGBF), "--council", "Stirling", "--out", str(folder)]) == 2
@@ -178,16 +195,38 @@ def test_importing_into_an_existing_project_changes_nothing(tmp_path, capsys):
 def test_the_comparator_group_can_be_chosen_for_one_run(project, tmp_path):
     """`--comparator-group scotland` ranks Highland among every council for this run only."""
     folder, _ = project
-    run = pmkit_command("run", "quarterly", "--engine", "nbconvert", "--directorate", DIRECTORATE,
-                        "--comparator-group", "scotland", "--out", str(tmp_path), cwd=folder)
+    run = pmkit_command(
+        "run",
+        "quarterly",
+        "--engine",
+        "nbconvert",
+        "--directorate",
+        DIRECTORATE,
+        "--comparator-group",
+        "scotland",
+        "--out",
+        str(tmp_path),
+        cwd=folder,
+    )
     assert run.returncode == 0, run.stdout + run.stderr
     year = latest_year_with_most(COUNCIL)
-    page = BeautifulSoup(next(tmp_path.glob(f"*/internal/{DIRECTORATE}.html")).read_text(encoding="utf-8"), "html.parser")
+    page = BeautifulSoup(
+        next(tmp_path.glob(f"*/internal/{DIRECTORATE}.html")).read_text(encoding="utf-8"), "html.parser"
+    )
     with open(LGBF / "lgbf-values-real.csv", encoding="utf-8-sig", newline="") as f:
-        councils = {r["LocalAuthority"] for r in csv.DictReader(f)
-                    if r["Code"] == "ENV03c" and r["Year"].strip() == year.replace("/", "-") and r["LA_IndicatorReal"].strip()
-                    and r["LocalAuthority"] not in ("Scotland", "")}
-    ranking = next(t for t in page.select("table") if t.caption and t.caption.get_text().startswith(
-        f"Street Cleanliness Score (% Acceptable): {year}, {COVER} and scotland"))
+        councils = {
+            r["LocalAuthority"]
+            for r in csv.DictReader(f)
+            if r["Code"] == "ENV03c"
+            and r["Year"].strip() == year.replace("/", "-")
+            and r["LA_IndicatorReal"].strip()
+            and r["LocalAuthority"] not in ("Scotland", "")
+        }
+    ranking = next(
+        t
+        for t in page.select("table")
+        if t.caption
+        and t.caption.get_text().startswith(f"Street Cleanliness Score (% Acceptable): {year}, {COVER} and scotland")
+    )
     assert len(ranking.select("tbody tr")) == len(councils) + 1  # every council, then the national line
-    assert "comparator_group: \"family_group\"" in (folder / "params" / "defaults.yaml").read_text()  # settings untouched
+    assert 'comparator_group: "family_group"' in (folder / "params" / "defaults.yaml").read_text()  # settings untouched

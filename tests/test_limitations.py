@@ -19,34 +19,63 @@ def history(values, quality, first="2025-06"):
 
 
 def test_a_provisional_figure_is_said_and_there_is_no_all_clear():
-    r = reading(status_row(quality="provisional"), register_row(data_source=""), view(LONG, "Jun 2024"),
-                peers({"A": 80.0, "B": 90.0, "C": 85.0, "D": 86.0, "E": 84.0, "F": 83.0, "G": 82.0, "H": 81.0}, 87.0))
-    items = limitations([r], {"REP-01": history([86.0, 87.5, 87.0, 87.0], ["final", "final", "final", "provisional"])},
-                        NO_BREAKDOWNS, NO_TARGETS, INTERNAL)
+    r = reading(
+        status_row(quality="provisional"),
+        register_row(data_source=""),
+        view(LONG, "Jun 2024"),
+        peers({"A": 80.0, "B": 90.0, "C": 85.0, "D": 86.0, "E": 84.0, "F": 83.0, "G": 82.0, "H": 81.0}, 87.0),
+    )
+    items = limitations(
+        [r],
+        {"REP-01": history([86.0, 87.5, 87.0, 87.0], ["final", "final", "final", "provisional"])},
+        NO_BREAKDOWNS,
+        NO_TARGETS,
+        INTERNAL,
+    )
     assert items == ["Repairs completed on time: the figure for Sep 2025 is provisional and may change."]
     page = text(soup(limitations_block(items)))
     assert "No particular limitations" not in page and "every figure is final" not in page
 
 
 def test_indicators_without_comparisons_are_named_when_others_have_them():
-    benchmarked = reading(status_row(), register_row(data_source=""), view(LONG, "Jun 2024"),
-                          peers({k: 80.0 + i for i, k in enumerate("ABCDEFGH")}, 87.0))
-    waits = reading(status_row(indicator_id="W", title="People waiting"), register_row(indicator_id="W", data_source=""),
-                    view(LONG, "Jun 2024"))
-    calls = reading(status_row(indicator_id="C", title="Calls answered"), register_row(indicator_id="C", data_source=""),
-                    view(LONG, "Jun 2024"))
+    benchmarked = reading(
+        status_row(),
+        register_row(data_source=""),
+        view(LONG, "Jun 2024"),
+        peers({k: 80.0 + i for i, k in enumerate("ABCDEFGH")}, 87.0),
+    )
+    waits = reading(
+        status_row(indicator_id="W", title="People waiting"),
+        register_row(indicator_id="W", data_source=""),
+        view(LONG, "Jun 2024"),
+    )
+    calls = reading(
+        status_row(indicator_id="C", title="Calls answered"),
+        register_row(indicator_id="C", data_source=""),
+        view(LONG, "Jun 2024"),
+    )
     items = limitations([benchmarked, waits, calls], {}, NO_BREAKDOWNS, NO_TARGETS, INTERNAL)
     assert items == ["No comparison with other councils for People waiting and Calls answered."]
 
 
 def test_partial_comparisons_short_histories_gaps_suspensions_and_target_changes():
     # Lower is better: the 2024/25 target rose from 120 to 158 days, an easier target (eased).
-    r = reading(status_row(indicator_id="RL", title="Days to re-let", period="Sep 2025", value=30.0, target=158.0, rag="green"),
-                register_row(indicator_id="RL", title="Days to re-let", unit="days", decimals=0, polarity="lower_is_better",
-                             data_source="Housing system"),
-                view([31.0, 30.0, 32.0, 29.0], "Jun 2025", improvement="decrease", target=158.0),
-                peers({"A": 25.0, "B": 35.0}, 30.0, higher_better=False))
-    targets = pd.DataFrame({"indicator_id": "RL", "period": ["2023/24", "2024/25", "2025/26"], "target": [120.0, 158.0, 158.0]})
+    r = reading(
+        status_row(indicator_id="RL", title="Days to re-let", period="Sep 2025", value=30.0, target=158.0, rag="green"),
+        register_row(
+            indicator_id="RL",
+            title="Days to re-let",
+            unit="days",
+            decimals=0,
+            polarity="lower_is_better",
+            data_source="Housing system",
+        ),
+        view([31.0, 30.0, 32.0, 29.0], "Jun 2025", improvement="decrease", target=158.0),
+        peers({"A": 25.0, "B": 35.0}, 30.0, higher_better=False),
+    )
+    targets = pd.DataFrame(
+        {"indicator_id": "RL", "period": ["2023/24", "2024/25", "2025/26"], "target": [120.0, 158.0, 158.0]}
+    )
     shown = history([31.0, None, 32.0, 29.0], "final")
     items = limitations([r], {"RL": shown}, NO_BREAKDOWNS, targets, INTERNAL, suspended=["Jul 2025"])
     assert items == [
@@ -60,17 +89,28 @@ def test_partial_comparisons_short_histories_gaps_suspensions_and_target_changes
 
 
 def test_suspended_periods_among_the_figures_shown():
-    r = reading(status_row(), register_row(data_source=""), view(LONG, "Jun 2024"),
-                peers({k: 80.0 + i for i, k in enumerate("ABCDEFGH")}, 87.0))
-    items = limitations([r], {"REP-01": history([86.0, 87.5], "final")}, NO_BREAKDOWNS, NO_TARGETS, INTERNAL,
-                        suspended=["2025/26 Q1"])
-    assert items == ["Repairs completed on time: figures in 2025/26 Q1 are shown but not judged against target "
-                     "(judging was suspended)."]
+    r = reading(
+        status_row(),
+        register_row(data_source=""),
+        view(LONG, "Jun 2024"),
+        peers({k: 80.0 + i for i, k in enumerate("ABCDEFGH")}, 87.0),
+    )
+    items = limitations(
+        [r], {"REP-01": history([86.0, 87.5], "final")}, NO_BREAKDOWNS, NO_TARGETS, INTERNAL, suspended=["2025/26 Q1"]
+    )
+    assert items == [
+        "Repairs completed on time: figures in 2025/26 Q1 are shown but not judged against target "
+        "(judging was suspended)."
+    ]
 
 
 def test_the_all_clear_only_when_nothing_applies():
-    r = reading(status_row(), register_row(data_source=""), view(LONG, "Jun 2024"),
-                peers({k: 80.0 + i for i, k in enumerate("ABCDEFGH")}, 87.0))
+    r = reading(
+        status_row(),
+        register_row(data_source=""),
+        view(LONG, "Jun 2024"),
+        peers({k: 80.0 + i for i, k in enumerate("ABCDEFGH")}, 87.0),
+    )
     items = limitations([r], {"REP-01": history([86.0, 87.5, 87.0], "final")}, NO_BREAKDOWNS, NO_TARGETS, INTERNAL)
     assert items == []
     assert text(soup(limitations_block(items))).startswith("No particular limitations")
@@ -79,9 +119,19 @@ def test_the_all_clear_only_when_nothing_applies():
 def test_many_indicators_sharing_a_limitation_are_counted_and_a_tightened_target_is_not_an_easing():
     # Six indicators with no comparison are counted, not named; REP-01's target rose from 90% to 92% (higher is
     # better: tightened) in 2025/26, the judged year, and its 2026/27 target is not yet in force.
-    many = [reading(status_row(indicator_id=f"I{i}", title=f"Indicator {i}"), register_row(indicator_id=f"I{i}", data_source=""),
-                    view(LONG, "Jun 2024")) for i in range(6)]
-    targets = pd.DataFrame({"indicator_id": "I0", "period": ["2024/25", "2025/26", "2026/27"], "target": [90.0, 92.0, 80.0]})
+    many = [
+        reading(
+            status_row(indicator_id=f"I{i}", title=f"Indicator {i}"),
+            register_row(indicator_id=f"I{i}", data_source=""),
+            view(LONG, "Jun 2024"),
+        )
+        for i in range(6)
+    ]
+    targets = pd.DataFrame(
+        {"indicator_id": "I0", "period": ["2024/25", "2025/26", "2026/27"], "target": [90.0, 92.0, 80.0]}
+    )
     items = limitations(many, {}, NO_BREAKDOWNS, targets, INTERNAL)
-    assert items == ["All 6 indicators have no comparison with other councils.",
-                     "Targets were tightened for Indicator 0: their status is not comparable with earlier years'."]
+    assert items == [
+        "All 6 indicators have no comparison with other councils.",
+        "Targets were tightened for Indicator 0: their status is not comparable with earlier years'.",
+    ]

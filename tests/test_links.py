@@ -26,12 +26,18 @@ def publish(outputs: Path, slug: str, audience: str, kind: str, file: str, body:
 
 def link(page: Path, kind: str) -> dict:
     """The marker of ``kind`` on a page: its address (None when it has none) and whether it is hidden."""
-    a = next(a for a in BeautifulSoup(page.read_text(), "html.parser").select("a[data-xref]") if a["data-xref"].startswith(kind))
+    a = next(
+        a
+        for a in BeautifulSoup(page.read_text(), "html.parser").select("a[data-xref]")
+        if a["data-xref"].startswith(kind)
+    )
     return {"href": a.get("href"), "hidden": a.has_attr("hidden")}
 
 
-QUARTERLY = (f'<article id="kpi-ASC-02">tile</article><li id="exception-ASC-02">'
-             f'{xref("deep-dive", "indicator-asc-02", "Deep dive")} {xref("annual", "ind-asc-02", "In the annual report")}</li>')
+QUARTERLY = (
+    f'<article id="kpi-ASC-02">tile</article><li id="exception-ASC-02">'
+    f"{xref('deep-dive', 'indicator-asc-02', 'Deep dive')} {xref('annual', 'ind-asc-02', 'In the annual report')}</li>"
+)
 DEEP_DIVE = f'<section id="indicator-asc-02"><article id="kpi-ASC-02"></article>{xref("quarterly", "kpi-ASC-02", "Back")}</section>'
 TOPIC = '<section id="indicator-asc-01"></section><section id="indicator-asc-02"></section>'
 ANNUAL = f'<tr id="ind-asc-02"><th>{xref("latest-quarterly", "kpi-ASC-02", "Reablement", keep_text=True)}</th></tr>'
@@ -48,7 +54,10 @@ def test_links_appear_as_their_pages_are_published_in_any_order(tmp_path):
     # there is no deep dive yet, so that link stays hidden.
     adults = publish(outputs, "2025-26-Q2", "internal", "quarterly", "adults.html", QUARTERLY)
     resolve(outputs, "internal")
-    assert link(annual, "latest-quarterly") == {"href": "../../2025-26-Q2/internal/adults.html#kpi-ASC-02", "hidden": False}
+    assert link(annual, "latest-quarterly") == {
+        "href": "../../2025-26-Q2/internal/adults.html#kpi-ASC-02",
+        "hidden": False,
+    }
     assert link(adults, "annual") == {"href": "../../2024-25/internal/annual-report.html#ind-asc-02", "hidden": False}
     assert link(adults, "deep-dive") == {"href": None, "hidden": True}
 

@@ -18,12 +18,18 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 NOTEBOOKS = sorted([*ROOT.glob("notebooks/*.ipynb"), *ROOT.glob("pmkit/scaffold/notebooks/*.ipynb")])
 
-pytestmark = pytest.mark.skipif(not (BIN / "pre-commit").exists() and not shutil.which("pre-commit"),
-                                reason="pre-commit is not installed (pip install -e '.[test]' installs it)")
+pytestmark = pytest.mark.skipif(
+    not (BIN / "pre-commit").exists() and not shutil.which("pre-commit"),
+    reason="pre-commit is not installed (pip install -e '.[test]' installs it)",
+)
 
 
 def hooks(folder: Path, files: list[str]) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}", "PRE_COMMIT_HOME": str(folder.parent / "pre-commit-home")}
+    env = {
+        **os.environ,
+        "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
+        "PRE_COMMIT_HOME": str(folder.parent / "pre-commit-home"),
+    }
     return subprocess.run(["pre-commit", "run", "--files", *files], cwd=folder, env=env, capture_output=True, text=True)
 
 
@@ -40,7 +46,12 @@ def checkout(tmp_path) -> Path:
 
 
 def test_the_committed_notebooks_pass_every_hook_unchanged(checkout):
-    assert {p.name for p in NOTEBOOKS} >= {"service_area.ipynb", "annual_report.ipynb", "deep_dive.ipynb", "explore.ipynb"}
+    assert {p.name for p in NOTEBOOKS} >= {
+        "service_area.ipynb",
+        "annual_report.ipynb",
+        "deep_dive.ipynb",
+        "explore.ipynb",
+    }
     files = [str(p.relative_to(ROOT)) for p in NOTEBOOKS]
     before = {f: (checkout / f).read_bytes() for f in files}
     done = hooks(checkout, files)

@@ -34,22 +34,117 @@ COUNCIL = "Borsetshire County Council"
 PMKIT = [sys.executable, "-m", "pmkit.cli"]
 
 INDICATORS = [
-    ("indicator_id", "title", "directorate", "priority", "owner", "unit", "polarity", "frequency", "decimals", "tolerance", "public"),
-    ("BOR-HW1", "Potholes repaired within 28 days", "Highways & Transport", "Safe roads", "Head of Highways", "percent",
-     "higher_is_better", "monthly", 1, "5%", "yes"),
-    ("BOR-HW2", "Street lights out of action", "Highways & Transport", "Safe roads", "Head of Highways", "count",
-     "lower_is_better", "quarterly", 0, 0.05, "yes"),
-    ("BOR-LB1", "Library visits", "Libraries & Culture", "Thriving communities", "Head of Libraries", "count",
-     "higher_is_better", "quarterly", 0, 0.05, "yes"),
-    ("BOR-LB2", "Net cost per library visit", "Libraries & Culture", "Thriving communities", "Head of Libraries", "gbp",
-     "lower_is_better", "annual", 2, 0.05, "yes"),
+    (
+        "indicator_id",
+        "title",
+        "directorate",
+        "priority",
+        "owner",
+        "unit",
+        "polarity",
+        "frequency",
+        "decimals",
+        "tolerance",
+        "public",
+    ),
+    (
+        "BOR-HW1",
+        "Potholes repaired within 28 days",
+        "Highways & Transport",
+        "Safe roads",
+        "Head of Highways",
+        "percent",
+        "higher_is_better",
+        "monthly",
+        1,
+        "5%",
+        "yes",
+    ),
+    (
+        "BOR-HW2",
+        "Street lights out of action",
+        "Highways & Transport",
+        "Safe roads",
+        "Head of Highways",
+        "count",
+        "lower_is_better",
+        "quarterly",
+        0,
+        0.05,
+        "yes",
+    ),
+    (
+        "BOR-LB1",
+        "Library visits",
+        "Libraries & Culture",
+        "Thriving communities",
+        "Head of Libraries",
+        "count",
+        "higher_is_better",
+        "quarterly",
+        0,
+        0.05,
+        "yes",
+    ),
+    (
+        "BOR-LB2",
+        "Net cost per library visit",
+        "Libraries & Culture",
+        "Thriving communities",
+        "Head of Libraries",
+        "gbp",
+        "lower_is_better",
+        "annual",
+        2,
+        0.05,
+        "yes",
+    ),
 ]
-QUARTER_STARTS = [datetime(2023, 4, 1), datetime(2023, 7, 1), datetime(2023, 10, 1), datetime(2024, 1, 1),
-                  datetime(2024, 4, 1), datetime(2024, 7, 1), datetime(2024, 10, 1), datetime(2025, 1, 1),
-                  datetime(2025, 4, 1), datetime(2025, 7, 1)]  # 2023/24 Q1 to 2025/26 Q2, as first days
+QUARTER_STARTS = [
+    datetime(2023, 4, 1),
+    datetime(2023, 7, 1),
+    datetime(2023, 10, 1),
+    datetime(2024, 1, 1),
+    datetime(2024, 4, 1),
+    datetime(2024, 7, 1),
+    datetime(2024, 10, 1),
+    datetime(2025, 1, 1),
+    datetime(2025, 4, 1),
+    datetime(2025, 7, 1),
+]  # 2023/24 Q1 to 2025/26 Q2, as first days
 # the last two monthly values are Aug 2025 86.1% and Sep 2025 87.4%
-POTHOLES = [0.81, 0.83, 0.80, 0.82, 0.84, 0.83, 0.85, 0.82, 0.84, 0.86, 0.83, 0.85, 0.84, 0.86, 0.85, 0.83, 0.84, 0.86,
-            0.85, 0.87, 0.84, 0.86, 0.85, 0.87, 0.86, 0.85, 0.88, 0.86, 0.861, 0.874]
+POTHOLES = [
+    0.81,
+    0.83,
+    0.80,
+    0.82,
+    0.84,
+    0.83,
+    0.85,
+    0.82,
+    0.84,
+    0.86,
+    0.83,
+    0.85,
+    0.84,
+    0.86,
+    0.85,
+    0.83,
+    0.84,
+    0.86,
+    0.85,
+    0.87,
+    0.84,
+    0.86,
+    0.85,
+    0.87,
+    0.86,
+    0.85,
+    0.88,
+    0.86,
+    0.861,
+    0.874,
+]
 LIGHTS = [" 1,180 ", "1,205", " 1,190", "1,230 ", "1,175", "1,240", "1,199", "1,221", "1,260", " 1,312 "]
 VISITS = [41200, 43950, 40100, 39800, 42500, 44100, 41300, 40900, 44800, 45210]
 
@@ -83,8 +178,15 @@ def build_workbook(path: Path) -> Path:
     sheet.append(["BOR-LB2", "2024/25", "£4.00"])
     sheet = book.create_sheet("Commentary")
     sheet.append(["indicator_id", "period", "audience", "text", "actions"])
-    sheet.append(["BOR-HW2", "2025/26 Q2", "internal", "Two contractor crews were moved to flood repairs in July.",
-                  "A second contractor starts in October."])
+    sheet.append(
+        [
+            "BOR-HW2",
+            "2025/26 Q2",
+            "internal",
+            "Two contractor crews were moved to flood repairs in July.",
+            "A second contractor starts in October.",
+        ]
+    )
     book.save(path)
     return path
 
@@ -101,21 +203,47 @@ def tile(page: BeautifulSoup, indicator: str):
 
 def test_a_council_built_from_an_excel_workbook_runs_under_its_own_name(tmp_path):
     workbook = build_workbook(tmp_path / "Borsetshire returns.xlsx")
-    done = subprocess.run([*PMKIT, "init", "borsetshire", "--council", COUNCIL, "--source", workbook.name],
-                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [*PMKIT, "init", "borsetshire", "--council", COUNCIL, "--source", workbook.name],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     project = tmp_path / "borsetshire"
     assert sorted(p.name for p in (project / "params" / "directorates").glob("*.yaml")) == [
-        "highways-transport.yaml", "libraries-culture.yaml"]
+        "highways-transport.yaml",
+        "libraries-culture.yaml",
+    ]
     defaults = project / "params" / "defaults.yaml"
-    defaults.write_text(defaults.read_text().replace("dot_threshold: 0.01", "dot_threshold: 0.02"))  # the analyst's own rule
+    defaults.write_text(
+        defaults.read_text().replace("dot_threshold: 0.01", "dot_threshold: 0.02")
+    )  # the analyst's own rule
 
     done = subprocess.run([*PMKIT, "validate"], cwd=project, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "valid (indicators 4, measures 53, targets 3, commentary 1" in done.stdout
 
-    done = subprocess.run([*PMKIT, "run", "quarterly", "--engine", "nbconvert", "--audience", "internal",
-                           "--audience", "public", "--jobs", "2"], cwd=project, capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [
+            *PMKIT,
+            "run",
+            "quarterly",
+            "--engine",
+            "nbconvert",
+            "--audience",
+            "internal",
+            "--audience",
+            "public",
+            "--jobs",
+            "2",
+        ],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     folder = project / "outputs" / "2025-26-Q2"  # the latest quarter with data for most indicators
     internal = folder / "internal"
@@ -138,7 +266,12 @@ def test_a_council_built_from_an_excel_workbook_runs_under_its_own_name(tmp_path
     cost = tile(libraries, "BOR-LB2")
     assert cost["data-status"] == "green" and "£3.87" in cost.get_text(" ")
 
-    public = BeautifulSoup((page_folder(project / "outputs", "2025-26-Q2", "public") / "highways-transport.html").read_text(encoding="utf-8"), "html.parser")
+    public = BeautifulSoup(
+        (page_folder(project / "outputs", "2025-26-Q2", "public") / "highways-transport.html").read_text(
+            encoding="utf-8"
+        ),
+        "html.parser",
+    )
     assert "87.4%" in tile(public, "BOR-HW1").get_text(" ") and COUNCIL in public.get_text(" ")
 
     umask = os.umask(0o022)

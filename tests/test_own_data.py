@@ -16,8 +16,20 @@ import yaml
 
 from pmkit.components import page
 
-REGISTER = ["indicator_id", "title", "directorate", "service", "priority", "unit", "polarity", "frequency", "decimals",
-            "benchmark_metric", "public", "retired"]
+REGISTER = [
+    "indicator_id",
+    "title",
+    "directorate",
+    "service",
+    "priority",
+    "unit",
+    "polarity",
+    "frequency",
+    "decimals",
+    "benchmark_metric",
+    "public",
+    "retired",
+]
 
 
 def write_csv(path: Path, header: list[str], rows: list[list[object]]) -> None:
@@ -32,7 +44,8 @@ def project(root: Path, settings: dict | None = None) -> Path:
     """A project folder whose source is ``root/data`` (the tables written by the test)."""
     (root / "params").mkdir(parents=True, exist_ok=True)
     (root / "params" / "defaults.yaml").write_text(
-        yaml.safe_dump({"council": "Ashworth Borough Council", "source": "data", **(settings or {})}), encoding="utf-8")
+        yaml.safe_dump({"council": "Ashworth Borough Council", "source": "data", **(settings or {})}), encoding="utf-8"
+    )
     return root
 
 
@@ -59,12 +72,90 @@ def retiring(tmp_path):
     figure; in 2024/25 only three do (two current and the one marked retired), not most of six."""
     data = tmp_path / "data"
     rows = [
-        ["OLD-01", "Visits to the old leisure centre", "Communities", "Leisure", "Old plan", "count", "higher_is_better", "annual", 0, "", "yes", ""],
-        ["OLD-02", "Old plan pledges met", "Communities", "Leisure", "Old plan", "percent", "higher_is_better", "annual", 1, "", "yes", ""],
-        ["OLD-03", "Old plan complaints", "Communities", "Leisure", "Old plan", "count", "lower_is_better", "annual", 0, "", "yes", ""],
-        ["RET-01", "Paper forms processed", "Resources", "Revenues", "Good council", "count", "lower_is_better", "annual", 0, "", "yes", "true"],
-        ["CUR-01", "Council tax collected", "Resources", "Revenues", "Good council", "percent", "higher_is_better", "annual", 1, "", "yes", ""],
-        ["CUR-02", "Households in temporary accommodation", "Resources", "Housing Options", "Good council", "count", "lower_is_better", "annual", 0, "", "yes", ""],
+        [
+            "OLD-01",
+            "Visits to the old leisure centre",
+            "Communities",
+            "Leisure",
+            "Old plan",
+            "count",
+            "higher_is_better",
+            "annual",
+            0,
+            "",
+            "yes",
+            "",
+        ],
+        [
+            "OLD-02",
+            "Old plan pledges met",
+            "Communities",
+            "Leisure",
+            "Old plan",
+            "percent",
+            "higher_is_better",
+            "annual",
+            1,
+            "",
+            "yes",
+            "",
+        ],
+        [
+            "OLD-03",
+            "Old plan complaints",
+            "Communities",
+            "Leisure",
+            "Old plan",
+            "count",
+            "lower_is_better",
+            "annual",
+            0,
+            "",
+            "yes",
+            "",
+        ],
+        [
+            "RET-01",
+            "Paper forms processed",
+            "Resources",
+            "Revenues",
+            "Good council",
+            "count",
+            "lower_is_better",
+            "annual",
+            0,
+            "",
+            "yes",
+            "true",
+        ],
+        [
+            "CUR-01",
+            "Council tax collected",
+            "Resources",
+            "Revenues",
+            "Good council",
+            "percent",
+            "higher_is_better",
+            "annual",
+            1,
+            "",
+            "yes",
+            "",
+        ],
+        [
+            "CUR-02",
+            "Households in temporary accommodation",
+            "Resources",
+            "Housing Options",
+            "Good council",
+            "count",
+            "lower_is_better",
+            "annual",
+            0,
+            "",
+            "yes",
+            "",
+        ],
     ]
     write_csv(data / "indicators.csv", REGISTER, rows)
     measures = []
@@ -74,7 +165,11 @@ def retiring(tmp_path):
         if year >= "2019/20":
             measures += [["RET-01", year, 500 - i], ["CUR-01", year, 94 + i / 10], ["CUR-02", year, 300 + i]]
     write_csv(data / "measures.csv", ["indicator_id", "period", "value"], measures)
-    write_csv(data / "targets.csv", ["indicator_id", "period", "target"], [["CUR-01", "2024/25", 95], ["CUR-02", "2024/25", 250]])
+    write_csv(
+        data / "targets.csv",
+        ["indicator_id", "period", "target"],
+        [["CUR-01", "2024/25", 95], ["CUR-02", "2024/25", 250]],
+    )
     return project(tmp_path, {"reporting": "annual"})
 
 
@@ -84,8 +179,11 @@ def test_retired_indicators_do_not_choose_the_default_year(retiring):
 
     src = open_source(retiring / "data")
     assert retired_reasons(src.indicators(), src.measures()) == {
-        "RET-01": "marked retired in the register", "OLD-01": "no figure since 2019/20",
-        "OLD-02": "no figure since 2019/20", "OLD-03": "no figure since 2019/20"}
+        "RET-01": "marked retired in the register",
+        "OLD-01": "no figure since 2019/20",
+        "OLD-02": "no figure since 2019/20",
+        "OLD-03": "no figure since 2019/20",
+    }
     assert report_period(src, None, "annual").label == "2024/25"
     assert complete_year(src, None).label == "2024/25"
 
@@ -98,8 +196,10 @@ def test_the_annual_plan_and_page_leave_retired_indicators_out_and_say_so(retiri
 
     monkeypatch.chdir(retiring)
     plan = KINDS.get("annual").plan(open_source(retiring / "data"), load_settings(None, retiring), retiring)
-    said = ("4 indicators the council no longer reports are left out: 1 marked retired in the register "
-            "and 3 with no figure in the two years to 2024/25.")
+    said = (
+        "4 indicators the council no longer reports are left out: 1 marked retired in the register "
+        "and 3 with no figure in the two years to 2024/25."
+    )
     assert plan.period.label == "2024/25" and plan.notes == (said,)
     shown = captured(monkeypatch)
     report = AnnualReport()
@@ -127,7 +227,9 @@ def test_a_deep_dive_on_a_retired_indicator_still_works_and_says_it_is_retired(r
     from pmkit.sources import open_source
 
     monkeypatch.chdir(retiring)
-    plan = KINDS.get("deep-dive").plan(open_source(retiring / "data"), load_settings(None, retiring), retiring, indicator="OLD-01")
+    plan = KINDS.get("deep-dive").plan(
+        open_source(retiring / "data"), load_settings(None, retiring), retiring, indicator="OLD-01"
+    )
     assert plan.period.label == "2019/20"
     shown = captured(monkeypatch)
     report = DeepDiveReport(indicator="OLD-01")
@@ -141,7 +243,9 @@ def test_a_new_indicator_without_figures_is_not_retired(retiring):
     from pmkit.sources import open_source
 
     with (retiring / "data" / "indicators.csv").open("a", newline="", encoding="utf-8") as file:
-        csv.writer(file).writerow(["NEW-01", "New measure", "Resources", "", "", "count", "higher_is_better", "annual", 0, "", "yes", ""])
+        csv.writer(file).writerow(
+            ["NEW-01", "New measure", "Resources", "", "", "count", "higher_is_better", "annual", 0, "", "yes", ""]
+        )
     src = open_source(retiring / "data")
     assert "NEW-01" not in retired_reasons(src.indicators(), src.measures())
 
@@ -163,14 +267,53 @@ def council_workbook(path: Path, neighbours: int = 15) -> Path:
 
     book = Workbook()
     sheets = {
-        "indicators": [["indicator_id", "title", "directorate", "service", "priority", "unit", "polarity", "frequency",
-                        "decimals", "benchmark_metric", "public"],
-                       ["REP-01", "Repairs completed on time", "Housing", "Repairs", "Homes", "percent", "higher_is_better",
-                        "annual", 1, "rep", "yes"],
-                       ["REL-01", "Days to relet an empty home", "Housing", "Lettings", "Homes", "days", "lower_is_better",
-                        "annual", 0, "relet", "yes"]],
-        "measures": [["indicator_id", "period", "value"], ["REP-01", "2023/24", 90.0], ["REP-01", "2024/25", 92.0],
-                     ["REL-01", "2023/24", 30]],
+        "indicators": [
+            [
+                "indicator_id",
+                "title",
+                "directorate",
+                "service",
+                "priority",
+                "unit",
+                "polarity",
+                "frequency",
+                "decimals",
+                "benchmark_metric",
+                "public",
+            ],
+            [
+                "REP-01",
+                "Repairs completed on time",
+                "Housing",
+                "Repairs",
+                "Homes",
+                "percent",
+                "higher_is_better",
+                "annual",
+                1,
+                "rep",
+                "yes",
+            ],
+            [
+                "REL-01",
+                "Days to relet an empty home",
+                "Housing",
+                "Lettings",
+                "Homes",
+                "days",
+                "lower_is_better",
+                "annual",
+                0,
+                "relet",
+                "yes",
+            ],
+        ],
+        "measures": [
+            ["indicator_id", "period", "value"],
+            ["REP-01", "2023/24", 90.0],
+            ["REP-01", "2024/25", 92.0],
+            ["REL-01", "2023/24", 30],
+        ],
         "targets": [["indicator_id", "period", "target"], ["REP-01", "2024/25", 90], ["REL-01", "2024/25", 25]],
     }
     bench = [["metric", "authority_code", "authority_name", "period", "value", "group"]]
@@ -197,10 +340,15 @@ def test_init_ranks_among_the_neighbours_and_draws_england_as_the_national_line(
     from pmkit.cli import main
 
     source = council_workbook(tmp_path / "returns" / "ashworth.xlsx")
-    assert main(["init", str(tmp_path / "ashworth"), "--council", "Ashworth Borough Council", "--source", str(source)]) == 0
+    assert (
+        main(["init", str(tmp_path / "ashworth"), "--council", "Ashworth Borough Council", "--source", str(source)])
+        == 0
+    )
     out = capsys.readouterr().out
-    assert ("benchmark groups: ranked in nearest_neighbours (15 councils a period, the smallest group of several "
-            "councils); national line england (one figure a period)") in out
+    assert (
+        "benchmark groups: ranked in nearest_neighbours (15 councils a period, the smallest group of several "
+        "councils); national line england (one figure a period)"
+    ) in out
     settings = yaml.safe_load((tmp_path / "ashworth" / "params" / "defaults.yaml").read_text(encoding="utf-8"))
     assert (settings["comparator_group"], settings["national_group"]) == ("nearest_neighbours", "england")
 
@@ -223,22 +371,35 @@ def test_validate_warns_when_the_comparator_group_has_fewer_than_three_peers(tmp
     project(tmp_path / "ashworth", {"source": "data/ashworth.xlsx", "comparator_group": "nearest_neighbours"})
     assert main(["validate", "--project", str(tmp_path / "ashworth")]) == 0
     out = capsys.readouterr().err  # warnings go to standard error; the exit code stays 0
-    assert ("warning: params/defaults.yaml::comparator_group: 'nearest_neighbours' has at most 2 councils a period "
-            "besides this council, fewer than 3 peers") in out
+    assert (
+        "warning: params/defaults.yaml::comparator_group: 'nearest_neighbours' has at most 2 councils a period "
+        "besides this council, fewer than 3 peers"
+    ) in out
 
 
-def test_the_councils_own_row_is_its_figure_never_its_peer_and_a_disagreement_is_a_warning(tmp_path, monkeypatch, capsys):
+def test_the_councils_own_row_is_its_figure_never_its_peer_and_a_disagreement_is_a_warning(
+    tmp_path, monkeypatch, capsys
+):
     from pmkit.cli import main
     from pmkit.reports.quarterly import DirectorateReport
 
     council_workbook(tmp_path / "ashworth" / "data" / "ashworth.xlsx")
-    root = project(tmp_path / "ashworth", {"source": "data/ashworth.xlsx", "reporting": "annual",
-                                           "comparator_group": "nearest_neighbours", "national_group": "england"})
+    root = project(
+        tmp_path / "ashworth",
+        {
+            "source": "data/ashworth.xlsx",
+            "reporting": "annual",
+            "comparator_group": "nearest_neighbours",
+            "national_group": "england",
+        },
+    )
     assert main(["validate", "--project", str(root)]) == 0
     out = capsys.readouterr().err
     # the own row is the 31st row of 2023/24 (header, then 15 x 2 neighbours' rows, then its repairs row)
-    assert ("warning: ashworth.xlsx[benchmarks]:32:value: the council's own row (Ashworth, E07000999) gives 90.5 for rep "
-            "in 2023/24, but ashworth.xlsx[measures]:2 gives 90.0 for REP-01; the reports use 90.0, from measures") in out
+    assert (
+        "warning: ashworth.xlsx[benchmarks]:32:value: the council's own row (Ashworth, E07000999) gives 90.5 for rep "
+        "in 2023/24, but ashworth.xlsx[measures]:2 gives 90.0 for REP-01; the reports use 90.0, from measures"
+    ) in out
     assert out.count("warning:") == 1
 
     monkeypatch.chdir(root)
@@ -258,18 +419,44 @@ def test_the_councils_own_row_is_its_figure_never_its_peer_and_a_disagreement_is
 # --- d. typos in names ---------------------------------------------------------------------------
 
 
-def typo_source(folder: Path, directorates: list[str], services: list[str] | None = None,
-                action_directorates: list[str] = (), overview_directorate: str | None = None) -> Path:
-    rows = [[f"IND-{i:02d}", f"Indicator {i}", d, (services or [""] * len(directorates))[i - 1], "Homes", "count",
-             "higher_is_better", "annual", 0, "", "yes", ""] for i, d in enumerate(directorates, start=1)]
+def typo_source(
+    folder: Path,
+    directorates: list[str],
+    services: list[str] | None = None,
+    action_directorates: list[str] = (),
+    overview_directorate: str | None = None,
+) -> Path:
+    rows = [
+        [
+            f"IND-{i:02d}",
+            f"Indicator {i}",
+            d,
+            (services or [""] * len(directorates))[i - 1],
+            "Homes",
+            "count",
+            "higher_is_better",
+            "annual",
+            0,
+            "",
+            "yes",
+            "",
+        ]
+        for i, d in enumerate(directorates, start=1)
+    ]
     write_csv(folder / "indicators.csv", REGISTER, rows)
     write_csv(folder / "measures.csv", ["indicator_id", "period", "value"], [[r[0], "2024/25", 10] for r in rows])
     if action_directorates:
-        write_csv(folder / "actions.csv", ["action_id", "title", "directorate", "due", "status"],
-                  [[f"CP-{i}", f"Action {i}", d, "2025/26", "on_track"] for i, d in enumerate(action_directorates, start=1)])
+        write_csv(
+            folder / "actions.csv",
+            ["action_id", "title", "directorate", "due", "status"],
+            [[f"CP-{i}", f"Action {i}", d, "2025/26", "on_track"] for i, d in enumerate(action_directorates, start=1)],
+        )
     if overview_directorate:
-        write_csv(folder / "commentary.csv", ["directorate", "period", "audience", "text"],
-                  [[overview_directorate, "2024/25", "internal", "A good year."]])
+        write_csv(
+            folder / "commentary.csv",
+            ["directorate", "period", "audience", "text"],
+            [[overview_directorate, "2024/25", "internal", "A good year."]],
+        )
     return folder
 
 
@@ -286,7 +473,8 @@ def test_a_directorate_typed_with_a_typo_is_an_error_saying_what_was_meant(tmp_p
     folder = typo_source(tmp_path, ["Housing & Communities"] * 3 + ["Housing & Communites"])
     assert problems_of(folder) == [
         "indicators.csv:5:directorate: 'Housing & Communites' differs from the directorate 'Housing & Communities' "
-        "(used in 3 rows) by one character; did you mean 'Housing & Communities'?"]
+        "(used in 3 rows) by one character; did you mean 'Housing & Communities'?"
+    ]
 
 
 def test_names_differing_by_case_or_spaces_are_an_error_however_short(tmp_path):
@@ -295,24 +483,32 @@ def test_names_differing_by_case_or_spaces_are_an_error_however_short(tmp_path):
         "indicators.csv:4:directorate: 'place' differs from the directorate 'Place' (used in 2 rows) only by case or "
         "spaces; did you mean 'Place'?",
         "indicators.csv:7:directorate: 'Adult' differs from the directorate 'Adults' (used in 2 rows) by one "
-        "character; did you mean 'Adults'?"]
+        "character; did you mean 'Adults'?",
+    ]
 
 
 def test_short_codes_and_genuinely_different_names_are_not_typos(tmp_path):
     from pmkit.sources import open_source
 
-    folder = typo_source(tmp_path, ["ASC", "CSC", "Housing", "Housing"], services=["Parks", "Parking", "Roads", "Rates"])
+    folder = typo_source(
+        tmp_path, ["ASC", "CSC", "Housing", "Housing"], services=["Parks", "Parking", "Roads", "Rates"]
+    )
     assert len(open_source(folder).indicators()) == 4
 
 
 def test_a_directorate_in_actions_or_an_overview_with_a_typo_says_what_was_meant(tmp_path):
-    folder = typo_source(tmp_path, ["Adult Social Care", "Adult Social Care"], action_directorates=["Adult Social Car"],
-                         overview_directorate="Adult Social  Care")
+    folder = typo_source(
+        tmp_path,
+        ["Adult Social Care", "Adult Social Care"],
+        action_directorates=["Adult Social Car"],
+        overview_directorate="Adult Social  Care",
+    )
     assert problems_of(folder) == [
         "commentary.csv:2:directorate: 'Adult Social  Care' is not in indicators.directorate; expected a known "
         "directorate; did you mean 'Adult Social Care'?",
         "actions.csv:2:directorate: 'Adult Social Car' differs from the directorate 'Adult Social Care' (used in 2 rows) "
-        "by one character; did you mean 'Adult Social Care'?"]
+        "by one character; did you mean 'Adult Social Care'?",
+    ]
 
 
 # --- e. a quarter or year keyed by its last day -------------------------------------------------
@@ -328,13 +524,20 @@ def test_quarters_and_years_keyed_by_their_last_day_are_read_like_their_first(tm
     book = Workbook()
     book.remove(book.active)
     for name, rows in {
-        "indicators": [["indicator_id", "title", "directorate", "unit", "polarity", "frequency"],
-                       ["HOU-03", "Households in temporary accommodation", "Housing", "count", "lower_is_better", "quarterly"],
-                       ["PL-01", "Household waste recycled", "Place", "percent", "higher_is_better", "annual"]],
+        "indicators": [
+            ["indicator_id", "title", "directorate", "unit", "polarity", "frequency"],
+            ["HOU-03", "Households in temporary accommodation", "Housing", "count", "lower_is_better", "quarterly"],
+            ["PL-01", "Household waste recycled", "Place", "percent", "higher_is_better", "annual"],
+        ],
         # dates as Excel holds them (date cells) and as typed text, UK style
-        "measures": [["indicator_id", "period", "value"], ["HOU-03", dt.datetime(2025, 6, 30), 120],
-                     ["HOU-03", "30/09/2025", 131], ["HOU-03", dt.datetime(2026, 3, 31), 140],
-                     ["PL-01", "31/03/2025", 44.0], ["PL-01", dt.datetime(2026, 3, 31), 47.5]],
+        "measures": [
+            ["indicator_id", "period", "value"],
+            ["HOU-03", dt.datetime(2025, 6, 30), 120],
+            ["HOU-03", "30/09/2025", 131],
+            ["HOU-03", dt.datetime(2026, 3, 31), 140],
+            ["PL-01", "31/03/2025", 44.0],
+            ["PL-01", dt.datetime(2026, 3, 31), 47.5],
+        ],
         "targets": [["indicator_id", "period", "target"], ["HOU-03", "31/12/2025", 110], ["PL-01", "31/03/2026", 50]],
     }.items():
         sheet = book.create_sheet(name)
@@ -343,19 +546,27 @@ def test_quarters_and_years_keyed_by_their_last_day_are_read_like_their_first(tm
     book.save(tmp_path / "council.xlsx")
     src = open_source(tmp_path / "council.xlsx")
     assert src.measures()[["indicator_id", "period", "value"]].values.tolist() == [
-        ["HOU-03", "2025/26 Q1", 120], ["HOU-03", "2025/26 Q2", 131], ["HOU-03", "2025/26 Q4", 140],
-        ["PL-01", "2024/25", 44.0], ["PL-01", "2025/26", 47.5]]
+        ["HOU-03", "2025/26 Q1", 120],
+        ["HOU-03", "2025/26 Q2", 131],
+        ["HOU-03", "2025/26 Q4", 140],
+        ["PL-01", "2024/25", 44.0],
+        ["PL-01", "2025/26", 47.5],
+    ]
     assert src.targets()[["indicator_id", "period"]].values.tolist() == [["HOU-03", "2025/26 Q3"], ["PL-01", "2025/26"]]
 
 
 def test_a_target_dated_31_march_for_a_quarterly_indicator_is_ambiguous(tmp_path):
-    write_csv(tmp_path / "indicators.csv", ["indicator_id", "title", "directorate", "unit", "polarity", "frequency"],
-              [["HOU-03", "Households in temporary accommodation", "Housing", "count", "lower_is_better", "quarterly"]])
+    write_csv(
+        tmp_path / "indicators.csv",
+        ["indicator_id", "title", "directorate", "unit", "polarity", "frequency"],
+        [["HOU-03", "Households in temporary accommodation", "Housing", "count", "lower_is_better", "quarterly"]],
+    )
     write_csv(tmp_path / "measures.csv", ["indicator_id", "period", "value"], [["HOU-03", "31/03/2026", 140]])
     write_csv(tmp_path / "targets.csv", ["indicator_id", "period", "target"], [["HOU-03", "31/03/2026", 110]])
     assert problems_of(tmp_path) == [
         "targets.csv:2:period: '31/03/2026' is ambiguous in targets: 31 March ends both 2025/26 Q4 and the year 2025/26; "
-        "write 2025/26 Q4 or 2025/26"]
+        "write 2025/26 Q4 or 2025/26"
+    ]
 
 
 # --- f. directorates by name or slug; commands quoted for a shell; commentary into a workbook ----
@@ -365,11 +576,45 @@ def test_a_target_dated_31_march_for_a_quarterly_indicator_is_ambiguous(tmp_path
 def two_directorates(tmp_path):
     """Adults' Social Care (a name with an apostrophe and spaces) and Housing, one quarterly indicator each."""
     data = tmp_path / "council" / "data"
-    write_csv(data / "indicators.csv", REGISTER, [
-        ["ASC-01", "Reviews completed", "Adults' Social Care", "Reviews", "Care", "percent", "higher_is_better", "quarterly", 1, "", "yes", ""],
-        ["HOU-01", "Homes let", "Housing", "Lettings", "Homes", "count", "higher_is_better", "quarterly", 0, "", "yes", ""]])
-    write_csv(data / "measures.csv", ["indicator_id", "period", "value"],
-              [["ASC-01", "2025/26 Q1", 80.5], ["HOU-01", "2025/26 Q1", 120]])
+    write_csv(
+        data / "indicators.csv",
+        REGISTER,
+        [
+            [
+                "ASC-01",
+                "Reviews completed",
+                "Adults' Social Care",
+                "Reviews",
+                "Care",
+                "percent",
+                "higher_is_better",
+                "quarterly",
+                1,
+                "",
+                "yes",
+                "",
+            ],
+            [
+                "HOU-01",
+                "Homes let",
+                "Housing",
+                "Lettings",
+                "Homes",
+                "count",
+                "higher_is_better",
+                "quarterly",
+                0,
+                "",
+                "yes",
+                "",
+            ],
+        ],
+    )
+    write_csv(
+        data / "measures.csv",
+        ["indicator_id", "period", "value"],
+        [["ASC-01", "2025/26 Q1", 80.5], ["HOU-01", "2025/26 Q1", 120]],
+    )
     return project(tmp_path / "council")
 
 
@@ -387,8 +632,12 @@ def test_a_quarterly_run_plans_a_directorate_named_by_its_slug(two_directorates)
     from pmkit.settings import load_settings
     from pmkit.sources import open_source
 
-    plan = KINDS.get("quarterly").plan(open_source(two_directorates / "data"), load_settings(None, two_directorates),
-                                       two_directorates, directorate=["adults-social-care"])
+    plan = KINDS.get("quarterly").plan(
+        open_source(two_directorates / "data"),
+        load_settings(None, two_directorates),
+        two_directorates,
+        directorate=["adults-social-care"],
+    )
     assert [j.parameters["directorate"] for j in plan.jobs] == ["Adults' Social Care"]
 
 
@@ -396,8 +645,10 @@ def test_an_unknown_directorate_lists_names_and_slugs(two_directorates, capsys):
     from pmkit.cli import main
 
     assert main(["status", "--project", str(two_directorates), "--directorate", "Parks"]) == 2
-    assert ("directorate Parks is not in the source; expected a name or slug, one of: adults-social-care "
-            "(Adults' Social Care), housing (Housing)") in capsys.readouterr().err
+    assert (
+        "directorate Parks is not in the source; expected a name or slug, one of: adults-social-care "
+        "(Adults' Social Care), housing (Housing)"
+    ) in capsys.readouterr().err
 
 
 def test_the_commentary_template_takes_a_slug_and_prints_a_quoted_command(two_directorates, monkeypatch, capsys):
@@ -434,15 +685,24 @@ def commentary_workbook(path: Path) -> Path:
     book = Workbook()
     book.remove(book.active)
     sheets = {
-        "Indicators": [["indicator_id", "title", "directorate", "unit", "polarity", "frequency"],
-                       ["HOU-01", "Homes let", "Housing", "count", "higher_is_better", "quarterly"],
-                       ["HOU-02", "Days to relet", "Housing", "days", "lower_is_better", "quarterly"]],
-        "Measures": [["indicator_id", "period", "value"], ["HOU-01", "2025/26 Q1", 120], ["HOU-02", "2025/26 Q1", 30],
-                     ["HOU-01", "2025/26 Q2", 131], ["HOU-02", "2025/26 Q2", 28]],
-        "Commentary": [["Indicator ID", "Period", "Audience", "Text", "Actions", "Officer"],
-                       ["HOU-02", "2025/26 Q1", "internal", "Relets slowed in the heat.", "", "Jo"],
-                       ["HOU-01", "2025/26 Q1", "internal", "Lettings on plan.", "", "Sam"],
-                       ["HOU-01", "2025/26 Q2", "internal", "Old words.", "", "Sam"]],
+        "Indicators": [
+            ["indicator_id", "title", "directorate", "unit", "polarity", "frequency"],
+            ["HOU-01", "Homes let", "Housing", "count", "higher_is_better", "quarterly"],
+            ["HOU-02", "Days to relet", "Housing", "days", "lower_is_better", "quarterly"],
+        ],
+        "Measures": [
+            ["indicator_id", "period", "value"],
+            ["HOU-01", "2025/26 Q1", 120],
+            ["HOU-02", "2025/26 Q1", 30],
+            ["HOU-01", "2025/26 Q2", 131],
+            ["HOU-02", "2025/26 Q2", 28],
+        ],
+        "Commentary": [
+            ["Indicator ID", "Period", "Audience", "Text", "Actions", "Officer"],
+            ["HOU-02", "2025/26 Q1", "internal", "Relets slowed in the heat.", "", "Jo"],
+            ["HOU-01", "2025/26 Q1", "internal", "Lettings on plan.", "", "Sam"],
+            ["HOU-01", "2025/26 Q2", "internal", "Old words.", "", "Sam"],
+        ],
     }
     for name, rows in sheets.items():
         sheet = book.create_sheet(name)
@@ -461,11 +721,26 @@ def test_commentary_saved_into_a_workbook_keeps_its_headers_order_and_a_copy_of_
 
     path = commentary_workbook(tmp_path / "council.xlsx")
     src = open_source(path)
-    new = pd.DataFrame([
-        {"indicator_id": "HOU-01", "directorate": "", "period": "2025/26 Q2", "audience": "internal",
-         "text": "131 homes let, the most this year.", "actions": "Keep the voids team."},
-        {"indicator_id": "HOU-02", "directorate": "", "period": "2025/26 Q2", "audience": "internal",
-         "text": "Relets back to 28 days.", "actions": ""}])
+    new = pd.DataFrame(
+        [
+            {
+                "indicator_id": "HOU-01",
+                "directorate": "",
+                "period": "2025/26 Q2",
+                "audience": "internal",
+                "text": "131 homes let, the most this year.",
+                "actions": "Keep the voids team.",
+            },
+            {
+                "indicator_id": "HOU-02",
+                "directorate": "",
+                "period": "2025/26 Q2",
+                "audience": "internal",
+                "text": "Relets back to 28 days.",
+                "actions": "",
+            },
+        ]
+    )
     done = save_commentary(src, new)
     assert (done.added, done.changed, done.written_to) == (1, 1, "council.xlsx[Commentary]")
     book = load_workbook(path)
@@ -478,7 +753,8 @@ def test_commentary_saved_into_a_workbook_keeps_its_headers_order_and_a_copy_of_
         ["HOU-02", "2025/26 Q1", "internal", "Relets slowed in the heat.", None, "Jo"],
         ["HOU-01", "2025/26 Q1", "internal", "Lettings on plan.", None, "Sam"],
         ["HOU-01", "2025/26 Q2", "internal", "131 homes let, the most this year.", "Keep the voids team.", "Sam"],
-        ["HOU-02", "2025/26 Q2", "internal", "Relets back to 28 days.", None, None]]
+        ["HOU-02", "2025/26 Q2", "internal", "Relets back to 28 days.", None, None],
+    ]
     kept = [list(row) for row in book[copies[0]].iter_rows(values_only=True)]
     assert kept[3] == ["HOU-01", "2025/26 Q2", "internal", "Old words.", None, "Sam"] and len(kept) == 4
     assert len(open_source(path).commentary()) == 4  # the copy is not read as a table
@@ -490,5 +766,7 @@ def test_the_status_table_leaves_retired_indicators_out_and_says_so(retiring, ca
     assert main(["status", "--project", str(retiring), "--width", "200"]) == 0
     out = capsys.readouterr().out
     assert "Status for 2024/25 (2 indicators)" in out and "CUR-01" in out and "OLD-01" not in out
-    assert out.rstrip().endswith("note: 4 indicators the council no longer reports are left out: 1 marked retired in the "
-                                 "register and 3 with no figure in the two years to 2024/25.")
+    assert out.rstrip().endswith(
+        "note: 4 indicators the council no longer reports are left out: 1 marked retired in the "
+        "register and 3 with no figure in the two years to 2024/25."
+    )

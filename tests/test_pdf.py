@@ -41,14 +41,22 @@ TITLES = {
 PAGE_RANGE = {"quarterly": (25, 90), "annual": (15, 60), "deep-dive": (10, 45), "quarto-quarterly": (25, 90)}
 # text that sits only inside a drill-down (closed on screen), read from the demo's pages by hand
 DRILL_DOWN = {
-    "quarterly": ["Households in temporary accommodation arranged by the council under homelessness legislation "
-                  "at the end of the quarter, per 1,000 households in the borough."],  # HOU-01's definition
-    "annual": ["Hospital discharges into reablement rose through the winter and more people went home with complex "
-               "needs after longer stays"],  # ASC-02's full-year story: its officers' commentary at year end
-    "deep-dive": ["Emergency repairs completed within 24 hours by ward, Sep 2025",
-                  "Abbeymead 97.4% 37 38 Within the limits"],  # the figures by ward under the funnel plot
-    "quarto-quarterly": ["Households in temporary accommodation arranged by the council under homelessness "
-                         "legislation at the end of the quarter, per 1,000 households in the borough."],
+    "quarterly": [
+        "Households in temporary accommodation arranged by the council under homelessness legislation "
+        "at the end of the quarter, per 1,000 households in the borough."
+    ],  # HOU-01's definition
+    "annual": [
+        "Hospital discharges into reablement rose through the winter and more people went home with complex "
+        "needs after longer stays"
+    ],  # ASC-02's full-year story: its officers' commentary at year end
+    "deep-dive": [
+        "Emergency repairs completed within 24 hours by ward, Sep 2025",
+        "Abbeymead 97.4% 37 38 Within the limits",
+    ],  # the figures by ward under the funnel plot
+    "quarto-quarterly": [
+        "Households in temporary accommodation arranged by the council under homelessness "
+        "legislation at the end of the quarter, per 1,000 households in the borough."
+    ],
 }
 # figures a reader looks for, read from the demo's pages by hand (tiles, key figures, headlines)
 HAND_FIGURES = {
@@ -104,9 +112,17 @@ def printed(demo_render, tmp_path_factory) -> dict[str, Printed]:
         assert main(["pdf", str(copy)]) == 0
         seconds = time.perf_counter() - started
         reader = pypdf.PdfReader(copy.with_suffix(".pdf"))
-        out[name] = Printed(copy, copy.with_suffix(".pdf"), seconds, BeautifulSoup(copy.read_text(encoding="utf-8"), "html.parser"),
-                            reader, [words(p.extract_text()) for p in reader.pages])
-        print(f"{name}: {len(reader.pages)} pages, {copy.with_suffix('.pdf').stat().st_size // 1024} KB, {seconds:.1f} s")
+        out[name] = Printed(
+            copy,
+            copy.with_suffix(".pdf"),
+            seconds,
+            BeautifulSoup(copy.read_text(encoding="utf-8"), "html.parser"),
+            reader,
+            [words(p.extract_text()) for p in reader.pages],
+        )
+        print(
+            f"{name}: {len(reader.pages)} pages, {copy.with_suffix('.pdf').stat().st_size // 1024} KB, {seconds:.1f} s"
+        )
     return out
 
 
@@ -135,9 +151,14 @@ def test_headings_figures_and_drill_downs_are_in_the_text(doc):
     assert len(headings) >= 8
     missing = [h for h in headings if h not in pdf.text]
     assert not missing, missing
-    figures = list(dict.fromkeys(
-        words(cell.get_text(" ")) for cell in pdf.soup.select(
-            ".kpi-value .value, .key-figure, table.appendix td, table.year-end td, table.target-history td")))
+    figures = list(
+        dict.fromkeys(
+            words(cell.get_text(" "))
+            for cell in pdf.soup.select(
+                ".kpi-value .value, .key-figure, table.appendix td, table.year-end td, table.target-history td"
+            )
+        )
+    )
     figures = [f for f in figures if FIGURE.match(f) and len(f) >= 3]
     assert len(figures) >= 12, figures
     assert [f for f in figures if f not in pdf.text] == []
@@ -164,8 +185,10 @@ def test_contents_link_to_the_pages_of_their_sections(doc):
     entries = [(a["href"].lstrip("#"), words(a.get_text(" "))) for a in pdf.soup.select("nav.contents a")]
     assert len(entries) >= 6
     reader = pdf.reader
-    destinations = {str(key).lstrip("/"): reader.get_destination_page_number(dest)
-                    for key, dest in reader.named_destinations.items()}
+    destinations = {
+        str(key).lstrip("/"): reader.get_destination_page_number(dest)
+        for key, dest in reader.named_destinations.items()
+    }
     links = {}
     for number, page in enumerate(reader.pages[:2]):
         for annotation in page.get("/Annots") or []:
@@ -207,8 +230,9 @@ def test_pdf_refuses_a_missing_file_and_a_file_that_is_not_html(tmp_path, capsys
     notes = tmp_path / "notes.txt"
     notes.write_text("minutes of the meeting", encoding="utf-8")
     assert main(["pdf", str(notes)]) == 2
-    assert capsys.readouterr().err == (f"pmkit: {notes}: not an HTML page (its name ends .txt); "
-                                       "expected a report page ending .html\n")
+    assert capsys.readouterr().err == (
+        f"pmkit: {notes}: not an HTML page (its name ends .txt); expected a report page ending .html\n"
+    )
     fake = tmp_path / "fake.html"
     fake.write_text("minutes of the meeting", encoding="utf-8")
     assert main(["pdf", str(fake)]) == 2
@@ -246,7 +270,8 @@ def test_a_title_with_quotes_and_markup_is_printed_as_it_is(tmp_path, browser):
     page.write_text(
         "<!DOCTYPE html><html><head><title>Adults' &quot;care&quot; \\ &lt;/style&gt; &amp; more</title></head>"
         "<body><h1>Report</h1><details><summary>Open me</summary><p>Hidden on screen: 12.5%</p></details></body></html>",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     pdf = write_pdf(page)
     assert pdf == tmp_path / "page.pdf"
     reader = pypdf.PdfReader(pdf)
@@ -265,11 +290,27 @@ def test_run_prints_a_pdf_beside_each_page_it_published_when_asked(tmp_path, bro
     folder.mkdir(parents=True)
     html = "<!DOCTYPE html><html><head><title>Housing: performance report</title></head><body><h1>Housing</h1></body></html>"
     jobs, reports = [], []
-    for name, ok, skipped in [("housing", True, False), ("adults", True, True), ("place", False, False), ("broken", True, False)]:
+    for name, ok, skipped in [
+        ("housing", True, False),
+        ("adults", True, True),
+        ("place", False, False),
+        ("broken", True, False),
+    ]:
         page = folder / f"{name}.html"
         page.write_text(html if name != "broken" else "not a page", encoding="utf-8")
-        jobs.append(ReportJob(name=name, title=name, notebook=tmp_path / "q.ipynb", parameters={}, html=page,
-                              executed=tmp_path / f"{name}.ipynb", project=tmp_path, tmp=tmp_path, pdf=True))
+        jobs.append(
+            ReportJob(
+                name=name,
+                title=name,
+                notebook=tmp_path / "q.ipynb",
+                parameters={},
+                html=page,
+                executed=tmp_path / f"{name}.ipynb",
+                project=tmp_path,
+                tmp=tmp_path,
+                pdf=True,
+            )
+        )
         reports.append(ReportResult(name, name, page.name, ok, 1.0, "", "" if ok else "it raised", skipped))
     after = print_pdfs(jobs, reports)
     text = words(pypdf.PdfReader(folder / "housing.pdf").pages[0].extract_text())

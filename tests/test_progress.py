@@ -28,7 +28,9 @@ def project(tmp_path):
     shutil.copytree(ROOT / "notebooks", tmp_path / "notebooks")
     (tmp_path / "params" / "directorates").mkdir(parents=True)
     defaults = (ROOT / "params" / "defaults.yaml").read_text(encoding="utf-8")
-    (tmp_path / "params" / "defaults.yaml").write_text(defaults.replace("source: data/pmkit.duckdb", "source: data/mini"))
+    (tmp_path / "params" / "defaults.yaml").write_text(
+        defaults.replace("source: data/pmkit.duckdb", "source: data/mini")
+    )
     (tmp_path / "params" / "directorates" / "housing.yaml").write_text('directorate: "Housing"\n')
     (tmp_path / "params" / "directorates" / "place.yaml").write_text('directorate: "Place"\n')
     shutil.copytree(MINI, tmp_path / "data" / "mini")
@@ -44,8 +46,14 @@ def edit_notebook(project: Path, change) -> None:
 
 @pytest.mark.e2e
 def test_plain_lines_name_each_state_change_that_matters(project):
-    edit_notebook(project, lambda nb: nb.cells.append(nbformat.v4.new_code_cell(
-        'if directorate == "Place":\n    raise RuntimeError("the Place data feed is broken")')))
+    edit_notebook(
+        project,
+        lambda nb: nb.cells.append(
+            nbformat.v4.new_code_cell(
+                'if directorate == "Place":\n    raise RuntimeError("the Place data feed is broken")'
+            )
+        ),
+    )
     out = io.StringIO()
     cwd = os.getcwd()
     result = run_quarterly(period="2025/26 Q2", engine="nbconvert", jobs=2, root=project, progress=PlainProgress(out))
@@ -74,11 +82,17 @@ def test_summary_rows_and_plain_table(tmp_path):
     folder.mkdir(parents=True)
     (folder / "housing.html").write_text("<html></html>")
     (folder / "place.html").write_text("<html>last good</html>")
-    result = RunResult(folder, "2025/26 Q2", "internal", "nbconvert", reports=[
-        ReportResult("housing", HOUSING, "housing.html", True, 12.34, "x.ipynb"),
-        ReportResult("place", PLACE, "place.html", False, 3.0, "y.ipynb", "RuntimeError: broken (cell 15)"),
-        ReportResult("parks", "Parks", "parks.html", False, 0.5, "z.ipynb", "KeyError: 'x'"),
-    ])
+    result = RunResult(
+        folder,
+        "2025/26 Q2",
+        "internal",
+        "nbconvert",
+        reports=[
+            ReportResult("housing", HOUSING, "housing.html", True, 12.34, "x.ipynb"),
+            ReportResult("place", PLACE, "place.html", False, 3.0, "y.ipynb", "RuntimeError: broken (cell 15)"),
+            ReportResult("parks", "Parks", "parks.html", False, 0.5, "z.ipynb", "KeyError: 'x'"),
+        ],
+    )
     assert summary_rows(result, tmp_path) == [
         (HOUSING, "published", "12.3", "outputs/2025-26-Q2/internal/housing.html"),
         (PLACE, "failed", "3.0", "outputs/2025-26-Q2/internal/place.html (last good page)"),
@@ -113,8 +127,13 @@ def test_the_rich_display_and_table_render_on_a_terminal(tmp_path):
 
     folder = tmp_path / "outputs"
     folder.mkdir()
-    result = RunResult(folder, "2025/26 Q2", "internal", "nbconvert", reports=[
-        ReportResult("housing", HOUSING, "housing.html", True, 12.34, "x.ipynb")])
+    result = RunResult(
+        folder,
+        "2025/26 Q2",
+        "internal",
+        "nbconvert",
+        reports=[ReportResult("housing", HOUSING, "housing.html", True, 12.34, "x.ipynb")],
+    )
     out = io.StringIO()
     print_summary(result, Console(file=out, force_terminal=True, width=160), cwd=tmp_path)
     text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", out.getvalue())
@@ -127,21 +146,49 @@ def test_a_run_on_the_console_has_no_kernel_or_library_chatter(project):
     # would warn "Passed unknown parameter" for each.
     def older(nb):
         cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
-        cell.source = "\n".join(line for line in cell.source.splitlines() if not line.startswith(("engine", "overrides")))
+        cell.source = "\n".join(
+            line for line in cell.source.splitlines() if not line.startswith(("engine", "overrides"))
+        )
         # the kernel's own log, as "[IPKernelApp] ERROR | KeyboardInterrupt caught in kernel." reaches it
         # when jupyter_client's interrupt before shutdown lands inside a message handler (now and then)
-        nb.cells.append(nbformat.v4.new_code_cell(
-            "from ipykernel.kernelapp import IPKernelApp\nIPKernelApp.instance().log.error('kernel chatter')"))
+        nb.cells.append(
+            nbformat.v4.new_code_cell(
+                "from ipykernel.kernelapp import IPKernelApp\nIPKernelApp.instance().log.error('kernel chatter')"
+            )
+        )
+
     edit_notebook(project, older)
-    done = subprocess.run([sys.executable, "-m", "pmkit.cli", "run", "quarterly", "--engine", "nbconvert",
-                           "--period", "2025/26 Q2", "--jobs", "2"], cwd=project, capture_output=True, text=True)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pmkit.cli",
+            "run",
+            "quarterly",
+            "--engine",
+            "nbconvert",
+            "--period",
+            "2025/26 Q2",
+            "--jobs",
+            "2",
+        ],
+        cwd=project,
+        capture_output=True,
+        text=True,
+    )
     output = done.stdout + done.stderr
     assert done.returncode == 0, output
-    assert "[IPKernelApp]" not in output and "Passed unknown parameter" not in output and "KeyboardInterrupt" not in output
+    assert (
+        "[IPKernelApp]" not in output and "Passed unknown parameter" not in output and "KeyboardInterrupt" not in output
+    )
     assert done.stderr == "", done.stderr
     assert "kernel chatter" not in output
     logs = project / "outputs" / "_executed" / "kernels"  # each warm kernel's own output: kept, not shown
     assert any("[IPKernelApp] ERROR | kernel chatter" in log.read_text() for log in logs.glob("kernel-*.log"))
-    assert f"started {HOUSING}" in done.stdout and re.search(rf"published {re.escape(PLACE)} \(\d+\.\d s\)", done.stdout)
-    assert re.search(rf"{re.escape(HOUSING)}\s+published\s+\d+\.\d\s+outputs/2025-26-Q2/internal/housing.html", done.stdout)
+    assert f"started {HOUSING}" in done.stdout and re.search(
+        rf"published {re.escape(PLACE)} \(\d+\.\d s\)", done.stdout
+    )
+    assert re.search(
+        rf"{re.escape(HOUSING)}\s+published\s+\d+\.\d\s+outputs/2025-26-Q2/internal/housing.html", done.stdout
+    )
     assert "index: " in done.stdout

@@ -30,13 +30,27 @@ def test_the_demo_project_uses_the_scaffold_s_notebooks_and_codebook_unchanged()
     """`pmkit init` copies the package's scaffold; the repository's own project must not drift from it."""
     for notebook in (ROOT / "notebooks").glob("*.ipynb"):
         assert filecmp.cmp(notebook, SCAFFOLD / "notebooks" / notebook.name, shallow=False), notebook.name
-    assert sorted(p.name for p in (SCAFFOLD / "notebooks").glob("*.ipynb")) == sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
+    assert sorted(p.name for p in (SCAFFOLD / "notebooks").glob("*.ipynb")) == sorted(
+        p.name for p in (ROOT / "notebooks").glob("*.ipynb")
+    )
     assert filecmp.cmp(ROOT / "params" / "codebook.yaml", SCAFFOLD / "params" / "codebook.yaml", shallow=False)
 
 
 def test_init_with_a_source_writes_a_project_for_that_council(tmp_path, capsys):
     source = shutil.copytree(MINI, tmp_path / "returns")
-    assert main(["init", str(tmp_path / "borsetshire"), "--council", "Borsetshire & Felpersham Council", "--source", str(source)]) == 0
+    assert (
+        main(
+            [
+                "init",
+                str(tmp_path / "borsetshire"),
+                "--council",
+                "Borsetshire & Felpersham Council",
+                "--source",
+                str(source),
+            ]
+        )
+        == 0
+    )
     project = tmp_path / "borsetshire"
     defaults = yaml.safe_load((project / "params" / "defaults.yaml").read_text())
     assert defaults["council"] == "Borsetshire & Felpersham Council"
@@ -45,7 +59,12 @@ def test_init_with_a_source_writes_a_project_for_that_council(tmp_path, capsys):
     assert defaults["comparator_group"] == "nearest_neighbours"  # the mini council's only benchmark group
     files = {p.name: yaml.safe_load(p.read_text()) for p in (project / "params" / "directorates").glob("*.yaml")}
     assert files == {"housing.yaml": {"directorate": "Housing"}, "place.yaml": {"directorate": "Place"}}
-    assert sorted(p.name for p in (project / "notebooks").iterdir()) == ["annual_report.ipynb", "deep_dive.ipynb", "explore.ipynb", "service_area.ipynb"]
+    assert sorted(p.name for p in (project / "notebooks").iterdir()) == [
+        "annual_report.ipynb",
+        "deep_dive.ipynb",
+        "explore.ipynb",
+        "service_area.ipynb",
+    ]
     assert (project / "params" / "codebook.yaml").exists() and (project / "outputs").is_dir()
     assert list((project / "outputs").iterdir()) == []
     readme = (project / "README.md").read_text()
@@ -88,7 +107,11 @@ def test_init_refuses_an_existing_project_and_an_invalid_source_writing_nothing(
 def test_benchmark_groups_rank_in_the_smallest_and_draw_the_largest_as_national():
     rows = [("family_group", f"c{i}") for i in range(8)] + [("scotland", f"c{i}") for i in range(32)]
     groups = benchmark_groups(pd.DataFrame(rows, columns=["group", "authority_code"]))
-    assert (groups.comparator, groups.national, groups.found) == ("family_group", "scotland", ("family_group", "scotland"))
+    assert (groups.comparator, groups.national, groups.found) == (
+        "family_group",
+        "scotland",
+        ("family_group", "scotland"),
+    )
 
 
 def test_a_command_outside_any_project_says_how_to_make_one(tmp_path, monkeypatch, capsys):
@@ -109,7 +132,8 @@ def project(tmp_path):
 def test_settings_come_from_the_project_the_command_runs_in(project, tmp_path, monkeypatch, capsys):
     """`pmkit status` inside the project, and from elsewhere with --project, uses its source and its settings."""
     (project / "params" / "defaults.yaml").write_text(
-        (project / "params" / "defaults.yaml").read_text().replace("reporting: quarterly", "reporting: annual"))
+        (project / "params" / "defaults.yaml").read_text().replace("reporting: quarterly", "reporting: annual")
+    )
     monkeypatch.chdir(project)
     assert main(["status", "--width", "200"]) == 0
     inside = capsys.readouterr().out
@@ -121,15 +145,23 @@ def test_settings_come_from_the_project_the_command_runs_in(project, tmp_path, m
 
 def test_a_wrong_argument_fails_at_once_before_the_data_is_read(project):
     (project / "params" / "defaults.yaml").write_text(
-        (project / "params" / "defaults.yaml").read_text().replace("data/returns", "data/missing-folder"))
+        (project / "params" / "defaults.yaml").read_text().replace("data/returns", "data/missing-folder")
+    )
     pmkit = [sys.executable, "-m", "pmkit.cli"]
     for args, message in [
         (["--period", "2025/26 Q5"], "cannot read period '2025/26 Q5'"),
-        (["--directorate", "adults"], "no params file or directorate called adults; expected one of: housing (Housing), place (Place)"),
+        (
+            ["--directorate", "adults"],
+            "no params file or directorate called adults; expected one of: housing (Housing), place (Place)",
+        ),
     ]:
-        done = subprocess.run([*pmkit, "run", "quarterly", *args], cwd=project, capture_output=True, text=True, timeout=60)
+        done = subprocess.run(
+            [*pmkit, "run", "quarterly", *args], cwd=project, capture_output=True, text=True, timeout=60
+        )
         # the source folder does not exist, so the argument was refused before any data was read
-        assert done.returncode == 2 and done.stderr.strip() == f"pmkit: {message}" or message in done.stderr, done.stderr
+        assert done.returncode == 2 and done.stderr.strip() == f"pmkit: {message}" or message in done.stderr, (
+            done.stderr
+        )
         assert "missing-folder" not in done.stderr and "Traceback" not in done.stderr
     assert list((project / "outputs").iterdir()) == []
 
@@ -138,8 +170,10 @@ def test_a_period_without_data_is_refused_naming_the_latest_period_with_data(pro
     monkeypatch.chdir(project)
     assert main(["run", "quarterly", "--period", "2025/26 Q4"]) == 2
     err = capsys.readouterr().err
-    assert ("2025/26 Q4 has no data for Housing (its latest figures: Sep 2025), Place (its latest figures: 2024/25); "
-            "the latest quarter with data for most indicators is 2025/26 Q2") in err
+    assert (
+        "2025/26 Q4 has no data for Housing (its latest figures: Sep 2025), Place (its latest figures: 2024/25); "
+        "the latest quarter with data for most indicators is 2025/26 Q2"
+    ) in err
     assert list((project / "outputs").iterdir()) == []
 
 
@@ -148,7 +182,9 @@ def test_a_params_file_for_another_council_stops_a_full_run_before_any_report(pr
     monkeypatch.chdir(project)
     assert main(["run", "quarterly"]) == 2
     err = capsys.readouterr().err
-    assert "params/directorates/adults.yaml names \"Adults' Social Care\", which is not a directorate in the source" in err
+    assert (
+        'params/directorates/adults.yaml names "Adults\' Social Care", which is not a directorate in the source' in err
+    )
     assert "(its directorates: Housing, Place)" in err and "delete it" in err
     assert list((project / "outputs").iterdir()) == []
 
@@ -199,7 +235,9 @@ def test_a_stray_params_file_is_only_noted_when_the_run_asks_for_other_directora
     settings = load_settings(None, project)
     plan = Quarterly().plan(open_source(settings["source"]), settings, project, directorate=["housing"])
     assert [job.name for job in plan.jobs] == ["housing"]
-    assert plan.notes == ("params/directorates/adults.yaml names \"Adults' Social Care\", which is not in the source; it was left out",)
+    assert plan.notes == (
+        'params/directorates/adults.yaml names "Adults\' Social Care", which is not in the source; it was left out',
+    )
     assert plan.directorates == ["Housing", "Place"]  # the open data still covers the council's directorates
 
 
@@ -211,14 +249,18 @@ def test_a_directorate_without_figures_for_the_default_period_is_left_out_and_sa
 
     returns = project.parent / "data" / "returns"
     with open(returns / "indicators.csv", "a", encoding="utf-8") as f:
-        f.write("PK-01,Parks with a Green Flag,Parks,Parks,Green spaces,Head of Parks,count,higher_is_better,quarterly,0,0.05,relative,,yes,no\n")
+        f.write(
+            "PK-01,Parks with a Green Flag,Parks,Parks,Green spaces,Head of Parks,count,higher_is_better,quarterly,0,0.05,relative,,yes,no\n"
+        )
     with open(returns / "measures.csv", "a", encoding="utf-8") as f:
         f.write("PK-01,2024/25 Q3,11,final\nPK-01,2024/25 Q4,12,final\n")
     (project / "params" / "directorates" / "parks.yaml").write_text("directorate: Parks\n")
     settings = load_settings(None, project)
     plan = Quarterly().plan(open_source(settings["source"]), settings, project)
     assert plan.period.label == "2025/26 Q2" and [job.name for job in plan.jobs] == ["housing", "place"]
-    assert plan.notes == ("Parks has no figures for 2025/26 Q2 (its latest: 2024/25 Q4), so it has no report this time",)
+    assert plan.notes == (
+        "Parks has no figures for 2025/26 Q2 (its latest: 2024/25 Q4), so it has no report this time",
+    )
     monkeypatch.chdir(project)
     assert main(["run", "quarterly", "--directorate", "parks"]) == 2
     assert "2025/26 Q2 has no data for Parks (its latest figures: 2024/25 Q4)" in capsys.readouterr().err

@@ -64,8 +64,16 @@ def test_every_link_of_the_public_site_resolves_inside_it_and_nothing_internal_i
     # every page of the site is one the front page leads to: reports, period indexes, measures
     published = {p.relative_to(folder).as_posix() for p in folder.glob("*/*.html")}
     assert published <= names
-    assert {"index.html", "archive.html", "how-to-read.html", "indicators/index.html", "indicators/datapackage.json",
-            "2025-26-Q2/status.csv", "2025-26-Q2/datapackage.json", "2024-25/status.csv"} <= names
+    assert {
+        "index.html",
+        "archive.html",
+        "how-to-read.html",
+        "indicators/index.html",
+        "indicators/datapackage.json",
+        "2025-26-Q2/status.csv",
+        "2025-26-Q2/datapackage.json",
+        "2024-25/status.csv",
+    } <= names
     register = src.indicators()
     wanted = {f"indicators/{i.lower()}.html" for i in register[register["public"]]["indicator_id"]}
     assert len(wanted) == 60 and wanted <= names
@@ -85,17 +93,27 @@ def test_the_front_page_names_the_council_and_leads_with_the_latest_report_of_ea
     front = load(folder / "index.html")
     assert text(front.select_one("h1")) == "Thornbury Vale Council: how the council is doing"
     assert [text(h) for h in front.select("main h2")][:3] == [
-        "Quarterly reports: 2025/26 Q2", "Annual report: 2024/25", "Deep dives: 2025/26 Q2"]
+        "Quarterly reports: 2025/26 Q2",
+        "Annual report: 2024/25",
+        "Deep dives: 2025/26 Q2",
+    ]
     links = [(a["href"], text(a)) for a in front.select("main a")]
     assert ("2025-26-Q2/housing.html", "Housing") in links
     assert ("2024-25/annual-report.html", "Thornbury Vale Council: annual report 2024/25") in links
     assert ("2025-26-Q2/deep-dive-repairs.html", "Council housing repairs") in links
-    assert {"2025-26-Q2/status.csv", "2025-26-Q2/datapackage.json", "indicators/datapackage.json", "how-to-read.html",
-            "archive.html"} <= {href for href, _ in links}
+    assert {
+        "2025-26-Q2/status.csv",
+        "2025-26-Q2/datapackage.json",
+        "indicators/datapackage.json",
+        "how-to-read.html",
+        "archive.html",
+    } <= {href for href, _ in links}
     archive = load(folder / "archive.html")
     assert [text(h) for h in archive.select("main h2")] == ["2025/26", "2024/25"]
-    assert [text(h) for h in archive.select("main h3")] == ["2025/26 Q2 (July to September 2025)",
-                                                           "2024/25 (April 2024 to March 2025)"]
+    assert [text(h) for h in archive.select("main h3")] == [
+        "2025/26 Q2 (July to September 2025)",
+        "2024/25 (April 2024 to March 2025)",
+    ]
     period = load(folder / "2025-26-Q2" / "index.html")
     assert "../index.html" in [a["href"] for a in period.select("a")]
     assert "manifest" not in str(period) and "Result" not in visible_text(period)
@@ -110,14 +128,35 @@ def test_every_glossary_worthy_term_on_the_public_pages_has_an_entry(public):
     assert [t for t in found if t.casefold() not in entries] == []
 
 
-@pytest.mark.parametrize(("iid", "page", "figure", "target", "changes"), [
-    # lower is better: the damp and mould cases of September 2025 (191 in the measures), its 2025/26 target 186
-    ("HOU-07", "housing.html", "191", "186", ["144 from 2020/21.", "Eased from 193 to 283 in 2024/25 (easier to meet).",
-                                              "Tightened from 283 to 186 in 2025/26 (harder to meet)."]),
-    # higher is better: still at home after reablement in 2025/26 Q2 (245 of 304, given as 80.6), target 91.7%
-    ("ASC-02", "adults.html", "80.6%", "91.7%", ["84.5% from 2020/21.", "Eased from 84.5% to 82.5% in 2021/22 (easier to meet).",
-                                                 "Tightened from 87.0% to 91.7% in 2025/26 (harder to meet)."]),
-])
+@pytest.mark.parametrize(
+    ("iid", "page", "figure", "target", "changes"),
+    [
+        # lower is better: the damp and mould cases of September 2025 (191 in the measures), its 2025/26 target 186
+        (
+            "HOU-07",
+            "housing.html",
+            "191",
+            "186",
+            [
+                "144 from 2020/21.",
+                "Eased from 193 to 283 in 2024/25 (easier to meet).",
+                "Tightened from 283 to 186 in 2025/26 (harder to meet).",
+            ],
+        ),
+        # higher is better: still at home after reablement in 2025/26 Q2 (245 of 304, given as 80.6), target 91.7%
+        (
+            "ASC-02",
+            "adults.html",
+            "80.6%",
+            "91.7%",
+            [
+                "84.5% from 2020/21.",
+                "Eased from 84.5% to 82.5% in 2021/22 (easier to meet).",
+                "Tightened from 87.0% to 91.7% in 2025/26 (harder to meet).",
+            ],
+        ),
+    ],
+)
 def test_a_measures_page_agrees_with_its_quarterly_tile(public, iid, page, figure, target, changes):
     folder, *_ = public
     mine = load(folder / "indicators" / f"{iid.lower()}.html")
@@ -133,7 +172,9 @@ def test_a_measures_page_agrees_with_its_quarterly_tile(public, iid, page, figur
     assert f"../2025-26-Q2/{page}#kpi-{iid}" in reports and any("annual-report.html" in r for r in reports)
     assert any(r.startswith("../2025-26-Q2/deep-dive-asc-02.html") for r in reports) == (iid == "ASC-02")
     assert mine.select_one("img.spc-chart")["src"].startswith("data:image/")
-    assert (folder / "indicators" / f"{iid.lower()}.csv").read_text().splitlines()[0] == "indicator_id,title,period,value,unit,target"
+    assert (folder / "indicators" / f"{iid.lower()}.csv").read_text().splitlines()[
+        0
+    ] == "indicator_id,title,period,value,unit,target"
     assert "What we are doing" in visible_text(mine)  # the latest public commentary, whole
 
 
@@ -143,7 +184,12 @@ def test_the_sites_own_pages_carry_the_reports_stylesheet_as_written(public):
     whose phone-only folds show their summaries on a desktop)."""
     css = (Path(pmkit.__file__).parent / "templates" / "report.css").read_text(encoding="utf-8")
     root = public[0]
-    pages = [root / "index.html", root / "archive.html", root / "how-to-read.html", *sorted((root / "indicators").glob("*.html"))]
+    pages = [
+        root / "index.html",
+        root / "archive.html",
+        root / "how-to-read.html",
+        *sorted((root / "indicators").glob("*.html")),
+    ]
     assert len(pages) > 60
     for page in pages:
         assert css in page.read_text(encoding="utf-8"), page.name

@@ -12,8 +12,11 @@ from pmkit.components.page import markdown_heading, raw_html_block
 from pmkit.errors import ReportError
 from pmkit.render import quarto_available, render_quarto, render_quarto_together
 
-pytestmark = pytest.mark.skipif(not quarto_available(), reason="Quarto is not installed here (no `quarto` on PATH); "
-                                "users get it from conda-forge or its installer, and .ci/run installs it where the shared kit is")
+pytestmark = pytest.mark.skipif(
+    not quarto_available(),
+    reason="Quarto is not installed here (no `quarto` on PATH); "
+    "users get it from conda-forge or its installer, and .ci/run installs it where the shared kit is",
+)
 PNG = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
 
 
@@ -25,8 +28,14 @@ def executed(folder, name: str, status: str):
     tile = f'<article class="kpi" data-indicator="{name}-1" data-status="{status}"><p>{name} 87.4%</p></article>'
     chart = f'<figure><img alt="{name} trend" src="{PNG}"/></figure>'
     cell.outputs = [
-        nbformat.v4.new_output("display_data", data={
-            "text/markdown": markdown_heading(f"{name} at a glance", f"{name}-glance") + "\n\n" + raw_html_block(tile)}),
+        nbformat.v4.new_output(
+            "display_data",
+            data={
+                "text/markdown": markdown_heading(f"{name} at a glance", f"{name}-glance")
+                + "\n\n"
+                + raw_html_block(tile)
+            },
+        ),
         nbformat.v4.new_output("stream", name="stdout", text=f"{name} printed this line\n"),
         nbformat.v4.new_output("display_data", data={"text/markdown": raw_html_block(chart)}),
     ]
@@ -45,7 +54,9 @@ def test_a_page_is_the_page_it_would_be_alone_in_any_order_and_company(tmp_path)
         name = path.stem
         assert f"<title>{name}: performance report</title>" in page
         assert re.search(rf'<h2[^>]*id="{name}-glance"[^>]*>{name} at a glance', page)
-        assert re.search(rf'<article class="kpi" data-indicator="{name}-1" data-status="\w+"><p>{name} 87.4%</p></article>', page)
+        assert re.search(
+            rf'<article class="kpi" data-indicator="{name}-1" data-status="\w+"><p>{name} 87.4%</p></article>', page
+        )
         assert re.search(rf'<img [^>]*alt="{name} trend" src="{re.escape(PNG)}"', page)  # Quarto adds a role before
         # the output's order is kept: the tile, the printed line, then the chart
         assert page.index(f"{name} 87.4%") < page.index(f"{name} printed this line") < page.index(f"{name} trend")

@@ -27,7 +27,9 @@ def test_eleven_images_round_trip_without_one_stand_in_matching_another():
     aside = _set_images_aside(nb)
     shrunk = "".join(o["data"]["text/html"] for o in nb.cells[0].outputs)
     assert len(aside) == 11 and "iVBOR" not in shrunk and "PHN2Zy" not in shrunk
-    assert _put_images_back(shrunk, aside, Path("x.ipynb")) == "".join(original)  # "...000001IMAGE" is not "...000010IMAGE"
+    assert _put_images_back(shrunk, aside, Path("x.ipynb")) == "".join(
+        original
+    )  # "...000001IMAGE" is not "...000010IMAGE"
 
 
 def test_a_page_that_lost_an_image_is_an_error_not_a_blank_chart():

@@ -5,11 +5,20 @@ import pandas as pd
 
 from pmkit import periods, reading, status
 
-REGISTER = pd.DataFrame({
-    "indicator_id": ["UP", "DOWN"], "title": ["Satisfaction", "Days to relet"], "directorate": "Housing",
-    "unit": ["percent", "days"], "polarity": ["higher_is_better", "lower_is_better"], "frequency": "monthly",
-    "decimals": 1, "benchmark_metric": ["sat", "relet"], "seasonal": [False, True], "priority": "Homes",
-})
+REGISTER = pd.DataFrame(
+    {
+        "indicator_id": ["UP", "DOWN"],
+        "title": ["Satisfaction", "Days to relet"],
+        "directorate": "Housing",
+        "unit": ["percent", "days"],
+        "polarity": ["higher_is_better", "lower_is_better"],
+        "frequency": "monthly",
+        "decimals": 1,
+        "benchmark_metric": ["sat", "relet"],
+        "seasonal": [False, True],
+        "priority": "Homes",
+    }
+)
 
 
 def months(first, values):
@@ -18,25 +27,31 @@ def months(first, values):
 
 
 def measures(values_up, values_down, first="Jan 2024"):
-    return pd.concat([
-        pd.DataFrame({"indicator_id": "UP", "period": months(first, values_up), "value": values_up}),
-        pd.DataFrame({"indicator_id": "DOWN", "period": months(first, values_down), "value": values_down}),
-    ])
+    return pd.concat(
+        [
+            pd.DataFrame({"indicator_id": "UP", "period": months(first, values_up), "value": values_up}),
+            pd.DataFrame({"indicator_id": "DOWN", "period": months(first, values_down), "value": values_down}),
+        ]
+    )
 
 
-BENCH = pd.DataFrame({
-    "metric": ["sat"] * 5 + ["relet"] * 3 + ["sat"],
-    "authority_code": list("ABCDE") + list("ABC") + ["ENG"],
-    "authority_name": list("ABCDE") + list("ABC") + ["England"],
-    "period": ["Sep 2025"] * 9,
-    "value": [90.0, 80.0, 70.0, 70.0, 60.0, 20.0, 30.0, 40.0, 72.5],
-    "group": ["nearest_neighbours"] * 8 + ["england"],
-})
+BENCH = pd.DataFrame(
+    {
+        "metric": ["sat"] * 5 + ["relet"] * 3 + ["sat"],
+        "authority_code": list("ABCDE") + list("ABC") + ["ENG"],
+        "authority_name": list("ABCDE") + list("ABC") + ["England"],
+        "period": ["Sep 2025"] * 9,
+        "value": [90.0, 80.0, 70.0, 70.0, 60.0, 20.0, 30.0, 40.0, 72.5],
+        "group": ["nearest_neighbours"] * 8 + ["england"],
+    }
+)
 
 
 def readings(values_up, values_down, targets=None):
     m = measures(values_up, values_down)
-    t = pd.DataFrame({"indicator_id": list(targets or {}), "period": "2025/26", "target": list((targets or {}).values())})
+    t = pd.DataFrame(
+        {"indicator_id": list(targets or {}), "period": "2025/26", "target": list((targets or {}).values())}
+    )
     st = status.assess(m, REGISTER, "Sep 2025", targets=t, benchmarks=BENCH)
     views = reading.spc_views(m, REGISTER, st, "Sep 2025")
     peers = reading.peer_groups(st, REGISTER, BENCH, "Us")

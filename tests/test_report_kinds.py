@@ -21,9 +21,15 @@ def pmkit_cli(*args, cwd=ROOT):
 
 def test_the_three_built_in_kinds_name_their_notebooks_and_labels():
     assert KINDS.names() == ["quarterly", "annual", "deep-dive"]
-    assert [KINDS.get(k).notebook for k in KINDS.names()] == ["service_area.ipynb", "annual_report.ipynb", "deep_dive.ipynb"]
+    assert [KINDS.get(k).notebook for k in KINDS.names()] == [
+        "service_area.ipynb",
+        "annual_report.ipynb",
+        "deep_dive.ipynb",
+    ]
     assert all((ROOT / "notebooks" / KINDS.get(k).notebook).exists() for k in KINDS.names())
-    with pytest.raises(PmkitError, match="report kind 'monthly' is not known; expected one of: quarterly, annual, deep-dive"):
+    with pytest.raises(
+        PmkitError, match="report kind 'monthly' is not known; expected one of: quarterly, annual, deep-dive"
+    ):
         KINDS.get("monthly")
 
 
@@ -44,26 +50,43 @@ def test_plans_name_pages_and_periods():
     src = open_source(MINI)
     annual = KINDS.get("annual").plan(src, {"council": "Mini"}, ROOT)
     assert (annual.period.label, [(j.name, j.title) for j in annual.jobs]) == (
-        "2024/25", [("annual-report", "Mini: annual report 2024/25")])
+        "2024/25",
+        [("annual-report", "Mini: annual report 2024/25")],
+    )
     deep = KINDS.get("deep-dive").plan(src, {}, ROOT, indicator="HOU-02", period="2025/26 Q2")
-    assert [(j.name, j.title) for j in deep.jobs] == [("deep-dive-hou-02", "Deep dive: Repairs completed on time, 2025/26 Q2")]
+    assert [(j.name, j.title) for j in deep.jobs] == [
+        ("deep-dive-hou-02", "Deep dive: Repairs completed on time, 2025/26 Q2")
+    ]
 
 
 def test_topics_come_from_the_projects_topics_file():
     ids, slug, title, _ = resolve(ROOT, None, "homelessness")
-    assert (ids, slug, title) == (["HOU-01", "HOU-02", "HOU-03"], "homelessness", "Homelessness and temporary accommodation")
-    with pytest.raises(PmkitError, match="topic 'parks' is not in params/topics.yaml; expected one of: hospital-discharge, homelessness, repairs"):
+    assert (ids, slug, title) == (
+        ["HOU-01", "HOU-02", "HOU-03"],
+        "homelessness",
+        "Homelessness and temporary accommodation",
+    )
+    with pytest.raises(
+        PmkitError,
+        match="topic 'parks' is not in params/topics.yaml; expected one of: hospital-discharge, homelessness, repairs",
+    ):
         resolve(ROOT, None, "parks")
     with pytest.raises(PmkitError, match="either --indicator ID or --topic NAME"):
         resolve(ROOT, "ASC-02", "homelessness")
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["run", "annual", "--year", "2025/26", "--source", str(MINI)], "2025/26 is not complete in the source"),
-    (["run", "annual", "--year", "2024/25 Q2", "--source", str(MINI)], "is not a financial year"),
-    (["run", "deep-dive", "--topic", "parks", "--source", str(MINI)], "topic 'parks' is not in params/topics.yaml"),
-    (["run", "deep-dive", "--indicator", "NOPE-1", "--source", str(MINI)], "indicator NOPE-1 is not in the register"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["run", "annual", "--year", "2025/26", "--source", str(MINI)], "2025/26 is not complete in the source"),
+        (["run", "annual", "--year", "2024/25 Q2", "--source", str(MINI)], "is not a financial year"),
+        (["run", "deep-dive", "--topic", "parks", "--source", str(MINI)], "topic 'parks' is not in params/topics.yaml"),
+        (
+            ["run", "deep-dive", "--indicator", "NOPE-1", "--source", str(MINI)],
+            "indicator NOPE-1 is not in the register",
+        ),
+    ],
+)
 def test_bad_choices_are_one_line_and_exit_2(args, message):
     done = pmkit_cli(*args)
     assert done.returncode == 2 and message in done.stderr and "Traceback" not in done.stderr
@@ -88,9 +111,12 @@ def test_a_public_deep_dive_says_how_many_of_its_topics_measures_it_leaves_out(t
     register.loc[register["indicator_id"] == "HOU-02", "public"] = "no"
     register.to_csv(tmp_path / "data" / "indicators.csv", index=False)
     (tmp_path / "params").mkdir()
-    (tmp_path / "params" / "defaults.yaml").write_text(yaml.safe_dump({"council": "Mini", "source": "data"}), encoding="utf-8")
-    (tmp_path / "params" / "topics.yaml").write_text(yaml.safe_dump(
-        {"topics": {"homes": {"title": "Homes", "indicators": ["HOU-01", "HOU-02"]}}}), encoding="utf-8")
+    (tmp_path / "params" / "defaults.yaml").write_text(
+        yaml.safe_dump({"council": "Mini", "source": "data"}), encoding="utf-8"
+    )
+    (tmp_path / "params" / "topics.yaml").write_text(
+        yaml.safe_dump({"topics": {"homes": {"title": "Homes", "indicators": ["HOU-01", "HOU-02"]}}}), encoding="utf-8"
+    )
     monkeypatch.chdir(tmp_path)
     shown = []
     monkeypatch.setattr(page, "show_sections", lambda sections, engine="nbconvert": shown.extend(sections))

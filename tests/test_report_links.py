@@ -75,11 +75,15 @@ def test_the_exception_links_to_the_deep_dive_which_links_back_with_the_commenta
     part = next(h.parent for h in dive.select(".deep-dive-part > h3") if text(h) == "What officers say")
     assert said and said in text(part)
     if note["actions"]:
-        assert text(BeautifulSoup(markdown_to_html(note["actions"]), "html.parser")) in text(part.select_one(".actions"))
+        assert text(BeautifulSoup(markdown_to_html(note["actions"]), "html.parser")) in text(
+            part.select_one(".actions")
+        )
 
 
-@pytest.mark.parametrize(("audience", "heading"), [("internal", r"What the committee needs to know"),
-                                                   ("public", r"The (one thing|two things|three things) to know")])
+@pytest.mark.parametrize(
+    ("audience", "heading"),
+    [("internal", r"What the committee needs to know"), ("public", r"The (one thing|two things|three things) to know")],
+)
 def test_the_pages_open_with_what_to_know_before_the_overview(demo_render, audience, heading):
     for page in demo_render.pages("nbconvert", audience) + demo_render.pages("nbconvert", audience, "deep-dive"):
         soup = load(page)

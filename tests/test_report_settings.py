@@ -14,7 +14,9 @@ def test_rebase_periods_in_params_override_the_register():
 
 def test_settings_resolve_relative_paths_against_the_project(tmp_path):
     (tmp_path / "params").mkdir()
-    (tmp_path / "params" / "defaults.yaml").write_text("source: data/x.duckdb\ncodebook: params/codebook.yaml\ncouncil: Test\n")
+    (tmp_path / "params" / "defaults.yaml").write_text(
+        "source: data/x.duckdb\ncodebook: params/codebook.yaml\ncouncil: Test\n"
+    )
     settings = load_settings({"audience": "public", "source": None}, tmp_path)
     assert settings["source"] == str(tmp_path / "data" / "x.duckdb")
     assert settings["codebook"] == str(tmp_path / "params" / "codebook.yaml")

@@ -33,7 +33,9 @@ def project(tmp_path):
 
 
 def run(project, **kwargs):
-    return run_quarterly(period="2025/26 Q2", source=str(project / "data" / "mini"), engine="nbconvert", root=project, **kwargs)
+    return run_quarterly(
+        period="2025/26 Q2", source=str(project / "data" / "mini"), engine="nbconvert", root=project, **kwargs
+    )
 
 
 def test_each_directorate_gets_a_page_an_index_open_data_and_a_manifest(project):
@@ -99,27 +101,69 @@ def test_a_failing_report_keeps_the_last_good_page_and_does_not_stop_the_others(
 def test_plain_papermill_cli_runs_the_notebook_unchanged(project, tmp_path):
     out = tmp_path / "out.ipynb"
     done = subprocess.run(
-        [sys.executable, "-m", "papermill", "notebooks/service_area.ipynb", str(out), "-f", "params/directorates/housing.yaml",
-         "-p", "source", "data/mini", "-p", "period", "2025/26 Q2"],
-        cwd=project, capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "papermill",
+            "notebooks/service_area.ipynb",
+            str(out),
+            "-f",
+            "params/directorates/housing.yaml",
+            "-p",
+            "source",
+            "data/mini",
+            "-p",
+            "period",
+            "2025/26 Q2",
+        ],
+        cwd=project,
+        capture_output=True,
+        text=True,
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    html = "".join(o.get("data", {}).get("text/html", "") for c in nbformat.read(out, as_version=4).cells for o in c.get("outputs", []))
+    html = "".join(
+        o.get("data", {}).get("text/html", "")
+        for c in nbformat.read(out, as_version=4).cells
+        for o in c.get("outputs", [])
+    )
     assert 'data-indicator="HOU-01"' in html
 
 
 def test_unknown_directorate_is_a_clear_error(project):
     done = subprocess.run(
-        [sys.executable, "-m", "pmkit.cli", "run", "quarterly", "--directorate", "parks", "--source", "data/mini", "--engine", "nbconvert"],
-        cwd=project, capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "pmkit.cli",
+            "run",
+            "quarterly",
+            "--directorate",
+            "parks",
+            "--source",
+            "data/mini",
+            "--engine",
+            "nbconvert",
+        ],
+        cwd=project,
+        capture_output=True,
+        text=True,
     )
     assert done.returncode == 2
     assert "no params file or directorate called parks" in done.stderr and "Traceback" not in done.stderr
 
 
-@pytest.mark.skipif(not render.quarto_available(), reason="Quarto is not installed here (no `quarto` on PATH); the nbconvert path is tested instead")
+@pytest.mark.skipif(
+    not render.quarto_available(),
+    reason="Quarto is not installed here (no `quarto` on PATH); the nbconvert path is tested instead",
+)
 def test_quarto_engine_renders_a_self_contained_page(project):
-    result = run_quarterly(period="2025/26 Q2", source=str(project / "data" / "mini"), engine="quarto", root=project, directorates=["housing"])
+    result = run_quarterly(
+        period="2025/26 Q2",
+        source=str(project / "data" / "mini"),
+        engine="quarto",
+        root=project,
+        directorates=["housing"],
+    )
     assert result.reports[0].ok, result.reports[0].error
     page = (result.folder / "housing.html").read_text(encoding="utf-8")
     assert 'data-indicator="HOU-01" data-status="red"' in page
@@ -147,14 +191,37 @@ def test_a_run_for_one_directorate_keeps_the_others_in_the_index(project):
 
 def test_a_run_warns_of_personal_data_in_public_commentary_and_still_publishes(project):
     (project / "data" / "mini" / "commentary.csv").write_text(
-        "indicator_id,period,audience,text,actions\nHOU-01,2025/26 Q2,public,Ring Jo Bloggs on 01632 960111,\n", encoding="utf-8")
+        "indicator_id,period,audience,text,actions\nHOU-01,2025/26 Q2,public,Ring Jo Bloggs on 01632 960111,\n",
+        encoding="utf-8",
+    )
     done = subprocess.run(
-        [sys.executable, "-m", "pmkit.cli", "run", "quarterly", "--directorate", "housing", "--source", "data/mini",
-         "--engine", "nbconvert", "--period", "2025/26 Q2", "--audience", "public", "--audience", "internal"],
-        cwd=project, capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "pmkit.cli",
+            "run",
+            "quarterly",
+            "--directorate",
+            "housing",
+            "--source",
+            "data/mini",
+            "--engine",
+            "nbconvert",
+            "--period",
+            "2025/26 Q2",
+            "--audience",
+            "public",
+            "--audience",
+            "internal",
+        ],
+        cwd=project,
+        capture_output=True,
+        text=True,
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    warning = ("warning: commentary.csv:2:text: public commentary contains a name (Jo Bloggs) and a phone number "
-               "(01632 960111); check it may be published")
+    warning = (
+        "warning: commentary.csv:2:text: public commentary contains a name (Jo Bloggs) and a phone number "
+        "(01632 960111); check it may be published"
+    )
     assert done.stderr.splitlines().count(warning) == 1, done.stderr  # once, though two audiences were run
     assert (page_folder(project / "outputs", "2025-26-Q2", "public") / "housing.html").exists()

@@ -14,8 +14,21 @@ from pmkit.sources import open_source
 def test_every_public_word_the_components_use_has_a_glossary_entry():
     terms = site.vocabulary()
     # read from the words the components use: a status, a direction, a comparison, a chart's lines and small numbers
-    assert {"On target", "Near target", "Off target", "Getting better", "best 25%", "worst 25%", "Unusually high",
-            "Within its usual range", "better than usual", "Top of usual range", "Average", "lower is better", "<5"} <= set(terms)
+    assert {
+        "On target",
+        "Near target",
+        "Off target",
+        "Getting better",
+        "best 25%",
+        "worst 25%",
+        "Unusually high",
+        "Within its usual range",
+        "better than usual",
+        "Top of usual range",
+        "Average",
+        "lower is better",
+        "<5",
+    } <= set(terms)
     assert not any("{" in term for term in terms)
     assert [term for term in terms if term not in site.GLOSSARY] == []
 
@@ -39,12 +52,30 @@ def test_the_site_lists_a_periods_reports_from_its_public_manifest_outside_the_s
     _page(outputs / "public" / "notes" / "readme.html")  # not a period: not part of the archive
     manifest = outputs / "2025-26-Q2" / "internal" / "public-manifest.json"
     manifest.parent.mkdir(parents=True)
-    manifest.write_text(json.dumps({"published": [
-        {"name": "housing", "kind": "quarterly", "title": "Housing: performance report, 2025/26 Q2", "file": "housing.html",
-         "ok": True, "parameters": {"directorate": "Housing"}},
-        {"name": "place", "kind": "quarterly", "title": "Place: performance report, 2025/26 Q2", "file": "place.html",
-         "ok": False, "parameters": {"directorate": "Place"}},  # failed, never published: not listed
-    ]}))
+    manifest.write_text(
+        json.dumps(
+            {
+                "published": [
+                    {
+                        "name": "housing",
+                        "kind": "quarterly",
+                        "title": "Housing: performance report, 2025/26 Q2",
+                        "file": "housing.html",
+                        "ok": True,
+                        "parameters": {"directorate": "Housing"},
+                    },
+                    {
+                        "name": "place",
+                        "kind": "quarterly",
+                        "title": "Place: performance report, 2025/26 Q2",
+                        "file": "place.html",
+                        "ok": False,
+                        "parameters": {"directorate": "Place"},
+                    },  # failed, never published: not listed
+                ]
+            }
+        )
+    )
     found = site.editions(outputs)
     assert [(e.period.label, e.slug) for e in found] == [("2025/26 Q2", "2025-26-Q2"), ("2024/25", "2024-25")]
     assert [(r.kind, r.name, r.file) for r in found[0].reports] == [("quarterly", "Housing", "housing.html")]

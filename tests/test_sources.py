@@ -38,7 +38,9 @@ def test_a_workbook_with_a_sheet_per_table_serves_the_same_tables(tmp_path):
 
 def test_duckdb_store_round_trip(tmp_path):
     folder = pmkit.open_source(MINI)
-    studies = [(n, (MINI / "case_studies" / f"{n}.md").read_text(encoding="utf-8")) for n in folder.case_studies()["name"]]
+    studies = [
+        (n, (MINI / "case_studies" / f"{n}.md").read_text(encoding="utf-8")) for n in folder.case_studies()["name"]
+    ]
     store = write_duckdb({k: v for k, v in folder.tables().items() if len(v)}, tmp_path / "pmkit.duckdb", studies)
     _same(folder, pmkit.open_source(store))
 
@@ -61,7 +63,10 @@ def test_sql_source_on_a_real_postgresql_server(postgres_url):
             raw = pd.read_csv(MINI / f"{name}.csv", dtype=str)
             raw.to_sql(name, con, if_exists="replace", index=False)
         pd.DataFrame(
-            {"name": ["repairs-hub"], "markdown": [(MINI / "case_studies" / "repairs-hub.md").read_text(encoding="utf-8")]}
+            {
+                "name": ["repairs-hub"],
+                "markdown": [(MINI / "case_studies" / "repairs-hub.md").read_text(encoding="utf-8")],
+            }
         ).to_sql("case_studies", con, if_exists="replace", index=False)
     engine.dispose()
     src = pmkit.open_source(postgres_url)

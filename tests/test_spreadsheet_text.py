@@ -50,18 +50,42 @@ KEYS = {"indicators": "indicator_id", "commentary": "indicator_id", "actions": "
 def payload_tables() -> dict[str, pd.DataFrame]:
     """The mini council with feedback and actions, every text field above holding its payload, and a budget
     variance whose figures are negative numbers (which must stay numbers)."""
-    tables = {p.stem: pd.read_csv(p, dtype=str, keep_default_na=False) for folder in (MINI, EXTRA) for p in folder.glob("*.csv")}
+    tables = {
+        p.stem: pd.read_csv(p, dtype=str, keep_default_na=False)
+        for folder in (MINI, EXTRA)
+        for p in folder.glob("*.csv")
+    }
     tables["indicators"]["definition"] = ""
     for (table, key, column), text in PAYLOADS.items():
         frame = tables[table]
         frame.loc[frame[KEYS[table]] == key, column] = text
-    budget = {"indicator_id": "FIN-01", "title": "Budget variance", "directorate": "Resources", "service": "Finance",
-              "priority": "Homes", "owner": "Head of Finance", "unit": "gbp", "polarity": "higher_is_better",
-              "frequency": "quarterly", "decimals": "2", "tolerance": "0.05", "tolerance_type": "relative",
-              "public": "yes", "seasonal": "no", "minimum": "-1000000"}
+    budget = {
+        "indicator_id": "FIN-01",
+        "title": "Budget variance",
+        "directorate": "Resources",
+        "service": "Finance",
+        "priority": "Homes",
+        "owner": "Head of Finance",
+        "unit": "gbp",
+        "polarity": "higher_is_better",
+        "frequency": "quarterly",
+        "decimals": "2",
+        "tolerance": "0.05",
+        "tolerance_type": "relative",
+        "public": "yes",
+        "seasonal": "no",
+        "minimum": "-1000000",
+    }
     tables["indicators"] = pd.concat([tables["indicators"], pd.DataFrame([budget])], ignore_index=True).fillna("")
-    tables["measures"] = pd.concat([tables["measures"], pd.DataFrame(
-        {"indicator_id": "FIN-01", "period": ["2025/26 Q1", PERIOD], "value": [-1.25, -3.5], "quality": "final"})], ignore_index=True)
+    tables["measures"] = pd.concat(
+        [
+            tables["measures"],
+            pd.DataFrame(
+                {"indicator_id": "FIN-01", "period": ["2025/26 Q1", PERIOD], "value": [-1.25, -3.5], "quality": "final"}
+            ),
+        ],
+        ignore_index=True,
+    )
     return tables
 
 
@@ -77,15 +101,24 @@ def assert_payloads_read_back(src) -> None:
 def formulas_in(path: Path) -> list[str]:
     """The formula elements of every sheet of a saved workbook, as its XML has them."""
     with zipfile.ZipFile(path) as book:
-        return [f for name in book.namelist() if name.startswith("xl/worksheets/")
-                for f in re.findall(r"<f[ >].*?</f>", book.read(name).decode("utf-8"))]
+        return [
+            f
+            for name in book.namelist()
+            if name.startswith("xl/worksheets/")
+            for f in re.findall(r"<f[ >].*?</f>", book.read(name).decode("utf-8"))
+        ]
 
 
 def text_cells(path: Path) -> dict[str, str]:
     """Every cell holding a string, as ``sheet!A1`` -> its stored type, reopened with openpyxl."""
     book = openpyxl.load_workbook(path)
-    return {f"{ws.title}!{c.coordinate}": c.data_type for ws in book.worksheets for row in ws.iter_rows() for c in row
-            if isinstance(c.value, str)}
+    return {
+        f"{ws.title}!{c.coordinate}": c.data_type
+        for ws in book.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if isinstance(c.value, str)
+    }
 
 
 def type_text(cell, text: str) -> None:
@@ -99,6 +132,7 @@ def pmkit_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 
 
 # --- the rule itself --------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("text", ["=2+3", "+2+3", "-2+3", "@SUM(A1)", "\t=1+1", "\r=1+1", LINK, "- a list"])
 def test_a_text_a_spreadsheet_would_run_gets_a_quote_and_loses_it_when_read(text):
@@ -120,7 +154,13 @@ def test_every_text_comes_back_exactly_and_none_is_written_as_a_formula(text):
 
 
 def test_only_text_cells_of_a_table_are_quoted():
-    frame = pd.DataFrame({"title": ["=2+3", "Fine", None], "value": [-3.5, 2.0, None], "code": pd.array(["-x", pd.NA, "y"], dtype="string")})
+    frame = pd.DataFrame(
+        {
+            "title": ["=2+3", "Fine", None],
+            "value": [-3.5, 2.0, None],
+            "code": pd.array(["-x", pd.NA, "y"], dtype="string"),
+        }
+    )
     out = neutralise_frame(frame)
     assert out["title"].tolist()[:2] == ["'=2+3", "Fine"] and out["value"].tolist()[:2] == [-3.5, 2.0]
     assert out["code"].tolist()[0] == "'-x" and frame["title"].tolist()[0] == "=2+3"  # the caller's frame is untouched
@@ -140,6 +180,7 @@ def test_a_string_openpyxl_would_store_as_a_formula_or_an_error_is_stored_as_tex
 
 # --- CSV sources and the published status.csv --------------------------------------------------------------------
 
+
 @pytest.fixture
 def folder(tmp_path) -> Path:
     """The payload council as a folder source, written by pmkit as its importers write one."""
@@ -149,12 +190,17 @@ def folder(tmp_path) -> Path:
 
 
 def test_a_folder_pmkit_writes_quotes_formulas_and_validate_reads_them_back_as_typed(folder):
-    rows = {r["indicator_id"]: r for r in csv.DictReader(io.StringIO((folder / "indicators.csv").read_text(encoding="utf-8")))}
+    rows = {
+        r["indicator_id"]: r
+        for r in csv.DictReader(io.StringIO((folder / "indicators.csv").read_text(encoding="utf-8")))
+    }
     assert rows["HOU-01"]["title"] == "'=2+3" and rows["HOU-01"]["definition"] == "'" + LINK
     assert rows["PL-01"]["title"] == "'Tis the waste sent to landfill"  # an apostrophe before a letter: as typed
     measures = (folder / "measures.csv").read_text(encoding="utf-8")
     assert "FIN-01,2025/26 Q2,-3.5,final" in measures  # a negative number stays a number
-    actions = {r["action_id"]: r for r in csv.DictReader(io.StringIO((folder / "actions.csv").read_text(encoding="utf-8")))}
+    actions = {
+        r["action_id"]: r for r in csv.DictReader(io.StringIO((folder / "actions.csv").read_text(encoding="utf-8")))
+    }
     assert actions["CP-2"]["update"] == "''=2+3 as typed, quote and all"
     done = pmkit_cli("validate", str(folder), cwd=folder.parent)
     assert done.returncode == 0, done.stderr
@@ -179,6 +225,7 @@ def test_status_csv_shows_a_formula_title_as_text_and_numbers_as_numbers(folder,
 
 # --- the commentary return: template, fill in, import, import again ----------------------------------------------
 
+
 def as_workbook(tables: dict[str, pd.DataFrame], path: Path) -> Path:
     """The tables as one workbook, a sheet each, every text a text cell (as a council's Excel holds typed text)."""
     book = openpyxl.Workbook()
@@ -199,8 +246,19 @@ def test_the_commentary_round_trip_keeps_formula_like_text_exactly(tmp_path, kin
     (location / "case_studies").mkdir()
     if kind == "one workbook":
         location = as_workbook(payload_tables(), tmp_path / "council.xlsx")
-    done = pmkit_cli("commentary", "template", "--source", str(location), "--period", PERIOD, "--directorate", "Housing",
-                     "--out", "return.xlsx", cwd=tmp_path)
+    done = pmkit_cli(
+        "commentary",
+        "template",
+        "--source",
+        str(location),
+        "--period",
+        PERIOD,
+        "--directorate",
+        "Housing",
+        "--out",
+        "return.xlsx",
+        cwd=tmp_path,
+    )
     assert done.returncode == 0, done.stderr
     returned = tmp_path / "return.xlsx"
     assert formulas_in(returned) == []
@@ -217,8 +275,11 @@ def test_the_commentary_round_trip_keeps_formula_like_text_exactly(tmp_path, kin
     assert ws.cell(hou01, col["Commentary for members and officers"]).value == LINK  # this period's, to start from
     assert ws.cell(hou01, col["Actions"]).value == "- Open a new hostel\n- Review demand"
     # a service manager writes the missing commentary, formula-like text typed as text
-    typed = {"Commentary for members and officers": "=SUM(1,2) more jobs than planned",
-             "Actions": "+ a second repairs team", "Commentary for residents": "@Repairs: most jobs on time"}
+    typed = {
+        "Commentary for members and officers": "=SUM(1,2) more jobs than planned",
+        "Actions": "+ a second repairs team",
+        "Commentary for residents": "@Repairs: most jobs on time",
+    }
     for header_name, text in typed.items():
         type_text(ws.cell(hou02, col[header_name]), text)
     type_text(ws.cell(rows["overview"], col["Commentary for members and officers"]), "-2+3 overall")
@@ -231,14 +292,21 @@ def test_the_commentary_round_trip_keeps_formula_like_text_exactly(tmp_path, kin
     notes = src.commentary()
     q2 = notes.set_index(["indicator_id", "directorate", "period", "audience"])  # HOU-02 is monthly: its Sep 2025
     assert q2.loc[("HOU-02", "", "Sep 2025", "internal"), ["text", "actions"]].tolist() == [
-        "=SUM(1,2) more jobs than planned", "+ a second repairs team"]
+        "=SUM(1,2) more jobs than planned",
+        "+ a second repairs team",
+    ]
     assert q2.loc[("HOU-02", "", "Sep 2025", "public"), "text"] == "@Repairs: most jobs on time"
     assert q2.loc[("", "Housing", PERIOD, "internal"), "text"] == "-2+3 overall"
-    assert q2.loc[("HOU-01", "", PERIOD, "internal"), ["text", "actions"]].tolist() == [LINK, "- Open a new hostel\n- Review demand"]
+    assert q2.loc[("HOU-01", "", PERIOD, "internal"), ["text", "actions"]].tolist() == [
+        LINK,
+        "- Open a new hostel\n- Review demand",
+    ]
     assert_payloads_read_back(src)  # and every other table as it was
     if kind == "folder of CSV files":
-        stored = {(r["indicator_id"], r["directorate"], r["audience"]): r
-                  for r in csv.DictReader(io.StringIO((location / "commentary.csv").read_text(encoding="utf-8")))}
+        stored = {
+            (r["indicator_id"], r["directorate"], r["audience"]): r
+            for r in csv.DictReader(io.StringIO((location / "commentary.csv").read_text(encoding="utf-8")))
+        }
         assert stored[("HOU-02", "", "internal")]["text"] == "'=SUM(1,2) more jobs than planned"
         assert stored[("HOU-01", "", "internal")]["text"] == "'" + LINK
     else:
@@ -251,6 +319,7 @@ def test_the_commentary_round_trip_keeps_formula_like_text_exactly(tmp_path, kin
 
 
 # --- the example workbook ----------------------------------------------------------------------------------------
+
 
 def test_the_example_workbook_holds_formula_like_demo_text_as_text(tmp_path, monkeypatch):
     from pmkit import demo
@@ -275,7 +344,13 @@ def test_the_example_workbook_holds_formula_like_demo_text_as_text(tmp_path, mon
     src = pmkit.open_source(path)
     got = src.tables()
     assert got["indicators"].set_index("indicator_id").loc[iid, ["title", "definition"]].tolist() == ["=2+3", LINK]
-    assert got["actions"].set_index("action_id").loc[acts.at[act, "action_id"], ["title", "update"]].tolist() == [LINK, "-2+3 done"]
+    assert got["actions"].set_index("action_id").loc[acts.at[act, "action_id"], ["title", "update"]].tolist() == [
+        LINK,
+        "-2+3 done",
+    ]
     assert got["feedback"].set_index("feedback_id").loc[fb.at[fed, "feedback_id"], "text"] == "@everyone the bins"
     kept = got["commentary"].set_index(["indicator_id", "period", "audience"])
-    assert kept.loc[(iid, notes.at[note, "period"], notes.at[note, "audience"]), ["text", "actions"]].tolist() == [LINK, "+ more staff"]
+    assert kept.loc[(iid, notes.at[note, "period"], notes.at[note, "audience"]), ["text", "actions"]].tolist() == [
+        LINK,
+        "+ more staff",
+    ]

@@ -32,8 +32,9 @@ def test_spc_concern_matches_xmr_frame_over_the_history(national):
     for rules in ("mdc", "nhsr"):
         st = status.assess(national["measures"], national["indicators"], status_scale.REPORT, spc_rules=rules)
         history = status.history(national["measures"], national["indicators"], status_scale.REPORT)
-        summary = spc.xmr_frame(history, by="indicator_id", improvement="improvement", rules=rules, rebase_at="rebase",
-                                order="start").summary.set_index("indicator_id")
+        summary = spc.xmr_frame(
+            history, by="indicator_id", improvement="improvement", rules=rules, rebase_at="rebase", order="start"
+        ).summary.set_index("indicator_id")
         concern = summary["latest_point_type"].astype("str").eq("special_cause_concern")
         want = concern.reindex(st["indicator_id"]).fillna(False).to_numpy(dtype=bool)
         got = st["exceptions"].map(lambda e: "spc_concern" in e).to_numpy()
@@ -41,7 +42,9 @@ def test_spc_concern_matches_xmr_frame_over_the_history(national):
 
 
 @pytest.mark.parametrize("rules", ["mdc", "nhsr"])
-@pytest.mark.parametrize("options", [{}, {"screen_outliers": True, "fix_after_n_points": 15}, {"shift_points": 4, "trend_points": 5}])
+@pytest.mark.parametrize(
+    "options", [{}, {"screen_outliers": True, "fix_after_n_points": 15}, {"shift_points": 4, "trend_points": 5}]
+)
 def test_engine_summary_from_last_points_only_equals_the_full_one(rules, options):
     df = spc_scale.synthetic(400, 30, seed=3)
     df = df[df["value"].notna()]
@@ -49,8 +52,13 @@ def test_engine_summary_from_last_points_only_equals_the_full_one(rules, options
     new_section = spc._section_starts(series) | df["rebase"].to_numpy()
     direction = spc._direction_column(df.groupby("series")["improvement"].first().to_numpy())
     target = df.groupby("series")["target"].first().to_numpy()
-    opts = spc._options(rules, options.get("screen_outliers"), options.get("shift_points"), options.get("trend_points"),
-                        options.get("fix_after_n_points"))
+    opts = spc._options(
+        rules,
+        options.get("screen_outliers"),
+        options.get("shift_points"),
+        options.get("trend_points"),
+        options.get("fix_after_n_points"),
+    )
     args = (df["value"].to_numpy(), series, new_section, direction, target, opts, 400)
     _, full = spc._engine(*args)
     points, latest = spc._engine(*args, points=False)

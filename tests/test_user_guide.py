@@ -61,15 +61,23 @@ def test_every_command_of_the_guide_runs_and_prints_what_the_guide_shows(page, d
     for info, body, without_quarto in blocks(page):
         if info != "console":
             continue
-        env = {**os.environ, "PATH": os.pathsep.join(
-            p for p in path if not (without_quarto and quarto and Path(p) == Path(quarto).parent))}
+        env = {
+            **os.environ,
+            "PATH": os.pathsep.join(
+                p for p in path if not (without_quarto and quarto and Path(p) == Path(quarto).parent)
+            ),
+        }
         for command, shown, status in steps(body):
-            done = subprocess.run(["bash", "-c", command], cwd=project, env=env, capture_output=True, text=True, timeout=600)
+            done = subprocess.run(
+                ["bash", "-c", command], cwd=project, env=env, capture_output=True, text=True, timeout=600
+            )
             said = " ".join((done.stdout + done.stderr).split())
             assert done.returncode == status, f"{page.name}: $ {command}\n{done.stdout}{done.stderr}"
             assert "Traceback" not in said, f"{page.name}: $ {command}\n{done.stderr}"
             for line in shown:
-                assert " ".join(line.split()) in said, f"{page.name}: $ {command}\nshows: {line}\nprinted: {done.stdout}{done.stderr}"
+                assert " ".join(line.split()) in said, (
+                    f"{page.name}: $ {command}\nshows: {line}\nprinted: {done.stdout}{done.stderr}"
+                )
 
 
 def test_commands_the_guide_does_not_run_are_the_setup_ones_only():
@@ -84,10 +92,11 @@ def test_commands_the_guide_does_not_run_are_the_setup_ones_only():
 def test_the_column_reference_is_the_one_generated_from_the_schema():
     text = (DOCS / "your-data.md").read_text(encoding="utf-8")
     start = text.index("-->", text.index("<!-- columns:start")) + 3
-    shown = text[start:text.index("<!-- columns:end -->")].strip()
+    shown = text[start : text.index("<!-- columns:end -->")].strip()
     assert shown == columns_markdown().strip(), (
         "docs/your-data.md is out of step with pmkit/schema.py; regenerate the part between the columns "
-        "markers with pmkit.template.columns_markdown()")
+        "markers with pmkit.template.columns_markdown()"
+    )
 
 
 def test_every_link_and_image_of_the_guide_resolves_and_the_readme_links_it():

@@ -35,7 +35,8 @@ def test_valid_source_exits_zero(source):
     done = pmkit_cli("validate", str(source))
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == [
-        f"{source}: valid (indicators 3, measures 7, targets 2, benchmarks 2, commentary 1, case_studies 1); 1 warning"]
+        f"{source}: valid (indicators 3, measures 7, targets 2, benchmarks 2, commentary 1, case_studies 1); 1 warning"
+    ]
     # valid, but its benchmarks have two councils for a comparator group: a warning, and exit 0
     assert done.stderr.splitlines() == [
         "warning: params/defaults.yaml::comparator_group: 'nearest_neighbours' has at most 2 councils a period besides "
@@ -48,13 +49,26 @@ def test_messy_but_valid_is_accepted(source):
     text = (source / "indicators.csv").read_text(encoding="utf-8")
     text = text.replace("Head of Housing", "  Head of Housing £ services  ").replace(",yes,no", ", Yes , No ")
     (source / "indicators.csv").write_bytes(text.encode("cp1252"))
-    measures = (source / "measures.csv").read_text(encoding="utf-8").replace("2025/26 Q1", " 2025-26-Q1 ").replace("Aug 2025", "2025-08")
+    measures = (
+        (source / "measures.csv")
+        .read_text(encoding="utf-8")
+        .replace("2025/26 Q1", " 2025-26-Q1 ")
+        .replace("Aug 2025", "2025-08")
+    )
     (source / "measures.csv").write_bytes(b"\xef\xbb\xbf" + measures.encode("utf-8"))
     tables = pmkit.open_source(source).tables()
     ind = tables["indicators"].set_index("indicator_id")
     assert ind.loc["HOU-01", "owner"] == "Head of Housing £ services"
     assert bool(ind.loc["HOU-01", "public"]) is True and bool(ind.loc["HOU-01", "seasonal"]) is False
-    assert set(tables["measures"]["period"]) == {"2025/26 Q1", "2025/26 Q2", "Jul 2025", "Aug 2025", "Sep 2025", "2023/24", "2024/25"}
+    assert set(tables["measures"]["period"]) == {
+        "2025/26 Q1",
+        "2025/26 Q2",
+        "Jul 2025",
+        "Aug 2025",
+        "Sep 2025",
+        "2023/24",
+        "2024/25",
+    }
 
 
 def test_excel_files_are_read(source):
@@ -66,8 +80,8 @@ def test_excel_files_are_read(source):
 def test_dates_and_numbers_as_a_uk_spreadsheet_saves_them_are_read(source):
     (source / "measures.csv").write_text(
         "indicator_id,period,value,quality\n"
-        "HOU-01,01/04/2025,\"1,120\",final\n"  # the first day of a quarter, UK style
-        "HOU-01,2025-07-01,\" 1,130 \",provisional\n"
+        'HOU-01,01/04/2025,"1,120",final\n'  # the first day of a quarter, UK style
+        'HOU-01,2025-07-01," 1,130 ",provisional\n'
         "HOU-02,2025-08-01 00:00:00,91%,final\n"  # what a date cell becomes through pd.read_excel(dtype=str)
         "HOU-02,17/09/2025,88.5 %,final\n"  # any day of a month
         "PL-01,01/04/2024,\xa019.0\xa0,final\n",
@@ -75,12 +89,20 @@ def test_dates_and_numbers_as_a_uk_spreadsheet_saves_them_are_read(source):
     )
     m = pmkit.open_source(source).measures()
     assert list(zip(m.period, m.value)) == [
-        ("2025/26 Q1", 1120.0), ("2025/26 Q2", 1130.0), ("Aug 2025", 91.0), ("Sep 2025", 88.5), ("2024/25", 19.0)
+        ("2025/26 Q1", 1120.0),
+        ("2025/26 Q2", 1130.0),
+        ("Aug 2025", 91.0),
+        ("Sep 2025", 88.5),
+        ("2024/25", 19.0),
     ]
 
 
 def test_fully_empty_csv_rows_are_skipped_and_rows_keep_their_numbers(source):
-    text = (source / "measures.csv").read_text(encoding="utf-8").replace("HOU-02,Aug 2025,91.0", "\n,,,\nHOU-02,Aug 2025,9 1")
+    text = (
+        (source / "measures.csv")
+        .read_text(encoding="utf-8")
+        .replace("HOU-02,Aug 2025,91.0", "\n,,,\nHOU-02,Aug 2025,9 1")
+    )
     (source / "measures.csv").write_text(text + ",,,\n,,,\n", encoding="utf-8")
     assert problems(source) == [
         "measures.csv:6:value: '9 1' is not a number: a space inside a number is ambiguous; write 91 without spaces"
@@ -99,8 +121,16 @@ def test_malformed_cells_are_each_reported_with_file_row_and_column(source):
     assert "measures.csv:3:value: 'lots' is not a number; expected a number such as 42 or 3.5" in found
     assert any(p.startswith("measures.csv:4:period: 'Q7 2025' is not a period") for p in found)
     assert any(p.startswith("measures.csv:5:indicator_id: 'HOU-99' is not in indicators.indicator_id") for p in found)
-    assert any(p.startswith("measures.csv:6:period: '2025/26 Q2' does not match the indicator's frequency; expected a monthly period") for p in found)
-    assert any(p.startswith("measures.csv:2:quality: 'guessed' is not allowed; expected one of final, provisional, estimated") for p in found)
+    assert any(
+        p.startswith(
+            "measures.csv:6:period: '2025/26 Q2' does not match the indicator's frequency; expected a monthly period"
+        )
+        for p in found
+    )
+    assert any(
+        p.startswith("measures.csv:2:quality: 'guessed' is not allowed; expected one of final, provisional, estimated")
+        for p in found
+    )
 
 
 def test_register_rules(source):
@@ -114,7 +144,9 @@ def test_register_rules(source):
     found = problems(source)
     assert "indicators.csv::unit: column is missing; it is required" in found
     assert any(p.startswith("indicators.csv:3:indicator_id: duplicate of an earlier row (HOU-01)") for p in found)
-    assert any(p.startswith("indicators.csv:2:polarity: 'up' is not allowed; expected one of higher_is_better") for p in found)
+    assert any(
+        p.startswith("indicators.csv:2:polarity: 'up' is not allowed; expected one of higher_is_better") for p in found
+    )
     assert any(p.startswith("indicators.csv:2:public: 'maybe' is not a yes/no value") for p in found)
     assert any(p.startswith("indicators.csv:2:decimals: '1.5' is not a whole number") for p in found)
 
@@ -143,7 +175,9 @@ def test_cli_reports_each_problem_exit_2_no_traceback_nothing_written(source):
     done = pmkit_cli("validate", str(source))
     assert done.returncode == 2
     assert done.stdout == ""
-    assert done.stderr.strip().splitlines() == ["measures.csv:5:value: 'eighty' is not a number; expected a number such as 42 or 3.5"]
+    assert done.stderr.strip().splitlines() == [
+        "measures.csv:5:value: 'eighty' is not a number; expected a number such as 42 or 3.5"
+    ]
     assert "Traceback" not in done.stderr
     assert sorted(p.name for p in source.rglob("*")) == before
 
@@ -155,14 +189,25 @@ def test_not_a_source(tmp_path):
 
 
 def test_actions_and_breakdowns_are_validated_like_the_other_tables(source):
-    pd.DataFrame({
-        "action_id": ["A1", "A2", "A2"], "title": ["Open hubs", "", "Buy homes"], "due": ["2025/26 Q3", "soon", "2025/26 Q4"],
-        "status": ["complete", "late", "on track"], "percent_complete": ["100", "130", "40%"],
-    }).to_csv(source / "actions.csv", index=False)
-    pd.DataFrame({
-        "indicator_id": ["HOU-02", "NOPE"], "period": ["Sep 2025", "Sep 2025"], "dimension": ["ward", "ward"],
-        "category": ["Saltings", "Abbeymead"], "numerator": ["40", "-3"], "denominator": ["50", "60"],
-    }).to_csv(source / "breakdowns.csv", index=False)
+    pd.DataFrame(
+        {
+            "action_id": ["A1", "A2", "A2"],
+            "title": ["Open hubs", "", "Buy homes"],
+            "due": ["2025/26 Q3", "soon", "2025/26 Q4"],
+            "status": ["complete", "late", "on track"],
+            "percent_complete": ["100", "130", "40%"],
+        }
+    ).to_csv(source / "actions.csv", index=False)
+    pd.DataFrame(
+        {
+            "indicator_id": ["HOU-02", "NOPE"],
+            "period": ["Sep 2025", "Sep 2025"],
+            "dimension": ["ward", "ward"],
+            "category": ["Saltings", "Abbeymead"],
+            "numerator": ["40", "-3"],
+            "denominator": ["50", "60"],
+        }
+    ).to_csv(source / "breakdowns.csv", index=False)
     found = problems(source)
     assert found == [
         "actions.csv:3:title: is empty; a value is required",
@@ -185,34 +230,66 @@ def test_commentary_at_three_levels_and_its_mistakes(source):
     ]
     (source / "commentary.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     c = pmkit.open_source(source).commentary()
-    assert list(zip(c["indicator_id"], c["directorate"])) == [("HOU-01", ""), ("", "Housing"), ("", ""), ("", "Housing")]
-    (source / "commentary.csv").write_text("\n".join([*rows,
-        ",Housing,2025/26 Q2,internal,The same overview again,",  # row 6: a second overview of the quarter
-        ",Hosuing,2025/26 Q2,internal,A directorate nobody has,",  # row 7
-    ]) + "\n", encoding="utf-8")
+    assert list(zip(c["indicator_id"], c["directorate"])) == [
+        ("HOU-01", ""),
+        ("", "Housing"),
+        ("", ""),
+        ("", "Housing"),
+    ]
+    (source / "commentary.csv").write_text(
+        "\n".join(
+            [
+                *rows,
+                ",Housing,2025/26 Q2,internal,The same overview again,",  # row 6: a second overview of the quarter
+                ",Hosuing,2025/26 Q2,internal,A directorate nobody has,",  # row 7
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     found = problems(source)
-    assert any(p.startswith("commentary.csv:6:audience: duplicate of an earlier row (, Housing, 2025/26 Q2, internal)") for p in found), found
-    assert any(p.startswith("commentary.csv:7:directorate: 'Hosuing' is not in indicators.directorate") for p in found), found
+    assert any(
+        p.startswith("commentary.csv:6:audience: duplicate of an earlier row (, Housing, 2025/26 Q2, internal)")
+        for p in found
+    ), found
+    assert any(
+        p.startswith("commentary.csv:7:directorate: 'Hosuing' is not in indicators.directorate") for p in found
+    ), found
     assert len(found) == 2, found
 
 
 def test_personal_data_in_public_commentary_and_action_updates_is_a_warning_not_an_error(source):
-    (source / "commentary.csv").write_text("\n".join([
-        "indicator_id,directorate,period,audience,text,actions",
-        "HOU-01,,2025/26 Q2,internal,Ring Jo Bloggs on 01632 960111,",  # internal: not screened (row 2)
-        "HOU-01,,2025/26 Q2,public,Ring Jo Bloggs on 01632 960111,",  # row 3
-        ",Housing,2025/26 Q2,public,Resurfacing of Church Street finished in August,Email jo.bloggs@example.org",  # row 4
-        ",,2024/25,public,The council's foreword,",  # row 5: nothing to see
-    ]) + "\n", encoding="utf-8")
-    pd.DataFrame({
-        "action_id": ["A1", "A2"], "title": ["Open hubs", "Buy homes"], "due": ["2025/26 Q3", "2025/26 Q4"],
-        "status": ["on_track", "at_risk"], "update": ["Spoke to Mrs Patel at 12 Acacia Avenue", "Call 01632 960222"],
-        "public": ["yes", "no"],
-    }).to_csv(source / "actions.csv", index=False)
-    pd.DataFrame({
-        "action_id": ["A1", "A2"], "period": ["Sep 2025", "Sep 2025"], "status": ["on_track", "at_risk"],
-        "update": ["Tenants can ring 0121 496 0000", "Ring Sarah Jones"],
-    }).to_csv(source / "action_updates.csv", index=False)
+    (source / "commentary.csv").write_text(
+        "\n".join(
+            [
+                "indicator_id,directorate,period,audience,text,actions",
+                "HOU-01,,2025/26 Q2,internal,Ring Jo Bloggs on 01632 960111,",  # internal: not screened (row 2)
+                "HOU-01,,2025/26 Q2,public,Ring Jo Bloggs on 01632 960111,",  # row 3
+                ",Housing,2025/26 Q2,public,Resurfacing of Church Street finished in August,Email jo.bloggs@example.org",  # row 4
+                ",,2024/25,public,The council's foreword,",  # row 5: nothing to see
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    pd.DataFrame(
+        {
+            "action_id": ["A1", "A2"],
+            "title": ["Open hubs", "Buy homes"],
+            "due": ["2025/26 Q3", "2025/26 Q4"],
+            "status": ["on_track", "at_risk"],
+            "update": ["Spoke to Mrs Patel at 12 Acacia Avenue", "Call 01632 960222"],
+            "public": ["yes", "no"],
+        }
+    ).to_csv(source / "actions.csv", index=False)
+    pd.DataFrame(
+        {
+            "action_id": ["A1", "A2"],
+            "period": ["Sep 2025", "Sep 2025"],
+            "status": ["on_track", "at_risk"],
+            "update": ["Tenants can ring 0121 496 0000", "Ring Sarah Jones"],
+        }
+    ).to_csv(source / "action_updates.csv", index=False)
     done = pmkit_cli("validate", str(source))
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().endswith("case_studies 1); 5 warnings")
@@ -235,7 +312,8 @@ def test_personal_data_in_public_commentary_and_action_updates_is_a_warning_not_
 def test_warnings_do_not_hide_errors(source):
     (source / "commentary.csv").write_text(
         "indicator_id,period,audience,text,actions\nHOU-01,2025/26 Q2,public,Ring 01632 960111,\nNOPE,2025/26 Q2,public,x,\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     done = pmkit_cli("validate", str(source))
     assert done.returncode == 2
     assert "commentary.csv:3:indicator_id: 'NOPE' is not in indicators.indicator_id" in done.stderr

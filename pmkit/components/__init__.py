@@ -34,7 +34,22 @@ from pmkit.components.tile import kpi_tile, kpi_tiles
 from pmkit.components.words import Words, words_for
 
 __all__ = [
-    "appendix_table", "benchmark_section", "case_study_block", "exception_list", "header", "headline_block",
-    "headlines", "kpi_tile", "kpi_tiles", "method_note", "position_sentence", "section", "show", "spc_section",
-    "summary_strip", "theme_summary_block", "Words", "words_for",
+    "appendix_table",
+    "benchmark_section",
+    "case_study_block",
+    "exception_list",
+    "header",
+    "headline_block",
+    "headlines",
+    "kpi_tile",
+    "kpi_tiles",
+    "method_note",
+    "position_sentence",
+    "section",
+    "show",
+    "spc_section",
+    "summary_strip",
+    "theme_summary_block",
+    "Words",
+    "words_for",
 ]

@@ -20,9 +20,19 @@ from pmkit.components.words import Words
 from pmkit.reports.kind import slugify
 
 STATUS_WORDS = {
-    "complete": "Complete", "on_track": "On track", "at_risk": "At risk", "off_track": "Off track", "not_started": "Not started",
+    "complete": "Complete",
+    "on_track": "On track",
+    "at_risk": "At risk",
+    "off_track": "Off track",
+    "not_started": "Not started",
 }
-STATUS_ICONS = {"complete": "\u2714", "on_track": "\u2192", "at_risk": "\u25b2", "off_track": "\u2716", "not_started": "\u25cb"}
+STATUS_ICONS = {
+    "complete": "\u2714",
+    "on_track": "\u2192",
+    "at_risk": "\u25b2",
+    "off_track": "\u2716",
+    "not_started": "\u25cb",
+}
 NOT_COMPLETE = ("off_track", "at_risk", "on_track", "not_started")  # as counted, the worst first
 
 
@@ -65,8 +75,17 @@ def action_summary(actions: pd.DataFrame, as_at: periods.Period, words: Words, h
     (their lead for members). ``actions`` are read as at that date (`pmkit.actions.as_at`)."""
     if actions.empty:
         return ""
-    return render("actions.html.j2", words=words, h=heading_level, when=end_date(as_at), year=None, count=_count(actions),
-                  later=[], due_later=None, items=_items(actions, as_at))
+    return render(
+        "actions.html.j2",
+        words=words,
+        h=heading_level,
+        when=end_date(as_at),
+        year=None,
+        count=_count(actions),
+        later=[],
+        due_later=None,
+        items=_items(actions, as_at),
+    )
 
 
 def year_actions(actions: pd.DataFrame, year: periods.Period, words: Words, heading_level: int = 4) -> str:
@@ -77,15 +96,26 @@ def year_actions(actions: pd.DataFrame, year: periods.Period, words: Words, head
         return ""
     due = actions[due_within(actions, year).to_numpy()]
     later = actions[due_after(actions, year).to_numpy()]
-    return render("actions.html.j2", words=words, h=heading_level, when=end_date(year), year=year.label, count=_count(due),
-                  later=completed_later(due), due_later=_count(later) if len(later) else None, items=_items(actions, year))
+    return render(
+        "actions.html.j2",
+        words=words,
+        h=heading_level,
+        when=end_date(year),
+        year=year.label,
+        count=_count(due),
+        later=completed_later(due),
+        due_later=_count(later) if len(later) else None,
+        items=_items(actions, year),
+    )
 
 
 def completed_later(actions: pd.DataFrame) -> list[dict]:
     """The actions not complete at the date they were read as at but completed since, with the period they were."""
     done = actions[actions.get("completed_later", pd.Series("", index=actions.index)).fillna("") != ""]
-    return [{"id": row["action_id"], "title": row["title"], "when": periods.parse(row["completed_later"]).label}
-            for _, row in done.sort_values(["action_id"]).iterrows()]
+    return [
+        {"id": row["action_id"], "title": row["title"], "when": periods.parse(row["completed_later"]).label}
+        for _, row in done.sort_values(["action_id"]).iterrows()
+    ]
 
 
 def completed_later_sentence(later: list[dict]) -> str:
@@ -99,8 +129,15 @@ def completed_later_sentence(later: list[dict]) -> str:
 def _item(row: pd.Series, as_at: periods.Period) -> dict:
     overdue = periods.parse(row["due"]).end <= as_at.end and row["status"] != "complete"
     return {
-        "id": row["action_id"], "anchor": slugify(row["action_id"]), "title": row["title"], "status": row["status"], "status_word": STATUS_WORDS[row["status"]],
-        "icon": STATUS_ICONS[row["status"]], "due": row["due"], "overdue": overdue, "lead": row["lead"],
+        "id": row["action_id"],
+        "anchor": slugify(row["action_id"]),
+        "title": row["title"],
+        "status": row["status"],
+        "status_word": STATUS_WORDS[row["status"]],
+        "icon": STATUS_ICONS[row["status"]],
+        "due": row["due"],
+        "overdue": overdue,
+        "lead": row["lead"],
         "percent": None if pd.isna(row["percent_complete"]) else int(row["percent_complete"]),
         "text": markdown(row["update"]) if row["update"] else "",
     }
@@ -109,9 +146,22 @@ def _item(row: pd.Series, as_at: periods.Period) -> dict:
 def next_steps(off_target: list[str], open_actions: pd.DataFrame, year: periods.Period, words: Words) -> str:
     """What comes next: the indicators that ended the year off target, and the actions still open at its end (as they
     stood then) by due date."""
-    actions = [
-        {"title": row["title"], "due": row["due"], "status_word": STATUS_WORDS[row["status"]], "icon": STATUS_ICONS[row["status"]],
-         "status": row["status"]}
-        for _, row in open_actions.assign(_due=open_actions["due"].map(lambda p: periods.parse(p).start)).sort_values(["_due", "action_id"]).iterrows()
-    ] if len(open_actions) else []
-    return render("next_steps.html.j2", off_target=off_target, actions=actions, year=year.label, when=end_date(year), words=words)
+    actions = (
+        [
+            {
+                "title": row["title"],
+                "due": row["due"],
+                "status_word": STATUS_WORDS[row["status"]],
+                "icon": STATUS_ICONS[row["status"]],
+                "status": row["status"],
+            }
+            for _, row in open_actions.assign(_due=open_actions["due"].map(lambda p: periods.parse(p).start))
+            .sort_values(["_due", "action_id"])
+            .iterrows()
+        ]
+        if len(open_actions)
+        else []
+    )
+    return render(
+        "next_steps.html.j2", off_target=off_target, actions=actions, year=year.label, when=end_date(year), words=words
+    )

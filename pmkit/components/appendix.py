@@ -22,13 +22,15 @@ def appendix_table(readings: Iterable[Reading], words: Words) -> str:
             compared = position_sentence(r, words).split(":", 1)[0]
         else:
             compared = f"{ordinal(int(row['quartile']))} quartile, rank {int(row['rank'])} of {r.peers.n_peers + 1}"
-        rows.append({
-            "r": r,
-            "value": format_value(row["value"], r.unit, r.decimals),
-            "target": format_value(row["target"], r.unit, r.decimals, missing="No target"),
-            "direction": words.direction(r.spoken_dot(), r.frequency, r.headline_dot),
-            "compared": compared,
-            "exceptions": "; ".join(words.exception(code, r.frequency) for code in row["exceptions"]),
-            "owner": "" if words.public else str(r.info.get("owner") or ""),
-        })
+        rows.append(
+            {
+                "r": r,
+                "value": format_value(row["value"], r.unit, r.decimals),
+                "target": format_value(row["target"], r.unit, r.decimals, missing="No target"),
+                "direction": words.direction(r.spoken_dot(), r.frequency, r.headline_dot),
+                "compared": compared,
+                "exceptions": "; ".join(words.exception(code, r.frequency) for code in row["exceptions"]),
+                "owner": "" if words.public else str(r.info.get("owner") or ""),
+            }
+        )
     return render("appendix.html.j2", rows=rows, words=words)

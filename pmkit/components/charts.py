@@ -64,7 +64,9 @@ def fit_texts(fig: Figure) -> None:
     renderer = FigureCanvasAgg(fig).get_renderer()
     fig.draw_without_rendering()
     right = fig.bbox.width
-    legends = {id(t) for legend in [*fig.legends, *(ax.get_legend() for ax in fig.axes)] if legend for t in legend.get_texts()}
+    legends = {
+        id(t) for legend in [*fig.legends, *(ax.get_legend() for ax in fig.axes)] if legend for t in legend.get_texts()
+    }
     for text in _texts(fig):
         if id(text) in legends:
             continue
@@ -95,8 +97,12 @@ def figure_to_data_uri(fig: Figure, **savefig: object) -> Drawing:
     width, height = image.size
     dpi = float(savefig.get("dpi") or fig.dpi)
     sizes = [t.get_fontsize() * dpi / 72 for t in _texts(fig)]
-    return Drawing("data:image/png;base64," + base64.b64encode(data).decode("ascii"), width, height,
-                   round(min(sizes), 1) if sizes else None)
+    return Drawing(
+        "data:image/png;base64," + base64.b64encode(data).decode("ascii"),
+        width,
+        height,
+        round(min(sizes), 1) if sizes else None,
+    )
 
 
 def chart_pair(draw, *args: object, **kwargs: object) -> tuple[Drawing, Drawing, str]:
@@ -112,8 +118,12 @@ def scale_texts(fig: Figure, layout: Layout) -> None:
     to fit the figure's width."""
     if layout.text != 1:
         fig.draw_without_rendering()
-        ticks = [(axis, axis.get_ticklabels()[0].get_fontsize()) for ax in fig.axes for axis in (ax.xaxis, ax.yaxis)
-                 if axis.get_ticklabels()]
+        ticks = [
+            (axis, axis.get_ticklabels()[0].get_fontsize())
+            for ax in fig.axes
+            for axis in (ax.xaxis, ax.yaxis)
+            if axis.get_ticklabels()
+        ]
         for text in _texts(fig):
             text.set_fontsize(text.get_fontsize() * layout.text)
         for axis, size in ticks:

@@ -76,8 +76,13 @@ class Item:
         return f"{self.name}{self.said}"
 
 
-def committee_items(readings: Iterable[Reading], actions: pd.DataFrame | None, as_at: periods.Period,
-                    words: Words, page: str = "quarterly") -> tuple[list[Item], list[Item]]:
+def committee_items(
+    readings: Iterable[Reading],
+    actions: pd.DataFrame | None,
+    as_at: periods.Period,
+    words: Words,
+    page: str = "quarterly",
+) -> tuple[list[Item], list[Item]]:
     """(the items chosen, in rule order; the rest found, in rule order) for a page of kind ``page``
     (``quarterly`` or ``deep-dive``). ``actions`` are read as at the period's end (`pmkit.actions.as_at`)."""
     ranked = _ranked(list(readings), actions, as_at)
@@ -96,8 +101,13 @@ def committee_items(readings: Iterable[Reading], actions: pd.DataFrame | None, a
     return [make(t) for t in chosen], [make(t) for t in rest]
 
 
-def committee_block(readings: Iterable[Reading], actions: pd.DataFrame | None, as_at: periods.Period, words: Words,
-                    page: str = "quarterly") -> tuple[str, str]:
+def committee_block(
+    readings: Iterable[Reading],
+    actions: pd.DataFrame | None,
+    as_at: periods.Period,
+    words: Words,
+    page: str = "quarterly",
+) -> tuple[str, str]:
     """(the section's heading, its HTML): "What the committee needs to know" for members, "The three
     things to know" (or two, or one) for residents."""
     chosen, rest = committee_items(readings, actions, as_at, words, page)
@@ -122,14 +132,21 @@ def _ranked(readings: list[Reading], actions: pd.DataFrame | None, as_at: period
         seen.update(r.indicator_id for r in kept)
         return kept
 
-    red = sorted((r for r in by_id if r.row["rag"] == "red" and r.has_value and r.has_target), key=lambda r: -shortfall(r))
+    red = sorted(
+        (r for r in by_id if r.row["rag"] == "red" and r.has_value and r.has_target), key=lambda r: -shortfall(r)
+    )
     concern = sorted((r for r in by_id if r.latest_signal == "concern"), key=_run_length)
-    bottom = sorted((r for r in by_id if "green_bottom_quartile" in r.row["exceptions"] and r.peers is not None),
-                    key=lambda r: -int(r.row["rank"]) / (r.peers.n_peers + 1))
+    bottom = sorted(
+        (r for r in by_id if "green_bottom_quartile" in r.row["exceptions"] and r.peers is not None),
+        key=lambda r: -int(r.row["rank"]) / (r.peers.n_peers + 1),
+    )
     missing = [r for r in by_id if not r.has_value]
     return {
-        "off_target": fresh(red), "new_concern": fresh(concern), "green_bottom_quartile": fresh(bottom),
-        "slipped_action": slipped(actions, as_at), "missing_data": fresh(missing),
+        "off_target": fresh(red),
+        "new_concern": fresh(concern),
+        "green_bottom_quartile": fresh(bottom),
+        "slipped_action": slipped(actions, as_at),
+        "missing_data": fresh(missing),
     }
 
 
@@ -172,11 +189,17 @@ def _item(rule: str, subject, as_at: periods.Period, words: Words, page: str) ->
     if rule == "slipped_action":
         return _action_item(subject, as_at, words, page)
     r: Reading = subject
-    said = {"off_target": _off_target, "new_concern": _concern, "green_bottom_quartile": _bottom_quartile,
-            "missing_data": _missing}[rule](r, words)
+    said = {
+        "off_target": _off_target,
+        "new_concern": _concern,
+        "green_bottom_quartile": _bottom_quartile,
+        "missing_data": _missing,
+    }[rule](r, words)
     if page == "deep-dive":
-        href, links = f"#indicator-{slugify(r.indicator_id)}", (xref("quarterly", f"kpi-{r.indicator_id}",
-                                                                     "In the quarterly report"),)
+        href, links = (
+            f"#indicator-{slugify(r.indicator_id)}",
+            (xref("quarterly", f"kpi-{r.indicator_id}", "In the quarterly report"),),
+        )
     else:
         href = f"#exception-{r.indicator_id}" if len(r.row["exceptions"]) else f"#kpi-{r.indicator_id}"
         links = (xref("deep-dive", f"indicator-{slugify(r.indicator_id)}", "Deep dive"),)
@@ -223,12 +246,16 @@ def _off_target(r: Reading, words: Words) -> str:
 def _concern(r: Reading, words: Words) -> str:
     result, point = r.spc.result, r.latest_point
     # at the limits' decimals: 94.29% below a limit of 94.31%, never "94.3%" beside it
-    value = _line(point["value"], r.unit, r.decimals, result) + (" on its own (not the running total)" if r.spc.in_period else "")
+    value = _line(point["value"], r.unit, r.decimals, result) + (
+        " on its own (not the running total)" if r.spc.in_period else ""
+    )
     reason = describe(result, r.spc.labels, words).split(": ", 1)[-1].rstrip(".")
     lower, upper, mean = (_line(point[c], r.unit, r.decimals, result) for c in ("lpl", "upl", "mean"))
     if words.public:
-        return (f" was worse than usual: {value} in {r.spc_label}; {reason} (it usually stays between {lower} and {upper}, "
-                f"{mean} on average).")
+        return (
+            f" was worse than usual: {value} in {r.spc_label}; {reason} (it usually stays between {lower} and {upper}, "
+            f"{mean} on average)."
+        )
     return f": {value} in {r.spc_label}, a special cause of concern: {reason} (mean {mean}, process limits {lower} to {upper})."
 
 
@@ -236,11 +263,15 @@ def _bottom_quartile(r: Reading, words: Words) -> str:
     where = against_target(r.row["value"], r.row["target"], str(r.info["polarity"]), _fmt(r, r.row["target"]))
     councils = r.peers.n_peers + 1
     if words.public:
-        return (f" met its target: {figure(r)} against a target of {_fmt(r, r.row['target'])}, but it was among the "
-                f"{words.quarter(4)} of similar councils: "
-                f"{int(r.row['rank'])} of {councils}, where the middle figure was {_fmt(r, r.peers.median)}.")
-    return (f": {figure(r)}, {where}, but ranked {int(r.row['rank'])} of {councils} in its comparator group, "
-            f"in the bottom quartile (peer median {_fmt(r, r.peers.median)}).")
+        return (
+            f" met its target: {figure(r)} against a target of {_fmt(r, r.row['target'])}, but it was among the "
+            f"{words.quarter(4)} of similar councils: "
+            f"{int(r.row['rank'])} of {councils}, where the middle figure was {_fmt(r, r.peers.median)}."
+        )
+    return (
+        f": {figure(r)}, {where}, but ranked {int(r.row['rank'])} of {councils} in its comparator group, "
+        f"in the bottom quartile (peer median {_fmt(r, r.peers.median)})."
+    )
 
 
 def _missing(r: Reading, words: Words) -> str:
@@ -259,13 +290,28 @@ def _action_item(row: pd.Series, as_at: periods.Period, words: Words, page: str)
         state = f"late: due by {row['due']} and not finished by {when}" if overdue else f"behind schedule at {when}"
         said = f": {state}" + (f" ({done})" if done else "") + "."
     else:
-        state = (f"overdue at {when}: due {row['due']}, {STATUS_WORDS[row['status']].lower()}" if overdue
-                 else f"{STATUS_WORDS[row['status']].lower()} at {when}, due {row['due']}")
+        state = (
+            f"overdue at {when}: due {row['due']}, {STATUS_WORDS[row['status']].lower()}"
+            if overdue
+            else f"{STATUS_WORDS[row['status']].lower()} at {when}, due {row['due']}"
+        )
         said = f" ({row['action_id']}): {state}" + (f", {done}" if done else "") + "."
     anchor = f"action-{slugify(row['action_id'])}"
     if page == "deep-dive":
-        return Item("slipped_action", str(row["action_id"]), str(row["title"]), "", said,
-                    "" if words.public else ASKED["slipped_action"], (xref("quarterly", anchor, "The action's update"),))
-    return Item("slipped_action", str(row["action_id"]), str(row["title"]), f"#{anchor}", said,
-                "" if words.public else ASKED["slipped_action"])
-
+        return Item(
+            "slipped_action",
+            str(row["action_id"]),
+            str(row["title"]),
+            "",
+            said,
+            "" if words.public else ASKED["slipped_action"],
+            (xref("quarterly", anchor, "The action's update"),),
+        )
+    return Item(
+        "slipped_action",
+        str(row["action_id"]),
+        str(row["title"]),
+        f"#{anchor}",
+        said,
+        "" if words.public else ASKED["slipped_action"],
+    )

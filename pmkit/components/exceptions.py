@@ -25,28 +25,34 @@ ORDER = {"red": 0, "amber": 1}
 
 def exception_list(readings: Iterable[Reading], commentary: pd.DataFrame | None, words: Words) -> str:
     """Indicators with any exception, reds first, then ambers, then the rest, each by id."""
-    flagged = sorted((r for r in readings if len(r.row["exceptions"])), key=lambda r: (ORDER.get(r.row["rag"], 2), r.indicator_id))
+    flagged = sorted(
+        (r for r in readings if len(r.row["exceptions"])), key=lambda r: (ORDER.get(r.row["rag"], 2), r.indicator_id)
+    )
     items = []
     for reading in flagged:
         row = reading.row
         note = notes.for_indicator(commentary, reading.indicator_id, row["period"], words.audience)
-        items.append({
-            "r": reading,
-            "value": value_phrase(reading, words),
-            "reasons": [reason(reading, code, words) for code in row["exceptions"]],
-            "directions": direction_lines(reading, words),
-            "text": markdown(note["text"]) if note is not None else "",
-            "actions": markdown(note["actions"]) if note is not None and note["actions"] else "",
-            "links": report_links(reading.indicator_id),
-        })
+        items.append(
+            {
+                "r": reading,
+                "value": value_phrase(reading, words),
+                "reasons": [reason(reading, code, words) for code in row["exceptions"]],
+                "directions": direction_lines(reading, words),
+                "text": markdown(note["text"]) if note is not None else "",
+                "actions": markdown(note["actions"]) if note is not None and note["actions"] else "",
+                "links": report_links(reading.indicator_id),
+            }
+        )
     return render("exceptions.html.j2", items=items, words=words)
 
 
 def report_links(indicator_id: str) -> tuple[Markup, Markup]:
     """Links to the indicator's deep dive of the period and its line in the annual report, each shown
     once that page is published (`pmkit.links`)."""
-    return (xref("deep-dive", f"indicator-{slugify(indicator_id)}", "Deep dive"),
-            xref("annual", f"ind-{slugify(indicator_id)}", "In the annual report"))
+    return (
+        xref("deep-dive", f"indicator-{slugify(indicator_id)}", "Deep dive"),
+        xref("annual", f"ind-{slugify(indicator_id)}", "In the annual report"),
+    )
 
 
 def value_phrase(reading: Reading, words: Words) -> str:
@@ -72,12 +78,19 @@ def reason(reading: Reading, code: str, words: Words) -> str:
         return f"{text}: {figures[0]} ({earlier}), {figures[1]} ({before}), {figures[2]} ({row['period']})"
     if code == "red" and reading.has_target:
         gap = abs(float(row["value"]) - float(row["target"]))
-        amount = f"{gap:,.{reading.decimals if reading.decimals is not None else 1}f} percentage points" if reading.unit == "percent" else fmt(gap)
+        amount = (
+            f"{gap:,.{reading.decimals if reading.decimals is not None else 1}f} percentage points"
+            if reading.unit == "percent"
+            else fmt(gap)
+        )
         where = side(row["value"], row["target"])
-        return f"{text} by {amount} ({where} the target)" if words.public else f"{text}: {amount} {where} the target, beyond the near-target band"
+        return (
+            f"{text} by {amount} ({where} the target)"
+            if words.public
+            else f"{text}: {amount} {where} the target, beyond the near-target band"
+        )
     if code == "spc_concern" and reading.spc is not None:
         return f"{text}: {describe(reading.spc.result, reading.spc.labels, words).split(': ', 1)[-1].rstrip('.')}"
     if code == "green_bottom_quartile" and reading.peers is not None:
         return f"{text}: ranked {int(row['rank'])} of {reading.peers.n_peers + 1}"
     return text
-

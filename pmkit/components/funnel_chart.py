@@ -16,17 +16,27 @@ from pmkit.components.words import Words
 from pmkit.funnel import Z95, Z998, funnel
 
 SIGNAL_WORDS = {
-    "internal": {"high": "Above the 99.8% limit", "low": "Below the 99.8% limit", "possible_high": "Above the 95% limit",
-                 "possible_low": "Below the 95% limit", "within": "Within the limits"},
-    "public": {"high": "Clearly higher than the rest", "low": "Clearly lower than the rest",
-               "possible_high": "Possibly higher than the rest", "possible_low": "Possibly lower than the rest",
-               "within": "No different from the rest, allowing for its size"},
+    "internal": {
+        "high": "Above the 99.8% limit",
+        "low": "Below the 99.8% limit",
+        "possible_high": "Above the 95% limit",
+        "possible_low": "Below the 95% limit",
+        "within": "Within the limits",
+    },
+    "public": {
+        "high": "Clearly higher than the rest",
+        "low": "Clearly lower than the rest",
+        "possible_high": "Possibly higher than the rest",
+        "possible_low": "Possibly lower than the rest",
+        "within": "No different from the rest, allowing for its size",
+    },
 }
 DIMENSION_WORDS = {"ward": "ward", "age_band": "age band"}
 
 
-def funnel_chart(frame: pd.DataFrame, title: str, dimension: str, period: str, words: Words,
-                 layout: Layout = WIDE) -> tuple[str, str]:
+def funnel_chart(
+    frame: pd.DataFrame, title: str, dimension: str, period: str, words: Words, layout: Layout = WIDE
+) -> tuple[str, str]:
     """The funnel plot as a PNG data URI (drawn at ``layout``'s size), and alt text naming the units outside the limits."""
     sizes = np.linspace(max(1.0, frame["denominator"].min() * 0.8), frame["denominator"].max() * 1.1, 200)
     p = frame["overall"].iloc[0]
@@ -39,16 +49,38 @@ def funnel_chart(frame: pd.DataFrame, title: str, dimension: str, period: str, w
         ax.plot(sizes, 100 * np.clip(p - z * spread, 0, 1), color="#505a5f", ls=style, lw=1.3)
     ax.axhline(100 * p, color="#1A1A1A", lw=1.5, label=f"Overall {100 * p:.1f}%")
     outside = frame["signal"] != "within"
-    ax.scatter(frame.loc[~outside, "denominator"], 100 * frame.loc[~outside, "rate"], color="#8a9199", edgecolors="#484949", s=36, zorder=3)
-    ax.scatter(frame.loc[outside, "denominator"], 100 * frame.loc[outside, "rate"], color="#E46C0A", edgecolors="#9A4A07",
-               marker="D", s=60, zorder=4, label="Outside the limits" if not words.public else "Different from the rest")
+    ax.scatter(
+        frame.loc[~outside, "denominator"],
+        100 * frame.loc[~outside, "rate"],
+        color="#8a9199",
+        edgecolors="#484949",
+        s=36,
+        zorder=3,
+    )
+    ax.scatter(
+        frame.loc[outside, "denominator"],
+        100 * frame.loc[outside, "rate"],
+        color="#E46C0A",
+        edgecolors="#9A4A07",
+        marker="D",
+        s=60,
+        zorder=4,
+        label="Outside the limits" if not words.public else "Different from the rest",
+    )
     for row in frame[outside].itertuples():
-        ax.annotate(row.category, (row.denominator, 100 * row.rate), xytext=(5, 3), textcoords="offset points", fontsize=8.5)
+        ax.annotate(
+            row.category, (row.denominator, 100 * row.rate), xytext=(5, 3), textcoords="offset points", fontsize=8.5
+        )
     ax.set_xlabel(f"Cases in the {DIMENSION_WORDS.get(dimension, dimension)}")
     ax.set_ylabel("Per cent")
     ax.legend(loc="lower right", fontsize=8.5, frameon=False)
-    fig.suptitle(textwrap.fill(f"{title} by {DIMENSION_WORDS.get(dimension, dimension)}, {period}", 85), x=0.01, ha="left",
-                 fontsize=12, fontweight="bold")
+    fig.suptitle(
+        textwrap.fill(f"{title} by {DIMENSION_WORDS.get(dimension, dimension)}, {period}", 85),
+        x=0.01,
+        ha="left",
+        fontsize=12,
+        fontweight="bold",
+    )
     scale_texts(fig, layout)
     return figure_to_data_uri(fig), funnel_alt(frame, title, dimension, period, words)
 
@@ -56,13 +88,17 @@ def funnel_chart(frame: pd.DataFrame, title: str, dimension: str, period: str, w
 def funnel_alt(frame: pd.DataFrame, title: str, dimension: str, period: str, words: Words) -> str:
     noun = DIMENSION_WORDS.get(dimension, dimension)
     p = frame["overall"].iloc[0]
-    text = (f"Funnel plot of {title} by {noun}, {period}: {plural(len(frame), noun)} around the overall rate of {100 * p:.1f}%"
-            f" ({int(frame['numerator'].sum())} of {int(frame['denominator'].sum())}).")
+    text = (
+        f"Funnel plot of {title} by {noun}, {period}: {plural(len(frame), noun)} around the overall rate of {100 * p:.1f}%"
+        f" ({int(frame['numerator'].sum())} of {int(frame['denominator'].sum())})."
+    )
     outside = frame[frame["signal"] != "within"]
     if outside.empty:
         return text + f" Every {noun} is within the 95% limits for its size."
-    named = "; ".join(f"{r.category} {100 * r.rate:.1f}% of {int(r.denominator)} ({SIGNAL_WORDS[words.audience][r.signal].lower()})"
-                      for r in outside.itertuples())
+    named = "; ".join(
+        f"{r.category} {100 * r.rate:.1f}% of {int(r.denominator)} ({SIGNAL_WORDS[words.audience][r.signal].lower()})"
+        for r in outside.itertuples()
+    )
     return text + f" Outside the limits: {named}."
 
 
@@ -82,10 +118,22 @@ def breakdown_section(breakdowns: pd.DataFrame, title: str, words: Words) -> str
             uri, phone, alt = chart_pair(funnel_chart, frame, title, dimension, period, words)
             chart = {"uri": uri, "phone": phone, "alt": alt}
         table = [
-            [r.category, f"{100 * r.rate:.1f}%", "" if pd.isna(r.numerator) else f"{int(r.numerator):,}",
-             "" if pd.isna(r.denominator) else f"{int(r.denominator):,}", SIGNAL_WORDS[words.audience][r.signal] if has_counts else ""]
+            [
+                r.category,
+                f"{100 * r.rate:.1f}%",
+                "" if pd.isna(r.numerator) else f"{int(r.numerator):,}",
+                "" if pd.isna(r.denominator) else f"{int(r.denominator):,}",
+                SIGNAL_WORDS[words.audience][r.signal] if has_counts else "",
+            ]
             for r in frame.sort_values("category").itertuples()
         ]
-        parts.append({"dimension": DIMENSION_WORDS.get(dimension, dimension), "period": period, "chart": chart, "rows": table,
-                      "overall": f"{100 * frame['overall'].iloc[0]:.1f}%" if has_counts else ""})
+        parts.append(
+            {
+                "dimension": DIMENSION_WORDS.get(dimension, dimension),
+                "period": period,
+                "chart": chart,
+                "rows": table,
+                "overall": f"{100 * frame['overall'].iloc[0]:.1f}%" if has_counts else "",
+            }
+        )
     return render("breakdowns.html.j2", parts=parts, title=title, words=words)

@@ -25,9 +25,17 @@ SMALL_COUNT = 20  # a figure resting on fewer cases than this varies a lot by ch
 LISTED = 5  # name up to this many indicators without comparisons; count them beyond
 
 
-def limitations(readings: Iterable[Reading], history: dict[str, pd.DataFrame], breakdowns: pd.DataFrame,
-                targets: pd.DataFrame, words: Words, suspended: Iterable[str] = (), recent_years: int = 3,
-                sources: bool = True, charts: bool = True) -> list[str]:
+def limitations(
+    readings: Iterable[Reading],
+    history: dict[str, pd.DataFrame],
+    breakdowns: pd.DataFrame,
+    targets: pd.DataFrame,
+    words: Words,
+    suspended: Iterable[str] = (),
+    recent_years: int = 3,
+    sources: bool = True,
+    charts: bool = True,
+) -> list[str]:
     """What a reader should know before relying on the figures, indicator by indicator.
 
     ``history`` holds each indicator's shown figures (``period``, ``value``, ``quality``, and ``coverage``
@@ -52,8 +60,10 @@ def limitations(readings: Iterable[Reading], history: dict[str, pd.DataFrame], b
             flagged = shown[shown["quality"] == quality]["period"].tolist() if len(shown) else []
             if flagged:
                 verb = "is" if len(flagged) == 1 else "are"
-                out.append(f"{r.title}: the {'figure' if len(flagged) == 1 else 'figures'} for {_listed(flagged)} {verb} "
-                           f"{quality}{' and may change' if quality == 'provisional' else ''}.")
+                out.append(
+                    f"{r.title}: the {'figure' if len(flagged) == 1 else 'figures'} for {_listed(flagged)} {verb} "
+                    f"{quality}{' and may change' if quality == 'provisional' else ''}."
+                )
         gaps = mine[mine["value"].isna()]["period"].tolist() if len(mine) else []
         if gaps:
             out.append(f"{r.title}: no figure for {_listed(gaps)}.")
@@ -62,15 +72,21 @@ def limitations(readings: Iterable[Reading], history: dict[str, pd.DataFrame], b
                 if coverage:
                     out.append(f"{r.title}: the {period} figure is made from {coverage} only.")
         if charts and r.spc is not None and r.spc.result.n and not r.spc.result.enough_points:
-            out.append(f"{r.title}: only {plural(r.spc.result.n, 'value')}, too few to tell usual from unusual variation reliably.")
+            out.append(
+                f"{r.title}: only {plural(r.spc.result.n, 'value')}, too few to tell usual from unusual variation reliably."
+            )
         elif not charts and pd.isna(r.row.get("last_year_value")):
             shared["no_year_before"].append(r.title)
         hit = sorted({s.label for s in suspended for p in shown["period"] if _within(p, s)}) if len(shown) else []
         if hit:
-            out.append(f"{r.title}: figures in {_listed(hit)} are shown but not judged against target (judging was suspended).")
+            out.append(
+                f"{r.title}: figures in {_listed(hit)} are shown but not judged against target (judging was suspended)."
+            )
         if r.peers is not None and r.peers.n_peers < FEW_PEERS:
-            out.append(f"{r.title}: only {plural(r.peers.n_peers, 'similar council')} {'has' if r.peers.n_peers == 1 else 'have'} "
-                       f"figures for {r.peers.period}.")
+            out.append(
+                f"{r.title}: only {plural(r.peers.n_peers, 'similar council')} {'has' if r.peers.n_peers == 1 else 'have'} "
+                f"figures for {r.peers.period}."
+            )
         elif r.peers is None:
             shared["later" if str(r.info.get("benchmark_metric") or "") else "none"].append(r.title)
         for eased, said in _target_changes(r, targets, recent_years):
@@ -85,18 +101,30 @@ def limitations(readings: Iterable[Reading], history: dict[str, pd.DataFrame], b
     period = readings[0].row["period"] if readings else ""
     for kind, few, many in [
         ("none", "No comparison with other councils for {names}.", "{n} have no comparison with other councils."),
-        ("later", "No comparison with similar councils for {period} yet for {names} (their figures come later).",
-         "{n} have no comparison with similar councils for {period} yet (their figures come later, or are not published "
-         "for the same period)."),
-        ("no_year_before", "No figure for the year before to compare with for {names}.",
-         "{n} have no figure for the year before to compare with."),
-        ("tightened", "Targets were tightened for {names}: their status is not comparable with earlier years'.",
-         "{n} had their targets tightened: their status is not comparable with earlier years'."),
+        (
+            "later",
+            "No comparison with similar councils for {period} yet for {names} (their figures come later).",
+            "{n} have no comparison with similar councils for {period} yet (their figures come later, or are not published "
+            "for the same period).",
+        ),
+        (
+            "no_year_before",
+            "No figure for the year before to compare with for {names}.",
+            "{n} have no figure for the year before to compare with.",
+        ),
+        (
+            "tightened",
+            "Targets were tightened for {names}: their status is not comparable with earlier years'.",
+            "{n} had their targets tightened: their status is not comparable with earlier years'.",
+        ),
     ]:
         names = list(dict.fromkeys(shared[kind]))
         if len(names) > LISTED:
-            n = (f"All {plural(len(readings), words.indicator)}" if len(names) == len(readings)
-                 else f"{len(names)} of the {plural(len(readings), words.indicator)}")
+            n = (
+                f"All {plural(len(readings), words.indicator)}"
+                if len(names) == len(readings)
+                else f"{len(names)} of the {plural(len(readings), words.indicator)}"
+            )
             out.append(many.format(n=n, period=period))
         elif names:
             out.append(few.format(names=_listed(names), period=period))
@@ -119,17 +147,24 @@ def _target_changes(r: Reading, targets: pd.DataFrame, recent_years: int) -> lis
         return []
     history = findings.target_history(targets, r.indicator_id)
     fmt = lambda v: format_value(v, r.unit, r.decimals)  # noqa: E731
-    return [(word == "eased", f"{r.title}: the target was {word} from {fmt(before)} to {fmt(after)} in {when}, so its "
-                              "status is not comparable with earlier years'.")
-            for word, before, after, when in target_changes(history, r.row["period"], str(r.info["polarity"]), recent_years)]
+    return [
+        (
+            word == "eased",
+            f"{r.title}: the target was {word} from {fmt(before)} to {fmt(after)} in {when}, so its "
+            "status is not comparable with earlier years'.",
+        )
+        for word, before, after, when in target_changes(history, r.row["period"], str(r.info["polarity"]), recent_years)
+    ]
 
 
 def _small_numbers(r: Reading, breakdowns: pd.DataFrame) -> list[str]:
     said = []
     mine = breakdowns[(breakdowns["indicator_id"] == r.indicator_id) & (breakdowns["denominator"] < SMALL_COUNT)]
     if len(mine):
-        said.append(f"{r.title}: {len(mine)} of its breakdown figures rest on fewer than {SMALL_COUNT} cases, so they vary a "
-                    "lot by chance.")
+        said.append(
+            f"{r.title}: {len(mine)} of its breakdown figures rest on fewer than {SMALL_COUNT} cases, so they vary a "
+            "lot by chance."
+        )
     return said
 
 

@@ -30,8 +30,12 @@ from pmkit.reading import Reading
 from pmkit.units import format_value
 
 LISTED = 3  # indicators named per sentence before "and N more"
-UNJUDGED = {"no_data": "with no data", "no_target": "with no target", "not_judged": "with no preferred direction",
-            "suspended": "in a period not judged against target"}
+UNJUDGED = {
+    "no_data": "with no data",
+    "no_target": "with no target",
+    "not_judged": "with no preferred direction",
+    "suspended": "in a period not judged against target",
+}
 
 
 @dataclass(frozen=True)
@@ -53,7 +57,9 @@ def headlines(readings: Iterable[Reading], words: Words) -> list[Sentence]:
     for kind in ("improved", "declined"):
         moved = sorted((r for r in readings if r.news() == kind), key=lambda r: r.change_size(), reverse=True)
         if moved:
-            label = {"improved": ("Improved", "Getting better"), "declined": ("Declined", "Getting worse")}[kind][words.public]
+            label = {"improved": ("Improved", "Getting better"), "declined": ("Declined", "Getting worse")}[kind][
+                words.public
+            ]
             out.append(_sentence(kind, label, [_change_phrase(r) for r in moved]))
     red = sorted((r for r in readings if r.row["rag"] == "red"), key=_shortfall, reverse=True)
     if red:
@@ -83,7 +89,9 @@ def _sentence(kind: str, label: str, phrases: list[str], separator: str = ", ") 
 def headline_block(readings: Iterable[Reading], words: Words, kinds: Iterable[str] | None = None) -> str:
     """The headline sentences as a list (only those of ``kinds`` when given)."""
     chosen = None if kinds is None else set(kinds)
-    return render("narrative.html.j2", sentences=[s for s in headlines(readings, words) if chosen is None or s.kind in chosen])
+    return render(
+        "narrative.html.j2", sentences=[s for s in headlines(readings, words) if chosen is None or s.kind in chosen]
+    )
 
 
 def _benchmark_sentence(benchmarked: list[Reading], words: Words) -> str:
@@ -95,7 +103,11 @@ def _benchmark_sentence(benchmarked: list[Reading], words: Words) -> str:
         neither = f"neither among the {words.quarter(1)} nor the {words.quarter(4)}"
         compared = "compared with similar councils"
     else:
-        best, worst, neither = "in the top quartile", "in the bottom quartile", "in neither the top nor the bottom quartile"
+        best, worst, neither = (
+            "in the top quartile",
+            "in the bottom quartile",
+            "in neither the top nor the bottom quartile",
+        )
         compared = f"benchmarked against {group_words(benchmarked[0].peers.group)}"
     if len(benchmarked) == 1:
         return f"The {words.indicator} {compared} is {best if top else worst if bottom else neither}."
@@ -110,19 +122,41 @@ def _overview(readings: list[Reading], words: Words) -> str:
     green, amber, red = (judged.count(c) for c in ("green", "amber", "red"))
     checked = "could be checked" if words.public else "was judged" if j == 1 else "were judged"
     if n == 1:  # "the indicator", not "of the 1 indicator, 1 was"
-        said = {"green": ("was on target", "met its target"), "amber": ("was near target", "came close to its target"),
-                "red": ("was off target", "missed its target")}
-        text = (f"The {words.indicator} {said[judged[0]][words.public]}." if j else
-                f"The {words.indicator} could not be {'checked' if words.public else 'judged'} against a target this period.")
+        said = {
+            "green": ("was on target", "met its target"),
+            "amber": ("was near target", "came close to its target"),
+            "red": ("was off target", "missed its target"),
+        }
+        text = (
+            f"The {words.indicator} {said[judged[0]][words.public]}."
+            if j
+            else f"The {words.indicator} could not be {'checked' if words.public else 'judged'} against a target this period."
+        )
     elif words.public:
-        text = (f"Of {definite(n, 'measure')}, {j} {checked} against a target: "
-                f"{green} met it, {amber} came close and {red} missed it.") if j else f"None of {definite(n, 'measure')} could be checked against a target this period."
+        text = (
+            (
+                f"Of {definite(n, 'measure')}, {j} {checked} against a target: "
+                f"{green} met it, {amber} came close and {red} missed it."
+            )
+            if j
+            else f"None of {definite(n, 'measure')} could be checked against a target this period."
+        )
     else:
-        text = (f"Of {definite(n, 'indicator')}, {j} {checked} against a target: "
-                f"{green} on target, {amber} near target and {red} off target.") if j else f"None of {definite(n, 'indicator')} could be judged against a target this period."
+        text = (
+            (
+                f"Of {definite(n, 'indicator')}, {j} {checked} against a target: "
+                f"{green} on target, {amber} near target and {red} off target."
+            )
+            if j
+            else f"None of {definite(n, 'indicator')} could be judged against a target this period."
+        )
     rest = [(code, rags.count(code)) for code in UNJUDGED if rags.count(code)]
     if rest and j:
-        text += f" {'Not checked' if words.public else 'Not judged'}: " + _listed([f"{count} {UNJUDGED[code]}" for code, count in rest]) + "."
+        text += (
+            f" {'Not checked' if words.public else 'Not judged'}: "
+            + _listed([f"{count} {UNJUDGED[code]}" for code, count in rest])
+            + "."
+        )
     return text
 
 

@@ -70,8 +70,10 @@ def show_sections(sections: list[tuple[tuple[str, str] | None, str]], engine: st
                 parts.append(raw_html_block(fragment))
         display({"text/markdown": "\n\n".join(parts)}, raw=True)
     else:
-        html = "".join((f'<h2 id="{heading[1]}">{Markup.escape(heading[0])}</h2>\n' if heading else "") + fragment
-                       for heading, fragment in sections)
+        html = "".join(
+            (f'<h2 id="{heading[1]}">{Markup.escape(heading[0])}</h2>\n' if heading else "") + fragment
+            for heading, fragment in sections
+        )
         display({"text/html": html}, raw=True)
 
 
@@ -99,8 +101,9 @@ def contents(page: str) -> str:
     return page.replace(CONTENTS_MARK, render("contents.html.j2", entries=entries) if entries else "", 1)
 
 
-def method_note(period_label: str, settings: dict, indicators: pd.DataFrame, source: str, words: Words,
-                left_out: str = "") -> str:
+def method_note(
+    period_label: str, settings: dict, indicators: pd.DataFrame, source: str, words: Words, left_out: str = ""
+) -> str:
     """How the judgements were made, with the rules in force (read from the settings and register);
     ``left_out`` says which indicators the report leaves out as no longer reported."""
     return render(
@@ -124,9 +127,15 @@ def tolerance_words(indicators: pd.DataFrame) -> str:
     '5% of the target'
     """
     tolerance = pd.to_numeric(indicators.get("tolerance", pd.Series(dtype=float)), errors="coerce").fillna(0.05)
-    kind = indicators.get("tolerance_type", pd.Series("relative", index=indicators.index)).fillna("").replace("", "relative")
-    phrases = [f"{t * 100:g}% of the target" if k != "absolute" else f"{t:g} either side of the target"
-               for t, k in zip(tolerance, kind)]
+    kind = (
+        indicators.get("tolerance_type", pd.Series("relative", index=indicators.index))
+        .fillna("")
+        .replace("", "relative")
+    )
+    phrases = [
+        f"{t * 100:g}% of the target" if k != "absolute" else f"{t:g} either side of the target"
+        for t, k in zip(tolerance, kind)
+    ]
     if not phrases:
         return "5% of the target"
     counts = pd.Series(phrases).value_counts()

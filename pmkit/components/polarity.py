@@ -60,8 +60,14 @@ def target_verb(old: float, new: float, polarity: str) -> str:
     return {"above": "raised", "below": "lowered", "on": "kept"}[where]
 
 
-def target_change(old: float, new: float, polarity: str, unit: str | None, decimals: float | None,
-                  periods: tuple[str, str] | None = None) -> str:
+def target_change(
+    old: float,
+    new: float,
+    polarity: str,
+    unit: str | None,
+    decimals: float | None,
+    periods: tuple[str, str] | None = None,
+) -> str:
     """``target eased from 193 to 283 days``, ``target tightened from 90.0% to 95.0%``; with
     ``periods``, ``target eased from 92.0% in 2023/24 to 89.0% in 2024/25``."""
     verb = target_verb(old, new, polarity)

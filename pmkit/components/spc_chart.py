@@ -65,13 +65,27 @@ POINT_WORDS = {
     },
 }
 LINE_WORDS = {
-    "internal": {"mean": "Mean", "upl": "Upper limit", "lpl": "Lower limit", "target": "Target", "value": "Value",
-                 "signal": "Signal"},
-    "public": {"mean": "Average", "upl": "Top of usual range", "lpl": "Bottom of usual range", "target": "Target",
-               "value": "Figure", "signal": "Unusual?"},
+    "internal": {
+        "mean": "Mean",
+        "upl": "Upper limit",
+        "lpl": "Lower limit",
+        "target": "Target",
+        "value": "Value",
+        "signal": "Signal",
+    },
+    "public": {
+        "mean": "Average",
+        "upl": "Top of usual range",
+        "lpl": "Bottom of usual range",
+        "target": "Target",
+        "value": "Figure",
+        "signal": "Unusual?",
+    },
 }
-LIMIT_WORDS = {"internal": {"lpl": "lower process limit", "upl": "upper process limit"},
-               "public": {"lpl": "bottom of the usual range", "upl": "top of the usual range"}}
+LIMIT_WORDS = {
+    "internal": {"lpl": "lower process limit", "upl": "upper process limit"},
+    "public": {"lpl": "bottom of the usual range", "upl": "top of the usual range"},
+}
 DIRECTION_WORDS = {"increase": "higher is better", "decrease": "lower is better", "neutral": "no preferred direction"}
 RULE_SET_WORDS = {"mdc": "Making Data Count rules", "nhsr": "NHSRplotthedots rules"}
 NOTE_WIDTH = 125  # characters per line of the notes under a chart
@@ -245,7 +259,9 @@ def spc_chart(
         note_width = int(NOTE_WIDTH * layout.width / WIDE.width / layout.text)
         note_lines = len(textwrap.wrap("Note: " + " ".join(notes), note_width)) if notes else 0
         legend_rows = pts["point_type"].nunique()  # the phone's legend has one column
-        footer = 0.45 + 0.2 * note_lines if layout is WIDE else layout.text * (0.15 + 0.2 * legend_rows + 0.2 * note_lines)
+        footer = (
+            0.45 + 0.2 * note_lines if layout is WIDE else layout.text * (0.15 + 0.2 * legend_rows + 0.2 * note_lines)
+        )
         # the phone's title and tick labels take a larger share of its height, so its footer gets a larger share
         share = 1.0 if layout is WIDE else 1.6
         fig = Figure(figsize=(layout.width, 4.2 + footer * share), dpi=100, layout="constrained")
@@ -254,8 +270,15 @@ def spc_chart(
     shift = spc.sustained_shift(result) if stale else None
     if shift:
         ax.axvspan(shift.start - 0.5, total - 0.5, color=STALE, zorder=0)
-        ax.annotate("Suggested rebase" if not words.public else "New level", (shift.start - 0.4, 0.92),
-                    xycoords=("data", "axes fraction"), va="top", ha="left", fontsize=8, color=INK)
+        ax.annotate(
+            "Suggested rebase" if not words.public else "New level",
+            (shift.start - 0.4, 0.92),
+            xycoords=("data", "axes fraction"),
+            va="top",
+            ha="left",
+            fontsize=8,
+            color=INK,
+        )
     line = np.full(total, np.nan)
     line[pts["position"].to_numpy()] = pts["value"].to_numpy()
     ax.plot(np.arange(total), line, color="#767676", lw=1.4, zorder=2)
@@ -277,10 +300,29 @@ def spc_chart(
     for kind, (fill, marker, size) in POINT_STYLE.items():
         sel = pts[pts["point_type"] == kind]
         if len(sel):
-            ax.scatter(sel["position"], sel["value"], s=size, marker=marker, c=fill,
-                       edgecolors=OUTLINE[fill], linewidths=1.1, zorder=4, clip_on=False)
-            handles.append(Line2D([], [], ls="", marker=marker, markersize=math.sqrt(size), color=fill,
-                                  markeredgecolor=OUTLINE[fill], label=POINT_WORDS[words.audience][kind]))
+            ax.scatter(
+                sel["position"],
+                sel["value"],
+                s=size,
+                marker=marker,
+                c=fill,
+                edgecolors=OUTLINE[fill],
+                linewidths=1.1,
+                zorder=4,
+                clip_on=False,
+            )
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    ls="",
+                    marker=marker,
+                    markersize=math.sqrt(size),
+                    color=fill,
+                    markeredgecolor=OUTLINE[fill],
+                    label=POINT_WORDS[words.audience][kind],
+                )
+            )
 
     floor, ceiling = measure.bounds(info)
     low, high = ax.get_ylim()
@@ -296,15 +338,28 @@ def spc_chart(
         subtitle = f"XmR chart, {DIRECTION_WORDS[result.improvement]}, {RULE_SET_WORDS[result.rules]}"
     ax.set_title(subtitle, loc="left", fontsize=9.5, color=MUTED)
     if handles:
-        foot.legend(handles=handles, loc="upper center", ncol=min(len(handles), 3) if layout is WIDE else 1, frameon=False,
-                    fontsize=9)
+        foot.legend(
+            handles=handles,
+            loc="upper center",
+            ncol=min(len(handles), 3) if layout is WIDE else 1,
+            frameon=False,
+            fontsize=9,
+        )
     if notes:
-        foot.text(0.01, 0, textwrap.fill("Note: " + " ".join(notes), note_width),
-                  transform=blended_transform_factory(fig.transFigure, foot.transAxes),
-                  fontsize=8.5, color=MUTED, ha="left", va="bottom")
+        foot.text(
+            0.01,
+            0,
+            textwrap.fill("Note: " + " ".join(notes), note_width),
+            transform=blended_transform_factory(fig.transFigure, foot.transAxes),
+            fontsize=8.5,
+            color=MUTED,
+            ha="left",
+            va="bottom",
+        )
     scale_texts(fig, layout)
-    return figure_to_data_uri(fig), _alt_text(result, pts, title, unit, decimals, axis, period_labels, words, stale,
-                                              targets, said)
+    return figure_to_data_uri(fig), _alt_text(
+        result, pts, title, unit, decimals, axis, period_labels, words, stale, targets, said
+    )
 
 
 def variation_icon(name: str | None, words: Words = INTERNAL, frequency: str = "monthly") -> str:
@@ -321,9 +376,11 @@ def variation_icon(name: str | None, words: Words = INTERNAL, frequency: str = "
         return _icon(None, "square", GREY, "–", label, kind)
     kind, _, level = name.partition("_")
     letter = {"high": "H", "low": "L"}.get(level, "~")
-    shape, colour = {"improvement": ("circle", BLUE), "concern": ("diamond", ORANGE), "neutral": ("hexagon", PURPLE)}.get(
-        kind, ("square", GREY)
-    )
+    shape, colour = {
+        "improvement": ("circle", BLUE),
+        "concern": ("diamond", ORANGE),
+        "neutral": ("hexagon", PURPLE),
+    }.get(kind, ("square", GREY))
     return _icon(name, shape, colour, letter, label, kind)
 
 
@@ -340,14 +397,22 @@ def assurance_icon(name: str, words: Words = INTERNAL) -> str:
         "consistent_fail": ("diamond", ORANGE, "F"),
         "inconsistent": ("square", GREY, "?"),
     }[name]
-    return _icon(name, shape, colour, letter, words.assurance(name), "Meeting the target" if words.public else "Assurance")
+    return _icon(
+        name, shape, colour, letter, words.assurance(name), "Meeting the target" if words.public else "Assurance"
+    )
 
 
 def _icon(name: str | None, shape: str, colour: str, letter: str, words: str, kind: str) -> str:
     return render(
-        "spc_icon.html.j2", name=name, shape=shape, fill=colour if name else "#FFFFFF", outline=OUTLINE[colour],
+        "spc_icon.html.j2",
+        name=name,
+        shape=shape,
+        fill=colour if name else "#FFFFFF",
+        outline=OUTLINE[colour],
         ink=("#FFFFFF" if colour == PURPLE else "#000000") if name else OUTLINE[colour],  # ≥ 4.5:1 against the fill
-        letter=letter, words=words, kind=kind,
+        letter=letter,
+        words=words,
+        kind=kind,
     )
 
 
@@ -359,7 +424,15 @@ def spc_icons(reading, words: Words = INTERNAL) -> str:
 
 def _icon_context(reading, words: Words) -> dict:
     view = reading.spc
-    context = {"variation": "", "assurance": "", "stale": "", "disagreement": "", "sentence": "", "as_of": "", "basis": ""}
+    context = {
+        "variation": "",
+        "assurance": "",
+        "stale": "",
+        "disagreement": "",
+        "sentence": "",
+        "as_of": "",
+        "basis": "",
+    }
     if view is None or view.result.n == 0:
         context["sentence"] = "" if words.public else "No data for SPC."
         return context
@@ -368,11 +441,14 @@ def _icon_context(reading, words: Words) -> dict:
         return context
     context["variation"] = Markup(variation_icon(reading.variation, words, reading.frequency))
     if reading.spc_label != reading.row["period"]:
-        context["as_of"] = (f"The latest figure available is for {reading.spc_label}." if words.public
-                            else f"SPC as of {reading.spc_label}, the latest value.")
+        context["as_of"] = (
+            f"The latest figure available is for {reading.spc_label}."
+            if words.public
+            else f"SPC as of {reading.spc_label}, the latest value."
+        )
     if view.in_period:
         noun = PERIOD_NOUN.get(reading.frequency, "period")
-        context["basis"] = (f"{'Judged' if words.public else 'SPC'} on each {noun}'s own figure, not the running total.")
+        context["basis"] = f"{'Judged' if words.public else 'SPC'} on each {noun}'s own figure, not the running total."
     if reading.stale:
         context["stale"] = stale_notice(reading, words)
     elif reading.assurance:
@@ -380,8 +456,11 @@ def _icon_context(reading, words: Words) -> dict:
     if reading.disagreement:
         last = within_bounds(view.result.points.tail(1), reading.info).iloc[-1]
         context["disagreement"] = words.disagreement(
-            reading.disagreement, reading.row["rag"], reading.frequency,
-            _limit(last, "lpl", reading.unit, reading.decimals, view.result), _limit(last, "upl", reading.unit, reading.decimals, view.result),
+            reading.disagreement,
+            reading.row["rag"],
+            reading.frequency,
+            _limit(last, "lpl", reading.unit, reading.decimals, view.result),
+            _limit(last, "upl", reading.unit, reading.decimals, view.result),
         )
     return context
 
@@ -417,13 +496,26 @@ def spc_section(readings: Sequence, words: Words = INTERNAL) -> str:
             target = None if view.in_period else view.targets if view.targets is not None else view.target
             running = [in_period_note(reading, words)] if view.in_period else []
             uri, phone, alt = chart_pair(
-                spc_chart, view.result, reading.title, unit=reading.unit, target=target, period_labels=view.labels,
-                decimals=reading.decimals, words=words, stale=stale or None, info=reading.info, notes=running,
+                spc_chart,
+                view.result,
+                reading.title,
+                unit=reading.unit,
+                target=target,
+                period_labels=view.labels,
+                decimals=reading.decimals,
+                words=words,
+                stale=stale or None,
+                info=reading.info,
+                notes=running,
             )
             clipped = bounds_notes(within_bounds(view.result.points, reading.info), reading.info, reading.unit, words)
             item.update(
-                message=describe(view.result, view.labels, words), stale=stale, disagreement=context["disagreement"],
-                chart={"uri": uri, "phone": phone, "alt": alt}, table=_data_table(reading, words), notes=running + clipped,
+                message=describe(view.result, view.labels, words),
+                stale=stale,
+                disagreement=context["disagreement"],
+                chart={"uri": uri, "phone": phone, "alt": alt},
+                table=_data_table(reading, words),
+                notes=running + clipped,
             )
         items.append(item)
     return render("spc_section.html.j2", items=items, words=words) if items else ""
@@ -434,9 +526,15 @@ def in_period_note(reading, words: Words = INTERNAL) -> str:
     noun = PERIOD_NOUN.get(reading.frequency, "period")
     if words.public:
         return f"Drawn on each {noun}'s own figure, not the running total for the year."
-    target = " Its target is for the running total, so it is not drawn and gives no assurance verdict." if reading.has_target else ""
-    return (f"Drawn on each {noun}'s own figure (the difference between consecutive year-to-date figures), not the "
-            f"running total, whose rise through each year is not variation.{target}")
+    target = (
+        " Its target is for the running total, so it is not drawn and gives no assurance verdict."
+        if reading.has_target
+        else ""
+    )
+    return (
+        f"Drawn on each {noun}'s own figure (the difference between consecutive year-to-date figures), not the "
+        f"running total, whose rise through each year is not variation.{target}"
+    )
 
 
 LIMIT_COLUMNS = ("lpl", "upl", "lower_two_sigma", "upper_two_sigma")
@@ -467,11 +565,15 @@ def bounds_notes(points: pd.DataFrame, info: pd.Series | dict, unit: str | None,
     how = "shown as" if words.public else "drawn at"
     said = []
     if len(points) and points["lpl_clipped"].any():
-        said.append(f"The {lines['lpl']} would fall below {_bound(low, unit)}, the lowest possible {thing}, so it is "
-                    f"{how} {_bound(low, unit)}.")
+        said.append(
+            f"The {lines['lpl']} would fall below {_bound(low, unit)}, the lowest possible {thing}, so it is "
+            f"{how} {_bound(low, unit)}."
+        )
     if len(points) and points["upl_clipped"].any():
-        said.append(f"The {lines['upl']} would rise above {_bound(high, unit)}, the highest possible {thing}, so it is "
-                    f"{how} {_bound(high, unit)}.")
+        said.append(
+            f"The {lines['upl']} would rise above {_bound(high, unit)}, the highest possible {thing}, so it is "
+            f"{how} {_bound(high, unit)}."
+        )
     return said
 
 
@@ -482,9 +584,15 @@ def _data_table(reading, words: Words) -> dict:
     limit = lambda p, c: "" if pd.isna(p[c]) else _limit(p, c, reading.unit, reading.decimals, view.result)  # noqa: E731
     running = view.figures if view.in_period else None
     rows = [
-        [view.labels[int(p["position"])], fmt(p["value"]),
-         *([fmt(running.get(view.labels[int(p["position"])]))] if running is not None else []),
-         line(p["mean"]), limit(p, "lpl"), limit(p, "upl"), signal(p, view.result, words)]
+        [
+            view.labels[int(p["position"])],
+            fmt(p["value"]),
+            *([fmt(running.get(view.labels[int(p["position"])]))] if running is not None else []),
+            line(p["mean"]),
+            limit(p, "lpl"),
+            limit(p, "upl"),
+            signal(p, view.result, words),
+        ]
         for _, p in within_bounds(view.result.points, reading.info).iterrows()
     ]
     caption = f"{reading.title}: {'figures and usual range' if words.public else 'values and process limits'}"
@@ -493,8 +601,15 @@ def _data_table(reading, words: Words) -> dict:
         noun = PERIOD_NOUN.get(reading.frequency, "period")
         caption += f", each {noun}'s own figure and the year to date"
         value = f"{value} for the {noun}"
-    columns = ["Period", value, *(["Year to date"] if running is not None else []),
-               lines["mean"], lines["lpl"], lines["upl"], lines["signal"]]
+    columns = [
+        "Period",
+        value,
+        *(["Year to date"] if running is not None else []),
+        lines["mean"],
+        lines["lpl"],
+        lines["upl"],
+        lines["signal"],
+    ]
     return {"caption": caption, "columns": columns, "rows": rows}
 
 
@@ -596,8 +711,11 @@ def _line_decimals(result: XmRResult, decimals: int | None) -> int | None:
     if decimals is None:
         return None
     pts = result.points
-    pairs = [(v, lim) for limit, beyond in (("upl", pts["value"] > pts["upl"]), ("lpl", pts["value"] < pts["lpl"]))
-             for v, lim in zip(pts.loc[beyond, "value"], pts.loc[beyond, limit])]
+    pairs = [
+        (v, lim)
+        for limit, beyond in (("upl", pts["value"] > pts["upl"]), ("lpl", pts["value"] < pts["lpl"]))
+        for v, lim in zip(pts.loc[beyond, "value"], pts.loc[beyond, limit])
+    ]
     places = decimals
     while places < decimals + 3 and any(_fmt(v, None, places) == _fmt(lim, None, places) for v, lim in pairs):
         places += 1
@@ -636,20 +754,36 @@ def _draw_sections(ax, pts: pd.DataFrame, two_sigma: bool, words: Words) -> None
                 ax.plot(xs, [row[column]] * 2, color=MUTED, ls=style, lw=width, zorder=3)
         if x0 > 0:
             ax.axvline(x0 - 0.5, color=MUTED, ls=(0, (1, 3)), lw=1.2, zorder=1)
-            ax.annotate("Range recalculated" if words.public else "Limits recalculated", (x0 - 0.4, 1.0),
-                        xycoords=("data", "axes fraction"), va="top", ha="left", fontsize=8, color=MUTED)
+            ax.annotate(
+                "Range recalculated" if words.public else "Limits recalculated",
+                (x0 - 0.4, 1.0),
+                xycoords=("data", "axes fraction"),
+                va="top",
+                ha="left",
+                fontsize=8,
+                color=MUTED,
+            )
 
 
-def _label_lines(ax, items: list[tuple[float, str, str]], total: int, ceiling: float = math.inf,
-                 stacked: bool = False) -> None:
+def _label_lines(
+    ax, items: list[tuple[float, str, str]], total: int, ceiling: float = math.inf, stacked: bool = False
+) -> None:
     """Name each line at the right-hand end, nudging labels apart so none overlap (the axis never rising
     above ``ceiling``, the highest possible value, beyond where it already reaches); ``stacked`` puts each
     label's figure under its name, for a narrow chart."""
     if not items:
         return
     if stacked:
-        items = [(y, text.replace(" ", "\n", 1) if text.count(" ") == 1 else text.rsplit(" ", 1)[0] + "\n" + text.rsplit(" ", 1)[1],
-                  colour) for y, text, colour in items]
+        items = [
+            (
+                y,
+                text.replace(" ", "\n", 1)
+                if text.count(" ") == 1
+                else text.rsplit(" ", 1)[0] + "\n" + text.rsplit(" ", 1)[1],
+                colour,
+            )
+            for y, text, colour in items
+        ]
     low, high = ax.get_ylim()
     gap = (high - low) * (0.17 if stacked else 0.065)
     items = sorted(items)
@@ -657,8 +791,17 @@ def _label_lines(ax, items: list[tuple[float, str, str]], total: int, ceiling: f
     for y, _, _ in items[1:]:
         ys.append(max(y, ys[-1] + gap))
     for y, (_, text, colour) in zip(ys, items):
-        ax.annotate(text, (total - 0.5, y), xytext=(6, 0), textcoords="offset points", va="center", ha="left",
-                    fontsize=9, color=colour, annotation_clip=False)
+        ax.annotate(
+            text,
+            (total - 0.5, y),
+            xytext=(6, 0),
+            textcoords="offset points",
+            va="center",
+            ha="left",
+            fontsize=9,
+            color=colour,
+            annotation_clip=False,
+        )
     ax.set_ylim(low, max(high, min(ys[-1] + gap / 2, ceiling)))
 
 
@@ -666,13 +809,24 @@ def _x_axis(ax, labels: list[str], total: int, most: int = 12) -> None:
     """At most about ``most`` tick labels, slanted when they are long."""
     ticks = list(range(0, total, max(1, math.ceil(total / most))))
     slant = max(map(len, labels), default=0) > 4
-    ax.set_xticks(ticks, [labels[i] for i in ticks], rotation=45 if slant else 0, ha="right" if slant else "center", fontsize=9)
+    ax.set_xticks(
+        ticks, [labels[i] for i in ticks], rotation=45 if slant else 0, ha="right" if slant else "center", fontsize=9
+    )
     ax.set_xlim(-0.6, total - 0.4)
 
 
 def _alt_text(
-    result: XmRResult, pts: pd.DataFrame, title: str, unit: str | None, decimals: int | None, axis: _Axis,
-    period_labels: Sequence[str] | None, words: Words, stale: str | None, targets: np.ndarray, said: Sequence[str],
+    result: XmRResult,
+    pts: pd.DataFrame,
+    title: str,
+    unit: str | None,
+    decimals: int | None,
+    axis: _Axis,
+    period_labels: Sequence[str] | None,
+    words: Words,
+    stale: str | None,
+    targets: np.ndarray,
+    said: Sequence[str],
 ) -> str:
     if not len(pts):
         return f"{title}: no data to chart."
@@ -683,26 +837,43 @@ def _alt_text(
     parts = [f"{title}: {kind} of {result.n} {word}{span}.", describe(result, period_labels, words)]
     frequency = axis.frequency or "monthly"
     if result.variation:
-        parts.append(f"Variation icon: {words.variation(result.variation, frequency).lower()}." if not words.public
-                     else f"{words.variation(result.variation, frequency)}.")
+        parts.append(
+            f"Variation icon: {words.variation(result.variation, frequency).lower()}."
+            if not words.public
+            else f"{words.variation(result.variation, frequency)}."
+        )
     if stale:
         parts.append(stale)
     elif result.assurance:
-        parts.append(f"Assurance icon: {words.assurance(result.assurance).lower()}." if not words.public
-                     else f"{words.assurance(result.assurance)}.")
+        parts.append(
+            f"Assurance icon: {words.assurance(result.assurance).lower()}."
+            if not words.public
+            else f"{words.assurance(result.assurance)}."
+        )
     lines = LINE_WORDS[words.audience]
-    limits = (f", {'usual range' if words.public else 'process limits'} {_limit(last, 'lpl', unit, decimals, result)} to "
-              f"{_limit(last, 'upl', unit, decimals, result)}" if np.isfinite(last["upl"]) else "")
-    parts.append(f"Latest {lines['value'].lower()} {_fmt(last['value'], unit, decimals)} ({axis.name(int(last['position']))}); "
-                 f"{lines['mean'].lower()} {_line(last['mean'], unit, decimals, result)}{limits}.")
+    limits = (
+        f", {'usual range' if words.public else 'process limits'} {_limit(last, 'lpl', unit, decimals, result)} to "
+        f"{_limit(last, 'upl', unit, decimals, result)}"
+        if np.isfinite(last["upl"])
+        else ""
+    )
+    parts.append(
+        f"Latest {lines['value'].lower()} {_fmt(last['value'], unit, decimals)} ({axis.name(int(last['position']))}); "
+        f"{lines['mean'].lower()} {_line(last['mean'], unit, decimals, result)}{limits}."
+    )
     known = np.flatnonzero(np.isfinite(targets))
     if len(known):
         parts.append(f"Target {_fmt(targets[known[-1]], unit, decimals)}.")
-        steps = [f"from {_fmt(targets[a], unit, decimals)} to {_fmt(targets[b], unit, decimals)} in {axis.name(int(b))}"
-                 for a, b in zip(known[:-1], known[1:]) if targets[a] != targets[b]]
+        steps = [
+            f"from {_fmt(targets[a], unit, decimals)} to {_fmt(targets[b], unit, decimals)} in {axis.name(int(b))}"
+            for a, b in zip(known[:-1], known[1:])
+            if targets[a] != targets[b]
+        ]
         if len(steps) > MAX_STEPS_SAID:
-            parts.append(f"The target line steps where the target changed, {len(steps)} times, from "
-                         f"{_fmt(targets[known[0]], unit, decimals)} in {axis.name(int(known[0]))}.")
+            parts.append(
+                f"The target line steps where the target changed, {len(steps)} times, from "
+                f"{_fmt(targets[known[0]], unit, decimals)} in {axis.name(int(known[0]))}."
+            )
         elif steps:
             parts.append(f"The target line steps where the target changed: {'; '.join(steps)}.")
     parts.extend(said)
@@ -710,5 +881,22 @@ def _alt_text(
     return " ".join(parts)
 
 
-__all__ = ["describe", "too_few_points", "spc_chart", "variation_icon", "assurance_icon", "signal", "spc_icons",
-           "spc_section", "stale_notice", "in_period_note", "within_bounds", "bounds_notes", "BLUE", "ORANGE", "PURPLE", "GREY", "PERIOD_NOUN"]
+__all__ = [
+    "describe",
+    "too_few_points",
+    "spc_chart",
+    "variation_icon",
+    "assurance_icon",
+    "signal",
+    "spc_icons",
+    "spc_section",
+    "stale_notice",
+    "in_period_note",
+    "within_bounds",
+    "bounds_notes",
+    "BLUE",
+    "ORANGE",
+    "PURPLE",
+    "GREY",
+    "PERIOD_NOUN",
+]

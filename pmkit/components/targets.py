@@ -36,8 +36,9 @@ def change_word(before: float, after: float, polarity: str) -> str:
     return "eased" if easier else "tightened"
 
 
-def target_changes(history: pd.DataFrame, period: str, polarity: str,
-                   years: int = findings.RECENT_YEARS) -> list[tuple[str, float, float, str]]:
+def target_changes(
+    history: pd.DataFrame, period: str, polarity: str, years: int = findings.RECENT_YEARS
+) -> list[tuple[str, float, float, str]]:
     """(``eased``/``tightened``/``changed``, from, to, the period it took effect) for each change of
     target in the ``years`` financial years up to ``period``, oldest first. ``history`` is
     `pmkit.measure.target_history`'s: whole-year targets are compared year on year where there are
@@ -51,8 +52,14 @@ def target_changes(history: pd.DataFrame, period: str, polarity: str,
     for before, after in zip(rows.itertuples(), rows.iloc[1:].itertuples()):
         start = periods.parse(after.period).start
         if after.target != before.target and since <= start <= judged.start:
-            found.append((change_word(before.target, after.target, polarity), float(before.target), float(after.target),
-                          str(after.period)))
+            found.append(
+                (
+                    change_word(before.target, after.target, polarity),
+                    float(before.target),
+                    float(after.target),
+                    str(after.period),
+                )
+            )
     return found
 
 
@@ -95,6 +102,8 @@ def target_line_words(labels: Sequence[str], steps: Sequence[float], unit: str, 
     if len(changed) == 1:
         return f"; dashed line shows the target of {fmt(known[-1][1])}"
     if len(changed) > MAX_STEPS_SAID:  # a year-to-date or monthly target: say where it starts and ends
-        return (f"; dashed line shows the target as it was in each period, from {fmt(known[0][1])} in {known[0][0]} "
-                f"to {fmt(known[-1][1])} in {known[-1][0]}")
+        return (
+            f"; dashed line shows the target as it was in each period, from {fmt(known[0][1])} in {known[0][0]} "
+            f"to {fmt(known[-1][1])} in {known[-1][0]}"
+        )
     return "; dashed line shows the target as it was: " + ", ".join(f"{fmt(t)} from {label}" for label, t in changed)

@@ -94,8 +94,16 @@ def environment() -> Environment:
         keep_trailing_newline=False,
     )
     env.filters.update(value=format_value, ordinal=ordinal, markdown=markdown)
-    env.globals.update(plural=plural, definite=definite, article=article, format_value=format_value, ordinal=ordinal, RAG_ICONS=RAG_ICONS, DOT_ICONS=DOT_ICONS,
-                       PHONE_MEDIA=PHONE_MEDIA)
+    env.globals.update(
+        plural=plural,
+        definite=definite,
+        article=article,
+        format_value=format_value,
+        ordinal=ordinal,
+        RAG_ICONS=RAG_ICONS,
+        DOT_ICONS=DOT_ICONS,
+        PHONE_MEDIA=PHONE_MEDIA,
+    )
     return env
 
 

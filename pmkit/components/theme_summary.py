@@ -21,8 +21,9 @@ from pmkit.errors import PmkitError
 from pmkit.themes import OTHER, SUPPRESSED, UNCODED, ThemeSummary
 
 
-def theme_summary_block(summary: ThemeSummary, audience: str | None = None, top: int = 10, heading_level: int = 3,
-                        fold_quotes: bool = False) -> str:
+def theme_summary_block(
+    summary: ThemeSummary, audience: str | None = None, top: int = 10, heading_level: int = 3, fold_quotes: bool = False
+) -> str:
     """HTML for a theme summary: heading, bar chart of volumes, table, breakdowns and quotes.
 
     ``audience`` defaults to the summary's own; asking for ``public`` from an internal summary is
@@ -35,7 +36,9 @@ def theme_summary_block(summary: ThemeSummary, audience: str | None = None, top:
     """
     audience = audience or summary.audience
     if audience == "public" and summary.audience != "public":
-        raise PmkitError("this summary was made for the internal audience; summarise with audience='public' for a public report")
+        raise PmkitError(
+            "this summary was made for the internal audience; summarise with audience='public' for a public report"
+        )
     table = _shown_rows(summary.themes, top)
     chart = None
     chart_rows = table[~table["theme"].isin([UNCODED]) & (table["count"].astype(str) != "0")]
@@ -47,11 +50,16 @@ def theme_summary_block(summary: ThemeSummary, audience: str | None = None, top:
     for column, frame in summary.breakdowns.items():
         rows = frame[frame.index.isin(labels)]
         if len(frame.columns) and len(rows):
-            breakdowns.append({
-                "title": f"Comments by theme and {column}",
-                "columns": ["Theme", *[str(c) for c in rows.columns]],
-                "rows": [[str(label), *[_count_text(v) for v in values]] for label, values in zip(rows.index, rows.to_numpy())],
-            })
+            breakdowns.append(
+                {
+                    "title": f"Comments by theme and {column}",
+                    "columns": ["Theme", *[str(c) for c in rows.columns]],
+                    "rows": [
+                        [str(label), *[_count_text(v) for v in values]]
+                        for label, values in zip(rows.index, rows.to_numpy())
+                    ],
+                }
+            )
     scope = f" in {summary.period}" if summary.period else ""
     return render(
         "theme_summary.html.j2",
@@ -73,8 +81,15 @@ def _row_cells(row: object, summary: ThemeSummary) -> dict:
     share = "–" if pd.isna(row.share) else "<1%" if 0 < row.share < 0.005 else f"{row.share:.0%}"
     change = _change_text(row, summary.previous_period)
     arrow = {"up": "\u2191", "down": "\u2193"}.get(change.split(" ", 1)[0], "")
-    return {"theme": row.theme, "label": row.label, "count": _count_text(row.count), "share": share,
-            "change": change, "arrow": arrow, "sentiment": _sentiment_text(row, summary.audience == "public")}
+    return {
+        "theme": row.theme,
+        "label": row.label,
+        "count": _count_text(row.count),
+        "share": share,
+        "change": change,
+        "arrow": arrow,
+        "sentiment": _sentiment_text(row, summary.audience == "public"),
+    }
 
 
 def _shown_rows(themes: pd.DataFrame, top: int) -> pd.DataFrame:
@@ -98,8 +113,10 @@ def _total_sentence(summary: ThemeSummary) -> str:
     counted = f"No comments {scope}" if summary.total == 0 else f"{plural(summary.total, 'comment')} {scope}"
     note = "A comment can mention several themes, so shares add up to more than 100%."
     if summary.audience == "public":
-        note += (" Numbers below 5 are shown as <5 (and another number as * where the small one could otherwise"
-                 " be worked out); themes with fewer than 5 comments are grouped together.")
+        note += (
+            " Numbers below 5 are shown as <5 (and another number as * where the small one could otherwise"
+            " be worked out); themes with fewer than 5 comments are grouped together."
+        )
     return f"{counted}. {note}"
 
 
@@ -135,13 +152,16 @@ def _volume_chart(table: pd.DataFrame, summary: ThemeSummary, layout: charts.Lay
     wrap = 40 if layout.text == 1 else 22  # a theme's name over two lines rather than squeezing the bars out on a phone
     labels = [textwrap.fill(str(label), wrap) for label in table["label"]][::-1]
     counts = [_number(v) for v in table["count"]][::-1]
-    figure = Figure(figsize=(7 * layout.width / charts.WIDE.width, layout.text * (0.45 * len(labels) + 0.8)),
-                    layout="constrained")
+    figure = Figure(
+        figsize=(7 * layout.width / charts.WIDE.width, layout.text * (0.45 * len(labels) + 0.8)), layout="constrained"
+    )
     axes = figure.add_subplot()
     axes.barh(labels, [c or 0 for c in counts], color=charts.LINE)
     largest = max([c for c in counts if c is not None] or [1])
     for y, count in enumerate(counts):
-        axes.text((count or 0) + largest * 0.01, y, str(count) if count is not None else SUPPRESSED, va="center", fontsize=9)
+        axes.text(
+            (count or 0) + largest * 0.01, y, str(count) if count is not None else SUPPRESSED, va="center", fontsize=9
+        )
     axes.set_xlabel("Comments")
     axes.set_xlim(0, largest * 1.15)
     for side in ("top", "right"):
@@ -166,5 +186,7 @@ def _chart_alt(table: pd.DataFrame, summary: ThemeSummary) -> str:
     change = pd.to_numeric(named["change"], errors="coerce").astype(float)
     if (change > 0).any():
         biggest = named.loc[change.idxmax()]
-        message += f". The largest rise on {summary.previous_period} was {biggest['label']} (up {int(biggest['change'])})"
+        message += (
+            f". The largest rise on {summary.previous_period} was {biggest['label']} (up {int(biggest['change'])})"
+        )
     return message + "."

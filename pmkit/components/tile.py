@@ -71,7 +71,9 @@ def kpi_tile(reading: Reading, commentary: pd.Series | None, words: Words) -> st
         bench=position_sentence(reading, words) if reading.peers is not None else "",
         spc=Markup(spc_icons(reading, words)),
         spark=spark,
-        details=[(term, text) for term, text in details if text is not None and not pd.isna(text) and str(text).strip()],
+        details=[
+            (term, text) for term, text in details if text is not None and not pd.isna(text) and str(text).strip()
+        ],
     )
 
 
@@ -89,9 +91,13 @@ def direction_lines(reading: Reading, words: Words) -> list[dict]:
     if other:
         noun = PERIOD_NOUN.get(reading.frequency, "period")
         if words.public:
-            lines[0]["note"] = "the main comparison" + (", as this measure varies with the time of year" if reading.seasonal else "")
+            lines[0]["note"] = "the main comparison" + (
+                ", as this measure varies with the time of year" if reading.seasonal else ""
+            )
         else:
-            lines[0]["note"] = "headline" + (": seasonal, so compared with the same period last year" if reading.seasonal else "")
+            lines[0]["note"] = "headline" + (
+                ": seasonal, so compared with the same period last year" if reading.seasonal else ""
+            )
         dot = reading.spoken_dot(other)
         text = words.direction(dot, reading.frequency, other)
         note = ""
@@ -141,7 +147,10 @@ def _signal_clause(reading: Reading, words: Words, dot: str) -> str:
     kind, side = variation.rsplit("_", 1)
     if words.public:
         noun = PERIOD_NOUN.get(reading.frequency, "period")
-        clause = f"unusually {side} this {noun}" + {"improvement": " (better than usual)", "concern": " (worse than usual)"}.get(kind, "")
+        clause = f"unusually {side} this {noun}" + {
+            "improvement": " (better than usual)",
+            "concern": " (worse than usual)",
+        }.get(kind, "")
     else:
         clause = _lower_first(words.variation(variation, reading.frequency))
     against = (kind == "concern" and dot == "improving") or (kind == "improvement" and dot == "declining")
@@ -197,7 +206,11 @@ def kpi_tiles(readings: Iterable[Reading], commentary: pd.DataFrame | None, word
     counts: dict[str, dict[str, int]] = {}
     for reading in readings:
         priority = reading.info.get("priority")
-        priority = str(priority).strip() if priority is not None and not pd.isna(priority) and str(priority).strip() else NO_PRIORITY
+        priority = (
+            str(priority).strip()
+            if priority is not None and not pd.isna(priority) and str(priority).strip()
+            else NO_PRIORITY
+        )
         note = notes.for_indicator(commentary, reading.indicator_id, reading.row["period"], words.audience)
         groups.setdefault(priority, []).append(Markup(kpi_tile(reading, note, words)))
         tally = counts.setdefault(priority, {})

@@ -84,7 +84,10 @@ _PUBLIC_DOT_WORD = {
 _SECTIONS = {
     "internal": {
         "headlines": ("Headlines", ""),
-        "summary": ("At a glance", "How many indicators are on, near or off target, and how many are improving or declining."),
+        "summary": (
+            "At a glance",
+            "How many indicators are on, near or off target, and how many are improving or declining.",
+        ),
         "exceptions": (
             "Exceptions",
             "The indicators that need attention this period, off-target ones first, with what officers say about them and what is being done.",
@@ -113,23 +116,41 @@ _SECTIONS = {
             "streets are removed from every quote.",
         ),
         "case_studies": ("Case studies", "The stories behind the figures."),
-        "appendix": ("Appendix: every indicator", "Every indicator in this report in one table, for reference and printing."),
-        "actions": ("Council plan actions", "Every council plan action of the directorate as it stood at the end of the period, then those "
-                    "at risk, off track or overdue then, with their update for the period."),
+        "appendix": (
+            "Appendix: every indicator",
+            "Every indicator in this report in one table, for reference and printing.",
+        ),
+        "actions": (
+            "Council plan actions",
+            "Every council plan action of the directorate as it stood at the end of the period, then those "
+            "at risk, off track or overdue then, with their update for the period.",
+        ),
         "year_in_numbers": ("The year in numbers", ""),
-        "next_steps": ("What comes next", "The indicators that ended the year off target, and the council plan actions still open at its end."),
-        "questions": ("Questions the committee may wish to ask", "Each question comes from something in the data, stated first."),
+        "next_steps": (
+            "What comes next",
+            "The indicators that ended the year off target, and the council plan actions still open at its end.",
+        ),
+        "questions": (
+            "Questions the committee may wish to ask",
+            "Each question comes from something in the data, stated first.",
+        ),
         "limitations": ("Limitations of the data", "What to bear in mind before relying on these figures."),
         "overview": ("Director's overview", ""),
         "foreword": ("Foreword", ""),
         "about": ("About this report", ""),
-        "committee": ("What the committee needs to know", "At most five findings, chosen by rule: the widest misses of target "
-                      "first, then new special causes of concern, indicators on target but in the bottom quartile of their "
-                      "comparator group, council plan actions that slipped, and missing figures; each with the question it raises."),
+        "committee": (
+            "What the committee needs to know",
+            "At most five findings, chosen by rule: the widest misses of target "
+            "first, then new special causes of concern, indicators on target but in the bottom quartile of their "
+            "comparator group, council plan actions that slipped, and missing figures; each with the question it raises.",
+        ),
     },
     "public": {
         "headlines": ("Headlines", ""),
-        "summary": ("At a glance", "How many measures met their target, came close or missed it, and how many got better or worse."),
+        "summary": (
+            "At a glance",
+            "How many measures met their target, came close or missed it, and how many got better or worse.",
+        ),
         "exceptions": (
             "Where we need to improve",
             "The measures that need attention, those that missed their target first, with what the council is doing about them.",
@@ -156,17 +177,25 @@ _SECTIONS = {
         ),
         "case_studies": ("Stories behind the figures", "What changed for the people these services work with."),
         "appendix": ("Appendix: every measure", "Every measure in this report in one table."),
-        "actions": ("What we said we would do", "How far we had got with the things we promised in the council plan by the end of the "
-                    "period, and what was late or at risk then."),
+        "actions": (
+            "What we said we would do",
+            "How far we had got with the things we promised in the council plan by the end of the "
+            "period, and what was late or at risk then.",
+        ),
         "year_in_numbers": ("The year in numbers", ""),
         "next_steps": ("What comes next", "Where we fell short this year, and what we still have to do."),
-        "questions": ("Questions the committee may wish to ask", "Each question comes from something in the figures, stated first."),
+        "questions": (
+            "Questions the committee may wish to ask",
+            "Each question comes from something in the figures, stated first.",
+        ),
         "limitations": ("What to bear in mind about these figures", "Things that make some figures less certain."),
         "overview": ("Overview", ""),
         "foreword": ("Foreword", ""),
         "about": ("About this report", ""),
-        "committee": ("The three things to know", "The most important things in this report, each with its figures and a "
-                      "link to more about it."),
+        "committee": (
+            "The three things to know",
+            "The most important things in this report, each with its figures and a link to more about it.",
+        ),
     },
 }
 
@@ -226,27 +255,39 @@ class Words:
         noun = PERIOD_NOUN.get(frequency, "period")
         if self.public:
             level = "higher" if side == "above" else "lower"
-            return (f"Consistently {level} than before since {start}, so it is too early to say whether it will "
-                    "reliably meet its target.")
-        return (f"Limits out of date: {plural(values, noun)} in a row {side} the mean since {start}, a sustained shift. "
-                f"No assurance verdict from the old limits; suggested rebase: {start}.")
+            return (
+                f"Consistently {level} than before since {start}, so it is too early to say whether it will "
+                "reliably meet its target."
+            )
+        return (
+            f"Limits out of date: {plural(values, noun)} in a row {side} the mean since {start}, a sustained shift. "
+            f"No assurance verdict from the old limits; suggested rebase: {start}."
+        )
 
     def disagreement(self, code: str, rag: str, frequency: str, lower: str, upper: str) -> str:
         """Why a status and an assurance icon that seem to disagree are both right."""
         noun = PERIOD_NOUN.get(frequency, "period")
         if self.public:
             if code == "unusual_miss":
-                return (f"It usually meets its target, so missing it this {noun} is unusual: the figure is outside "
-                        f"the range it normally stays within ({lower} to {upper}).")
-            return (f"It usually falls short of its target, so meeting it this {noun} is unusual: the figure is "
-                    f"outside the range it normally stays within ({lower} to {upper}).")
+                return (
+                    f"It usually meets its target, so missing it this {noun} is unusual: the figure is outside "
+                    f"the range it normally stays within ({lower} to {upper})."
+                )
+            return (
+                f"It usually falls short of its target, so meeting it this {noun} is unusual: the figure is "
+                f"outside the range it normally stays within ({lower} to {upper})."
+            )
         if code == "unusual_miss":
-            return (f"{self.rag[rag]} this {noun}, although the process limits ({lower} to {upper}) lie wholly on the "
-                    "right side of the target, so the process would consistently meet it: this value is outside the "
-                    "limits, a special cause to investigate.")
-        return (f"{self.rag[rag]} this {noun}, although the process limits ({lower} to {upper}) lie wholly on the wrong "
-                "side of the target, so the process would consistently miss it: this value is outside the limits, a "
-                "special cause rather than a sign that the process now meets the target.")
+            return (
+                f"{self.rag[rag]} this {noun}, although the process limits ({lower} to {upper}) lie wholly on the "
+                "right side of the target, so the process would consistently meet it: this value is outside the "
+                "limits, a special cause to investigate."
+            )
+        return (
+            f"{self.rag[rag]} this {noun}, although the process limits ({lower} to {upper}) lie wholly on the wrong "
+            "side of the target, so the process would consistently miss it: this value is outside the limits, a "
+            "special cause rather than a sign that the process now meets the target."
+        )
 
 
 def words_for(audience: str) -> Words:

@@ -69,8 +69,10 @@ def target_steps(reading: Reading) -> list[str]:
         return []
     fmt = lambda v: format_value(v, reading.unit, reading.decimals)  # noqa: E731
     changes = target_changes(reading.targets, reading.row["period"], str(reading.info["polarity"]), years=1)
-    return [f"{word} from {fmt(before)}" + ("" if when == reading.row["period"] else f" in {when}")
-            for word, before, _, when in changes]
+    return [
+        f"{word} from {fmt(before)}" + ("" if when == reading.row["period"] else f" in {when}")
+        for word, before, _, when in changes
+    ]
 
 
 def _on_last_year(dot: str, words: Words) -> str:
@@ -81,14 +83,22 @@ def _on_last_year(dot: str, words: Words) -> str:
 def year_targets(reading: Reading, years: list[str]) -> np.ndarray:
     """The whole-year target in force in each of ``years`` (NaN where none); the judged year's is the
     status row's where the register has no whole-year target for it."""
-    steps = np.array(targets_at(reading.targets, years) if reading.targets is not None else [np.nan] * len(years), dtype=float)
+    steps = np.array(
+        targets_at(reading.targets, years) if reading.targets is not None else [np.nan] * len(years), dtype=float
+    )
     if len(steps) and np.isnan(steps[-1]) and reading.has_target:
         steps[-1] = float(reading.row["target"])
     return steps
 
 
-def year_end_table(readings: Iterable[Reading], years: list[str], history: pd.DataFrame, commentary: pd.DataFrame | None,
-                   words: Words, told: Iterable[str] = ()) -> str:
+def year_end_table(
+    readings: Iterable[Reading],
+    years: list[str],
+    history: pd.DataFrame,
+    commentary: pd.DataFrame | None,
+    words: Words,
+    told: Iterable[str] = (),
+) -> str:
     """``history`` holds each indicator's year-end ``value`` by ``indicator_id`` and ``year`` (label). Each row's id
     is its anchor (`year_story.anchor`: ``ind-hou-07``), for links to an indicator's line in the annual report.
     The year-end commentary of indicators in ``told`` (whose full-year story the page tells already) is not repeated."""
@@ -96,21 +106,35 @@ def year_end_table(readings: Iterable[Reading], years: list[str], history: pd.Da
     values = history.pivot_table(index="indicator_id", columns="year", values="value", aggfunc="first")
     rows, remarks = [], []
     for r in readings:
-        series = [values.at[r.indicator_id, y] if r.indicator_id in values.index and y in values.columns else np.nan for y in years]
+        series = [
+            values.at[r.indicator_id, y] if r.indicator_id in values.index and y in values.columns else np.nan
+            for y in years
+        ]
         known = [v for v in series if not pd.isna(v)]
         spark = None
         if len(known) >= 2:
-            spark = {"uri": charts.sparkline(np.array(series, dtype=float), year_targets(r, years)),
-                     "alt": five_year_sentence(r, years, series, words)}
-        rows.append({
-            "r": r, "yearly": [format_value(v, r.unit, r.decimals, missing="–") for v in series],
-            "target": format_value(r.row["target"], r.unit, r.decimals, missing="No target"), "changes": target_steps(r),
-            "direction": _on_last_year(r.row["dot"], words), "spark": spark,
-            "owner": "" if words.public else str(r.info.get("owner") or ""), "basis": figure_kind(r), "id": anchor(r.indicator_id),
-            "link": xref("latest-quarterly", f"kpi-{r.indicator_id}", r.title, keep_text=True),  # its latest tile
-        })
+            spark = {
+                "uri": charts.sparkline(np.array(series, dtype=float), year_targets(r, years)),
+                "alt": five_year_sentence(r, years, series, words),
+            }
+        rows.append(
+            {
+                "r": r,
+                "yearly": [format_value(v, r.unit, r.decimals, missing="–") for v in series],
+                "target": format_value(r.row["target"], r.unit, r.decimals, missing="No target"),
+                "changes": target_steps(r),
+                "direction": _on_last_year(r.row["dot"], words),
+                "spark": spark,
+                "owner": "" if words.public else str(r.info.get("owner") or ""),
+                "basis": figure_kind(r),
+                "id": anchor(r.indicator_id),
+                "link": xref("latest-quarterly", f"kpi-{r.indicator_id}", r.title, keep_text=True),  # its latest tile
+            }
+        )
         note = None if r.indicator_id in told else year_end_note(commentary, r, words.audience)
         if note is not None:
             remarks.append((r.title, markdown(note["text"])))
     owners = any(row["owner"] for row in rows)
-    return render("year_end.html.j2", rows=rows, years=years, remarks=remarks, words=words, owners=owners, told=bool(told))
+    return render(
+        "year_end.html.j2", rows=rows, years=years, remarks=remarks, words=words, owners=owners, told=bool(told)
+    )

@@ -58,7 +58,7 @@ class StoryItem:
     @property
     def rest(self) -> str:
         """The sentence after the indicator's title (the page links the title to the indicator's row)."""
-        return self.text[len(self.title):] if self.title and self.text.startswith(self.title) else self.text
+        return self.text[len(self.title) :] if self.title and self.text.startswith(self.title) else self.text
 
 
 def anchor(indicator_id: str) -> str:
@@ -143,8 +143,14 @@ def _shortfall(r: Reading) -> float:
 def went_well(readings: Iterable[Reading]) -> list[Reading]:
     """On target and better than last year, or an improvement on last year that is news; the largest changes
     (against the figure's usual variation) first. An indicator off target is never here."""
-    found = [r for r in readings if r.has_value and r.row["rag"] != "red" and "spc_concern" not in r.row["exceptions"]
-             and ((r.row["rag"] == "green" and _better_than_last_year(r)) or r.news() == "improved")]
+    found = [
+        r
+        for r in readings
+        if r.has_value
+        and r.row["rag"] != "red"
+        and "spc_concern" not in r.row["exceptions"]
+        and ((r.row["rag"] == "green" and _better_than_last_year(r)) or r.news() == "improved")
+    ]
     return sorted(found, key=lambda r: r.change_size("last_year"), reverse=True)
 
 
@@ -152,8 +158,11 @@ def did_not(readings: Iterable[Reading]) -> list[Reading]:
     """Off target (the widest shortfall first), then a decline on last year that is news or a special cause of concern."""
     readings = [r for r in readings if r.has_value]
     red = sorted((r for r in readings if r.row["rag"] == "red"), key=_shortfall, reverse=True)
-    other = [r for r in readings if r.row["rag"] != "red"
-             and (r.news() == "declined" or "spc_concern" in r.row["exceptions"])]
+    other = [
+        r
+        for r in readings
+        if r.row["rag"] != "red" and (r.news() == "declined" or "spc_concern" in r.row["exceptions"])
+    ]
     return red + sorted(other, key=lambda r: r.change_size("last_year"), reverse=True)
 
 
@@ -170,7 +179,11 @@ def stated_actions(text: str) -> str:
     """Officers' actions (a Markdown list, then perhaps ``Lead: ...``) as one sentence:
     ``Recruit two therapists; start a seven-day pathway. Lead: Head of Reablement.``"""
     lines = [line.strip() for line in str(text).splitlines() if line.strip()]
-    bullets = [re.sub(r"^[-*+]\s+|^\d+[.)]\s+", "", line).rstrip(".") for line in lines if re.match(r"^([-*+]|\d+[.)])\s+", line)]
+    bullets = [
+        re.sub(r"^[-*+]\s+|^\d+[.)]\s+", "", line).rstrip(".")
+        for line in lines
+        if re.match(r"^([-*+]|\d+[.)])\s+", line)
+    ]
     rest = [line for line in lines if not re.match(r"^([-*+]|\d+[.)])\s+", line)]
     said = "; ".join(_lower_first(b) for b in bullets) + ("." if bullets else "")
     return " ".join(part for part in [said, *rest] if part)
@@ -184,34 +197,54 @@ def _lower_first(text: str) -> str:
 
 def _full_story(r: Reading, note: pd.Series | None, words: Words) -> Markup:
     if note is None:
-        said = ("The council has not published an explanation of this figure." if words.public
-                else "No year-end commentary was supplied for this indicator.")
+        said = (
+            "The council has not published an explanation of this figure."
+            if words.public
+            else "No year-end commentary was supplied for this indicator."
+        )
         return Markup(f"<p>{escape(said)}</p>")
     story = markdown(note["text"])
     if str(note.get("actions", "") or "").strip():
         heading = "What we are doing" if words.public else "Actions"
-        story += Markup(f"<p class=\"story-actions-heading\"><strong>{heading}</strong></p>") + markdown(note["actions"])
+        story += Markup(f'<p class="story-actions-heading"><strong>{heading}</strong></p>') + markdown(note["actions"])
     return story
 
 
-def year_story(readings: Iterable[Reading], actions: pd.DataFrame, commentary: pd.DataFrame | None,
-               year: periods.Period, words: Words) -> dict[str, list[StoryItem]]:
+def year_story(
+    readings: Iterable[Reading],
+    actions: pd.DataFrame,
+    commentary: pd.DataFrame | None,
+    year: periods.Period,
+    words: Words,
+) -> dict[str, list[StoryItem]]:
     """The three lists of a priority's year (``well``, ``not``, ``next``). ``actions`` are the priority's council
     plan actions as they stood at the year's end (`pmkit.actions.as_at`)."""
     readings = list(readings)
     well = [StoryItem("well", year_sentence(r, words), r.indicator_id, r.title) for r in went_well(readings)]
     bad = did_not(readings)
     notes_of = {r.indicator_id: year_end_note(commentary, r, words.audience) for r in bad if r.row["rag"] == "red"}
-    not_ = [StoryItem("not", year_sentence(r, words), r.indicator_id, r.title,
-                      _full_story(r, notes_of[r.indicator_id], words) if r.indicator_id in notes_of else None) for r in bad]
+    not_ = [
+        StoryItem(
+            "not",
+            year_sentence(r, words),
+            r.indicator_id,
+            r.title,
+            _full_story(r, notes_of[r.indicator_id], words) if r.indicator_id in notes_of else None,
+        )
+        for r in bad
+    ]
     nxt = []
     for r in bad:
         if r.indicator_id not in notes_of:
             continue
         note = notes_of[r.indicator_id]
-        said = stated_actions(note["actions"]) if note is not None and str(note.get("actions", "") or "").strip() else ""
+        said = (
+            stated_actions(note["actions"]) if note is not None and str(note.get("actions", "") or "").strip() else ""
+        )
         if not said:
-            said = "no action has been published yet." if words.public else "no action stated in the year-end commentary."
+            said = (
+                "no action has been published yet." if words.public else "no action stated in the year-end commentary."
+            )
         said = _lower_first(said)
         nxt.append(StoryItem("next", f"{r.title}: {said}", r.indicator_id, r.title))
     coming = year.shift(1)
@@ -220,8 +253,11 @@ def year_story(readings: Iterable[Reading], actions: pd.DataFrame, commentary: p
         due = due.assign(_due=due["due"].map(lambda p: periods.parse(p).start)).sort_values(["_due", "action_id"])
         for _, a in due.iterrows():
             state = STATUS_WORDS[a["status"]].lower()
-            nxt.append(StoryItem("next", f"{a['title']}: due by {end_date(periods.parse(a['due']))}; "
-                                         f"{state} at {end_date(year)}."))
+            nxt.append(
+                StoryItem(
+                    "next", f"{a['title']}: due by {end_date(periods.parse(a['due']))}; {state} at {end_date(year)}."
+                )
+            )
     return {"well": well, "not": not_, "next": nxt}
 
 
@@ -240,8 +276,14 @@ _NOTHING = {
 }
 
 
-def year_story_block(readings: Iterable[Reading], actions: pd.DataFrame, commentary: pd.DataFrame | None,
-                     year: periods.Period, words: Words, heading_level: int = 3) -> str:
+def year_story_block(
+    readings: Iterable[Reading],
+    actions: pd.DataFrame,
+    commentary: pd.DataFrame | None,
+    year: periods.Period,
+    words: Words,
+    heading_level: int = 3,
+) -> str:
     """The three lists as HTML: each item's indicator linked to its row in the year-end table, off-target
     indicators' full-year stories behind a ``<details>``, the rest of a long list one click away."""
     story = year_story(readings, actions, commentary, year, words)
@@ -250,6 +292,20 @@ def year_story_block(readings: Iterable[Reading], actions: pd.DataFrame, comment
     for kind in _HEADINGS:
         items = story[kind]
         # every shortfall and every officers' action stays in view; improvements and plan actions beyond SHOWN fold
-        keep = len(items) if kind == "not" else max(SHOWN, sum(bool(i.indicator_id) for i in items)) if kind == "next" else SHOWN
-        lists.append({"kind": kind, "heading": _HEADINGS[kind], "shown": items[:keep], "more": items[keep:], "nothing": nothing[kind]})
+        keep = (
+            len(items)
+            if kind == "not"
+            else max(SHOWN, sum(bool(i.indicator_id) for i in items))
+            if kind == "next"
+            else SHOWN
+        )
+        lists.append(
+            {
+                "kind": kind,
+                "heading": _HEADINGS[kind],
+                "shown": items[:keep],
+                "more": items[keep:],
+                "nothing": nothing[kind],
+            }
+        )
     return render("year_story.html.j2", lists=lists, anchor=anchor, words=words, level=heading_level)

@@ -306,11 +306,15 @@ class ImportSummary:
     def lines(self) -> list[str]:
         """Plain-text report for the command line."""
         span = f"{self.periods[0]} to {self.periods[-1]}" if self.periods else "no periods"
-        project = [
-            f"project for {COUNCIL} in {self.project}: {DEFAULTS_FILE} ({self.reporting} reporting, ranked in "
-            f"{self.comparator_group}, national line {self.national_group}) and {len(self.directorates)} "
-            f"params files in params/directorates ({', '.join(self.directorates)})"
-        ] if self.project is not None else []
+        project = (
+            [
+                f"project for {COUNCIL} in {self.project}: {DEFAULTS_FILE} ({self.reporting} reporting, ranked in "
+                f"{self.comparator_group}, national line {self.national_group}) and {len(self.directorates)} "
+                f"params files in params/directorates ({', '.join(self.directorates)})"
+            ]
+            if self.project is not None
+            else []
+        )
         return [
             f"Coventry council plan -> {self.out}",
             f"{self.indicators} indicators; {self.measures} measures ({span}); "
@@ -407,8 +411,15 @@ def import_coventry(directory: str | os.PathLike, out: str | os.PathLike) -> Imp
         register["indicator_id"].isin(benchmarks["metric"]), ""
     )
     _count_half_years(table, summary)
-    register = measure.observed_bounds(register, pd.concat([measures[["indicator_id", "value"]],
-                                                            targets.rename(columns={"target": "value"})[["indicator_id", "value"]]]))
+    register = measure.observed_bounds(
+        register,
+        pd.concat(
+            [
+                measures[["indicator_id", "value"]],
+                targets.rename(columns={"target": "value"})[["indicator_id", "value"]],
+            ]
+        ),
+    )
     write_folder(
         {
             "indicators": register.drop(columns=_WORKING_COLUMNS),
@@ -445,14 +456,19 @@ def import_coventry_project(directory: str | os.PathLike, project: str | os.Path
 
     project = Path(project)
     if (project / DEFAULTS_FILE).exists():
-        raise PmkitError(f"{project / DEFAULTS_FILE} already exists: {project} is already a pmkit project; "
-                         f"import into a new folder")
+        raise PmkitError(
+            f"{project / DEFAULTS_FILE} already exists: {project} is already a pmkit project; import into a new folder"
+        )
     _tables(Path(directory))  # no council-plan tables: stop before writing anything
     summary = import_coventry(directory, project / "data" / SOURCE_FOLDER)
     groups = set(pd.read_csv(summary.out / "benchmarks.csv", dtype=str, keep_default_na=False)["group"])
-    init_project(project, COUNCIL, str(summary.out),
-                 comparator_group=COMPARATOR_GROUP if COMPARATOR_GROUP in groups else None,
-                 national_group=NATIONAL_GROUP if NATIONAL_GROUP in groups else None)
+    init_project(
+        project,
+        COUNCIL,
+        str(summary.out),
+        comparator_group=COMPARATOR_GROUP if COMPARATOR_GROUP in groups else None,
+        national_group=NATIONAL_GROUP if NATIONAL_GROUP in groups else None,
+    )
     settings = load_settings(None, project)
     summary.project = project
     summary.reporting = settings["reporting"]

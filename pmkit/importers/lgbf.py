@@ -41,8 +41,17 @@ VALUES_FILE = "lgbf-values-real.csv"
 INFO_FILE = "lgbf-indicator-information.csv"
 GROUPS_FILE = "lgbf-family-groups.csv"
 INFO_COLUMNS = [
-    "Code", "Title", "MeasureType", "NumberFormat", "ISCategory", "FamilyGrouping", "Ranking_Type",
-    "Ranking_GoldilocksMidpoint", "Source", "Numerator_Correct", "Denominator_Correct",
+    "Code",
+    "Title",
+    "MeasureType",
+    "NumberFormat",
+    "ISCategory",
+    "FamilyGrouping",
+    "Ranking_Type",
+    "Ranking_GoldilocksMidpoint",
+    "Source",
+    "Numerator_Correct",
+    "Denominator_Correct",
 ]
 
 ATTRIBUTION = "Source: Improvement Service LGBF, via github.com/SC-TPP/LGBF."
@@ -219,9 +228,9 @@ def _definitions(info: pd.DataFrame, scale: pd.Series) -> pd.Series:
     numerator = ("Numerator: " + info["Numerator_Correct"] + ". ").where(info["Numerator_Correct"] != "", "")
     denominator = ("Denominator: " + info["Denominator_Correct"] + ". ").where(info["Denominator_Correct"] != "", "")
     midpoint = pd.to_numeric(info["Ranking_GoldilocksMidpoint"], errors="coerce") * scale
-    goldilocks = (
-        "LGBF ranks councils by closeness to " + midpoint.map("{:g}".format) + " (best)."
-    ).where(info["Ranking_Type"].str.lower().eq("goldilocks") & midpoint.notna(), "")
+    goldilocks = ("LGBF ranks councils by closeness to " + midpoint.map("{:g}".format) + " (best).").where(
+        info["Ranking_Type"].str.lower().eq("goldilocks") & midpoint.notna(), ""
+    )
     return (numerator + denominator + goldilocks).str.strip()
 
 
@@ -387,8 +396,9 @@ def _write_source(extract: _Extract, key: str, peers: pd.DataFrame, out: str | o
 def _refuse_project(folder: Path) -> None:
     """`PmkitError` when ``folder`` is already a pmkit project."""
     if (folder / DEFAULTS_FILE).exists():
-        raise PmkitError(f"{folder / DEFAULTS_FILE} already exists: {folder} is already a pmkit project; "
-                         f"import into a new folder")
+        raise PmkitError(
+            f"{folder / DEFAULTS_FILE} already exists: {folder} is already a pmkit project; import into a new folder"
+        )
 
 
 def _write_project(extract: _Extract, key: str, peers: pd.DataFrame, project: Path) -> ImportSummary:
@@ -442,8 +452,10 @@ def import_lgbf_club(directory: str | os.PathLike, out: str | os.PathLike) -> li
     projects = {key: out / council_code(name) for key, name in extract.names.items()}
     taken = [folder for folder in projects.values() if (folder / DEFAULTS_FILE).exists()]
     if taken:
-        raise PmkitError(f"{out} already holds {len(taken)} of the councils' projects "
-                         f"({', '.join(folder.name for folder in taken)}; {taken[0] / DEFAULTS_FILE} exists): "
-                         f"import into a new folder")
+        raise PmkitError(
+            f"{out} already holds {len(taken)} of the councils' projects "
+            f"({', '.join(folder.name for folder in taken)}; {taken[0] / DEFAULTS_FILE} exists): "
+            f"import into a new folder"
+        )
     peers = {key: _checked_peers(extract, key) for key in projects}
     return [_write_project(extract, key, peers[key], folder) for key, folder in projects.items()]

@@ -31,8 +31,15 @@ from pmkit.sources import Source, open_source
 class ReportContext:
     """Settings, source and register for one audience; `assess` and `read` for any period."""
 
-    def __init__(self, audience: str = "internal", source: str | None = None, engine: str = "nbconvert",
-                 overrides: dict | None = None, opened: Source | None = None, root: Path | None = None):
+    def __init__(
+        self,
+        audience: str = "internal",
+        source: str | None = None,
+        engine: str = "nbconvert",
+        overrides: dict | None = None,
+        opened: Source | None = None,
+        root: Path | None = None,
+    ):
         """``opened``: a source already open (its tables already read), used instead of opening ``source``."""
         if audience not in AUDIENCES:
             raise PmkitError(f"audience {audience!r} is not known; expected internal or public")
@@ -70,23 +77,42 @@ class ReportContext:
         self.left_out = self.retired(indicators, period)
         return indicators[~indicators["indicator_id"].isin(list(self.left_out))].reset_index(drop=True)
 
-    def assess(self, indicators: pd.DataFrame, period: periods.Period, measures: pd.DataFrame | None = None,
-               targets: pd.DataFrame | None = None, benchmarks: pd.DataFrame | None = None) -> pd.DataFrame:
+    def assess(
+        self,
+        indicators: pd.DataFrame,
+        period: periods.Period,
+        measures: pd.DataFrame | None = None,
+        targets: pd.DataFrame | None = None,
+        benchmarks: pd.DataFrame | None = None,
+    ) -> pd.DataFrame:
         """The status table of ``indicators`` for ``period`` under the settings in force (of ``measures``,
         ``targets`` and ``benchmarks``, default the source's)."""
         return assess_with_settings(self.source, self.settings, indicators, period, measures, targets, benchmarks)
 
-    def read(self, st: pd.DataFrame, indicators: pd.DataFrame, period: periods.Period, headline: str | None = None,
-             measures: pd.DataFrame | None = None, benchmarks: pd.DataFrame | None = None,
-             targets: pd.DataFrame | None = None) -> list[reading.Reading]:
+    def read(
+        self,
+        st: pd.DataFrame,
+        indicators: pd.DataFrame,
+        period: periods.Period,
+        headline: str | None = None,
+        measures: pd.DataFrame | None = None,
+        benchmarks: pd.DataFrame | None = None,
+        targets: pd.DataFrame | None = None,
+    ) -> list[reading.Reading]:
         """A reading per status row: SPC over each history to ``period`` (of ``measures``, default all
         of them) with the targets in force at each period (of ``targets``, default the source's), and the
         comparator group (in ``benchmarks``, default the source's)."""
         targets = self.source.targets() if targets is None else targets
-        views = reading.spc_views(self.measures if measures is None else measures, indicators, st, period, self.rules, targets)
+        views = reading.spc_views(
+            self.measures if measures is None else measures, indicators, st, period, self.rules, targets
+        )
         peers = reading.peer_groups(
-            st, indicators, self.source.benchmarks() if benchmarks is None else benchmarks, self.council,
-            self.settings.get("comparator_group", "nearest_neighbours"), self.settings.get("national_group", "england"),
+            st,
+            indicators,
+            self.source.benchmarks() if benchmarks is None else benchmarks,
+            self.council,
+            self.settings.get("comparator_group", "nearest_neighbours"),
+            self.settings.get("national_group", "england"),
             own_authority=self.own_authority,
         )
         return list(reading.read(st, indicators, views, peers, headline=headline, targets=targets).values())
@@ -105,7 +131,9 @@ class ReportContext:
     def header(self, lede: str) -> None:
         components.show(components.header(lede), self.engine)
 
-    def committee(self, readings: list[reading.Reading], actions: pd.DataFrame, period: periods.Period, page: str) -> None:
+    def committee(
+        self, readings: list[reading.Reading], actions: pd.DataFrame, period: periods.Period, page: str
+    ) -> None:
         """What the committee needs to know (for residents, the three things to know), chosen by rule
         (`pmkit.components.committee`), as a section of the contents."""
         title, body = committee_block(readings, actions, period, self.words, page)
@@ -130,27 +158,40 @@ class ReportContext:
             if not self.words.public:
                 self.section(name, "<p>No feedback was recorded for these services.</p>")
             return
-        summary = themes.summarise(feedback, codebook=self.settings.get("codebook"), period=period, audience=self.audience)
+        summary = themes.summarise(
+            feedback, codebook=self.settings.get("codebook"), period=period, audience=self.audience
+        )
         self.section(name, components.theme_summary_block(summary, self.audience))
 
     def case_study_blocks(self, studies: pd.DataFrame, heading_level: int = 3) -> str:
         return "\n".join(components.case_study_block(row, heading_level) for _, row in studies.iterrows())
 
-    def chosen_case_studies(self, period: periods.Period, directorate: str | None = None, priority: str | None = None,
-                            years: int = 2) -> pd.DataFrame:
+    def chosen_case_studies(
+        self, period: periods.Period, directorate: str | None = None, priority: str | None = None, years: int = 2
+    ) -> pd.DataFrame:
         """Case studies from the financial year of ``period`` and the ``years - 1`` before, none after it."""
         studies = self.source.case_studies()
-        chosen = pd.concat([
-            casestudies.select(studies, directorate=directorate, priority=priority, period=period.year.shift(-k), audience=self.audience)
-            for k in range(years)
-        ])
+        chosen = pd.concat(
+            [
+                casestudies.select(
+                    studies,
+                    directorate=directorate,
+                    priority=priority,
+                    period=period.year.shift(-k),
+                    audience=self.audience,
+                )
+                for k in range(years)
+            ]
+        )
         return chosen[[periods.parse(p).end <= period.end for p in chosen["period"]]]
 
     def method_note(self, period: periods.Period, indicators: pd.DataFrame) -> None:
         """How the judgements were made and where the data came from (no server paths)."""
         source = Path(self.source.describe()).name if self.audience == "internal" else "council performance returns"
         left_out = retired_note(self.left_out, period, self.words.indicator)
-        self.section("about", components.method_note(period.label, self.settings, indicators, source, self.words, left_out))
+        self.section(
+            "about", components.method_note(period.label, self.settings, indicators, source, self.words, left_out)
+        )
 
 
 def measures_with_own_row(src: Source, own: frozenset[str]) -> pd.DataFrame:
@@ -158,9 +199,15 @@ def measures_with_own_row(src: Source, own: frozenset[str]) -> pd.DataFrame:
     return benchmarking.with_own_figures(src.measures(), src.indicators(), src.benchmarks(), own)
 
 
-def assess_with_settings(src: Source, settings: dict, indicators: pd.DataFrame, period: periods.Period,
-                         measures: pd.DataFrame | None = None, targets: pd.DataFrame | None = None,
-                         benchmarks: pd.DataFrame | None = None) -> pd.DataFrame:
+def assess_with_settings(
+    src: Source,
+    settings: dict,
+    indicators: pd.DataFrame,
+    period: periods.Period,
+    measures: pd.DataFrame | None = None,
+    targets: pd.DataFrame | None = None,
+    benchmarks: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """The status table of ``indicators`` for ``period`` with a project's settings (comparator group,
     suspended periods, direction threshold, SPC rules, the council's own row in its benchmarks), as
     every report judges them; ``measures``, ``targets`` and ``benchmarks`` default to the source's (its

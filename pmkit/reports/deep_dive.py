@@ -109,28 +109,49 @@ def history_notes(r: Reading, words: Words) -> str:
     if r.spc is not None and r.spc.result.n:
         rebases = [r.spc.labels[p] for p in findings.rebase_positions(r.spc.result)]
         if rebases:
-            notes.append(("The limits are recalculated from " if not words.public else "The usual range is worked out afresh from ")
-                         + ", ".join(rebases) + (", where a change to the service is recorded." if not words.public else "."))
+            notes.append(
+                (
+                    "The limits are recalculated from "
+                    if not words.public
+                    else "The usual range is worked out afresh from "
+                )
+                + ", ".join(rebases)
+                + (", where a change to the service is recorded." if not words.public else ".")
+            )
     stale = findings.stale_limits(r)
     if stale:
         f = stale.facts
         if words.public:
-            notes.append(f"Since {f['since']} the figures have stayed {'higher' if f['side'] == 'above' else 'lower'} than "
-                         f"before ({f['values']} in a row), so the council may start working out the usual range afresh from then.")
+            notes.append(
+                f"Since {f['since']} the figures have stayed {'higher' if f['side'] == 'above' else 'lower'} than "
+                f"before ({f['values']} in a row), so the council may start working out the usual range afresh from then."
+            )
         else:
-            notes.append(f"Suggested rebase: {f['since']}. Since then {plural(f['values'], 'value')} in a row lie {f['side']} "
-                         "the mean, a sustained shift that the limits do not yet allow for. If the service or the way it is "
-                         f"counted changed in {f['since']}, the limits should be recalculated from that point.")
-            analyst.append(f"To confirm the rebase, set rebase_at: {{{r.indicator_id}: \"{f['since']}\"}} in "
-                           "params/defaults.yaml or in the register.")
+            notes.append(
+                f"Suggested rebase: {f['since']}. Since then {plural(f['values'], 'value')} in a row lie {f['side']} "
+                "the mean, a sustained shift that the limits do not yet allow for. If the service or the way it is "
+                f"counted changed in {f['since']}, the limits should be recalculated from that point."
+            )
+            analyst.append(
+                f'To confirm the rebase, set rebase_at: {{{r.indicator_id}: "{f["since"]}"}} in '
+                "params/defaults.yaml or in the register."
+            )
     return render("notes.html.j2", notes=notes, analyst=analyst)
 
 
 class DeepDiveReport(ReportContext):
     """A scrutiny briefing on one indicator or one topic, as at a report period."""
 
-    def __init__(self, indicator: str | None = None, topic: str | None = None, period: str | None = None, audience: str = "internal",
-                 source: str | None = None, engine: str = "nbconvert", overrides: dict | None = None):
+    def __init__(
+        self,
+        indicator: str | None = None,
+        topic: str | None = None,
+        period: str | None = None,
+        audience: str = "internal",
+        source: str | None = None,
+        engine: str = "nbconvert",
+        overrides: dict | None = None,
+    ):
         super().__init__(audience, source, engine, overrides)
         ids, self.slug, topic_title, self.description = resolve(self.root, indicator, topic)
         every = set(self.source.indicators()["indicator_id"])
@@ -139,8 +160,12 @@ class DeepDiveReport(ReportContext):
             raise PmkitError(f"indicator {', '.join(unknown)} is not in the register")
         chosen = self.register[self.register["indicator_id"].isin(ids)]
         if chosen.empty:
-            raise PmkitError(f"{', '.join(ids)} {'is' if len(ids) == 1 else 'are'} not marked public, so there is no public deep dive")
-        self.indicators = chosen.set_index("indicator_id").loc[[i for i in ids if i in set(chosen["indicator_id"])]].reset_index()
+            raise PmkitError(
+                f"{', '.join(ids)} {'is' if len(ids) == 1 else 'are'} not marked public, so there is no public deep dive"
+            )
+        self.indicators = (
+            chosen.set_index("indicator_id").loc[[i for i in ids if i in set(chosen["indicator_id"])]].reset_index()
+        )
         self.left_out = len(ids) - len(self.indicators)  # internal-only indicators of a topic, in a public deep dive
         self.subject = topic_title or str(self.indicators["title"].iloc[0])
         self.period = deep_dive_period(self.source, ids, period, self.reporting)
@@ -153,8 +178,12 @@ class DeepDiveReport(ReportContext):
         feedback = self.source.feedback()
         services = {str(s).casefold() for s in self.indicators["service"] if str(s)}
         self.feedback = feedback[feedback["service"].str.casefold().isin(services)]
-        self.found = [f for r in self.readings for f in findings.for_indicator(r, self.history[r.indicator_id], targets)
-                      if not (self.words.public and f.kind in findings.INTERNAL_ONLY)]
+        self.found = [
+            f
+            for r in self.readings
+            for f in findings.for_indicator(r, self.history[r.indicator_id], targets)
+            if not (self.words.public and f.kind in findings.INTERNAL_ONLY)
+        ]
         complaints = self.feedback[self.feedback["channel"] == "complaint"]
         if len(complaints):
             self.found += findings.rising_themes(self.summarise(complaints))
@@ -164,7 +193,9 @@ class DeepDiveReport(ReportContext):
         return f"Deep dive: {self.subject}, {self.period.label}"
 
     def summarise(self, feedback: pd.DataFrame) -> themes.ThemeSummary:
-        return themes.summarise(feedback, codebook=self.settings.get("codebook"), period=self.period, audience=self.audience)
+        return themes.summarise(
+            feedback, codebook=self.settings.get("codebook"), period=self.period, audience=self.audience
+        )
 
     def period_history(self, r) -> pd.DataFrame:
         """The indicator judged at each of its own last periods up to the judged one (oldest first)."""
@@ -180,17 +211,32 @@ class DeepDiveReport(ReportContext):
             p = periods.Period(last.start - k * months, r.frequency)
             if p.start < first.start:
                 continue
-            row = status.assess(self.measures, one, p, targets=targets,
-                                rag_suspended=self.settings.get("rag_suspended") or (), spc_rules=None).iloc[0]
-            rows.append({"period": row["period"], "value": row["value"], "target": row["target"], "rag": row["rag"],
-                         "quality": row["quality"]})
+            row = status.assess(
+                self.measures,
+                one,
+                p,
+                targets=targets,
+                rag_suspended=self.settings.get("rag_suspended") or (),
+                spc_rules=None,
+            ).iloc[0]
+            rows.append(
+                {
+                    "period": row["period"],
+                    "value": row["value"],
+                    "target": row["target"],
+                    "rag": row["rag"],
+                    "quality": row["quality"],
+                }
+            )
         return pd.DataFrame(rows, columns=columns)
 
     def header(self) -> None:
         noun = plural(len(self.readings), self.words.indicator)
         audience = "for the scrutiny committee" if self.audience == "internal" else "for residents"
-        lede = (f"{self.council}: a briefing on {self.subject.lower() if len(self.readings) > 1 else self.subject} ({noun}), "
-                f"with data to {self.period.label}, {audience}.")
+        lede = (
+            f"{self.council}: a briefing on {self.subject.lower() if len(self.readings) > 1 else self.subject} ({noun}), "
+            f"with data to {self.period.label}, {audience}."
+        )
         if self.description:
             lede += f" {self.description}"
         titles = dict(zip(self.indicators["indicator_id"], self.indicators["title"]))
@@ -205,8 +251,9 @@ class DeepDiveReport(ReportContext):
         """The council plan actions of the indicators' directorates and priorities that this audience may read,
         as they stood at the period's end."""
         actions = self.source.actions()
-        mine = (actions["directorate"].isin(set(self.indicators["directorate"]))
-                & actions["priority"].isin(set(self.indicators["priority"].fillna(""))))
+        mine = actions["directorate"].isin(set(self.indicators["directorate"])) & actions["priority"].isin(
+            set(self.indicators["priority"].fillna(""))
+        )
         if self.words.public:
             mine &= actions["public"]
         return as_at(actions[mine], self.source.action_updates(), self.period)
@@ -219,9 +266,15 @@ class DeepDiveReport(ReportContext):
         if note is None:
             note = notes.latest_before(self.commentary, r.indicator_id, r.row["period"], self.audience)
             when = note["period"] if note is not None else when
-        return render("officers_words.html.j2", text=markdown(note["text"]) if note is not None else "",
-                      actions=markdown(note["actions"]) if note is not None and note["actions"] else "",
-                      when=when, latest=when == r.row["period"], period=r.row["period"], words=self.words)
+        return render(
+            "officers_words.html.j2",
+            text=markdown(note["text"]) if note is not None else "",
+            actions=markdown(note["actions"]) if note is not None and note["actions"] else "",
+            when=when,
+            latest=when == r.row["period"],
+            period=r.row["period"],
+            words=self.words,
+        )
 
     def headlines(self) -> None:
         self.section("headlines", headline_block(self.readings, self.words))
@@ -233,33 +286,73 @@ class DeepDiveReport(ReportContext):
         sections = []
         for r in self.readings:
             trend = benchmark_trend(r, self.trajectory(r), self.council, self.words)
-            bench = f"bench-{r.indicator_id}" if r.peers is not None else ""  # where the tile's position among peers links
-            back = xref("quarterly", f"kpi-{r.indicator_id}", f"{r.info['directorate']}: quarterly report, {r.row['period']}")
-            parts = [render("deep_dive_part.html.j2", heading="Where it stands", body=Markup(kpi_tile(
-                r, None, self.words)) + Markup('<p class="see-also">{}</p>').format(back), anchor="" if trend else bench)]
-            parts.append(render("deep_dive_part.html.j2", heading="What the council says" if self.words.public else "What officers say",
-                                body=Markup(self.officers_part(r))))
-            parts.append(render("deep_dive_part.html.j2", heading="The whole history",
-                                body=Markup(history_notes(r, self.words) + spc_section([r], self.words))))
-            parts.append(render("deep_dive_part.html.j2", heading="Targets",
-                                body=Markup(self.target_block(r, targets))))
+            bench = (
+                f"bench-{r.indicator_id}" if r.peers is not None else ""
+            )  # where the tile's position among peers links
+            back = xref(
+                "quarterly", f"kpi-{r.indicator_id}", f"{r.info['directorate']}: quarterly report, {r.row['period']}"
+            )
+            parts = [
+                render(
+                    "deep_dive_part.html.j2",
+                    heading="Where it stands",
+                    body=Markup(kpi_tile(r, None, self.words)) + Markup('<p class="see-also">{}</p>').format(back),
+                    anchor="" if trend else bench,
+                )
+            ]
+            parts.append(
+                render(
+                    "deep_dive_part.html.j2",
+                    heading="What the council says" if self.words.public else "What officers say",
+                    body=Markup(self.officers_part(r)),
+                )
+            )
+            parts.append(
+                render(
+                    "deep_dive_part.html.j2",
+                    heading="The whole history",
+                    body=Markup(history_notes(r, self.words) + spc_section([r], self.words)),
+                )
+            )
+            parts.append(
+                render("deep_dive_part.html.j2", heading="Targets", body=Markup(self.target_block(r, targets)))
+            )
             if trend:
-                parts.append(render("deep_dive_part.html.j2", heading="Compared with similar councils over time",
-                                    body=Markup(trend), anchor=bench))
+                parts.append(
+                    render(
+                        "deep_dive_part.html.j2",
+                        heading="Compared with similar councils over time",
+                        body=Markup(trend),
+                        anchor=bench,
+                    )
+                )
             mine = breakdowns[breakdowns["indicator_id"] == r.indicator_id]
             if len(mine):
-                parts.append(render("deep_dive_part.html.j2", heading="Breakdowns",
-                                    body=Markup(breakdown_section(mine, r.title, self.words))))
+                parts.append(
+                    render(
+                        "deep_dive_part.html.j2",
+                        heading="Breakdowns",
+                        body=Markup(breakdown_section(mine, r.title, self.words)),
+                    )
+                )
             sections.append((r.title, f"indicator-{slugify(r.indicator_id)}", "\n".join(parts)))
         self.titled_sections(sections)
 
     def trajectory(self, r) -> pd.DataFrame:
         own = self.measures[self.measures["indicator_id"] == r.indicator_id]
-        own = pd.Series(pd.to_numeric(own["value"], errors="coerce").to_numpy(),
-                        index=periods.parse_column(own["period"].astype(str))["label"].to_numpy())
-        return benchmarking.trajectory(str(r.info.get("benchmark_metric") or ""), str(r.info["polarity"]), own,
-                                       self.source.benchmarks(), self.settings.get("comparator_group", "nearest_neighbours"),
-                                       self.settings.get("national_group", "england"), self.own_authority)
+        own = pd.Series(
+            pd.to_numeric(own["value"], errors="coerce").to_numpy(),
+            index=periods.parse_column(own["period"].astype(str))["label"].to_numpy(),
+        )
+        return benchmarking.trajectory(
+            str(r.info.get("benchmark_metric") or ""),
+            str(r.info["polarity"]),
+            own,
+            self.source.benchmarks(),
+            self.settings.get("comparator_group", "nearest_neighbours"),
+            self.settings.get("national_group", "england"),
+            self.own_authority,
+        )
 
     def target_block(self, r, targets: pd.DataFrame) -> str:
         """The indicator's targets year by year, and any change that made the target easier."""
@@ -276,8 +369,14 @@ class DeepDiveReport(ReportContext):
         self.section("questions", questions_block(self.found, self.by_id, self.words))
 
     def limitations(self) -> None:
-        items = limitations(self.readings, self.history, self.source.breakdowns(), self.source.targets(), self.words,
-                            self.settings.get("rag_suspended") or ())
+        items = limitations(
+            self.readings,
+            self.history,
+            self.source.breakdowns(),
+            self.source.targets(),
+            self.words,
+            self.settings.get("rag_suspended") or (),
+        )
         self.section("limitations", limitations_block(items))
 
     def method_note(self) -> None:
@@ -301,8 +400,16 @@ class DeepDive(ReportKind):
         super().check(root, **options)
         resolve(root, indicator, topic)
 
-    def plan(self, src: Source, settings: dict, root: Path, indicator: str | None = None, topic: str | None = None,
-             period: str | None = None, **_: object) -> Plan:
+    def plan(
+        self,
+        src: Source,
+        settings: dict,
+        root: Path,
+        indicator: str | None = None,
+        topic: str | None = None,
+        period: str | None = None,
+        **_: object,
+    ) -> Plan:
         ids, slug, title, _description = resolve(root, indicator, topic)
         known = set(src.indicators()["indicator_id"])
         unknown = [i for i in ids if i not in known]
@@ -313,5 +420,13 @@ class DeepDive(ReportKind):
         reports_without_data(src, {f"deep dive {indicator or topic}": ids}, chosen, frequency, True)
         subject = title or str(src.indicators().set_index("indicator_id").loc[ids[0], "title"])
         layer = topic_settings(root, topic) if topic else {}
-        return Plan(chosen, [Job(f"deep-dive-{slug}", f"Deep dive: {subject}, {chosen.label}",
-                                 {**layer, "indicator": indicator, "topic": topic, "period": chosen.label})])
+        return Plan(
+            chosen,
+            [
+                Job(
+                    f"deep-dive-{slug}",
+                    f"Deep dive: {subject}, {chosen.label}",
+                    {**layer, "indicator": indicator, "topic": topic, "period": chosen.label},
+                )
+            ],
+        )

@@ -35,8 +35,15 @@ DIRECTORATES = Path("params/directorates")
 class DirectorateReport(ReportContext):
     """The quarterly report for one directorate and audience: data loaded once, then each section."""
 
-    def __init__(self, directorate: str, period: str | None = None, audience: str = "internal", source: str | None = None,
-                 engine: str = "nbconvert", overrides: dict | None = None):
+    def __init__(
+        self,
+        directorate: str,
+        period: str | None = None,
+        audience: str = "internal",
+        source: str | None = None,
+        engine: str = "nbconvert",
+        overrides: dict | None = None,
+    ):
         super().__init__(audience, source, engine, overrides)
         self.directorate = directorate
         self.period = report_period(self.source, period, self.reporting)
@@ -53,9 +60,13 @@ class DirectorateReport(ReportContext):
         three things to know, for residents), then the director's overview."""
         audience = "for members and officers" if self.audience == "internal" else "for residents"
         noun = definite(len(self.status), self.words.indicator)
-        super().header(f"{self.council}: how {noun} of {self.directorate} stood at the end of {self.period.label}, {audience}.")
+        super().header(
+            f"{self.council}: how {noun} of {self.directorate} stood at the end of {self.period.label}, {audience}."
+        )
         self.committee(self.readings, self.plan_actions(), self.period, "quarterly")
-        self.officers_words("overview", notes.for_directorate(self.commentary, self.directorate, self.period.label, self.audience))
+        self.officers_words(
+            "overview", notes.for_directorate(self.commentary, self.directorate, self.period.label, self.audience)
+        )
 
     def headlines(self) -> None:
         """What improved, what declined and what needs attention, with the figures."""
@@ -124,7 +135,9 @@ def params_files(root: Path) -> list[tuple[str, dict]]:
         except yaml.YAMLError as exc:
             raise PmkitError(f"{DIRECTORATES / path.name}: not valid YAML ({exc})") from None
         if not isinstance(params, dict) or not str(params.get("directorate") or "").strip():
-            raise PmkitError(f"{DIRECTORATES / path.name}: names no directorate; expected a line such as directorate: Housing")
+            raise PmkitError(
+                f"{DIRECTORATES / path.name}: names no directorate; expected a line such as directorate: Housing"
+            )
         check_layer(params, str(DIRECTORATES / path.name), allowed=("directorate",))
         found.append((path.stem, params))
     return found
@@ -157,7 +170,14 @@ def directorate_names(wanted: list[str] | None, known: list[str], root: Path | N
     found = (params_files(root) if root is not None else []) + [(slugify(d), {"directorate": d}) for d in known]
     names = []
     for w in wanted:
-        hit = next((p["directorate"] for n, p in found if names_directorate(w, n, p["directorate"]) and p["directorate"] in known), None)
+        hit = next(
+            (
+                p["directorate"]
+                for n, p in found
+                if names_directorate(w, n, p["directorate"]) and p["directorate"] in known
+            ),
+            None,
+        )
         if hit is None:
             choices = ", ".join(f"{slugify(d)} ({d})" for d in known)
             raise PmkitError(f"directorate {w} is not in the source; expected a name or slug, one of: {choices}")
@@ -165,8 +185,9 @@ def directorate_names(wanted: list[str] | None, known: list[str], root: Path | N
     return list(dict.fromkeys(names))
 
 
-def directorate_params(files: list[tuple[str, dict]], wanted: list[str] | None,
-                       known: list[str]) -> tuple[list[tuple[str, dict]], list[str]]:
+def directorate_params(
+    files: list[tuple[str, dict]], wanted: list[str] | None, known: list[str]
+) -> tuple[list[tuple[str, dict]], list[str]]:
     """(name, params) per report asked for, and notes on params files left out.
 
     Without params files every directorate in the source gets a report. A params file naming a
@@ -186,7 +207,11 @@ def directorate_params(files: list[tuple[str, dict]], wanted: list[str] | None,
         )
     notes = [f"{DIRECTORATES / n}.yaml names {d!r}, which is not in the source; it was left out" for n, d in unknown]
     covered = {p["directorate"] for _, p in found}
-    notes += [f"{d} is in the source but no file in {DIRECTORATES} names it, so it has no report" for d in known if d not in covered]
+    notes += [
+        f"{d} is in the source but no file in {DIRECTORATES} names it, so it has no report"
+        for d in known
+        if d not in covered
+    ]
     return chosen, notes
 
 
@@ -199,7 +224,9 @@ class Quarterly(ReportKind):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--period", help="a quarter such as 2025/26 Q2 (default: the latest with data)")
-        parser.add_argument("--directorate", action="append", help="a params file name (adults) or a directorate; repeatable")
+        parser.add_argument(
+            "--directorate", action="append", help="a params file name (adults) or a directorate; repeatable"
+        )
 
     def check(self, root: Path, directorate: list[str] | None = None, **options: object) -> None:
         super().check(root, **options)
@@ -207,8 +234,15 @@ class Quarterly(ReportKind):
         if found:
             chosen_params(found, directorate)
 
-    def plan(self, src: Source, settings: dict, root: Path, period: str | None = None, directorate: list[str] | None = None,
-             **_: object) -> Plan:
+    def plan(
+        self,
+        src: Source,
+        settings: dict,
+        root: Path,
+        period: str | None = None,
+        directorate: list[str] | None = None,
+        **_: object,
+    ) -> Plan:
         frequency = reporting_frequency(settings)
         chosen = report_period(src, period, frequency)
         register = src.indicators()
@@ -222,19 +256,31 @@ class Quarterly(ReportKind):
         ids = {d: list(current.loc[current["directorate"] == d, "indicator_id"]) for d in known}
         retired_only = sorted(d for d in {p["directorate"] for _, p in asked} & set(known) if not ids[d])
         if retired_only and directorate:
-            raise PmkitError(f"every indicator of {', '.join(retired_only)} is no longer reported as at {chosen.label} "
-                             f"(retired in the register, or no figure in the two years to it); a deep dive on one of "
-                             f"them (pmkit run deep-dive --indicator ID) shows its history")
+            raise PmkitError(
+                f"every indicator of {', '.join(retired_only)} is no longer reported as at {chosen.label} "
+                f"(retired in the register, or no figure in the two years to it); a deep dive on one of "
+                f"them (pmkit run deep-dive --indicator ID) shows its history"
+            )
         notes += [f"{d}: every indicator of it is no longer reported, so it has no report" for d in retired_only]
         asked = [(n, p) for n, p in asked if p["directorate"] not in retired_only]
-        empty = reports_without_data(src, {p["directorate"]: ids.get(p["directorate"], []) for _, p in asked}, chosen,
-                                     frequency, asked=bool(period or directorate))
+        empty = reports_without_data(
+            src,
+            {p["directorate"]: ids.get(p["directorate"], []) for _, p in asked},
+            chosen,
+            frequency,
+            asked=bool(period or directorate),
+        )
         for d in empty:
             latest = latest_with_data(src, ids[d])
-            notes.append(f"{d} has no figures for {chosen.label} (its latest: {latest.label if latest else 'none'}), "
-                         f"so it has no report this time")
-        jobs = [Job(name, f"{p['directorate']}: performance report, {chosen.label}", {**p, "period": chosen.label})
-                for name, p in asked if p["directorate"] not in empty]
+            notes.append(
+                f"{d} has no figures for {chosen.label} (its latest: {latest.label if latest else 'none'}), "
+                f"so it has no report this time"
+            )
+        jobs = [
+            Job(name, f"{p['directorate']}: performance report, {chosen.label}", {**p, "period": chosen.label})
+            for name, p in asked
+            if p["directorate"] not in empty
+        ]
         named = {p["directorate"] for _, p in files}
         every = [d for d in known if not files or d in named]
         return Plan(chosen, jobs, directorates=every, notes=tuple(notes))
@@ -242,4 +288,3 @@ class Quarterly(ReportKind):
     def scope(self, job: Job) -> dict:
         """A directorate's page reads only that directorate's rows (and the tables no directorate owns)."""
         return {"directorate": job.parameters["directorate"]}
-

@@ -23,9 +23,18 @@ def test_demo_status_matches_the_checked_table(tmp_path):
     demo = build_demo()
     src = pmkit.open_source(write_duckdb(demo.tables, tmp_path / "demo.duckdb", demo.case_studies))
     st = pmkit.status.assess(
-        src.measures(), src.indicators(), "2025/26 Q2", targets=src.targets(), benchmarks=src.benchmarks(), rag_suspended=["2020/21"]
+        src.measures(),
+        src.indicators(),
+        "2025/26 Q2",
+        targets=src.targets(),
+        benchmarks=src.benchmarks(),
+        rag_suspended=["2020/21"],
     )
-    got = pd.read_csv(io.StringIO(st.assign(exceptions=st["exceptions"].map(" ".join)).to_csv(index=False, float_format="%.6g")), dtype=str, keep_default_na=False)
+    got = pd.read_csv(
+        io.StringIO(st.assign(exceptions=st["exceptions"].map(" ".join)).to_csv(index=False, float_format="%.6g")),
+        dtype=str,
+        keep_default_na=False,
+    )
     want = pd.read_csv(CHECKED, dtype=str, keep_default_na=False)
     assert list(got.columns) == list(want.columns)
     differences = [

@@ -17,8 +17,14 @@ def pages(render):
 def test_no_serious_or_critical_violations_and_no_outside_requests(axe_source, browser, demo_render):
     found, outside, checked = {}, [], 0
     context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(("file:", "data:")) else (
-        outside.append(route.request.url), route.abort()))
+    context.route(
+        "**/*",
+        lambda route: (
+            route.continue_()
+            if route.request.url.startswith(("file:", "data:"))
+            else (outside.append(route.request.url), route.abort())
+        ),
+    )
     page = context.new_page()
     for engine, audience, paths in pages(demo_render):
         for path in paths:
@@ -30,7 +36,9 @@ def test_no_serious_or_critical_violations_and_no_outside_requests(axe_source, b
     context.close()
     assert not found, found
     assert not outside, outside
-    assert checked == 2 * 11 * len(demo_render.engines) + 1  # 6 quarterly, 2 deep dives, the annual report, 2 indexes; home
+    assert (
+        checked == 2 * 11 * len(demo_render.engines) + 1
+    )  # 6 quarterly, 2 deep dives, the annual report, 2 indexes; home
 
 
 def test_the_page_reflows_at_320_pixels_without_sideways_scrolling(browser, demo_render):
@@ -38,8 +46,11 @@ def test_the_page_reflows_at_320_pixels_without_sideways_scrolling(browser, demo
     page = context.new_page()
     for engine in demo_render.engines:
         for audience in ("internal", "public"):
-            for path in [demo_render.folder(engine, audience) / "housing.html", *demo_render.pages(engine, audience, "annual"),
-                         *demo_render.pages(engine, audience, "deep-dive")]:
+            for path in [
+                demo_render.folder(engine, audience) / "housing.html",
+                *demo_render.pages(engine, audience, "annual"),
+                *demo_render.pages(engine, audience, "deep-dive"),
+            ]:
                 page.goto(path.as_uri())
                 width = page.evaluate("document.documentElement.scrollWidth")
                 assert width <= 320, f"{engine}/{audience}/{path.name}: the page is {width}px wide at a 320px viewport"

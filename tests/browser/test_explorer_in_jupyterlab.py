@@ -29,11 +29,35 @@ def jupyterlab(tmp_path_factory):
     port = _free_port()
     log = (project.parent / "jupyterlab.log").open("w")
     server = subprocess.Popen(
-        [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}", "--ServerApp.token=",
-         "--ServerApp.password=", f"--ServerApp.root_dir={project}", "--LabApp.news_url=None", "--allow-root"],
-        cwd=project, stdout=log, stderr=subprocess.STDOUT,
-        env={**os.environ, **{name: str(project.parent / "jupyter" / name.lower()) for name in  # nothing from earlier sessions
-                              ("JUPYTER_CONFIG_DIR", "JUPYTER_RUNTIME_DIR", "JUPYTERLAB_SETTINGS_DIR", "JUPYTERLAB_WORKSPACES_DIR")}})
+        [
+            sys.executable,
+            "-m",
+            "jupyterlab",
+            "--no-browser",
+            "--ip=127.0.0.1",
+            f"--port={port}",
+            "--ServerApp.token=",
+            "--ServerApp.password=",
+            f"--ServerApp.root_dir={project}",
+            "--LabApp.news_url=None",
+            "--allow-root",
+        ],
+        cwd=project,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env={
+            **os.environ,
+            **{
+                name: str(project.parent / "jupyter" / name.lower())
+                for name in (  # nothing from earlier sessions
+                    "JUPYTER_CONFIG_DIR",
+                    "JUPYTER_RUNTIME_DIR",
+                    "JUPYTERLAB_SETTINGS_DIR",
+                    "JUPYTERLAB_WORKSPACES_DIR",
+                )
+            },
+        },
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
@@ -41,7 +65,9 @@ def jupyterlab(tmp_path_factory):
             urllib.request.urlopen(f"{url}/lab", timeout=2)
             break
         except OSError:
-            assert server.poll() is None and time.monotonic() < deadline, (project.parent / "jupyterlab.log").read_text()
+            assert server.poll() is None and time.monotonic() < deadline, (
+                project.parent / "jupyterlab.log"
+            ).read_text()
             time.sleep(0.3)
     yield url, project
     server.terminate()
@@ -53,7 +79,12 @@ def test_picking_an_indicator_in_jupyterlab_shows_its_tile_and_chart(browser, ju
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     url, project = jupyterlab
-    title = pmkit.open_source(project / "data" / "pmkit.duckdb").indicators().set_index("indicator_id").loc["ASC-02", "title"]
+    title = (
+        pmkit.open_source(project / "data" / "pmkit.duckdb")
+        .indicators()
+        .set_index("indicator_id")
+        .loc["ASC-02", "title"]
+    )
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     try:
         page.goto(f"{url}/lab/tree/notebooks/explore.ipynb?reset")
@@ -78,7 +109,9 @@ def test_picking_an_indicator_in_jupyterlab_shows_its_tile_and_chart(browser, ju
         combobox = page.locator(".pmkit-explorer .pmkit-indicator input[list]")
         assert combobox.count() == 1
         combobox.fill("ASC-02")  # what an analyst types; the list offers the match, they take it
-        offered = page.evaluate("() => Array.from(document.querySelectorAll('.pmkit-explorer datalist option'), o => o.value)")
+        offered = page.evaluate(
+            "() => Array.from(document.querySelectorAll('.pmkit-explorer datalist option'), o => o.value)"
+        )
         match = [o for o in offered if o.startswith("ASC-02 ")]
         assert match == [f"ASC-02 · {title}"]
         combobox.fill(match[0])

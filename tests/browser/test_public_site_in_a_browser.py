@@ -6,8 +6,15 @@ import pytest
 from browser_helpers import axe_violations
 
 pytestmark = pytest.mark.e2e
-PAGES = ["index.html", "archive.html", "how-to-read.html", "indicators/index.html", "indicators/hou-07.html",
-         "indicators/asc-02.html", "2025-26-Q2/index.html"]
+PAGES = [
+    "index.html",
+    "archive.html",
+    "how-to-read.html",
+    "indicators/index.html",
+    "indicators/hou-07.html",
+    "indicators/asc-02.html",
+    "2025-26-Q2/index.html",
+]
 
 
 def test_the_public_sites_pages_have_no_serious_or_critical_violations(axe_source, browser, demo_render):

@@ -28,7 +28,10 @@ def test_chart_alt_text_states_rank_median_best_worst_and_national(internal, pub
 
 
 def test_data_table_ranks_ties_together_and_marks_this_council(internal):
-    rows = [[text(c) for c in tr.select("th, td")] for tr in soup(benchmark_section([ranked()], "Thornbury Vale", internal)).select("tbody tr")]
+    rows = [
+        [text(c) for c in tr.select("th, td")]
+        for tr in soup(benchmark_section([ranked()], "Thornbury Vale", internal)).select("tbody tr")
+    ]
     assert rows == [
         ["1", "A", "95.0%", "1st"],
         ["2", "B", "93.0%", "2nd"],
@@ -45,16 +48,48 @@ def test_indicators_without_peers_get_no_chart(internal):
 
 
 def test_appendix_has_a_row_per_indicator_with_its_figures(internal, public):
-    table = soup(appendix_table([ranked(), reading(status_row(indicator_id="X", title="No target yet", target=float("nan"),
-                                                              rag="no_target", exceptions=[]), register_row(indicator_id="X"))], internal))
+    table = soup(
+        appendix_table(
+            [
+                ranked(),
+                reading(
+                    status_row(
+                        indicator_id="X", title="No target yet", target=float("nan"), rag="no_target", exceptions=[]
+                    ),
+                    register_row(indicator_id="X"),
+                ),
+            ],
+            internal,
+        )
+    )
     rows = [[text(c) for c in tr.select("th, td")] for tr in table.select("tbody tr")]
-    assert rows[0] == ["REP-01", "Repairs completed on time", "Sep 2025", "87.0%", "92.0%", "\u2716 Off target",
-                       "Declining since previous month", "2nd quartile, rank 3 of 6", "Off target", "Head of Repairs"]
+    assert rows[0] == [
+        "REP-01",
+        "Repairs completed on time",
+        "Sep 2025",
+        "87.0%",
+        "92.0%",
+        "\u2716 Off target",
+        "Declining since previous month",
+        "2nd quartile, rank 3 of 6",
+        "Off target",
+        "Head of Repairs",
+    ]
     assert rows[1][4] == "No target" and rows[1][1] == "No target yet"
     assert table.select_one("tbody th a")["href"] == "#kpi-REP-01"
-    plain = [[text(c) for c in tr.select("th, td")] for tr in soup(appendix_table([ranked()], public)).select("tbody tr")]
-    assert plain[0] == ["Repairs completed on time", "Sep 2025", "87.0%", "92.0%", "\u2716 Off target", "Worse than last month",
-                        "In the middle of similar councils", "Missed its target"]
+    plain = [
+        [text(c) for c in tr.select("th, td")] for tr in soup(appendix_table([ranked()], public)).select("tbody tr")
+    ]
+    assert plain[0] == [
+        "Repairs completed on time",
+        "Sep 2025",
+        "87.0%",
+        "92.0%",
+        "\u2716 Off target",
+        "Worse than last month",
+        "In the middle of similar councils",
+        "Missed its target",
+    ]
 
 
 def test_benchmark_sentences_keep_the_registers_decimals(internal):

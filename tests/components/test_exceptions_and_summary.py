@@ -6,22 +6,36 @@ from component_helpers import reading, register_row, soup, status_row, text, vie
 from pmkit.components.exceptions import exception_list
 from pmkit.components.summary import summary_strip
 
-COMMENTARY = pd.DataFrame({
-    "indicator_id": ["RED", "RED", "AMB"],
-    "period": ["Sep 2025", "Sep 2025", "Aug 2025"],
-    "audience": ["internal", "public", "internal"],
-    "text": ["Two **surveyors** left in July.", "We are short of surveyors.", "Last month's note"],
-    "actions": ["- Recruit two surveyors", "", ""],
-})
+COMMENTARY = pd.DataFrame(
+    {
+        "indicator_id": ["RED", "RED", "AMB"],
+        "period": ["Sep 2025", "Sep 2025", "Aug 2025"],
+        "audience": ["internal", "public", "internal"],
+        "text": ["Two **surveyors** left in July.", "We are short of surveyors.", "Last month's note"],
+        "actions": ["- Recruit two surveyors", "", ""],
+    }
+)
 
 
 def flagged():
-    red = reading(status_row(indicator_id="RED", title="Calls answered", value=87.0, target=92.0, rag="red", exceptions=["red"]),
-                  register_row(indicator_id="RED"))
-    amber = reading(status_row(indicator_id="AMB", title="Relets", value=90.0, target=91.0, rag="amber",
-                               previous_value=91.0, exceptions=["declining_twice", "provisional_data"], quality="provisional"),
-                    register_row(indicator_id="AMB"),
-                    view([92.0, 93.0] * 6 + [92.5, 92.0, 91.0, 90.0], "Jun 2024", target=91.0))
+    red = reading(
+        status_row(indicator_id="RED", title="Calls answered", value=87.0, target=92.0, rag="red", exceptions=["red"]),
+        register_row(indicator_id="RED"),
+    )
+    amber = reading(
+        status_row(
+            indicator_id="AMB",
+            title="Relets",
+            value=90.0,
+            target=91.0,
+            rag="amber",
+            previous_value=91.0,
+            exceptions=["declining_twice", "provisional_data"],
+            quality="provisional",
+        ),
+        register_row(indicator_id="AMB"),
+        view([92.0, 93.0] * 6 + [92.5, 92.0, 91.0, 90.0], "Jun 2024", target=91.0),
+    )
     fine = reading(status_row(indicator_id="OK", rag="green", exceptions=[]), register_row(indicator_id="OK"))
     return [amber, fine, red]
 
@@ -36,7 +50,9 @@ def test_reds_first_then_the_rest_and_only_flagged_indicators(internal):
 
 def test_reasons_state_the_figures(internal):
     red, amber = items(internal)
-    assert [text(li) for li in red.select(".reasons li")] == ["Off target: 5.0 percentage points below the target, beyond the near-target band"]
+    assert [text(li) for li in red.select(".reasons li")] == [
+        "Off target: 5.0 percentage points below the target, beyond the near-target band"
+    ]
     assert [text(li) for li in amber.select(".reasons li")] == [
         "Declined two periods running: 92.0% (Jul 2025), 91.0% (Aug 2025), 90.0% (Sep 2025)",
         "Value is provisional",
@@ -49,7 +65,9 @@ def test_commentary_and_actions_for_members_and_a_note_when_there_is_none(intern
     assert text(red.select_one(".commentary")) == "Two surveyors left in July."
     assert red.select_one(".commentary strong") is not None
     assert text(red.select_one(".actions")) == "Actions Recruit two surveyors"
-    assert text(amber.select_one(".commentary.missing")) == "No commentary was supplied for this period."  # Aug's note is not Sep's
+    assert (
+        text(amber.select_one(".commentary.missing")) == "No commentary was supplied for this period."
+    )  # Aug's note is not Sep's
 
 
 def test_public_list_uses_public_commentary_and_leaves_out_what_has_nothing_to_say(public):
@@ -57,7 +75,9 @@ def test_public_list_uses_public_commentary_and_leaves_out_what_has_nothing_to_s
     assert text(red.select_one(".commentary")) == "We are short of surveyors."
     assert red.select_one(".actions") is None
     assert "No commentary" not in text(amber) and amber.select_one(".commentary") is None
-    assert [text(li) for li in red.select(".reasons li")] == ["Missed its target by 5.0 percentage points (below the target)"]
+    assert [text(li) for li in red.select(".reasons li")] == [
+        "Missed its target by 5.0 percentage points (below the target)"
+    ]
 
 
 def test_no_exceptions_is_said_plainly(internal):
@@ -65,8 +85,12 @@ def test_no_exceptions_is_said_plainly(internal):
 
 
 def test_summary_counts_by_status_and_direction(internal, public):
-    status = pd.DataFrame({"rag": ["green", "green", "red", "amber", "no_data"],
-                           "dot": ["improving", "declining", "declining", "no_change", "not_comparable"]})
+    status = pd.DataFrame(
+        {
+            "rag": ["green", "green", "red", "amber", "no_data"],
+            "dot": ["improving", "declining", "declining", "no_change", "not_comparable"],
+        }
+    )
     strip = soup(summary_strip(status, internal))
     by_status = {tr["data-status"]: int(text(tr.td)) for tr in strip.select("tr[data-status]")}
     by_direction = {tr["data-direction"]: int(text(tr.td)) for tr in strip.select("tr[data-direction]")}
@@ -75,13 +99,22 @@ def test_summary_counts_by_status_and_direction(internal, public):
     assert text(strip.select("caption")[0]) == "Status against target (5 indicators)"
     plain = soup(summary_strip(status, public))
     assert [text(th) for th in plain.select("tr[data-direction] th")] == [
-        "\u2197 Getting better", "\u2192 About the same", "\u2198 Getting worse", "\u2013 No earlier figure"]
+        "\u2197 Getting better",
+        "\u2192 About the same",
+        "\u2198 Getting worse",
+        "\u2013 No earlier figure",
+    ]
 
 
 def test_figures_keep_the_registers_decimals(internal):
     # Two decimals in the register: 87.0 must read 87.00%, not the 87.0% a value of that size would get by default.
-    r = reading(status_row(indicator_id="RED", value=87.0, target=92.0, rag="red", exceptions=["red"]),
-                register_row(indicator_id="RED", decimals=2))
+    r = reading(
+        status_row(indicator_id="RED", value=87.0, target=92.0, rag="red", exceptions=["red"]),
+        register_row(indicator_id="RED", decimals=2),
+    )
     item = soup(exception_list([r], None, internal)).select_one("li.exception")
     assert "87.00% in Sep 2025; target 92.00%" in text(item)
-    assert text(item.select_one(".reasons li")) == "Off target: 5.00 percentage points below the target, beyond the near-target band"
+    assert (
+        text(item.select_one(".reasons li"))
+        == "Off target: 5.00 percentage points below the target, beyond the near-target band"
+    )

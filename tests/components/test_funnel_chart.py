@@ -18,16 +18,22 @@ def drawn_lines(monkeypatch, frame, words) -> dict[str, tuple[list[float], list[
     monkeypatch.setattr(chart, "figure_to_data_uri", lambda fig, **_: figures.append(fig) or "data:image/png;base64,")
     chart.funnel_chart(frame, "Repairs done on time", "ward", "2025/26 Q2", words)
     (ax,) = figures[0].axes
-    return {line.get_label(): (list(line.get_xdata()), list(line.get_ydata())) for line in ax.get_lines()
-            if not line.get_label().startswith("_")}
+    return {
+        line.get_label(): (list(line.get_xdata()), list(line.get_ydata()))
+        for line in ax.get_lines()
+        if not line.get_label().startswith("_")
+    }
 
 
 def test_the_998_line_is_drawn_at_the_exact_normal_quantile(monkeypatch, internal):
     # 150 of 300 and 200 of 400: the overall rate is 350 / 700 = 0.5. The chart's sizes start at 0.8 x 125 = 100 cases,
     # where sqrt(0.5 x 0.5 / 100) = 0.05, so the upper 99.8% line starts at 50 + 100 x 3.090232306167813 x 0.05
     # = 65.45116153083907% and the upper 95% line at 50 + 5 x 1.959963984540054 = 59.79981992270027%.
-    frame = funnel(pd.DataFrame({"category": ["Abbey", "Bridge", "Castle"], "numerator": [62, 150, 138],
-                                 "denominator": [125, 300, 275]}))
+    frame = funnel(
+        pd.DataFrame(
+            {"category": ["Abbey", "Bridge", "Castle"], "numerator": [62, 150, 138], "denominator": [125, 300, 275]}
+        )
+    )
     assert frame["overall"].iloc[0] == 0.5
     lines = drawn_lines(monkeypatch, frame, internal)
     x998, y998 = lines["99.8% limits"]

@@ -36,6 +36,7 @@ def shown_before_drill_down(article) -> list:
 
 # --- Noise called news --------------------------------------------------------------------------
 
+
 def care_act():
     """Higher is better, a rate of a flow (monthly, Jul 2024 to Sep 2025): 75.6% to 81.8%.
 
@@ -44,10 +45,22 @@ def care_act():
     81.8 is common cause.
     """
     history = [78.0, 84.0, 76.0, 82.0, 75.0, 83.0, 77.0, 81.0, 74.0, 80.0, 76.0, 83.0, 79.0, 75.6, 81.8]
-    row = status_row(indicator_id="ASC-03", title="Care Act assessments completed within 28 days", value=81.8,
-                     target=80.0, rag="green", dot="improving", dot_previous="improving", dot_last_year="improving",
-                     previous_value=75.6, last_year_value=76.0, exceptions=[])
-    info = register_row(indicator_id="ASC-03", title="Care Act assessments completed within 28 days", aggregation="ratio")
+    row = status_row(
+        indicator_id="ASC-03",
+        title="Care Act assessments completed within 28 days",
+        value=81.8,
+        target=80.0,
+        rag="green",
+        dot="improving",
+        dot_previous="improving",
+        dot_last_year="improving",
+        previous_value=75.6,
+        last_year_value=76.0,
+        exceptions=[],
+    )
+    info = register_row(
+        indicator_id="ASC-03", title="Care Act assessments completed within 28 days", aggregation="ratio"
+    )
     return reading(row, info, view(history, "Jul 2024", target=80.0))
 
 
@@ -57,13 +70,44 @@ def missed_bins():
     Moving ranges sum to 825 over 14: mean 58.93, usually up to 192.5 a month; 135 is usual. Limits
     1,069.6 to 1,383.1: 1,105 is common cause.
     """
-    history = [1250.0, 1190.0, 1270.0, 1210.0, 1260.0, 1200.0, 1280.0, 1220.0, 1250.0, 1195.0, 1265.0, 1215.0,
-               1245.0, 1240.0, 1105.0]
-    row = status_row(indicator_id="ENV-02", title="Missed bin collections", value=1105.0, target=1200.0, rag="green",
-                     dot="improving", dot_previous="improving", dot_last_year="improving", previous_value=1240.0,
-                     last_year_value=1270.0, exceptions=[])
-    info = register_row(indicator_id="ENV-02", title="Missed bin collections", unit="count", decimals=0,
-                        polarity="lower_is_better", aggregation="sum")
+    history = [
+        1250.0,
+        1190.0,
+        1270.0,
+        1210.0,
+        1260.0,
+        1200.0,
+        1280.0,
+        1220.0,
+        1250.0,
+        1195.0,
+        1265.0,
+        1215.0,
+        1245.0,
+        1240.0,
+        1105.0,
+    ]
+    row = status_row(
+        indicator_id="ENV-02",
+        title="Missed bin collections",
+        value=1105.0,
+        target=1200.0,
+        rag="green",
+        dot="improving",
+        dot_previous="improving",
+        dot_last_year="improving",
+        previous_value=1240.0,
+        last_year_value=1270.0,
+        exceptions=[],
+    )
+    info = register_row(
+        indicator_id="ENV-02",
+        title="Missed bin collections",
+        unit="count",
+        decimals=0,
+        polarity="lower_is_better",
+        aggregation="sum",
+    )
     return reading(row, info, view(history, "Jul 2024", improvement="decrease", target=1200.0))
 
 
@@ -71,7 +115,10 @@ def test_a_change_within_the_usual_month_to_month_movement_is_not_headlined(inte
     # Was: "Improved: Care Act assessments completed within 28 days (75.6% in Aug 2025 to 81.8% in Sep 2025)
     # and Missed bin collections (1,240 in Aug 2025 to 1,105 in Sep 2025)." though neither chart shows a signal.
     assert said([care_act(), missed_bins()], internal) == [
-        ("overview", "Of the 2 indicators, 2 were judged against a target: 2 on target, 0 near target and 0 off target."),
+        (
+            "overview",
+            "Of the 2 indicators, 2 were judged against a target: 2 on target, 0 near target and 0 off target.",
+        ),
     ]
     assert [kind for kind, _ in said([care_act(), missed_bins()], public)] == ["overview"]
 
@@ -84,7 +131,10 @@ def test_a_change_larger_than_usual_is_headlined(internal):
     row = bins.row.copy()
     row["value"] = 900.0
     moved = reading(row, bins.info, view(history, "Jul 2024", improvement="decrease", target=1200.0))
-    assert said([moved], internal)[1] == ("improved", "Improved: Missed bin collections (1,240 in Aug 2025 to 900 in Sep 2025).")
+    assert said([moved], internal)[1] == (
+        "improved",
+        "Improved: Missed bin collections (1,240 in Aug 2025 to 900 in Sep 2025).",
+    )
 
 
 def temporary_accommodation():
@@ -96,12 +146,33 @@ def temporary_accommodation():
     """
     history = [3.0, 3.1, 2.9, 3.0, 3.1, 3.0, 2.9, 3.0, 3.1, 3.6, 3.73, 3.8, 3.9, 3.97, 3.93]
     title = "Households in temporary accommodation (per 1,000 households)"
-    row = status_row(indicator_id="HOU-01", title=title, period="2025/26 Q2", value=3.93, target=3.6, rag="red",
-                     dot="improving", dot_previous="improving", dot_last_year="declining", previous_value=3.97,
-                     last_year_value=3.73, exceptions=["red", "spc_concern"], quartile=3, rank=3, n_peers=4,
-                     peer_median=3.85)
-    info = register_row(indicator_id="HOU-01", title=title, unit="rate", decimals=2, polarity="lower_is_better",
-                        frequency="quarterly", aggregation="last")
+    row = status_row(
+        indicator_id="HOU-01",
+        title=title,
+        period="2025/26 Q2",
+        value=3.93,
+        target=3.6,
+        rag="red",
+        dot="improving",
+        dot_previous="improving",
+        dot_last_year="declining",
+        previous_value=3.97,
+        last_year_value=3.73,
+        exceptions=["red", "spc_concern"],
+        quartile=3,
+        rank=3,
+        n_peers=4,
+        peer_median=3.85,
+    )
+    info = register_row(
+        indicator_id="HOU-01",
+        title=title,
+        unit="rate",
+        decimals=2,
+        polarity="lower_is_better",
+        frequency="quarterly",
+        aggregation="last",
+    )
     group = peers({"A": 3.2, "B": 3.5, "C": 4.2, "D": 4.6}, own=3.93, higher_better=False)
     return reading(row, info, quarters("2021/22 Q4", history, "decrease", 3.6), group)
 
@@ -114,9 +185,19 @@ def rent_collected():
     0.8429 = 94.58, so 93.0 is still unusually low (worse than usual).
     """
     history = [97.6, 97.7] * 6 + [97.6, 90.0, 93.0]
-    row = status_row(indicator_id="HOU-09", title="Rent collected", value=93.0, target=97.5, rag="red",
-                     dot="improving", dot_previous="improving", dot_last_year="declining", previous_value=90.0,
-                     last_year_value=97.6, exceptions=["red", "spc_concern"])
+    row = status_row(
+        indicator_id="HOU-09",
+        title="Rent collected",
+        value=93.0,
+        target=97.5,
+        rag="red",
+        dot="improving",
+        dot_previous="improving",
+        dot_last_year="declining",
+        previous_value=90.0,
+        last_year_value=97.6,
+        exceptions=["red", "spc_concern"],
+    )
     info = register_row(indicator_id="HOU-09", title="Rent collected", aggregation="ratio")
     return reading(row, info, view(history, "Jul 2024", target=97.5))
 
@@ -128,10 +209,16 @@ def test_a_figure_worse_than_usual_is_not_getting_better_but_needs_attention(int
     title = "Households in temporary accommodation (per 1,000 households)"
     assert said([rent_collected(), temporary_accommodation()], public)[:3] == [
         ("overview", "Of the 2 measures, 2 could be checked against a target: 0 met it, 0 came close and 2 missed it."),
-        ("off_target", f"Missed target: {title} at 3.93 against a target of 3.60 and "
-                       "Rent collected at 93.0% against a target of 97.5%."),
-        ("concern", "Unusually poor results: Rent collected (the latest figure is below its usual range) and "
-                    f"{title} (the latest figure is above its usual range)."),
+        (
+            "off_target",
+            f"Missed target: {title} at 3.93 against a target of 3.60 and "
+            "Rent collected at 93.0% against a target of 97.5%.",
+        ),
+        (
+            "concern",
+            "Unusually poor results: Rent collected (the latest figure is below its usual range) and "
+            f"{title} (the latest figure is above its usual range).",
+        ),
     ]
     assert "improved" not in [kind for kind, _ in said([rent_collected(), temporary_accommodation()], internal)]
 
@@ -143,9 +230,19 @@ def rent_lost_to_voids():
     0.08 fall is larger, but no reader can see it.
     """
     history = [1.04, 1.05, 1.04, 1.03, 1.04, 1.05, 1.04, 0.96]
-    row = status_row(indicator_id="HOU-11", title="Rent lost to voids", value=0.96, target=1.5, rag="green",
-                     dot="improving", dot_previous="improving", dot_last_year="no_change", previous_value=1.04,
-                     last_year_value=0.96, exceptions=[])
+    row = status_row(
+        indicator_id="HOU-11",
+        title="Rent lost to voids",
+        value=0.96,
+        target=1.5,
+        rag="green",
+        dot="improving",
+        dot_previous="improving",
+        dot_last_year="no_change",
+        previous_value=1.04,
+        last_year_value=0.96,
+        exceptions=[],
+    )
     info = register_row(indicator_id="HOU-11", title="Rent lost to voids", polarity="lower_is_better")
     return reading(row, info, view(history, "Feb 2025", improvement="decrease", target=1.5))
 
@@ -156,11 +253,22 @@ def library_visits():
     Moving ranges 0.1 × 5 and 0.8: mean 1.3 / 6 = 0.2167, usually up to 0.708; 0.8 is more.
     """
     history = [12.5, 12.6, 12.5, 12.6, 12.5, 12.6, 13.4]
-    row = status_row(indicator_id="COM-02", title="Library visits per 1,000 residents", value=13.4, target=12.0,
-                     rag="green", dot="improving", dot_previous="improving", dot_last_year="improving",
-                     previous_value=12.6, last_year_value=11.0, exceptions=[])
-    info = register_row(indicator_id="COM-02", title="Library visits per 1,000 residents", unit="count", decimals=0,
-                        aggregation="sum")
+    row = status_row(
+        indicator_id="COM-02",
+        title="Library visits per 1,000 residents",
+        value=13.4,
+        target=12.0,
+        rag="green",
+        dot="improving",
+        dot_previous="improving",
+        dot_last_year="improving",
+        previous_value=12.6,
+        last_year_value=11.0,
+        exceptions=[],
+    )
+    info = register_row(
+        indicator_id="COM-02", title="Library visits per 1,000 residents", unit="count", decimals=0, aggregation="sum"
+    )
     return reading(row, info, view(history, "Mar 2025", target=12.0))
 
 
@@ -177,6 +285,7 @@ def test_a_change_hidden_by_rounding_is_no_change(internal, public):
 
 # --- Running totals read as change -----------------------------------------------------------------
 
+
 def homes_delivered():
     """Higher is better, a running total (quarterly, year to date): 44 at 2025/26 Q1, 93 at Q2; 80 at
     2024/25 Q2 (38 + 42).
@@ -187,12 +296,32 @@ def homes_delivered():
     """
     in_period = [40.0, 41.0, 39.0, 42.0, 38.0, 42.0, 40.0, 41.0, 44.0, 49.0]
     title = "Affordable homes delivered (year to date)"
-    row = status_row(indicator_id="HOU-10", title=title, period="2025/26 Q2", value=93.0, target=110.0, rag="red",
-                     dot="improving", dot_previous="improving", dot_last_year="improving", previous_value=44.0,
-                     last_year_value=80.0, exceptions=["red"], projected_year_end=186.0, annual_target=233.0,
-                     on_track=False)
-    info = register_row(indicator_id="HOU-10", title=title, unit="count", decimals=0, frequency="quarterly",
-                        cumulative=True, aggregation="sum")
+    row = status_row(
+        indicator_id="HOU-10",
+        title=title,
+        period="2025/26 Q2",
+        value=93.0,
+        target=110.0,
+        rag="red",
+        dot="improving",
+        dot_previous="improving",
+        dot_last_year="improving",
+        previous_value=44.0,
+        last_year_value=80.0,
+        exceptions=["red"],
+        projected_year_end=186.0,
+        annual_target=233.0,
+        on_track=False,
+    )
+    info = register_row(
+        indicator_id="HOU-10",
+        title=title,
+        unit="count",
+        decimals=0,
+        frequency="quarterly",
+        cumulative=True,
+        aggregation="sum",
+    )
     return reading(row, info, quarters("2023/24 Q1", in_period, "increase", 110.0))
 
 
@@ -202,9 +331,23 @@ def business_rates():
     far more than 1.9 points: no headline."""
     in_period = [29.9, 29.0, 28.6, 11.8, 29.0, 28.2, 28.8, 11.9, 30.1, 29.0]
     title = "Business rates collected (year to date)"
-    row = status_row(indicator_id="FIN-03", title=title, period="2025/26 Q2", value=59.1, target=58.0, rag="green",
-                     dot="improving", dot_previous="improving", dot_last_year="improving", previous_value=30.1,
-                     last_year_value=57.2, exceptions=[], projected_year_end=118.2, annual_target=98.0, on_track=True)
+    row = status_row(
+        indicator_id="FIN-03",
+        title=title,
+        period="2025/26 Q2",
+        value=59.1,
+        target=58.0,
+        rag="green",
+        dot="improving",
+        dot_previous="improving",
+        dot_last_year="improving",
+        previous_value=30.1,
+        last_year_value=57.2,
+        exceptions=[],
+        projected_year_end=118.2,
+        annual_target=98.0,
+        on_track=True,
+    )
     info = register_row(indicator_id="FIN-03", title=title, frequency="quarterly", cumulative=True, aggregation="ratio")
     return reading(row, info, quarters("2023/24 Q1", in_period, "increase", 58.0))
 
@@ -213,9 +356,13 @@ def test_a_running_total_is_headlined_against_the_same_point_last_year(internal,
     # Was: "Improved: Affordable homes delivered (year to date) (44 in 2025/26 Q1 to 93 in 2025/26 Q2) and
     # Business rates collected (year to date) (30.1% in 2025/26 Q1 to 59.1% in 2025/26 Q2)."
     assert said([homes_delivered(), business_rates()], internal)[1] == (
-        "improved", "Improved: Affordable homes delivered (year to date) (80 in 2024/25 Q2 to 93 in 2025/26 Q2).")
+        "improved",
+        "Improved: Affordable homes delivered (year to date) (80 in 2024/25 Q2 to 93 in 2025/26 Q2).",
+    )
     assert said([homes_delivered(), business_rates()], public)[1] == (
-        "improved", "Getting better: Affordable homes delivered (year to date) (80 in 2024/25 Q2 to 93 in 2025/26 Q2).")
+        "improved",
+        "Getting better: Affordable homes delivered (year to date) (80 in 2024/25 Q2 to 93 in 2025/26 Q2).",
+    )
 
 
 def escalated_complaints():
@@ -223,12 +370,33 @@ def escalated_complaints():
     total must); 75 at 2024/25 Q3. Straight line: 70 × 12 / 9 = 93.3, shown as 93, within 100."""
     in_period = [25.0, 26.0, 24.0, 27.0, 24.0, 25.0, 26.0, 24.0, 20.0, 25.0, 25.0]
     title = "Complaints escalated to stage 2 (year to date)"
-    row = status_row(indicator_id="CUS-04", title=title, period="2025/26 Q3", value=70.0, target=75.0, rag="green",
-                     dot="improving", dot_previous="declining", dot_last_year="improving", previous_value=45.0,
-                     last_year_value=75.0, exceptions=[], projected_year_end=70.0 * 12 / 9, annual_target=100.0,
-                     on_track=True)
-    info = register_row(indicator_id="CUS-04", title=title, unit="count", decimals=0, frequency="quarterly",
-                        polarity="lower_is_better", cumulative=True, aggregation="sum")
+    row = status_row(
+        indicator_id="CUS-04",
+        title=title,
+        period="2025/26 Q3",
+        value=70.0,
+        target=75.0,
+        rag="green",
+        dot="improving",
+        dot_previous="declining",
+        dot_last_year="improving",
+        previous_value=45.0,
+        last_year_value=75.0,
+        exceptions=[],
+        projected_year_end=70.0 * 12 / 9,
+        annual_target=100.0,
+        on_track=True,
+    )
+    info = register_row(
+        indicator_id="CUS-04",
+        title=title,
+        unit="count",
+        decimals=0,
+        frequency="quarterly",
+        polarity="lower_is_better",
+        cumulative=True,
+        aggregation="sum",
+    )
     return reading(row, info, quarters("2023/24 Q1", in_period, "decrease", 75.0))
 
 
@@ -238,23 +406,27 @@ def test_a_running_totals_tile_compares_with_last_year_and_projects_the_year_end
     homes = tile(homes_delivered(), public)
     assert text(homes.select_one(".verdict")) == (
         "Off target but better than the same quarter last year; on course for 186 by 31 March 2026, "
-        "missing its target of 233.")
+        "missing its target of 233."
+    )
     assert [text(p) for p in homes.select("p.direction")] == ["\u2197 Better than the same quarter last year"]
     assert "last quarter" not in text(homes)
     complaints = tile(escalated_complaints(), internal)
     assert text(complaints.select_one(".verdict")) == (
         "On target and improving since same period last year; on course for 93 by 31 March 2026, "
-        "meeting its target of 100.")
+        "meeting its target of 100."
+    )
     assert [text(p) for p in complaints.select("p.direction")] == ["\u2197 Improving since same period last year"]
     assert "previous quarter" not in text(complaints)
     # A straight line through 59.1% at half-year passes 100%: a percentage is on course for 100% at most.
     rates = tile(business_rates(), public)
     assert text(rates.select_one(".verdict")) == (
         "On target and better than the same quarter last year; on course for 100.0% by 31 March 2026, "
-        "meeting its target of 98.0%.")
+        "meeting its target of 98.0%."
+    )
 
 
 # --- One sentence, four lines -----------------------------------------------------------------------
+
 
 def test_a_tile_leads_with_one_sentence_and_shows_four_short_lines(internal, public):
     # Was six verdicts in view: off target, better than last quarter, worse than last year, special cause
@@ -273,21 +445,25 @@ def test_a_tile_leads_with_one_sentence_and_shows_four_short_lines(internal, pub
     assert not [p for p in seen if p.select(".pmkit-spc-icon") or "bench" in (p.get("class") or [])]
     members = tile(temporary_accommodation(), internal)
     assert text(members.select_one(".verdict")) == (
-        "Off target but improving since previous quarter; still special cause concern (high values).")
+        "Off target but improving since previous quarter; still special cause concern (high values)."
+    )
     assert len(shown_before_drill_down(members)) == 4 and members.details.select(".pmkit-spc-icon")
 
 
 def test_the_sentence_joins_status_direction_and_signal_without_contradiction(internal, public):
     assert text(tile(rent_collected(), public).select_one(".verdict")) == (
-        "Off target but better than last month; still unusually low this month (worse than usual).")
+        "Off target but better than last month; still unusually low this month (worse than usual)."
+    )
     assert text(tile(rent_collected(), internal).select_one(".verdict")) == (
-        "Off target but improving since previous month; still special cause concern (low values).")
+        "Off target but improving since previous month; still special cause concern (low values)."
+    )
     # A signal that agrees with the direction: 97.6 to 90.0 is worse than last month and worse than usual.
     row = rent_collected().row.copy()
     row["value"], row["previous_value"], row["dot"], row["dot_previous"] = 90.0, 97.6, "declining", "declining"
     fell = reading(row, rent_collected().info, view([97.6, 97.7] * 6 + [97.6, 90.0], "Aug 2024", target=97.5))
     assert text(tile(fell, public).select_one(".verdict")) == (
-        "Off target and worse than last month; unusually low this month (worse than usual).")
+        "Off target and worse than last month; unusually low this month (worse than usual)."
+    )
     # No signal, no SPC words: the Care Act figure is on target and better than last month.
     assert text(tile(care_act(), public).select_one(".verdict")) == "On target and better than last month."
     assert text(tile(missed_bins(), internal).select_one(".verdict")) == "On target and improving since previous month."
@@ -302,4 +478,6 @@ def test_a_stock_near_target_and_getting_worse(public):
     row = r.row.copy()
     row["target"], row["rag"], row["dot"], row["exceptions"] = 3.8, "amber", "declining", []
     seasonal = reading(row, pd.Series({**r.info.to_dict(), "seasonal": True}), None, None)
-    assert text(tile(seasonal, public).select_one(".verdict")) == "Near target and worse than the same quarter last year."
+    assert (
+        text(tile(seasonal, public).select_one(".verdict")) == "Near target and worse than the same quarter last year."
+    )

@@ -11,13 +11,17 @@ from pmkit.components import page
 from pmkit.components.templating import render_string
 from pmkit.components.words import _SECTIONS, words_for
 
-JARGON = re.compile(r"special cause|common cause|quartile|xmr|process limit|peer median|\bspc\b|hit and miss|"
-                    r"statistical process control|assurance|variation|sigma|rebase", re.I)
+JARGON = re.compile(
+    r"special cause|common cause|quartile|xmr|process limit|peer median|\bspc\b|hit and miss|"
+    r"statistical process control|assurance|variation|sigma|rebase",
+    re.I,
+)
 
 
 def test_autoescaping_is_the_default():
     assert render_string("<p title='{{ t }}'>{{ t }}</p>", t="\"'><script>") == (
-        "<p title='&#34;&#39;&gt;&lt;script&gt;'>&#34;&#39;&gt;&lt;script&gt;</p>")
+        "<p title='&#34;&#39;&gt;&lt;script&gt;'>&#34;&#39;&gt;&lt;script&gt;</p>"
+    )
 
 
 def test_a_raw_block_cannot_be_closed_by_backticks_in_the_data():
@@ -28,15 +32,21 @@ def test_a_raw_block_cannot_be_closed_by_backticks_in_the_data():
 
 def test_markdown_headings_escape_every_punctuation_mark():
     assert page.markdown_heading("A [link](javascript:x) *b*", "x") == (
-        "## A \\[link\\]\\(javascript\\:x\\) \\*b\\* {#x}")
+        "## A \\[link\\]\\(javascript\\:x\\) \\*b\\* {#x}"
+    )
 
 
 def test_contents_lists_the_level_two_headings_in_order():
-    html = ('<h1>T</h1><!-- pmkit:contents --><h2 id="headlines">Headlines</h2><h3 id="z">No</h3>'
-            '<h2 id="about">About <em>this</em> report</h2><h2 id="c">Culture &amp; Leisure</h2>')
+    html = (
+        '<h1>T</h1><!-- pmkit:contents --><h2 id="headlines">Headlines</h2><h3 id="z">No</h3>'
+        '<h2 id="about">About <em>this</em> report</h2><h2 id="c">Culture &amp; Leisure</h2>'
+    )
     nav = soup(page.contents(html)).select_one("nav.contents")
-    assert [(a["href"], text(a)) for a in nav.select("a")] == [("#headlines", "Headlines"), ("#about", "About this report"),
-                                                              ("#c", "Culture & Leisure")]
+    assert [(a["href"], text(a)) for a in nav.select("a")] == [
+        ("#headlines", "Headlines"),
+        ("#about", "About this report"),
+        ("#c", "Culture & Leisure"),
+    ]
     assert "&amp;amp;" not in str(nav)
 
 
@@ -49,23 +59,45 @@ def test_method_note_states_the_rules_in_force(internal, public):
     assert "Periods not judged against target: 2020/21, 2021/22 Q1." in note
     assert "Source: returns.xlsx" in note
     plain = text(soup(page.method_note("2025/26 Q2", {}, register.iloc[:2], "council performance returns", public)))
-    assert "Near target: within 10% of the target." in plain and "a change of more than 1% of the earlier figure" in plain
+    assert (
+        "Near target: within 10% of the target." in plain and "a change of more than 1% of the earlier figure" in plain
+    )
     assert not JARGON.search(plain)
 
 
 def test_index_and_home_pages_link_every_report():
-    index = soup(page.index_page("Reports", {"Quarterly directorate reports": [
-        {"title": "Housing <1>", "file": "housing.html", "exists": True, "result": "Published"},
-        {"title": "Place", "file": "place.html", "exists": False, "result": "Failed: no report yet"}]},
-        [("status.csv", "status.csv")], css=""))
+    index = soup(
+        page.index_page(
+            "Reports",
+            {
+                "Quarterly directorate reports": [
+                    {"title": "Housing <1>", "file": "housing.html", "exists": True, "result": "Published"},
+                    {"title": "Place", "file": "place.html", "exists": False, "result": "Failed: no report yet"},
+                ]
+            },
+            [("status.csv", "status.csv")],
+            css="",
+        )
+    )
     assert [text(c) for c in index.select("caption")] == ["Quarterly directorate reports"]
     assert [(a["href"], text(a)) for a in index.select("main a")] == [
-        ("../../index.html", "All periods"), ("housing.html", "Housing <1>"), ("status.csv", "status.csv")]
-    home = soup(page.home_page([("2025-26-Q2/internal/index.html", "2025-26-Q2")], css="", council="Borsetshire <Council>",
-                               public="public/index.html"))
+        ("../../index.html", "All periods"),
+        ("housing.html", "Housing <1>"),
+        ("status.csv", "status.csv"),
+    ]
+    home = soup(
+        page.home_page(
+            [("2025-26-Q2/internal/index.html", "2025-26-Q2")],
+            css="",
+            council="Borsetshire <Council>",
+            public="public/index.html",
+        )
+    )
     assert text(home.select_one("h1")) == "Borsetshire <Council>: performance reports for members and officers"
     assert [(a["href"], text(a)) for a in home.select("a")] == [
-        ("2025-26-Q2/internal/index.html", "2025-26-Q2"), ("public/index.html", "The public site's front page")]
+        ("2025-26-Q2/internal/index.html", "2025-26-Q2"),
+        ("public/index.html", "The public site's front page"),
+    ]
     assert "No public reports yet." in text(soup(page.home_page([], css="")))
 
 
@@ -73,12 +105,20 @@ def test_index_and_home_pages_link_every_report():
 def test_public_words_carry_no_jargon(frequency):
     words = words_for("public")
     said = [words.variation(v, frequency) for v in spc.VARIATIONS] + [words.assurance(a) for a in spc.ASSURANCES]
-    said += [words.exception(c, frequency) for c in ("red", "declining_twice", "spc_concern", "green_bottom_quartile",
-                                                      "missing_data", "provisional_data")]
-    said += [words.direction(d, frequency, w) for d in ("improving", "declining", "no_change", "increasing", "decreasing",
-                                                         "not_comparable") for w in ("previous", "last_year")]
-    said += [words.stale("above", "Apr 2025", 7, frequency), words.disagreement("unusual_miss", "red", frequency, "1", "2"),
-             words.disagreement("unusual_hit", "green", frequency, "1", "2")]
+    said += [
+        words.exception(c, frequency)
+        for c in ("red", "declining_twice", "spc_concern", "green_bottom_quartile", "missing_data", "provisional_data")
+    ]
+    said += [
+        words.direction(d, frequency, w)
+        for d in ("improving", "declining", "no_change", "increasing", "decreasing", "not_comparable")
+        for w in ("previous", "last_year")
+    ]
+    said += [
+        words.stale("above", "Apr 2025", 7, frequency),
+        words.disagreement("unusual_miss", "red", frequency, "1", "2"),
+        words.disagreement("unusual_hit", "green", frequency, "1", "2"),
+    ]
     said += [t for pair in _SECTIONS["public"].values() for t in pair]
     assert [s for s in said if JARGON.search(s)] == []
 

@@ -19,14 +19,18 @@ from pmkit.components.benchmark_chart import benchmark_section
 from pmkit.components.spc_chart import spc_chart, spc_section
 from pmkit.reading import SpcView
 
-LONG_TITLE = ("Proportion of emergency repairs to council homes completed within 24 hours of being reported by the "
-              "tenant, leaseholder or their representative")
+LONG_TITLE = (
+    "Proportion of emergency repairs to council homes completed within 24 hours of being reported by the "
+    "tenant, leaseholder or their representative"
+)
 # Twelve months at 90, then twelve at 96: a sustained shift above the mean, so the limits are out of date.
 SHIFTED = [90.0, 91.0, 89.0, 90.0] * 3 + [96.0, 97.0, 95.0, 96.0] * 3
 
 
 def shifted_reading():
-    info = register_row(indicator_id="HOU-05", title=LONG_TITLE, unit="percent", decimals=1, polarity="higher_is_better")
+    info = register_row(
+        indicator_id="HOU-05", title=LONG_TITLE, unit="percent", decimals=1, polarity="higher_is_better"
+    )
     row = status_row(indicator_id="HOU-05", title=LONG_TITLE, value=96.0, target=92.0, rag="green", period="Mar 2026")
     labels = month_labels("Apr 2024", len(SHIFTED))
     return make_reading(row, info, SpcView(spc.xmr(SHIFTED, improvement="increase", target=92.0), labels, 92.0))
@@ -52,13 +56,21 @@ def test_no_text_runs_off_the_right_edge_of_either_drawing():
     """A long title and the out-of-date-limits note are wrapped to the drawing's width: the last three columns
     of pixels of every drawing are blank (white)."""
     result = spc.xmr(SHIFTED, improvement="increase", target=92.0)
-    stale = ("The limits are out of date: the last 12 months all sit above the old mean, a sustained shift; "
-             "recalculate them from Apr 2025 to judge the process as it now runs.")
+    stale = (
+        "The limits are out of date: the last 12 months all sit above the old mean, a sustained shift; "
+        "recalculate them from Apr 2025 to judge the process as it now runs."
+    )
     for layout in ("WIDE", "PHONE"):
         from pmkit.components import charts
 
-        uri, _ = spc_chart(result, LONG_TITLE, unit="percent", period_labels=month_labels("Apr 2024", 24), stale=stale,
-                           layout=getattr(charts, layout))
+        uri, _ = spc_chart(
+            result,
+            LONG_TITLE,
+            unit="percent",
+            period_labels=month_labels("Apr 2024", 24),
+            stale=stale,
+            layout=getattr(charts, layout),
+        )
         image = png(uri)
         edge = image.crop((image.width - 3, 0, image.width, image.height))
         assert edge.getextrema()[0] > 240, f"{layout}: ink at the right edge"
@@ -68,7 +80,9 @@ def test_the_benchmark_chart_has_a_phone_drawing_too(internal, public):
     group = peers({"A": 95.0, "B": 93.0, "C": 87.0, "D": 80.0, "E": 75.0}, own=87.0, national=88.4)
     row = status_row(quartile=2, rank=3, n_peers=5, peer_median=87.0)
     for words in (internal, public):
-        picture = soup(benchmark_section([make_reading(row, peer_group=group)], "Thornbury Vale", words)).select_one("picture")
+        picture = soup(benchmark_section([make_reading(row, peer_group=group)], "Thornbury Vale", words)).select_one(
+            "picture"
+        )
         img = picture.select_one("img.benchmark-chart")
         assert img["alt"].startswith("Repairs completed on time, Sep 2025: bar chart of Thornbury Vale and 5 ")
         # 8 pt quartile labels: 11.1 px wide; 8 × 1.4 = 11.2 pt, 15.6 px, on the phone

@@ -18,10 +18,22 @@ FAMILIES = [0.0, 1.0, 2.0, 1.0] * 4
 
 
 def families(target: float | None = 0.0):
-    info = register_row(indicator_id="HOU-03", title="Families in bed and breakfast over six weeks", unit="count",
-                        decimals=0, polarity="lower_is_better")
-    row = status_row(indicator_id="HOU-03", title="Families in bed and breakfast over six weeks", value=1.0,
-                     target=target, rag="red", period="Jul 2025", exceptions=["red"])
+    info = register_row(
+        indicator_id="HOU-03",
+        title="Families in bed and breakfast over six weeks",
+        unit="count",
+        decimals=0,
+        polarity="lower_is_better",
+    )
+    row = status_row(
+        indicator_id="HOU-03",
+        title="Families in bed and breakfast over six weeks",
+        value=1.0,
+        target=target,
+        rag="red",
+        period="Jul 2025",
+        exceptions=["red"],
+    )
     labels = month_labels("Apr 2024", len(FAMILIES))
     return make_reading(row, info, SpcView(spc.xmr(FAMILIES, improvement="decrease", target=target), labels, target))
 
@@ -58,8 +70,15 @@ SATISFIED = [95.0, 99.0] * 7
 
 def satisfied(**register):
     info = register_row(indicator_id="SAT-01", title="Residents satisfied", decimals=1, **register)
-    row = status_row(indicator_id="SAT-01", title="Residents satisfied", value=99.0, target=None, rag="no_target",
-                     period="May 2025", exceptions=[])
+    row = status_row(
+        indicator_id="SAT-01",
+        title="Residents satisfied",
+        value=99.0,
+        target=None,
+        rag="no_target",
+        period="May 2025",
+        exceptions=[],
+    )
     return make_reading(row, info, SpcView(spc.xmr(SATISFIED), month_labels("Apr 2024", len(SATISFIED)), None))
 
 
@@ -100,10 +119,25 @@ def test_the_tile_disagreement_states_clipped_limits(internal):
 OWN = [20.0, 24.0, 22.0, 26.0] * 4 + [23.0, 2.0]
 YTD = [20.0, 44.0, 66.0, 92.0] * 4 + [23.0, 25.0]
 QUARTERS = [periods.label_of(periods.parse("2021/22 Q1").start + 3 * i, "quarterly") for i in range(len(YTD))]
-HOMES = pd.DataFrame([{"indicator_id": "HOM-01", "title": "Affordable homes delivered (year to date)",
-                       "directorate": "Housing", "unit": "count", "polarity": "higher_is_better", "frequency": "quarterly",
-                       "decimals": 0, "tolerance": 0.05, "tolerance_type": "relative", "seasonal": False, "cumulative": True,
-                       "benchmark_metric": "", "priority": "Homes"}])
+HOMES = pd.DataFrame(
+    [
+        {
+            "indicator_id": "HOM-01",
+            "title": "Affordable homes delivered (year to date)",
+            "directorate": "Housing",
+            "unit": "count",
+            "polarity": "higher_is_better",
+            "frequency": "quarterly",
+            "decimals": 0,
+            "tolerance": 0.05,
+            "tolerance_type": "relative",
+            "seasonal": False,
+            "cumulative": True,
+            "benchmark_metric": "",
+            "priority": "Homes",
+        }
+    ]
+)
 MEASURES = pd.DataFrame({"indicator_id": "HOM-01", "period": QUARTERS, "value": YTD})
 TARGETS = pd.DataFrame({"indicator_id": ["HOM-01"], "period": ["2025/26"], "target": [90.0]})
 
@@ -117,11 +151,14 @@ def homes():
 def test_a_running_total_is_charted_on_each_quarters_own_figure(internal):
     st, r = homes()
     section = soup(spc_section([r], internal))
-    assert text(section.select_one(".spc-message")) == ("Special cause of concern: the latest value is below the lower "
-                                                         "process limit.")
-    said = ("Drawn on each quarter's own figure (the difference between consecutive year-to-date figures), not the "
-            "running total, whose rise through each year is not variation. Its target is for the running total, so it "
-            "is not drawn and gives no assurance verdict.")
+    assert text(section.select_one(".spc-message")) == (
+        "Special cause of concern: the latest value is below the lower process limit."
+    )
+    said = (
+        "Drawn on each quarter's own figure (the difference between consecutive year-to-date figures), not the "
+        "running total, whose rise through each year is not variation. Its target is for the running total, so it "
+        "is not drawn and gives no assurance verdict."
+    )
     assert said in text(section) and said in section.select_one("img.spc-chart")["alt"]
     head = [text(th) for th in section.select(".spc-data thead th")]
     assert head[:3] == ["Period", "Value for the quarter", "Year to date"]
@@ -137,7 +174,10 @@ def test_the_status_engine_judges_the_same_in_period_figures(internal):
     assert r.variation == "concern_low" and r.assurance is None
     # The tile's own figures stay the running totals; its SPC line says what it judges.
     assert r.history(3).tolist() == [92.0, 23.0, 25.0]
-    assert text(soup(spc_icons(r, internal)).select_one(".spc-basis")) == "SPC on each quarter's own figure, not the running total."
+    assert (
+        text(soup(spc_icons(r, internal)).select_one(".spc-basis"))
+        == "SPC on each quarter's own figure, not the running total."
+    )
 
 
 def test_the_public_chart_says_the_same_plainly(public):

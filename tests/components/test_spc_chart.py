@@ -158,7 +158,6 @@ def test_unknown_icons_are_refused():
 # --- the SPC section: every flagged point names its rule; stale limits are said; public words ---------------
 
 
-
 PUBLIC = words_for("public")
 # Higher is worse. Thirteen steady values, then a jump above the upper limit that starts a falling
 # trend of six: Making Data Count counts the jump as improvement (the trend wins).
@@ -188,17 +187,24 @@ def test_every_flagged_point_names_the_rule_and_a_conflict_says_both():
 
 def test_public_table_says_the_same_in_plain_words():
     table = signals_by_period(spc_section([jump_reading()], PUBLIC))
-    assert table["Sep 2025"] == ("Unusual: better than usual: part of a run of 6 or more falling figures; also above its usual "
-                                 "range, which on its own would be worse than usual")
+    assert table["Sep 2025"] == (
+        "Unusual: better than usual: part of a run of 6 or more falling figures; also above its usual "
+        "range, which on its own would be worse than usual"
+    )
 
 
 def test_stale_limits_are_said_beside_the_chart_and_in_its_alt_text():
     values = [10.0, 11.0] * 7 + [13.0, 12.5, 13.2, 12.8, 13.1, 12.9, 13.0]
-    r = make_reading(status_row(value=13.0, target=12.0, rag="green", exceptions=[]), register_row(decimals=1),
-                     make_view(values, "Jan 2024", target=12.0))
+    r = make_reading(
+        status_row(value=13.0, target=12.0, rag="green", exceptions=[]),
+        register_row(decimals=1),
+        make_view(values, "Jan 2024", target=12.0),
+    )
     section = soup(spc_section([r], WORDS))
-    notice = ("Limits out of date: 7 months in a row above the mean since Mar 2025, a sustained shift. "
-              "No assurance verdict from the old limits; suggested rebase: Mar 2025.")
+    notice = (
+        "Limits out of date: 7 months in a row above the mean since Mar 2025, a sustained shift. "
+        "No assurance verdict from the old limits; suggested rebase: Mar 2025."
+    )
     assert text(section.select_one(".stale-limits")) == "\u26a0 " + notice
     alt = section.select_one("img.spc-chart")["alt"]
     assert notice in alt and "Assurance icon" not in alt

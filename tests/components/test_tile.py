@@ -25,10 +25,17 @@ def test_value_unit_period_status_and_target(internal):
 
 
 def test_other_units_keep_their_unit_and_decimals(internal):
-    money = tile(reading(status_row(value=1250.0, target=1200.0, rag="red"), register_row(unit="gbp", decimals=0,
-                                                                                            polarity="lower_is_better")), internal)
+    money = tile(
+        reading(
+            status_row(value=1250.0, target=1200.0, rag="red"),
+            register_row(unit="gbp", decimals=0, polarity="lower_is_better"),
+        ),
+        internal,
+    )
     assert text(money.select_one(".value")) == "£1,250" and text(money.select_one(".target")) == "Target: £1,200"
-    days = tile(reading(status_row(value=12.5, target=None, rag="no_target"), register_row(unit="days", decimals=1)), internal)
+    days = tile(
+        reading(status_row(value=12.5, target=None, rag="no_target"), register_row(unit="days", decimals=1)), internal
+    )
     assert text(days.select_one(".value")) == "12.5 days" and text(days.select_one(".target")) == "Target: No target"
 
 
@@ -41,8 +48,13 @@ def test_both_directions_are_shown_when_they_differ_and_the_headline_is_named(in
 
 
 def test_a_seasonal_indicator_declining_twice_shows_the_month_and_says_the_year_is_the_headline(internal):
-    row = status_row(dot_previous="declining", dot_last_year="no_change", dot="no_change", rag="amber",
-                     exceptions=["declining_twice"])
+    row = status_row(
+        dot_previous="declining",
+        dot_last_year="no_change",
+        dot="no_change",
+        rag="amber",
+        exceptions=["declining_twice"],
+    )
     t = tile(reading(row, register_row(seasonal=True)), internal)
     lines = [text(p) for p in t.select("p.direction")]
     assert lines == [
@@ -53,7 +65,9 @@ def test_a_seasonal_indicator_declining_twice_shows_the_month_and_says_the_year_
 
 def test_one_direction_when_both_agree(internal):
     row = status_row(dot_previous="improving", dot_last_year="improving", dot="improving", rag="green", exceptions=[])
-    assert [text(p) for p in tile(reading(row), internal).select("p.direction")] == ["\u2197 Improving since previous month"]
+    assert [text(p) for p in tile(reading(row), internal).select("p.direction")] == [
+        "\u2197 Improving since previous month"
+    ]
 
 
 def test_rank_line_states_quartile_rank_and_peer_median(internal, public):
@@ -72,18 +86,24 @@ def test_public_rank_words_are_true_of_the_counts(public):
     # Rank 3 of 5: two peers better, two worse: neither "better" nor "worse than most".
     group = peers({"A": 95.0, "B": 93.0, "C": 85.0, "D": 80.0}, own=90.0)
     row = status_row(quartile=3, rank=3, n_peers=4, peer_median=89.0)
-    assert text(tile(reading(row, peer_group=group), public).select_one(".bench")).startswith("In the middle of similar councils")
+    assert text(tile(reading(row, peer_group=group), public).select_one(".bench")).startswith(
+        "In the middle of similar councils"
+    )
     best = peers({"A": 80.0, "B": 70.0, "C": 60.0}, own=90.0)
     row = status_row(quartile=1, rank=1, n_peers=3, peer_median=70.0)
-    assert text(tile(reading(row, peer_group=best), public).select_one(".bench")).startswith("Among the best 25% of similar councils")
+    assert text(tile(reading(row, peer_group=best), public).select_one(".bench")).startswith(
+        "Among the best 25% of similar councils"
+    )
 
 
 def test_sparkline_alt_states_the_trend_with_its_numbers(internal):
     img = tile(reading(spc_view=view(STEADY, "Jul 2024")), internal).select_one("img.sparkline")
     assert img["src"].startswith("data:image/png;base64,")
-    assert img["alt"] == ("Trend over 12 months from Oct 2024 to Sep 2025: fell from 90.0% to 87.0% "
-                          "(declining since previous month); dashed line shows the target of 92.0%, the latest figure below its "
-                          "target (worse).")
+    assert img["alt"] == (
+        "Trend over 12 months from Oct 2024 to Sep 2025: fell from 90.0% to 87.0% "
+        "(declining since previous month); dashed line shows the target of 92.0%, the latest figure below its "
+        "target (worse)."
+    )
 
 
 def test_spc_icons_show_variation_and_assurance(internal, public):
@@ -92,7 +112,9 @@ def test_spc_icons_show_variation_and_assurance(internal, public):
     assert icons == ["common_cause", "inconsistent"]
     assert "Hit and miss: may or may not meet the target" in text(t)
     plain = tile(reading(spc_view=view(STEADY, "Jul 2024")), public)
-    assert "Within its usual range this month" in text(plain) and "Sometimes meets its target, sometimes not" in text(plain)
+    assert "Within its usual range this month" in text(plain) and "Sometimes meets its target, sometimes not" in text(
+        plain
+    )
 
 
 def test_stale_limits_replace_the_assurance_verdict_and_suggest_a_rebase(internal):
@@ -100,7 +122,11 @@ def test_stale_limits_replace_the_assurance_verdict_and_suggest_a_rebase(interna
     values = [10.0, 11.0] * 7 + [13.0, 12.5, 13.2, 12.8, 13.1, 12.9, 13.0]
     row = status_row(value=13.0, target=12.0, rag="green", exceptions=[])
     t = tile(reading(row, spc_view=view(values, "Jan 2024", target=12.0)), internal)
-    assert not [i for i in t.select(".pmkit-spc-icon") if i["data-icon"] in ("consistent_pass", "consistent_fail", "inconsistent")]
+    assert not [
+        i
+        for i in t.select(".pmkit-spc-icon")
+        if i["data-icon"] in ("consistent_pass", "consistent_fail", "inconsistent")
+    ]
     assert text(t.select_one(".stale-limits")) == (
         "\u26a0 Limits out of date: 7 months in a row above the mean since Mar 2025, a sustained shift. "
         "No assurance verdict from the old limits; suggested rebase: Mar 2025."
@@ -134,7 +160,16 @@ def test_drill_down_has_definition_owner_and_commentary_for_members_only_owner(i
     note = pd.Series({"text": "Two **surveyors** left.", "actions": "- Recruit two surveyors"})
     inside = tile(reading(), internal, note)
     terms = [text(dt) for dt in inside.select("dt")]
-    assert terms == ["Definition", "Why it matters", "Target", "Owner", "Data source", "Data quality", "Commentary", "Actions"]
+    assert terms == [
+        "Definition",
+        "Why it matters",
+        "Target",
+        "Owner",
+        "Data source",
+        "Data quality",
+        "Commentary",
+        "Actions",
+    ]
     assert "<strong>surveyors</strong>" in str(inside.select("dd")[6])
     assert text(inside.select("dd")[3]) == "Head of Repairs"
     outside = tile(reading(), public, note)
@@ -146,16 +181,25 @@ def test_drill_down_has_definition_owner_and_commentary_for_members_only_owner(i
 def test_too_few_values_say_so_internally_and_say_nothing_publicly(internal, public):
     short = view([90.0, 91.0, 89.0, 90.0], "Jun 2025")
     assert "Not enough data for SPC: 4 points" in text(tile(reading(spc_view=short), internal))
-    assert "SPC" not in text(tile(reading(spc_view=short), public)) and "usual range" not in text(tile(reading(spc_view=short), public))
+    assert "SPC" not in text(tile(reading(spc_view=short), public)) and "usual range" not in text(
+        tile(reading(spc_view=short), public)
+    )
 
 
 def test_tiles_are_grouped_by_council_priority_with_counts(internal):
     homes = reading(status_row(indicator_id="A", rag="red"), register_row(indicator_id="A", priority="Good homes"))
-    green = reading(status_row(indicator_id="B", rag="green", exceptions=[]), register_row(indicator_id="B", priority="Clean streets"))
-    more = reading(status_row(indicator_id="C", rag="green", exceptions=[]), register_row(indicator_id="C", priority="Good homes"))
+    green = reading(
+        status_row(indicator_id="B", rag="green", exceptions=[]),
+        register_row(indicator_id="B", priority="Clean streets"),
+    )
+    more = reading(
+        status_row(indicator_id="C", rag="green", exceptions=[]), register_row(indicator_id="C", priority="Good homes")
+    )
     page = soup(kpi_tiles([homes, green, more], None, internal))
-    groups = [(text(s.h3), text(s.select_one(".priority-counts")), [a["data-indicator"] for a in s.select("article")])
-              for s in page.select("section.priority")]
+    groups = [
+        (text(s.h3), text(s.select_one(".priority-counts")), [a["data-indicator"] for a in s.select("article")])
+        for s in page.select("section.priority")
+    ]
     assert groups == [
         ("Good homes", "2 indicators: 1 on target, 1 off target.", ["A", "C"]),
         ("Clean streets", "1 indicator: 1 on target.", ["B"]),
@@ -163,6 +207,8 @@ def test_tiles_are_grouped_by_council_priority_with_counts(internal):
 
 
 def test_text_from_data_is_escaped(internal):
-    evil = reading(status_row(title='<script>alert("t")</script>'), register_row(definition="<img src=x onerror=alert(1)>"))
+    evil = reading(
+        status_row(title='<script>alert("t")</script>'), register_row(definition="<img src=x onerror=alert(1)>")
+    )
     html = kpi_tile(evil, None, internal)
     assert "<script>" not in html and "<img src=x" not in html and "&lt;script&gt;" in html

@@ -31,7 +31,9 @@ def rules(res: spc.XmRResult) -> list:
 _NOISE = st.lists(st.integers(-2, 2), min_size=1, max_size=8)
 _RAMP = st.builds(
     lambda start, step, n: [start + step * i for i in range(n)],
-    st.integers(-6, 6), st.sampled_from([-2, -1, 1, 2]), st.integers(3, 9),
+    st.integers(-6, 6),
+    st.sampled_from([-2, -1, 1, 2]),
+    st.integers(3, 9),
 )
 _LEVEL = st.builds(lambda level, noise: [level + v for v in noise], st.integers(-8, 8), _NOISE)
 _SPIKE = st.lists(st.integers(-14, 14), min_size=1, max_size=2)

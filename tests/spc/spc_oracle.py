@@ -122,8 +122,12 @@ def oracle(values, improvement="increase", rules="mdc", rebase_at=(), fix_after_
     variation = None
     if n and not (cfg["blank_short"] and n < 13):
         last = types[-1]
-        variation = "common_cause" if last == "common_cause" else (
-            last.removeprefix("special_cause_").removesuffix("_high").removesuffix("_low")
-            + ("_high" if highs[-1] else "_low")
+        variation = (
+            "common_cause"
+            if last == "common_cause"
+            else (
+                last.removeprefix("special_cause_").removesuffix("_high").removesuffix("_low")
+                + ("_high" if highs[-1] else "_low")
+            )
         )
     return Answer(types, chosen_rules, mean, half, variation, tie)

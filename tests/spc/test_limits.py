@@ -32,7 +32,9 @@ def test_mean_and_limits_follow_the_worked_example():
 
 def test_two_sigma_lines_are_two_thirds_of_the_way_to_the_limits():
     p = spc.xmr(DOC_15).points
-    assert (p["upper_two_sigma"] - p["mean"]).iloc[0] == pytest.approx(2 / 3 * (p["upl"] - p["mean"]).iloc[0], rel=1e-14)
+    assert (p["upper_two_sigma"] - p["mean"]).iloc[0] == pytest.approx(
+        2 / 3 * (p["upl"] - p["mean"]).iloc[0], rel=1e-14
+    )
     assert (p["mean"] - p["lower_two_sigma"]).iloc[0] == pytest.approx(1.7733333333333 * 5.428571428571, rel=1e-12)
 
 

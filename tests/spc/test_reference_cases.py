@@ -83,7 +83,8 @@ def test_point_types(case):
 
 
 @pytest.mark.parametrize(
-    "case", [c for c in CASES if "special_cause_rule" in c["expected"]],
+    "case",
+    [c for c in CASES if "special_cause_rule" in c["expected"]],
     ids=[c["name"] for c in CASES if "special_cause_rule" in c["expected"]],
 )
 def test_deciding_rules_match_nhsrplotthedots_labels(case):

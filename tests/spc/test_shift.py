@@ -23,7 +23,11 @@ def test_a_run_of_the_rule_sets_length_is_flagged_and_a_shorter_one_is_not(rule_
 
 @pytest.mark.parametrize(
     ("improvement", "expected"),
-    [("increase", "special_cause_concern"), ("decrease", "special_cause_improvement"), ("neutral", "special_cause_neutral_low")],
+    [
+        ("increase", "special_cause_concern"),
+        ("decrease", "special_cause_improvement"),
+        ("neutral", "special_cause_neutral_low"),
+    ],
 )
 def test_the_side_of_the_mean_against_the_improvement_direction(improvement, expected):
     assert kinds(spc.xmr(below_run(6), improvement=improvement))[len(PREFIX)] == expected

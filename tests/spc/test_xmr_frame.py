@@ -28,8 +28,15 @@ def long_frame(series: list[dict], shuffle_seed: int) -> pd.DataFrame:
     for key, s in enumerate(series):
         for t, v in enumerate(s["values"]):
             rows.append(
-                dict(kpi=f"K{key:02d}", area="X", t=t, value=v, improvement=s["improvement"],
-                     target=np.nan if s["target"] is None else s["target"], rebase=t in s["rebase_at"])
+                dict(
+                    kpi=f"K{key:02d}",
+                    area="X",
+                    t=t,
+                    value=v,
+                    improvement=s["improvement"],
+                    target=np.nan if s["target"] is None else s["target"],
+                    rebase=t in s["rebase_at"],
+                )
             )
     df = pd.DataFrame(rows, columns=["kpi", "area", "t", "value", "improvement", "target", "rebase"])
     return df.sample(frac=1, random_state=shuffle_seed)
@@ -38,14 +45,24 @@ def long_frame(series: list[dict], shuffle_seed: int) -> pd.DataFrame:
 def frame(df: pd.DataFrame, rules: str, **kwargs) -> spc.XmRFrame:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", spc.SPCWarning)
-        return spc.xmr_frame(df, by=["kpi", "area"], improvement="improvement", target="target", rules=rules,
-                             rebase_at="rebase", order="t", **kwargs)
+        return spc.xmr_frame(
+            df,
+            by=["kpi", "area"],
+            improvement="improvement",
+            target="target",
+            rules=rules,
+            rebase_at="rebase",
+            order="t",
+            **kwargs,
+        )
 
 
 def single(s: dict, rules: str) -> spc.XmRResult:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", spc.SPCWarning)
-        return spc.xmr(s["values"], improvement=s["improvement"], target=s["target"], rules=rules, rebase_at=s["rebase_at"])
+        return spc.xmr(
+            s["values"], improvement=s["improvement"], target=s["target"], rules=rules, rebase_at=s["rebase_at"]
+        )
 
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -105,17 +122,26 @@ def test_reversing_improvement_swaps_improvement_and_concern(series, rules):
         assert names(down_summary["variation"]) == [swapped(v) for v in names(up_summary["variation"])]
     else:  # improvement wins a conflict, so a value flagged both ways is improvement either way
         for b, a in zip(before, after):
-            assert (b, a) in {("common_cause", "common_cause"), ("special_cause_concern", "special_cause_improvement"),
-                              ("special_cause_improvement", "special_cause_concern"),
-                              ("special_cause_improvement", "special_cause_improvement")}
+            assert (b, a) in {
+                ("common_cause", "common_cause"),
+                ("special_cause_concern", "special_cause_improvement"),
+                ("special_cause_improvement", "special_cause_concern"),
+                ("special_cause_improvement", "special_cause_improvement"),
+            }
     assert names(down_summary["assurance"]) == [swapped(a) for a in names(up_summary["assurance"])]
 
 
 @SETTINGS
 @given(st.lists(one_series(), min_size=1, max_size=4), RULES, st.integers(-10_000, 10_000))
 def test_adding_a_constant_moves_the_lines_and_changes_no_flag(series, rules, shift):
-    moved = [{**s, "values": [v + shift for v in s["values"]], "target": None if s["target"] is None else s["target"] + shift}
-             for s in series]
+    moved = [
+        {
+            **s,
+            "values": [v + shift for v in s["values"]],
+            "target": None if s["target"] is None else s["target"] + shift,
+        }
+        for s in series
+    ]
     base, base_summary = frame(long_frame(series, 0), rules)
     plus, plus_summary = frame(long_frame(moved, 0), rules)
     for column in ("special_cause", "point_type", "rule", "section", "position"):
@@ -139,8 +165,13 @@ def test_summary_columns_and_scalar_arguments():
 
 
 def test_improvement_column_accepts_polarity_names_and_refuses_others():
-    df = pd.DataFrame({"kpi": ["A"] * 13 + ["B"] * 13, "value": list(range(13)) * 2,
-                       "polarity": ["higher_is_better"] * 13 + ["lower_is_better"] * 13})
+    df = pd.DataFrame(
+        {
+            "kpi": ["A"] * 13 + ["B"] * 13,
+            "value": list(range(13)) * 2,
+            "polarity": ["higher_is_better"] * 13 + ["lower_is_better"] * 13,
+        }
+    )
     summary = spc.xmr_frame(df, by="kpi", improvement="polarity").summary
     assert summary["variation"].astype(str).tolist() == ["improvement_high", "concern_high"]
     assert summary["improvement"].astype(str).tolist() == ["increase", "decrease"]

@@ -58,8 +58,14 @@ def test_a_running_total_is_compared_with_the_same_point_last_year(judge):
     # the previous quarter the running total always rises; the headline is 93 against 80 (and a
     # second one, 93 against 100 a year before, is a decline although the quarter "rose").
     ind = [indicator("Y", cumulative=True), indicator("Z", cumulative=True)]
-    measures = [("Y", "2024/25 Q2", 80.0), ("Y", "2025/26 Q1", 44.0), ("Y", "2025/26 Q2", 93.0),
-                ("Z", "2024/25 Q2", 100.0), ("Z", "2025/26 Q1", 44.0), ("Z", "2025/26 Q2", 93.0)]
+    measures = [
+        ("Y", "2024/25 Q2", 80.0),
+        ("Y", "2025/26 Q1", 44.0),
+        ("Y", "2025/26 Q2", 93.0),
+        ("Z", "2024/25 Q2", 100.0),
+        ("Z", "2025/26 Q1", 44.0),
+        ("Z", "2025/26 Q2", 93.0),
+    ]
     st = judge(ind, measures)
     assert st.loc["Y", "dot_previous"] == "improving" and st.loc["Y", "dot"] == "improving"
     assert st.loc["Z", "dot_previous"] == "improving"  # the column stays as it is

@@ -36,8 +36,11 @@ def test_a_running_total_never_declines_twice_against_the_previous_period(judge)
     # Escalated complaints, year to date (lower is better): 20, 45, 70 in 2025/26 Q1 to Q3 rise every
     # quarter, as a running total must; 75 at 2024/25 Q3, so the year is better than last year.
     ind = [indicator("C", cumulative=True, polarity="lower_is_better"), indicator("F", polarity="lower_is_better")]
-    measures = [(i, p, v) for i in "CF"
-                for p, v in [("2024/25 Q3", 75.0), ("2025/26 Q1", 20.0), ("2025/26 Q2", 45.0), ("2025/26 Q3", 70.0)]]
+    measures = [
+        (i, p, v)
+        for i in "CF"
+        for p, v in [("2024/25 Q3", 75.0), ("2025/26 Q1", 20.0), ("2025/26 Q2", 45.0), ("2025/26 Q3", 70.0)]
+    ]
     st = judge(ind, measures, period="2025/26 Q3")
     assert st.loc["C", "exceptions"] == [] and st.loc["C", "dot"] == "improving"
     assert st.loc["F", "exceptions"] == ["declining_twice"] and st.loc["F", "dot"] == "declining"

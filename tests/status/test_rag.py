@@ -46,7 +46,11 @@ def test_neutral_is_not_judged(judge):
 
 def test_suspended_period_is_shown_not_judged(judge):
     st = judge(
-        [indicator("A")], [("A", "2020/21 Q2", 1.0)], targets=[("A", "2020/21", 80.0)], period="2020/21 Q2", rag_suspended=["2020/21"]
+        [indicator("A")],
+        [("A", "2020/21 Q2", 1.0)],
+        targets=[("A", "2020/21", 80.0)],
+        period="2020/21 Q2",
+        rag_suspended=["2020/21"],
     )
     assert st.loc["A", "rag"] == "suspended"
     assert st.loc["A", "value"] == 1.0

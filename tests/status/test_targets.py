@@ -6,7 +6,9 @@ from status_rules import indicator
 
 
 def test_exact_period_target_wins_over_year(judge):
-    st = judge([indicator("A")], [("A", "2025/26 Q2", 75.0)], targets=[("A", "2025/26", 70.0), ("A", "2025/26 Q2", 80.0)])
+    st = judge(
+        [indicator("A")], [("A", "2025/26 Q2", 75.0)], targets=[("A", "2025/26", 70.0), ("A", "2025/26 Q2", 80.0)]
+    )
     assert st.loc["A", "target"] == 80.0
 
 

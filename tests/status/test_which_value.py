@@ -6,7 +6,9 @@ from status_rules import indicator
 
 
 def test_quarterly_report_judges_monthly_indicator_on_last_month(judge):
-    st = judge([indicator("M", frequency="monthly")], [("M", "Aug 2025", 1.0), ("M", "Sep 2025", 2.0), ("M", "Oct 2025", 3.0)])
+    st = judge(
+        [indicator("M", frequency="monthly")], [("M", "Aug 2025", 1.0), ("M", "Sep 2025", 2.0), ("M", "Oct 2025", 3.0)]
+    )
     assert st.loc["M", "period"] == "Sep 2025"
     assert st.loc["M", "value"] == 2.0
 
@@ -18,7 +20,9 @@ def test_quarterly_report_judges_annual_indicator_on_last_complete_year(judge):
 
 
 def test_q4_report_takes_the_year_that_ends_with_it(judge):
-    st = judge([indicator("Y", frequency="annual")], [("Y", "2024/25", 7.0), ("Y", "2025/26", 9.0)], period="2025/26 Q4")
+    st = judge(
+        [indicator("Y", frequency="annual")], [("Y", "2024/25", 7.0), ("Y", "2025/26", 9.0)], period="2025/26 Q4"
+    )
     assert st.loc["Y", "period"] == "2025/26"
 
 

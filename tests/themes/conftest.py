@@ -26,8 +26,16 @@ ROWS = [
     *[("2025-07", "Waste", "complaint", f"My bin was not collected, street {i}, still waiting") for i in range(5)],
     ("2025-08", "Waste", "compliment", "Thank you to the recycling crew, brilliant and friendly service"),
     ("2025-08", "Waste", "compliment", "Thank you to the recycling crew, brilliant and friendly service"),
-    ("2025-08", "Waste", "survey", "Call Mrs Patel on 07700 900123 about the bin, the missed collection was sorted quickly"),
-    *[("2025-08", "Highways", "complaint", f"Dangerous pothole {i} near the school, rude staff on the phone") for i in range(6)],
+    (
+        "2025-08",
+        "Waste",
+        "survey",
+        "Call Mrs Patel on 07700 900123 about the bin, the missed collection was sorted quickly",
+    ),
+    *[
+        ("2025-08", "Highways", "complaint", f"Dangerous pothole {i} near the school, rude staff on the phone")
+        for i in range(6)
+    ],
     ("2025-09", "Parking", "complaint", "Parking permit took weeks"),
     ("2025-09", "Parking", "complaint", "No parking permit yet and a ticket"),
     ("2025-09", "Environmental health", "complaint", "Loud noise from the pub every night"),

@@ -34,7 +34,19 @@ ATTACKS = [
 @pytest.mark.parametrize("attack", ATTACKS)
 def test_nothing_executable_survives(attack):
     html = render(f"Before\n\n{attack}\n\nAfter").lower()
-    for forbidden in ("<script", "javascript:", " on", "style=", "<style", "<iframe", "<svg", "<form", "<object", "<embed", "data:text"):
+    for forbidden in (
+        "<script",
+        "javascript:",
+        " on",
+        "style=",
+        "<style",
+        "<iframe",
+        "<svg",
+        "<form",
+        "<object",
+        "<embed",
+        "data:text",
+    ):
         assert forbidden not in html, (attack, html)
     assert "before" in html and "after" in html
 
@@ -47,7 +59,10 @@ def test_markdown_becomes_structure():
 
 
 def test_safe_links_keep_a_rel():
-    assert render("[site](https://example.org)") == '<p><a href="https://example.org" rel="noopener noreferrer">site</a></p>'
+    assert (
+        render("[site](https://example.org)")
+        == '<p><a href="https://example.org" rel="noopener noreferrer">site</a></p>'
+    )
     assert 'href="report.html"' in render("[report](report.html)")
 
 
@@ -70,9 +85,18 @@ def test_sanitise_escapes_text_it_keeps():
 
 def case_studies():
     files = [
-        ("a-warm-homes", "---\ntitle: Warm homes\ndirectorate: Place\npriority: Green city\nperiod: 2025/26 Q2\npublic: yes\n---\nBody"),
-        ("b-reablement", "---\ntitle: Reablement\ndirectorate: Adults\npriority: Healthy lives\nperiod: 2025/26 Q1\npublic: no\n---\nBody"),
-        ("c-carers", "---\ntitle: Carers\ndirectorate: adults \npriority: Healthy lives\nperiod: Aug 2025\npublic: true\n---\nBody"),
+        (
+            "a-warm-homes",
+            "---\ntitle: Warm homes\ndirectorate: Place\npriority: Green city\nperiod: 2025/26 Q2\npublic: yes\n---\nBody",
+        ),
+        (
+            "b-reablement",
+            "---\ntitle: Reablement\ndirectorate: Adults\npriority: Healthy lives\nperiod: 2025/26 Q1\npublic: no\n---\nBody",
+        ),
+        (
+            "c-carers",
+            "---\ntitle: Carers\ndirectorate: adults \npriority: Healthy lives\nperiod: Aug 2025\npublic: true\n---\nBody",
+        ),
         ("d-undated", "---\ntitle: Undated\ndirectorate: Adults\npublic: true\n---\nBody"),
         ("e-last-year", "---\ntitle: Last year\ndirectorate: Adults\nperiod: 2024/25\npublic: true\n---\nBody"),
     ]

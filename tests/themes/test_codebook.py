@@ -17,9 +17,22 @@ SHIPPED = ROOT / "params" / "codebook.yaml"
 def test_the_shipped_codebook_covers_what_councils_hear():
     book = load_codebook(SHIPPED)
     expected = {
-        "waste", "street_cleaning", "roads", "parking", "housing_repairs", "damp_mould", "timeliness",
-        "staff_attitude", "communication", "contact", "social_care", "noise_asb", "planning",
-        "council_tax_benefits", "libraries_leisure", "positive_experience",
+        "waste",
+        "street_cleaning",
+        "roads",
+        "parking",
+        "housing_repairs",
+        "damp_mould",
+        "timeliness",
+        "staff_attitude",
+        "communication",
+        "contact",
+        "social_care",
+        "noise_asb",
+        "planning",
+        "council_tax_benefits",
+        "libraries_leisure",
+        "positive_experience",
     }
     assert expected <= set(book.themes)
     assert len(book.subthemes) >= 20
@@ -44,7 +57,10 @@ def test_a_path_and_the_same_mapping_give_the_same_codebook():
         ("The officer was rude and dismissive", {"staff_attitude"}),
         ("My council tax direct debit was taken twice", {"council_tax_benefits"}),
         ("Loud music from next door every night", {"noise_asb"}),
-        ("Thank you, the library staff went above and beyond", {"positive_experience", "libraries_leisure", "staff_attitude"}),
+        (
+            "Thank you, the library staff went above and beyond",
+            {"positive_experience", "libraries_leisure", "staff_attitude"},
+        ),
         ("Nowhere to park near my house", set()),
         ("Thanks for nothing", set()),
     ],
@@ -94,9 +110,14 @@ def test_errors_name_every_entry_at_fault():
     with pytest.raises(CodebookError) as caught:
         load_codebook(bad)
     message = str(caught.value)
-    for fragment in ("extra: unknown section", "themes.Bad Id", "themes.roads.keyword: unknown key",
-                     "themes.roads.patterns: '(unclosed' is not a valid regular expression",
-                     "wildcard is only allowed on a single word", "themes.bins.keywords: expected a list"):
+    for fragment in (
+        "extra: unknown section",
+        "themes.Bad Id",
+        "themes.roads.keyword: unknown key",
+        "themes.roads.patterns: '(unclosed' is not a valid regular expression",
+        "wildcard is only allowed on a single word",
+        "themes.bins.keywords: expected a list",
+    ):
         assert fragment in message
 
 
@@ -115,16 +136,28 @@ def test_reserved_and_reused_ids_are_refused():
     with pytest.raises(CodebookError, match="not a usable id"):
         load_codebook({"themes": {"other": {"keywords": ["x"]}}})
     with pytest.raises(CodebookError, match="already used"):
-        load_codebook({"themes": {"a": {"keywords": ["x"], "subthemes": {"b": {"keywords": ["y"]}}}, "b": {"keywords": ["z"]}}})
+        load_codebook(
+            {"themes": {"a": {"keywords": ["x"], "subthemes": {"b": {"keywords": ["y"]}}}, "b": {"keywords": ["z"]}}}
+        )
 
 
 def test_figures_of_speech_never_count_for_a_theme():
-    book = load_codebook({
-        "ignore": ["quick note", "kind regards", "would like a reply"],
-        "themes": {"speed": {"keywords": ["quick"]}, "staff": {"keywords": ["kind"]}, "replies": {"keywords": ["reply"]}},
-    })
-    texts = ["Just a quick note to say thanks", "Kind regards, Ann", "Bins missed again. I would like a reply.",
-             "They were quick and kind, and the reply came the same day"]
+    book = load_codebook(
+        {
+            "ignore": ["quick note", "kind regards", "would like a reply"],
+            "themes": {
+                "speed": {"keywords": ["quick"]},
+                "staff": {"keywords": ["kind"]},
+                "replies": {"keywords": ["reply"]},
+            },
+        }
+    )
+    texts = [
+        "Just a quick note to say thanks",
+        "Kind regards, Ann",
+        "Bins missed again. I would like a reply.",
+        "They were quick and kind, and the reply came the same day",
+    ]
     assert code(pd.DataFrame({"text": texts}), book)["themes"].tolist() == [[], [], [], ["speed", "staff", "replies"]]
 
 

@@ -49,4 +49,3 @@ def test_sentiment_agrees_with_human_positive_and_negative_scores(result):
     assert result["sentiment"]["held-out"]["agreement"] >= 0.72
     assert result["sentiment"]["all"]["agreement"] >= 0.72
     assert result["sentiment"]["all"]["positive_recall"] >= 0.8
-

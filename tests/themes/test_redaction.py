@@ -19,7 +19,16 @@ CASES = Path(__file__).parents[1] / "data" / "redaction_cases.yaml"
 PLACEHOLDER = re.compile(r"\[(" + "|".join(KINDS) + r")\]")
 
 # Floors just below what the labelled set scores (see the table the script prints).
-RECALL_FLOORS = {"email": 0.95, "phone": 0.95, "postcode": 0.95, "nhs_number": 0.95, "ni_number": 0.95, "address": 0.9, "street": 0.9, "name": 0.85}
+RECALL_FLOORS = {
+    "email": 0.95,
+    "phone": 0.95,
+    "postcode": 0.95,
+    "nhs_number": 0.95,
+    "ni_number": 0.95,
+    "address": 0.9,
+    "street": 0.9,
+    "name": 0.85,
+}
 PRECISION_FLOORS = {kind: 0.9 for kind in KINDS}
 
 
@@ -99,29 +108,56 @@ def test_titles_and_roles_stay_and_only_the_name_goes():
 # A public quote never carries the street, a health condition, a family member or the age of the person who wrote
 # it; an internal one keeps all but the street.
 PUBLIC_DETAILS = [
-    ("Damp coming through the wall in our flat on Church Street, my daughter has asthma",
-     "Damp coming through the wall in our flat on [street], my [family member] has [health condition]",
-     "Damp coming through the wall in our flat on [street], my daughter has asthma"),
-    ("my son has autism and the respite service closed", "my [family member] has [health condition] and the respite service closed",
-     "my son has autism and the respite service closed"),
-    ("I am 84 and disabled and the bins are left at the end of Mill Lane",
-     "I am [age] and [health condition] and the bins are left at the end of [street]",
-     "I am 84 and disabled and the bins are left at the end of [street]"),
-    ("my wife's dementia means she cannot be left alone", "my [family member]'s [health condition] means she cannot be left alone",
-     "my wife's dementia means she cannot be left alone"),
-    ("Nobody came to 27 Orchard Road about my husband's stairlift", "Nobody came to [address] about my [family member]'s stairlift",
-     "Nobody came to [address] about my husband's stairlift"),
-    ("My 3 year old grandson loves the library on Acacia Avenue", "My [age] [family member] loves the library on [street]",
-     "My 3 year old grandson loves the library on [street]"),
-    ("She is 92, housebound and lives alone on Kingsway Close", "She is [age], [health condition] and lives alone on [street]",
-     "She is 92, housebound and lives alone on [street]"),
-    ("In my late eighties I cannot drag the bins up Queens Road", "In my [age] I cannot drag the bins up [street]",
-     "In my late eighties I cannot drag the bins up [street]"),
-    ("Carers only stay ten minutes when Mum is supposed to have half an hour, and nobody checked on Dad",
-     "Carers only stay ten minutes when [family member] is supposed to have half an hour, and nobody checked on [family member]",
-     "Carers only stay ten minutes when Mum is supposed to have half an hour, and nobody checked on Dad"),
-    ("we live on church avenue and my mum is registered blind", "we live on [street] and my [family member] is registered [health condition]",
-     "we live on [street] and my mum is registered blind"),
+    (
+        "Damp coming through the wall in our flat on Church Street, my daughter has asthma",
+        "Damp coming through the wall in our flat on [street], my [family member] has [health condition]",
+        "Damp coming through the wall in our flat on [street], my daughter has asthma",
+    ),
+    (
+        "my son has autism and the respite service closed",
+        "my [family member] has [health condition] and the respite service closed",
+        "my son has autism and the respite service closed",
+    ),
+    (
+        "I am 84 and disabled and the bins are left at the end of Mill Lane",
+        "I am [age] and [health condition] and the bins are left at the end of [street]",
+        "I am 84 and disabled and the bins are left at the end of [street]",
+    ),
+    (
+        "my wife's dementia means she cannot be left alone",
+        "my [family member]'s [health condition] means she cannot be left alone",
+        "my wife's dementia means she cannot be left alone",
+    ),
+    (
+        "Nobody came to 27 Orchard Road about my husband's stairlift",
+        "Nobody came to [address] about my [family member]'s stairlift",
+        "Nobody came to [address] about my husband's stairlift",
+    ),
+    (
+        "My 3 year old grandson loves the library on Acacia Avenue",
+        "My [age] [family member] loves the library on [street]",
+        "My 3 year old grandson loves the library on [street]",
+    ),
+    (
+        "She is 92, housebound and lives alone on Kingsway Close",
+        "She is [age], [health condition] and lives alone on [street]",
+        "She is 92, housebound and lives alone on [street]",
+    ),
+    (
+        "In my late eighties I cannot drag the bins up Queens Road",
+        "In my [age] I cannot drag the bins up [street]",
+        "In my late eighties I cannot drag the bins up [street]",
+    ),
+    (
+        "Carers only stay ten minutes when Mum is supposed to have half an hour, and nobody checked on Dad",
+        "Carers only stay ten minutes when [family member] is supposed to have half an hour, and nobody checked on [family member]",
+        "Carers only stay ten minutes when Mum is supposed to have half an hour, and nobody checked on Dad",
+    ),
+    (
+        "we live on church avenue and my mum is registered blind",
+        "we live on [street] and my [family member] is registered [health condition]",
+        "we live on [street] and my mum is registered blind",
+    ),
 ]
 
 
@@ -131,11 +167,19 @@ def test_public_quotes_lose_street_health_family_and_age(text, public, internal)
     assert redact(text) == redact(text, audience="internal") == internal
 
 
-@pytest.mark.parametrize("text", [
-    "The disabled toilet at the library was dirty", "I am 5 minutes from the tip", "The anxiety this caused residents",
-    "Waited 84 days for a repair", "Family hub staff were kind", "The children's centre is brilliant",
-    "Blue badge and disabled parking bays are always full", "The heart of the town is the market",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The disabled toilet at the library was dirty",
+        "I am 5 minutes from the tip",
+        "The anxiety this caused residents",
+        "Waited 84 days for a repair",
+        "Family hub staff were kind",
+        "The children's centre is brilliant",
+        "Blue badge and disabled parking bays are always full",
+        "The heart of the town is the market",
+    ],
+)
 def test_public_redaction_leaves_service_words_alone(text):
     assert redact(text, audience="public") == text
 

@@ -59,9 +59,12 @@ def test_a_compliment_is_positive_and_a_complaint_negative():
 
 
 def test_text_strongly_of_the_other_sign_overrides_its_channel():
-    texts = ["Not happy at all, the worst service I have ever had", "Thank you so much, brilliant help, wonderful staff",
-             "Thank you but the repair was poor",
-             "Can someone please look into this. The road surface is breaking up. Please can someone call me back."]
+    texts = [
+        "Not happy at all, the worst service I have ever had",
+        "Thank you so much, brilliant help, wonderful staff",
+        "Thank you but the repair was poor",
+        "Can someone please look into this. The road surface is breaking up. Please can someone call me back.",
+    ]
     scored = sentiment(texts, ["compliment", "complaint", "compliment", "complaint"])
     # a strongly negative compliment and a strongly positive complaint go by their text; a mildly negative
     # compliment and a politely worded complaint (VADER: positive, "please") keep their channel's polarity

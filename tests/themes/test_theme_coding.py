@@ -14,14 +14,22 @@ def themes_of(texts: list[str], book: dict) -> list[list[str]]:
 def test_keywords_match_whole_words_plurals_and_any_case():
     book = {"themes": {"waste": {"keywords": ["bin", "bus"]}}}
     assert themes_of(["BINS everywhere", "the council's bin", "two buses", "a cabinet", "binary"], book) == [
-        ["waste"], ["waste"], ["waste"], [], []
+        ["waste"],
+        ["waste"],
+        ["waste"],
+        [],
+        [],
     ]
 
 
 def test_a_star_matches_any_ending_and_phrases_ignore_hyphens_and_spacing():
     book = {"themes": {"repairs": {"keywords": ["repair*"]}, "tipping": {"phrases": ["fly tipping"]}}}
     assert themes_of(["Repairs overdue", "it was repaired", "fly-tipping", "fly   tipping", "flying tips"], book) == [
-        ["repairs"], ["repairs"], ["tipping"], ["tipping"], []
+        ["repairs"],
+        ["repairs"],
+        ["tipping"],
+        ["tipping"],
+        [],
     ]
 
 
@@ -33,7 +41,10 @@ def test_patterns_and_exclusions():
         }
     }
     assert themes_of(["waited 6 weeks", "Thanks for nothing", "no thanks to you", "thank you"], book) == [
-        ["waits"], [], [], ["praise"]
+        ["waits"],
+        [],
+        [],
+        ["praise"],
     ]
 
 
@@ -63,7 +74,10 @@ def test_uncoded_comments_are_kept_and_counted(feedback, book):
 
 
 def test_missing_text_is_uncoded_not_an_error():
-    coded = code(pd.DataFrame({"text": ["bin", None, float("nan"), ""]}, index=[10, 11, 12, 13]), {"themes": {"w": {"keywords": ["bin"]}}})
+    coded = code(
+        pd.DataFrame({"text": ["bin", None, float("nan"), ""]}, index=[10, 11, 12, 13]),
+        {"themes": {"w": {"keywords": ["bin"]}}},
+    )
     assert coded["coded"].tolist() == [True, False, False, False]
     assert coded.index.tolist() == [10, 11, 12, 13]
 

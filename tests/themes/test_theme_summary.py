@@ -70,8 +70,12 @@ def test_quotes_are_few_distinct_and_redacted(summary):
 def test_the_quote_is_the_most_typical_comment_not_the_odd_one_out(book):
     # Four comments about missed bin collections and one that only mentions a bin in passing:
     # the theme's centre lies among the four, so the one quote comes from them.
-    typical = ["The bin collection was missed again this week", "Our bin collection was missed on Tuesday",
-               "Missed bin collection and nobody came back", "Bin collection missed twice this month"]
+    typical = [
+        "The bin collection was missed again this week",
+        "Our bin collection was missed on Tuesday",
+        "Missed bin collection and nobody came back",
+        "Bin collection missed twice this month",
+    ]
     odd = "Lovely weather today and we saw a fox near the bin"
     rows = pd.DataFrame({"text": typical + [odd]})
     assert summarise(rows, book, quotes=1).themes.set_index("theme").loc["waste", "quotes"][0] in typical
@@ -79,8 +83,17 @@ def test_the_quote_is_the_most_typical_comment_not_the_odd_one_out(book):
 
 def test_a_comment_is_quoted_under_one_theme_at_most(book):
     both = [f"Pothole {n} outside and the bin collection was missed on the same road" for n in ("one", "two", "three")]
-    rows = pd.DataFrame({"text": both + ["Deep pothole on the main road by the school gates", "Pothole reported twice, still there",
-                                         "Recycling bin not emptied for the second week", "Bin lorry blocked the road again"]})
+    rows = pd.DataFrame(
+        {
+            "text": both
+            + [
+                "Deep pothole on the main road by the school gates",
+                "Pothole reported twice, still there",
+                "Recycling bin not emptied for the second week",
+                "Bin lorry blocked the road again",
+            ]
+        }
+    )
     quotes = summarise(rows, book).themes.set_index("theme")["quotes"]
     quoted = [q for theme in ("waste", "roads") for q in quotes[theme]]
     assert len(quoted) == len(set(quoted)) and quoted

@@ -62,7 +62,9 @@ def test_change_and_sentiment_are_written_in_words(internal):
 
 
 def test_text_from_data_is_escaped(book):
-    rows = pd.DataFrame({"text": ['<script>alert("bin")</script> the bin was <b>late</b>'] * 2, "service": "<i>Waste</i>"})
+    rows = pd.DataFrame(
+        {"text": ['<script>alert("bin")</script> the bin was <b>late</b>'] * 2, "service": "<i>Waste</i>"}
+    )
     hostile_book = {"themes": {"waste": {"label": "Bins <img src=x onerror=alert(1)>", "keywords": ["bin"]}}}
     html = theme_summary_block(summarise(rows, hostile_book))
     assert "<script" not in html and "<b>" not in html and "<i>" not in html and "<img src=x" not in html
@@ -106,20 +108,31 @@ def test_case_study_block_is_an_article_with_a_heading_and_safe_content():
 
 
 def test_case_study_block_drops_unsafe_images_and_handles_missing_fields():
-    html = case_study_block(pd.Series({"name": "x", "title": "T", "image": "javascript:alert(1)", "quote": None, "body": ""}))
+    html = case_study_block(
+        pd.Series({"name": "x", "title": "T", "image": "javascript:alert(1)", "quote": None, "body": ""})
+    )
     assert "<img" not in html and "javascript" not in html and "<blockquote>" not in html
     assert "<h2>T</h2>" in case_study_block({"name": "x", "title": "T"}, heading_level=2)
 
 
 def test_sentiment_follows_the_channel_in_the_rendered_summary():
-    book = {"themes": {"staff": {"label": "Staff attitude", "keywords": ["polite", "rude"]},
-                       "bins": {"label": "Waste and bins", "keywords": ["bin"]}}}
-    rows = pd.DataFrame({
-        "date": pd.to_datetime(["2025-08-01", "2025-08-02"]),
-        "channel": ["compliment", "complaint"],
-        "service": ["Repairs", "Waste"],
-        "text": ["Plumber fixed the leak the same day, very polite and tidy", "Green bin not emptied, missed bin again"],
-    })
+    book = {
+        "themes": {
+            "staff": {"label": "Staff attitude", "keywords": ["polite", "rude"]},
+            "bins": {"label": "Waste and bins", "keywords": ["bin"]},
+        }
+    }
+    rows = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2025-08-01", "2025-08-02"]),
+            "channel": ["compliment", "complaint"],
+            "service": ["Repairs", "Waste"],
+            "text": [
+                "Plumber fixed the leak the same day, very polite and tidy",
+                "Green bin not emptied, missed bin again",
+            ],
+        }
+    )
     html = theme_summary_block(summarise(rows, book))
     staff = re.search(r'<tr data-theme="staff">.*?</tr>', html, re.S).group()
     bins = re.search(r'<tr data-theme="bins">.*?</tr>', html, re.S).group()
@@ -129,12 +142,16 @@ def test_sentiment_follows_the_channel_in_the_rendered_summary():
 
 def test_a_public_quote_carries_no_street_health_family_or_age():
     book = {"themes": {"damp": {"label": "Damp and mould", "keywords": ["damp", "mould"]}}}
-    texts = ["Damp coming through the wall in our flat on Church Street, my daughter has asthma",
-             "Mould in the bathroom again, I am 84 and disabled",
-             "Damp in every room since the spring and no one has come",
-             "Mould on the bedroom ceiling, my son has autism",
-             "Black mould behind the wardrobe, reported in May"]
-    rows = pd.DataFrame({"date": pd.to_datetime(["2025-08-01"] * 5), "channel": "complaint", "service": "Repairs", "text": texts})
+    texts = [
+        "Damp coming through the wall in our flat on Church Street, my daughter has asthma",
+        "Mould in the bathroom again, I am 84 and disabled",
+        "Damp in every room since the spring and no one has come",
+        "Mould on the bedroom ceiling, my son has autism",
+        "Black mould behind the wardrobe, reported in May",
+    ]
+    rows = pd.DataFrame(
+        {"date": pd.to_datetime(["2025-08-01"] * 5), "channel": "complaint", "service": "Repairs", "text": texts}
+    )
     public = " ".join(Outline(theme_summary_block(summarise(rows, book, audience="public", quotes=5))).text)
     assert "Damp coming through the wall in our flat on [street], my [family member] has [health condition]" in public
     assert "Mould in the bathroom again, I am [age] and [health condition]" in public
@@ -148,8 +165,11 @@ def test_a_public_quote_carries_no_street_health_family_or_age():
 
 def test_comments_that_read_alike_once_redacted_are_quoted_once():
     book = {"themes": {"leaves": {"label": "Leaves", "keywords": ["leaves"]}}}
-    texts = ["The leaves on Beech Avenue have not been swept this autumn", "The leaves on Larch Grove have not been swept this autumn",
-             "Wet leaves everywhere near the school and someone will slip"]
+    texts = [
+        "The leaves on Beech Avenue have not been swept this autumn",
+        "The leaves on Larch Grove have not been swept this autumn",
+        "Wet leaves everywhere near the school and someone will slip",
+    ]
     rows = pd.DataFrame({"date": pd.to_datetime(["2025-10-01"] * 3), "channel": "complaint", "text": texts})
     quotes = summarise(rows, book, quotes=3).themes.set_index("theme").loc["leaves", "quotes"]
     assert quotes.count("The leaves on [street] have not been swept this autumn") == 1
