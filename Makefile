@@ -43,7 +43,7 @@ mutation:
 	.venv-mutation/bin/mutmut results
 
 lint: setup
-	$(BIN)/ruff check pmkit tests benchmarks
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/pre-commit run --all-files
 
 clean:
 	rm -rf outputs/*/ outputs/index.html data/pmkit.duckdb

@@ -75,3 +75,11 @@ def test_the_hooks_strip_a_notebook_saved_with_outputs(checkout):
     fixed = nbformat.read(path, as_version=4)
     assert fixed.cells[-1].outputs == [] and fixed.cells[-1].execution_count is None
     assert fixed.metadata.kernelspec.name == "python3"
+
+
+def test_no_file_in_the_tree_would_be_reformatted():
+    """One style: `ruff format --check` finds nothing to change in the package, tests, benchmarks or notebooks."""
+    ruff = BIN / "ruff" if (BIN / "ruff").exists() else shutil.which("ruff")
+    done = subprocess.run([str(ruff), "format", "--check", "."], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "would be reformatted" not in done.stdout
