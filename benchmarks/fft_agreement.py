@@ -127,7 +127,7 @@ def sentiment_agreement(frame: pd.DataFrame, predicted: pd.Series) -> dict[str, 
 
 def evaluate(folder: Path = DATA, codebook: Path = CODEBOOK) -> dict[str, object]:
     """Everything the script prints: theme scores per half, macro-F1 and sentiment agreement."""
-    from pmkit import themes
+    from pmkit.judge import themes
 
     frame = load_fft(folder)
     book, mapping = load_mapping(codebook)

@@ -18,7 +18,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from pmkit import spc
+from pmkit.judge import spc
 
 
 def synthetic(n_series: int, n_points: int, seed: int = 0) -> pd.DataFrame:

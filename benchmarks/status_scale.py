@@ -32,7 +32,8 @@ import time
 import numpy as np
 import pandas as pd
 
-from pmkit import periods, spc, status
+from pmkit.io import periods
+from pmkit.judge import spc, status
 
 REPORT = "2025/26 Q2"
 GROUP_SIZE = 16  # authorities per comparator group

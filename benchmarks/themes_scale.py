@@ -108,7 +108,7 @@ def synthetic_feedback(rows: int, seed: int = 0) -> pd.DataFrame:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from pmkit import themes
+    from pmkit.judge import themes
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=50_000)

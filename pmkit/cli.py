@@ -14,9 +14,9 @@ EXIT_FAILED = 1
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from pmkit.benchmarking import benchmark_warnings
-    from pmkit.settings import DEFAULTS_FILE, find_project, load_settings, project_root
-    from pmkit.sources import open_source
+    from pmkit.io.settings import DEFAULTS_FILE, find_project, load_settings, project_root
+    from pmkit.io.sources import open_source
+    from pmkit.judge.benchmarking import benchmark_warnings
 
     # the project's settings (its council, comparator group) read the source's warnings, when there is a project
     root = find_project(args.project) if args.project or not args.source else project_root()
@@ -48,9 +48,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.table import Table
 
-    from pmkit import periods
-    from pmkit.reports.context import assess_with_settings
-    from pmkit.settings import (
+    from pmkit.io import periods
+    from pmkit.io.settings import (
         find_project,
         load_settings,
         report_period,
@@ -59,7 +58,8 @@ def cmd_status(args: argparse.Namespace) -> int:
         retired_note,
         retired_reasons,
     )
-    from pmkit.sources import open_source
+    from pmkit.io.sources import open_source
+    from pmkit.reports.context import assess_with_settings
 
     settings = load_settings({"source": args.source}, find_project(args.project) if not args.source else None)
     if args.period:
@@ -107,8 +107,8 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def _run_with_progress(**kwargs: object):
     """`run_batch` with progress on the console: a live display on a terminal, log lines otherwise."""
-    from pmkit.progress import for_console
-    from pmkit.run import run_batch
+    from pmkit.runner.progress import for_console
+    from pmkit.runner.run import run_batch
 
     with for_console() as progress:
         return run_batch(progress=progress, **kwargs)
@@ -116,7 +116,7 @@ def _run_with_progress(**kwargs: object):
 
 def _print_run(results: list) -> int:
     """The closing summary of a batch: notes, one table of every report, each failure's error, the indexes."""
-    from pmkit.progress import print_summary
+    from pmkit.runner.progress import print_summary
 
     _print_warnings(w for result in results for w in result.warnings)
     for result in results:
@@ -154,7 +154,7 @@ RUN_ARGUMENTS = {
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from pmkit.settings import command_line_params
+    from pmkit.io.settings import command_line_params
 
     options = {k: v for k, v in vars(args).items() if k not in RUN_ARGUMENTS}
     source = args.source if not args.source or "://" in args.source else str(Path(args.source).resolve())
@@ -177,8 +177,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from pmkit.demo import DEMO_RUNS, write_demo_store
-    from pmkit.settings import load_settings, project_root
+    from pmkit.io.settings import load_settings, project_root
+    from pmkit.project.demo import DEMO_RUNS, write_demo_store
 
     root = project_root()
     started = time.perf_counter()
@@ -203,7 +203,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_import_lgbf(args: argparse.Namespace) -> int:
-    from pmkit.importers.lgbf import import_lgbf_club, import_lgbf_project
+    from pmkit.project.importers.lgbf import import_lgbf_club, import_lgbf_project
 
     if args.council.strip().lower() == "all":
         club = import_lgbf_club(args.directory, args.out)
@@ -228,7 +228,7 @@ def cmd_import_lgbf(args: argparse.Namespace) -> int:
 
 
 def cmd_import_coventry(args: argparse.Namespace) -> int:
-    from pmkit.importers.coventry import COUNCIL, import_coventry_project
+    from pmkit.project.importers.coventry import COUNCIL, import_coventry_project
 
     summary = import_coventry_project(args.directory, args.out)
     print("\n".join(summary.lines()))
@@ -239,9 +239,9 @@ def cmd_import_coventry(args: argparse.Namespace) -> int:
 
 
 def cmd_themes_suggest(args: argparse.Namespace) -> int:
-    from pmkit import themes
-    from pmkit.settings import load_settings
-    from pmkit.sources import open_source
+    from pmkit.io.settings import load_settings
+    from pmkit.io.sources import open_source
+    from pmkit.judge import themes
 
     settings = load_settings({"source": args.source, "codebook": args.codebook})
     src = open_source(settings["source"])
@@ -258,7 +258,7 @@ def cmd_themes_suggest(args: argparse.Namespace) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from pmkit.project import init_project
+    from pmkit.project.create import init_project
 
     folder = init_project(args.directory, args.council, args.source, say=print)
     print(f"{args.council}: a pmkit project in {folder}; next steps are in {folder / 'README.md'}")
@@ -269,7 +269,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
-    from pmkit.template import write_template
+    from pmkit.project.template import write_template
 
     path = write_template(args.directory, overwrite=args.overwrite, example=args.example)
     if args.example:
@@ -286,8 +286,8 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 def _project_source(args: argparse.Namespace) -> tuple[dict, object]:
     """The settings of the project a command works in, and its source (``--source`` wins)."""
-    from pmkit.settings import find_project, load_settings
-    from pmkit.sources import open_source
+    from pmkit.io.settings import find_project, load_settings
+    from pmkit.io.sources import open_source
 
     settings = load_settings({"source": args.source}, find_project(args.project) if not args.source else None)
     if not settings.get("source"):
@@ -297,17 +297,17 @@ def _project_source(args: argparse.Namespace) -> tuple[dict, object]:
 
 def _directorates(args: argparse.Namespace, known: list[str]) -> list[str] | None:
     """The directorates ``--directorate`` names (each by name, slug or params file name), None for all."""
+    from pmkit.io.settings import DEFAULTS_FILE, find_project, project_root
     from pmkit.reports.quarterly import directorate_names
-    from pmkit.settings import DEFAULTS_FILE, find_project, project_root
 
     root = find_project(args.project) if getattr(args, "project", None) else project_root()
     return directorate_names(args.directorate, known, root if (root / DEFAULTS_FILE).exists() else None)
 
 
 def cmd_commentary_template(args: argparse.Namespace) -> int:
-    from pmkit import periods
-    from pmkit.commentary_return import write_return
-    from pmkit.settings import report_period, reporting_frequency
+    from pmkit.io import periods
+    from pmkit.io.settings import report_period, reporting_frequency
+    from pmkit.project.commentary_return import write_return
 
     if args.period:
         periods.parse(args.period)  # an unreadable period is refused before the data is read
@@ -327,7 +327,7 @@ def cmd_commentary_template(args: argparse.Namespace) -> int:
 
 
 def cmd_commentary_import(args: argparse.Namespace) -> int:
-    from pmkit.commentary_return import import_return
+    from pmkit.project.commentary_return import import_return
 
     settings, src = _project_source(args)
     done = import_return(args.file, src, settings)
@@ -342,7 +342,7 @@ def cmd_commentary_import(args: argparse.Namespace) -> int:
 
 
 def cmd_pdf(args: argparse.Namespace) -> int:
-    from pmkit.pdf import check_page, chromium, write_pdf
+    from pmkit.runner.pdf import check_page, chromium, write_pdf
 
     for page in args.pages:  # every page is checked before any is printed
         check_page(page)
@@ -355,8 +355,8 @@ def cmd_pdf(args: argparse.Namespace) -> int:
 
 
 def cmd_screenshots(args: argparse.Namespace) -> int:
-    from pmkit.screenshots import screenshot_reports
-    from pmkit.settings import project_root
+    from pmkit.io.settings import project_root
+    from pmkit.runner.screenshots import screenshot_reports
 
     outputs = args.outputs or project_root() / "outputs"
     written = screenshot_reports(outputs, args.out, args.width)

@@ -27,18 +27,19 @@ import ipywidgets as widgets
 import pandas as pd
 import yaml
 
-from pmkit import commentary as notes
-from pmkit import periods, themes
 from pmkit.components import benchmark_section, kpi_tile, spc_section, theme_summary_block
 from pmkit.components.funnel_chart import breakdown_section
 from pmkit.errors import PmkitError, shell
-from pmkit.render import TEMPLATES
+from pmkit.io import periods
+from pmkit.io.settings import load_settings, project_root, report_period, reporting_frequency
+from pmkit.io.sources import open_source
+from pmkit.io.units import format_value
+from pmkit.judge import commentary as notes
+from pmkit.judge import themes
+from pmkit.judge.status import DOT_WORDS
 from pmkit.reports.context import ReportContext
 from pmkit.reports.kind import slugify
-from pmkit.settings import load_settings, project_root, report_period, reporting_frequency
-from pmkit.sources import open_source
-from pmkit.status import DOT_WORDS
-from pmkit.units import format_value
+from pmkit.runner.render import TEMPLATES
 
 ALL = "All"
 DEEP_DIVES = Path("params") / "deep-dives"
@@ -316,7 +317,7 @@ class Explorer(widgets.VBox):
 
     def run_deep_dive(self, _button=None) -> Path | None:
         """Run the deep dive the parameter file describes (writing it first) and link its page."""
-        from pmkit.run import run_batch
+        from pmkit.runner.run import run_batch
 
         path = self.write_deep_dive_params()
         chosen = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -346,7 +347,7 @@ class Explorer(widgets.VBox):
 
     def save_note(self, _button=None) -> None:
         """Save the commentary boxes as the selected indicator's commentary for its period and the audience."""
-        from pmkit.commentary_return import save_commentary
+        from pmkit.project.commentary_return import save_commentary
 
         iid = self._require_indicator()
         if not self.note_text.value.strip():

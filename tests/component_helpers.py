@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 from bs4 import BeautifulSoup
 
-from pmkit import periods, spc
-from pmkit.reading import Peers, Reading, SpcView
+from pmkit.io import periods
+from pmkit.judge import spc
+from pmkit.judge.reading import Peers, Reading, SpcView
 
 
 def month_labels(first: str, n: int) -> list[str]:

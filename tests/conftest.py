@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from pmkit.layout import page_folder, published_folders
+from pmkit.runner.layout import page_folder, published_folders
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"
@@ -120,9 +120,9 @@ class DemoRender:
 def _render_demo(root: Path) -> None:
     import json
 
-    from pmkit.demo import DEMO_RUNS, write_demo_store
-    from pmkit.render import quarto_available
-    from pmkit.run import run_report
+    from pmkit.project.demo import DEMO_RUNS, write_demo_store
+    from pmkit.runner.render import quarto_available
+    from pmkit.runner.run import run_report
 
     root.mkdir(parents=True, exist_ok=True)
     store = write_demo_store(root / "pmkit.duckdb")

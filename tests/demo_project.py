@@ -13,7 +13,7 @@ def make_demo_project(
 ) -> Path:
     """Copy ``folders`` of the repository into ``project`` and give it the demo store as
     ``data/pmkit.duckdb`` (a copy of ``store`` when given, else built afresh)."""
-    from pmkit.demo import write_demo_store
+    from pmkit.project.demo import write_demo_store
 
     for folder in folders:
         shutil.copytree(ROOT / folder, project / folder)

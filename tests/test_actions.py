@@ -9,11 +9,11 @@ import pytest
 from component_helpers import soup
 
 import pmkit
-from pmkit import periods
-from pmkit.actions import as_at
 from pmkit.components.actions import action_summary, next_steps, year_actions
 from pmkit.components.words import words_for
 from pmkit.errors import ValidationError
+from pmkit.io import periods
+from pmkit.judge.actions import as_at
 from pmkit.reports.annual import year_in_numbers
 
 MINI = Path(__file__).parent / "data" / "mini_council"

@@ -12,8 +12,8 @@ import yaml
 from pages import JARGON, load, text, visible_text
 
 import pmkit
-from pmkit import periods
-from pmkit.run import run_report
+from pmkit.io import periods
+from pmkit.runner.run import run_report
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[1]
@@ -153,7 +153,7 @@ def run_lengths_below_target(src, iid, period):
     months = periods.MONTHS_IN[one["frequency"].iloc[0]]
     p, run = periods.parse(period).latest(one["frequency"].iloc[0]), 0
     while True:
-        row = pmkit.status.assess(
+        row = pmkit.judge.status.assess(
             src.measures(), one, p, targets=src.targets(), rag_suspended=["2020/21"], spc_rules=None
         ).iloc[0]
         if row["rag"] not in ("red", "amber"):
@@ -222,7 +222,7 @@ def fife(tmp_path_factory):
         pytest.skip("real LGBF data not found in ../shared/data/real/scotland-lgbf beside the repository")
     data = LGBF
     project = tmp_path_factory.mktemp("fife")
-    from pmkit.importers.lgbf import import_lgbf
+    from pmkit.project.importers.lgbf import import_lgbf
 
     import_lgbf(data, "Fife", project / "data")
     shutil.copytree(ROOT / "notebooks", project / "notebooks")

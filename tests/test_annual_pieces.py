@@ -3,10 +3,10 @@
 import pandas as pd
 from component_helpers import reading, register_row, soup, status_row, text, view
 
-from pmkit import periods
 from pmkit.components.actions import action_summary, next_steps, slipped
 from pmkit.components.words import words_for
 from pmkit.components.year_end import year_end_table
+from pmkit.io import periods
 from pmkit.reports.annual import volumes, year_in_numbers
 
 YEAR = periods.parse("2024/25")

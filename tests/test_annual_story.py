@@ -12,11 +12,11 @@ import pytest
 from component_helpers import reading, register_row, soup, status_row, text
 from demo_project import make_demo_project
 
-from pmkit import periods
 from pmkit.components.narrative import headline_block
 from pmkit.components.words import words_for
 from pmkit.components.year_end import year_end_table
 from pmkit.components.year_story import year_story_block
+from pmkit.io import periods
 
 YEAR = periods.parse("2024/25")
 INTERNAL, PUBLIC = words_for("internal"), words_for("public")

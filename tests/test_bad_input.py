@@ -16,9 +16,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pmkit.cli import main
-from pmkit.project import init_project
-from pmkit.schema import TABLES
-from pmkit.validate import MUST_BE_PRESENT, normalise_name
+from pmkit.io.schema import TABLES
+from pmkit.io.validate import MUST_BE_PRESENT, normalise_name
+from pmkit.project.create import init_project
 
 MINI = Path(__file__).parent / "data" / "mini_council"
 TABLE_FILES = sorted(p.name for p in MINI.glob("*.csv"))
@@ -450,7 +450,7 @@ def test_the_last_resort_guard_names_what_could_not_be_read(source, capsys, monk
     def fail(self):
         raise error
 
-    monkeypatch.setattr("pmkit.sources.FolderSource.read_raw", fail)
+    monkeypatch.setattr("pmkit.io.sources.FolderSource.read_raw", fail)
     lines = assert_clean_refusal(main(["validate", str(source)]), capsys.readouterr().err)
     assert len(lines) == 1 and ": cannot be read (" + type(error).__name__ + ": " in lines[0], lines
 
@@ -459,7 +459,7 @@ def test_an_unexpected_error_reading_a_source_is_one_line_but_not_hidden_as_bad_
     def fail(self):
         raise TypeError("a bug")
 
-    monkeypatch.setattr("pmkit.sources.FolderSource.read_raw", fail)
+    monkeypatch.setattr("pmkit.io.sources.FolderSource.read_raw", fail)
     assert main(["validate", str(source)]) == 1
     assert capsys.readouterr().err.splitlines() == [
         f"pmkit: {source}: unexpected error while reading it (TypeError: a bug); please report this as a pmkit bug"
@@ -470,7 +470,7 @@ def test_commands_that_read_no_source_keep_their_tracebacks(tmp_path, monkeypatc
     def fail(*args, **kwargs):
         raise TypeError("a bug")
 
-    monkeypatch.setattr("pmkit.template.write_template", fail)
+    monkeypatch.setattr("pmkit.project.template.write_template", fail)
     with pytest.raises(TypeError):
         main(["template", str(tmp_path)])
 

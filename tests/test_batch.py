@@ -12,10 +12,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-import pmkit.sources
+import pmkit.io.sources
 from pmkit.errors import PmkitError
-from pmkit.layout import page_folder
-from pmkit.run import run_batch, run_quarterly
+from pmkit.runner.layout import page_folder
+from pmkit.runner.run import run_batch, run_quarterly
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[1]
@@ -98,8 +98,8 @@ def test_settings_come_in_layers_and_the_source_is_validated_once_per_batch(proj
         'directorate: "Housing"\ncouncil: Housing Layer Council\n'
     )
     validations = []
-    real = pmkit.sources.validate_tables
-    monkeypatch.setattr(pmkit.sources, "validate_tables", lambda *a, **k: validations.append(1) or real(*a, **k))
+    real = pmkit.io.sources.validate_tables
+    monkeypatch.setattr(pmkit.io.sources, "validate_tables", lambda *a, **k: validations.append(1) or real(*a, **k))
 
     internal, public = run_batch(
         "quarterly", [project], ["internal", "public"], period=PERIOD, engine="nbconvert", jobs=2
@@ -207,9 +207,9 @@ def test_several_projects_run_as_one_batch_each_publishing_in_its_own_folder(tmp
 
 
 def test_a_topic_layers_its_own_settings_over_the_deep_dive_file(project):
+    from pmkit.io.settings import load_settings
+    from pmkit.io.sources import open_source
     from pmkit.reports import KINDS
-    from pmkit.settings import load_settings
-    from pmkit.sources import open_source
 
     (project / "params" / "topics.yaml").write_text(
         "topics:\n  homes:\n    title: Homes\n    indicators: [HOU-01, HOU-02]\n"
@@ -264,7 +264,7 @@ def test_scheduler_local_runs_the_batch_on_a_local_dask_cluster_and_reports_prog
 
 
 def test_two_audiences_in_one_batch_are_two_lines_of_progress(project):
-    from pmkit.progress import PlainProgress
+    from pmkit.runner.progress import PlainProgress
 
     out = io.StringIO()
     run_batch(

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pmkit.demo import build_demo
-from pmkit.sources import write_duckdb
+from pmkit.io.sources import write_duckdb
+from pmkit.project.demo import build_demo
 
 MINI = Path(__file__).parent / "data" / "mini_council"
 

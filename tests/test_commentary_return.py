@@ -13,8 +13,8 @@ from demo_project import make_demo_project
 from openpyxl import load_workbook
 
 import pmkit
-from pmkit import commentary as notes
-from pmkit.layout import page_folder
+from pmkit.judge import commentary as notes
+from pmkit.runner.layout import page_folder
 
 PERIOD = "2025/26 Q2"
 HEADERS = [
@@ -94,7 +94,7 @@ def test_the_template_asks_about_each_flagged_indicator_with_its_figures_and_onl
     assert list(rows[0]) == HEADERS
     src = pmkit.open_source(project / "data" / "pmkit.duckdb")
     ind = src.indicators()
-    st = pmkit.status.assess(
+    st = pmkit.judge.status.assess(
         src.measures(),
         ind[ind["directorate"] == "Housing"],
         PERIOD,
@@ -292,7 +292,7 @@ def _as_sqlite(folder: Path, path: Path) -> str:
     "kind", ["folder of CSV files", "folder with commentary.xlsx", "one workbook", "SQLite database"]
 )
 def test_commentary_is_written_back_into_every_kind_of_source_and_the_rest_is_untouched(tmp_path, kind):
-    from pmkit.writeback import replace_table
+    from pmkit.io.writeback import replace_table
 
     folder = tmp_path / "mini"
     shutil.copytree(MINI, folder)

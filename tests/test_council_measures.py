@@ -34,7 +34,7 @@ import yaml
 from bs4 import BeautifulSoup
 from openpyxl import Workbook
 
-from pmkit.layout import page_folder
+from pmkit.runner.layout import page_folder
 
 pytestmark = pytest.mark.e2e
 COUNCIL = "Wessex Vale District Council"

@@ -7,9 +7,11 @@ import pandas as pd
 import pytest
 
 import pmkit
-from pmkit import demo, periods, status
-from pmkit.settings import report_period
-from pmkit.sources import write_folder
+from pmkit.io import periods
+from pmkit.io.settings import report_period
+from pmkit.io.sources import write_folder
+from pmkit.judge import status
+from pmkit.project import demo
 
 DIRECTORATES = {"Adults' Social Care", "Children's Services", "Housing", "Place", "Communities", "Resources"}
 PERSONAL = re.compile(
@@ -193,7 +195,7 @@ def test_six_case_studies_one_per_directorate(source):
 
 
 def test_every_action_has_a_quarterly_history_ending_where_its_row_stands_now(tables):
-    from pmkit.actions import as_at
+    from pmkit.judge.actions import as_at
 
     actions, updates = tables["actions"], tables["action_updates"]
     assert set(updates["action_id"]) == set(actions["action_id"])

@@ -13,7 +13,7 @@ import pytest
 from pages import JARGON, load, text, tiles, visible_text
 
 import pmkit
-from pmkit.layout import manifest_path
+from pmkit.runner.layout import manifest_path
 
 pytestmark = pytest.mark.e2e
 DIRECTORATES = {"adults", "childrens", "housing", "place", "communities", "resources"}
@@ -24,7 +24,7 @@ AUDIENCES = ("internal", "public")
 def demo(demo_render):
     src = pmkit.open_source(demo_render.store)
     ind = src.indicators()
-    st = pmkit.status.assess(
+    st = pmkit.judge.status.assess(
         src.measures(), ind, "2025/26 Q2", targets=src.targets(), benchmarks=src.benchmarks(), rag_suspended=["2020/21"]
     )
     return demo_render, src, ind, st
@@ -166,7 +166,7 @@ def test_sparklines_and_charts_state_their_message_in_alt_text(demo):
 
 def test_chart_data_tables_hold_the_charts_numbers(demo):
     render, src, ind, st = demo
-    history = pmkit.status.history(src.measures(), ind, "2025/26 Q2")
+    history = pmkit.judge.status.history(src.measures(), ind, "2025/26 Q2")
     meta = ind.set_index("indicator_id")
     for page in by_page(render, "internal").values():
         for section in page.select("section.spc"):

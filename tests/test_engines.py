@@ -9,7 +9,7 @@ import re
 import pytest
 from pages import load, text
 
-from pmkit.render import quarto_available
+from pmkit.runner.render import quarto_available
 
 pytestmark = [
     pytest.mark.e2e,

@@ -12,11 +12,11 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 import pmkit
-from pmkit import periods
 from pmkit.cli import main
 from pmkit.errors import SourceError
-from pmkit.sources import FolderSource, WorkbookSource
-from pmkit.validate import RawTable, cell_text, validate_tables
+from pmkit.io import periods
+from pmkit.io.sources import FolderSource, WorkbookSource
+from pmkit.io.validate import RawTable, cell_text, validate_tables
 
 DAY, MONTH, GBP = "dd/mm/yyyy", "mmm yyyy", '"£"#,##0.00'
 
@@ -490,7 +490,7 @@ def _values(indicator_ids, cells):
     try:
         # reading numbers only: random figures side by side can look like a percentage typed as a fraction,
         # a different rule (tests/test_measure.py), so that check is left out here
-        with patch("pmkit.validate._fractions"):
+        with patch("pmkit.io.validate._fractions"):
             return validate_tables(
                 {
                     "indicators": INDICATORS,

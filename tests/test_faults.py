@@ -17,8 +17,8 @@ import pytest
 from bs4 import BeautifulSoup
 from filelock import FileLock
 
-from pmkit.render import quarto_available
-from pmkit.run import run_quarterly
+from pmkit.runner.render import quarto_available
+from pmkit.runner.run import run_quarterly
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[1]

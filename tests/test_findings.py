@@ -4,11 +4,11 @@ import pandas as pd
 import pytest
 from component_helpers import month_labels, reading, register_row, status_row, view
 
-from pmkit import benchmarking, findings, spc
 from pmkit.components.questions import ask
 from pmkit.components.words import words_for
-from pmkit.funnel import funnel
-from pmkit.themes import ThemeSummary
+from pmkit.judge import benchmarking, findings, spc
+from pmkit.judge.funnel import funnel
+from pmkit.judge.themes import ThemeSummary
 
 INTERNAL, PUBLIC = words_for("internal"), words_for("public")
 
@@ -108,7 +108,7 @@ def test_no_rebase_is_suggested_without_a_shift_or_once_the_register_rebases_it(
 
 
 def findings_view_rebased():
-    from pmkit.reading import SpcView
+    from pmkit.judge.reading import SpcView
 
     return SpcView(spc.xmr(PLANTED, rebase_at=[14], target=12.0), month_labels("Jan 2024", len(PLANTED)), 12.0)
 

@@ -21,9 +21,9 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 import pmkit
-from pmkit.fingerprint import report_fingerprint, scope_rows, scoped_digests, table_digests
-from pmkit.schema import TABLES
-from pmkit.sources import DuckDBSource, FolderSource, WorkbookSource, write_duckdb
+from pmkit.io.schema import TABLES
+from pmkit.io.sources import DuckDBSource, FolderSource, WorkbookSource, write_duckdb
+from pmkit.runner.fingerprint import report_fingerprint, scope_rows, scoped_digests, table_digests
 
 DATA = Path(__file__).parent / "data"
 MINI, EXTRA = DATA / "mini_council", DATA / "fingerprint"  # EXTRA adds feedback, actions and a Place case study
@@ -296,7 +296,7 @@ STABILITY = """
 import json, sys
 from pathlib import Path
 import pmkit
-from pmkit.fingerprint import report_fingerprint, scoped_digests
+from pmkit.runner.fingerprint import report_fingerprint, scoped_digests
 src = pmkit.open_source(sys.argv[1])
 digests = scoped_digests(src.tables(), case_studies=src.case_studies())
 params = {"directorates": {"Housing", "Place", "Resources", "Adults", "Children"}, "folder": Path("outputs")}

@@ -17,8 +17,8 @@ import pytest
 import yaml
 
 from pmkit.errors import PmkitError
-from pmkit.importers.lgbf import council_code, cover_name, import_lgbf_club, import_lgbf_project
-from pmkit.layout import manifest_path
+from pmkit.project.importers.lgbf import council_code, cover_name, import_lgbf_club, import_lgbf_project
+from pmkit.runner.layout import manifest_path
 
 LGBF = (Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "real" / "scotland-lgbf").resolve()
 VALUES = LGBF / "lgbf-values-real.csv"
@@ -141,7 +141,7 @@ def test_the_club_runs_as_one_batch_on_a_dask_cluster(club, tmp_path):
     import nbformat
     from distributed import LocalCluster
 
-    from pmkit.run import run_batch, run_report
+    from pmkit.runner.run import run_batch, run_report
 
     imported, summaries, _ = club
     out = tmp_path / "club"

@@ -15,7 +15,7 @@ import yaml
 import pmkit
 from pmkit.cli import main
 from pmkit.errors import PmkitError, SourceError
-from pmkit.importers.coventry import (
+from pmkit.project.importers.coventry import (
     comparator_group,
     compare_with_published,
     import_coventry,
@@ -320,8 +320,8 @@ def test_runs_default_to_the_latest_year_of_the_indicators_coventry_still_report
     # 236 indicators across four council plans: 223 have figures, 182 of them for 2019/20 but only
     # 76 in 2023/24 or 2024/25; 65 have a 2024/25 figure. The 147 with none since 2022/23 are no
     # longer reported, so "most indicators" is most of the 76 and the year is 2024/25, not 2019/20.
+    from pmkit.io.settings import load_settings
     from pmkit.reports import KINDS
-    from pmkit.settings import load_settings
 
     summary, src = imported
     settings = load_settings(None, summary.project)

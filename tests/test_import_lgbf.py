@@ -18,7 +18,7 @@ import yaml
 import pmkit
 from pmkit.cli import main
 from pmkit.errors import PmkitError, SourceError
-from pmkit.importers.lgbf import (
+from pmkit.project.importers.lgbf import (
     UnknownCouncilError,
     council_code,
     council_key,
@@ -204,7 +204,7 @@ def test_family_group_average_matches_the_recomputed_lgbf_figure(imported):
 def test_status_rank_and_quartile_match_an_independent_ranking(imported, raw, council, group, year):
     values, info, groups = raw
     _, tables = imported[council]
-    st = pmkit.status.assess(
+    st = pmkit.judge.status.assess(
         tables["measures"], tables["indicators"], year, benchmarks=tables["benchmarks"], comparator_group=group
     ).set_index("indicator_id")
     judged = st[st["value"].notna() & (tables["indicators"].set_index("indicator_id")["polarity"] != "neutral")]

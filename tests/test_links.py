@@ -6,8 +6,8 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from pmkit import layout
-from pmkit.links import resolve, xref
+from pmkit.runner import layout
+from pmkit.runner.links import resolve, xref
 
 
 def publish(outputs: Path, slug: str, audience: str, kind: str, file: str, body: str) -> Path:

@@ -22,7 +22,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pmkit import measure, periods, status
+from pmkit.io import measure, periods
+from pmkit.judge import status
 
 MONTHS = [periods.label_of(periods.parse("Apr 2024").start + i, "monthly") for i in range(12)]
 QUARTERS = ["2024/25 Q1", "2024/25 Q2", "2024/25 Q3", "2024/25 Q4"]

@@ -27,7 +27,7 @@ import pytest
 from bs4 import BeautifulSoup
 from openpyxl import Workbook
 
-from pmkit.layout import page_folder
+from pmkit.runner.layout import page_folder
 
 pytestmark = pytest.mark.e2e
 COUNCIL = "Borsetshire County Council"

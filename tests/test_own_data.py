@@ -174,8 +174,8 @@ def retiring(tmp_path):
 
 
 def test_retired_indicators_do_not_choose_the_default_year(retiring):
-    from pmkit.settings import complete_year, report_period, retired_reasons
-    from pmkit.sources import open_source
+    from pmkit.io.settings import complete_year, report_period, retired_reasons
+    from pmkit.io.sources import open_source
 
     src = open_source(retiring / "data")
     assert retired_reasons(src.indicators(), src.measures()) == {
@@ -189,10 +189,10 @@ def test_retired_indicators_do_not_choose_the_default_year(retiring):
 
 
 def test_the_annual_plan_and_page_leave_retired_indicators_out_and_say_so(retiring, monkeypatch):
+    from pmkit.io.settings import load_settings
+    from pmkit.io.sources import open_source
     from pmkit.reports import KINDS
     from pmkit.reports.annual import AnnualReport
-    from pmkit.settings import load_settings
-    from pmkit.sources import open_source
 
     monkeypatch.chdir(retiring)
     plan = KINDS.get("annual").plan(open_source(retiring / "data"), load_settings(None, retiring), retiring)
@@ -210,9 +210,9 @@ def test_the_annual_plan_and_page_leave_retired_indicators_out_and_say_so(retiri
 
 
 def test_a_quarterly_run_leaves_a_directorate_of_retired_indicators_out(retiring):
+    from pmkit.io.settings import load_settings
+    from pmkit.io.sources import open_source
     from pmkit.reports import KINDS
-    from pmkit.settings import load_settings
-    from pmkit.sources import open_source
 
     plan = KINDS.get("quarterly").plan(open_source(retiring / "data"), load_settings(None, retiring), retiring)
     assert plan.period.label == "2024/25"
@@ -221,10 +221,10 @@ def test_a_quarterly_run_leaves_a_directorate_of_retired_indicators_out(retiring
 
 
 def test_a_deep_dive_on_a_retired_indicator_still_works_and_says_it_is_retired(retiring, monkeypatch):
+    from pmkit.io.settings import load_settings
+    from pmkit.io.sources import open_source
     from pmkit.reports import KINDS
     from pmkit.reports.deep_dive import DeepDiveReport
-    from pmkit.settings import load_settings
-    from pmkit.sources import open_source
 
     monkeypatch.chdir(retiring)
     plan = KINDS.get("deep-dive").plan(
@@ -239,8 +239,8 @@ def test_a_deep_dive_on_a_retired_indicator_still_works_and_says_it_is_retired(r
 
 
 def test_a_new_indicator_without_figures_is_not_retired(retiring):
-    from pmkit.settings import retired_reasons
-    from pmkit.sources import open_source
+    from pmkit.io.settings import retired_reasons
+    from pmkit.io.sources import open_source
 
     with (retiring / "data" / "indicators.csv").open("a", newline="", encoding="utf-8") as file:
         csv.writer(file).writerow(
@@ -356,7 +356,7 @@ def test_init_ranks_among_the_neighbours_and_draws_england_as_the_national_line(
 def test_benchmark_groups_tell_several_councils_from_one_figure_a_period():
     import pandas as pd
 
-    from pmkit.project import benchmark_groups
+    from pmkit.project.create import benchmark_groups
 
     rows = [("england", "E92000001", "m", p) for p in ("2023/24", "2024/25")]
     rows += [("nearest_neighbours", f"c{i}", "m", p) for i in range(15) for p in ("2023/24", "2024/25")]
@@ -462,7 +462,7 @@ def typo_source(
 
 def problems_of(folder: Path) -> list[str]:
     from pmkit.errors import ValidationError
-    from pmkit.sources import open_source
+    from pmkit.io.sources import open_source
 
     with pytest.raises(ValidationError) as caught:
         open_source(folder).tables()
@@ -488,7 +488,7 @@ def test_names_differing_by_case_or_spaces_are_an_error_however_short(tmp_path):
 
 
 def test_short_codes_and_genuinely_different_names_are_not_typos(tmp_path):
-    from pmkit.sources import open_source
+    from pmkit.io.sources import open_source
 
     folder = typo_source(
         tmp_path, ["ASC", "CSC", "Housing", "Housing"], services=["Parks", "Parking", "Roads", "Rates"]
@@ -519,7 +519,7 @@ def test_quarters_and_years_keyed_by_their_last_day_are_read_like_their_first(tm
 
     from openpyxl import Workbook
 
-    from pmkit.sources import open_source
+    from pmkit.io.sources import open_source
 
     book = Workbook()
     book.remove(book.active)
@@ -628,9 +628,9 @@ def test_status_takes_a_directorate_by_its_name_or_its_slug(two_directorates, wa
 
 
 def test_a_quarterly_run_plans_a_directorate_named_by_its_slug(two_directorates):
+    from pmkit.io.settings import load_settings
+    from pmkit.io.sources import open_source
     from pmkit.reports import KINDS
-    from pmkit.settings import load_settings
-    from pmkit.sources import open_source
 
     plan = KINDS.get("quarterly").plan(
         open_source(two_directorates / "data"),
@@ -716,8 +716,8 @@ def test_commentary_saved_into_a_workbook_keeps_its_headers_order_and_a_copy_of_
     import pandas as pd
     from openpyxl import load_workbook
 
-    from pmkit.commentary_return import save_commentary
-    from pmkit.sources import open_source
+    from pmkit.io.sources import open_source
+    from pmkit.project.commentary_return import save_commentary
 
     path = commentary_workbook(tmp_path / "council.xlsx")
     src = open_source(path)

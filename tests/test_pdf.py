@@ -95,7 +95,7 @@ class Printed:
 @pytest.fixture(scope="module")
 def printed(demo_render, tmp_path_factory) -> dict[str, Printed]:
     """Each page in PRINTED copied to a folder of its own and printed there by `pmkit pdf`, once."""
-    from pmkit.pdf import chromium
+    from pmkit.runner.pdf import chromium
 
     try:
         chromium()
@@ -252,7 +252,7 @@ def test_pdf_without_chromium_says_so(tmp_path, monkeypatch, capsys):
 
 @pytest.fixture
 def browser():
-    from pmkit.pdf import chromium
+    from pmkit.runner.pdf import chromium
 
     try:
         return chromium()
@@ -263,7 +263,7 @@ def browser():
 def test_a_title_with_quotes_and_markup_is_printed_as_it_is(tmp_path, browser):
     """The footer's title is a CSS string: quotes, a backslash or </style> in it neither end it nor break the page;
     a closed drill-down's text is printed."""
-    from pmkit.pdf import write_pdf
+    from pmkit.runner.pdf import write_pdf
 
     title = 'Adults\' "care" \\ </style> & more'
     page = tmp_path / "page.html"
@@ -284,7 +284,7 @@ def test_a_title_with_quotes_and_markup_is_printed_as_it_is(tmp_path, browser):
 def test_run_prints_a_pdf_beside_each_page_it_published_when_asked(tmp_path, browser):
     """`pmkit run --pdf`: each page the run published (not one it skipped or failed) is printed beside it,
     once the run's links are settled; a page that cannot be printed fails its report with the reason."""
-    from pmkit.run import ReportJob, ReportResult, print_pdfs
+    from pmkit.runner.run import ReportJob, ReportResult, print_pdfs
 
     folder = tmp_path / "outputs" / "2025-26-Q2" / "internal"
     folder.mkdir(parents=True)
@@ -324,7 +324,7 @@ def test_run_prints_a_pdf_beside_each_page_it_published_when_asked(tmp_path, bro
 
 
 def test_run_with_pdf_and_no_chromium_stops_before_any_report(tmp_path, monkeypatch):
-    from pmkit.run import run_batch
+    from pmkit.runner.run import run_batch
 
     monkeypatch.setenv("PMKIT_CHROMIUM", "")
     monkeypatch.setenv("PATH", str(tmp_path))

@@ -2,8 +2,8 @@
 
 import pytest
 
-from pmkit import periods
 from pmkit.errors import PeriodError
+from pmkit.io import periods
 
 
 @pytest.mark.parametrize(

@@ -13,8 +13,8 @@ import nbformat
 import pytest
 from rich.console import Console
 
-from pmkit.progress import LiveProgress, PlainProgress, estimate_left, plain_summary, print_summary, summary_rows
-from pmkit.run import ReportResult, RunResult, run_quarterly
+from pmkit.runner.progress import LiveProgress, PlainProgress, estimate_left, plain_summary, print_summary, summary_rows
+from pmkit.runner.run import ReportResult, RunResult, run_quarterly
 
 ROOT = Path(__file__).resolve().parents[1]
 MINI = Path(__file__).parent / "data" / "mini_council"
@@ -72,7 +72,7 @@ def test_plain_lines_name_each_state_change_that_matters(project):
 def test_a_run_without_an_observer_prints_nothing_of_its_own():
     import inspect
 
-    from pmkit.run import run_batch
+    from pmkit.runner.run import run_batch
 
     assert inspect.signature(run_batch).parameters["progress"].default is None
 

@@ -11,12 +11,12 @@ import pandas as pd
 import pytest
 import yaml
 
-from pmkit import periods
 from pmkit.cli import main
-from pmkit.project import SCAFFOLD, benchmark_groups, init_project
-from pmkit.publish import write_atomic
-from pmkit.settings import period_coverage, report_period
-from pmkit.sources import open_source
+from pmkit.io import periods
+from pmkit.io.settings import period_coverage, report_period
+from pmkit.io.sources import open_source
+from pmkit.project.create import SCAFFOLD, benchmark_groups, init_project
+from pmkit.runner.publish import write_atomic
 
 ROOT = Path(__file__).resolve().parents[1]
 MINI = Path(__file__).parent / "data" / "mini_council"
@@ -228,8 +228,8 @@ def test_published_files_get_the_mode_the_umask_gives_a_new_file(tmp_path):
 
 
 def test_a_stray_params_file_is_only_noted_when_the_run_asks_for_other_directorates(project):
+    from pmkit.io.settings import load_settings
     from pmkit.reports.quarterly import Quarterly
-    from pmkit.settings import load_settings
 
     shutil.copy(ROOT / "params" / "directorates" / "adults.yaml", project / "params" / "directorates" / "adults.yaml")
     settings = load_settings(None, project)
@@ -244,8 +244,8 @@ def test_a_stray_params_file_is_only_noted_when_the_run_asks_for_other_directora
 def test_a_directorate_without_figures_for_the_default_period_is_left_out_and_said_so(project, monkeypatch, capsys):
     """Parks last reported in 2024/25 Q4: a run for the default quarter (2025/26 Q2) leaves it out with a
     note; asking for Parks by name is refused, since its page would say only "No data"."""
+    from pmkit.io.settings import load_settings
     from pmkit.reports.quarterly import Quarterly
-    from pmkit.settings import load_settings
 
     returns = project.parent / "data" / "returns"
     with open(returns / "indicators.csv", "a", encoding="utf-8") as f:

@@ -11,7 +11,7 @@ import pytest
 from pages import JARGON, load, text, visible_text
 
 import pmkit
-from pmkit import site
+from pmkit.runner import site
 
 pytestmark = pytest.mark.e2e
 

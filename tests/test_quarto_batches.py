@@ -10,7 +10,7 @@ from test_engines import LOADS
 
 from pmkit.components.page import markdown_heading, raw_html_block
 from pmkit.errors import ReportError
-from pmkit.render import quarto_available, render_quarto, render_quarto_together
+from pmkit.runner.render import quarto_available, render_quarto, render_quarto_together
 
 pytestmark = pytest.mark.skipif(
     not quarto_available(),

@@ -6,7 +6,7 @@ import nbformat
 import pytest
 
 from pmkit.errors import ReportError
-from pmkit.render import _put_images_back, _set_images_aside
+from pmkit.runner.render import _put_images_back, _set_images_aside
 
 PNG = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
 SVG = "data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciLz4="

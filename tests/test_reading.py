@@ -3,7 +3,8 @@
 import numpy as np
 import pandas as pd
 
-from pmkit import periods, reading, status
+from pmkit.io import periods
+from pmkit.judge import reading, status
 
 REGISTER = pd.DataFrame(
     {

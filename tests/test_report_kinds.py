@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from pmkit.errors import PmkitError
+from pmkit.io.sources import open_source
 from pmkit.reports import KINDS, Job, Plan, ReportKind, ReportKinds
 from pmkit.reports.deep_dive import resolve
-from pmkit.sources import open_source
 
 ROOT = Path(__file__).resolve().parents[1]
 MINI = Path(__file__).parent / "data" / "mini_council"

@@ -12,8 +12,8 @@ from bs4 import BeautifulSoup
 from pages import load, text
 
 import pmkit
-from pmkit import commentary
-from pmkit.safehtml import markdown_to_html
+from pmkit.components.safehtml import markdown_to_html
+from pmkit.judge import commentary
 
 pytestmark = pytest.mark.e2e
 

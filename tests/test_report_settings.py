@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from pmkit.settings import apply_rebase_settings, load_settings
+from pmkit.io.settings import apply_rebase_settings, load_settings
 
 
 def test_rebase_periods_in_params_override_the_register():

@@ -11,9 +11,9 @@ import nbformat
 import pandas as pd
 import pytest
 
-from pmkit import render
-from pmkit.layout import page_folder
-from pmkit.run import run_quarterly
+from pmkit.runner import render
+from pmkit.runner.layout import page_folder
+from pmkit.runner.run import run_quarterly
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[1]

@@ -7,8 +7,9 @@ from pathlib import Path
 
 from component_helpers import soup, text
 
-from pmkit import periods, publish, site
-from pmkit.sources import open_source
+from pmkit.io import periods
+from pmkit.io.sources import open_source
+from pmkit.runner import publish, site
 
 
 def test_every_public_word_the_components_use_has_a_glossary_entry():
@@ -111,7 +112,7 @@ def test_a_site_with_no_reports_yet_says_so_and_every_link_of_its_pages_resolves
 
 
 def test_the_public_sites_period_folders_leave_out_its_measures_pages(tmp_path):
-    from pmkit.layout import published_folders
+    from pmkit.runner.layout import published_folders
 
     outputs = tmp_path / "outputs"
     _page(outputs / "public" / "2025-26-Q2" / "housing.html")

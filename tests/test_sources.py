@@ -9,12 +9,12 @@ import pytest
 from sqlalchemy import create_engine
 
 import pmkit
-from pmkit.sources import FolderSource, SQLSource, WorkbookSource, write_duckdb
+from pmkit.io.sources import FolderSource, SQLSource, WorkbookSource, write_duckdb
 
 MINI = Path(__file__).parent / "data" / "mini_council"
 
 
-def _same(a: pmkit.sources.Source, b: pmkit.sources.Source):
+def _same(a: pmkit.io.sources.Source, b: pmkit.io.sources.Source):
     for name, frame in a.tables().items():
         other = b.tables()[name]
         pd.testing.assert_frame_equal(frame.reset_index(drop=True), other.reset_index(drop=True), check_dtype=False)
@@ -72,7 +72,7 @@ def test_sql_source_on_a_real_postgresql_server(postgres_url):
     src = pmkit.open_source(postgres_url)
     assert isinstance(src, SQLSource)
     _same(folder, src)
-    st = pmkit.status.assess(src.measures(), src.indicators(), "2025/26 Q2", targets=src.targets())
+    st = pmkit.judge.status.assess(src.measures(), src.indicators(), "2025/26 Q2", targets=src.targets())
     assert dict(zip(st.indicator_id, st.rag)) == {"HOU-01": "red", "HOU-02": "amber", "PL-01": "no_target"}
 
 

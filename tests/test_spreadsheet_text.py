@@ -16,10 +16,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import pmkit
-from pmkit import status
-from pmkit.publish import write_open_data
-from pmkit.sources import write_folder
-from pmkit.spreadsheet import keep_text, neutralise, neutralise_frame, restore
+from pmkit.io.sources import write_folder
+from pmkit.io.spreadsheet import keep_text, neutralise, neutralise_frame, restore
+from pmkit.judge import status
+from pmkit.runner.publish import write_open_data
 
 DATA = Path(__file__).parent / "data"
 MINI, EXTRA = DATA / "mini_council", DATA / "fingerprint"
@@ -322,8 +322,8 @@ def test_the_commentary_round_trip_keeps_formula_like_text_exactly(tmp_path, kin
 
 
 def test_the_example_workbook_holds_formula_like_demo_text_as_text(tmp_path, monkeypatch):
-    from pmkit import demo
-    from pmkit.template import write_template
+    from pmkit.project import demo
+    from pmkit.project.template import write_template
 
     real = demo.build_demo()
     tables = real.tables

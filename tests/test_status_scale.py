@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pmkit import spc, status
+from pmkit.judge import spc, status
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 

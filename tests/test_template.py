@@ -1,4 +1,4 @@
-"""`pmkit.template.write_template`: the empty source workbook, checked against `pmkit.schema`."""
+"""`pmkit.project.template.write_template`: the empty source workbook, checked against `pmkit.io.schema`."""
 
 from pathlib import Path
 
@@ -8,9 +8,9 @@ import pytest
 from openpyxl.utils import get_column_letter
 
 from pmkit.errors import PmkitError
-from pmkit.schema import TABLES
-from pmkit.template import ABOUT_SHEET, FILENAME, write_template
-from pmkit.validate import RawTable, validate_tables
+from pmkit.io.schema import TABLES
+from pmkit.io.validate import RawTable, validate_tables
+from pmkit.project.template import ABOUT_SHEET, FILENAME, write_template
 
 ABOUT_HEADER = ["table", "column", "required", "kind", "allowed values", "default", "description", "key", "refers to"]
 
@@ -257,7 +257,7 @@ def check_small_council(tables: dict[str, pd.DataFrame]) -> None:
 
 
 def test_filled_template_validates_sheet_by_sheet(filled):
-    """Each table sheet, read as pandas reads a workbook, passes `pmkit.validate` (the About sheet is no table)."""
+    """Each table sheet, read as pandas reads a workbook, passes `pmkit.io.validate` (the About sheet is no table)."""
     sheets = pd.read_excel(filled, sheet_name=None, dtype=str, keep_default_na=False)
     raws = {
         name: RawTable(frame, f"{filled.name}:{name}", pd.Series(frame.index + 2))
@@ -269,7 +269,7 @@ def test_filled_template_validates_sheet_by_sheet(filled):
 
 
 def test_filled_template_round_trips_through_open_source(filled):
-    from pmkit.sources import open_source
+    from pmkit.io.sources import open_source
 
     check_small_council(open_source(filled).tables())
 

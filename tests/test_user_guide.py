@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from demo_project import make_demo_project
 
-from pmkit.template import columns_markdown
+from pmkit.project.template import columns_markdown
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -47,7 +47,7 @@ PAGES = sorted(p for p in DOCS.glob("*.md") if any(info == "console" for info, _
 
 @pytest.fixture(scope="session")
 def demo_store(tmp_path_factory) -> Path:
-    from pmkit.demo import write_demo_store
+    from pmkit.project.demo import write_demo_store
 
     return write_demo_store(tmp_path_factory.mktemp("guide-store") / "pmkit.duckdb")
 
@@ -94,8 +94,8 @@ def test_the_column_reference_is_the_one_generated_from_the_schema():
     start = text.index("-->", text.index("<!-- columns:start")) + 3
     shown = text[start : text.index("<!-- columns:end -->")].strip()
     assert shown == columns_markdown().strip(), (
-        "docs/your-data.md is out of step with pmkit/schema.py; regenerate the part between the columns "
-        "markers with pmkit.template.columns_markdown()"
+        "docs/your-data.md is out of step with pmkit/io/schema.py; regenerate the part between the columns "
+        "markers with pmkit.project.template.columns_markdown()"
     )
 
 

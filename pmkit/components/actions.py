@@ -1,6 +1,6 @@
 """Council plan actions: what the council said it would do, reported beside what it measured.
 
-Every function here takes actions as they stood at a date (`pmkit.actions.as_at`). The quarterly
+Every function here takes actions as they stood at a date (`pmkit.judge.actions.as_at`). The quarterly
 summary counts every action ("3 of 6 actions completed by 30 September 2025, 1 at risk, 2 on
 track") and lists those that slipped (at risk, off track, or past due and not complete) with their
 updates; the annual summary counts only the actions due in the year, names those completed after
@@ -13,10 +13,10 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from pmkit import periods
-from pmkit.actions import due_after, due_within
 from pmkit.components.templating import markdown, render
 from pmkit.components.words import Words
+from pmkit.io import periods
+from pmkit.judge.actions import due_after, due_within
 from pmkit.reports.kind import slugify
 
 STATUS_WORDS = {
@@ -72,7 +72,7 @@ def _items(actions: pd.DataFrame, as_at: periods.Period) -> list[dict]:
 
 def action_summary(actions: pd.DataFrame, as_at: periods.Period, words: Words, heading_level: int = 3) -> str:
     """Every action counted by its status at the end of ``as_at``, then those that slipped with their update then
-    (their lead for members). ``actions`` are read as at that date (`pmkit.actions.as_at`)."""
+    (their lead for members). ``actions`` are read as at that date (`pmkit.judge.actions.as_at`)."""
     if actions.empty:
         return ""
     return render(
@@ -91,7 +91,7 @@ def action_summary(actions: pd.DataFrame, as_at: periods.Period, words: Words, h
 def year_actions(actions: pd.DataFrame, year: periods.Period, words: Words, heading_level: int = 4) -> str:
     """The year's actions: those due in ``year`` counted by their status at its end; those of them completed after it
     ended, named with when; those due later counted apart; then every action that had slipped by the year's end.
-    ``actions`` are read as at the year's end (`pmkit.actions.as_at`, whose ``completed_later`` says when)."""
+    ``actions`` are read as at the year's end (`pmkit.judge.actions.as_at`, whose ``completed_later`` says when)."""
     if actions.empty:
         return ""
     due = actions[due_within(actions, year).to_numpy()]

@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from pmkit.components.benchmark_chart import position_sentence
 from pmkit.components.templating import ordinal, render
 from pmkit.components.words import Words
-from pmkit.reading import Reading
-from pmkit.units import format_value
+from pmkit.io.units import format_value
+from pmkit.judge.reading import Reading
 
 
 def appendix_table(readings: Iterable[Reading], words: Words) -> str:

@@ -3,7 +3,7 @@
 The chart is a bar per council, best first, with this council's bar dark and labelled, the peer
 median and the national figure as labelled lines, and the quartiles as shaded bands; its alt text
 states the rank and the figures around it. The sentence a tile carries comes from the same
-`pmkit.reading.Peers`, so tile, chart and table agree.
+`pmkit.judge.reading.Peers`, so tile, chart and table agree.
 
 >>> position_sentence(readings["ASC-01"], words_for("public"))   # doctest: +SKIP
 'Better than most similar councils: ranked 7th of 16 (1st is best)'
@@ -23,8 +23,8 @@ from matplotlib.ticker import FuncFormatter
 from pmkit.components.charts import WIDE, Layout, chart_pair, figure_to_data_uri, scale_texts, styled
 from pmkit.components.templating import ordinal, render
 from pmkit.components.words import Words
-from pmkit.reading import Reading
-from pmkit.units import format_value
+from pmkit.io.units import format_value
+from pmkit.judge.reading import Reading
 
 OWN, PEER, MEDIAN, NATIONAL = "#1d4f91", "#8a9199", "#1A1A1A", "#B10E1E"
 BANDS = ("#F3F2F1", "#FFFFFF")

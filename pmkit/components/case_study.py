@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from pmkit import safehtml
+from pmkit.components import safehtml
 from pmkit.components.templating import markdown, render
 
 FIELDS = ("name", "title", "directorate", "priority", "period", "image", "quote", "body")

@@ -32,7 +32,6 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from pmkit import measure, periods
 from pmkit.components.actions import STATUS_WORDS, end_date
 from pmkit.components.polarity import against_target
 from pmkit.components.questions import QUESTIONS
@@ -40,10 +39,11 @@ from pmkit.components.spc_chart import _line, describe
 from pmkit.components.templating import Markup, render
 from pmkit.components.tile import _projection_clause
 from pmkit.components.words import Words
-from pmkit.links import xref
-from pmkit.reading import Reading
+from pmkit.io import measure, periods
+from pmkit.io.units import format_value
+from pmkit.judge.reading import Reading
 from pmkit.reports.kind import slugify
-from pmkit.units import format_value
+from pmkit.runner.links import xref
 
 RULES = ("off_target", "new_concern", "green_bottom_quartile", "slipped_action", "missing_data")
 CAP = {"internal": 5, "public": 3}
@@ -84,7 +84,7 @@ def committee_items(
     page: str = "quarterly",
 ) -> tuple[list[Item], list[Item]]:
     """(the items chosen, in rule order; the rest found, in rule order) for a page of kind ``page``
-    (``quarterly`` or ``deep-dive``). ``actions`` are read as at the period's end (`pmkit.actions.as_at`)."""
+    (``quarterly`` or ``deep-dive``). ``actions`` are read as at the period's end (`pmkit.judge.actions.as_at`)."""
     ranked = _ranked(list(readings), actions, as_at)
     taken: list[tuple[str, int]] = []
     cap = CAP[words.audience]

@@ -8,17 +8,17 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from pmkit import commentary as notes
-from pmkit import periods
 from pmkit.components.polarity import side
 from pmkit.components.spc_chart import describe
 from pmkit.components.templating import Markup, markdown, render
 from pmkit.components.tile import direction_lines
 from pmkit.components.words import Words
-from pmkit.links import xref
-from pmkit.reading import Reading
+from pmkit.io import periods
+from pmkit.io.units import format_value
+from pmkit.judge import commentary as notes
+from pmkit.judge.reading import Reading
 from pmkit.reports.kind import slugify
-from pmkit.units import format_value
+from pmkit.runner.links import xref
 
 ORDER = {"red": 0, "amber": 1}
 
@@ -48,7 +48,7 @@ def exception_list(readings: Iterable[Reading], commentary: pd.DataFrame | None,
 
 def report_links(indicator_id: str) -> tuple[Markup, Markup]:
     """Links to the indicator's deep dive of the period and its line in the annual report, each shown
-    once that page is published (`pmkit.links`)."""
+    once that page is published (`pmkit.runner.links`)."""
     return (
         xref("deep-dive", f"indicator-{slugify(indicator_id)}", "Deep dive"),
         xref("annual", f"ind-{slugify(indicator_id)}", "In the annual report"),

@@ -9,11 +9,11 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from pmkit import periods
 from pmkit.components.charts import WIDE, Layout, chart_pair, figure_to_data_uri, scale_texts, styled
 from pmkit.components.templating import plural, render
 from pmkit.components.words import Words
-from pmkit.funnel import Z95, Z998, funnel
+from pmkit.io import periods
+from pmkit.judge.funnel import Z95, Z998, funnel
 
 SIGNAL_WORDS = {
     "internal": {

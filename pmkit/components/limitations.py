@@ -13,12 +13,13 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from pmkit import findings, periods
 from pmkit.components.targets import target_changes
 from pmkit.components.templating import plural, render
 from pmkit.components.words import Words
-from pmkit.reading import Reading
-from pmkit.units import format_value
+from pmkit.io import periods
+from pmkit.io.units import format_value
+from pmkit.judge import findings
+from pmkit.judge.reading import Reading
 
 FEW_PEERS = 8  # a comparison with fewer similar councils than this is partial
 SMALL_COUNT = 20  # a figure resting on fewer cases than this varies a lot by chance

@@ -26,8 +26,8 @@ from pmkit.components.benchmark_chart import group_words
 from pmkit.components.spc_chart import describe
 from pmkit.components.templating import definite, render
 from pmkit.components.words import Words
-from pmkit.reading import Reading
-from pmkit.units import format_value
+from pmkit.io.units import format_value
+from pmkit.judge.reading import Reading
 
 LISTED = 3  # indicators named per sentence before "and N more"
 UNJUDGED = {

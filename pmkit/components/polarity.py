@@ -18,8 +18,8 @@ from here.
 
 from __future__ import annotations
 
-from pmkit.tolerance import slack
-from pmkit.units import SUFFIXED, format_value
+from pmkit.io.units import SUFFIXED, format_value
+from pmkit.judge.tolerance import slack
 
 
 def side(value: float, target: float) -> str:

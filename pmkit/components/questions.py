@@ -1,6 +1,6 @@
 """Questions the committee may wish to ask, and the data's limitations, for a deep dive.
 
-Each question is generated from one finding (`pmkit.findings`) and cites it: the finding is
+Each question is generated from one finding (`pmkit.judge.findings`) and cites it: the finding is
 stated with its figures, then the question follows. Nothing is asked that the data does not raise.
 
 >>> questions_block(found, readings, words_for("internal"))   # doctest: +SKIP
@@ -15,9 +15,9 @@ import pandas as pd
 from pmkit.components.polarity import against_target, target_change
 from pmkit.components.templating import plural, render
 from pmkit.components.words import PERIOD_NOUN, Words
-from pmkit.findings import Finding
-from pmkit.reading import Reading
-from pmkit.units import format_value
+from pmkit.io.units import format_value
+from pmkit.judge.findings import Finding
+from pmkit.judge.reading import Reading
 
 # The question each kind of finding raises, (internal, public) where the audiences' words differ.
 QUESTIONS = {

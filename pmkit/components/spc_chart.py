@@ -29,13 +29,14 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.transforms import blended_transform_factory
 
-from pmkit import measure, periods, spc
 from pmkit.components.charts import WIDE, Layout, chart_pair, figure_to_data_uri, scale_texts, styled
 from pmkit.components.targets import MAX_STEPS_SAID
 from pmkit.components.templating import Markup, plural, render
 from pmkit.components.words import PERIOD_NOUN, Words, words_for
-from pmkit.spc import MIN_POINTS, XmRResult
-from pmkit.units import format_value
+from pmkit.io import measure, periods
+from pmkit.io.units import format_value
+from pmkit.judge import spc
+from pmkit.judge.spc import MIN_POINTS, XmRResult
 
 INTERNAL = words_for("internal")
 BLUE, ORANGE, PURPLE, GREY = "#00B0F0", "#E46C0A", "#490092", "#A6A6A6"  # MDC's colours
@@ -234,7 +235,7 @@ def spc_chart(
     a step line); ``period_labels`` name every input position, missing values included;
     ``improvement``, if given, must match the result's; ``two_sigma`` adds the two-sigma lines;
     ``stale``, the notice that the limits are out of date, shades the shifted run and is printed
-    under the chart. ``info`` is the register row whose bounds (`pmkit.measure.bounds`; by default
+    under the chart. ``info`` is the register row whose bounds (`pmkit.io.measure.bounds`; by default
     the unit's) hold the limits and the axis, saying so where a limit is clipped; ``notes`` are
     further sentences printed under the chart and added to its alt text. ``layout`` is the drawing's size
     (`pmkit.components.charts.PHONE` for the narrow one with larger text).
@@ -542,8 +543,8 @@ LIMIT_COLUMNS = ("lpl", "upl", "lower_two_sigma", "upper_two_sigma")
 
 def within_bounds(points: pd.DataFrame, info: pd.Series | dict) -> pd.DataFrame:
     """The chart's points with the process limits and two-sigma lines held within the measure's bounds
-    (`pmkit.measure.bounds`), and ``lpl_clipped``/``upl_clipped`` where a limit was moved to a bound.
-    The SPC itself (`pmkit.spc`) is unchanged: this is how the limits are drawn and stated."""
+    (`pmkit.io.measure.bounds`), and ``lpl_clipped``/``upl_clipped`` where a limit was moved to a bound.
+    The SPC itself (`pmkit.judge.spc`) is unchanged: this is how the limits are drawn and stated."""
     out = points.copy()
     for column in LIMIT_COLUMNS:
         if column in out:

@@ -6,7 +6,7 @@ import pandas as pd
 
 from pmkit.components.templating import render
 from pmkit.components.words import Words
-from pmkit.status import RAG_CODES
+from pmkit.judge.status import RAG_CODES
 
 DOT_ORDER = ("improving", "no_change", "declining", "increasing", "decreasing", "not_comparable")
 

@@ -17,11 +17,12 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from pmkit import findings, measure, periods
 from pmkit.components.questions import ask
 from pmkit.components.words import Words
-from pmkit.reading import Reading
-from pmkit.units import format_value
+from pmkit.io import measure, periods
+from pmkit.io.units import format_value
+from pmkit.judge import findings
+from pmkit.judge.reading import Reading
 
 
 def change_word(before: float, after: float, polarity: str) -> str:
@@ -41,7 +42,7 @@ def target_changes(
 ) -> list[tuple[str, float, float, str]]:
     """(``eased``/``tightened``/``changed``, from, to, the period it took effect) for each change of
     target in the ``years`` financial years up to ``period``, oldest first. ``history`` is
-    `pmkit.measure.target_history`'s: whole-year targets are compared year on year where there are
+    `pmkit.io.measure.target_history`'s: whole-year targets are compared year on year where there are
     any, else the targets of each period in turn."""
     if history is None or history.empty:
         return []

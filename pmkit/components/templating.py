@@ -16,8 +16,8 @@ import inflect
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from pmkit.safehtml import markdown_to_html
-from pmkit.units import format_value
+from pmkit.components.safehtml import markdown_to_html
+from pmkit.io.units import format_value
 
 PHONE_MEDIA = "(max-width: 40em)"  # the screens that get a chart's phone drawing (`pmkit.components.charts.PHONE`)
 

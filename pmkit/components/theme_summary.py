@@ -5,7 +5,7 @@ template. The chart is a PNG data URI with alt text that states its message; tab
 tables with header cells; sentiment and change are written in words, never carried by colour
 alone.
 
->>> summary = pmkit.themes.summarise(src.feedback(), "params/codebook.yaml", period="2025/26 Q2")  # doctest: +SKIP
+>>> summary = pmkit.judge.themes.summarise(src.feedback(), "params/codebook.yaml", period="2025/26 Q2")  # doctest: +SKIP
 >>> html = theme_summary_block(summary)                                                          # doctest: +SKIP
 """
 
@@ -18,7 +18,7 @@ import pandas as pd
 from pmkit.components import charts
 from pmkit.components.templating import plural, render
 from pmkit.errors import PmkitError
-from pmkit.themes import OTHER, SUPPRESSED, UNCODED, ThemeSummary
+from pmkit.judge.themes import OTHER, SUPPRESSED, UNCODED, ThemeSummary
 
 
 def theme_summary_block(
@@ -27,11 +27,11 @@ def theme_summary_block(
     """HTML for a theme summary: heading, bar chart of volumes, table, breakdowns and quotes.
 
     ``audience`` defaults to the summary's own; asking for ``public`` from an internal summary is
-    refused, because disclosure control happens in `pmkit.themes.summarise`. ``top`` limits the
+    refused, because disclosure control happens in `pmkit.judge.themes.summarise`. ``top`` limits the
     chart and table to the largest themes (Other and Uncoded are always listed). ``fold_quotes`` puts the
     quotes one click away (a ``<details>``), for a page with a summary per section such as the annual report.
 
-    >>> theme_summary_block(pmkit.themes.summarise(feedback, book, audience="public"))  # doctest: +SKIP
+    >>> theme_summary_block(pmkit.judge.themes.summarise(feedback, book, audience="public"))  # doctest: +SKIP
     '<section class="pmkit-themes" data-audience="public">...'
     """
     audience = audience or summary.audience

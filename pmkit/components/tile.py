@@ -18,8 +18,6 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from pmkit import commentary as notes
-from pmkit import measure, periods
 from pmkit.components import charts
 from pmkit.components.benchmark_chart import position_sentence
 from pmkit.components.polarity import against_target
@@ -27,9 +25,11 @@ from pmkit.components.spc_chart import spc_icons
 from pmkit.components.targets import target_line_words, target_notes
 from pmkit.components.templating import Markup, markdown, render
 from pmkit.components.words import PERIOD_NOUN, Words
-from pmkit.reading import Reading
-from pmkit.status import RAG_CODES
-from pmkit.units import format_value
+from pmkit.io import measure, periods
+from pmkit.io.units import format_value
+from pmkit.judge import commentary as notes
+from pmkit.judge.reading import Reading
+from pmkit.judge.status import RAG_CODES
 
 NO_PRIORITY = "Not linked to a council priority"
 JUDGED = ("green", "amber", "red")  # statuses judged against a target

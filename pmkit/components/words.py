@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 
 from pmkit.components.templating import ordinal, plural
 from pmkit.errors import PmkitError
-from pmkit.schema import AUDIENCES
-from pmkit.status import DOT_WORDS, EXCEPTION_WORDS, RAG_WORDS
+from pmkit.io.schema import AUDIENCES
+from pmkit.judge.status import DOT_WORDS, EXCEPTION_WORDS, RAG_WORDS
 
 PERIOD_NOUN = {"monthly": "month", "quarterly": "quarter", "annual": "year"}
 

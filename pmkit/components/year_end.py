@@ -3,7 +3,7 @@
 Each row carries the five year-end values as numbers (the table is the chart's data) and a small
 line of them whose alt text states the trend; members also see owners and the year-end commentary. Each row's
 id (``ind-hou-07``) lets other pages link to it; each indicator's name links to its tile in the latest quarterly
-report, once that is published (`pmkit.links`).
+report, once that is published (`pmkit.runner.links`).
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ from pmkit.components.targets import target_changes, target_line_words
 from pmkit.components.templating import markdown, render
 from pmkit.components.words import Words
 from pmkit.components.year_story import anchor, year_end_note
-from pmkit.links import xref
-from pmkit.measure import targets_at
-from pmkit.reading import Reading
-from pmkit.units import format_value
+from pmkit.io.measure import targets_at
+from pmkit.io.units import format_value
+from pmkit.judge.reading import Reading
+from pmkit.runner.links import xref
 
 
 def five_year_sentence(reading: Reading, years: list[str], values: list[float], words: Words) -> str:

@@ -28,16 +28,16 @@ from dataclasses import dataclass
 import pandas as pd
 from markupsafe import Markup, escape
 
-from pmkit import commentary as notes
-from pmkit import periods
-from pmkit.actions import due_within
 from pmkit.components.actions import STATUS_WORDS, end_date
 from pmkit.components.polarity import against_target, better_or_worse
 from pmkit.components.spc_chart import describe
 from pmkit.components.templating import markdown, render
 from pmkit.components.words import Words
-from pmkit.reading import Reading
-from pmkit.units import format_value
+from pmkit.io import periods
+from pmkit.io.units import format_value
+from pmkit.judge import commentary as notes
+from pmkit.judge.actions import due_within
+from pmkit.judge.reading import Reading
 
 SHOWN = 3  # items listed before the rest are folded behind "N more"
 _AIM = {"higher_is_better": "or more", "lower_is_better": "or less"}
@@ -218,7 +218,7 @@ def year_story(
     words: Words,
 ) -> dict[str, list[StoryItem]]:
     """The three lists of a priority's year (``well``, ``not``, ``next``). ``actions`` are the priority's council
-    plan actions as they stood at the year's end (`pmkit.actions.as_at`)."""
+    plan actions as they stood at the year's end (`pmkit.judge.actions.as_at`)."""
     readings = list(readings)
     well = [StoryItem("well", year_sentence(r, words), r.indicator_id, r.title) for r in went_well(readings)]
     bad = did_not(readings)

@@ -18,9 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pmkit import commentary as notes
-from pmkit import components, measure, periods, themes
-from pmkit.actions import as_at, due_within
+from pmkit import components
 from pmkit.components.actions import completed_later, completed_later_sentence, end_date, next_steps, year_actions
 from pmkit.components.figures import KeyFigure, key_figures
 from pmkit.components.limitations import limitations, limitations_block
@@ -30,12 +28,16 @@ from pmkit.components.tile import NO_PRIORITY
 from pmkit.components.words import words_for
 from pmkit.components.year_end import shortfall, year_end_table
 from pmkit.components.year_story import year_story_block
-from pmkit.reading import Reading
+from pmkit.io import measure, periods
+from pmkit.io.settings import complete_year, reports_without_data, retired_note, retired_reasons
+from pmkit.io.sources import Source
+from pmkit.io.units import format_value
+from pmkit.judge import commentary as notes
+from pmkit.judge import themes
+from pmkit.judge.actions import as_at, due_within
+from pmkit.judge.reading import Reading
 from pmkit.reports.context import ReportContext
 from pmkit.reports.kind import Job, Plan, ReportKind, slugify
-from pmkit.settings import complete_year, reports_without_data, retired_note, retired_reasons
-from pmkit.sources import Source
-from pmkit.units import format_value
 
 YEARS_SHOWN = 5
 
@@ -194,7 +196,7 @@ def year_in_numbers(
     readings: list[Reading], actions: pd.DataFrame, year: periods.Period, public: bool
 ) -> list[KeyFigure]:
     """The year's headline figures, chosen by rule: targets met; actions due in the year completed by its end
-    (``actions`` as they stood then, `pmkit.actions.as_at`), naming those completed since; the two largest
+    (``actions`` as they stood then, `pmkit.judge.actions.as_at`), naming those completed since; the two largest
     improvements on last year that are news (`Reading.news`: larger than the indicator usually moves from
     one year to the next, or an SPC signal), largest against that usual variation first; how many are in the best
     25% of similar councils; the three largest volumes of service delivered."""

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from pmkit import benchmarking, casestudies, components, periods, reading, status, themes
-from pmkit.benchmarking import own_authority
+from pmkit import components
 from pmkit.components.committee import committee_block
 from pmkit.components.templating import markdown
 from pmkit.errors import PmkitError
-from pmkit.schema import AUDIENCES
-from pmkit.settings import (
+from pmkit.io import periods
+from pmkit.io.schema import AUDIENCES
+from pmkit.io.settings import (
     apply_rebase_settings,
     load_settings,
     project_root,
@@ -25,7 +25,9 @@ from pmkit.settings import (
     retired_note,
     retired_reasons,
 )
-from pmkit.sources import Source, open_source
+from pmkit.io.sources import Source, open_source
+from pmkit.judge import benchmarking, casestudies, reading, status, themes
+from pmkit.judge.benchmarking import own_authority
 
 
 class ReportContext:

@@ -19,9 +19,6 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from pmkit import benchmarking, findings, periods, status, themes
-from pmkit import commentary as notes
-from pmkit.actions import as_at
 from pmkit.components.benchmark_chart import benchmark_trend
 from pmkit.components.funnel_chart import breakdown_section
 from pmkit.components.limitations import limitations, limitations_block
@@ -32,11 +29,8 @@ from pmkit.components.templating import Markup, markdown, plural, render
 from pmkit.components.tile import kpi_tile
 from pmkit.components.words import Words
 from pmkit.errors import PmkitError
-from pmkit.links import xref
-from pmkit.reading import Reading
-from pmkit.reports.context import ReportContext
-from pmkit.reports.kind import Job, Plan, ReportKind, slugify
-from pmkit.settings import (
+from pmkit.io import periods
+from pmkit.io.settings import (
     check_layer,
     latest_with_data,
     report_period,
@@ -44,8 +38,15 @@ from pmkit.settings import (
     reports_without_data,
     retired_reasons,
 )
-from pmkit.sources import Source
-from pmkit.units import format_value
+from pmkit.io.sources import Source
+from pmkit.io.units import format_value
+from pmkit.judge import benchmarking, findings, status, themes
+from pmkit.judge import commentary as notes
+from pmkit.judge.actions import as_at
+from pmkit.judge.reading import Reading
+from pmkit.reports.context import ReportContext
+from pmkit.reports.kind import Job, Plan, ReportKind, slugify
+from pmkit.runner.links import xref
 
 TOPICS_FILE = Path("params/topics.yaml")
 HISTORY_PERIODS = 24  # periods of each indicator's own frequency judged for runs below target

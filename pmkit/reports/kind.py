@@ -1,7 +1,7 @@
 """What a report kind is: the notebook it runs, its command-line options, and how it plans a run.
 
 A kind turns the options of ``pmkit run KIND`` into a `Plan`: the period whose folder the pages go
-in, and one `Job` per page (its file name, title and notebook parameters). `pmkit.run` executes
+in, and one `Job` per page (its file name, title and notebook parameters). `pmkit.runner.run` executes
 the plan the same way for every kind.
 """
 
@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pmkit import periods
-from pmkit.sources import Source
+from pmkit.io import periods
+from pmkit.io.sources import Source
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ class ReportKind:
         raise NotImplementedError
 
     def scope(self, job: Job) -> dict:
-        """The part of the source a page reads, as `pmkit.fingerprint.scoped_digests` takes it: all of
+        """The part of the source a page reads, as `pmkit.runner.fingerprint.scoped_digests` takes it: all of
         it unless a kind says otherwise (so ``--changed-only`` reruns it after any change)."""
         return {}
 

@@ -10,15 +10,11 @@ from pathlib import Path
 
 import yaml
 
-from pmkit import commentary as notes
 from pmkit import components
-from pmkit.actions import as_at
 from pmkit.components.actions import action_summary
 from pmkit.components.templating import definite
 from pmkit.errors import PmkitError
-from pmkit.reports.context import ReportContext
-from pmkit.reports.kind import Job, Plan, ReportKind, slugify
-from pmkit.settings import (
+from pmkit.io.settings import (
     check_layer,
     latest_with_data,
     report_period,
@@ -27,7 +23,11 @@ from pmkit.settings import (
     retired_note,
     retired_reasons,
 )
-from pmkit.sources import Source
+from pmkit.io.sources import Source
+from pmkit.judge import commentary as notes
+from pmkit.judge.actions import as_at
+from pmkit.reports.context import ReportContext
+from pmkit.reports.kind import Job, Plan, ReportKind, slugify
 
 DIRECTORATES = Path("params/directorates")
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import pandas as pd
 
 import pmkit
-from pmkit.demo import build_demo
-from pmkit.sources import write_duckdb
+from pmkit.io.sources import write_duckdb
+from pmkit.project.demo import build_demo
 
 CHECKED = Path(__file__).with_name("demo-2025-26-Q2-status.csv")
 
@@ -22,7 +22,7 @@ CHECKED = Path(__file__).with_name("demo-2025-26-Q2-status.csv")
 def test_demo_status_matches_the_checked_table(tmp_path):
     demo = build_demo()
     src = pmkit.open_source(write_duckdb(demo.tables, tmp_path / "demo.duckdb", demo.case_studies))
-    st = pmkit.status.assess(
+    st = pmkit.judge.status.assess(
         src.measures(),
         src.indicators(),
         "2025/26 Q2",

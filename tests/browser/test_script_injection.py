@@ -13,9 +13,9 @@ import pytest
 import yaml
 from browser_helpers import chromium_path
 
-from pmkit import periods
-from pmkit.render import quarto_available
-from pmkit.run import run_report
+from pmkit.io import periods
+from pmkit.runner.render import quarto_available
+from pmkit.runner.run import run_report
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]

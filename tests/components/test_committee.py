@@ -20,10 +20,11 @@ import re
 import pandas as pd
 from component_helpers import peers, reading, register_row, soup, status_row, text, view
 
-from pmkit import periods, spc
 from pmkit.components.committee import committee_block, committee_items
 from pmkit.components.narrative import headline_block
-from pmkit.reading import SpcView
+from pmkit.io import periods
+from pmkit.judge import spc
+from pmkit.judge.reading import SpcView
 
 Q2 = periods.parse("2025/26 Q2")
 

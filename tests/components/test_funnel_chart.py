@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from pmkit.components import funnel_chart as chart
-from pmkit.funnel import funnel
+from pmkit.judge.funnel import funnel
 
 # The standard normal quantiles of 0.975 and 0.999, from published tables to 16 significant figures.
 Z_975, Z_999 = 1.959963984540054, 3.090232306167813

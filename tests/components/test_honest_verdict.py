@@ -8,10 +8,11 @@ its in-period figures). Every expected figure and sentence is worked out here.
 import pandas as pd
 from component_helpers import peers, reading, register_row, soup, status_row, text, view
 
-from pmkit import periods, spc
 from pmkit.components.narrative import headline_block
 from pmkit.components.tile import kpi_tile
-from pmkit.reading import SpcView
+from pmkit.io import periods
+from pmkit.judge import spc
+from pmkit.judge.reading import SpcView
 
 
 def quarters(first: str, values: list[float], improvement: str, target: float | None) -> SpcView:

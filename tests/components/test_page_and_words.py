@@ -6,10 +6,10 @@ import pandas as pd
 import pytest
 from component_helpers import soup, text
 
-from pmkit import spc
 from pmkit.components import page
 from pmkit.components.templating import render_string
 from pmkit.components.words import _SECTIONS, words_for
+from pmkit.judge import spc
 
 JARGON = re.compile(
     r"special cause|common cause|quartile|xmr|process limit|peer median|\bspc\b|hit and miss|"

@@ -14,10 +14,10 @@ from component_helpers import month_labels, peers, register_row, soup, status_ro
 from component_helpers import reading as make_reading
 from PIL import Image
 
-from pmkit import spc
 from pmkit.components.benchmark_chart import benchmark_section
 from pmkit.components.spc_chart import spc_chart, spc_section
-from pmkit.reading import SpcView
+from pmkit.judge import spc
+from pmkit.judge.reading import SpcView
 
 LONG_TITLE = (
     "Proportion of emergency repairs to council homes completed within 24 hours of being reported by the "

@@ -9,14 +9,14 @@ import pandas as pd
 import pytest
 from component_helpers import month_labels, reading, register_row, soup, status_row, text, view
 
-from pmkit import findings
 from pmkit.components.actions import next_steps
 from pmkit.components.exceptions import exception_list
 from pmkit.components.polarity import against_target, target_change
 from pmkit.components.questions import questions_block
 from pmkit.components.tile import kpi_tile
 from pmkit.components.year_end import shortfall, year_end_table
-from pmkit.periods import parse
+from pmkit.io.periods import parse
+from pmkit.judge import findings
 
 LOWER = dict(polarity="lower_is_better", unit="count", decimals=0)
 HIGHER = dict(polarity="higher_is_better", unit="percent", decimals=1)

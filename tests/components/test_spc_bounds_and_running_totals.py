@@ -7,9 +7,10 @@ import pandas as pd
 from component_helpers import month_labels, register_row, soup, status_row, text
 from component_helpers import reading as make_reading
 
-from pmkit import periods, reading, spc, status
 from pmkit.components.spc_chart import spc_icons, spc_section
-from pmkit.reading import SpcView
+from pmkit.io import periods
+from pmkit.judge import reading, spc, status
+from pmkit.judge.reading import SpcView
 
 # Families in bed and breakfast over six weeks: 0, 1, 2, 1 four times. Mean 16 / 16 = 1; every moving
 # range is 1, so the limits are 1 ± 2.66 = -1.66 to 3.66, shown to one decimal more than the values

@@ -9,7 +9,6 @@ from component_helpers import reading as make_reading
 from component_helpers import register_row, soup, status_row, text
 from component_helpers import view as make_view
 
-from pmkit import periods, spc
 from pmkit.components.spc_chart import (
     BLUE,
     GREY,
@@ -22,6 +21,8 @@ from pmkit.components.spc_chart import (
     variation_icon,
 )
 from pmkit.components.words import words_for
+from pmkit.io import periods
+from pmkit.judge import spc
 
 WORDS = words_for("internal")
 VARIATION_WORDS = {name: WORDS.variation(name, "monthly") for name in (*spc.VARIATIONS, None)}

@@ -5,11 +5,12 @@ import pandas as pd
 from component_helpers import peers, register_row, soup, status_row, text
 from component_helpers import reading as make_reading
 
-from pmkit import findings, periods, reading, status
 from pmkit.components.questions import ask
 from pmkit.components.spc_chart import spc_section
 from pmkit.components.tile import kpi_tile
 from pmkit.components.year_end import year_end_table
+from pmkit.io import periods
+from pmkit.judge import findings, reading, status
 
 # Households in temporary accommodation per 1,000, lower is better, 2021/22 Q1 to 2024/25 Q4 (16 quarters).
 # Whole-year targets 2.38 (2022/23), 3.21 (2023/24), 3.60 (2024/25): eased twice, since a higher

@@ -5,7 +5,6 @@ out of what members and residents read. Expected text is written out by hand."""
 import pandas as pd
 from component_helpers import peers, reading, register_row, soup, status_row, text, view
 
-from pmkit import spc
 from pmkit.components import page
 from pmkit.components.benchmark_chart import benchmark_section
 from pmkit.components.exceptions import exception_list
@@ -14,10 +13,11 @@ from pmkit.components.narrative import headlines
 from pmkit.components.spc_chart import spc_section, too_few_points
 from pmkit.components.theme_summary import theme_summary_block
 from pmkit.components.tile import kpi_tile
-from pmkit.periods import parse
+from pmkit.io.periods import parse
+from pmkit.judge import spc
+from pmkit.judge.themes import ThemeSummary
 from pmkit.reports.annual import year_in_numbers
 from pmkit.reports.deep_dive import history_notes
-from pmkit.themes import ThemeSummary
 
 
 def top_of_four():

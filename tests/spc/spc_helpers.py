@@ -4,7 +4,7 @@ import math
 
 from hypothesis import strategies as st
 
-from pmkit import spc
+from pmkit.judge import spc
 
 # Fourteen values alternating 0 and 1: mean 0.5 and mean moving range 1, so with these as a fixed
 # baseline the lines are exact binary fractions: limits 0.5 ± 2.66, two-sigma lines 0.5 ± 1.7733.

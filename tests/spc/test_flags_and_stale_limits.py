@@ -3,7 +3,7 @@
 import numpy as np
 from spc_helpers import ALTERNATING, UPL, after_baseline
 
-from pmkit import spc
+from pmkit.judge import spc
 
 
 def test_a_point_flagged_both_ways_keeps_both_rules():

@@ -3,7 +3,7 @@
 import pytest
 from spc_helpers import LPL, UPL, after_baseline
 
-from pmkit import spc
+from pmkit.judge import spc
 
 
 @pytest.mark.parametrize(

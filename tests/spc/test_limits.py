@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from spc_helpers import ALTERNATING, kinds
 
-from pmkit import spc
+from pmkit.judge import spc
 
 DOC_15 = [20, 24, 20, 26, 22, 16, 18, 16, 31, 28, 34, 26, 30, 19, 18]  # MDC's worked example
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from spc_helpers import LPL, UPL, after_baseline, kinds, rules
 
-from pmkit import spc
+from pmkit.judge import spc
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from spc_helpers import series_values
 from spc_oracle import oracle
 
-from pmkit import spc
+from pmkit.judge import spc
 
 
 @st.composite

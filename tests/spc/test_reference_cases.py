@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pmkit import spc
+from pmkit.judge import spc
 
 CASES_FILE = Path(__file__).resolve().parents[1] / "data" / "spc-reference-cases.json"
 CASES = json.loads(CASES_FILE.read_text())["cases"] if CASES_FILE.exists() else []

@@ -3,7 +3,7 @@
 import pytest
 from spc_helpers import kinds, rules
 
-from pmkit import spc
+from pmkit.judge import spc
 
 PREFIX = [7, 13] * 7  # mean 10, no run longer than one, ending above the mean
 

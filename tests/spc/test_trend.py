@@ -3,7 +3,7 @@
 import pytest
 from spc_helpers import kinds, rules
 
-from pmkit import spc
+from pmkit.judge import spc
 
 RISING = [7, 13] * 7 + [6, 8, 9, 11, 12, 14]  # mean 10: the rising run crosses it, so no shift
 FALLING = [13, 7] * 7 + [14, 13, 12, 9, 8, 7]

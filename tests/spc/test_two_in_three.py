@@ -3,7 +3,7 @@ two-sigma line but inside the limits are flagged (only those)."""
 
 from spc_helpers import UPPER_2S, after_baseline, kinds, rules
 
-from pmkit import spc
+from pmkit.judge import spc
 
 BASE = 14  # the tail starts after the fixed baseline
 

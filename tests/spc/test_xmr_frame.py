@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from spc_helpers import series_values
 
-from pmkit import spc
+from pmkit.judge import spc
 
 IMPROVEMENT = st.sampled_from(spc.IMPROVEMENTS)
 RULES = st.sampled_from(sorted(spc.RULE_SETS))

@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from pmkit import status
+from pmkit.judge import status
 
 
 @pytest.fixture

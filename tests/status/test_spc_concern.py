@@ -3,7 +3,7 @@
 import pandas as pd
 from status_rules import indicator
 
-from pmkit import periods
+from pmkit.io import periods
 
 STABLE = [50.0, 52.0, 49.0, 51.0, 50.0, 53.0, 48.0, 50.0, 51.0, 49.0, 52.0, 50.0, 51.0, 49.0]
 
@@ -38,7 +38,7 @@ def test_rebase_after_a_service_change_starts_new_limits(judge):
 
 
 def test_history_stops_at_the_judged_period():
-    from pmkit.status import history
+    from pmkit.judge.status import history
 
     ind = pd.DataFrame([indicator("M", frequency="monthly", rebase_at="Jul 2025; Aug 2025")])
     m = pd.DataFrame(monthly([1.0, 2.0, 3.0, 4.0], end="Oct 2025"), columns=["indicator_id", "period", "value"])

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from pmkit.casestudies import select
+from pmkit.components.safehtml import markdown_to_html as render
+from pmkit.components.safehtml import sanitise
 from pmkit.errors import PmkitError
-from pmkit.safehtml import markdown_to_html as render
-from pmkit.safehtml import sanitise
-from pmkit.sources import parse_case_studies
+from pmkit.io.sources import parse_case_studies
+from pmkit.judge.casestudies import select
 
 PNG = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
 

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from pmkit.themes import CodebookError, code, load_codebook
+from pmkit.judge.themes import CodebookError, code, load_codebook
 
 ROOT = Path(__file__).parents[2]
 SHIPPED = ROOT / "params" / "codebook.yaml"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from pmkit.themes import OTHER, SUPPRESSED, UNCODED, WITHHELD, summarise
+from pmkit.judge.themes import OTHER, SUPPRESSED, UNCODED, WITHHELD, summarise
 
 
 @pytest.fixture

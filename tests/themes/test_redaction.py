@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from pmkit.themes import KINDS, find_personal_data, redact
+from pmkit.judge.themes import KINDS, find_personal_data, redact
 
 CASES = Path(__file__).parents[1] / "data" / "redaction_cases.yaml"
 PLACEHOLDER = re.compile(r"\[(" + "|".join(KINDS) + r")\]")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from pmkit.themes import sentiment
+from pmkit.judge.themes import sentiment
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pmkit.themes import code
+from pmkit.judge.themes import code
 
 
 def themes_of(texts: list[str], book: dict) -> list[list[str]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import yaml
 
-from pmkit.themes import SUGGESTION_COLUMNS, load_codebook, suggest, write_draft
+from pmkit.judge.themes import SUGGESTION_COLUMNS, load_codebook, suggest, write_draft
 
 BOOK = {"themes": {"waste": {"keywords": ["bin"]}}}
 

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from pmkit.errors import PmkitError
-from pmkit.themes import OTHER, THEME_COLUMNS, UNCODED, summarise
+from pmkit.judge.themes import OTHER, THEME_COLUMNS, UNCODED, summarise
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import pytest
 from pmkit.components.case_study import case_study_block
 from pmkit.components.theme_summary import theme_summary_block
 from pmkit.errors import PmkitError
-from pmkit.themes import summarise
+from pmkit.judge.themes import summarise
 
 
 class Outline(HTMLParser):

@@ -1,0 +1,1 @@
+"""The data model: a council's register, measures and settings read, checked and written back."""

@@ -1,0 +1,573 @@
+"""The status engine: RAG against target, direction of travel, benchmark position, exceptions.
+
+Every rule is applied to whole columns at once (one row per indicator); the measures table is
+only ever joined, never looped over. The rules are DESIGN.md's "Status rules".
+
+>>> st = assess(src.measures(), src.indicators(), "2025/26 Q2", targets=src.targets())  # doctest: +SKIP
+>>> st.loc[st.rag == "red", ["indicator_id", "value", "target"]]                       # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterable
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from pmkit.io import measure, periods
+from pmkit.judge.tolerance import RELATIVE_SLACK, slack
+
+RAG_CODES = ("green", "amber", "red", "no_target", "no_data", "not_judged", "suspended")
+RAG_WORDS = {
+    "green": "On target",
+    "amber": "Near target",
+    "red": "Off target",
+    "no_target": "No target",
+    "no_data": "No data",
+    "not_judged": "Not judged",
+    "suspended": "Suspended",
+}
+DOT_WORDS = {
+    "improving": "Improving",
+    "declining": "Declining",
+    "no_change": "No change",
+    "not_comparable": "Not comparable",
+    "increasing": "Increasing",
+    "decreasing": "Decreasing",
+}
+EXCEPTION_CODES = ("red", "declining_twice", "spc_concern", "green_bottom_quartile", "missing_data", "provisional_data")
+EXCEPTION_WORDS = {
+    "red": "Off target",
+    "declining_twice": "Declined two periods running",
+    "spc_concern": "Special cause of concern (SPC)",
+    "green_bottom_quartile": "On target but in the bottom quartile of peers",
+    "missing_data": "Data missing for the period",
+    "provisional_data": "Value is provisional",
+}
+COLUMNS = [
+    "indicator_id",
+    "title",
+    "directorate",
+    "period",
+    "value",
+    "target",
+    "rag",
+    "dot_previous",
+    "dot_last_year",
+    "dot",
+    "quartile",
+    "rank",
+    "n_peers",
+    "peer_median",
+    "exceptions",
+]
+EXTRA_COLUMNS = ["previous_value", "last_year_value", "quality", "projected_year_end", "annual_target", "on_track"]
+
+
+def assess(
+    measures: pd.DataFrame,
+    indicators: pd.DataFrame,
+    period: str | periods.Period,
+    targets: pd.DataFrame | None = None,
+    benchmarks: pd.DataFrame | None = None,
+    comparator_group: str = "nearest_neighbours",
+    rag_suspended: Iterable[str] = (),
+    dot_threshold: float = 0.01,
+    spc_rules: str | None = "mdc",
+    *,
+    own_authority: Iterable[str] = (),
+) -> pd.DataFrame:
+    """Judge every indicator for report period ``period``.
+
+    Returns one row per indicator with the columns of DESIGN.md's status rules (plus
+    ``previous_value``, ``last_year_value``, ``quality``, ``projected_year_end``, ``annual_target``
+    and ``on_track``). ``rag_suspended`` lists periods shown but not judged; ``dot_threshold``
+    is the share of the earlier value's magnitude a change must exceed; ``spc_rules``
+    names the SPC rule set behind ``spc_concern`` (None to skip SPC); ``own_authority`` holds the
+    authority codes of the council's own rows in ``benchmarks``, never counted as peers.
+
+    >>> assess(measures, indicators, "2025/26 Q2").rag.value_counts()  # doctest: +SKIP
+    """
+    report = periods.parse(period)
+    ind = indicators.drop_duplicates("indicator_id").reset_index(drop=True)
+    freq = ind["frequency"].astype("str")
+    months = freq.map(periods.MONTHS_IN).astype("int64").to_numpy()
+    start = np.zeros(len(ind), dtype="int64")
+    for f in periods.FREQUENCIES:
+        start[(freq == f).to_numpy()] = periods.latest_start(np.array([report.end]), f)[0]
+
+    labels = {f: periods.label_of(periods.latest_start(np.array([report.end]), f)[0], f) for f in periods.FREQUENCIES}
+    series = _index_measures(measures)
+    ids = ind["indicator_id"].astype("str").to_numpy()
+
+    def lookup(column: str, at: np.ndarray, default=np.nan) -> np.ndarray:
+        if not len(series):
+            return np.full(len(ids), default)
+        row = series.find(ids, at)
+        got = series.quality(row) if column == "quality" else getattr(series, column)[row]
+        got[(row < 0) | pd.isna(got)] = default
+        return got
+
+    value = lookup("value", start)
+    previous = lookup("value", start - months)
+    before_previous = lookup("value", start - 2 * months)
+    last_year = lookup("value", start - 12)
+    quality = lookup("quality", start, default="")
+
+    out = pd.DataFrame(
+        {
+            "indicator_id": ids,
+            "title": ind["title"].to_numpy(),
+            "directorate": ind["directorate"].to_numpy(),
+            "period": freq.map(labels).to_numpy(),
+            "value": value,
+        }
+    )
+    target = _targets(targets, ids, start, freq.to_numpy())
+    out["target"] = target
+    polarity = ind["polarity"].astype("str").to_numpy()
+    out["rag"] = _rag(value, target, polarity, ind, _suspended(start, months, rag_suspended))
+
+    out["dot_previous"] = direction(value, previous, polarity, dot_threshold)
+    out["dot_last_year"] = direction(value, last_year, polarity, dot_threshold)
+    # A seasonal or year-to-date indicator is compared with the same period last year: a running total
+    # always grows within the year, so the previous period says nothing.
+    cumulative = _flag(ind, "cumulative")
+    out["dot"] = np.where(_flag(ind, "seasonal") | cumulative, out["dot_last_year"], out["dot_previous"])
+
+    out = pd.concat([out, _benchmark_position(out, ind, benchmarks, comparator_group, own_authority)], axis=1)
+    out["previous_value"] = previous
+    out["last_year_value"] = last_year
+    out["quality"] = quality
+    out["projected_year_end"], out["annual_target"], out["on_track"] = _year_end(out, ind, start, targets, polarity)
+
+    flags = {
+        "red": out["rag"].eq("red").to_numpy(),
+        "declining_twice": (out["dot_previous"].eq("declining").to_numpy())
+        & (direction(previous, before_previous, polarity, dot_threshold) == "declining")
+        & ~cumulative,
+        "spc_concern": _spc_concern(series, ind, report, ids, start, spc_rules),
+        "green_bottom_quartile": (out["rag"].eq("green") & out["quartile"].eq(4).fillna(False)).to_numpy(),
+        "missing_data": np.isnan(value),
+        "provisional_data": ~np.isnan(value) & ~np.isin(quality, ["final", ""]),
+    }
+    mask = np.zeros(len(out), dtype=np.int64)
+    for bit, code in enumerate(EXCEPTION_CODES):
+        mask |= np.asarray(flags[code], dtype=bool).astype(np.int64) << bit
+    lists = {m: [code for bit, code in enumerate(EXCEPTION_CODES) if m >> bit & 1] for m in np.unique(mask).tolist()}
+    out["exceptions"] = [list(lists[m]) for m in mask.tolist()]  # a list of its own per row
+    return out[COLUMNS + EXTRA_COLUMNS]
+
+
+class _Indexed(NamedTuple):
+    """Measures keyed by (indicator, start month): one row per key (the last given), sorted by id then start.
+
+    ``ids`` are the distinct indicator ids in sorted order and ``code`` each row's position among
+    them, so that ``key`` (code and start folded into one integer) is strictly increasing.
+    ``source`` is each row's position in the measures frame, whose ``quality`` is read only for
+    the rows asked for; ``period`` indexes the canonical ``labels``.
+    """
+
+    ids: np.ndarray
+    code: np.ndarray
+    start: np.ndarray
+    value: np.ndarray
+    period: np.ndarray
+    labels: np.ndarray
+    source: np.ndarray
+    quality_column: pd.Series | None
+    key: np.ndarray
+    first_start: int
+    span: int
+
+    def __len__(self) -> int:
+        return len(self.key)
+
+    def find(self, ids: np.ndarray, at: np.ndarray) -> np.ndarray:
+        """Row of each (id, start) pair; -1 where there is none."""
+        where = np.full(len(ids), -1, dtype=np.int64)
+        if not len(self.key):
+            return where
+        code = pd.Index(self.ids).get_indexer(ids)
+        at = np.asarray(at, dtype=np.int64)
+        ok = (code >= 0) & (at >= self.first_start) & (at < self.first_start + self.span)
+        key = code[ok] * self.span + (at[ok] - self.first_start)
+        pos = np.minimum(np.searchsorted(self.key, key), len(self.key) - 1)
+        where[np.flatnonzero(ok)] = np.where(self.key[pos] == key, pos, -1)
+        return where
+
+    def quality(self, rows: np.ndarray) -> np.ndarray:
+        """The quality of ``rows``, as text (``final`` when the measures have no quality column)."""
+        source = self.source[rows]
+        column = self.quality_column
+        if column is None:
+            return np.full(len(source), "final", dtype=object)
+        if column.dtype == object or isinstance(column.dtype, pd.StringDtype):  # text is converted value by value
+            return column.iloc[source].astype("str").to_numpy()
+        return column.astype("str").to_numpy()[source]
+
+    def periods(self, rows: np.ndarray) -> np.ndarray:
+        """The canonical period label of ``rows``."""
+        return self.labels[self.period[rows]]
+
+
+def _parse_periods(labels: pd.Series) -> pd.DataFrame:
+    """``periods.parse_column``, parsing each distinct label once and spreading the answers by position."""
+    codes, distinct = pd.factorize(labels.to_numpy())
+    parsed = periods.parse_column(pd.Series([*distinct, None], dtype=object))
+    return parsed.take(np.where(codes < 0, len(distinct), codes)).set_axis(labels.index)
+
+
+def _factorize_sorted(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``pd.factorize(values, sort=True, use_na_sentinel=False)``, hashing only the first value of each run of equal ones."""
+    if len(values) < 2:
+        return pd.factorize(values, sort=True, use_na_sentinel=False)
+    head = np.ones(len(values), dtype=bool)
+    head[1:] = values[1:] != values[:-1]
+    codes, distinct = pd.factorize(values[head], sort=True, use_na_sentinel=False)
+    return codes[np.cumsum(head) - 1], distinct
+
+
+def _index_measures(measures: pd.DataFrame) -> _Indexed:
+    """Measures keyed by (indicator_id, start month) with their period label, value and quality."""
+    codes, distinct = pd.factorize(measures["period"].astype("str").to_numpy())
+    parsed = periods.parse_column(pd.Series([*distinct, None], dtype=object))
+    period = np.where(codes < 0, len(distinct), codes)
+    ok = parsed["start"].notna().to_numpy()[period]
+    start = parsed["start"].to_numpy(dtype="int64", na_value=0)[period]
+    ids = measures["indicator_id"].astype("str").to_numpy()
+    value = pd.to_numeric(measures["value"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    source = np.arange(len(measures))
+    if not ok.all():
+        source = np.flatnonzero(ok)
+        ids, start, value, period = ids[source], start[source], value[source], period[source]
+    code, distinct_ids = _factorize_sorted(ids)
+    first_start = int(start.min()) if len(start) else 0
+    span = int(start.max()) - first_start + 1 if len(start) else 1
+    key = code.astype(np.int64) * span + (start - first_start)
+    order = np.argsort(key, kind="stable")
+    key = key[order]
+    last = np.ones(len(key), dtype=bool)  # the last given of a repeated key
+    last[:-1] = key[1:] != key[:-1]
+    rows = order[last]
+    return _Indexed(
+        ids=np.asarray(distinct_ids, dtype=object),
+        code=code[rows],
+        start=start[rows],
+        value=value[rows],
+        period=period[rows],
+        labels=parsed["label"].to_numpy(),
+        source=source[rows],
+        quality_column=measures["quality"] if "quality" in measures else None,
+        key=key[last],
+        first_start=first_start,
+        span=span,
+    )
+
+
+def _targets(targets: pd.DataFrame | None, ids: np.ndarray, start: np.ndarray, freq: np.ndarray) -> np.ndarray:
+    """The exact-period target where there is one, else the whole financial year's."""
+    if targets is None or targets.empty:
+        return np.full(len(ids), np.nan)
+    parsed = _parse_periods(targets["period"].astype("str"))
+    table = pd.Series(
+        pd.to_numeric(targets["target"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan),
+        index=pd.MultiIndex.from_arrays(
+            [
+                targets["indicator_id"].astype("str").to_numpy(),
+                parsed["frequency"].to_numpy(),
+                parsed["start"].to_numpy(),
+            ]
+        ),
+    )
+    table = table[~table.index.duplicated(keep="last")]
+    exact = table.reindex(pd.MultiIndex.from_arrays([ids, freq, start])).to_numpy()
+    fy = start - (start - periods.APRIL) % 12
+    year = table.reindex(pd.MultiIndex.from_arrays([ids, np.full(len(ids), "annual"), fy])).to_numpy()
+    return np.where(np.isnan(exact), year, exact)
+
+
+def _suspended(start: np.ndarray, months: np.ndarray, rag_suspended: Iterable[str]) -> np.ndarray:
+    """True where the judged period lies within a period listed as suspended."""
+    hit = np.zeros(len(start), dtype=bool)
+    for label in rag_suspended:
+        p = periods.parse(label)
+        hit |= (start >= p.start) & (start + months <= p.end)
+    return hit
+
+
+def tolerance_band(ind: pd.DataFrame, target) -> np.ndarray:
+    """How far on the wrong side of its target each indicator of ``ind`` may be and still be near target:
+    its ``tolerance`` in units (``absolute``) or as a share of the target (default 5%); none at all
+    for a ``zero_tolerance`` indicator (a statutory limit: any figure worse than target is off target)."""
+    target = np.asarray(target, dtype="float64")
+    tolerance = pd.to_numeric(ind.get("tolerance", 0.05), errors="coerce")
+    tolerance = np.broadcast_to(np.nan_to_num(np.asarray(tolerance, dtype="float64"), nan=0.05), target.shape)
+    absolute = (
+        np.asarray(ind["tolerance_type"] == "absolute") if "tolerance_type" in ind else np.zeros(len(target), bool)
+    )
+    band = np.where(absolute, tolerance, tolerance * np.abs(target))
+    if "zero_tolerance" in ind:
+        strict = ind["zero_tolerance"].map(lambda v: bool(v) and not pd.isna(v)).to_numpy(dtype=bool)
+        band = np.where(strict, 0.0, band)
+    return band
+
+
+def _rag(value, target, polarity, ind: pd.DataFrame, suspended: np.ndarray) -> np.ndarray:
+    band = tolerance_band(ind, target)
+    with np.errstate(invalid="ignore"):
+        higher = polarity == "higher_is_better"
+        gap = np.where(higher, target - value, value - target)  # how far on the wrong side
+        on_line = slack(target)
+        judged = np.select([gap <= on_line, gap <= band + on_line], ["green", "amber"], "red")
+    return np.select(
+        [np.isnan(value), suspended, polarity == "neutral", np.isnan(target)],
+        ["no_data", "suspended", "not_judged", "no_target"],
+        judged,
+    )
+
+
+def direction(current, earlier, polarity, threshold: float = 0.01) -> np.ndarray:
+    """Direction of travel from ``earlier`` to ``current`` (arrays), by polarity.
+
+    A change counts when larger than ``threshold`` × |earlier|; from an earlier 0 only an
+    exact tie is ``no_change``.
+
+    >>> direction(np.array([52.0]), np.array([50.0]), np.array(["higher_is_better"])).tolist()
+    ['improving']
+    """
+    current, earlier = np.asarray(current, dtype="float64"), np.asarray(earlier, dtype="float64")
+    polarity = np.asarray(polarity)
+    with np.errstate(invalid="ignore"):
+        diff = current - earlier
+        band = threshold * np.abs(earlier) * (1 + RELATIVE_SLACK)
+        up, down = diff > band, diff < -band
+    neutral = polarity == "neutral"
+    good = np.where(polarity == "lower_is_better", down, up)
+    bad = np.where(polarity == "lower_is_better", up, down)
+    return np.select(
+        [np.isnan(diff), neutral & up, neutral & down, ~neutral & good, ~neutral & bad],
+        ["not_comparable", "increasing", "decreasing", "improving", "declining"],
+        "no_change",
+    )
+
+
+def _benchmark_position(
+    out: pd.DataFrame, ind: pd.DataFrame, benchmarks, group: str, own_authority: Iterable[str] = ()
+) -> pd.DataFrame:
+    """rank, quartile, n_peers and peer_median against the comparator group, same period (the
+    council's own rows, ``own_authority``, are not peers)."""
+    result = pd.DataFrame(
+        {
+            "quartile": pd.array([pd.NA] * len(out), dtype="Int64"),
+            "rank": pd.array([pd.NA] * len(out), dtype="Int64"),
+            "n_peers": pd.array([pd.NA] * len(out), dtype="Int64"),
+            "peer_median": np.full(len(out), np.nan),
+        }
+    )
+    if benchmarks is None or benchmarks.empty or "benchmark_metric" not in ind:
+        return result
+    peers = benchmarks[
+        (benchmarks["group"] == group) & ~benchmarks["authority_code"].astype(str).isin(list(own_authority))
+    ].copy()
+    peers["value"] = pd.to_numeric(peers["value"], errors="coerce")
+    peers = peers[peers["value"].notna()]
+    peers["period"] = _parse_periods(peers["period"].astype("str"))["label"]
+    own = pd.DataFrame(
+        {
+            "row": np.arange(len(out)),
+            "metric": ind["benchmark_metric"].astype("str").to_numpy(),
+            "period": out["period"].to_numpy(),
+            "own": out["value"].to_numpy(),
+            "polarity": ind["polarity"].astype("str").to_numpy(),
+        }
+    )
+    joined = own[own["metric"] != ""].merge(peers[["metric", "period", "value"]], on=["metric", "period"])
+    if joined.empty:
+        return result
+    joined["better"] = np.where(
+        joined["polarity"] == "lower_is_better", joined["value"] < joined["own"], joined["value"] > joined["own"]
+    )
+    per = joined.groupby("row").agg(
+        n_peers=("value", "size"), peer_median=("value", "median"), better=("better", "sum")
+    )
+    rows = per.index.to_numpy()
+    own_rows = own.set_index("row").loc[rows]
+    rankable = ~np.isnan(own_rows["own"].to_numpy()) & (own_rows["polarity"].to_numpy() != "neutral")
+    rank = pd.array(np.where(rankable, per["better"].to_numpy() + 1, 0), dtype="Int64")
+    rank[~rankable] = pd.NA
+    result.loc[rows, "n_peers"] = per["n_peers"].to_numpy()
+    result.loc[rows, "peer_median"] = per["peer_median"].to_numpy()
+    result.loc[rows, "rank"] = rank
+    quartile = np.ceil(4 * rank.astype("Float64") / (per["n_peers"].to_numpy() + 1))
+    result.loc[rows, "quartile"] = quartile.astype("Int64")
+    return result
+
+
+def _flag(ind: pd.DataFrame, column: str) -> np.ndarray:
+    """A true/false register column as booleans (false where the column or the value is missing)."""
+    if column not in ind:
+        return np.zeros(len(ind), bool)
+    return ind[column].astype("boolean").fillna(False).to_numpy(dtype=bool)
+
+
+def _year_end(
+    out: pd.DataFrame, ind: pd.DataFrame, start: np.ndarray, targets, polarity
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For cumulative (year-to-date) indicators: a straight-line year-end projection, the annual
+    target it is held against and whether it meets it."""
+    cumulative = _flag(ind, "cumulative")
+    months = ind["frequency"].map(periods.MONTHS_IN).to_numpy(dtype="int64")
+    elapsed = start + months - (start - (start - periods.APRIL) % 12)
+    projected = np.where(cumulative, out["value"].to_numpy() * 12 / elapsed, np.nan)
+    fy = start - (start - periods.APRIL) % 12
+    annual = _targets(targets, out["indicator_id"].to_numpy(), fy, np.full(len(out), "annual"))
+    with np.errstate(invalid="ignore"):
+        meets = np.where(polarity == "lower_is_better", projected <= annual, projected >= annual)
+    on_track = pd.array(meets, dtype="boolean")
+    on_track[np.isnan(projected) | np.isnan(annual) | (polarity == "neutral")] = pd.NA
+    return projected, np.where(cumulative, annual, np.nan), on_track
+
+
+IMPROVEMENT = {"higher_is_better": "increase", "lower_is_better": "decrease", "neutral": "neutral"}
+
+
+def history(measures: pd.DataFrame, indicators: pd.DataFrame, period: str | periods.Period) -> pd.DataFrame:
+    """Each indicator's values up to its judged period for ``period``, oldest first, ready for SPC.
+
+    Columns: ``indicator_id, start, period, value``, ``spc_value`` (the figure SPC works on: the
+    value, or a cumulative indicator's in-period figure, see `spc_values`), ``improvement`` (from
+    polarity) and ``rebase`` (true on the first value on or after each period listed in the
+    register's ``rebase_at``, several separated by commas or semicolons).
+    """
+    return _history(_index_measures(measures), indicators, periods.parse(period))
+
+
+def _history(indexed: _Indexed, indicators: pd.DataFrame, report: periods.Period) -> pd.DataFrame:
+    rows, ids, improvement, rebase = _history_rows(indexed, indicators, report)
+    code = indexed.code[rows]
+    return pd.DataFrame(
+        {
+            "indicator_id": ids.take(code).reset_index(drop=True),
+            "start": indexed.start[rows],
+            "period": indexed.periods(rows),
+            "value": indexed.value[rows],
+            "spc_value": spc_values(indexed, rows, ids, indicators),
+            "improvement": improvement.take(code).reset_index(drop=True),
+            "rebase": rebase,
+        }
+    )
+
+
+def _history_rows(indexed: _Indexed, indicators: pd.DataFrame, report: periods.Period):
+    """The rows of ``indexed`` in the SPC history (judged period or earlier, with a value), in order.
+
+    Also returns the distinct ids as a Series, each id's improvement direction (aligned with it)
+    and, per history row, whether a rebase starts there.
+    """
+    ind = indicators.drop_duplicates("indicator_id")
+    cutoff = {f: periods.latest_start(np.array([report.end]), f)[0] for f in periods.FREQUENCIES}
+    by_id = ind.set_index("indicator_id")
+    ids = pd.Series(indexed.ids)
+    judged = ids.map(by_id["frequency"].map(cutoff)).to_numpy(dtype="float64", na_value=np.nan)
+    with np.errstate(invalid="ignore"):
+        rows = np.flatnonzero((indexed.start <= judged[indexed.code]) & ~np.isnan(indexed.value))
+    improvement = ids.map(by_id["polarity"].map(IMPROVEMENT))
+    rebase = np.zeros(len(rows), dtype=bool)
+    if "rebase_at" in ind:
+        text = ind["rebase_at"].astype("str")
+        listed = ind[["indicator_id", "rebase_at"]].assign(rebase_at=text)
+        listed = listed[text.notna().to_numpy() & (text != "").to_numpy()]  # these list nothing
+        listed = listed.assign(rebase_at=listed["rebase_at"].str.split(r"[,;]"))
+        listed = listed.explode("rebase_at")
+        listed["rebase_at"] = listed["rebase_at"].str.strip()
+        listed = listed[listed["rebase_at"].fillna("") != ""]
+        if len(listed):
+            listed["from"] = [periods.parse(p).start for p in listed["rebase_at"]]
+            mine = np.flatnonzero(ids.isin(listed["indicator_id"]).to_numpy()[indexed.code[rows]])
+            series = pd.DataFrame(
+                {
+                    "index": mine,
+                    "indicator_id": ids.take(indexed.code[rows[mine]]).to_numpy(),
+                    "start": indexed.start[rows[mine]],
+                }
+            )
+            after = series.merge(listed[["indicator_id", "from"]], on="indicator_id")
+            after = after[after["start"] >= after["from"]]
+            first = after.loc[after.groupby(["indicator_id", "from"])["start"].idxmin(), "index"]
+            rebase[first.to_numpy()] = True
+    return rows, ids, improvement, rebase
+
+
+def spc_values(indexed: _Indexed, rows: np.ndarray, ids: pd.Series, indicators: pd.DataFrame) -> np.ndarray:
+    """The figures SPC works on for history ``rows``: the values, except that a cumulative (year-to-date)
+    indicator's are its in-period figures (`pmkit.io.measure.in_period`), NaN where the period before in
+    the same year has no figure. A running total's saw-tooth is not variation of a process."""
+    x = indexed.value[rows].copy()
+    ind = indicators.drop_duplicates("indicator_id").set_index("indicator_id")
+    if "cumulative" not in ind or not len(rows):
+        return x
+    running = (
+        ids.map(ind["cumulative"].map(lambda v: measure.is_cumulative({"cumulative": v})))
+        .fillna(False)
+        .to_numpy(dtype=bool)
+    )
+    months = ids.map(ind["frequency"].map(periods.MONTHS_IN)).to_numpy()
+    code = indexed.code[rows]  # sorted: each indicator's rows are one run
+    for c in np.flatnonzero(running):
+        first, last = np.searchsorted(code, c, "left"), np.searchsorted(code, c, "right")
+        mine = rows[first:last]
+        x[first:last] = measure.in_period(indexed.value[mine], indexed.start[mine], True, int(months[c]))
+    return x
+
+
+def _spc_concern(
+    indexed: _Indexed, ind: pd.DataFrame, report: periods.Period, ids, start, rules: str | None
+) -> np.ndarray:
+    """True where the judged value is a special cause of concern in its indicator's XmR chart.
+
+    The same chart as ``spc.xmr_frame`` over the history (by indicator, in order of start, with
+    its rebases), computed straight from the history's arrays.
+    """
+    if rules is None:
+        return np.zeros(len(ids), dtype=bool)
+    from pmkit.judge import spc
+
+    rows, distinct, improvement, rebase = _history_rows(indexed, ind, report)
+    if not len(rows):
+        return np.zeros(len(ids), dtype=bool)
+    opts = spc._options(rules, None, None, None, None)
+    x = spc_values(indexed, rows, distinct, ind)
+    if np.isinf(x).any():
+        raise ValueError("value holds infinite values")
+    sections = np.cumsum(spc._section_starts(indexed.code[rows]) | rebase)
+    kept = ~np.isnan(x)  # a running total's period whose in-period figure cannot be told
+    rows, x, sections = rows[kept], x[kept], sections[kept]
+    if not len(rows):
+        return np.zeros(len(ids), dtype=bool)
+    code = indexed.code[rows]
+    new_series = spc._section_starts(code)
+    first_row = np.flatnonzero(new_series)
+    series = np.cumsum(new_series) - 1
+    n_series = len(first_row)
+    direction = spc._direction_column(improvement.to_numpy()[code[first_row]])
+    _, per = spc._engine(
+        x, series, spc._section_starts(sections), direction, np.full(n_series, np.nan), opts, n_series, points=False
+    )
+    short = (per["n"] > 0) & (per["n"] < spc.MIN_POINTS)
+    if not opts.rules.blank_when_short and short.any():
+        warnings.warn(
+            f"{int(short.sum())} series have fewer than {spc.MIN_POINTS} values: their SPC limits are unreliable",
+            spc.SPCWarning,
+            stacklevel=1,
+        )
+    owner = code[first_row]
+    concern = np.zeros(len(indexed.ids), dtype=bool)
+    concern[owner] = per["point_type"] == spc.POINT_TYPES.index("special_cause_concern")
+    latest = np.full(len(indexed.ids), -1, dtype=np.int64)
+    latest[owner] = indexed.start[rows[np.r_[first_row[1:] - 1, len(rows) - 1]]]
+    where = pd.Index(indexed.ids).get_indexer(ids)
+    found = where >= 0
+    return found & concern[where] & (latest[where] == start)

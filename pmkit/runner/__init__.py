@@ -1,0 +1,1 @@
+"""Running reports: plan a batch, execute its notebooks, render, publish, link and print the pages."""
