@@ -311,7 +311,7 @@ def cmd_commentary_template(args: argparse.Namespace) -> int:
 
     if args.period:
         periods.parse(args.period)  # an unreadable period is refused before the data is read
-    from pmkit.reports.kind import slugify
+    from pmkit.components.anchors import slugify
 
     settings, src = _project_source(args)
     period = report_period(src, args.period, reporting_frequency(settings))

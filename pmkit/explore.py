@@ -28,6 +28,7 @@ import pandas as pd
 import yaml
 
 from pmkit.components import benchmark_section, kpi_tile, spc_section, theme_summary_block
+from pmkit.components.anchors import slugify
 from pmkit.components.funnel_chart import breakdown_section
 from pmkit.errors import PmkitError, shell
 from pmkit.io import periods
@@ -38,7 +39,6 @@ from pmkit.judge import commentary as notes
 from pmkit.judge import themes
 from pmkit.judge.status import DOT_WORDS
 from pmkit.reports.context import ReportContext
-from pmkit.reports.kind import slugify
 from pmkit.runner.render import TEMPLATES
 
 ALL = "All"

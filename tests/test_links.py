@@ -6,8 +6,9 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
+from pmkit.components.anchors import xref
 from pmkit.runner import layout
-from pmkit.runner.links import resolve, xref
+from pmkit.runner.links import resolve
 
 
 def publish(outputs: Path, slug: str, audience: str, kind: str, file: str, body: str) -> Path:

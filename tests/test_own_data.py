@@ -356,7 +356,7 @@ def test_init_ranks_among_the_neighbours_and_draws_england_as_the_national_line(
 def test_benchmark_groups_tell_several_councils_from_one_figure_a_period():
     import pandas as pd
 
-    from pmkit.project.create import benchmark_groups
+    from pmkit.judge.benchmarking import benchmark_groups
 
     rows = [("england", "E92000001", "m", p) for p in ("2023/24", "2024/25")]
     rows += [("nearest_neighbours", f"c{i}", "m", p) for i in range(15) for p in ("2023/24", "2024/25")]

@@ -15,7 +15,8 @@ from pmkit.cli import main
 from pmkit.io import periods
 from pmkit.io.settings import period_coverage, report_period
 from pmkit.io.sources import open_source
-from pmkit.project.create import SCAFFOLD, benchmark_groups, init_project
+from pmkit.judge.benchmarking import benchmark_groups
+from pmkit.project.create import SCAFFOLD, init_project
 from pmkit.runner.publish import write_atomic
 
 ROOT = Path(__file__).resolve().parents[1]

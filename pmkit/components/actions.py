@@ -13,11 +13,11 @@ from datetime import date, timedelta
 
 import pandas as pd
 
+from pmkit.components.anchors import slugify
 from pmkit.components.templating import markdown, render
 from pmkit.components.words import Words
 from pmkit.io import periods
 from pmkit.judge.actions import due_after, due_within
-from pmkit.reports.kind import slugify
 
 STATUS_WORDS = {
     "complete": "Complete",

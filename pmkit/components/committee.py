@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from pmkit.components.actions import STATUS_WORDS, end_date
+from pmkit.components.anchors import slugify, xref
 from pmkit.components.polarity import against_target
 from pmkit.components.questions import QUESTIONS
 from pmkit.components.spc_chart import _line, describe
@@ -42,8 +43,6 @@ from pmkit.components.words import Words
 from pmkit.io import measure, periods
 from pmkit.io.units import format_value
 from pmkit.judge.reading import Reading
-from pmkit.reports.kind import slugify
-from pmkit.runner.links import xref
 
 RULES = ("off_target", "new_concern", "green_bottom_quartile", "slipped_action", "missing_data")
 CAP = {"internal": 5, "public": 3}

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from pmkit.components.anchors import slugify, xref
 from pmkit.components.polarity import side
 from pmkit.components.spc_chart import describe
 from pmkit.components.templating import Markup, markdown, render
@@ -17,8 +18,6 @@ from pmkit.io import periods
 from pmkit.io.units import format_value
 from pmkit.judge import commentary as notes
 from pmkit.judge.reading import Reading
-from pmkit.reports.kind import slugify
-from pmkit.runner.links import xref
 
 ORDER = {"red": 0, "amber": 1}
 

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from pmkit.components import charts
+from pmkit.components.anchors import xref
 from pmkit.components.polarity import against_target
 from pmkit.components.targets import target_changes, target_line_words
 from pmkit.components.templating import markdown, render
@@ -23,7 +24,6 @@ from pmkit.components.year_story import anchor, year_end_note
 from pmkit.io.measure import targets_at
 from pmkit.io.units import format_value
 from pmkit.judge.reading import Reading
-from pmkit.runner.links import xref
 
 
 def five_year_sentence(reading: Reading, years: list[str], values: list[float], words: Words) -> str:

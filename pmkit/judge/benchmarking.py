@@ -9,6 +9,8 @@ rank among the peers and itself, ranked as `pmkit.judge.status` ranks (ties shar
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -171,6 +173,81 @@ def trajectory(
     return frame.iloc[np.argsort(order, kind="stable")].reset_index(drop=True)
 
 
+@dataclass(frozen=True)
+class Groups:
+    """The benchmark groups a project ranks in and draws as the national line, all those found, and
+    why these two were chosen (a sentence `pmkit init` prints)."""
+
+    comparator: str
+    national: str
+    found: tuple[str, ...]
+    why: str = ""
+
+
+NATIONAL_NAMES = (
+    "england",
+    "national",
+    "wales",
+    "scotland",
+    "northern ireland",
+    "united kingdom",
+    "uk",
+    "great britain",
+)
+
+
+def benchmark_groups(benchmarks: pd.DataFrame) -> Groups:
+    """The comparator group is a group with several councils a period (similar councils: the
+    smallest such group), the national line a group with one figure a period (``England``: one
+    named like a nation first), else the largest other group of several (its median is drawn);
+    with no group of several councils, no ranking; with no groups, the defaults of an English council.
+
+    Councils a period are counted per metric and period (an LG Inform download holds the council's
+    own row in its group too).
+    """
+    if benchmarks.empty:
+        return Groups("nearest_neighbours", "england", ())
+    size, most = group_sizes(benchmarks)
+    found = tuple(size.sort_values(kind="stable").index)
+    several = [g for g in found if most[g] > 1]
+    single = [g for g in found if most[g] <= 1]
+    comparator = several[0] if several else ""
+    named = [g for g in single if str(g).replace("_", " ").strip().lower() in NATIONAL_NAMES]
+    others = [g for g in several if g != comparator]
+    national = (named or single or others[::-1] or [""])[0]
+
+    def councils(group: str) -> str:
+        return councils_a_period(size[group])
+
+    parts = []
+    if comparator:
+        parts.append(f"ranked in {comparator} ({councils(comparator)}, the smallest group of several councils)")
+    else:
+        parts.append("not ranked: no group has several councils a period (set comparator_group when one has)")
+    if national in single:
+        parts.append(f"national line {national} (one figure a period)")
+    elif national:
+        parts.append(
+            f"national line {national} (no group has one figure a period, so the median of its {councils(national)})"
+        )
+    else:
+        parts.append("no national line (no other group)")
+    return Groups(comparator, national, found, "; ".join(parts))
+
+
+def group_sizes(benchmarks: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Per benchmark group, the councils it has a period: the median and the most over its metrics and periods."""
+    keys = [c for c in ("metric", "period") if c in benchmarks]
+    counts = benchmarks.groupby(["group", *keys])["authority_code"].nunique()
+    per = counts.groupby(level="group")
+    return per.median(), per.max()
+
+
+def councils_a_period(size: float) -> str:
+    """``15 councils a period``, or ``one figure a period`` for a group of one."""
+    return "one figure a period" if size == 1 else f"{size:g} councils a period"
+
+
 MIN_PEERS = 3  # fewer peers than this and a rank or quartile among them says little
 
 
@@ -178,8 +255,6 @@ def benchmark_warnings(src, settings: dict) -> list[Problem]:
     """What `pmkit validate` warns about a source's benchmarks under a project's settings (the
     source stays valid): a comparator group that is missing or has fewer than three peers a period,
     and the council's own row disagreeing with its figure in ``measures`` (both figures named)."""
-    from pmkit.project.create import benchmark_groups, councils_a_period, group_sizes
-
     benchmarks = src.benchmarks()
     if benchmarks.empty:
         return []

@@ -20,6 +20,7 @@ import pandas as pd
 
 from pmkit import components
 from pmkit.components.actions import completed_later, completed_later_sentence, end_date, next_steps, year_actions
+from pmkit.components.anchors import slugify
 from pmkit.components.figures import KeyFigure, key_figures
 from pmkit.components.limitations import limitations, limitations_block
 from pmkit.components.narrative import headline_block
@@ -37,7 +38,7 @@ from pmkit.judge import themes
 from pmkit.judge.actions import as_at, due_within
 from pmkit.judge.reading import Reading
 from pmkit.reports.context import ReportContext
-from pmkit.reports.kind import Job, Plan, ReportKind, slugify
+from pmkit.reports.kind import Job, Plan, ReportKind
 
 YEARS_SHOWN = 5
 

@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from pmkit.components.anchors import slugify, xref
 from pmkit.components.benchmark_chart import benchmark_trend
 from pmkit.components.funnel_chart import breakdown_section
 from pmkit.components.limitations import limitations, limitations_block
@@ -45,8 +46,7 @@ from pmkit.judge import commentary as notes
 from pmkit.judge.actions import as_at
 from pmkit.judge.reading import Reading
 from pmkit.reports.context import ReportContext
-from pmkit.reports.kind import Job, Plan, ReportKind, slugify
-from pmkit.runner.links import xref
+from pmkit.reports.kind import Job, Plan, ReportKind
 
 TOPICS_FILE = Path("params/topics.yaml")
 HISTORY_PERIODS = 24  # periods of each indicator's own frequency judged for runs below target

@@ -8,7 +8,6 @@ the plan the same way for every kind.
 from __future__ import annotations
 
 import argparse
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,8 +57,3 @@ class ReportKind:
         """The part of the source a page reads, as `pmkit.runner.fingerprint.scoped_digests` takes it: all of
         it unless a kind says otherwise (so ``--changed-only`` reruns it after any change)."""
         return {}
-
-
-def slugify(text: str) -> str:
-    """``Adults' Social Care`` -> ``adults-social-care``: safe in a file name and an anchor."""
-    return re.sub(r"[\W_]+", "-", str(text).lower().replace("'", "").replace("\u2019", "")).strip("-")

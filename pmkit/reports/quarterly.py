@@ -12,6 +12,7 @@ import yaml
 
 from pmkit import components
 from pmkit.components.actions import action_summary
+from pmkit.components.anchors import slugify
 from pmkit.components.templating import definite
 from pmkit.errors import PmkitError
 from pmkit.io.settings import (
@@ -27,7 +28,7 @@ from pmkit.io.sources import Source
 from pmkit.judge import commentary as notes
 from pmkit.judge.actions import as_at
 from pmkit.reports.context import ReportContext
-from pmkit.reports.kind import Job, Plan, ReportKind, slugify
+from pmkit.reports.kind import Job, Plan, ReportKind
 
 DIRECTORATES = Path("params/directorates")
 

@@ -2,7 +2,7 @@
 
 A page links to another report (an exception to the indicator's deep dive and its line in the
 annual report, a deep dive back to its quarterly page, the annual report to each indicator's
-latest quarterly tile) with a marker instead of an address: ``<a data-xref="KIND ANCHOR">``. When a
+latest quarterly tile) with a marker instead of an address: ``<a data-xref="KIND ANCHOR">`` (`pmkit.components.anchors.xref`). When a
 run has published its pages, `resolve` looks at every page of the audience's period folders (their
 kinds from the folders' manifests, their anchors from the pages) and gives each marker the address
 of the page it names, or takes the address away when there is no such page (yet, or any longer).
@@ -17,8 +17,6 @@ The kinds of target, each a page holding the element ``id="ANCHOR"``:
 - ``annual``: the latest annual report for a year ending before or with the page's period;
 - ``latest-quarterly``: the quarterly page of the latest period.
 
->>> str(xref("deep-dive", "indicator-asc-02", "Deep dive"))
-'<a class="xref" data-xref="deep-dive indicator-asc-02" hidden>Deep dive</a>'
 >>> retag('<a class="xref" data-xref="deep-dive x" hidden>', "deep-dive-x.html#x")
 '<a class="xref" data-xref="deep-dive x" href="deep-dive-x.html#x">'
 """
@@ -36,21 +34,11 @@ from markupsafe import Markup
 from pmkit.io import periods
 from pmkit.runner import layout
 
-KINDS = ("deep-dive", "quarterly", "annual", "latest-quarterly")
 MARKER = re.compile(r'<a\b[^>]*\bdata-xref="([^"]*)"[^>]*>')
 _ID = re.compile(r'\sid="([^"]+)"')
 _HREF = re.compile(r'\s+href="[^"]*"')
 _HIDDEN = re.compile(r'\s+hidden(?:="[^"]*")?(?=[\s/>])')
 _KEEP = re.compile(r"\sdata-xref-keep\b")
-
-
-def xref(kind: str, anchor: str, text: str, keep_text: bool = False, css: str = "xref") -> Markup:
-    """A link to another report's element ``anchor`` (``kind`` one of `KINDS`), hidden until `resolve`
-    finds its page; with ``keep_text``, its text shows (unlinked) when there is none."""
-    if kind not in KINDS:
-        raise ValueError(f"unknown kind of link {kind!r}; expected one of {', '.join(KINDS)}")
-    shown = " data-xref-keep" if keep_text else " hidden"
-    return Markup('<a class="{}" data-xref="{} {}"{}>{}</a>').format(css, kind, anchor, Markup(shown), text)
 
 
 @dataclass(frozen=True)

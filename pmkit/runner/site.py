@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from pmkit.components.anchors import slugify
 from pmkit.components.benchmark_chart import benchmark_section
 from pmkit.components.spc_chart import DIRECTION_WORDS, LINE_WORDS, POINT_WORDS, spc_section
 from pmkit.components.targets import target_changes
@@ -39,7 +40,6 @@ from pmkit.judge import commentary as notes
 from pmkit.judge.reading import Reading
 from pmkit.judge.status import RAG_WORDS
 from pmkit.judge.themes import SUPPRESSED
-from pmkit.reports.kind import slugify
 from pmkit.runner import layout, publish
 from pmkit.runner.render import TEMPLATES
 
