@@ -284,7 +284,8 @@ def test_a_title_with_quotes_and_markup_is_printed_as_it_is(tmp_path, browser):
 def test_run_prints_a_pdf_beside_each_page_it_published_when_asked(tmp_path, browser):
     """`pmkit run --pdf`: each page the run published (not one it skipped or failed) is printed beside it,
     once the run's links are settled; a page that cannot be printed fails its report with the reason."""
-    from pmkit.runner.run import ReportJob, ReportResult, print_pdfs
+    from pmkit.runner.jobs import ReportJob, ReportResult
+    from pmkit.runner.run import print_pdfs
 
     folder = tmp_path / "outputs" / "2025-26-Q2" / "internal"
     folder.mkdir(parents=True)

@@ -13,8 +13,9 @@ import nbformat
 import pytest
 from rich.console import Console
 
+from pmkit.runner.jobs import ReportResult, RunResult
 from pmkit.runner.progress import LiveProgress, PlainProgress, estimate_left, plain_summary, print_summary, summary_rows
-from pmkit.runner.run import ReportResult, RunResult, run_quarterly
+from pmkit.runner.run import run_quarterly
 
 ROOT = Path(__file__).resolve().parents[1]
 MINI = Path(__file__).parent / "data" / "mini_council"

@@ -1,8 +1,8 @@
-"""Reports on a Dask distributed cluster: ``pmkit run KIND --scheduler ADDRESS`` (``local`` starts a
-`distributed.LocalCluster` with one worker process per ``--jobs``).
+"""The ``dask`` runner: reports on a Dask distributed cluster, ``pmkit run KIND --scheduler ADDRESS``
+(``local`` starts a `distributed.LocalCluster` with one worker process per ``--jobs``).
 
 Each report is one Dask task, `run_on_worker`, which executes and publishes it exactly as a local run
-does (`pmkit.runner.run.execute_and_publish`) on a warm kernel its worker process keeps for the next report.
+does (`pmkit.runner.execute.execute_and_publish`) on a warm kernel its worker process keeps for the next report.
 Workers publish to the same folders, so they must see the project and its outputs at the same paths
 (one machine, or a shared file system). States travel back as Dask events on the ``pmkit-progress``
 topic, so the progress display shows a report running on a worker as it would a local one.
@@ -14,27 +14,44 @@ import logging
 from contextlib import ExitStack
 from typing import TYPE_CHECKING
 
+from pmkit.errors import PmkitError
+from pmkit.runner.jobs import ReportJob, ReportResult
+
 if TYPE_CHECKING:
     from pmkit.runner.kernels import WarmKernels
     from pmkit.runner.progress import RunObserver
-    from pmkit.runner.run import ReportJob, ReportResult
 
 TOPIC = "pmkit-progress"
 
 _KERNELS: WarmKernels | None = None  # in a worker process: its warm kernel, kept between reports
 
 
-def execute_on_cluster(
-    jobs: list[ReportJob], engine: str, scheduler: str, workers: int, progress: RunObserver | None = None
+class DaskRunner:
+    """Each report a task on the Dask cluster at ``address`` (``local``: a new LocalCluster of ``workers``);
+    a `pmkit.runner.runners.Runner`."""
+
+    def __init__(self, workers: int, address: str | None = None):
+        self.workers = max(1, workers)
+        self.address = address or "local"
+
+    def __enter__(self) -> DaskRunner:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        """The cluster a batch starts is stopped by the batch's `execute`."""
+
+    def execute(self, jobs: list[ReportJob], engine: str, progress: RunObserver | None) -> list[ReportResult]:
+        """Each job's result, in order. A task whose worker died gives a failed result naming the cause;
+        the others still publish."""
+        if not jobs:
+            return []
+        return _execute_on_cluster(jobs, engine, self.address, self.workers, progress)
+
+
+def _execute_on_cluster(
+    jobs: list[ReportJob], engine: str, scheduler: str, workers: int, progress: RunObserver | None
 ) -> list[ReportResult]:
-    """Each job's result, in order, from the cluster at ``scheduler`` (``local``: a new LocalCluster).
-
-    A task whose worker died gives a failed result naming the cause; the others still publish.
-    """
     from distributed import Client, LocalCluster, as_completed
-
-    from pmkit.errors import PmkitError
-    from pmkit.runner.run import ReportResult
 
     with ExitStack() as stack:
         if scheduler == "local":
@@ -82,7 +99,7 @@ def execute_on_cluster(
 def run_on_worker(job: ReportJob, engine: str) -> ReportResult:
     """A Dask task: execute and publish one report on this worker's warm kernel."""
     from pmkit.runner import render
-    from pmkit.runner.run import execute_and_publish
+    from pmkit.runner.execute import execute_and_publish
 
     global _KERNELS
     if _KERNELS is None:

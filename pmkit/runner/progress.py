@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Protocol, TextIO
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from pmkit.runner.run import RunResult
+    from pmkit.runner.jobs import RunResult
 
 STATES = ("waiting", "running", "rendering", "published", "failed", "skipped")
 DONE = ("published", "failed", "skipped")

@@ -1,17 +1,17 @@
-"""Runs: execute report notebooks with papermill, render them, publish atomically, write the index.
+"""Runs: plan a batch of reports, hand its jobs to a runner, and finish each folder it published to.
 
-One failing report does not stop the others; the run's result lists each report, and a failed
-report keeps the last good HTML file in place.
+A runner (`pmkit.runner.runners`) executes the notebooks with papermill, renders and publishes each
+page atomically; this module plans the jobs before any starts and, after, writes each folder's open
+data, manifest and index, settles the links between reports and prints the PDFs. One failing report
+does not stop the others; the run's result lists each report, and a failed report keeps the last
+good HTML file in place.
 """
 
 from __future__ import annotations
 
 import json
-import logging
 import os
-import queue
 import time
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -23,59 +23,11 @@ from pmkit.io.sources import Source, open_source, write_snapshot
 from pmkit.reports import KINDS, Plan, ReportKind
 from pmkit.reports.context import assess_with_settings
 from pmkit.runner import layout, links, publish, render, site
+from pmkit.runner.jobs import ReportJob, ReportResult, RunResult
+from pmkit.runner.runners import RUNNERS, Runner
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
-    from pmkit.runner.kernels import WarmKernels
     from pmkit.runner.progress import RunObserver
-
-
-@dataclass
-class ReportJob:
-    """One notebook execution and the page it publishes: everything a worker needs, picklable."""
-
-    name: str
-    title: str
-    notebook: Path
-    parameters: dict
-    html: Path
-    executed: Path
-    project: Path  # the kernel's working folder
-    tmp: Path  # the run's private folder for temporary files
-    fingerprint: str = ""  # notebook, parameters, input data and pmkit version (see pmkit.runner.fingerprint)
-    label: str = ""  # how progress names it: its title, with the audience when a batch has two
-    pdf: bool = False  # --pdf: a PDF of the page is written beside it (see pmkit.runner.pdf)
-
-    def __post_init__(self) -> None:
-        self.label = self.label or self.title
-
-
-@dataclass
-class ReportResult:
-    name: str
-    title: str
-    file: str
-    ok: bool
-    seconds: float
-    executed: str
-    error: str = ""
-    skipped: bool = False  # --changed-only: nothing it depends on changed since its last publication
-
-
-@dataclass
-class RunResult:
-    folder: Path
-    period: str
-    audience: str
-    engine: str
-    reports: list[ReportResult] = field(default_factory=list)
-    notes: tuple[str, ...] = ()
-    warnings: tuple[str, ...] = ()  # validation's, e.g. personal data in public commentary (FILE:ROW:COLUMN: what)
-
-    @property
-    def failed(self) -> list[ReportResult]:
-        return [r for r in self.reports if not r.ok]
 
 
 @dataclass
@@ -125,8 +77,8 @@ def run_batch(
     come in layers: ``params/defaults.yaml`` < ``params/<kind>.yaml`` < a report's params file (a
     directorate's) < ``params`` (``-p key value``) and ``overrides`` (options such as
     ``--comparator-group``). The reports run on ``jobs`` warm kernels here, or on the Dask cluster at
-    ``scheduler`` (``local`` starts one); each page is published atomically as it is ready, then each
-    folder's open data, manifest and index. ``changed_only`` skips a report whose fingerprint equals the
+    ``scheduler`` (``local`` starts one), as `pmkit.runner.runners.RUNNERS` chooses; each page is published
+    atomically as it is ready, then each folder's open data, manifest and index. ``changed_only`` skips a report whose fingerprint equals the
     one of its last successful publication. ``progress`` (see `pmkit.runner.progress`) is told each report's
     state as it changes; without it the run prints nothing. ``pdf`` prints each published page to a PDF
     beside it (`pmkit.runner.pdf.write_pdf`).
@@ -141,13 +93,8 @@ def run_batch(
     if out and len(roots) > 1:
         raise PmkitError("--out names one folder; with several projects, each publishes in its own outputs/ folder")
     checked = [_check(report_kind, root, source, overrides, params, **options) for root in roots]
-    with ExitStack() as stack:
-        kernels = None
-        if not scheduler:  # the kernels warm up while the sources are validated and the reports planned
-            from pmkit.runner.kernels import WarmKernels
-
-            kernels = stack.enter_context(WarmKernels(jobs))
-            kernels.prestart()
+    # entered now, a runner warms up (the local one's kernels) while the sources are validated and the reports planned
+    with RUNNERS.start(scheduler, jobs) as runner:
         return _run_planned(
             report_kind,
             roots,
@@ -156,10 +103,8 @@ def run_batch(
             source,
             out,
             engine,
-            jobs,
             changed_only,
-            scheduler,
-            kernels,
+            runner,
             progress,
             options,
             pdf,
@@ -174,10 +119,8 @@ def _run_planned(
     source: str | None,
     out: str | Path | None,
     engine: str,
-    jobs: int,
     changed_only: bool,
-    scheduler: str | None,
-    kernels: WarmKernels | None,
+    runner: Runner,
     progress: RunObserver | None,
     options: dict,
     pdf: bool = False,
@@ -227,7 +170,8 @@ def _run_planned(
             for label, _ in skipped:
                 progress.changed(label, "skipped", 0.0)
         started = time.perf_counter()
-        done = _execute(pending, engine, jobs, scheduler, kernels, progress)
+        results = runner.execute(pending, engine, progress)
+        done = {(job.html, job.name): result for job, result in zip(pending, results, strict=True)}
         return [_finish(run, done, time.perf_counter() - started) for run in runs]
 
 
@@ -340,36 +284,6 @@ def _jobs(
             )
         )
     return run
-
-
-def _execute(
-    jobs: list[ReportJob],
-    engine: str,
-    workers: int,
-    scheduler: str | None,
-    kernels: WarmKernels | None,
-    progress: RunObserver | None,
-) -> dict[tuple[Path, str], ReportResult]:
-    """Each job's result, by (page, name): on the warm ``kernels`` in threads here, or on a Dask cluster."""
-    if not jobs:
-        return {}
-    if kernels is None:
-        from pmkit.runner.cluster import execute_on_cluster
-
-        results = execute_on_cluster(jobs, engine, scheduler, workers, progress)
-    else:
-        size = min(max(1, workers), len(jobs))
-        kernels.shrink(size)
-        try:
-            if engine == "quarto":
-                results = execute_then_render_together(jobs, kernels, size, progress)
-            else:
-                with ThreadPoolExecutor(size) as pool:
-                    render_page = render.RENDERERS[engine]
-                    results = list(pool.map(lambda job: execute_and_publish(job, render_page, kernels, progress), jobs))
-        finally:
-            kernels.keep_logs(jobs[0].executed.parents[2] / "kernels")  # outputs/_executed/kernels
-    return {(job.html, job.name): result for job, result in zip(jobs, results, strict=True)}
 
 
 def _finish(run: _PlannedRun, done: dict[tuple[Path, str], ReportResult], seconds: float) -> RunResult:
@@ -525,160 +439,3 @@ def _shown_path(path: str, base: Path) -> str:
         return os.path.relpath(path, base)
     except ValueError:
         return Path(path).name
-
-
-def execute_and_publish(
-    job: ReportJob, render_page: Callable[[Path, str], str], kernels: WarmKernels, progress: RunObserver | None = None
-) -> ReportResult:
-    """Execute one notebook on a warm kernel from ``kernels``, make its page with ``render_page`` (one of
-    `pmkit.runner.render.RENDERERS`) and publish it; errors are caught and reported. ``progress`` is told of
-    each state change (``running`` once it has a kernel, ``rendering``, ``published`` or ``failed``);
-    the report's seconds count from then."""
-    started = execute_report(job, kernels, progress)
-    if isinstance(started, ReportResult):
-        return started
-    _tell(progress, job, "rendering", started)
-    try:
-        page: str | Exception = render_page(job.executed, job.title)
-    except Exception as exc:  # noqa: BLE001 - a renderer crash fails this report only
-        page = exc
-    return _publish_page(job, page, started, progress)
-
-
-def execute_then_render_together(
-    jobs: list[ReportJob], kernels: WarmKernels, size: int, progress: RunObserver | None = None
-) -> list[ReportResult]:
-    """Quarto's way through a batch: ``size`` workers take reports in turn and execute them on warm
-    kernels; when none is left to take, each worker makes the pages of the reports it executed in one
-    ``quarto render``. Quarto's start-up costs about as much as a page, so it is paid once per worker
-    instead of once per page, and the first worker to finish renders while the others still execute.
-    A page does not depend on its company (see `pmkit.runner.render.render_quarto_together`)."""
-    waiting = queue.SimpleQueue()
-    for i in range(len(jobs)):
-        waiting.put(i)
-    results: dict[int, ReportResult] = {}
-
-    def work() -> None:
-        executed: dict[int, float] = {}
-        while True:
-            try:
-                i = waiting.get_nowait()
-            except queue.Empty:
-                break
-            outcome = execute_report(jobs[i], kernels, progress)
-            if isinstance(outcome, ReportResult):
-                results[i] = outcome
-            else:
-                executed[i] = outcome
-        if not executed:
-            return
-        for i, started in executed.items():
-            _tell(progress, jobs[i], "rendering", started)
-        pages = render.render_quarto_together([(jobs[i].executed, jobs[i].title) for i in executed])
-        for (i, started), page in zip(executed.items(), pages, strict=True):
-            results[i] = _publish_page(jobs[i], page, started, progress)
-
-    with ThreadPoolExecutor(size) as pool:
-        for done in [pool.submit(work) for _ in range(size)]:
-            done.result()
-    return [results[i] for i in range(len(jobs))]
-
-
-def execute_report(job: ReportJob, kernels: WarmKernels, progress: RunObserver | None = None) -> float | ReportResult:
-    """Execute one notebook with papermill on a warm kernel from ``kernels``: the time it started, or
-    its failed result (told to ``progress``).
-
-    The kernels' own output (their logs, and anything written to their stdout and stderr outside a
-    cell) goes to files in the run's private folder, not to pmkit's console; when a kernel dies, the
-    error names the end of its log."""
-    import papermill  # imported when a report runs, so that a wrong argument is refused at once
-
-    job.executed.parent.mkdir(parents=True, exist_ok=True)
-    _quiet_papermill()
-    started = time.perf_counter()
-    kernel = None
-    try:
-        with kernels.lend(job.project) as kernel:
-            started = time.perf_counter()
-            _tell(progress, job, "running", started)
-            papermill.execute_notebook(
-                str(job.notebook),
-                str(job.executed),
-                parameters=job.parameters,
-                km=kernel.manager,
-                progress_bar=False,
-                log_output=False,
-            )
-        return started
-    except (papermill.PapermillExecutionError, PmkitError) as exc:
-        error = _short_error(exc)
-    except Exception as exc:  # a kernel that died must not stop the other reports
-        log = kernel.manager.pmkit_kernel_log if kernel is not None else None
-        error = f"{type(exc).__name__}: {exc}" + (_kernel_log_tail(log) if log else "")
-    return _result(job, started, error, progress)
-
-
-def _publish_page(job: ReportJob, page: str | Exception, started: float, progress: RunObserver | None) -> ReportResult:
-    """Publish a rendered page atomically (or report why there is none)."""
-    try:
-        if isinstance(page, Exception):
-            raise page
-        publish.write_atomic(job.html, page, job.tmp)
-        error = ""
-    except (ReportError, PmkitError) as exc:
-        error = str(exc)
-    except Exception as exc:  # noqa: BLE001 - a renderer crash or a full disk fails this report only
-        error = f"{type(exc).__name__}: {exc}"
-    return _result(job, started, error, progress)
-
-
-def _result(job: ReportJob, started: float, error: str, progress: RunObserver | None) -> ReportResult:
-    result = ReportResult(
-        name=job.name,
-        title=job.title,
-        file=job.html.name,
-        ok=not error,
-        seconds=round(time.perf_counter() - started, 2),
-        executed=str(job.executed),
-        error=error,
-    )
-    _tell(progress, job, "published" if result.ok else "failed", started, error)
-    return result
-
-
-def _tell(progress: RunObserver | None, job: ReportJob, state: str, started: float, error: str = "") -> None:
-    if progress is not None:
-        progress.changed(job.label, state, round(time.perf_counter() - started, 2), error)
-
-
-class _UnknownParameterFilter(logging.Filter):
-    """Papermill warns of each parameter the notebook does not declare; pmkit passes the same set
-    (audience, source, engine, overrides) to every notebook, and a notebook need not use them all."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not str(record.msg).startswith("Passed unknown parameter")
-
-
-def _quiet_papermill() -> None:
-    """Drop papermill's unknown-parameter warnings (its other warnings and errors still show)."""
-    logger = logging.getLogger("papermill")
-    if not any(isinstance(f, _UnknownParameterFilter) for f in logger.filters):
-        logger.addFilter(_UnknownParameterFilter())
-
-
-def _kernel_log_tail(path: Path, lines: int = 15) -> str:
-    """The end of a kernel's log, to explain a kernel that died (empty when it holds nothing)."""
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace").strip()
-    except OSError:
-        return ""
-    kept = [line for line in text.splitlines() if "KeyboardInterrupt caught in kernel" not in line]
-    return f"\nkernel log ({path.name}, beside the executed notebook):\n" + "\n".join(kept[-lines:]) if kept else ""
-
-
-def _short_error(exc: Exception) -> str:
-    from papermill import PapermillExecutionError
-
-    if isinstance(exc, PapermillExecutionError):
-        return f"{exc.ename}: {exc.evalue} (cell {exc.exec_count})"
-    return str(exc)
