@@ -6,7 +6,7 @@ running kernel instead of starting one). Before each report the kernel is given 
 (`clean_slate`, run inside the kernel): an empty namespace, execution counts from 1, no open figures,
 the plotting settings and warning filters as they were after warm-up, and the report's project as its
 working folder. A report's page therefore does not depend on which kernel ran it or what ran there
-before (tests/test_batch.py checks this). A kernel that died is replaced by a new one.
+before (tests/runner/test_batch.py checks this). A kernel that died is replaced by a new one.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from pmkit.io import periods
 from pmkit.runner.run import run_report
 
 pytestmark = pytest.mark.e2e
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 LGBF = (ROOT / ".." / "shared" / "data" / "real" / "scotland-lgbf").resolve()
 PRIORITIES = [
     "Independent and healthy lives",

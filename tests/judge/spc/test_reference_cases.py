@@ -12,7 +12,7 @@ import pytest
 
 from pmkit.judge import spc
 
-CASES_FILE = Path(__file__).resolve().parents[1] / "data" / "spc-reference-cases.json"
+CASES_FILE = Path(__file__).resolve().parents[2] / "data" / "spc-reference-cases.json"
 CASES = json.loads(CASES_FILE.read_text())["cases"] if CASES_FILE.exists() else []
 NHSR_LABELS = {  # NHSRplotthedots' special_cause_type labels for (rule, high)
     ("outside", True): "Above UCL",

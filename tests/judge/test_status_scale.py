@@ -9,7 +9,7 @@ import pytest
 
 from pmkit.judge import spc, status
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 
 import spc_scale  # noqa: E402
 import status_scale  # noqa: E402

@@ -27,7 +27,7 @@ from pmkit.project.importers.lgbf import (
     import_lgbf_project,
 )
 
-LGBF = (Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "real" / "scotland-lgbf").resolve()
+LGBF = (Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "real" / "scotland-lgbf").resolve()
 
 pytestmark = pytest.mark.skipif(
     not (LGBF / "lgbf-values-real.csv").is_file(),

@@ -11,8 +11,8 @@ from pmkit.io.sources import open_source
 from pmkit.reports import KINDS, Job, Plan, ReportKind, ReportKinds
 from pmkit.reports.deep_dive import resolve
 
-ROOT = Path(__file__).resolve().parents[1]
-MINI = Path(__file__).parent / "data" / "mini_council"
+ROOT = Path(__file__).resolve().parents[2]
+MINI = Path(__file__).parents[1] / "data" / "mini_council"
 
 
 def pmkit_cli(*args, cwd=ROOT):

@@ -21,7 +21,7 @@ from pmkit.io.spreadsheet import keep_text, neutralise, neutralise_frame, restor
 from pmkit.judge import status
 from pmkit.runner.publish import write_open_data
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data"
 MINI, EXTRA = DATA / "mini_council", DATA / "fingerprint"
 PERIOD = "2025/26 Q2"
 LINK = '=HYPERLINK("http://example.invalid","click me")'

@@ -11,7 +11,7 @@ import pytest
 import pmkit
 from pmkit.errors import ValidationError
 
-MINI = Path(__file__).parent / "data" / "mini_council"
+MINI = Path(__file__).parents[1] / "data" / "mini_council"
 
 
 @pytest.fixture

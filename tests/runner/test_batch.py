@@ -18,8 +18,8 @@ from pmkit.runner.layout import page_folder
 from pmkit.runner.run import run_batch, run_quarterly
 
 pytestmark = pytest.mark.e2e
-ROOT = Path(__file__).resolve().parents[1]
-MINI = Path(__file__).parent / "data" / "mini_council"
+ROOT = Path(__file__).resolve().parents[2]
+MINI = Path(__file__).parents[1] / "data" / "mini_council"
 PERIOD = "2025/26 Q2"
 
 

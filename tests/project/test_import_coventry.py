@@ -26,7 +26,7 @@ from pmkit.project.importers.coventry import (
     quality_of,
 )
 
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "real" / "coventry-council-plan"
+DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "real" / "coventry-council-plan"
 needs_data = pytest.mark.skipif(not DATA.is_dir(), reason=f"Coventry's published tables are not at {DATA}")
 
 

@@ -20,7 +20,7 @@ from bs4 import BeautifulSoup
 
 from pmkit.cli import main
 
-LGBF = (Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "real" / "scotland-lgbf").resolve()
+LGBF = (Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "real" / "scotland-lgbf").resolve()
 COUNCIL = "Highland"
 COVER = "Highland Council"
 DIRECTORATE = "environmental-services"  # the params file of the LGBF service area "Environmental Services"

@@ -1,7 +1,7 @@
 """Redaction of personal data, scored on a labelled set of 250+ sentences.
 
 Run as a script to print recall and precision per kind:
-``python tests/themes/test_redaction.py``.
+``python tests/judge/themes/test_redaction.py``.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import yaml
 
 from pmkit.judge.themes import KINDS, find_personal_data, redact
 
-CASES = Path(__file__).parents[1] / "data" / "redaction_cases.yaml"
+CASES = Path(__file__).parents[2] / "data" / "redaction_cases.yaml"
 PLACEHOLDER = re.compile(r"\[(" + "|".join(KINDS) + r")\]")
 
 # Floors just below what the labelled set scores (see the table the script prints).

@@ -19,8 +19,8 @@ from pmkit.judge.benchmarking import benchmark_groups
 from pmkit.project.create import SCAFFOLD, init_project
 from pmkit.runner.publish import write_atomic
 
-ROOT = Path(__file__).resolve().parents[1]
-MINI = Path(__file__).parent / "data" / "mini_council"
+ROOT = Path(__file__).resolve().parents[2]
+MINI = Path(__file__).parents[1] / "data" / "mini_council"
 
 
 def listing(folder: Path) -> dict[str, bytes]:

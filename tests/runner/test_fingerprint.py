@@ -25,7 +25,7 @@ from pmkit.io.schema import TABLES
 from pmkit.io.sources import DuckDBSource, FolderSource, WorkbookSource, write_duckdb
 from pmkit.runner.fingerprint import report_fingerprint, scope_rows, scoped_digests, table_digests
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data"
 MINI, EXTRA = DATA / "mini_council", DATA / "fingerprint"  # EXTRA adds feedback, actions and a Place case study
 HOUSING_IDS, PLACE_IDS = {"HOU-01", "HOU-02"}, {"PL-01"}
 

@@ -21,8 +21,8 @@ from pmkit.runner.render import quarto_available
 from pmkit.runner.run import run_quarterly
 
 pytestmark = pytest.mark.e2e
-ROOT = Path(__file__).resolve().parents[1]
-MINI = Path(__file__).parent / "data" / "mini_council"
+ROOT = Path(__file__).resolve().parents[2]
+MINI = Path(__file__).parents[1] / "data" / "mini_council"
 PERIOD = "2025/26 Q2"
 FOLDER = Path("outputs") / "2025-26-Q2" / "internal"
 PAGES = {

@@ -16,7 +16,7 @@ from pmkit.io import periods
 from pmkit.judge.actions import as_at
 from pmkit.reports.annual import year_in_numbers
 
-MINI = Path(__file__).parent / "data" / "mini_council"
+MINI = Path(__file__).parents[1] / "data" / "mini_council"
 INTERNAL, PUBLIC = words_for("internal"), words_for("public")
 Q2, YEAR = periods.parse("2025/26 Q2"), periods.parse("2024/25")
 COLUMNS = [

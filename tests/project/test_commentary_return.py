@@ -267,7 +267,7 @@ def test_a_file_that_is_not_a_return_is_refused(project):
     assert done.returncode == 2 and "directorate Parks is not in the source" in done.stderr
 
 
-MINI = Path(__file__).parent / "data" / "mini_council"
+MINI = Path(__file__).parents[1] / "data" / "mini_council"
 
 
 def _as_workbook(folder: Path, path: Path) -> None:

@@ -489,7 +489,7 @@ def _values(indicator_ids, cells):
     )
     try:
         # reading numbers only: random figures side by side can look like a percentage typed as a fraction,
-        # a different rule (tests/test_measure.py), so that check is left out here
+        # a different rule (tests/io/test_measure.py), so that check is left out here
         with patch("pmkit.io.validate._fractions"):
             return validate_tables(
                 {

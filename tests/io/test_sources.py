@@ -11,7 +11,7 @@ from sqlalchemy import create_engine
 import pmkit
 from pmkit.io.sources import FolderSource, SQLSource, WorkbookSource, write_duckdb
 
-MINI = Path(__file__).parent / "data" / "mini_council"
+MINI = Path(__file__).parents[1] / "data" / "mini_council"
 
 
 def _same(a: pmkit.io.sources.Source, b: pmkit.io.sources.Source):

@@ -103,7 +103,7 @@ def test_the_internal_home_names_the_council_lists_internal_periods_and_links_th
 
 def test_a_site_with_no_reports_yet_says_so_and_every_link_of_its_pages_resolves(tmp_path):
     outputs = tmp_path / "outputs"
-    src = open_source(str(Path(__file__).parent / "data" / "mini_council"))
+    src = open_source(str(Path(__file__).parents[1] / "data" / "mini_council"))
     written = site.build_site(outputs, src, {"council": "Borsetshire County Council"})
     assert "No reports have been published yet." in written[0].read_text(encoding="utf-8")
     for page in written:

@@ -20,7 +20,7 @@ from pmkit.errors import PmkitError
 from pmkit.project.importers.lgbf import council_code, cover_name, import_lgbf_club, import_lgbf_project
 from pmkit.runner.layout import manifest_path
 
-LGBF = (Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "real" / "scotland-lgbf").resolve()
+LGBF = (Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "real" / "scotland-lgbf").resolve()
 VALUES = LGBF / "lgbf-values-real.csv"
 
 pytestmark = [

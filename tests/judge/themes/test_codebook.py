@@ -10,7 +10,7 @@ import yaml
 
 from pmkit.judge.themes import CodebookError, code, load_codebook
 
-ROOT = Path(__file__).parents[2]
+ROOT = Path(__file__).parents[3]
 SHIPPED = ROOT / "params" / "codebook.yaml"
 
 

@@ -17,8 +17,8 @@ from pmkit.runner.jobs import ReportResult, RunResult
 from pmkit.runner.progress import LiveProgress, PlainProgress, estimate_left, plain_summary, print_summary, summary_rows
 from pmkit.runner.run import run_quarterly
 
-ROOT = Path(__file__).resolve().parents[1]
-MINI = Path(__file__).parent / "data" / "mini_council"
+ROOT = Path(__file__).resolve().parents[2]
+MINI = Path(__file__).parents[1] / "data" / "mini_council"
 HOUSING = "Housing: performance report, 2025/26 Q2"
 PLACE = "Place: performance report, 2025/26 Q2"
 
