@@ -360,7 +360,9 @@ def test_what_comes_next_lists_the_indicators_off_target_for_the_year_and_not_th
     # gives units): damp cases at 31 March, 304 against 283 (lower is better; 283 x 1.05 = 297.15, so beyond the band);
     # anti-social behaviour reports, 12 months added, 6,005 against 12 x 450 = 5,400 (5,400 x 1.05 = 5,670).
     assert "Council homes with an open damp and mould case: 304, above its target of 283 (worse)." in listed
-    assert "Anti-social behaviour incidents reported to the council: 6,005, above its target of 5,400 (worse)." in listed
+    assert (
+        "Anti-social behaviour incidents reported to the council: 6,005, above its target of 5,400 (worse)." in listed
+    )
     # Near target, so not off target: emergency repairs in 24 hours (HOU-05), 95.3% against 97.0% (higher is better;
     # 97.0 x 0.95 = 92.15 is the edge of the band); child protection plans lasting two years or more (CS-03), 3.9%
     # against 3.5% with a band of 0.5 points (lower is better).
