@@ -9,6 +9,7 @@ import shutil
 import papermill
 import pytest
 import yaml
+from bs4 import BeautifulSoup
 from demo_project import make_demo_project
 from jupyter_client.manager import start_new_kernel
 
@@ -64,20 +65,51 @@ def test_the_widgets_driven_in_a_real_kernel_change_what_the_explorer_shows(demo
         assert set(first["options"]) == {option(register, i) for i in register.index}  # every indicator, internally
         assert all(f"<td>{i}</td>" in first["table"] for i in internal_only)
 
+        src = pmkit.open_source(demo_project / "data" / "pmkit.duckdb")
+        m = src.measures()
+
+        def figure(period: str) -> float:
+            return float(m[(m["indicator_id"] == "ASC-02") & (m["period"] == period)]["value"].iloc[0])
+
         asc02 = run(f"explorer.indicator.value = {option(register, 'ASC-02')!r}; print(snapshot())")
         assert 'data-indicator="ASC-02"' in asc02["tile"] and 'data-indicator="ASC-02"' not in first["tile"]
-        assert register.loc["ASC-02", "title"] in asc02["xmr"] and asc02["xmr"] != first["xmr"]
-        assert re.search(r'<img [^>]*alt="[^"]+"', asc02["xmr"]) and asc02["benchmark"] != first["benchmark"]
-        assert "2025/26 Q2" in asc02["tile"]
+        assert "2025/26 Q2" in asc02["tile"] and f"{figure('2025/26 Q2'):.1f}%" in asc02["tile"]
+        # the XmR chart is now ASC-02's, its table ending at 2025/26 Q2 with that quarter's figure (80.6%)
+        xmr = BeautifulSoup(asc02["xmr"], "html.parser")
+        assert [s["id"] for s in xmr.select("section.spc")] == ["spc-ASC-02"]
+        assert register.loc["ASC-02", "title"] in asc02["xmr"] and re.search(r'<img [^>]*alt="[^"]+"', asc02["xmr"])
+        last = [c.get_text(strip=True) for c in xmr.select(".spc-data tbody tr")[-1].select("th, td")]
+        assert last[:2] == ["2025/26 Q2", f"{figure('2025/26 Q2'):.1f}%"]
+        # and the comparison is ASC-02's among its fifteen nearest neighbours in 2025/26 Q2: eight of them above 80.6%
+        # (higher is better), so this council is 9th of 16
+        bench = src.benchmarks()
+        peers = bench[
+            (bench["metric"] == register.loc["ASC-02", "benchmark_metric"])
+            & (bench["group"] == "nearest_neighbours")
+            & (bench["period"] == "2025/26 Q2")
+        ]
+        rank = int((peers["value"] > figure("2025/26 Q2")).sum()) + 1
+        assert (rank, len(peers) + 1) == (9, 16)
+        chart = BeautifulSoup(asc02["benchmark"], "html.parser")
+        assert [s["id"] for s in chart.select("section.benchmark")] == ["bench-ASC-02"]
+        own = [
+            [c.get_text(strip=True) for c in tr.select("th, td")]
+            for tr in chart.select(".benchmark-data tbody tr")
+            if "(this council)" in tr.get_text()
+        ]
+        assert [row[:1] + row[2:3] for row in own] == [[str(rank), f"{figure('2025/26 Q2'):.1f}%"]]
+        assert f"of 16 (nearest neighbours and this council), ranked {rank};" in chart.get_text()
 
-        # an earlier period: the tile shows that quarter's figure (81.9% in the demo's measures for 2024/25 Q4)
-        m = pmkit.open_source(demo_project / "data" / "pmkit.duckdb").measures()
-        value = float(m[(m["indicator_id"] == "ASC-02") & (m["period"] == "2024/25 Q4")]["value"].iloc[0])
+        # an earlier period: the tile and the status table show that quarter's figure (81.9% for 2024/25 Q4)
         earlier = run("explorer.period.value = (explorer.period.options[0], '2024/25 Q4'); print(snapshot())")
-        assert (
-            f"{value:.1f}%" in earlier["tile"] and "2024/25 Q4" in earlier["tile"] and earlier["tile"] != asc02["tile"]
-        )
-        assert "indicators for 2024/25 Q4" in earlier["table"] and earlier["table"] != asc02["table"]
+        assert f"{figure('2024/25 Q4'):.1f}%" in earlier["tile"] and "2024/25 Q4" in earlier["tile"]
+        assert f"{len(register)} of {len(register)} indicators for 2024/25 Q4 (internal)." in earlier["table"]
+        row = [
+            [c.get_text(strip=True) for c in tr.select("td")]
+            for tr in BeautifulSoup(earlier["table"], "html.parser").select("tbody tr")
+            if tr.td.get_text(strip=True) == "ASC-02"
+        ]
+        assert [r[2:4] for r in row] == [["2024/25 Q4", f"{figure('2024/25 Q4'):.1f}%"]]
 
         # an internal-only indicator, then the public audience: it leaves the list, the table and the tile
         hidden = internal_only[0]

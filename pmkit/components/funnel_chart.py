@@ -13,7 +13,7 @@ from pmkit.components.charts import WIDE, Layout, chart_pair, figure_to_data_uri
 from pmkit.components.templating import plural, render
 from pmkit.components.words import Words
 from pmkit.io import periods
-from pmkit.judge.funnel import Z95, Z998, funnel
+from pmkit.judge.funnel import funnel, limits
 
 SIGNAL_WORDS = {
     "internal": {
@@ -40,13 +40,14 @@ def funnel_chart(
     """The funnel plot as a PNG data URI (drawn at ``layout``'s size), and alt text naming the units outside the limits."""
     sizes = np.linspace(max(1.0, frame["denominator"].min() * 0.8), frame["denominator"].max() * 1.1, 200)
     p = frame["overall"].iloc[0]
-    spread = np.sqrt(p * (1 - p) / sizes)
+    lines = limits(p, sizes)
     with styled():
         fig = Figure(figsize=(layout.width, 4.6 * layout.text), dpi=100, layout="constrained")
         ax = fig.subplots()
-    for z, style, label in ((Z95, "--", "95% limits"), (Z998, ":", "99.8% limits")):
-        ax.plot(sizes, 100 * np.clip(p + z * spread, 0, 1), color="#505a5f", ls=style, lw=1.3, label=label)
-        ax.plot(sizes, 100 * np.clip(p - z * spread, 0, 1), color="#505a5f", ls=style, lw=1.3)
+    for name, style, label in (("95", "--", "95% limits"), ("998", ":", "99.8% limits")):
+        lower, upper = lines[name]
+        ax.plot(sizes, 100 * upper, color="#505a5f", ls=style, lw=1.3, label=label)
+        ax.plot(sizes, 100 * lower, color="#505a5f", ls=style, lw=1.3)
     ax.axhline(100 * p, color="#1A1A1A", lw=1.5, label=f"Overall {100 * p:.1f}%")
     outside = frame["signal"] != "within"
     ax.scatter(

@@ -3,7 +3,8 @@ worth questioning (better than every similar council, or easier than the council
 
 A tile's drill-down and the annual report's year-end table say each change of target in the last
 three financial years, eased or tightened by the indicator's polarity: a lower target is easier
-when higher is better, a higher one when lower is better.
+when higher is better, a higher one when lower is better. A deep dive's targets part (`target_block`)
+lists every target of the indicator and says each year whose target was eased.
 
 >>> history = pd.DataFrame({"period": ["2023/24", "2024/25"], "target": [99.5, 97.7], "frequency": "annual"})
 >>> target_changes(history, "2025/26 Q2", "higher_is_better")
@@ -18,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from pmkit.components.questions import ask
+from pmkit.components.templating import render
 from pmkit.components.words import Words
 from pmkit.io import measure, periods
 from pmkit.io.units import format_value
@@ -108,3 +110,12 @@ def target_line_words(labels: Sequence[str], steps: Sequence[float], unit: str, 
             f"to {fmt(known[-1][1])} in {known[-1][0]}"
         )
     return "; dashed line shows the target as it was: " + ", ".join(f"{fmt(t)} from {label}" for label, t in changed)
+
+
+def target_block(reading: Reading, targets: pd.DataFrame, words: Words) -> str:
+    """A deep dive's targets part: the indicator's targets period by period, and each year whose target was eased."""
+    history = measure.target_history(targets, reading.indicator_id)
+    eased = findings.target_eased(history, reading.indicator_id, str(reading.info["polarity"]))
+    rows = [[p, format_value(t, reading.unit, reading.decimals)] for p, t in zip(history["period"], history["target"])]
+    said = [ask(f, reading, words)[0] for f in eased]
+    return render("target_history.html.j2", rows=rows, said=said, title=reading.title, words=words)

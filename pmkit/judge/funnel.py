@@ -20,6 +20,20 @@ import numpy as np
 import pandas as pd
 
 Z95, Z998 = NormalDist().inv_cdf(0.975), NormalDist().inv_cdf(0.999)  # two-sided 95% and 99.8%
+LEVELS = {"95": Z95, "998": Z998}  # each pair of limits by its name in `funnel`'s columns
+
+
+def limits(overall: float, sizes: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """The (lower, upper) limits of each level in `LEVELS` around the rate ``overall`` for units of
+    ``sizes`` cases, within 0 to 1: the lines the funnel plot draws and the units' signals use.
+
+    >>> [round(float(v[0]), 4) for v in limits(0.5, np.array([100.0]))["998"]]
+    [0.3455, 0.6545]
+    """
+    spread = np.sqrt(overall * (1 - overall) / np.asarray(sizes, dtype=float))
+    return {
+        name: (np.clip(overall - z * spread, 0, 1), np.clip(overall + z * spread, 0, 1)) for name, z in LEVELS.items()
+    }
 
 
 def funnel(units: pd.DataFrame) -> pd.DataFrame:
@@ -33,12 +47,11 @@ def funnel(units: pd.DataFrame) -> pd.DataFrame:
     num = usable["numerator"].to_numpy(dtype=float)
     den = usable["denominator"].to_numpy(dtype=float)
     overall = num.sum() / den.sum() if len(den) else np.nan
-    spread = np.sqrt(overall * (1 - overall) / den)
     usable["rate"] = num / den
     usable["overall"] = overall
-    for name, z in (("95", Z95), ("998", Z998)):
-        usable[f"lower_{name}"] = np.clip(overall - z * spread, 0, 1)
-        usable[f"upper_{name}"] = np.clip(overall + z * spread, 0, 1)
+    for name, (lower, upper) in limits(overall, den).items():
+        usable[f"lower_{name}"] = lower
+        usable[f"upper_{name}"] = upper
     rate = usable["rate"]
     usable["signal"] = np.select(
         [rate > usable["upper_998"], rate < usable["lower_998"], rate > usable["upper_95"], rate < usable["lower_95"]],

@@ -24,8 +24,9 @@ from pmkit.components.benchmark_chart import benchmark_trend
 from pmkit.components.funnel_chart import breakdown_section
 from pmkit.components.limitations import limitations, limitations_block
 from pmkit.components.narrative import headline_block
-from pmkit.components.questions import ask, questions_block
+from pmkit.components.questions import questions_block
 from pmkit.components.spc_chart import spc_section
+from pmkit.components.targets import target_block
 from pmkit.components.templating import Markup, markdown, plural, render
 from pmkit.components.tile import kpi_tile
 from pmkit.components.words import Words
@@ -40,7 +41,6 @@ from pmkit.io.settings import (
     retired_reasons,
 )
 from pmkit.io.sources import Source
-from pmkit.io.units import format_value
 from pmkit.judge import benchmarking, findings, status, themes
 from pmkit.judge import commentary as notes
 from pmkit.judge.actions import as_at
@@ -316,7 +316,7 @@ class DeepDiveReport(ReportContext):
                 )
             )
             parts.append(
-                render("deep_dive_part.html.j2", heading="Targets", body=Markup(self.target_block(r, targets)))
+                render("deep_dive_part.html.j2", heading="Targets", body=Markup(target_block(r, targets, self.words)))
             )
             if trend:
                 parts.append(
@@ -354,14 +354,6 @@ class DeepDiveReport(ReportContext):
             self.settings.get("national_group", "england"),
             self.own_authority,
         )
-
-    def target_block(self, r, targets: pd.DataFrame) -> str:
-        """The indicator's targets year by year, and any change that made the target easier."""
-        history = findings.target_history(targets, r.indicator_id)
-        eased = findings.target_eased(history, r.indicator_id, str(r.info["polarity"]))
-        rows = [[p, format_value(t, r.unit, r.decimals)] for p, t in zip(history["period"], history["target"])]
-        said = [ask(f, r, self.words)[0] for f in eased]
-        return render("target_history.html.j2", rows=rows, said=said, title=r.title, words=self.words)
 
     def citizen_voice(self) -> None:
         super().citizen_voice(self.feedback, self.period)

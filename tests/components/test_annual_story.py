@@ -193,7 +193,8 @@ def test_the_year_end_table_leaves_out_commentary_the_story_tells_and_anchors_ea
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
-    """The demo's annual report objects for 2024/25, with each priority's section as the report emits it."""
+    """The demo's annual report objects for 2024/25: each priority's section as the report emits it, by its title,
+    and under ``named`` the headlines and next steps, by their section names (``headlines``, ``next_steps``)."""
     from pmkit.reports.annual import AnnualReport
 
     project = make_demo_project(tmp_path_factory.mktemp("annual-story") / "project", folders=("params",))
@@ -207,6 +208,11 @@ def demo(tmp_path_factory):
             report.titled_sections = sections.extend
             report.priorities_sections()
             pages[audience] = {title: soup(body) for title, _, body in sections}
+            named = []
+            report.section = lambda name, body, named=named: named.append((name, body))
+            report.headlines()
+            report.next_steps()
+            pages.setdefault("named", {})[audience] = {name: soup(body) for name, body in named}
         import pmkit
 
         return pmkit.open_source(project / "data" / "pmkit.duckdb"), pages
@@ -323,3 +329,52 @@ def test_each_off_target_story_is_its_own_commentary_never_repeated(demo):
     for page in pages["internal"].values():
         for quote in page.select("section.pmkit-themes blockquote"):
             assert quote.find_parent("details", class_="pmkit-quotes-all") is not None
+
+
+def test_each_prioritys_stories_from_the_year_are_the_case_studies_of_that_priority(demo):
+    _, pages = demo
+    # The demo's case studies (data/case_studies/*.md): three are of 2024/25, each filed under a council priority and
+    # a directorate. The warm spaces story is the Communities directorate's, filed under "Independent and healthy
+    # lives", so it stands under that priority; family hubs (2025/26 Q1) and the contact centre (2023/24) are not the
+    # year's, and no priority's name is a directorate's.
+    expected = {
+        "Independent and healthy lives": ["Libraries and hubs as warm, welcoming spaces"],
+        "The best start in life": [],
+        "Good homes and safe neighbourhoods": ["Tackling damp and mould in council homes"],
+        "A clean, green and thriving place": ["Weekly food waste collections"],
+        "A council that listens and delivers": [],
+    }
+    for audience in ("internal", "public"):  # all three are marked public
+        said = {}
+        for priority, page in pages[audience].items():
+            heading = next((h for h in page.select("h3") if text(h) == "Stories from the year"), None)
+            said[priority] = [] if heading is None else [text(h) for h in page.select("article.pmkit-case-study h4")]
+        assert said == expected, audience
+
+
+def test_what_comes_next_lists_the_indicators_off_target_for_the_year_and_not_those_near_it(demo):
+    src, pages = demo
+    steps = pages["named"]["internal"]["next_steps"]
+    listed = [text(li) for li in steps.select(".next-off-target li")]
+    # Off target for the year, worked out from the measures and targets (tolerance 5% of the target unless the register
+    # gives units): damp cases at 31 March, 304 against 283 (lower is better; 283 x 1.05 = 297.15, so beyond the band);
+    # anti-social behaviour reports, 12 months added, 6,005 against 12 x 450 = 5,400 (5,400 x 1.05 = 5,670).
+    assert "Council homes with an open damp and mould case: 304, above its target of 283 (worse)." in listed
+    assert (
+        "Anti-social behaviour incidents reported to the council: 6,005, above its target of 5,400 (worse)." in listed
+    )
+    # Near target, so not off target: emergency repairs in 24 hours (HOU-05), 95.3% against 97.0% (higher is better;
+    # 97.0 x 0.95 = 92.15 is the edge of the band); child protection plans lasting two years or more (CS-03), 3.9%
+    # against 3.5% with a band of 0.5 points (lower is better).
+    titles = src.indicators().set_index("indicator_id")["title"]
+    said = [item.split(":")[0] for item in listed]
+    assert titles["HOU-05"] not in said and titles["CS-03"] not in said
+    # One line for each of the year's fourteen reds, as the year-end tables mark them, and as many as the headlines count.
+    reds = [
+        tr["data-indicator"]
+        for page in pages["internal"].values()
+        for tr in page.select("table.year-end tbody tr[data-status='red']")
+    ]
+    assert len(listed) == len(reds) == 14
+    assert sorted(said) == sorted(titles[reds])
+    assert "14 off target" in text(pages["named"]["internal"]["headlines"])

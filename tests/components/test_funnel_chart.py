@@ -47,3 +47,40 @@ def test_the_998_line_is_drawn_at_the_exact_normal_quantile(monkeypatch, interna
     at_100 = funnel(pd.DataFrame({"category": ["A", "B"], "numerator": [50, 300], "denominator": [100, 600]}))
     assert at_100.loc[0, "upper_998"] == pytest.approx(0.6545116153083907, rel=1e-13)
     assert at_100.loc[0, "lower_95"] == pytest.approx(0.4020018007729973, rel=1e-13)
+
+
+def test_every_line_drawn_is_the_funnels_own_limits(monkeypatch, internal):
+    # 30 of 40, 45 of 60 and 75 of 100: overall 150 / 200 = 0.75. Each of the four lines (95% and 99.8%, lower and
+    # upper) at every size the chart draws is where pmkit.judge.funnel puts the limits for a unit of that size, so a ward's
+    # diamond or dot agrees with the lines around it.
+    frame = funnel(
+        pd.DataFrame(
+            {"category": ["Abbey", "Bridge", "Castle"], "numerator": [30, 45, 75], "denominator": [40, 60, 100]}
+        )
+    )
+    figures = []
+    monkeypatch.setattr(chart, "figure_to_data_uri", lambda fig, **_: figures.append(fig) or "data:image/png;base64,")
+    chart.funnel_chart(frame, "Repairs done on time", "ward", "2025/26 Q2", internal)
+    drawn = [
+        (line.get_linestyle(), list(line.get_xdata()), list(line.get_ydata()))
+        for line in figures[0].axes[0].get_lines()
+        if line.get_linestyle() in ("--", ":")
+    ]
+    assert len(drawn) == 4
+    for style, xs, ys in drawn:
+        # A unit of each drawn size at the overall rate, judged by the funnel on its own: its limits are the line.
+        units = funnel(
+            pd.DataFrame({"category": range(len(xs)), "numerator": [0.75 * n for n in xs], "denominator": xs})
+        )
+        level = "95" if style == "--" else "998"
+        lower, upper = list(100 * units[f"lower_{level}"]), list(100 * units[f"upper_{level}"])
+        assert ys == pytest.approx(upper, rel=1e-12) or ys == pytest.approx(lower, rel=1e-12), style
+    # Both sides of both levels are drawn. The chart's sizes start at 0.8 x 40 = 32 cases, where
+    # sqrt(0.75 x 0.25 / 32) = 0.0765466, so the 99.8% lines start at 75 -/+ 23.6546 and the 95% lines at 75 -/+ 15.0028.
+    firsts = sorted(ys[0] for _, _, ys in drawn)
+    spread = math.sqrt(0.75 * 0.25 / 32)
+    assert firsts == pytest.approx([51.3454, 59.9972, 90.0028, 98.6546], abs=1e-4)
+    assert firsts == pytest.approx(
+        [75 - 100 * Z_999 * spread, 75 - 100 * Z_975 * spread, 75 + 100 * Z_975 * spread, 75 + 100 * Z_999 * spread],
+        rel=1e-12,
+    )

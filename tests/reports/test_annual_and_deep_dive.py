@@ -107,7 +107,7 @@ def test_the_annual_report_goes_priority_by_priority_with_year_end_figures_and_a
     page = load(render.pages("nbconvert", "internal", "annual")[0])
     assert [text(h) for h in page.select("h2") if text(h) in PRIORITIES] == PRIORITIES
     rows = page.select("table.year-end tbody tr")
-    assert len(rows) == len(ind)
+    assert len(rows) == len(ind) == 66  # the demo register's 66 indicators, every one with its row
     for row in rows:
         iid = row["data-indicator"]
         latest = text(row.select("td")[4])
@@ -188,14 +188,31 @@ def test_the_topic_deep_dive_covers_each_indicator_with_its_history_targets_peer
     assert parts.count("Where it stands") == 3 and parts.count("The whole history") == 3 and parts.count("Targets") == 3
     funnel = page.select_one("img.funnel-chart")
     assert funnel is not None and "Saltings" in funnel["alt"] and "outside the limits" in funnel["alt"].lower()
+    # HOU-06's 66 months from Apr 2020 to Sep 2025 (no rebase in the register) average 82.8%; the last ten, Dec 2024
+    # to Sep 2025, all lie below that, and Nov 2024 (83.3%) above it: the shift began in Dec 2024.
+    m = src.measures()
+    repairs = m[m["indicator_id"] == "HOU-06"].assign(start=lambda t: [periods.parse(p).start for p in t["period"]])
+    repairs = repairs[repairs["start"] <= periods.parse("Sep 2025").start].sort_values("start")
+    below = (repairs["value"] < repairs["value"].mean()).tolist()
+    assert len(repairs) == 66 and below[-10:] == [True] * 10 and not below[-11]
+    assert repairs["period"].iloc[-10] == "Dec 2024"
     hou06 = [text(p) for p in page.select(".history-note")]
-    assert any(n.startswith("Suggested rebase: ") for n in hou06) and not any("rebase_at" in n for n in hou06)
-    assert any("rebase_at" in text(n) for n in page.select("details.analyst-note"))
+    assert (
+        "Suggested rebase: Dec 2024. Since then 10 values in a row lie below the mean, a sustained shift that the limits "
+        "do not yet allow for. If the service or the way it is counted changed in Dec 2024, the limits should be "
+        "recalculated from that point."
+    ) in hou06
+    assert not any("rebase_at" in n for n in hou06)
+    assert 'set rebase_at: {HOU-06: "Dec 2024"} in params/defaults.yaml or in the register.' in [
+        text(n).removeprefix("For the analyst To confirm the rebase, ") for n in page.select("details.analyst-note")
+    ]
 
 
 def test_public_annual_and_deep_dive_pages_speak_plainly(demo):
     render, _ = demo
-    for path in [*render.pages("nbconvert", "public", "annual"), *render.pages("nbconvert", "public", "deep-dive")]:
+    paths = [*render.pages("nbconvert", "public", "annual"), *render.pages("nbconvert", "public", "deep-dive")]
+    assert [p.name for p in paths] == ["annual-report.html", "deep-dive-asc-02.html", "deep-dive-repairs.html"]
+    for path in paths:
         page = load(path)
         alts = " ".join(img.get("alt", "") for img in page.select("img"))
         for written in page.select(".commentary, .actions, blockquote, .pmkit-case-study, dd"):
@@ -222,7 +239,7 @@ def fife(tmp_path_factory):
         pytest.skip("real LGBF data not found in ../shared/data/real/scotland-lgbf beside the repository")
     data = LGBF
     project = tmp_path_factory.mktemp("fife")
-    from pmkit.project.importers.lgbf import import_lgbf
+    from pmkit.project.create.importers.lgbf import import_lgbf
 
     import_lgbf(data, "Fife", project / "data")
     shutil.copytree(ROOT / "notebooks", project / "notebooks")
