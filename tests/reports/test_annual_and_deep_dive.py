@@ -239,7 +239,7 @@ def fife(tmp_path_factory):
         pytest.skip("real LGBF data not found in ../shared/data/real/scotland-lgbf beside the repository")
     data = LGBF
     project = tmp_path_factory.mktemp("fife")
-    from pmkit.project.create.importers.lgbf import import_lgbf
+    from pmkit.project.importers.lgbf import import_lgbf
 
     import_lgbf(data, "Fife", project / "data")
     shutil.copytree(ROOT / "notebooks", project / "notebooks")
