@@ -26,12 +26,12 @@ class LocalRunner:
         self.workers = max(1, workers)
 
     def __enter__(self) -> LocalRunner:
-        self.kernels = WarmKernels(self.workers).__enter__()
+        self.kernels = WarmKernels(self.workers)
         self.kernels.prestart()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.kernels.__exit__(*exc)
+        self.kernels.close()
 
     def execute(self, jobs: list[ReportJob], engine: str, progress: RunObserver | None) -> list[ReportResult]:
         if not jobs:

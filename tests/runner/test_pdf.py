@@ -11,6 +11,7 @@ annual report 15 to 60, a deep dive 10 to 45.
 from __future__ import annotations
 
 import copy
+import functools
 import re
 import shutil
 import time
@@ -82,7 +83,7 @@ class Printed:
     reader: pypdf.PdfReader
     texts: list[str]  # each page's text, whitespace collapsed
 
-    @property
+    @functools.cached_property
     def text(self) -> str:
         """The document's text without its footers, so a sentence that runs over a page break reads whole."""
         footer = re.compile(r" ?Page \d+ of \d+" + re.escape(words(self.soup.title.get_text())) + " ?")
