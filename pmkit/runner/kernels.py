@@ -17,6 +17,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
+import uuid
 from pathlib import Path
 
 WARM_UP = "import pmkit.runner.kernels; pmkit.runner.kernels.warm_up()"
@@ -147,7 +148,7 @@ class WarmKernels:
     def _start(self):
         from jupyter_core.utils import run_sync
 
-        km = kernel_manager_class()()
+        km = kernel_manager_class()(**_own_sockets())
         with self._lock:
             self._all.append(km)
             km.pmkit_kernel_log = self.log_folder / f"kernel-{len(self._all)}.log"
@@ -208,6 +209,15 @@ def _run(km, code: str, timeout: float = 120) -> None:
     content = reply["content"]
     if content["status"] != "ok":
         raise KernelFailed(f"{content.get('ename')}: {content.get('evalue')}")
+
+
+def _own_sockets() -> dict:
+    """On POSIX, a kernel talks over Unix sockets with a name of its own. Over TCP, two runs starting
+    kernels at the same moment can pick the same free port (jupyter_client finds one by binding and
+    letting go), and a kernel whose heartbeat port was taken stalls its report."""
+    if os.name != "posix":
+        return {}
+    return {"transport": "ipc", "ip": os.path.join(tempfile.gettempdir(), f"pmkit-kernel-{uuid.uuid4().hex[:12]}")}
 
 
 def _alive(km) -> bool:
