@@ -1,6 +1,7 @@
 # pmkit: two commands on a machine with only Python 3.11+:
 #   make demo   set up, build the demo council and render its reports under outputs/
 #   make test   set up, then run the whole test suite
+#   make quarto   also install Quarto from PyPI (otherwise pages are rendered with nbconvert)
 #   make screenshots   the demo's reports as full-page PNGs under outputs/screenshots (needs Chromium)
 #   make init DIR=../borsetshire COUNCIL="Borsetshire Council" SOURCE=returns.xlsx   a project for your own council
 # pmkit itself is installed in .venv: `. .venv/bin/activate` puts the `pmkit` command on your PATH.
@@ -9,15 +10,32 @@ VENV := .venv
 BIN := $(VENV)/bin
 READY := $(VENV)/.pmkit-installed
 
-.PHONY: setup demo test lint screenshots mutation clean init
+.PHONY: setup quarto demo test lint screenshots mutation clean init
 
 setup: $(READY)
 
-$(READY): pyproject.toml
+# The first time: a venv, then uv (from PyPI) installs pmkit and the versions in requirements.lock, saying
+# what it installs (about a minute on a quiet two-core machine; pip, the fallback, takes several).
+$(READY): pyproject.toml requirements.lock
+	@echo "Setting up $(VENV) with the versions in requirements.lock (the first time takes about a minute)"
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	@$(BIN)/python -m pip install --disable-pip-version-check --quiet uv \
+	  || echo "uv could not be installed: pip installs instead, which takes several minutes"
+	@if [ -x $(BIN)/uv ]; then \
+	  $(BIN)/uv pip install --python $(BIN)/python -r requirements.lock -e . ; \
+	else \
+	  $(BIN)/python -m pip install --disable-pip-version-check -r requirements.lock -e . ; \
+	fi
 	touch $(READY)
+
+# Quarto into .venv from PyPI (quarto-cli downloads Quarto from its release page on GitHub, so this needs
+# that site as well as PyPI). Without Quarto, reports are rendered with nbconvert.
+quarto: setup
+	@if [ -x $(BIN)/uv ]; then $(BIN)/uv pip install --python $(BIN)/python -e ".[quarto]" ; \
+	else $(BIN)/python -m pip install --disable-pip-version-check -e ".[quarto]" ; fi \
+	|| { echo "Quarto could not be installed from PyPI: quarto-cli downloads it from github.com, which may be out"; \
+	     echo "of reach here. Reports still render with nbconvert; or use conda-forge's quarto or quarto.org's installer."; \
+	     exit 1; }
 
 demo: setup
 	$(BIN)/pmkit demo
@@ -37,8 +55,8 @@ test: setup
 # its own mutated copy, so its environment holds pmkit's dependencies but not pmkit itself.
 mutation:
 	$(PYTHON) -m venv .venv-mutation
-	.venv-mutation/bin/python -m pip install --quiet -e ".[test]" mutmut==3.8.1
-	.venv-mutation/bin/python -m pip uninstall --quiet -y pmkit
+	.venv-mutation/bin/python -m pip install --quiet uv
+	.venv-mutation/bin/uv pip install --python .venv-mutation/bin/python -r requirements.lock mutmut==3.8.1
 	.venv-mutation/bin/mutmut run --max-children 2
 	.venv-mutation/bin/mutmut results
 

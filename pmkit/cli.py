@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 import time
 from pathlib import Path
@@ -110,8 +111,19 @@ def _run_with_progress(**kwargs: object):
     from pmkit.runner.progress import for_console
     from pmkit.runner.run import run_batch
 
+    if kwargs.get("engine") == "auto":
+        _note_without_quarto()
     with for_console() as progress:
         return run_batch(progress=progress, **kwargs)
+
+
+@functools.cache
+def _note_without_quarto() -> None:
+    """Once per command: why the pages are rendered with nbconvert, and how to have Quarto."""
+    from pmkit.runner.render import WITHOUT_QUARTO, quarto_available
+
+    if not quarto_available():
+        print(f"note: {WITHOUT_QUARTO}", file=sys.stderr, flush=True)
 
 
 def _print_run(results: list) -> int:

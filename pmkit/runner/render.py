@@ -10,6 +10,7 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -34,8 +35,22 @@ execute:
 """
 
 
+def quarto_executable() -> str | None:
+    """The ``quarto`` on PATH, else the one beside pmkit's Python (``pip install 'pmkit[quarto]'`` puts it
+    there, which is not on PATH when ``.venv/bin/pmkit`` is called without activating the environment)."""
+    beside = Path(sys.executable).parent
+    return shutil.which("quarto") or shutil.which("quarto", path=str(beside))
+
+
 def quarto_available() -> bool:
-    return shutil.which("quarto") is not None
+    return quarto_executable() is not None
+
+
+WITHOUT_QUARTO = (
+    "Quarto is not installed, so pages are rendered with nbconvert (the same content and look). To render "
+    "with Quarto: `conda install -c conda-forge quarto`, `make quarto` (PyPI's quarto-cli, which downloads "
+    "Quarto from its release page), or the installer from quarto.org."
+)
 
 
 def choose_engine(engine: str = "auto") -> str:
@@ -138,7 +153,7 @@ def _quarto_pages(notebooks: list[tuple[Path, str]]) -> list[str]:
             nb, images = _for_quarto(notebook, title)
             nbformat.write(nb, folder / f"page-{i}.ipynb")
             aside.append(images)
-        done = subprocess.run(["quarto", "render", "--to", "html"], cwd=folder, capture_output=True, text=True)
+        done = subprocess.run([quarto_executable(), "render", "--to", "html"], cwd=folder, capture_output=True, text=True)
         written = [folder / f"page-{i}.html" for i in range(len(notebooks))]
         if done.returncode != 0 or not all(page.exists() for page in written):
             names = ", ".join(str(notebook) for notebook, _ in notebooks)
