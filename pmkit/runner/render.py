@@ -153,7 +153,9 @@ def _quarto_pages(notebooks: list[tuple[Path, str]]) -> list[str]:
             nb, images = _for_quarto(notebook, title)
             nbformat.write(nb, folder / f"page-{i}.ipynb")
             aside.append(images)
-        done = subprocess.run([quarto_executable(), "render", "--to", "html"], cwd=folder, capture_output=True, text=True)
+        done = subprocess.run(
+            [quarto_executable(), "render", "--to", "html"], cwd=folder, capture_output=True, text=True
+        )
         written = [folder / f"page-{i}.html" for i in range(len(notebooks))]
         if done.returncode != 0 or not all(page.exists() for page in written):
             names = ", ".join(str(notebook) for notebook, _ in notebooks)
