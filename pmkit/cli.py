@@ -427,7 +427,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", help="execute and render reports of one kind")
     kinds = p.add_subparsers(dest="kind", required=True)
     for name in KINDS.names():
-        kind = KINDS.get(name)
+        kind = KINDS.options(name)  # the kind's module loads only when it runs
         q = kinds.add_parser(name, help=kind.label)
         q.add_argument(
             "--project",
@@ -555,6 +555,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        for given in (getattr(args, "period", None), getattr(args, "year", None)):
+            if given:  # a mistyped period is answered at once, before pandas, the data or any report loads
+                from pmkit.io import periods
+
+                periods.parse(given)
         return args.func(args)
     except ValidationError as exc:
         for line in exc.lines():

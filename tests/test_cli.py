@@ -56,3 +56,44 @@ def test_themes_suggest_writes_an_editable_draft(store, tmp_path):
     assert len(draft["themes"]) == 4
     assert all(theme["keywords"] for theme in draft["themes"].values())
     assert "@" not in out.read_text(encoding="utf-8")  # example comments are redacted
+
+
+WRONG = {
+    ("run", "quarterly", "--period", "nonsense"): "pmkit: cannot read period 'nonsense'",
+    ("run", "annual", "--year", "2024/26"): "pmkit: cannot read period '2024/26'",
+    ("run", "deep-dive", "--indicator", "ASC-02", "--period", "Q5"): "pmkit: cannot read period 'Q5'",
+    ("run", "quarterly", "--perod", "2025/26 Q2"): "unrecognized arguments: --perod",
+    ("run", "quartely"): "invalid choice: 'quartely'",
+    ("run", "deep-dive"): "one of the arguments --indicator --topic is required",
+    ("run", "quarterly", "--engine", "word"): "invalid choice: 'word'",
+    ("status", "--period", "2025 Q9"): "pmkit: cannot read period '2025 Q9'",
+}
+
+
+@pytest.mark.parametrize("argv", list(WRONG), ids=" ".join)
+def test_a_wrong_argument_is_answered_before_pandas_or_matplotlib_load(argv):
+    # What makes the answer quick (benchmarks/bad_argument.py times it): nothing heavy is imported first.
+    probe = (
+        "import sys\nfrom pmkit.cli import main\n"
+        "try:\n    code = main(sys.argv[1:])\nexcept SystemExit as exc:\n    code = exc.code\n"
+        "heavy = sorted(m for m in ('pandas', 'numpy', 'matplotlib', 'duckdb', 'papermill') if m in sys.modules)\n"
+        "print('loaded:', heavy, file=sys.stderr)\nsys.exit(code)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe, *argv], capture_output=True, text=True, cwd=MINI)
+    assert done.returncode == 2
+    assert WRONG[argv] in done.stderr and "Traceback" not in done.stderr
+    assert "loaded: []" in done.stderr
+
+
+def test_report_kinds_load_when_first_used():
+    probe = (
+        "import sys\nfrom pmkit.reports import KINDS\n"
+        "print([KINDS.options(n).label for n in KINDS.names()], 'pmkit.reports.annual' in sys.modules)\n"
+        "kind = KINDS.get('annual')\n"
+        "print(type(kind).__module__, 'pmkit.reports.annual' in sys.modules, 'pmkit.reports.quarterly' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines() == [
+        "['Quarterly directorate reports', 'Annual report', 'Deep dives'] False",
+        "pmkit.reports.annual True False",
+    ]

@@ -16,14 +16,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from pmkit.errors import PeriodError
 
 FREQUENCIES = ("monthly", "quarterly", "annual")
 MONTHS_IN = {"monthly": 1, "quarterly": 3, "annual": 12}
+if TYPE_CHECKING:  # numpy and pandas are imported where columns are read: a period typed on the command
+    import numpy as np  # line is checked before they load
+    import pandas as pd
+
 APRIL = 3  # zero-based month of the financial year's start
 _MONTH_NAMES = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 _MONTH_LOOKUP = {name.lower(): i for i, name in enumerate(_MONTH_NAMES)}
@@ -109,7 +111,7 @@ class Period:
 
     def latest(self, frequency: str) -> Period:
         """The latest period of ``frequency`` that ends on or before this period's end."""
-        return Period(int(latest_start(np.array([self.end]), frequency)[0]), frequency)
+        return Period(int(latest_start(self.end, frequency)), frequency)
 
     def __str__(self) -> str:
         return self.label
@@ -119,8 +121,8 @@ def fy_start(month_index: int) -> int:
     return month_index - (month_index - APRIL) % 12
 
 
-def latest_start(end: np.ndarray, frequency: str) -> np.ndarray:
-    """Start month of the latest ``frequency`` period ending on or before ``end`` (vectorised)."""
+def latest_start(end: np.ndarray | int, frequency: str) -> np.ndarray | int:
+    """Start month of the latest ``frequency`` period ending on or before ``end`` (an array or one month)."""
     size = MONTHS_IN[frequency]
     aligned_end = end - (end - APRIL) % size
     return aligned_end - size
@@ -174,6 +176,8 @@ def parse_column(labels: pd.Series) -> pd.DataFrame:
     Returns a frame aligned with ``labels`` holding ``start`` (Int64), ``frequency`` and
     the canonical ``label``; unparseable labels give missing values.
     """
+    import pandas as pd
+
     distinct = pd.unique(labels.dropna())
     parsed = {value: try_parse(value) for value in distinct}
     starts = {k: (v.start if v else pd.NA) for k, v in parsed.items()}

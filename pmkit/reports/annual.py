@@ -38,7 +38,8 @@ from pmkit.judge import themes
 from pmkit.judge.actions import as_at, due_within
 from pmkit.judge.reading import Reading
 from pmkit.reports.context import ReportContext
-from pmkit.reports.kind import Job, Plan, ReportKind
+from pmkit.reports.kind import Job, Plan
+from pmkit.reports.options import AnnualOptions
 
 YEARS_SHOWN = 5
 
@@ -285,19 +286,8 @@ def volumes(readings: list[Reading]) -> list[tuple[Reading, float]]:
     return sorted(found, key=lambda item: item[1], reverse=True)
 
 
-class Annual(ReportKind):
+class Annual(AnnualOptions):
     """The council's annual report for a financial year (default: the latest complete one)."""
-
-    name = "annual"
-    notebook = "annual_report.ipynb"
-    label = "Annual report"
-
-    def add_arguments(self, parser) -> None:
-        parser.add_argument(
-            "--year",
-            help="a financial year such as 2024/25 (default: the latest complete year "
-            "with figures for most indicators)",
-        )
 
     def plan(self, src: Source, settings: dict, root: Path, year: str | None = None, **_: object) -> Plan:
         chosen = complete_year(src, year)

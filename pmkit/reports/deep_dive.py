@@ -46,7 +46,8 @@ from pmkit.judge import commentary as notes
 from pmkit.judge.actions import as_at
 from pmkit.judge.reading import Reading
 from pmkit.reports.context import ReportContext
-from pmkit.reports.kind import Job, Plan, ReportKind
+from pmkit.reports.kind import Job, Plan
+from pmkit.reports.options import DeepDiveOptions
 
 TOPICS_FILE = Path("params/topics.yaml")
 HISTORY_PERIODS = 24  # periods of each indicator's own frequency judged for runs below target
@@ -376,18 +377,8 @@ class DeepDiveReport(ReportContext):
         super().method_note(self.period, self.indicators)
 
 
-class DeepDive(ReportKind):
+class DeepDive(DeepDiveOptions):
     """A scrutiny briefing on one indicator (``--indicator``) or a topic (``--topic``)."""
-
-    name = "deep-dive"
-    notebook = "deep_dive.ipynb"
-    label = "Deep dives"
-
-    def add_arguments(self, parser) -> None:
-        group = parser.add_mutually_exclusive_group(required=True)
-        group.add_argument("--indicator", help="an indicator id from the register, e.g. ASC-02")
-        group.add_argument("--topic", help="a topic named in params/topics.yaml")
-        parser.add_argument("--period", help="the period the data runs to (default: the latest quarter with data)")
 
     def check(self, root: Path, indicator: str | None = None, topic: str | None = None, **options: object) -> None:
         super().check(root, **options)

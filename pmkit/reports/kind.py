@@ -10,9 +10,12 @@ from __future__ import annotations
 import argparse
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pmkit.io import periods
-from pmkit.io.sources import Source
+
+if TYPE_CHECKING:
+    from pmkit.io.sources import Source
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,8 @@ from pmkit.io.sources import Source
 from pmkit.judge import commentary as notes
 from pmkit.judge.actions import as_at
 from pmkit.reports.context import ReportContext
-from pmkit.reports.kind import Job, Plan, ReportKind
+from pmkit.reports.kind import Job, Plan
+from pmkit.reports.options import QuarterlyOptions
 
 DIRECTORATES = Path("params/directorates")
 
@@ -216,18 +217,8 @@ def directorate_params(
     return chosen, notes
 
 
-class Quarterly(ReportKind):
+class Quarterly(QuarterlyOptions):
     """One report per directorate (a params file each in ``params/directorates``), per quarter."""
-
-    name = "quarterly"
-    notebook = "service_area.ipynb"
-    label = "Quarterly directorate reports"
-
-    def add_arguments(self, parser) -> None:
-        parser.add_argument("--period", help="a quarter such as 2025/26 Q2 (default: the latest with data)")
-        parser.add_argument(
-            "--directorate", action="append", help="a params file name (adults) or a directorate; repeatable"
-        )
 
     def check(self, root: Path, directorate: list[str] | None = None, **options: object) -> None:
         super().check(root, **options)

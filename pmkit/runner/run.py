@@ -343,7 +343,7 @@ def _finish(run: _PlannedRun, done: dict[tuple[Path, str], ReportResult], second
     ):  # the site, each period's index among them
         site.build_site(run.outputs, src, settings, run.root, tmp)
     else:  # public_site: false keeps a plain index of the period's pages, as for the internal side
-        labels = {name: KINDS.get(name).label for name in KINDS.names()}
+        labels = {name: KINDS.options(name).label for name in KINDS.names()}
         manifest_link = (
             []
             if audience == "public"
