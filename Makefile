@@ -10,7 +10,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 READY := $(VENV)/.pmkit-installed
 
-.PHONY: setup quarto demo test lint screenshots mutation clean init
+.PHONY: setup quarto demo test lint screenshots mutation mutation-sample clean init
 
 setup: $(READY)
 
@@ -51,14 +51,25 @@ screenshots: demo
 test: setup
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
-# Mutation testing ([tool.mutmut] in pyproject.toml): hours on two cores. mutmut imports the code from
-# its own mutated copy, so its environment holds pmkit's dependencies but not pmkit itself.
-mutation:
+# Mutation testing ([tool.mutmut] in pyproject.toml, docs/testing.md). mutmut imports the code from its own
+# mutated copy, so its environment holds pmkit's dependencies but not pmkit itself. `make mutation` runs every
+# mutant (about 17,000: many hours on two cores); `make mutation-sample` runs 30 a module, drawn with a fixed
+# seed (about an hour), and prints the table of docs/testing.md.
+MUTMUT := .venv-mutation/bin/mutmut
+$(MUTMUT): requirements.lock
 	$(PYTHON) -m venv .venv-mutation
 	.venv-mutation/bin/python -m pip install --quiet uv
 	.venv-mutation/bin/uv pip install --python .venv-mutation/bin/python -r requirements.lock mutmut==3.8.1
-	.venv-mutation/bin/mutmut run --max-children 2
-	.venv-mutation/bin/mutmut results
+
+mutation: $(MUTMUT)
+	$(MUTMUT) run --max-children 2
+	$(MUTMUT) results
+
+mutation-sample: $(MUTMUT)
+	$(MUTMUT) run --max-children 2 "pmkit.judge.tolerance.*"  # makes every mutant, runs the smallest module's
+	.venv-mutation/bin/python tests/mutation_sample.py pick --per-module 30 > mutants/sample.txt
+	$(MUTMUT) run --max-children 2 $$(cat mutants/sample.txt)
+	.venv-mutation/bin/python tests/mutation_sample.py table mutants/sample.txt
 
 lint: setup
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/pre-commit run --all-files
