@@ -343,3 +343,71 @@ def test_a_figure_just_beyond_a_limit_is_shown_at_the_limits_decimals(internal):
         "Emergency repairs within 24 hours: 93.04% in Sep 2025, a special cause of concern: the latest value "
         "is below the lower process limit (mean 96.27%, process limits 93.05% to 99.49%)."
     )
+
+
+def test_a_target_of_zero_missed_at_all_is_the_widest_margin(internal):
+    # Lower is better: 2 falls against a target of 0 has no share of its target (infinitely wide), so it comes
+    # before calls answered (10% of its target) and its gap is said without a share.
+    falls = quarterly(
+        "ASC-09",
+        "Falls in care homes",
+        value=2.0,
+        target=0.0,
+        rag="red",
+        exceptions=["red"],
+        unit="count",
+        decimals=0,
+        polarity="lower_is_better",
+    )
+    chosen, _ = committee_items([calls_answered(), falls], None, Q2, internal)
+    assert [i.key for i in chosen] == ["ASC-09", "CS-01"]
+    assert chosen[0].text == "Falls in care homes: 2 in 2025/26 Q2, above its target of 0 (worse) by 2."
+
+
+def test_a_rate_without_decimals_in_the_register_is_said_to_one_place(internal):
+    r = calls_answered()
+    info = r.info.copy()
+    info["decimals"] = None
+    (item,), _ = committee_items([reading(r.row, info)], None, Q2, internal)
+    assert item.text == CALLS
+
+
+def test_the_bottom_quartile_lowest_place_first_as_a_share_of_each_group(internal):
+    # 5th of 6 is 83% of the way down; 9th of 12 is 75%: the smaller group's place is the lower, though its rank
+    # and its group are both smaller.
+    def relet(iid, title, rank, others):
+        group = peers({f"Council {i}": v for i, v in enumerate(others)}, 20.0, higher_better=False)
+        r = days_to_relet()
+        return reading(
+            pd.Series(r.row.to_dict() | {"indicator_id": iid, "title": title, "rank": rank}),
+            pd.Series(r.info.to_dict() | {"indicator_id": iid, "title": title}),
+            peer_group=group,
+        )
+
+    six = relet("HOU-06", "Days to let a garage", 5, [10, 12, 14, 15, 25])
+    twelve = relet("HOU-08", "Days to let a flat", 9, [10, 11, 12, 13, 14, 15, 16, 17, 22, 24, 25])
+    chosen, _ = committee_items([twelve, six], None, Q2, internal)
+    assert [i.key for i in chosen] == ["HOU-06", "HOU-08"]
+    assert "ranked 5 of 6 in its comparator group" in chosen[0].text
+    assert "ranked 9 of 12 in its comparator group" in chosen[1].text
+
+
+def test_overdue_actions_are_listed_earliest_due_first_whatever_their_ids(internal):
+    late = actions().assign(
+        action_id=["ACT-9", "ACT-8", "ACT-7", "ACT-6"],
+        due=["2024/25 Q3", "2025/26 Q1", "2024/25 Q2", "2025/26 Q1"],
+        status=["on_track", "on_track", "at_risk", "complete"],
+    )
+    chosen, rest = committee_items([], late, Q2, internal)
+    assert [i.key for i in chosen] == ["ACT-7", "ACT-9", "ACT-8"]  # due Q2 and Q3 of 2024/25, then 2025/26 Q1
+    assert chosen[0].text == (
+        "New lettings policy (ACT-7): overdue at 30 September 2025: due 2024/25 Q2, at risk, 50% done."
+    )
+
+
+def test_a_deep_dive_links_a_slipped_action_to_its_update_in_the_quarterly_report(internal):
+    html = soup(committee_block([], actions(), Q2, internal, page="deep-dive")[1])
+    first = html.select_one("ol.committee-items > li")
+    assert seen(first.select_one(".committee-said")) == OVERDUE
+    link = first.select_one("a.xref")
+    assert link["data-xref"] == "quarterly action-act-2" and text(link) == "The action's update"
