@@ -125,7 +125,8 @@ def assess(
             "value": value,
         }
     )
-    target = _targets(targets, ids, start, freq.to_numpy())
+    find_target = _target_finder(targets, ids)
+    target = _targets(find_target, start, freq.to_numpy())
     out["target"] = target
     polarity = ind["polarity"].astype("str").to_numpy()
     out["rag"] = _rag(value, target, polarity, ind, _suspended(start, months, rag_suspended))
@@ -141,7 +142,7 @@ def assess(
     out["previous_value"] = previous
     out["last_year_value"] = last_year
     out["quality"] = quality
-    out["projected_year_end"], out["annual_target"], out["on_track"] = _year_end(out, ind, start, targets, polarity)
+    out["projected_year_end"], out["annual_target"], out["on_track"] = _year_end(out, ind, start, find_target, polarity)
 
     flags = {
         "red": out["rag"].eq("red").to_numpy(),
@@ -267,26 +268,47 @@ def _index_measures(measures: pd.DataFrame) -> _Indexed:
     )
 
 
-def _targets(targets: pd.DataFrame | None, ids: np.ndarray, start: np.ndarray, freq: np.ndarray) -> np.ndarray:
-    """The exact-period target where there is one, else the whole financial year's."""
-    if targets is None or targets.empty:
-        return np.full(len(ids), np.nan)
-    parsed = _parse_periods(targets["period"].astype("str"))
-    table = pd.Series(
-        pd.to_numeric(targets["target"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan),
-        index=pd.MultiIndex.from_arrays(
-            [
-                targets["indicator_id"].astype("str").to_numpy(),
-                parsed["frequency"].to_numpy(),
-                parsed["start"].to_numpy(),
-            ]
-        ),
-    )
-    table = table[~table.index.duplicated(keep="last")]
-    exact = table.reindex(pd.MultiIndex.from_arrays([ids, freq, start])).to_numpy()
-    fy = start - (start - periods.APRIL) % 12
-    year = table.reindex(pd.MultiIndex.from_arrays([ids, np.full(len(ids), "annual"), fy])).to_numpy()
+def _targets(find, start: np.ndarray, freq: np.ndarray) -> np.ndarray:
+    """The exact-period target where there is one, else the whole financial year's (``find``: `_target_finder`)."""
+    exact = find(freq, start)
+    year = find("annual", start - (start - periods.APRIL) % 12)
     return np.where(np.isnan(exact), year, exact)
+
+
+def _target_finder(targets: pd.DataFrame | None, ids: np.ndarray):
+    """A function giving, for each indicator of ``ids`` (distinct), its target for a period of frequency
+    ``freq`` starting at month ``start`` (arrays or one value for all): NaN where none is set, the last
+    given where several are. Targets are keyed by integers, so each text is hashed once."""
+    none = lambda freq, start: np.full(len(ids), np.nan)  # noqa: E731
+    if targets is None or targets.empty:
+        return none
+    parsed = _parse_periods(targets["period"].astype("str"))
+    owner = pd.Index(ids).get_indexer(targets["indicator_id"].astype("str").to_numpy())
+    kinds = pd.Index(periods.FREQUENCIES)
+    kind = kinds.get_indexer(parsed["frequency"].to_numpy())
+    begins = parsed["start"].to_numpy(dtype="float64", na_value=np.nan)
+    ok = (owner >= 0) & (kind >= 0) & ~np.isnan(begins)
+    value = pd.to_numeric(targets["target"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)[ok]
+    begins = begins[ok].astype("int64")
+    low = int(begins.min()) if len(begins) else 0
+    span = int(begins.max()) - low + 1 if len(begins) else 1
+    key = (owner[ok].astype("int64") * len(kinds) + kind[ok]) * span + (begins - low)
+    order = np.argsort(key, kind="stable")
+    key = key[order]
+    last = np.r_[key[1:] != key[:-1], True]  # the last given of a repeated key
+    key, value = key[last], value[order[last]]
+    if not len(key):
+        return none
+
+    def find(freq, start) -> np.ndarray:
+        at = np.broadcast_to(np.asarray(start, dtype="int64"), (len(ids),)) - low
+        kind_at = np.broadcast_to(kinds.get_indexer(np.atleast_1d(np.asarray(freq, dtype=object))), (len(ids),))
+        wanted = (np.arange(len(ids), dtype="int64") * len(kinds) + kind_at) * span + at
+        pos = np.minimum(np.searchsorted(key, wanted), len(key) - 1)
+        hit = (kind_at >= 0) & (at >= 0) & (at < span) & (key[pos] == wanted)
+        return np.where(hit, value[pos], np.nan)
+
+    return find
 
 
 def _suspended(start: np.ndarray, months: np.ndarray, rag_suspended: Iterable[str]) -> np.ndarray:
@@ -414,7 +436,7 @@ def _flag(ind: pd.DataFrame, column: str) -> np.ndarray:
 
 
 def _year_end(
-    out: pd.DataFrame, ind: pd.DataFrame, start: np.ndarray, targets, polarity
+    out: pd.DataFrame, ind: pd.DataFrame, start: np.ndarray, find_target, polarity
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """For cumulative (year-to-date) indicators: a straight-line year-end projection, the annual
     target it is held against and whether it meets it."""
@@ -423,7 +445,7 @@ def _year_end(
     elapsed = start + months - (start - (start - periods.APRIL) % 12)
     projected = np.where(cumulative, out["value"].to_numpy() * 12 / elapsed, np.nan)
     fy = start - (start - periods.APRIL) % 12
-    annual = _targets(targets, out["indicator_id"].to_numpy(), fy, np.full(len(out), "annual"))
+    annual = find_target("annual", fy)
     with np.errstate(invalid="ignore"):
         meets = np.where(polarity == "lower_is_better", projected <= annual, projected >= annual)
     on_track = pd.array(meets, dtype="boolean")
@@ -509,17 +531,18 @@ def spc_values(indexed: _Indexed, rows: np.ndarray, ids: pd.Series, indicators: 
     ind = indicators.drop_duplicates("indicator_id").set_index("indicator_id")
     if "cumulative" not in ind or not len(rows):
         return x
-    running = (
-        ids.map(ind["cumulative"].map(lambda v: measure.is_cumulative({"cumulative": v})))
-        .fillna(False)
-        .to_numpy(dtype=bool)
-    )
-    months = ids.map(ind["frequency"].map(periods.MONTHS_IN)).to_numpy()
+    flags, distinct = pd.factorize(ind["cumulative"], use_na_sentinel=False)  # judged once per distinct value
+    cumulative = np.array([measure.is_cumulative({"cumulative": v}) for v in distinct], dtype=bool)[flags]
+    where = ind.index.get_indexer(ids)
     code = indexed.code[rows]  # sorted: each indicator's rows are one run
-    for c in np.flatnonzero(running):
-        first, last = np.searchsorted(code, c, "left"), np.searchsorted(code, c, "right")
-        mine = rows[first:last]
-        x[first:last] = measure.in_period(indexed.value[mine], indexed.start[mine], True, int(months[c]))
+    running = np.flatnonzero(np.append(cumulative, False)[where][code])  # -1 (not in the register): False
+    if not len(running):
+        return x
+    months = ind["frequency"].map(periods.MONTHS_IN).to_numpy(dtype="float64", na_value=np.nan)[where]
+    mine, owner = rows[running], code[running]
+    x[running] = measure.in_period(
+        indexed.value[mine], indexed.start[mine], True, months[owner].astype("int64"), series=owner
+    )
     return x
 
 
