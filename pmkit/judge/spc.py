@@ -472,6 +472,9 @@ def _run_lengths(starts: np.ndarray) -> np.ndarray:
     return np.bincount(run)[run] if len(run) else run
 
 
+CHUNK = 1 << 18  # points the engine takes in one pass: its temporaries are small enough to be reused
+
+
 def _engine(
     x: np.ndarray,
     series: np.ndarray,
@@ -488,7 +491,40 @@ def _engine(
     measured from their section's first value, so a series' level costs no precision.
     Returns per-point and per-series arrays (codes index POINT_TYPES, RULES, VARIATIONS,
     ASSURANCES; -1 for none); with ``points`` false, only the per-series ones (the points' dict empty).
+
+    Every series is computed on its own, so the points are taken in chunks of whole series of
+    about ``CHUNK`` points: a pass over millions of points at once spends most of its time having
+    the system map fresh memory for each temporary array.
     """
+    n = len(x)
+    if n <= CHUNK:
+        return _engine_pass(x, series, new_section, direction, target, opts, n_series, points)
+    heads = np.flatnonzero(_section_starts(series))
+    at = np.searchsorted(heads, np.arange(CHUNK, n, CHUNK))
+    cuts = np.unique(np.r_[0, np.append(heads, n)[at], n])
+    lows = np.r_[0, series[cuts[1:-1]], n_series]  # each chunk's series, those without points included
+    point_parts, series_parts = [], []
+    for a, b, lo, hi in zip(cuts[:-1], cuts[1:], lows[:-1], lows[1:]):
+        part = _engine_pass(
+            x[a:b], series[a:b] - lo, new_section[a:b], direction[lo:hi], target[lo:hi], opts, int(hi - lo), points
+        )
+        point_parts.append(part[0])
+        series_parts.append(part[1])
+    join = lambda parts: {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}  # noqa: E731
+    return join(point_parts), join(series_parts)
+
+
+def _engine_pass(
+    x: np.ndarray,
+    series: np.ndarray,
+    new_section: np.ndarray,
+    direction: np.ndarray,
+    target: np.ndarray,
+    opts: Options,
+    n_series: int,
+    points: bool = True,
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """`_engine` over points all at once."""
     n = len(x)
     idx = np.arange(n)
     new_series = _section_starts(series)
