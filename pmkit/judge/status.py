@@ -167,8 +167,8 @@ class _Indexed(NamedTuple):
 
     ``ids`` are the distinct indicator ids in sorted order and ``code`` each row's position among
     them, so that ``key`` (code and start folded into one integer) is strictly increasing.
-    ``source`` is each row's position in the measures frame, whose ``quality`` is read only for
-    the rows asked for; ``period`` indexes the canonical ``labels``.
+    ``source`` is each row's position in the measures frame (None: the row's own), whose ``quality``
+    is read only for the rows asked for; ``period`` indexes the canonical ``labels``.
     """
 
     ids: np.ndarray
@@ -177,7 +177,7 @@ class _Indexed(NamedTuple):
     value: np.ndarray
     period: np.ndarray
     labels: np.ndarray
-    source: np.ndarray
+    source: np.ndarray | None
     quality_column: pd.Series | None
     key: np.ndarray
     first_start: int
@@ -201,7 +201,7 @@ class _Indexed(NamedTuple):
 
     def quality(self, rows: np.ndarray) -> np.ndarray:
         """The quality of ``rows``, as text (``final`` when the measures have no quality column)."""
-        source = self.source[rows]
+        source = rows if self.source is None else self.source[rows]
         column = self.quality_column
         if column is None:
             return np.full(len(source), "final", dtype=object)
@@ -228,41 +228,54 @@ def _factorize_sorted(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     head = np.ones(len(values), dtype=bool)
     head[1:] = values[1:] != values[:-1]
     codes, distinct = pd.factorize(values[head], sort=True, use_na_sentinel=False)
-    return codes[np.cumsum(head) - 1], distinct
+    run = np.cumsum(head)
+    run -= 1
+    return codes[run], distinct
 
 
 def _index_measures(measures: pd.DataFrame) -> _Indexed:
-    """Measures keyed by (indicator_id, start month) with their period label, value and quality."""
+    """Measures keyed by (indicator_id, start month) with their period label, value and quality.
+
+    Measures given in order of id and start, each once, are used as they are (no sort, no copies);
+    arithmetic on whole columns is done in place, a fresh array of millions of rows costing more
+    than the sums on it.
+    """
     codes, distinct = pd.factorize(measures["period"].astype("str").to_numpy())
     parsed = periods.parse_column(pd.Series([*distinct, None], dtype=object))
-    period = np.where(codes < 0, len(distinct), codes)
+    period = codes  # a missing label's code, -1, reads the last (empty) row
     ok = parsed["start"].notna().to_numpy()[period]
     start = parsed["start"].to_numpy(dtype="int64", na_value=0)[period]
     ids = measures["indicator_id"].astype("str").to_numpy()
     value = pd.to_numeric(measures["value"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
-    source = np.arange(len(measures))
+    source = None  # each row's position in the measures frame: None while it is its own
     if not ok.all():
         source = np.flatnonzero(ok)
         ids, start, value, period = ids[source], start[source], value[source], period[source]
     code, distinct_ids = _factorize_sorted(ids)
     first_start = int(start.min()) if len(start) else 0
     span = int(start.max()) - first_start + 1 if len(start) else 1
-    key = code.astype(np.int64) * span + (start - first_start)
-    order = np.argsort(key, kind="stable")
-    key = key[order]
-    last = np.ones(len(key), dtype=bool)  # the last given of a repeated key
-    last[:-1] = key[1:] != key[:-1]
-    rows = order[last]
+    key = code.astype(np.int64)
+    key *= span
+    key += start
+    key -= first_start
+    if len(key) > 1 and not (key[1:] > key[:-1]).all():
+        order = np.argsort(key, kind="stable")
+        key = key[order]
+        last = np.ones(len(key), dtype=bool)  # the last given of a repeated key
+        last[:-1] = key[1:] != key[:-1]
+        rows = order[last]
+        key, code, start, value, period = key[last], code[rows], start[rows], value[rows], period[rows]
+        source = rows if source is None else source[rows]
     return _Indexed(
         ids=np.asarray(distinct_ids, dtype=object),
-        code=code[rows],
-        start=start[rows],
-        value=value[rows],
-        period=period[rows],
+        code=code,
+        start=start,
+        value=value,
+        period=period,
         labels=parsed["label"].to_numpy(),
-        source=source[rows],
+        source=source,
         quality_column=measures["quality"] if "quality" in measures else None,
-        key=key[last],
+        key=key,
         first_start=first_start,
         span=span,
     )
@@ -527,7 +540,7 @@ def spc_values(indexed: _Indexed, rows: np.ndarray, ids: pd.Series, indicators: 
     """The figures SPC works on for history ``rows``: the values, except that a cumulative (year-to-date)
     indicator's are its in-period figures (`pmkit.io.measure.in_period`), NaN where the period before in
     the same year has no figure. A running total's saw-tooth is not variation of a process."""
-    x = indexed.value[rows].copy()
+    x = indexed.value[rows]  # a copy: rows are positions
     ind = indicators.drop_duplicates("indicator_id").set_index("indicator_id")
     if "cumulative" not in ind or not len(rows):
         return x
@@ -565,20 +578,21 @@ def _spc_concern(
     x = spc_values(indexed, rows, distinct, ind)
     if np.isinf(x).any():
         raise ValueError("value holds infinite values")
-    sections = np.cumsum(spc._section_starts(indexed.code[rows]) | rebase)
+    code = indexed.code[rows]
+    new_section = spc._section_starts(code) | rebase
     kept = ~np.isnan(x)  # a running total's period whose in-period figure cannot be told
-    rows, x, sections = rows[kept], x[kept], sections[kept]
+    if not kept.all():  # a section whose first value is dropped starts at its next kept one
+        sections = np.cumsum(new_section)[kept]
+        rows, x, code, new_section = rows[kept], x[kept], code[kept], spc._section_starts(sections)
     if not len(rows):
         return np.zeros(len(ids), dtype=bool)
-    code = indexed.code[rows]
     new_series = spc._section_starts(code)
     first_row = np.flatnonzero(new_series)
-    series = np.cumsum(new_series) - 1
+    series = np.cumsum(new_series)
+    series -= 1
     n_series = len(first_row)
     direction = spc._direction_column(improvement.to_numpy()[code[first_row]])
-    _, per = spc._engine(
-        x, series, spc._section_starts(sections), direction, np.full(n_series, np.nan), opts, n_series, points=False
-    )
+    _, per = spc._engine(x, series, new_section, direction, np.full(n_series, np.nan), opts, n_series, points=False)
     short = (per["n"] > 0) & (per["n"] < spc.MIN_POINTS)
     if not opts.rules.blank_when_short and short.any():
         warnings.warn(

@@ -139,3 +139,33 @@ def test_in_period_does_not_take_a_difference_across_two_series():
     got = measure.in_period([10.0, 25.0, 7.0, 20.0], starts, True, [3, 3, 3, 3], series=[0, 0, 1, 1])
     # Q3 has no Q2 of its own series: its own quarter cannot be told (NaN); Q4 is 20 - 7.
     np.testing.assert_array_equal(got, [10.0, 15.0, np.nan, 13.0])
+
+
+@pytest.mark.parametrize("council", ["demo_tables", "mini_tables"])
+def test_measures_in_order_are_judged_as_when_shuffled_with_a_repeat(council, request):
+    tables = request.getfixturevalue(council)
+    measures = tables["measures"]
+    start = periods.parse_column(measures["period"].astype("str"))["start"].to_numpy()
+    ordered = measures.assign(_start=start).sort_values(["indicator_id", "_start"], kind="stable")
+    ordered = ordered.drop(columns="_start").reset_index(drop=True)
+    shuffled = ordered.sample(frac=1, random_state=1)
+    stale = shuffled.iloc[:1].assign(value=-1.0, quality="estimated")  # given first, then superseded
+    shuffled = pd.concat([stale, shuffled], ignore_index=True)
+    assert status._index_measures(ordered).source is None  # the in-order path: no sort
+    assert status._index_measures(shuffled).source is not None
+
+    def judged(measures):
+        return status.assess(
+            measures,
+            tables["indicators"],
+            "2025/26 Q2",
+            targets=tables.get("targets"),
+            benchmarks=tables.get("benchmarks"),
+        )
+
+    pd.testing.assert_frame_equal(judged(ordered), judged(shuffled), check_exact=True)
+    pd.testing.assert_frame_equal(
+        status.history(ordered, tables["indicators"], "2025/26 Q2"),
+        status.history(shuffled, tables["indicators"], "2025/26 Q2"),
+        check_exact=True,
+    )
