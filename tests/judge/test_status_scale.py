@@ -169,3 +169,13 @@ def test_measures_in_order_are_judged_as_when_shuffled_with_a_repeat(council, re
         status.history(shuffled, tables["indicators"], "2025/26 Q2"),
         check_exact=True,
     )
+
+
+def test_points_of_a_frame_in_order_are_not_views_of_its_columns():
+    df = spc_scale.synthetic(20, 20, seed=5).sort_values(["series", "t"]).reset_index(drop=True)
+    df = df[df["value"].notna()].reset_index(drop=True)
+    before = df.copy()
+    chart = spc.xmr_frame(df, by="series", improvement="improvement", order="t")
+    chart.points["value"] *= 2  # a reader's own arithmetic on the chart
+    chart.points.loc[chart.points.index[0], "series"] = -1
+    pd.testing.assert_frame_equal(df, before)
