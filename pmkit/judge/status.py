@@ -93,7 +93,7 @@ def assess(
     report = periods.parse(period)
     ind = indicators.drop_duplicates("indicator_id").reset_index(drop=True)
     freq = ind["frequency"].astype("str")
-    months = freq.map(periods.MONTHS_IN).astype("int64").to_numpy()
+    months = _text_map(freq, periods.MONTHS_IN).astype("int64").to_numpy()
     start = np.zeros(len(ind), dtype="int64")
     for f in periods.FREQUENCIES:
         start[(freq == f).to_numpy()] = periods.latest_start(np.array([report.end]), f)[0]
@@ -101,11 +101,12 @@ def assess(
     labels = {f: periods.label_of(periods.latest_start(np.array([report.end]), f)[0], f) for f in periods.FREQUENCIES}
     series = _index_measures(measures)
     ids = ind["indicator_id"].astype("str").to_numpy()
+    code = series.codes_of(ids)
 
     def lookup(column: str, at: np.ndarray, default=np.nan) -> np.ndarray:
         if not len(series):
             return np.full(len(ids), default)
-        row = series.find(ids, at)
+        row = series.find(code, at)
         got = series.quality(row) if column == "quality" else getattr(series, column)[row]
         got[(row < 0) | pd.isna(got)] = default
         return got
@@ -121,7 +122,7 @@ def assess(
             "indicator_id": ids,
             "title": ind["title"].to_numpy(),
             "directorate": ind["directorate"].to_numpy(),
-            "period": freq.map(labels).to_numpy(),
+            "period": _text_map(freq, labels).to_numpy(),
             "value": value,
         }
     )
@@ -186,18 +187,21 @@ class _Indexed(NamedTuple):
     def __len__(self) -> int:
         return len(self.key)
 
-    def find(self, ids: np.ndarray, at: np.ndarray) -> np.ndarray:
-        """Row of each (id, start) pair; -1 where there is none."""
-        where = np.full(len(ids), -1, dtype=np.int64)
+    def find(self, code: np.ndarray, at: np.ndarray) -> np.ndarray:
+        """Row of each (id, start) pair, the id given by its position in ``ids`` (``codes_of``); -1 where there is none."""
+        where = np.full(len(code), -1, dtype=np.int64)
         if not len(self.key):
             return where
-        code = pd.Index(self.ids).get_indexer(ids)
         at = np.asarray(at, dtype=np.int64)
         ok = (code >= 0) & (at >= self.first_start) & (at < self.first_start + self.span)
         key = code[ok] * self.span + (at[ok] - self.first_start)
         pos = np.minimum(np.searchsorted(self.key, key), len(self.key) - 1)
         where[np.flatnonzero(ok)] = np.where(self.key[pos] == key, pos, -1)
         return where
+
+    def codes_of(self, ids: np.ndarray) -> np.ndarray:
+        """The position of each of ``ids`` in ``ids`` of the index; -1 for an id without measures."""
+        return pd.Index(self.ids).get_indexer(ids)
 
     def quality(self, rows: np.ndarray) -> np.ndarray:
         """The quality of ``rows``, as text (``final`` when the measures have no quality column)."""
@@ -212,6 +216,14 @@ class _Indexed(NamedTuple):
     def periods(self, rows: np.ndarray) -> np.ndarray:
         """The canonical period label of ``rows``."""
         return self.labels[self.period[rows]]
+
+
+def _text_map(column: pd.Series, mapping: dict) -> pd.Series:
+    """``column.map(mapping)``, each distinct value looked up once (a text column's own ``map`` converts
+    its answers value by value)."""
+    codes, distinct = pd.factorize(column.to_numpy(dtype=object), use_na_sentinel=False)
+    answers = pd.Series(distinct, dtype=object).map(mapping).to_numpy()
+    return pd.Series(answers[codes] if len(codes) else answers[:0], index=column.index)
 
 
 def _parse_periods(labels: pd.Series) -> pd.DataFrame:
@@ -454,7 +466,7 @@ def _year_end(
     """For cumulative (year-to-date) indicators: a straight-line year-end projection, the annual
     target it is held against and whether it meets it."""
     cumulative = _flag(ind, "cumulative")
-    months = ind["frequency"].map(periods.MONTHS_IN).to_numpy(dtype="int64")
+    months = _text_map(ind["frequency"], periods.MONTHS_IN).to_numpy(dtype="int64")
     elapsed = start + months - (start - (start - periods.APRIL) % 12)
     projected = np.where(cumulative, out["value"].to_numpy() * 12 / elapsed, np.nan)
     fy = start - (start - periods.APRIL) % 12
@@ -506,10 +518,13 @@ def _history_rows(indexed: _Indexed, indicators: pd.DataFrame, report: periods.P
     cutoff = {f: periods.latest_start(np.array([report.end]), f)[0] for f in periods.FREQUENCIES}
     by_id = ind.set_index("indicator_id")
     ids = pd.Series(indexed.ids)
-    judged = ids.map(by_id["frequency"].map(cutoff)).to_numpy(dtype="float64", na_value=np.nan)
+    where = by_id.index.get_indexer(indexed.ids)  # -1: not in the register
+    cut = _text_map(by_id["frequency"], cutoff).to_numpy(dtype="float64", na_value=np.nan)
+    judged = np.append(cut, np.nan)[where]
     with np.errstate(invalid="ignore"):
         rows = np.flatnonzero((indexed.start <= judged[indexed.code]) & ~np.isnan(indexed.value))
-    improvement = ids.map(by_id["polarity"].map(IMPROVEMENT))
+    named = _text_map(by_id["polarity"], IMPROVEMENT).to_numpy(dtype=object)
+    improvement = pd.Series(np.append(named, np.nan)[where])
     rebase = np.zeros(len(rows), dtype=bool)
     if "rebase_at" in ind:
         text = ind["rebase_at"].astype("str")
@@ -551,7 +566,7 @@ def spc_values(indexed: _Indexed, rows: np.ndarray, ids: pd.Series, indicators: 
     running = np.flatnonzero(np.append(cumulative, False)[where][code])  # -1 (not in the register): False
     if not len(running):
         return x
-    months = ind["frequency"].map(periods.MONTHS_IN).to_numpy(dtype="float64", na_value=np.nan)[where]
+    months = _text_map(ind["frequency"], periods.MONTHS_IN).to_numpy(dtype="float64", na_value=np.nan)[where]
     mine, owner = rows[running], code[running]
     x[running] = measure.in_period(
         indexed.value[mine], indexed.start[mine], True, months[owner].astype("int64"), series=owner
