@@ -405,50 +405,57 @@ def _benchmark_position(
     out: pd.DataFrame, ind: pd.DataFrame, benchmarks, group: str, own_authority: Iterable[str] = ()
 ) -> pd.DataFrame:
     """rank, quartile, n_peers and peer_median against the comparator group, same period (the
-    council's own rows, ``own_authority``, are not peers)."""
+    council's own rows, ``own_authority``, are not peers).
+
+    Each indicator's peers are found by integer keys (metric and period) in the peers sorted once
+    by key and value: a run of that order per indicator, whose middle is its median."""
+    missing = lambda: pd.arrays.IntegerArray(np.zeros(len(out), "int64"), np.ones(len(out), bool))  # noqa: E731
     result = pd.DataFrame(
-        {
-            "quartile": pd.array([pd.NA] * len(out), dtype="Int64"),
-            "rank": pd.array([pd.NA] * len(out), dtype="Int64"),
-            "n_peers": pd.array([pd.NA] * len(out), dtype="Int64"),
-            "peer_median": np.full(len(out), np.nan),
-        }
+        {"quartile": missing(), "rank": missing(), "n_peers": missing(), "peer_median": np.full(len(out), np.nan)}
     )
     if benchmarks is None or benchmarks.empty or "benchmark_metric" not in ind:
         return result
     peers = benchmarks[
         (benchmarks["group"] == group) & ~benchmarks["authority_code"].astype(str).isin(list(own_authority))
-    ].copy()
-    peers["value"] = pd.to_numeric(peers["value"], errors="coerce")
-    peers = peers[peers["value"].notna()]
-    peers["period"] = _parse_periods(peers["period"].astype("str"))["label"]
-    own = pd.DataFrame(
-        {
-            "row": np.arange(len(out)),
-            "metric": ind["benchmark_metric"].astype("str").to_numpy(),
-            "period": out["period"].to_numpy(),
-            "own": out["value"].to_numpy(),
-            "polarity": ind["polarity"].astype("str").to_numpy(),
-        }
-    )
-    joined = own[own["metric"] != ""].merge(peers[["metric", "period", "value"]], on=["metric", "period"])
-    if joined.empty:
+    ]
+    value = pd.to_numeric(peers["value"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    kept = ~np.isnan(value)
+    metric, metrics = pd.factorize(peers["metric"].to_numpy(dtype=object)[kept])
+    period, labels = pd.factorize(_parse_periods(peers["period"].astype("str"))["label"].to_numpy()[kept])
+    key = metric.astype("int64") * len(labels) + period
+    known = (metric >= 0) & (period >= 0)  # a peer without a metric or a readable period is nobody's
+    order = np.flatnonzero(known)[np.lexsort((value[kept][known], key[known]))]
+    key, value = key[order], value[kept][order]
+
+    own_metric = ind["benchmark_metric"].astype("str").to_numpy()
+    own_m = pd.Index(metrics).get_indexer(own_metric)
+    own_p = pd.Index(labels).get_indexer(out["period"].to_numpy())
+    ok = (own_m >= 0) & (own_p >= 0) & (own_metric != "")
+    own_key = np.where(ok, own_m.astype("int64") * len(labels) + own_p, -1)
+    first, after = np.searchsorted(key, own_key, "left"), np.searchsorted(key, own_key, "right")
+    rows = np.flatnonzero(ok & (after > first))
+    if not len(rows):
         return result
-    joined["better"] = np.where(
-        joined["polarity"] == "lower_is_better", joined["value"] < joined["own"], joined["value"] > joined["own"]
-    )
-    per = joined.groupby("row").agg(
-        n_peers=("value", "size"), peer_median=("value", "median"), better=("better", "sum")
-    )
-    rows = per.index.to_numpy()
-    own_rows = own.set_index("row").loc[rows]
-    rankable = ~np.isnan(own_rows["own"].to_numpy()) & (own_rows["polarity"].to_numpy() != "neutral")
-    rank = pd.array(np.where(rankable, per["better"].to_numpy() + 1, 0), dtype="Int64")
+    first, n = first[rows], after[rows] - first[rows]
+    middle_low, middle_high = value[first + (n - 1) // 2], value[first + n // 2]
+    median = np.where(n % 2 == 1, middle_high, (middle_high + middle_low) / 2)
+
+    # Every peer against its indicator's own value: one row per pair.
+    own = out["value"].to_numpy()[rows]
+    polarity = ind["polarity"].astype("str").to_numpy()[rows]
+    starts = np.cumsum(n) - n
+    pair = np.arange(int(n.sum())) - np.repeat(starts - first, n)
+    theirs, mine = value[pair], np.repeat(own, n)
+    better = np.where(np.repeat(polarity == "lower_is_better", n), theirs < mine, theirs > mine)
+    better = np.add.reduceat(better.astype("int64"), starts)
+
+    rankable = ~np.isnan(own) & (polarity != "neutral")
+    rank = pd.array(np.where(rankable, better + 1, 0), dtype="Int64")
     rank[~rankable] = pd.NA
-    result.loc[rows, "n_peers"] = per["n_peers"].to_numpy()
-    result.loc[rows, "peer_median"] = per["peer_median"].to_numpy()
+    result.loc[rows, "n_peers"] = n
+    result.loc[rows, "peer_median"] = median
     result.loc[rows, "rank"] = rank
-    quartile = np.ceil(4 * rank.astype("Float64") / (per["n_peers"].to_numpy() + 1))
+    quartile = np.ceil(4 * rank.astype("Float64") / (n + 1))
     result.loc[rows, "quartile"] = quartile.astype("Int64")
     return result
 
