@@ -413,9 +413,10 @@ def _direction(improvement: str) -> int:
 
 def _direction_column(names: np.ndarray) -> np.ndarray:
     codes = {name: _direction(name) for name in (*IMPROVEMENTS, *POLARITY_ALIASES)}
-    mapped = pd.Series(names).map(codes)
+    names = pd.Series(names, dtype=object)  # as objects: a text column's map converts its answers one by one
+    mapped = names.map(codes)
     if mapped.isna().any():
-        bad = sorted({str(v) for v in pd.Series(names)[mapped.isna()]})
+        bad = sorted({str(v) for v in names[mapped.isna()]})
         raise ValueError(f"unknown improvement direction(s) {', '.join(bad)}: expected increase, decrease or neutral")
     return mapped.to_numpy(dtype=np.int8)
 

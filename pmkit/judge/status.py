@@ -500,15 +500,14 @@ def history(measures: pd.DataFrame, indicators: pd.DataFrame, period: str | peri
 
 
 def _history(indexed: _Indexed, indicators: pd.DataFrame, report: periods.Period) -> pd.DataFrame:
-    rows, ids, improvement, rebase = _history_rows(indexed, indicators, report)
-    code = indexed.code[rows]
+    rows, code, ids, improvement, rebase = _history_rows(indexed, indicators, report)
     return pd.DataFrame(
         {
             "indicator_id": ids.take(code).reset_index(drop=True),
             "start": indexed.start[rows],
             "period": indexed.periods(rows),
             "value": indexed.value[rows],
-            "spc_value": spc_values(indexed, rows, ids, indicators),
+            "spc_value": spc_values(indexed, rows, ids, indicators, code=code),
             "improvement": improvement.take(code).reset_index(drop=True),
             "rebase": rebase,
         }
@@ -518,8 +517,8 @@ def _history(indexed: _Indexed, indicators: pd.DataFrame, report: periods.Period
 def _history_rows(indexed: _Indexed, indicators: pd.DataFrame, report: periods.Period):
     """The rows of ``indexed`` in the SPC history (judged period or earlier, with a value), in order.
 
-    Also returns the distinct ids as a Series, each id's improvement direction (aligned with it)
-    and, per history row, whether a rebase starts there.
+    Also returns each row's indicator code, the distinct ids as a Series, each id's improvement
+    direction (aligned with it) and, per history row, whether a rebase starts there.
     """
     ind = indicators.drop_duplicates("indicator_id")
     cutoff = {f: periods.latest_start(np.array([report.end]), f)[0] for f in periods.FREQUENCIES}
@@ -530,6 +529,7 @@ def _history_rows(indexed: _Indexed, indicators: pd.DataFrame, report: periods.P
     judged = np.append(cut, np.nan)[where]
     with np.errstate(invalid="ignore"):
         rows = np.flatnonzero((indexed.start <= judged[indexed.code]) & ~np.isnan(indexed.value))
+    code = indexed.code[rows]
     named = _text_map(by_id["polarity"], IMPROVEMENT).to_numpy(dtype=object)
     improvement = pd.Series(np.append(named, np.nan)[where])
     rebase = np.zeros(len(rows), dtype=bool)
@@ -542,12 +542,13 @@ def _history_rows(indexed: _Indexed, indicators: pd.DataFrame, report: periods.P
         listed["rebase_at"] = listed["rebase_at"].str.strip()
         listed = listed[listed["rebase_at"].fillna("") != ""]
         if len(listed):
-            listed["from"] = [periods.parse(p).start for p in listed["rebase_at"]]
-            mine = np.flatnonzero(ids.isin(listed["indicator_id"]).to_numpy()[indexed.code[rows]])
+            starts = {label: periods.parse(label).start for label in listed["rebase_at"].unique()}
+            listed["from"] = listed["rebase_at"].map(starts)
+            mine = np.flatnonzero(ids.isin(listed["indicator_id"]).to_numpy()[code])
             series = pd.DataFrame(
                 {
                     "index": mine,
-                    "indicator_id": ids.take(indexed.code[rows[mine]]).to_numpy(),
+                    "indicator_id": ids.take(code[mine]).to_numpy(),
                     "start": indexed.start[rows[mine]],
                 }
             )
@@ -555,13 +556,16 @@ def _history_rows(indexed: _Indexed, indicators: pd.DataFrame, report: periods.P
             after = after[after["start"] >= after["from"]]
             first = after.loc[after.groupby(["indicator_id", "from"])["start"].idxmin(), "index"]
             rebase[first.to_numpy()] = True
-    return rows, ids, improvement, rebase
+    return rows, code, ids, improvement, rebase
 
 
-def spc_values(indexed: _Indexed, rows: np.ndarray, ids: pd.Series, indicators: pd.DataFrame) -> np.ndarray:
+def spc_values(
+    indexed: _Indexed, rows: np.ndarray, ids: pd.Series, indicators: pd.DataFrame, code: np.ndarray | None = None
+) -> np.ndarray:
     """The figures SPC works on for history ``rows``: the values, except that a cumulative (year-to-date)
     indicator's are its in-period figures (`pmkit.io.measure.in_period`), NaN where the period before in
-    the same year has no figure. A running total's saw-tooth is not variation of a process."""
+    the same year has no figure. A running total's saw-tooth is not variation of a process.
+    ``code``: the rows' indicator codes (``indexed.code[rows]``) when already at hand."""
     x = indexed.value[rows]  # a copy: rows are positions
     ind = indicators.drop_duplicates("indicator_id").set_index("indicator_id")
     if "cumulative" not in ind or not len(rows):
@@ -569,7 +573,7 @@ def spc_values(indexed: _Indexed, rows: np.ndarray, ids: pd.Series, indicators: 
     flags, distinct = pd.factorize(ind["cumulative"], use_na_sentinel=False)  # judged once per distinct value
     cumulative = np.array([measure.is_cumulative({"cumulative": v}) for v in distinct], dtype=bool)[flags]
     where = ind.index.get_indexer(ids)
-    code = indexed.code[rows]  # sorted: each indicator's rows are one run
+    code = indexed.code[rows] if code is None else code  # sorted: each indicator's rows are one run
     running = np.flatnonzero(np.append(cumulative, False)[where][code])  # -1 (not in the register): False
     if not len(running):
         return x
@@ -593,14 +597,13 @@ def _spc_concern(
         return np.zeros(len(ids), dtype=bool)
     from pmkit.judge import spc
 
-    rows, distinct, improvement, rebase = _history_rows(indexed, ind, report)
+    rows, code, distinct, improvement, rebase = _history_rows(indexed, ind, report)
     if not len(rows):
         return np.zeros(len(ids), dtype=bool)
     opts = spc._options(rules, None, None, None, None)
-    x = spc_values(indexed, rows, distinct, ind)
+    x = spc_values(indexed, rows, distinct, ind, code=code)
     if np.isinf(x).any():
         raise ValueError("value holds infinite values")
-    code = indexed.code[rows]
     new_section = spc._section_starts(code) | rebase
     kept = ~np.isnan(x)  # a running total's period whose in-period figure cannot be told
     if not kept.all():  # a section whose first value is dropped starts at its next kept one
