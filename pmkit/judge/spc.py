@@ -422,7 +422,9 @@ def _direction_column(names: np.ndarray) -> np.ndarray:
 
 
 def _as_float(column: pd.Series, name: str) -> np.ndarray:
-    x = pd.to_numeric(column).to_numpy(dtype=float, na_value=np.nan)
+    numbers = pd.to_numeric(column)
+    # A float column as it is: filling its missing values in would copy millions of rows.
+    x = numbers.to_numpy() if numbers.dtype == np.float64 else numbers.to_numpy(dtype=float, na_value=np.nan)
     if np.isinf(x).any():
         raise ValueError(f"{name} holds infinite values")
     return x

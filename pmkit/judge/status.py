@@ -218,6 +218,14 @@ class _Indexed(NamedTuple):
         return self.labels[self.period[rows]]
 
 
+def _floats(column: pd.Series) -> np.ndarray:
+    """A column's numbers as float64, NaN where there is none (a float column's own array, read-only)."""
+    numbers = pd.to_numeric(column, errors="coerce")
+    if numbers.dtype == np.float64:
+        return numbers.to_numpy()  # filling missing values in would copy millions of rows
+    return numbers.to_numpy(dtype="float64", na_value=np.nan)
+
+
 def _text_map(column: pd.Series, mapping: dict) -> pd.Series:
     """``column.map(mapping)``, each distinct value looked up once (a text column's own ``map`` converts
     its answers value by value)."""
@@ -258,7 +266,7 @@ def _index_measures(measures: pd.DataFrame) -> _Indexed:
     ok = parsed["start"].notna().to_numpy()[period]
     start = parsed["start"].to_numpy(dtype="int64", na_value=0)[period]
     ids = measures["indicator_id"].astype("str").to_numpy()
-    value = pd.to_numeric(measures["value"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    value = _floats(measures["value"])
     source = None  # each row's position in the measures frame: None while it is its own
     if not ok.all():
         source = np.flatnonzero(ok)
@@ -313,7 +321,7 @@ def _target_finder(targets: pd.DataFrame | None, ids: np.ndarray):
     kind = kinds.get_indexer(parsed["frequency"].to_numpy())
     begins = parsed["start"].to_numpy(dtype="float64", na_value=np.nan)
     ok = (owner >= 0) & (kind >= 0) & ~np.isnan(begins)
-    value = pd.to_numeric(targets["target"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)[ok]
+    value = _floats(targets["target"])[ok]
     begins = begins[ok].astype("int64")
     low = int(begins.min()) if len(begins) else 0
     span = int(begins.max()) - low + 1 if len(begins) else 1
@@ -418,7 +426,7 @@ def _benchmark_position(
     peers = benchmarks[
         (benchmarks["group"] == group) & ~benchmarks["authority_code"].astype(str).isin(list(own_authority))
     ]
-    value = pd.to_numeric(peers["value"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    value = _floats(peers["value"])
     kept = ~np.isnan(value)
     metric, metrics = pd.factorize(peers["metric"].to_numpy(dtype=object)[kept])
     period, labels = pd.factorize(_parse_periods(peers["period"].astype("str"))["label"].to_numpy()[kept])
