@@ -489,7 +489,7 @@ def _run_lengths(starts: np.ndarray) -> np.ndarray:
     return np.bincount(run)[run] if len(run) else run
 
 
-CHUNK = 1 << 18  # points the engine takes in one pass: its temporaries are small enough to be reused
+CHUNK = 1 << 16  # points the engine takes in one pass: its temporaries are small enough to be reused
 
 
 def _engine(

@@ -262,7 +262,8 @@ def _index_measures(measures: pd.DataFrame) -> _Indexed:
     """
     codes, distinct = pd.factorize(measures["period"].astype("str").to_numpy())
     parsed = periods.parse_column(pd.Series([*distinct, None], dtype=object))
-    period = codes  # a missing label's code, -1, reads the last (empty) row
+    period = codes.astype(np.int16) if len(distinct) < 2**15 else codes  # -1 (no label) reads the last, empty, row
+    del codes
     ok = parsed["start"].notna().to_numpy()[period]
     start = parsed["start"].to_numpy(dtype="int64", na_value=0)[period]
     ids = measures["indicator_id"].astype("str").to_numpy()
@@ -619,13 +620,15 @@ def _spc_concern(
         rows, x, code, new_section = rows[kept], x[kept], code[kept], spc._section_starts(sections)
     if not len(rows):
         return np.zeros(len(ids), dtype=bool)
-    new_series = spc._section_starts(code)
-    first_row = np.flatnonzero(new_series)
-    series = np.cumsum(new_series)
-    series -= 1
-    n_series = len(first_row)
-    direction = spc._direction_column(improvement.to_numpy()[code[first_row]])
-    _, per = spc._engine(x, series, new_section, direction, np.full(n_series, np.nan), opts, n_series, points=False)
+    first_row = np.flatnonzero(spc._section_starts(code))
+    owner = code[first_row]  # the series are the indicators, by code: those without a history have no points
+    latest = np.full(len(indexed.ids), -1, dtype=np.int64)
+    latest[owner] = indexed.start[rows[np.r_[first_row[1:] - 1, len(rows) - 1]]]
+    del rows
+    n_series = len(indexed.ids)
+    direction = np.zeros(n_series, dtype=np.int8)  # read only for the indicators with a history
+    direction[owner] = spc._direction_column(improvement.to_numpy()[owner])
+    _, per = spc._engine(x, code, new_section, direction, np.full(n_series, np.nan), opts, n_series, points=False)
     short = (per["n"] > 0) & (per["n"] < spc.MIN_POINTS)
     if not opts.rules.blank_when_short and short.any():
         warnings.warn(
@@ -633,11 +636,7 @@ def _spc_concern(
             spc.SPCWarning,
             stacklevel=1,
         )
-    owner = code[first_row]
-    concern = np.zeros(len(indexed.ids), dtype=bool)
-    concern[owner] = per["point_type"] == spc.POINT_TYPES.index("special_cause_concern")
-    latest = np.full(len(indexed.ids), -1, dtype=np.int64)
-    latest[owner] = indexed.start[rows[np.r_[first_row[1:] - 1, len(rows) - 1]]]
+    concern = per["point_type"] == spc.POINT_TYPES.index("special_cause_concern")
     where = pd.Index(indexed.ids).get_indexer(ids)
     found = where >= 0
     return found & concern[where] & (latest[where] == start)
