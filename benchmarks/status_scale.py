@@ -14,7 +14,8 @@ comparator group ``nearest_neighbours``) and ``spc.xmr_frame`` (over ``status.hi
 
 Each function is measured in a fresh process, ``--repeats`` times (median and range); its peak memory
 is the process's resident peak during the national call (inputs included; on Linux the peak is reset
-after the inputs are built, elsewhere it is ``ru_maxrss`` and counts their building too). The target is
+after the inputs are built, elsewhere it is ``ru_maxrss`` and counts their building too), and ``call MB``
+what the call adds to the inputs. The target is
 at most 5 s and 2 GB in total on a two-core machine.
 
     python benchmarks/status_scale.py                                   # the national set
@@ -303,14 +304,15 @@ def main() -> None:
     )
     print(
         f"{'':<12}{'baseline s':>18}{'national s':>18}{'(cpu s)':>9}{'speed-up':>9}{'rows/s base':>13}"
-        f"{'rows/s nat':>12}{'inputs MB':>10}{'peak MB':>9}{'same':>6}"
+        f"{'rows/s nat':>12}{'inputs MB':>10}{'peak MB':>9}{'call MB':>9}{'same':>6}"
     )
     for r in results:
         print(
             f"{r['function']:<12}{r['baseline_s']:>9.2f} ({r['baseline_spread_s']:>5.2f})"
             f"{r['national_s']:>9.2f} ({r['national_spread_s']:>5.2f}){r['national_cpu_s']:>9.2f}"
             f"{r['baseline_s'] / r['national_s']:>8.1f}x{r['baseline_rows_per_s']:>13,.0f}{r['national_rows_per_s']:>12,.0f}"
-            f"{r['inputs_mb']:>10,.0f}{r['national_peak_mb']:>9,.0f}{'yes' if r['same'] else 'NO':>6}"
+            f"{r['inputs_mb']:>10,.0f}{r['national_peak_mb']:>9,.0f}{r['national_peak_mb'] - r['inputs_mb']:>9,.0f}"
+            f"{'yes' if r['same'] else 'NO':>6}"
         )
     total = sum(r["national_s"] for r in results)
     cpu = sum(r["national_cpu_s"] for r in results)
