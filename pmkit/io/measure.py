@@ -106,12 +106,14 @@ def clip(values, info: pd.Series | dict) -> np.ndarray:
     return np.clip(np.asarray(values, dtype="float64"), low, high)
 
 
-def in_period(values, starts, cumulative: bool, months: int | None = None) -> np.ndarray:
+def in_period(values, starts, cumulative: bool, months=None, series=None) -> np.ndarray:
     """The figure for each period alone: a year-to-date series' differences between consecutive figures
     within each financial year (its first period's figure as it is), other series unchanged.
 
-    With ``months`` (the length of a period) a figure whose period before, in the same year, has no
-    figure gets none (NaN): its own period's figure cannot be told from the running total.
+    With ``months`` (the length of a period, one for all or one per figure) a figure whose period
+    before, in the same year, has no figure gets none (NaN): its own period's figure cannot be told
+    from the running total. ``series`` labels figures of several series at once (each series' figures
+    one run, in order), so that no difference is taken across two series.
 
     >>> in_period([30.1, 59.1, 80.0, 12.0], [periods.parse(p).start for p in ["2024/25 Q1", "2024/25 Q2", "2024/25 Q3", "2025/26 Q1"]], True).round(1).tolist()
     [30.1, 29.0, 20.9, 12.0]
@@ -125,9 +127,13 @@ def in_period(values, starts, cumulative: bool, months: int | None = None) -> np
     fy = starts - (starts - periods.APRIL) % 12
     out = values.copy()
     same_year = np.r_[False, fy[1:] == fy[:-1]]
+    if series is not None:
+        series = np.asarray(series)
+        same_year[1:] &= series[1:] == series[:-1]
     out[same_year] = values[same_year] - values[np.flatnonzero(same_year) - 1]
     if months is not None:
-        follows = np.r_[False, starts[1:] - starts[:-1] == months] & same_year
+        months = np.broadcast_to(np.asarray(months, dtype="int64"), starts.shape)
+        follows = np.r_[False, starts[1:] - starts[:-1] == months[1:]] & same_year
         out[(starts != fy) & ~follows] = np.nan
     return out
 

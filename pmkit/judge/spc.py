@@ -312,43 +312,53 @@ def xmr_frame(
         perm = np.argsort(gid, kind="stable")
     else:
         perm = None
-    if perm is None:  # already in order: the sort would keep every row where it is
-        perm = np.arange(len(gid))
-        series_all = gid
-        x_all = _as_float(df[value], value)
-    else:
-        series_all = gid[perm]
-        x_all = _as_float(df[value], value)[perm]
+    # Rows already in order are used as they are: at millions of rows each gathered copy costs more than the rules.
+    arrange = (lambda a: a) if perm is None else (lambda a: a[perm])  # noqa: E731
+    series_all = arrange(gid)
+    x_all = arrange(_as_float(df[value], value))
     new_series = _section_starts(series_all)
     first_row = np.flatnonzero(new_series)
-    position = np.arange(len(perm)) - first_row[np.cumsum(new_series) - 1]
+    position = np.cumsum(new_series)
+    position -= 1
+    position = first_row.take(position)
+    position -= np.arange(len(series_all))
+    np.negative(position, out=position)  # each row's place in its series
 
     starts = new_series.copy()
     if isinstance(rebase_at, str):
-        starts |= df[rebase_at].fillna(False).to_numpy(dtype=bool)[perm]
+        starts |= arrange(df[rebase_at].fillna(False).to_numpy(dtype=bool))
     elif rebase_at is not None:
         starts |= np.isin(position, list(rebase_at))
     keep = ~np.isnan(x_all)
-    kept = np.flatnonzero(keep)
-    x, series = x_all[kept], series_all[kept]
+    every = bool(keep.all())
+    kept = np.flatnonzero(keep) if not every else None
+    pick = (lambda a: a) if every else (lambda a: a[kept])  # noqa: E731
+    x, series = pick(x_all), pick(series_all)
+    first_source = first_row if perm is None else perm[first_row]
 
     if isinstance(improvement, str) and improvement in df.columns:
-        direction = _direction_column(df[improvement].to_numpy()[perm][first_row])
+        direction = _direction_column(df[improvement].to_numpy()[first_source])
     else:
         direction = np.full(n_series, _direction(improvement), dtype=np.int8)
     targets = np.full(n_series, np.nan)
     if isinstance(target, str):
         last = np.flatnonzero(np.r_[series[1:] != series[:-1], True]) if len(series) else series
-        targets[series[last]] = _as_float(df[target], target)[perm][kept][last]
+        targets[series[last]] = pick(arrange(_as_float(df[target], target)))[last]
     elif target is not None:
         targets[:] = target
 
-    point, per = _engine(x, series, _section_starts(np.cumsum(starts)[kept]), direction, targets, opts, n_series)
-    rows = perm[kept]
-    points = _points_frame(x, position[kept], point, df.index[rows])
-    keys = df[by].take(rows)
-    for i, column in enumerate(by):
-        points.insert(i, column, keys[column].array)
+    sections = _section_starts(np.cumsum(starts)[kept]) if not every else starts
+    point, per = _engine(x, series, sections, direction, targets, opts, n_series)
+    if perm is None and every:  # the frame's own rows, in its order (a view of a column is read-only: copied on write)
+        points = _points_frame(x, position, point, df.index)
+        for i, column in enumerate(by):
+            points.insert(i, column, df[column])
+    else:
+        rows = pick(arrange(np.arange(len(df))))
+        points = _points_frame(x, pick(position), point, df.index[rows])
+        keys = df[by].take(rows)
+        for i, column in enumerate(by):
+            points.insert(i, column, keys[column].array)
 
     short = (per["n"] > 0) & (per["n"] < MIN_POINTS)
     if not opts.rules.blank_when_short and short.any():
@@ -357,7 +367,7 @@ def xmr_frame(
             SPCWarning,
             stacklevel=2,
         )
-    summary = df[by].take(perm[first_row]).reset_index(drop=True)
+    summary = df[by].take(first_source).reset_index(drop=True)
     summary["n"] = per["n"]
     summary["dropped"] = np.bincount(series_all[~keep], minlength=n_series)
     summary["sections"] = per["sections"]
@@ -403,15 +413,18 @@ def _direction(improvement: str) -> int:
 
 def _direction_column(names: np.ndarray) -> np.ndarray:
     codes = {name: _direction(name) for name in (*IMPROVEMENTS, *POLARITY_ALIASES)}
-    mapped = pd.Series(names).map(codes)
+    names = pd.Series(names, dtype=object)  # as objects: a text column's map converts its answers one by one
+    mapped = names.map(codes)
     if mapped.isna().any():
-        bad = sorted({str(v) for v in pd.Series(names)[mapped.isna()]})
+        bad = sorted({str(v) for v in names[mapped.isna()]})
         raise ValueError(f"unknown improvement direction(s) {', '.join(bad)}: expected increase, decrease or neutral")
     return mapped.to_numpy(dtype=np.int8)
 
 
 def _as_float(column: pd.Series, name: str) -> np.ndarray:
-    x = pd.to_numeric(column).to_numpy(dtype=float, na_value=np.nan)
+    numbers = pd.to_numeric(column)
+    # A float column as it is: filling its missing values in would copy millions of rows.
+    x = numbers.to_numpy() if numbers.dtype == np.float64 else numbers.to_numpy(dtype=float, na_value=np.nan)
     if np.isinf(x).any():
         raise ValueError(f"{name} holds infinite values")
     return x
@@ -423,12 +436,16 @@ def _group_numbers(df: pd.DataFrame, by: list[str]) -> np.ndarray:
     One text key without gaps is numbered from the first value of each run of equal ones.
     """
     column = df[by[0]]
-    if len(by) == 1 and isinstance(column.dtype, pd.StringDtype) and len(df) > 1 and not column.hasnans:
+    text = len(by) == 1 and isinstance(column.dtype, pd.StringDtype) and len(df) > 1
+    if text and (column.dtype.na_value is np.nan or not column.hasnans):  # NaN differs from all: it heads a run
         values = column.to_numpy()
         head = np.ones(len(values), dtype=bool)
         head[1:] = values[1:] != values[:-1]
         codes, _ = pd.factorize(values[head], sort=True)
-        return codes[np.cumsum(head) - 1]
+        if not (codes < 0).any():  # no gap
+            run = np.cumsum(head)
+            run -= 1
+            return codes[run]
     return df.groupby(by, sort=True, dropna=False).ngroup().to_numpy()
 
 
@@ -472,6 +489,9 @@ def _run_lengths(starts: np.ndarray) -> np.ndarray:
     return np.bincount(run)[run] if len(run) else run
 
 
+CHUNK = 1 << 16  # points the engine takes in one pass: its temporaries are small enough to be reused
+
+
 def _engine(
     x: np.ndarray,
     series: np.ndarray,
@@ -488,7 +508,40 @@ def _engine(
     measured from their section's first value, so a series' level costs no precision.
     Returns per-point and per-series arrays (codes index POINT_TYPES, RULES, VARIATIONS,
     ASSURANCES; -1 for none); with ``points`` false, only the per-series ones (the points' dict empty).
+
+    Every series is computed on its own, so the points are taken in chunks of whole series of
+    about ``CHUNK`` points: a pass over millions of points at once spends most of its time having
+    the system map fresh memory for each temporary array.
     """
+    n = len(x)
+    if n <= CHUNK:
+        return _engine_pass(x, series, new_section, direction, target, opts, n_series, points)
+    heads = np.flatnonzero(_section_starts(series))
+    at = np.searchsorted(heads, np.arange(CHUNK, n, CHUNK))
+    cuts = np.unique(np.r_[0, np.append(heads, n)[at], n])
+    lows = np.r_[0, series[cuts[1:-1]], n_series]  # each chunk's series, those without points included
+    point_parts, series_parts = [], []
+    for a, b, lo, hi in zip(cuts[:-1], cuts[1:], lows[:-1], lows[1:]):
+        part = _engine_pass(
+            x[a:b], series[a:b] - lo, new_section[a:b], direction[lo:hi], target[lo:hi], opts, int(hi - lo), points
+        )
+        point_parts.append(part[0])
+        series_parts.append(part[1])
+    join = lambda parts: {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}  # noqa: E731
+    return join(point_parts), join(series_parts)
+
+
+def _engine_pass(
+    x: np.ndarray,
+    series: np.ndarray,
+    new_section: np.ndarray,
+    direction: np.ndarray,
+    target: np.ndarray,
+    opts: Options,
+    n_series: int,
+    points: bool = True,
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """`_engine` over points all at once."""
     n = len(x)
     idx = np.arange(n)
     new_series = _section_starts(series)

@@ -93,7 +93,7 @@ def assess(
     report = periods.parse(period)
     ind = indicators.drop_duplicates("indicator_id").reset_index(drop=True)
     freq = ind["frequency"].astype("str")
-    months = freq.map(periods.MONTHS_IN).astype("int64").to_numpy()
+    months = _text_map(freq, periods.MONTHS_IN).astype("int64").to_numpy()
     start = np.zeros(len(ind), dtype="int64")
     for f in periods.FREQUENCIES:
         start[(freq == f).to_numpy()] = periods.latest_start(np.array([report.end]), f)[0]
@@ -101,11 +101,12 @@ def assess(
     labels = {f: periods.label_of(periods.latest_start(np.array([report.end]), f)[0], f) for f in periods.FREQUENCIES}
     series = _index_measures(measures)
     ids = ind["indicator_id"].astype("str").to_numpy()
+    code = series.codes_of(ids)
 
     def lookup(column: str, at: np.ndarray, default=np.nan) -> np.ndarray:
         if not len(series):
             return np.full(len(ids), default)
-        row = series.find(ids, at)
+        row = series.find(code, at)
         got = series.quality(row) if column == "quality" else getattr(series, column)[row]
         got[(row < 0) | pd.isna(got)] = default
         return got
@@ -121,11 +122,12 @@ def assess(
             "indicator_id": ids,
             "title": ind["title"].to_numpy(),
             "directorate": ind["directorate"].to_numpy(),
-            "period": freq.map(labels).to_numpy(),
+            "period": _text_map(freq, labels).to_numpy(),
             "value": value,
         }
     )
-    target = _targets(targets, ids, start, freq.to_numpy())
+    find_target = _target_finder(targets, ids)
+    target = _targets(find_target, start, freq.to_numpy())
     out["target"] = target
     polarity = ind["polarity"].astype("str").to_numpy()
     out["rag"] = _rag(value, target, polarity, ind, _suspended(start, months, rag_suspended))
@@ -141,7 +143,7 @@ def assess(
     out["previous_value"] = previous
     out["last_year_value"] = last_year
     out["quality"] = quality
-    out["projected_year_end"], out["annual_target"], out["on_track"] = _year_end(out, ind, start, targets, polarity)
+    out["projected_year_end"], out["annual_target"], out["on_track"] = _year_end(out, ind, start, find_target, polarity)
 
     flags = {
         "red": out["rag"].eq("red").to_numpy(),
@@ -166,8 +168,8 @@ class _Indexed(NamedTuple):
 
     ``ids`` are the distinct indicator ids in sorted order and ``code`` each row's position among
     them, so that ``key`` (code and start folded into one integer) is strictly increasing.
-    ``source`` is each row's position in the measures frame, whose ``quality`` is read only for
-    the rows asked for; ``period`` indexes the canonical ``labels``.
+    ``source`` is each row's position in the measures frame (None: the row's own), whose ``quality``
+    is read only for the rows asked for; ``period`` indexes the canonical ``labels``.
     """
 
     ids: np.ndarray
@@ -176,7 +178,7 @@ class _Indexed(NamedTuple):
     value: np.ndarray
     period: np.ndarray
     labels: np.ndarray
-    source: np.ndarray
+    source: np.ndarray | None
     quality_column: pd.Series | None
     key: np.ndarray
     first_start: int
@@ -185,12 +187,11 @@ class _Indexed(NamedTuple):
     def __len__(self) -> int:
         return len(self.key)
 
-    def find(self, ids: np.ndarray, at: np.ndarray) -> np.ndarray:
-        """Row of each (id, start) pair; -1 where there is none."""
-        where = np.full(len(ids), -1, dtype=np.int64)
+    def find(self, code: np.ndarray, at: np.ndarray) -> np.ndarray:
+        """Row of each (id, start) pair, the id given by its position in ``ids`` (``codes_of``); -1 where there is none."""
+        where = np.full(len(code), -1, dtype=np.int64)
         if not len(self.key):
             return where
-        code = pd.Index(self.ids).get_indexer(ids)
         at = np.asarray(at, dtype=np.int64)
         ok = (code >= 0) & (at >= self.first_start) & (at < self.first_start + self.span)
         key = code[ok] * self.span + (at[ok] - self.first_start)
@@ -198,9 +199,13 @@ class _Indexed(NamedTuple):
         where[np.flatnonzero(ok)] = np.where(self.key[pos] == key, pos, -1)
         return where
 
+    def codes_of(self, ids: np.ndarray) -> np.ndarray:
+        """The position of each of ``ids`` in ``ids`` of the index; -1 for an id without measures."""
+        return pd.Index(self.ids).get_indexer(ids)
+
     def quality(self, rows: np.ndarray) -> np.ndarray:
         """The quality of ``rows``, as text (``final`` when the measures have no quality column)."""
-        source = self.source[rows]
+        source = rows if self.source is None else self.source[rows]
         column = self.quality_column
         if column is None:
             return np.full(len(source), "final", dtype=object)
@@ -211,6 +216,22 @@ class _Indexed(NamedTuple):
     def periods(self, rows: np.ndarray) -> np.ndarray:
         """The canonical period label of ``rows``."""
         return self.labels[self.period[rows]]
+
+
+def _floats(column: pd.Series) -> np.ndarray:
+    """A column's numbers as float64, NaN where there is none (a float column's own array, read-only)."""
+    numbers = pd.to_numeric(column, errors="coerce")
+    if numbers.dtype == np.float64:
+        return numbers.to_numpy()  # filling missing values in would copy millions of rows
+    return numbers.to_numpy(dtype="float64", na_value=np.nan)
+
+
+def _text_map(column: pd.Series, mapping: dict) -> pd.Series:
+    """``column.map(mapping)``, each distinct value looked up once (a text column's own ``map`` converts
+    its answers value by value)."""
+    codes, distinct = pd.factorize(column.to_numpy(dtype=object), use_na_sentinel=False)
+    answers = pd.Series(distinct, dtype=object).map(mapping).to_numpy()
+    return pd.Series(answers[codes] if len(codes) else answers[:0], index=column.index)
 
 
 def _parse_periods(labels: pd.Series) -> pd.DataFrame:
@@ -227,66 +248,101 @@ def _factorize_sorted(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     head = np.ones(len(values), dtype=bool)
     head[1:] = values[1:] != values[:-1]
     codes, distinct = pd.factorize(values[head], sort=True, use_na_sentinel=False)
-    return codes[np.cumsum(head) - 1], distinct
+    run = np.cumsum(head)
+    run -= 1
+    return codes[run], distinct
 
 
 def _index_measures(measures: pd.DataFrame) -> _Indexed:
-    """Measures keyed by (indicator_id, start month) with their period label, value and quality."""
+    """Measures keyed by (indicator_id, start month) with their period label, value and quality.
+
+    Measures given in order of id and start, each once, are used as they are (no sort, no copies);
+    arithmetic on whole columns is done in place, a fresh array of millions of rows costing more
+    than the sums on it.
+    """
     codes, distinct = pd.factorize(measures["period"].astype("str").to_numpy())
     parsed = periods.parse_column(pd.Series([*distinct, None], dtype=object))
-    period = np.where(codes < 0, len(distinct), codes)
+    period = codes.astype(np.int16) if len(distinct) < 2**15 else codes  # -1 (no label) reads the last, empty, row
+    del codes
     ok = parsed["start"].notna().to_numpy()[period]
     start = parsed["start"].to_numpy(dtype="int64", na_value=0)[period]
     ids = measures["indicator_id"].astype("str").to_numpy()
-    value = pd.to_numeric(measures["value"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
-    source = np.arange(len(measures))
+    value = _floats(measures["value"])
+    source = None  # each row's position in the measures frame: None while it is its own
     if not ok.all():
         source = np.flatnonzero(ok)
         ids, start, value, period = ids[source], start[source], value[source], period[source]
     code, distinct_ids = _factorize_sorted(ids)
     first_start = int(start.min()) if len(start) else 0
     span = int(start.max()) - first_start + 1 if len(start) else 1
-    key = code.astype(np.int64) * span + (start - first_start)
-    order = np.argsort(key, kind="stable")
-    key = key[order]
-    last = np.ones(len(key), dtype=bool)  # the last given of a repeated key
-    last[:-1] = key[1:] != key[:-1]
-    rows = order[last]
+    key = code.astype(np.int64)
+    key *= span
+    key += start
+    key -= first_start
+    if len(key) > 1 and not (key[1:] > key[:-1]).all():
+        order = np.argsort(key, kind="stable")
+        key = key[order]
+        last = np.ones(len(key), dtype=bool)  # the last given of a repeated key
+        last[:-1] = key[1:] != key[:-1]
+        rows = order[last]
+        key, code, start, value, period = key[last], code[rows], start[rows], value[rows], period[rows]
+        source = rows if source is None else source[rows]
     return _Indexed(
         ids=np.asarray(distinct_ids, dtype=object),
-        code=code[rows],
-        start=start[rows],
-        value=value[rows],
-        period=period[rows],
+        code=code,
+        start=start,
+        value=value,
+        period=period,
         labels=parsed["label"].to_numpy(),
-        source=source[rows],
+        source=source,
         quality_column=measures["quality"] if "quality" in measures else None,
-        key=key[last],
+        key=key,
         first_start=first_start,
         span=span,
     )
 
 
-def _targets(targets: pd.DataFrame | None, ids: np.ndarray, start: np.ndarray, freq: np.ndarray) -> np.ndarray:
-    """The exact-period target where there is one, else the whole financial year's."""
-    if targets is None or targets.empty:
-        return np.full(len(ids), np.nan)
-    parsed = _parse_periods(targets["period"].astype("str"))
-    table = pd.Series(
-        pd.to_numeric(targets["target"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan),
-        index=pd.MultiIndex.from_arrays(
-            [
-                targets["indicator_id"].astype("str").to_numpy(),
-                parsed["frequency"].to_numpy(),
-                parsed["start"].to_numpy(),
-            ]
-        ),
-    )
-    table = table[~table.index.duplicated(keep="last")]
-    exact = table.reindex(pd.MultiIndex.from_arrays([ids, freq, start])).to_numpy()
-    fy = start - (start - periods.APRIL) % 12
-    year = table.reindex(pd.MultiIndex.from_arrays([ids, np.full(len(ids), "annual"), fy])).to_numpy()
+def _targets(find, start: np.ndarray, freq: np.ndarray) -> np.ndarray:
+    """The exact-period target where there is one, else the whole financial year's (``find``: `_target_finder`)."""
+    exact = find(freq, start)
+    year = find("annual", start - (start - periods.APRIL) % 12)
     return np.where(np.isnan(exact), year, exact)
+
+
+def _target_finder(targets: pd.DataFrame | None, ids: np.ndarray):
+    """A function giving, for each indicator of ``ids`` (distinct), its target for a period of frequency
+    ``freq`` starting at month ``start`` (arrays or one value for all): NaN where none is set, the last
+    given where several are. Targets are keyed by integers, so each text is hashed once."""
+    none = lambda freq, start: np.full(len(ids), np.nan)  # noqa: E731
+    if targets is None or targets.empty:
+        return none
+    parsed = _parse_periods(targets["period"].astype("str"))
+    owner = pd.Index(ids).get_indexer(targets["indicator_id"].astype("str").to_numpy())
+    kinds = pd.Index(periods.FREQUENCIES)
+    kind = kinds.get_indexer(parsed["frequency"].to_numpy())
+    begins = parsed["start"].to_numpy(dtype="float64", na_value=np.nan)
+    ok = (owner >= 0) & (kind >= 0) & ~np.isnan(begins)
+    value = _floats(targets["target"])[ok]
+    begins = begins[ok].astype("int64")
+    low = int(begins.min()) if len(begins) else 0
+    span = int(begins.max()) - low + 1 if len(begins) else 1
+    key = (owner[ok].astype("int64") * len(kinds) + kind[ok]) * span + (begins - low)
+    order = np.argsort(key, kind="stable")
+    key = key[order]
+    last = np.r_[key[1:] != key[:-1], True]  # the last given of a repeated key
+    key, value = key[last], value[order[last]]
+    if not len(key):
+        return none
+
+    def find(freq, start) -> np.ndarray:
+        at = np.broadcast_to(np.asarray(start, dtype="int64"), (len(ids),)) - low
+        kind_at = np.broadcast_to(kinds.get_indexer(np.atleast_1d(np.asarray(freq, dtype=object))), (len(ids),))
+        wanted = (np.arange(len(ids), dtype="int64") * len(kinds) + kind_at) * span + at
+        pos = np.minimum(np.searchsorted(key, wanted), len(key) - 1)
+        hit = (kind_at >= 0) & (at >= 0) & (at < span) & (key[pos] == wanted)
+        return np.where(hit, value[pos], np.nan)
+
+    return find
 
 
 def _suspended(start: np.ndarray, months: np.ndarray, rag_suspended: Iterable[str]) -> np.ndarray:
@@ -358,50 +414,57 @@ def _benchmark_position(
     out: pd.DataFrame, ind: pd.DataFrame, benchmarks, group: str, own_authority: Iterable[str] = ()
 ) -> pd.DataFrame:
     """rank, quartile, n_peers and peer_median against the comparator group, same period (the
-    council's own rows, ``own_authority``, are not peers)."""
+    council's own rows, ``own_authority``, are not peers).
+
+    Each indicator's peers are found by integer keys (metric and period) in the peers sorted once
+    by key and value: a run of that order per indicator, whose middle is its median."""
+    missing = lambda: pd.arrays.IntegerArray(np.zeros(len(out), "int64"), np.ones(len(out), bool))  # noqa: E731
     result = pd.DataFrame(
-        {
-            "quartile": pd.array([pd.NA] * len(out), dtype="Int64"),
-            "rank": pd.array([pd.NA] * len(out), dtype="Int64"),
-            "n_peers": pd.array([pd.NA] * len(out), dtype="Int64"),
-            "peer_median": np.full(len(out), np.nan),
-        }
+        {"quartile": missing(), "rank": missing(), "n_peers": missing(), "peer_median": np.full(len(out), np.nan)}
     )
     if benchmarks is None or benchmarks.empty or "benchmark_metric" not in ind:
         return result
     peers = benchmarks[
         (benchmarks["group"] == group) & ~benchmarks["authority_code"].astype(str).isin(list(own_authority))
-    ].copy()
-    peers["value"] = pd.to_numeric(peers["value"], errors="coerce")
-    peers = peers[peers["value"].notna()]
-    peers["period"] = _parse_periods(peers["period"].astype("str"))["label"]
-    own = pd.DataFrame(
-        {
-            "row": np.arange(len(out)),
-            "metric": ind["benchmark_metric"].astype("str").to_numpy(),
-            "period": out["period"].to_numpy(),
-            "own": out["value"].to_numpy(),
-            "polarity": ind["polarity"].astype("str").to_numpy(),
-        }
-    )
-    joined = own[own["metric"] != ""].merge(peers[["metric", "period", "value"]], on=["metric", "period"])
-    if joined.empty:
+    ]
+    value = _floats(peers["value"])
+    kept = ~np.isnan(value)
+    metric, metrics = pd.factorize(peers["metric"].to_numpy(dtype=object)[kept])
+    period, labels = pd.factorize(_parse_periods(peers["period"].astype("str"))["label"].to_numpy()[kept])
+    key = metric.astype("int64") * len(labels) + period
+    known = (metric >= 0) & (period >= 0)  # a peer without a metric or a readable period is nobody's
+    order = np.flatnonzero(known)[np.lexsort((value[kept][known], key[known]))]
+    key, value = key[order], value[kept][order]
+
+    own_metric = ind["benchmark_metric"].astype("str").to_numpy()
+    own_m = pd.Index(metrics).get_indexer(own_metric)
+    own_p = pd.Index(labels).get_indexer(out["period"].to_numpy())
+    ok = (own_m >= 0) & (own_p >= 0) & (own_metric != "")
+    own_key = np.where(ok, own_m.astype("int64") * len(labels) + own_p, -1)
+    first, after = np.searchsorted(key, own_key, "left"), np.searchsorted(key, own_key, "right")
+    rows = np.flatnonzero(ok & (after > first))
+    if not len(rows):
         return result
-    joined["better"] = np.where(
-        joined["polarity"] == "lower_is_better", joined["value"] < joined["own"], joined["value"] > joined["own"]
-    )
-    per = joined.groupby("row").agg(
-        n_peers=("value", "size"), peer_median=("value", "median"), better=("better", "sum")
-    )
-    rows = per.index.to_numpy()
-    own_rows = own.set_index("row").loc[rows]
-    rankable = ~np.isnan(own_rows["own"].to_numpy()) & (own_rows["polarity"].to_numpy() != "neutral")
-    rank = pd.array(np.where(rankable, per["better"].to_numpy() + 1, 0), dtype="Int64")
+    first, n = first[rows], after[rows] - first[rows]
+    middle_low, middle_high = value[first + (n - 1) // 2], value[first + n // 2]
+    median = np.where(n % 2 == 1, middle_high, (middle_high + middle_low) / 2)
+
+    # Every peer against its indicator's own value: one row per pair.
+    own = out["value"].to_numpy()[rows]
+    polarity = ind["polarity"].astype("str").to_numpy()[rows]
+    starts = np.cumsum(n) - n
+    pair = np.arange(int(n.sum())) - np.repeat(starts - first, n)
+    theirs, mine = value[pair], np.repeat(own, n)
+    better = np.where(np.repeat(polarity == "lower_is_better", n), theirs < mine, theirs > mine)
+    better = np.add.reduceat(better.astype("int64"), starts)
+
+    rankable = ~np.isnan(own) & (polarity != "neutral")
+    rank = pd.array(np.where(rankable, better + 1, 0), dtype="Int64")
     rank[~rankable] = pd.NA
-    result.loc[rows, "n_peers"] = per["n_peers"].to_numpy()
-    result.loc[rows, "peer_median"] = per["peer_median"].to_numpy()
+    result.loc[rows, "n_peers"] = n
+    result.loc[rows, "peer_median"] = median
     result.loc[rows, "rank"] = rank
-    quartile = np.ceil(4 * rank.astype("Float64") / (per["n_peers"].to_numpy() + 1))
+    quartile = np.ceil(4 * rank.astype("Float64") / (n + 1))
     result.loc[rows, "quartile"] = quartile.astype("Int64")
     return result
 
@@ -414,16 +477,16 @@ def _flag(ind: pd.DataFrame, column: str) -> np.ndarray:
 
 
 def _year_end(
-    out: pd.DataFrame, ind: pd.DataFrame, start: np.ndarray, targets, polarity
+    out: pd.DataFrame, ind: pd.DataFrame, start: np.ndarray, find_target, polarity
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """For cumulative (year-to-date) indicators: a straight-line year-end projection, the annual
     target it is held against and whether it meets it."""
     cumulative = _flag(ind, "cumulative")
-    months = ind["frequency"].map(periods.MONTHS_IN).to_numpy(dtype="int64")
+    months = _text_map(ind["frequency"], periods.MONTHS_IN).to_numpy(dtype="int64")
     elapsed = start + months - (start - (start - periods.APRIL) % 12)
     projected = np.where(cumulative, out["value"].to_numpy() * 12 / elapsed, np.nan)
     fy = start - (start - periods.APRIL) % 12
-    annual = _targets(targets, out["indicator_id"].to_numpy(), fy, np.full(len(out), "annual"))
+    annual = find_target("annual", fy)
     with np.errstate(invalid="ignore"):
         meets = np.where(polarity == "lower_is_better", projected <= annual, projected >= annual)
     on_track = pd.array(meets, dtype="boolean")
@@ -446,15 +509,14 @@ def history(measures: pd.DataFrame, indicators: pd.DataFrame, period: str | peri
 
 
 def _history(indexed: _Indexed, indicators: pd.DataFrame, report: periods.Period) -> pd.DataFrame:
-    rows, ids, improvement, rebase = _history_rows(indexed, indicators, report)
-    code = indexed.code[rows]
+    rows, code, ids, improvement, rebase = _history_rows(indexed, indicators, report)
     return pd.DataFrame(
         {
             "indicator_id": ids.take(code).reset_index(drop=True),
             "start": indexed.start[rows],
             "period": indexed.periods(rows),
             "value": indexed.value[rows],
-            "spc_value": spc_values(indexed, rows, ids, indicators),
+            "spc_value": spc_values(indexed, rows, ids, indicators, code=code),
             "improvement": improvement.take(code).reset_index(drop=True),
             "rebase": rebase,
         }
@@ -464,17 +526,21 @@ def _history(indexed: _Indexed, indicators: pd.DataFrame, report: periods.Period
 def _history_rows(indexed: _Indexed, indicators: pd.DataFrame, report: periods.Period):
     """The rows of ``indexed`` in the SPC history (judged period or earlier, with a value), in order.
 
-    Also returns the distinct ids as a Series, each id's improvement direction (aligned with it)
-    and, per history row, whether a rebase starts there.
+    Also returns each row's indicator code, the distinct ids as a Series, each id's improvement
+    direction (aligned with it) and, per history row, whether a rebase starts there.
     """
     ind = indicators.drop_duplicates("indicator_id")
     cutoff = {f: periods.latest_start(np.array([report.end]), f)[0] for f in periods.FREQUENCIES}
     by_id = ind.set_index("indicator_id")
     ids = pd.Series(indexed.ids)
-    judged = ids.map(by_id["frequency"].map(cutoff)).to_numpy(dtype="float64", na_value=np.nan)
+    where = by_id.index.get_indexer(indexed.ids)  # -1: not in the register
+    cut = _text_map(by_id["frequency"], cutoff).to_numpy(dtype="float64", na_value=np.nan)
+    judged = np.append(cut, np.nan)[where]
     with np.errstate(invalid="ignore"):
         rows = np.flatnonzero((indexed.start <= judged[indexed.code]) & ~np.isnan(indexed.value))
-    improvement = ids.map(by_id["polarity"].map(IMPROVEMENT))
+    code = indexed.code[rows]
+    named = _text_map(by_id["polarity"], IMPROVEMENT).to_numpy(dtype=object)
+    improvement = pd.Series(np.append(named, np.nan)[where])
     rebase = np.zeros(len(rows), dtype=bool)
     if "rebase_at" in ind:
         text = ind["rebase_at"].astype("str")
@@ -485,12 +551,13 @@ def _history_rows(indexed: _Indexed, indicators: pd.DataFrame, report: periods.P
         listed["rebase_at"] = listed["rebase_at"].str.strip()
         listed = listed[listed["rebase_at"].fillna("") != ""]
         if len(listed):
-            listed["from"] = [periods.parse(p).start for p in listed["rebase_at"]]
-            mine = np.flatnonzero(ids.isin(listed["indicator_id"]).to_numpy()[indexed.code[rows]])
+            starts = {label: periods.parse(label).start for label in listed["rebase_at"].unique()}
+            listed["from"] = listed["rebase_at"].map(starts)
+            mine = np.flatnonzero(ids.isin(listed["indicator_id"]).to_numpy()[code])
             series = pd.DataFrame(
                 {
                     "index": mine,
-                    "indicator_id": ids.take(indexed.code[rows[mine]]).to_numpy(),
+                    "indicator_id": ids.take(code[mine]).to_numpy(),
                     "start": indexed.start[rows[mine]],
                 }
             )
@@ -498,28 +565,32 @@ def _history_rows(indexed: _Indexed, indicators: pd.DataFrame, report: periods.P
             after = after[after["start"] >= after["from"]]
             first = after.loc[after.groupby(["indicator_id", "from"])["start"].idxmin(), "index"]
             rebase[first.to_numpy()] = True
-    return rows, ids, improvement, rebase
+    return rows, code, ids, improvement, rebase
 
 
-def spc_values(indexed: _Indexed, rows: np.ndarray, ids: pd.Series, indicators: pd.DataFrame) -> np.ndarray:
+def spc_values(
+    indexed: _Indexed, rows: np.ndarray, ids: pd.Series, indicators: pd.DataFrame, code: np.ndarray | None = None
+) -> np.ndarray:
     """The figures SPC works on for history ``rows``: the values, except that a cumulative (year-to-date)
     indicator's are its in-period figures (`pmkit.io.measure.in_period`), NaN where the period before in
-    the same year has no figure. A running total's saw-tooth is not variation of a process."""
-    x = indexed.value[rows].copy()
+    the same year has no figure. A running total's saw-tooth is not variation of a process.
+    ``code``: the rows' indicator codes (``indexed.code[rows]``) when already at hand."""
+    x = indexed.value[rows]  # a copy: rows are positions
     ind = indicators.drop_duplicates("indicator_id").set_index("indicator_id")
     if "cumulative" not in ind or not len(rows):
         return x
-    running = (
-        ids.map(ind["cumulative"].map(lambda v: measure.is_cumulative({"cumulative": v})))
-        .fillna(False)
-        .to_numpy(dtype=bool)
+    flags, distinct = pd.factorize(ind["cumulative"], use_na_sentinel=False)  # judged once per distinct value
+    cumulative = np.array([measure.is_cumulative({"cumulative": v}) for v in distinct], dtype=bool)[flags]
+    where = ind.index.get_indexer(ids)
+    code = indexed.code[rows] if code is None else code  # sorted: each indicator's rows are one run
+    running = np.flatnonzero(np.append(cumulative, False)[where][code])  # -1 (not in the register): False
+    if not len(running):
+        return x
+    months = _text_map(ind["frequency"], periods.MONTHS_IN).to_numpy(dtype="float64", na_value=np.nan)[where]
+    mine, owner = rows[running], code[running]
+    x[running] = measure.in_period(
+        indexed.value[mine], indexed.start[mine], True, months[owner].astype("int64"), series=owner
     )
-    months = ids.map(ind["frequency"].map(periods.MONTHS_IN)).to_numpy()
-    code = indexed.code[rows]  # sorted: each indicator's rows are one run
-    for c in np.flatnonzero(running):
-        first, last = np.searchsorted(code, c, "left"), np.searchsorted(code, c, "right")
-        mine = rows[first:last]
-        x[first:last] = measure.in_period(indexed.value[mine], indexed.start[mine], True, int(months[c]))
     return x
 
 
@@ -535,27 +606,29 @@ def _spc_concern(
         return np.zeros(len(ids), dtype=bool)
     from pmkit.judge import spc
 
-    rows, distinct, improvement, rebase = _history_rows(indexed, ind, report)
+    rows, code, distinct, improvement, rebase = _history_rows(indexed, ind, report)
     if not len(rows):
         return np.zeros(len(ids), dtype=bool)
     opts = spc._options(rules, None, None, None, None)
-    x = spc_values(indexed, rows, distinct, ind)
+    x = spc_values(indexed, rows, distinct, ind, code=code)
     if np.isinf(x).any():
         raise ValueError("value holds infinite values")
-    sections = np.cumsum(spc._section_starts(indexed.code[rows]) | rebase)
+    new_section = spc._section_starts(code) | rebase
     kept = ~np.isnan(x)  # a running total's period whose in-period figure cannot be told
-    rows, x, sections = rows[kept], x[kept], sections[kept]
+    if not kept.all():  # a section whose first value is dropped starts at its next kept one
+        sections = np.cumsum(new_section)[kept]
+        rows, x, code, new_section = rows[kept], x[kept], code[kept], spc._section_starts(sections)
     if not len(rows):
         return np.zeros(len(ids), dtype=bool)
-    code = indexed.code[rows]
-    new_series = spc._section_starts(code)
-    first_row = np.flatnonzero(new_series)
-    series = np.cumsum(new_series) - 1
-    n_series = len(first_row)
-    direction = spc._direction_column(improvement.to_numpy()[code[first_row]])
-    _, per = spc._engine(
-        x, series, spc._section_starts(sections), direction, np.full(n_series, np.nan), opts, n_series, points=False
-    )
+    first_row = np.flatnonzero(spc._section_starts(code))
+    owner = code[first_row]  # the series are the indicators, by code: those without a history have no points
+    latest = np.full(len(indexed.ids), -1, dtype=np.int64)
+    latest[owner] = indexed.start[rows[np.r_[first_row[1:] - 1, len(rows) - 1]]]
+    del rows
+    n_series = len(indexed.ids)
+    direction = np.zeros(n_series, dtype=np.int8)  # read only for the indicators with a history
+    direction[owner] = spc._direction_column(improvement.to_numpy()[owner])
+    _, per = spc._engine(x, code, new_section, direction, np.full(n_series, np.nan), opts, n_series, points=False)
     short = (per["n"] > 0) & (per["n"] < spc.MIN_POINTS)
     if not opts.rules.blank_when_short and short.any():
         warnings.warn(
@@ -563,11 +636,7 @@ def _spc_concern(
             spc.SPCWarning,
             stacklevel=1,
         )
-    owner = code[first_row]
-    concern = np.zeros(len(indexed.ids), dtype=bool)
-    concern[owner] = per["point_type"] == spc.POINT_TYPES.index("special_cause_concern")
-    latest = np.full(len(indexed.ids), -1, dtype=np.int64)
-    latest[owner] = indexed.start[rows[np.r_[first_row[1:] - 1, len(rows) - 1]]]
+    concern = per["point_type"] == spc.POINT_TYPES.index("special_cause_concern")
     where = pd.Index(indexed.ids).get_indexer(ids)
     found = where >= 0
     return found & concern[where] & (latest[where] == start)

@@ -1,12 +1,14 @@
 """The national-scale paths give the same answers as the small ones (benchmarks/status_scale.py, small)."""
 
 import sys
+import warnings
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from pmkit.io import measure, periods
 from pmkit.judge import spc, status
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
@@ -76,3 +78,104 @@ def test_rows_already_in_order_are_charted_as_if_sorted():
     shuffled = spc.xmr_frame(df.sample(frac=1, random_state=0), **kwargs)
     pd.testing.assert_frame_equal(ordered.summary, shuffled.summary, check_exact=True)
     pd.testing.assert_frame_equal(ordered.points, shuffled.points.loc[ordered.points.index], check_exact=True)
+
+
+@pytest.fixture(scope="module")
+def demo_tables():
+    from pmkit.project.demo import build_demo
+
+    return build_demo().tables
+
+
+@pytest.fixture(scope="module")
+def mini_tables():
+    from pmkit.io.sources import FolderSource
+
+    return FolderSource(str(Path(__file__).resolve().parents[1] / "data" / "mini_council")).tables()
+
+
+@pytest.mark.parametrize("council", ["demo_tables", "mini_tables"])
+@pytest.mark.parametrize("rules", ["mdc", "nhsr"])
+def test_engine_in_chunks_of_series_equals_one_pass(council, rules, request, monkeypatch):
+    tables = request.getfixturevalue(council)
+    history = status.history(tables["measures"], tables["indicators"], "2025/26 Q2")
+    kwargs = dict(by="indicator_id", improvement="improvement", rules=rules, rebase_at="rebase", order="start")
+
+    def answers():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", spc.SPCWarning)
+            chart = spc.xmr_frame(history, **kwargs, value="spc_value")
+            st = status.assess(
+                tables["measures"],
+                tables["indicators"],
+                "2025/26 Q2",
+                targets=tables.get("targets"),
+                benchmarks=tables.get("benchmarks"),
+                spc_rules=rules,
+            )
+        return chart.points, chart.summary, st
+
+    one_pass = answers()
+    monkeypatch.setattr(spc, "CHUNK", max(len(history) // 8, 1))  # chunks cut wherever a series starts
+    assert len(history) > 3 * spc.CHUNK
+    for got, want in zip(answers(), one_pass, strict=True):
+        pd.testing.assert_frame_equal(got, want, check_exact=True)
+
+
+def test_in_period_figures_of_many_series_at_once_equal_one_series_at_a_time(demo_tables):
+    indicators = demo_tables["indicators"].copy()
+    indicators["cumulative"] = True  # every demo indicator read as a running total
+    history = status.history(demo_tables["measures"], indicators, "2025/26 Q2")
+    months = indicators.set_index("indicator_id")["frequency"].map(periods.MONTHS_IN)
+    for kpi, rows in history.groupby("indicator_id"):
+        alone = measure.in_period(rows["value"], rows["start"], True, int(months[kpi]))
+        np.testing.assert_array_equal(rows["spc_value"].to_numpy(), alone)
+    assert history["spc_value"].isna().sum() < len(history)
+
+
+def test_in_period_does_not_take_a_difference_across_two_series():
+    # Two running totals, the second's first quarter straight after the first's last in the same year.
+    starts = [periods.parse(p).start for p in ["2024/25 Q1", "2024/25 Q2", "2024/25 Q3", "2024/25 Q4"]]
+    got = measure.in_period([10.0, 25.0, 7.0, 20.0], starts, True, [3, 3, 3, 3], series=[0, 0, 1, 1])
+    # Q3 has no Q2 of its own series: its own quarter cannot be told (NaN); Q4 is 20 - 7.
+    np.testing.assert_array_equal(got, [10.0, 15.0, np.nan, 13.0])
+
+
+@pytest.mark.parametrize("council", ["demo_tables", "mini_tables"])
+def test_measures_in_order_are_judged_as_when_shuffled_with_a_repeat(council, request):
+    tables = request.getfixturevalue(council)
+    measures = tables["measures"]
+    start = periods.parse_column(measures["period"].astype("str"))["start"].to_numpy()
+    ordered = measures.assign(_start=start).sort_values(["indicator_id", "_start"], kind="stable")
+    ordered = ordered.drop(columns="_start").reset_index(drop=True)
+    shuffled = ordered.sample(frac=1, random_state=1)
+    stale = shuffled.iloc[:1].assign(value=-1.0, quality="estimated")  # given first, then superseded
+    shuffled = pd.concat([stale, shuffled], ignore_index=True)
+    assert status._index_measures(ordered).source is None  # the in-order path: no sort
+    assert status._index_measures(shuffled).source is not None
+
+    def judged(measures):
+        return status.assess(
+            measures,
+            tables["indicators"],
+            "2025/26 Q2",
+            targets=tables.get("targets"),
+            benchmarks=tables.get("benchmarks"),
+        )
+
+    pd.testing.assert_frame_equal(judged(ordered), judged(shuffled), check_exact=True)
+    pd.testing.assert_frame_equal(
+        status.history(ordered, tables["indicators"], "2025/26 Q2"),
+        status.history(shuffled, tables["indicators"], "2025/26 Q2"),
+        check_exact=True,
+    )
+
+
+def test_points_of_a_frame_in_order_are_not_views_of_its_columns():
+    df = spc_scale.synthetic(20, 20, seed=5).sort_values(["series", "t"]).reset_index(drop=True)
+    df = df[df["value"].notna()].reset_index(drop=True)
+    before = df.copy()
+    chart = spc.xmr_frame(df, by="series", improvement="improvement", order="t")
+    chart.points["value"] *= 2  # a reader's own arithmetic on the chart
+    chart.points.loc[chart.points.index[0], "series"] = -1
+    pd.testing.assert_frame_equal(df, before)

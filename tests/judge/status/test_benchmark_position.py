@@ -61,3 +61,23 @@ def test_annual_indicator_benchmarked_on_its_own_period(judge, frequency, period
     ind = [indicator("A", benchmark_metric="m", frequency=frequency)]
     st = judge(ind, [("A", period, 50.0)], benchmarks=peers([60, 40], period=period))
     assert st.loc["A", "rank"] == 2
+
+
+def test_peers_of_two_metrics_and_unreadable_periods_are_kept_apart(judge):
+    # Metric "a" has one period (2025/26 Q2); a row of metric "m" with an unreadable period must not be
+    # taken for it, nor for "m"'s own quarter. Peers of A (metric m): 60, 40 and 30 -> median 40, A ranks 2nd.
+    ind = [indicator("A", benchmark_metric="m"), indicator("B", benchmark_metric="a")]
+    rows = peers([60, 40, 30]) + [("a", "P9", "2025/26 Q2", 7.0, "nearest_neighbours")]
+    rows += [
+        ("m", "P8", "not a period", 99.0, "nearest_neighbours"),
+        ("a", "P7", "nonsense", 1.0, "nearest_neighbours"),
+    ]
+    st = judge(ind, [("A", "2025/26 Q2", 50.0), ("B", "2025/26 Q2", 5.0)], benchmarks=rows)
+    assert (st.loc["A", "n_peers"], st.loc["A", "peer_median"], st.loc["A", "rank"]) == (3, 40.0, 2)
+    assert (st.loc["B", "n_peers"], st.loc["B", "peer_median"], st.loc["B", "rank"]) == (1, 7.0, 2)
+
+
+def test_even_number_of_peers_takes_the_mean_of_the_middle_two(judge):
+    st = judge(IND, [("A", "2025/26 Q2", 50.0)], benchmarks=peers([10.0, 40.0, 90.0, 20.0]))
+    assert st.loc["A", "peer_median"] == 30.0  # (20 + 40) / 2
+    assert (st.loc["A", "rank"], st.loc["A", "quartile"]) == (2, 2)  # ceil(4*2/5)
