@@ -24,7 +24,10 @@ from pmkit.components.words import Words
 
 _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character
 _BACKTICKS = re.compile(r"`+")
-_HEADING = re.compile(r'<h2\b[^>]*?\b(?:id|data-anchor-id)="([^"]+)"[^>]*>(.*?)</h2>', re.S)
+# A level-2 heading and its anchor: its own id (nbconvert), or the id of the section it opens (Quarto).
+_HEADING = re.compile(
+    r'(?:<section\b[^>]*?\bid="([^"]+)"[^>]*>\s*<h2\b[^>]*>|<h2\b[^>]*?\bid="([^"]+)"[^>]*>)(.*?)</h2>', re.S
+)
 _TAG = re.compile(r"<[^>]+>")
 CONTENTS_MARK = "<!-- pmkit:contents -->"
 
@@ -97,7 +100,9 @@ def contents(page: str) -> str:
     Both engines' pages get it the same way (Quarto's own contents would miss headings that a
     cell emits after its first).
     """
-    entries = [(anchor, html.unescape(_TAG.sub("", text)).strip()) for anchor, text in _HEADING.findall(page)]
+    entries = [
+        (section or own, html.unescape(_TAG.sub("", text)).strip()) for section, own, text in _HEADING.findall(page)
+    ]
     return page.replace(CONTENTS_MARK, render("contents.html.j2", entries=entries) if entries else "", 1)
 
 

@@ -19,12 +19,18 @@ from pmkit.components.safehtml import markdown_to_html
 from pmkit.errors import ReportError
 
 TEMPLATES = Path(__file__).parents[1] / "templates"
+# Quarto's minimal HTML (no Bootstrap theme, no scripts): report.css carries the layout, and the page
+# opens and closes with nbconvert's skip link, main landmark and footer (the same files).
+PAGE_PARTS = ("page-start.html", "page-end.html")
 QUARTO_PROJECT = """\
 project:
   type: default
 format:
   html:
     embed-resources: true
+    minimal: true
+    include-before-body: page-start.html
+    include-after-body: page-end.html
     toc: false
     html-math-method: plain
     lang: en
@@ -148,6 +154,8 @@ def _quarto_pages(notebooks: list[tuple[Path, str]]) -> list[str]:
         folder = Path(scratch)
         (folder / "_quarto.yml").write_text(QUARTO_PROJECT, encoding="utf-8")
         shutil.copy(TEMPLATES / "report.css", folder / "report.css")
+        for part in PAGE_PARTS:
+            shutil.copy(TEMPLATES / "pmkit" / part, folder / part)
         aside = []
         for i, (notebook, title) in enumerate(notebooks):
             nb, images = _for_quarto(notebook, title)

@@ -50,6 +50,21 @@ def test_contents_lists_the_level_two_headings_in_order():
     assert "&amp;amp;" not in str(nav)
 
 
+def test_contents_takes_a_headings_anchor_from_the_section_it_opens():
+    """Quarto's minimal HTML puts a heading's id on the section it opens, not on the heading."""
+    html = (
+        '<h1 class="title">T</h1><!-- pmkit:contents -->'
+        '<section id="committee" class="cell-output cell-output-display">\n<h2>What the committee needs to know</h2>'
+        '<section class="spc" id="spc-asc-02"><h3>Not a section heading</h3></section></section>'
+        '<section id="indicator-asc-02" class="cell-output"><h2>Older people at home &amp; well</h2></section>'
+    )
+    nav = soup(page.contents(html)).select_one("nav.contents")
+    assert [(a["href"], text(a)) for a in nav.select("a")] == [
+        ("#committee", "What the committee needs to know"),
+        ("#indicator-asc-02", "Older people at home & well"),
+    ]
+
+
 def test_method_note_states_the_rules_in_force(internal, public):
     register = pd.DataFrame({"tolerance": [0.1, 0.1, 2.0], "tolerance_type": ["relative", "relative", "absolute"]})
     settings = {"dot_threshold": 0.02, "rag_suspended": ["2020/21", "2021/22 Q1"]}

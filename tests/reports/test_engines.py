@@ -58,6 +58,20 @@ def test_quarto_pages_say_what_nbconvert_pages_say(demo_render, audience):
 
 
 @pytest.mark.parametrize("audience", ["internal", "public"])
+def test_quarto_pages_weigh_what_nbconvert_pages_weigh(demo_render, audience):
+    """A Quarto page embeds only what it shows (no theme, no scripts): within 10% of nbconvert's page of the
+    same report, in bytes."""
+    for kind in ("quarterly", "annual", "deep-dive"):
+        nbconvert, quarto = demo_render.pages("nbconvert", audience, kind), demo_render.pages("quarto", audience, kind)
+        assert [p.name for p in quarto] == [p.name for p in nbconvert] != []
+        for ours, theirs in zip(nbconvert, quarto):
+            size, quarto_size = ours.stat().st_size, theirs.stat().st_size
+            assert abs(quarto_size - size) <= size / 10, (
+                f"{theirs.name}: Quarto {quarto_size:,} bytes, nbconvert {size:,}"
+            )
+
+
+@pytest.mark.parametrize("audience", ["internal", "public"])
 def test_quarto_pages_are_one_self_contained_file(demo_render, audience):
     for path in demo_render.every_page("quarto", audience):
         raw = path.read_text(encoding="utf-8")

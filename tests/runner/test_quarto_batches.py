@@ -10,7 +10,7 @@ from test_engines import LOADS
 
 from pmkit.components.page import markdown_heading, raw_html_block
 from pmkit.errors import ReportError
-from pmkit.runner.render import quarto_available, render_quarto, render_quarto_together
+from pmkit.runner.render import TEMPLATES, quarto_available, render_quarto, render_quarto_together
 
 pytestmark = pytest.mark.skipif(
     not quarto_available(),
@@ -53,7 +53,7 @@ def test_a_page_is_the_page_it_would_be_alone_in_any_order_and_company(tmp_path)
     for page, (path, _title) in zip(alone, notebooks):
         name = path.stem
         assert f"<title>{name}: performance report</title>" in page
-        assert re.search(rf'<h2[^>]*id="{name}-glance"[^>]*>{name} at a glance', page)
+        assert re.search(rf'<section id="{name}-glance"[^>]*>\s*<h2>{name} at a glance', page)
         assert re.search(
             rf'<article class="kpi" data-indicator="{name}-1" data-status="\w+"><p>{name} 87.4%</p></article>', page
         )
@@ -76,3 +76,29 @@ def test_a_notebook_quarto_cannot_render_fails_its_own_page_only(tmp_path):
         assert f"<title>{name}: performance report</title>" in page and f"{name} 87.4%" in page
     assert isinstance(outcomes[1], ReportError) and "broken.ipynb" in str(outcomes[1])
     assert "adults.ipynb" not in str(outcomes[1])  # the error names the notebook that failed, not its company
+
+
+def test_a_page_embeds_only_what_it_shows_in_the_frame_of_nbconverts_page(tmp_path):
+    """Quarto's minimal HTML: no scripts, no Bootstrap theme or icon font, only pmkit's stylesheet and a few
+    lines of Quarto's own; the page opens with the skip link to its main landmark and closes with the footer
+    after it, as nbconvert's page does, so report.css lays out both alike."""
+    path, title = executed(tmp_path, "adults", "red")
+    page = render_quarto(path, title)
+    assert "<script" not in page and "<link" not in page
+    assert not re.search(r"bootstrap|clipboard|tippy|popper|anchor\.min|quarto\.js|@font-face|woff", page, re.I)
+    css = (TEMPLATES / "report.css").read_text(encoding="utf-8")
+    styles = re.findall(r"<style[^>]*>(.*?)</style>", page, re.S)
+    assert ".kpi-grid { display: grid;" in styles[-1]  # report.css (Quarto drops its comments and indents)
+    assert sum(len(style) for style in styles) < len(css) + 1000  # Quarto's own: a few hundred characters
+    body = page[page.index("<body") :]
+    assert re.match(
+        r'<body>\s*<a class="skip-link" href="#main">Skip to main content</a>\s*<main id="main">\s*'
+        r'<header id="title-block-header">\s*<h1 class="title">adults: performance report</h1>',
+        body,
+    ), body[:300]
+    assert re.search(
+        r'adults trend.*</main>\s*<footer class="page-footer"><p>Produced with pmkit from the council(&#39;|\')s '
+        r"performance data\.</p></footer>\s*</body>",
+        body,
+        re.S,
+    ), body[-300:]
