@@ -29,7 +29,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.transforms import blended_transform_factory
 
-from pmkit.components.charts import WIDE, Layout, chart_pair, figure_to_data_uri, scale_texts, styled
+from pmkit.components.charts import WIDE, Layout, chart_pair, drawn_once, figure_to_data_uri, scale_texts, styled
 from pmkit.components.targets import MAX_STEPS_SAID
 from pmkit.components.templating import Markup, plural, render
 from pmkit.components.words import PERIOD_NOUN, Words, words_for
@@ -213,6 +213,7 @@ def _kind_word(side: str, result: XmRResult, words: Words) -> str:
     return "an improvement" if good else "a concern"
 
 
+@drawn_once
 def spc_chart(
     result: XmRResult,
     title: str,
@@ -261,10 +262,10 @@ def spc_chart(
         note_lines = len(textwrap.wrap("Note: " + " ".join(notes), note_width)) if notes else 0
         legend_rows = pts["point_type"].nunique()  # the phone's legend has one column
         footer = (
-            0.45 + 0.2 * note_lines if layout is WIDE else layout.text * (0.15 + 0.2 * legend_rows + 0.2 * note_lines)
+            0.45 + 0.2 * note_lines if layout == WIDE else layout.text * (0.15 + 0.2 * legend_rows + 0.2 * note_lines)
         )
         # the phone's title and tick labels take a larger share of its height, so its footer gets a larger share
-        share = 1.0 if layout is WIDE else 1.6
+        share = 1.0 if layout == WIDE else 1.6
         fig = Figure(figsize=(layout.width, 4.2 + footer * share), dpi=100, layout="constrained")
         ax, foot = fig.subplots(2, 1, height_ratios=[4.2, footer * share])
     foot.axis("off")
@@ -328,7 +329,7 @@ def spc_chart(
     floor, ceiling = measure.bounds(info)
     low, high = ax.get_ylim()
     ax.set_ylim(max(low, floor), min(high, ceiling))
-    _label_lines(ax, right, total, ceiling, stacked=layout is not WIDE)
+    _label_lines(ax, right, total, ceiling, stacked=layout != WIDE)
     _x_axis(ax, axis.ticks, total, layout.ticks)
     ax.set_ylabel(_unit_label(unit))
     fig.suptitle(textwrap.fill(title, 80), x=0.01, ha="left", fontsize=13, fontweight="bold", color=INK)
@@ -342,7 +343,7 @@ def spc_chart(
         foot.legend(
             handles=handles,
             loc="upper center",
-            ncol=min(len(handles), 3) if layout is WIDE else 1,
+            ncol=min(len(handles), 3) if layout == WIDE else 1,
             frameon=False,
             fontsize=9,
         )
