@@ -15,6 +15,8 @@ from __future__ import annotations
 import base64
 import contextlib
 import dataclasses
+import datetime
+import decimal
 import functools
 import hashlib
 import inspect
@@ -141,6 +143,8 @@ def _feed(digest, value: object) -> None:
     digest.update(f"<{type(value).__module__}.{type(value).__qualname__}>".encode())
     if value is None or isinstance(value, (bool, int, float, complex, str, bytes, np.generic)):
         digest.update(repr(value.tobytes() if isinstance(value, np.generic) else value).encode())
+    elif isinstance(value, (datetime.date, datetime.timedelta, decimal.Decimal, pd.Period)) or value is pd.NA:
+        digest.update(repr(value).encode())  # their repr is their content (pandas' Timestamp is a datetime)
     elif isinstance(value, np.ndarray):
         digest.update(f"{value.dtype.str}{value.shape}".encode())
         if value.dtype.hasobject:
@@ -149,15 +153,17 @@ def _feed(digest, value: object) -> None:
             digest.update(np.ascontiguousarray(value).tobytes())
     elif isinstance(value, pd.Index):
         _feed(digest, [value.name, str(value.dtype)])
-        _feed(digest, pd.util.hash_pandas_object(value).to_numpy())  # by content, strings and mixed values too
+        _feed(digest, _hashed(value))
     elif isinstance(value, pd.Series):
         _feed(digest, [value.name, value.index, value.reset_index(drop=True).to_frame("values")])
     elif isinstance(value, pd.DataFrame):
         _feed(digest, [value.columns, value.index, [str(t) for t in value.dtypes]])
         for column in range(value.shape[1]):
             values = value.iloc[:, column]
-            plain = isinstance(values.dtype, np.dtype) and not values.dtype.hasobject  # numbers, times: their bytes
-            _feed(digest, values.to_numpy() if plain else pd.util.hash_pandas_object(values, index=False).to_numpy())
+            if isinstance(values.dtype, np.dtype) and not values.dtype.hasobject:  # numbers, times: their bytes
+                _feed(digest, values.to_numpy())
+            else:
+                _feed(digest, _hashed(values))
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
         _feed(digest, [(f.name, getattr(value, f.name)) for f in dataclasses.fields(value)])
     elif isinstance(value, dict):
@@ -170,6 +176,17 @@ def _feed(digest, value: object) -> None:
         digest.update(os.fspath(value).encode())
     else:
         raise TypeError(f"no content digest for a {type(value).__qualname__}")
+
+
+def _hashed(values) -> object:
+    """A column or index by content: pandas' hash of each value, or the values one by one where pandas
+    cannot hash them (a list in a cell)."""
+    import pandas as pd
+
+    try:
+        return pd.util.hash_pandas_object(values, index=False).to_numpy()
+    except TypeError:
+        return list(values)
 
 
 @functools.cache

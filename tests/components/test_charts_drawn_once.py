@@ -146,6 +146,13 @@ def test_equal_content_has_one_digest_and_any_difference_another():
         frame.iloc[::-1],  # the order of the rows
     ]
     assert len({digest, *map(charts.content_digest, changed)}) == 1 + len(changed)
+    flags = pd.DataFrame({"flags": [["outside"], []]})  # lists in cells, as an XmR result's points hold
+    assert charts.content_digest(flags) == charts.content_digest(flags.copy())
+    assert charts.content_digest(flags) != charts.content_digest(pd.DataFrame({"flags": [["shift"], []]}))
+    when = pd.Series([pd.Timestamp("2025-09-30"), pd.NA], dtype=object)
+    assert charts.content_digest(when) != charts.content_digest(
+        pd.Series([pd.Timestamp("2025-10-01"), pd.NA], dtype=object)
+    )
     series = pd.Series([1.0, np.nan], name="value")
     assert charts.content_digest(series) == charts.content_digest(series.copy())
     assert charts.content_digest(series) != charts.content_digest(series.rename("rate"))
