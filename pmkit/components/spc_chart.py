@@ -582,8 +582,9 @@ def bounds_notes(points: pd.DataFrame, info: pd.Series | dict, unit: str | None,
 def _data_table(reading, words: Words) -> dict:
     view, lines = reading.spc, LINE_WORDS[words.audience]
     fmt = lambda v: "" if pd.isna(v) else format_value(v, reading.unit, reading.decimals)  # noqa: E731
-    line = lambda v: "" if pd.isna(v) else _line(v, reading.unit, reading.decimals, view.result)  # noqa: E731
-    limit = lambda p, c: "" if pd.isna(p[c]) else _limit(p, c, reading.unit, reading.decimals, view.result)  # noqa: E731
+    places = _line_decimals(view.result, reading.decimals)  # once for the table, not once per cell
+    line = lambda v: "" if pd.isna(v) else _line(v, reading.unit, places, None)  # noqa: E731
+    limit = lambda p, c: "" if pd.isna(p[c]) else _limit(p, c, reading.unit, places, None)  # noqa: E731
     running = view.figures if view.in_period else None
     rows = [
         [
@@ -703,10 +704,11 @@ def _fmt(value: float, unit: str | None, decimals: int | None = None) -> str:
     return format_value(value, unit, decimals, missing="n/a")
 
 
-def _line(value: float, unit: str | None, decimals: int | None, result: XmRResult) -> str:
+def _line(value: float, unit: str | None, decimals: int | None, result: XmRResult | None) -> str:
     """A mean or limit at the values' own decimals, or at as many more (up to three) as it takes for
-    no value beyond a limit of ``result`` to read as equal to it."""
-    return _fmt(value, unit, _line_decimals(result, decimals))
+    no value beyond a limit of ``result`` to read as equal to it (``result`` None: ``decimals`` are
+    already those, from `_line_decimals`)."""
+    return _fmt(value, unit, decimals if result is None else _line_decimals(result, decimals))
 
 
 def _line_decimals(result: XmRResult, decimals: int | None) -> int | None:
@@ -729,7 +731,7 @@ def _bound(value: float, unit: str | None) -> str:
     return format_value(value, unit, 0 if float(value).is_integer() else None)
 
 
-def _limit(row: pd.Series, column: str, unit: str | None, decimals: int | None, result: XmRResult) -> str:
+def _limit(row: pd.Series, column: str, unit: str | None, decimals: int | None, result: XmRResult | None) -> str:
     """A process limit of a `within_bounds` row: at the bound, the bound as it is (``0``), else as `_line`."""
     if row.get(f"{column}_clipped", False):
         return _bound(row[column], unit)
