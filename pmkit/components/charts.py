@@ -228,7 +228,7 @@ class _Drawings:
         if self.folder is not None:
             try:
                 value = _loads(json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8")))
-            except FileNotFoundError:
+            except (OSError, ValueError):  # not drawn yet (or unreadable): drawn here
                 return None
             self._remember(key, value)
             return value
@@ -237,11 +237,15 @@ class _Drawings:
     def put(self, key: str, value: object) -> None:
         self._remember(key, value)
         if self.folder is not None:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=f".{key}-", suffix=".tmp")
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump(_dumps(value), out)
-            os.replace(temporary, self.folder / f"{key}.json")  # another process never reads half a drawing
+            text = json.dumps(_dumps(value))
+            try:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=f".{key}-", suffix=".tmp")
+                with os.fdopen(handle, "w", encoding="utf-8") as out:
+                    out.write(text)
+                os.replace(temporary, self.folder / f"{key}.json")  # another process never reads half a drawing
+            except OSError:  # a full disk costs the other kernels a drawing each, not this report its page
+                pass
 
     def _remember(self, key: str, value: object) -> None:
         with self.lock:
