@@ -1,17 +1,20 @@
 """How long a batch of reports takes: `pmkit run quarterly` against the naive way, side by side.
 
-Runs the demo council's six quarterly reports (internal audience) twice per engine, in one call:
+Runs the demo council's six quarterly reports, for the internal audience alone and for both audiences
+(twelve pages, as ``make demo`` runs them), per engine, in one call:
 
-- pmkit: ``pmkit run quarterly --jobs 2 --engine ENGINE --out TMP``;
-- naive: a shell loop over the directorates' params files, each running the ``papermill`` command
-  line and then ``jupyter nbconvert --to html --no-input`` (or ``quarto render`` for Quarto).
+- pmkit: ``pmkit run quarterly --jobs 2 --engine ENGINE --out TMP`` (with ``--audience internal
+  --audience public`` for both);
+- naive: a shell loop over the audiences and the directorates' params files, each running the
+  ``papermill`` command line and then ``jupyter nbconvert --to html --no-input`` (or ``quarto render``
+  for Quarto).
 
 and prints both times and their ratio (pmkit / naive; lower is better). Each is repeated
 ``--repeats`` times and the medians and spreads are printed. Needs the demo store (``make demo``
 or ``pmkit demo --no-reports``); Quarto is measured where ``quarto`` is on the PATH.
 
-    python benchmarks/batch.py                    # both engines where available, 3 repeats
-    python benchmarks/batch.py --engine nbconvert --repeats 1
+    python benchmarks/batch.py                    # both engines where available, both cases, 3 repeats
+    python benchmarks/batch.py --engine nbconvert --audiences both --repeats 1
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PERIOD = "2025/26 Q2"
+CASES = {"one": ["internal"], "both": ["internal", "public"]}  # the audiences of each case
 
 
 def bin_path(name: str) -> str:
@@ -35,7 +39,7 @@ def bin_path(name: str) -> str:
     return str(found) if found.exists() else name
 
 
-def pmkit_batch(engine: str, out: Path) -> None:
+def pmkit_batch(engine: str, out: Path, audiences: list[str]) -> None:
     subprocess.run(
         [
             bin_path("pmkit"),
@@ -49,6 +53,7 @@ def pmkit_batch(engine: str, out: Path) -> None:
             engine,
             "--out",
             str(out),
+            *[option for audience in audiences for option in ("--audience", audience)],
         ],
         cwd=ROOT,
         check=True,
@@ -56,47 +61,52 @@ def pmkit_batch(engine: str, out: Path) -> None:
     )
 
 
-def naive_batch(engine: str, out: Path) -> None:
-    """One papermill run and one render per directorate, one after another, as a shell loop would."""
-    out.mkdir(parents=True, exist_ok=True)
-    for params in sorted((ROOT / "params" / "directorates").glob("*.yaml")):
-        executed = out / f"{params.stem}.ipynb"
-        subprocess.run(
-            [
-                bin_path("papermill"),
-                "notebooks/service_area.ipynb",
-                str(executed),
-                "-f",
-                str(params),
-                "-p",
-                "period",
-                PERIOD,
-                "-p",
-                "engine",
-                engine,
-                "--no-progress-bar",
-            ],
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
-        )
-        if engine == "quarto":
+def naive_batch(engine: str, out: Path, audiences: list[str]) -> None:
+    """One papermill run and one render per page, one after another, as a shell loop would."""
+    for audience in audiences:
+        folder = out / audience
+        folder.mkdir(parents=True, exist_ok=True)
+        for params in sorted((ROOT / "params" / "directorates").glob("*.yaml")):
+            executed = folder / f"{params.stem}.ipynb"
             subprocess.run(
-                ["quarto", "render", str(executed), "--to", "html"], cwd=out, check=True, capture_output=True
-            )
-        else:
-            subprocess.run(
-                [bin_path("jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)],
-                cwd=out,
+                [
+                    bin_path("papermill"),
+                    "notebooks/service_area.ipynb",
+                    str(executed),
+                    "-f",
+                    str(params),
+                    "-p",
+                    "period",
+                    PERIOD,
+                    "-p",
+                    "audience",
+                    audience,
+                    "-p",
+                    "engine",
+                    engine,
+                    "--no-progress-bar",
+                ],
+                cwd=ROOT,
                 check=True,
                 capture_output=True,
             )
+            if engine == "quarto":
+                subprocess.run(
+                    ["quarto", "render", str(executed), "--to", "html"], cwd=folder, check=True, capture_output=True
+                )
+            else:
+                subprocess.run(
+                    [bin_path("jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)],
+                    cwd=folder,
+                    check=True,
+                    capture_output=True,
+                )
 
 
-def timed(batch, engine: str) -> float:
+def timed(batch, engine: str, audiences: list[str]) -> float:
     with tempfile.TemporaryDirectory(prefix="pmkit-batch-") as scratch:
         started = time.perf_counter()
-        batch(engine, Path(scratch) / "out")
+        batch(engine, Path(scratch) / "out", audiences)
         return time.perf_counter() - started
 
 
@@ -108,20 +118,33 @@ def main() -> None:
         choices=["nbconvert", "quarto"],
         help="repeatable; default nbconvert, and quarto where it is installed",
     )
+    parser.add_argument(
+        "--audiences",
+        action="append",
+        choices=list(CASES),
+        help="repeatable: one (internal, six pages) or both (internal and public, twelve pages); default both cases",
+    )
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
     if not (ROOT / "data" / "pmkit.duckdb").exists():
         sys.exit("the demo store is missing: run `pmkit demo --no-reports` (or make demo) first")
     engines = args.engine or ["nbconvert"] + (["quarto"] if shutil.which("quarto") else [])
-    print(f"demo council, six quarterly reports for {PERIOD}, internal audience; medians of {args.repeats} runs")
-    print(f"{'engine':<10} {'pmkit (s)':>16} {'naive loop (s)':>18} {'ratio':>7}")
+    cases = args.audiences or list(CASES)
+    print(
+        f"demo council, the six directorates' quarterly reports for {PERIOD}; medians (and ranges) of {args.repeats} runs"
+    )
+    print(f"{'engine':<10} {'audiences':<10} {'pages':>5} {'pmkit (s)':>16} {'naive loop (s)':>18} {'ratio':>7}")
     for engine in engines:
-        ours = [timed(pmkit_batch, engine) for _ in range(args.repeats)]
-        naive = [timed(naive_batch, engine) for _ in range(args.repeats)]
-        m, n = statistics.median(ours), statistics.median(naive)
-        print(
-            f"{engine:<10} {m:>8.1f} ({min(ours):.1f}-{max(ours):.1f}) {n:>9.1f} ({min(naive):.1f}-{max(naive):.1f}) {m / n:>7.2f}"
-        )
+        for case in cases:
+            audiences = CASES[case]
+            ours = [timed(pmkit_batch, engine, audiences) for _ in range(args.repeats)]
+            naive = [timed(naive_batch, engine, audiences) for _ in range(args.repeats)]
+            m, n = statistics.median(ours), statistics.median(naive)
+            print(
+                f"{engine:<10} {case:<10} {6 * len(audiences):>5} {m:>8.1f} ({min(ours):.1f}-{max(ours):.1f}) "
+                f"{n:>9.1f} ({min(naive):.1f}-{max(naive):.1f}) {m / n:>7.2f}",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

@@ -162,3 +162,14 @@ def demo_render(tmp_path_factory, worker_id) -> DemoRender:
     failed = json.loads((root / "failed.json").read_text())
     assert not failed, failed
     return DemoRender(root)
+
+
+@pytest.fixture(autouse=True)
+def _charts_drawn_afresh():
+    """Each test starts with no drawing kept by an earlier one (chart tests look at what is drawn)."""
+    from pmkit.components import charts
+
+    charts.forget_drawings()
+    charts.share_drawings(None)
+    yield
+    charts.share_drawings(None)

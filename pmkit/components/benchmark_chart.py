@@ -20,7 +20,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from pmkit.components.charts import WIDE, Layout, chart_pair, figure_to_data_uri, scale_texts, styled
+from pmkit.components.charts import WIDE, Layout, chart_pair, drawn_once, figure_to_data_uri, scale_texts, styled
 from pmkit.components.templating import ordinal, render
 from pmkit.components.words import Words
 from pmkit.io.units import format_value
@@ -63,6 +63,7 @@ def position_sentence(reading: Reading, words: Words) -> str:
     return f"{where}: ranked {ordinal(int(row['rank']))} of {n} (1st is best); the middle figure was {median}"
 
 
+@drawn_once
 def benchmark_chart(reading: Reading, council: str, words: Words, layout: Layout = WIDE) -> tuple[str, str]:
     """The comparator chart as a PNG data URI (drawn at ``layout``'s size), and alt text that states its message."""
     peers, unit, decimals = reading.peers, reading.unit, reading.decimals
@@ -71,7 +72,7 @@ def benchmark_chart(reading: Reading, council: str, words: Words, layout: Layout
     fmt = lambda v: format_value(v, unit, decimals)  # noqa: E731
     with styled():
         fig = Figure(
-            figsize=(layout.width, layout.text * ((0.32 if layout is WIDE else 0.4) * n + 1.6)),
+            figsize=(layout.width, layout.text * ((0.32 if layout == WIDE else 0.4) * n + 1.6)),
             dpi=100,
             layout="constrained",
         )
@@ -93,7 +94,7 @@ def benchmark_chart(reading: Reading, council: str, words: Words, layout: Layout
             )
     colours = [OWN if own else PEER for own in table["own"]]
     labels = [f"{name} (this council)" if own else name for name, own in zip(table["authority_name"], table["own"])]
-    if layout is WIDE:
+    if layout == WIDE:
         ax.barh(positions, table["value"], color=colours, height=0.7, zorder=2)
         ax.set_yticks(positions, labels, fontsize=8.5)
         names = ax.get_yticklabels()
@@ -271,6 +272,7 @@ def benchmark_trend(reading: Reading, history: pd.DataFrame, council: str, words
     )
 
 
+@drawn_once
 def _trend_chart(
     reading: Reading, history: pd.DataFrame, council: str, words: Words, layout: Layout = WIDE
 ) -> tuple[str, str]:
@@ -294,7 +296,7 @@ def _trend_chart(
     ax.plot(x, history["own"], color=OWN, lw=2.2, marker="o", markersize=4, label=f"{council} (this council)")
     step = max(1, int(np.ceil(len(x) / min(10, layout.ticks))))
     ax.set_xticks(x[::step], history["period"].iloc[::step], rotation=45, ha="right", fontsize=8.5)
-    fig.legend(fontsize=8.5, frameon=False, loc="outside lower center", ncol=4 if layout is WIDE else 1)
+    fig.legend(fontsize=8.5, frameon=False, loc="outside lower center", ncol=4 if layout == WIDE else 1)
     better = "lower is better" if reading.info["polarity"] == "lower_is_better" else "higher is better"
     fig.suptitle(
         textwrap.fill(f"{reading.title}: compared with similar councils over time ({better})", 72),

@@ -3,16 +3,33 @@
 Figures are built with matplotlib's object API (no pyplot state), so charts can be drawn from
 several threads and nothing needs closing. Seaborn's style is applied when a chart is made, so
 importing the component library does not import seaborn (or scipy behind it).
+
+Each chart is drawn once per content (`drawn_once`): a drawing is kept under a hash of everything that
+is drawn (the chart function's arguments, layout included, and the version of the drawing code), in
+this process and, during a batch, in a folder its kernels share (`share_drawings`), so the pages of a
+batch that show the same chart reuse the same bytes.
 """
 
 from __future__ import annotations
 
 import base64
 import contextlib
+import dataclasses
+import datetime
+import decimal
+import functools
+import hashlib
+import inspect
 import io
+import json
+import os
+import tempfile
 import textwrap
-from collections.abc import Iterator
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -105,6 +122,198 @@ def figure_to_data_uri(fig: Figure, **savefig: object) -> Drawing:
     )
 
 
+def content_digest(value: object) -> str:
+    """The sha256 of what ``value`` holds: scalars, strings, sequences, mappings, NumPy arrays, pandas
+    frames, series and indexes (values, dtypes, index and names), and dataclasses (their type and fields),
+    nested in any way. Equal content gives the same digest in any process; a ``TypeError`` for anything
+    else, so that nothing is cached on an incomplete key.
+
+    >>> content_digest([1, 2.5, "a"]) == content_digest([1, 2.5, "a"]) != content_digest([1, 2.5, "b"])
+    True
+    """
+    digest = hashlib.sha256()
+    _feed(digest, value)
+    return digest.hexdigest()
+
+
+def _feed(digest, value: object) -> None:
+    """Add ``value`` to ``digest``, each part tagged with its type so that 1, 1.0, "1" and [1] differ."""
+    import pandas as pd
+
+    digest.update(f"<{type(value).__module__}.{type(value).__qualname__}>".encode())
+    if value is None or isinstance(value, (bool, int, float, complex, str, bytes, np.generic)):
+        digest.update(repr(value.tobytes() if isinstance(value, np.generic) else value).encode())
+    elif isinstance(value, (datetime.date, datetime.timedelta, decimal.Decimal, pd.Period)) or value is pd.NA:
+        digest.update(repr(value).encode())  # their repr is their content (pandas' Timestamp is a datetime)
+    elif isinstance(value, np.ndarray):
+        digest.update(f"{value.dtype.str}{value.shape}".encode())
+        if value.dtype.hasobject:
+            _feed(digest, value.tolist())
+        else:
+            digest.update(np.ascontiguousarray(value).tobytes())
+    elif isinstance(value, pd.Index):
+        _feed(digest, [value.name, str(value.dtype)])
+        _feed(digest, _hashed(value))
+    elif isinstance(value, pd.Series):
+        _feed(digest, [value.name, value.index, value.reset_index(drop=True).to_frame("values")])
+    elif isinstance(value, pd.DataFrame):
+        _feed(digest, [value.columns, value.index, [str(t) for t in value.dtypes]])
+        for column in range(value.shape[1]):
+            values = value.iloc[:, column]
+            if isinstance(values.dtype, np.dtype) and not values.dtype.hasobject:  # numbers, times: their bytes
+                _feed(digest, values.to_numpy())
+            else:
+                _feed(digest, _hashed(values))
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        _feed(digest, [(f.name, getattr(value, f.name)) for f in dataclasses.fields(value)])
+    elif isinstance(value, dict):
+        _feed(digest, sorted(((repr(k), v) for k, v in value.items()), key=lambda item: item[0]))
+    elif isinstance(value, (list, tuple)):
+        digest.update(str(len(value)).encode())
+        for item in value:
+            _feed(digest, item)
+    elif isinstance(value, os.PathLike):
+        digest.update(os.fspath(value).encode())
+    else:
+        raise TypeError(f"no content digest for a {type(value).__qualname__}")
+
+
+def _hashed(values) -> object:
+    """A column or index by content: pandas' hash of each value, or the values one by one where pandas
+    cannot hash them (a list in a cell)."""
+    import pandas as pd
+
+    try:
+        return pd.util.hash_pandas_object(values, index=False).to_numpy()
+    except TypeError:
+        return list(values)
+
+
+@functools.cache
+def drawing_code_version() -> str:
+    """A digest of the code that draws: every source file of pmkit and the versions of the libraries
+    that draw and encode the charts. A change to any of them never serves an older drawing."""
+    from importlib.metadata import version
+
+    libraries = " ".join(f"{name} {version(name)}" for name in ("matplotlib", "seaborn", "pillow", "numpy", "pandas"))
+    digest = hashlib.sha256(libraries.encode())
+    package = Path(__file__).resolve().parents[1]
+    for source in sorted(package.rglob("*.py")):
+        digest.update(source.relative_to(package).as_posix().encode() + b"\0" + source.read_bytes())
+    return digest.hexdigest()
+
+
+def _style() -> str:
+    """Matplotlib's settings as they are now (a chart is drawn with them), less the backend, which draws
+    nothing here (every chart is saved with Agg)."""
+    import matplotlib
+
+    return repr(sorted((k, v) for k, v in dict.items(matplotlib.rcParams) if k != "backend"))
+
+
+class _Drawings:
+    """Drawings kept by key: the last ``size`` in memory, and all of them in ``folder`` when one is shared."""
+
+    def __init__(self, size: int = 256):
+        self.size = size
+        self.memory: OrderedDict[str, object] = OrderedDict()
+        self.folder: Path | None = None
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> object | None:
+        with self.lock:
+            if key in self.memory:
+                self.memory.move_to_end(key)
+                return self.memory[key]
+        if self.folder is not None:
+            try:
+                value = _loads(json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8")))
+            except (OSError, ValueError):  # not drawn yet (or unreadable): drawn here
+                return None
+            self._remember(key, value)
+            return value
+        return None
+
+    def put(self, key: str, value: object) -> None:
+        self._remember(key, value)
+        if self.folder is not None:
+            text = json.dumps(_dumps(value))
+            try:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=f".{key}-", suffix=".tmp")
+                with os.fdopen(handle, "w", encoding="utf-8") as out:
+                    out.write(text)
+                os.replace(temporary, self.folder / f"{key}.json")  # another process never reads half a drawing
+            except OSError:  # a full disk costs the other kernels a drawing each, not this report its page
+                pass
+
+    def _remember(self, key: str, value: object) -> None:
+        with self.lock:
+            self.memory[key] = value
+            self.memory.move_to_end(key)
+            while len(self.memory) > self.size:
+                self.memory.popitem(last=False)
+
+
+_DRAWINGS = _Drawings()
+
+
+def share_drawings(folder: str | os.PathLike | None) -> None:
+    """Keep drawings in ``folder`` too, where other processes (the kernels of one batch) find them; None
+    keeps them in this process only. A batch gives each of its reports its own work folder's ``charts``."""
+    _DRAWINGS.folder = None if folder is None else Path(folder)
+
+
+def forget_drawings() -> None:
+    """Forget the drawings this process keeps in memory (those in a shared folder stay there)."""
+    with _DRAWINGS.lock:
+        _DRAWINGS.memory.clear()
+
+
+def drawn_once(draw: Callable) -> Callable:
+    """Wrap a chart function so that a call with the same content as an earlier one (every argument,
+    defaults included, `content_digest` equal) gives the earlier result instead of drawing again.
+
+    The result (a `Drawing`, a ``str`` such as alt text, or a tuple of them) comes back byte for byte,
+    with the drawing's size and smallest text. An argument with no content digest draws afresh."""
+    signature = inspect.signature(draw)
+    name = f"{draw.__module__}.{draw.__qualname__}"
+
+    @functools.wraps(draw)
+    def cached(*args: object, **kwargs: object):
+        bound = signature.bind(*args, **kwargs)
+        bound.apply_defaults()
+        try:
+            key = content_digest([name, drawing_code_version(), _style(), list(bound.arguments.items())])
+        except TypeError:
+            return draw(*args, **kwargs)
+        found = _DRAWINGS.get(key)
+        if found is None:
+            found = draw(*args, **kwargs)
+            _DRAWINGS.put(key, found)
+        return found
+
+    return cached
+
+
+def _dumps(value: object) -> object:
+    if isinstance(value, Drawing):
+        return {"drawing": str(value), "width": value.width, "height": value.height, "min_text_px": value.min_text_px}
+    if isinstance(value, tuple):
+        return {"tuple": [_dumps(item) for item in value]}
+    if isinstance(value, str):
+        return value
+    raise TypeError(f"a chart function returned a {type(value).__qualname__}, not a Drawing, str or tuple")
+
+
+def _loads(value: object) -> object:
+    if isinstance(value, str):
+        return value
+    if "tuple" in value:
+        return tuple(_loads(item) for item in value["tuple"])
+    return Drawing(value["drawing"], value["width"], value["height"], value["min_text_px"])
+
+
 def chart_pair(draw, *args: object, **kwargs: object) -> tuple[Drawing, Drawing, str]:
     """A chart drawn twice by ``draw(*args, layout=..., **kwargs)`` (which returns a data URI and alt text):
     wide for screens and print, narrow with larger text for phones; returns both drawings and the alt text."""
@@ -140,6 +349,7 @@ def styled() -> Iterator[None]:
         yield
 
 
+@drawn_once
 def sparkline(values, target=None, width: float = 2.4, height: float = 0.7) -> str:
     """A small trend line of ``values`` (oldest first) with a dashed target line; returns a data URI.
 

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from pmkit.components.charts import WIDE, Layout, chart_pair, figure_to_data_uri, scale_texts, styled
+from pmkit.components.charts import WIDE, Layout, chart_pair, drawn_once, figure_to_data_uri, scale_texts, styled
 from pmkit.components.templating import plural, render
 from pmkit.components.words import Words
 from pmkit.io import periods
@@ -34,6 +34,7 @@ SIGNAL_WORDS = {
 DIMENSION_WORDS = {"ward": "ward", "age_band": "age band"}
 
 
+@drawn_once
 def funnel_chart(
     frame: pd.DataFrame, title: str, dimension: str, period: str, words: Words, layout: Layout = WIDE
 ) -> tuple[str, str]:

@@ -29,7 +29,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.transforms import blended_transform_factory
 
-from pmkit.components.charts import WIDE, Layout, chart_pair, figure_to_data_uri, scale_texts, styled
+from pmkit.components.charts import WIDE, Layout, chart_pair, drawn_once, figure_to_data_uri, scale_texts, styled
 from pmkit.components.targets import MAX_STEPS_SAID
 from pmkit.components.templating import Markup, plural, render
 from pmkit.components.words import PERIOD_NOUN, Words, words_for
@@ -213,6 +213,7 @@ def _kind_word(side: str, result: XmRResult, words: Words) -> str:
     return "an improvement" if good else "a concern"
 
 
+@drawn_once
 def spc_chart(
     result: XmRResult,
     title: str,
@@ -261,10 +262,10 @@ def spc_chart(
         note_lines = len(textwrap.wrap("Note: " + " ".join(notes), note_width)) if notes else 0
         legend_rows = pts["point_type"].nunique()  # the phone's legend has one column
         footer = (
-            0.45 + 0.2 * note_lines if layout is WIDE else layout.text * (0.15 + 0.2 * legend_rows + 0.2 * note_lines)
+            0.45 + 0.2 * note_lines if layout == WIDE else layout.text * (0.15 + 0.2 * legend_rows + 0.2 * note_lines)
         )
         # the phone's title and tick labels take a larger share of its height, so its footer gets a larger share
-        share = 1.0 if layout is WIDE else 1.6
+        share = 1.0 if layout == WIDE else 1.6
         fig = Figure(figsize=(layout.width, 4.2 + footer * share), dpi=100, layout="constrained")
         ax, foot = fig.subplots(2, 1, height_ratios=[4.2, footer * share])
     foot.axis("off")
@@ -328,7 +329,7 @@ def spc_chart(
     floor, ceiling = measure.bounds(info)
     low, high = ax.get_ylim()
     ax.set_ylim(max(low, floor), min(high, ceiling))
-    _label_lines(ax, right, total, ceiling, stacked=layout is not WIDE)
+    _label_lines(ax, right, total, ceiling, stacked=layout != WIDE)
     _x_axis(ax, axis.ticks, total, layout.ticks)
     ax.set_ylabel(_unit_label(unit))
     fig.suptitle(textwrap.fill(title, 80), x=0.01, ha="left", fontsize=13, fontweight="bold", color=INK)
@@ -342,7 +343,7 @@ def spc_chart(
         foot.legend(
             handles=handles,
             loc="upper center",
-            ncol=min(len(handles), 3) if layout is WIDE else 1,
+            ncol=min(len(handles), 3) if layout == WIDE else 1,
             frameon=False,
             fontsize=9,
         )
@@ -581,8 +582,9 @@ def bounds_notes(points: pd.DataFrame, info: pd.Series | dict, unit: str | None,
 def _data_table(reading, words: Words) -> dict:
     view, lines = reading.spc, LINE_WORDS[words.audience]
     fmt = lambda v: "" if pd.isna(v) else format_value(v, reading.unit, reading.decimals)  # noqa: E731
-    line = lambda v: "" if pd.isna(v) else _line(v, reading.unit, reading.decimals, view.result)  # noqa: E731
-    limit = lambda p, c: "" if pd.isna(p[c]) else _limit(p, c, reading.unit, reading.decimals, view.result)  # noqa: E731
+    places = _line_decimals(view.result, reading.decimals)  # once for the table, not once per cell
+    line = lambda v: "" if pd.isna(v) else _line(v, reading.unit, places, None)  # noqa: E731
+    limit = lambda p, c: "" if pd.isna(p[c]) else _limit(p, c, reading.unit, places, None)  # noqa: E731
     running = view.figures if view.in_period else None
     rows = [
         [
@@ -702,10 +704,11 @@ def _fmt(value: float, unit: str | None, decimals: int | None = None) -> str:
     return format_value(value, unit, decimals, missing="n/a")
 
 
-def _line(value: float, unit: str | None, decimals: int | None, result: XmRResult) -> str:
+def _line(value: float, unit: str | None, decimals: int | None, result: XmRResult | None) -> str:
     """A mean or limit at the values' own decimals, or at as many more (up to three) as it takes for
-    no value beyond a limit of ``result`` to read as equal to it."""
-    return _fmt(value, unit, _line_decimals(result, decimals))
+    no value beyond a limit of ``result`` to read as equal to it (``result`` None: ``decimals`` are
+    already those, from `_line_decimals`)."""
+    return _fmt(value, unit, decimals if result is None else _line_decimals(result, decimals))
 
 
 def _line_decimals(result: XmRResult, decimals: int | None) -> int | None:
@@ -728,7 +731,7 @@ def _bound(value: float, unit: str | None) -> str:
     return format_value(value, unit, 0 if float(value).is_integer() else None)
 
 
-def _limit(row: pd.Series, column: str, unit: str | None, decimals: int | None, result: XmRResult) -> str:
+def _limit(row: pd.Series, column: str, unit: str | None, decimals: int | None, result: XmRResult | None) -> str:
     """A process limit of a `within_bounds` row: at the bound, the bound as it is (``0``), else as `_line`."""
     if row.get(f"{column}_clipped", False):
         return _bound(row[column], unit)

@@ -144,6 +144,7 @@ def _sentiment_text(row: object, public: bool) -> str:
     return f"{str(row.sentiment).capitalize()} ({row.positive} positive, {row.negative} negative)"
 
 
+@charts.drawn_once
 def _volume_chart(table: pd.DataFrame, summary: ThemeSummary, layout: charts.Layout = charts.WIDE) -> tuple[str, str]:
     """A horizontal bar chart of comments per theme as a PNG data URI (drawn at ``layout``'s size), and alt text
     stating its message."""

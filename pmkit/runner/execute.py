@@ -96,7 +96,7 @@ def execute_report(job: ReportJob, kernels: WarmKernels, progress: RunObserver |
     started = time.perf_counter()
     kernel = None
     try:
-        with kernels.lend(job.project) as kernel:
+        with kernels.lend(job.project, job.tmp / "charts") as kernel:  # drawings shared by the batch's kernels
             started = time.perf_counter()
             _tell(progress, job, "running", started)
             papermill.execute_notebook(

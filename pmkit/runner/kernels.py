@@ -6,7 +6,9 @@ running kernel instead of starting one). Before each report the kernel is given 
 (`clean_slate`, run inside the kernel): an empty namespace, execution counts from 1, no open figures,
 the plotting settings and warning filters as they were after warm-up, and the report's project as its
 working folder. A report's page therefore does not depend on which kernel ran it or what ran there
-before (tests/runner/test_batch.py checks this). A kernel that died is replaced by a new one.
+before (tests/runner/test_batch.py checks this). A kernel that died is replaced by a new one. The
+kernels of a batch keep their drawings in the batch's chart folder, so a chart that two pages of the
+batch show is drawn once (`pmkit.components.charts.drawn_once`).
 """
 
 from __future__ import annotations
@@ -37,6 +39,9 @@ def warm_up() -> None:
     import pmkit.reports.annual  # noqa: F401
     import pmkit.reports.deep_dive  # noqa: F401
     import pmkit.reports.quarterly  # noqa: F401
+    from pmkit.components.charts import drawing_code_version
+
+    drawing_code_version()  # read once here, not by the first report
 
     _SAVED["rc"] = dict(matplotlib.rcParams)
     _SAVED["warnings"] = list(warnings.filters)
@@ -44,13 +49,16 @@ def warm_up() -> None:
     gc.freeze()  # what warm-up made lives as long as the kernel: the collection each reset runs skips it
 
 
-def clean_slate(folder: str) -> None:
-    """Run inside a kernel before each report: the state `warm_up` left, in ``folder``."""
+def clean_slate(folder: str, charts: str | None = None) -> None:
+    """Run inside a kernel before each report: the state `warm_up` left, in ``folder``; drawings shared
+    with the batch's other kernels in ``charts`` (`pmkit.components.charts.share_drawings`)."""
     import warnings
 
     import matplotlib
     import matplotlib.pyplot as plt
     from IPython import get_ipython
+
+    from pmkit.components.charts import share_drawings
 
     get_ipython().reset(new_session=True)  # empty namespace and output history; execution counts from 1
     plt.close("all")
@@ -60,6 +68,7 @@ def clean_slate(folder: str) -> None:
     warnings.resetwarnings()  # also forgets which warnings were already shown once
     warnings.filters[:] = _SAVED["warnings"]
     os.chdir(folder)
+    share_drawings(charts)
 
 
 class KernelFailed(RuntimeError):
@@ -116,9 +125,9 @@ class WarmKernels:
             except queue.Empty:
                 continue
 
-    def lend(self, folder: Path) -> LentKernel:
-        """A warm kernel with a clean slate in ``folder`` (started if fewer than ``size`` exist), as a
-        context manager that gives it back (or drops it if it died)."""
+    def lend(self, folder: Path, charts: Path | None = None) -> LentKernel:
+        """A warm kernel with a clean slate in ``folder`` (started if fewer than ``size`` exist), sharing
+        drawings in ``charts``, as a context manager that gives it back (or drops it if it died)."""
         while True:
             with self._lock:
                 start = self._idle.empty() and self._started < self.size
@@ -133,7 +142,8 @@ class WarmKernels:
             except queue.Empty:
                 continue
         try:
-            _run(km, f"import pmkit.runner.kernels; pmkit.runner.kernels.clean_slate({str(folder)!r})")
+            shared = None if charts is None else str(charts)
+            _run(km, f"import pmkit.runner.kernels; pmkit.runner.kernels.clean_slate({str(folder)!r}, {shared!r})")
         except Exception:
             self._drop(km)
             raise

@@ -219,3 +219,19 @@ def test_public_section_leaves_out_short_series_and_uses_no_jargon():
     html = spc_section([jump_reading()], PUBLIC)
     visible = text(soup(html)) + " " + soup(html).select_one("img.spc-chart")["alt"]
     assert not re.search(r"special cause|common cause|process limit|xmr|\bspc\b|assurance", visible, re.I)
+
+
+def test_the_data_table_gives_every_mean_and_limit_at_the_decimals_that_tell_the_figure_from_its_limit():
+    # 96.0% and 97.0% in turn for 14 months, then 93.043%: mean (1351 + 93.043) / 15 = 96.2695, mean moving range
+    # (13 + 97 - 93.043) / 14 = 1.21121, limits 96.2695 ± 2.66 × 1.21121 = 93.0477 to 99.4913. At one decimal the
+    # last figure and the lower limit would both read 93.0%, so every mean and limit of the table has two.
+    r = make_reading(
+        status_row(value=93.043, target=85.0, rag="green", exceptions=["spc_concern"], period="Sep 2025"),
+        register_row(decimals=1),
+        make_view([96.0, 97.0] * 7 + [93.043], first="Jul 2024", target=85.0),
+    )
+    rows = [[text(c) for c in tr.select("th, td")] for tr in soup(spc_section([r], WORDS)).select(".spc-data tbody tr")]
+    assert [row[:5] for row in (rows[0], rows[-1])] == [
+        ["Jul 2024", "96.0%", "96.27%", "93.05%", "99.49%"],
+        ["Sep 2025", "93.0%", "96.27%", "93.05%", "99.49%"],
+    ]

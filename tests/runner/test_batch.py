@@ -283,3 +283,42 @@ def test_two_audiences_in_one_batch_are_two_lines_of_progress(project):
         "started Place: performance report, 2025/26 Q2 (public)",
     ]
     assert sum(line.startswith("published") for line in lines) == 2
+
+
+def test_a_chart_both_audiences_show_is_drawn_once_and_each_page_is_as_it_would_be_alone(project):
+    # The last cell shows how many drawings the batch's chart folder holds when the report ends.
+    add_cell(
+        project,
+        "import glob\nfrom IPython.display import HTML, display\n"
+        'display(HTML(f\'<p id="drawings">{len(glob.glob("outputs/.pmkit-tmp/run-*/charts/*.json"))}</p>\'))',
+    )
+    kept = re.compile(r'<p id="drawings">(\d+)</p>')
+    images = re.compile(r"data:image/png;base64,[A-Za-z0-9+/=]+")
+
+    runs = run_batch("quarterly", [project], ["public"], period=PERIOD, directorate=["housing"], engine="nbconvert")
+    public_alone = page(project, "housing", "public")
+    runs += run_batch("quarterly", [project], ["internal"], period=PERIOD, directorate=["housing"], engine="nbconvert")
+    alone = {"internal": page(project, "housing", "internal"), "public": public_alone}
+    runs += run_batch(
+        "quarterly",
+        [project],
+        ["internal", "public"],
+        period=PERIOD,
+        directorate=["housing"],
+        engine="nbconvert",
+        jobs=2,
+    )
+    assert all(r.ok for run in runs for r in run.reports), [r.error for run in runs for r in run.reports]
+    together = {audience: page(project, "housing", audience) for audience in ("internal", "public")}
+
+    # Alone, a page's folder holds its own charts: one drawing per distinct image on the page.
+    for html in alone.values():
+        assert int(kept.search(html).group(1)) == len(set(images.findall(html)))
+    # Together, the folder holds one drawing per distinct image of the two pages: those both show (the
+    # sparklines, drawn alike for both audiences) were drawn once.
+    internal, public = (set(images.findall(together[a])) for a in ("internal", "public"))
+    assert internal & public
+    assert max(int(kept.search(html).group(1)) for html in together.values()) == len(internal | public)
+    # And each page is byte for byte the page drawn alone, every chart drawn afresh.
+    for audience in ("internal", "public"):
+        assert kept.sub("", together[audience]) == kept.sub("", alone[audience])
