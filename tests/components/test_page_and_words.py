@@ -125,3 +125,68 @@ def test_public_words_carry_no_jargon(frequency):
 
 def test_public_variation_words_name_the_period():
     assert words_for("public").variation("concern_high", "quarterly") == "Unusually high this quarter: worse than usual"
+
+
+def shown(sections, engine):
+    """The output a notebook cell gets from ``page.show_sections``: its one display's data."""
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.utils.capture import capture_output
+
+    InteractiveShell.instance()
+    with capture_output() as captured:
+        page.show_sections(sections, engine)
+    assert len(captured.outputs) == 1
+    return captured.outputs[0].data
+
+
+def test_each_engine_gets_its_sections_as_one_output_with_their_headings():
+    sections = [(("Adults & children", "adults"), "<p>One</p>"), (None, "<p>Two</p>")]
+    assert shown(sections, "nbconvert") == {"text/html": '<h2 id="adults">Adults &amp; children</h2>\n<p>One</p><p>Two</p>'}
+    assert shown(sections, "quarto") == {
+        "text/markdown": "## Adults \\& children {#adults}\n\n```{=html}\n<p>One</p>\n```\n\n```{=html}\n<p>Two</p>\n```"
+    }
+
+
+def test_show_passes_the_engine_and_heading_on():
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.utils.capture import capture_output
+
+    InteractiveShell.instance()
+    with capture_output() as captured:
+        page.show("<p>Two</p>", "quarto", ("Summary", "summary"))
+    assert captured.outputs[0].data == {"text/markdown": "## Summary {#summary}\n\n```{=html}\n<p>Two</p>\n```"}
+
+
+def test_a_section_anchor_is_its_name_with_hyphens(internal):
+    (title, anchor), _ = page.section("case_studies", "<p>Story</p>", internal)
+    assert (title, anchor) == ("Case studies", "case-studies")
+
+
+def test_the_header_links_back_to_the_period_index():
+    nav = soup(page.header("What happened in 2025/26 Q2.")).select_one("nav a")
+    assert (nav["href"], text(nav)) == ("index.html", "All reports for this period")
+    assert soup(page.header("What happened.", index_link=False)).select_one("nav") is None
+
+
+def test_the_method_note_names_making_data_count_rules_unless_told_otherwise(internal):
+    register = pd.DataFrame({"tolerance": [0.05]})
+    note = text(soup(page.method_note("2025/26 Q2", {}, register, "returns.xlsx", internal)))
+    assert "SPC: XmR charts under Making Data Count rules" in note
+
+
+@pytest.mark.parametrize(
+    ("register", "expected"),
+    [
+        # no tolerance type: each is relative; two of three at 5%
+        (pd.DataFrame({"tolerance": [0.05, 0.05, 0.1]}), "5% of the target for 2 of 3; each one's own for the rest"),
+        # a blank type is relative; an absolute one is said in the unit
+        (
+            pd.DataFrame({"tolerance": [0.1, 0.1, 2.0], "tolerance_type": [None, "", "absolute"]}),
+            "10% of the target for 2 of 3; each one's own for the rest",
+        ),
+        # no tolerance column: the default 5%
+        (pd.DataFrame({"tolerance_type": ["relative", "absolute"]}), "5% of the target"),
+    ],
+)
+def test_tolerance_words_read_the_register_with_its_defaults(register, expected):
+    assert page.tolerance_words(register) == expected
