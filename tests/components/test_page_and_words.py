@@ -141,7 +141,9 @@ def shown(sections, engine):
 
 def test_each_engine_gets_its_sections_as_one_output_with_their_headings():
     sections = [(("Adults & children", "adults"), "<p>One</p>"), (None, "<p>Two</p>")]
-    assert shown(sections, "nbconvert") == {"text/html": '<h2 id="adults">Adults &amp; children</h2>\n<p>One</p><p>Two</p>'}
+    assert shown(sections, "nbconvert") == {
+        "text/html": '<h2 id="adults">Adults &amp; children</h2>\n<p>One</p><p>Two</p>'
+    }
     assert shown(sections, "quarto") == {
         "text/markdown": "## Adults \\& children {#adults}\n\n```{=html}\n<p>One</p>\n```\n\n```{=html}\n<p>Two</p>\n```"
     }
