@@ -192,3 +192,12 @@ def test_the_method_note_names_making_data_count_rules_unless_told_otherwise(int
 )
 def test_tolerance_words_read_the_register_with_its_defaults(register, expected):
     assert page.tolerance_words(register) == expected
+
+
+def test_internal_words_for_no_earlier_figure_and_a_hit_outside_limits_that_sit_below_the_target(internal):
+    assert internal.direction("not_comparable", "monthly") == "Not comparable"
+    assert internal.disagreement("unusual_hit", "green", "quarterly", "80.1%", "88.3%") == (
+        "On target this quarter, although the process limits (80.1% to 88.3%) lie wholly on the wrong side of the "
+        "target, so the process would consistently miss it: this value is outside the limits, a special cause rather "
+        "than a sign that the process now meets the target."
+    )
