@@ -201,3 +201,17 @@ def test_internal_words_for_no_earlier_figure_and_a_hit_outside_limits_that_sit_
         "target, so the process would consistently miss it: this value is outside the limits, a special cause rather "
         "than a sign that the process now meets the target."
     )
+
+
+def test_words_for_a_quartile_a_sustained_shift_and_no_variation_verdict(internal, public):
+    assert internal.quarter(2) == "2nd quartile"
+    assert public.quarter(4) == "worst 25%"
+    assert public.stale("above", "Apr 2025", 7, "monthly") == (
+        "Consistently higher than before since Apr 2025, so it is too early to say whether it will reliably meet "
+        "its target."
+    )
+    assert public.stale("below", "Apr 2025", 7, "monthly") == (
+        "Consistently lower than before since Apr 2025, so it is too early to say whether it will reliably meet "
+        "its target."
+    )
+    assert internal.variation(None, "monthly") == "Variation not assessed"
