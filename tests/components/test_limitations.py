@@ -189,3 +189,17 @@ def test_a_changed_target_without_a_better_direction_is_not_called_tightened():
     )
     targets = pd.DataFrame({"indicator_id": "REP-01", "period": ["2024/25", "2025/26"], "target": [90.0, 92.0]})
     assert limitations([r], {}, NO_BREAKDOWNS, targets, INTERNAL) == []
+
+
+def test_one_small_breakdown_figure_is_said_in_the_singular():
+    r = reading(
+        status_row(),
+        register_row(data_source=""),
+        view(LONG, "Jun 2024"),
+        peers({k: 80.0 + n for n, k in enumerate("ABCDEFGH")}, 87.0),
+    )
+    breakdowns = pd.DataFrame({"indicator_id": ["REP-01", "REP-01"], "denominator": [12, 40]})
+    assert limitations([r], {}, breakdowns, NO_TARGETS, INTERNAL) == [
+        "Repairs completed on time: 1 of its breakdown figures rests on fewer than 20 cases, so it varies a lot by "
+        "chance."
+    ]

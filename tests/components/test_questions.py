@@ -82,7 +82,8 @@ def test_the_limitations_say_what_to_know_before_relying_on_the_figures(internal
         "Repairs completed on time: only 5 values, too few to tell usual from unusual variation reliably.",
         "Repairs completed on time: no figure for Jul 2025.",
         "Repairs completed on time: only 2 similar councils have figures for Sep 2025.",
-        "Repairs completed on time: 1 of its breakdown figures rest on fewer than 20 cases, so they vary a lot by chance.",
+        "Repairs completed on time: 1 of its breakdown figures rests on fewer than 20 cases, so it varies a lot by "
+        "chance.",
         "Repairs completed on time: source: Repairs system.",
         "Calls answered: no values yet.",
     ]
