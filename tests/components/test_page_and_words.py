@@ -127,16 +127,25 @@ def test_public_variation_words_name_the_period():
     assert words_for("public").variation("concern_high", "quarterly") == "Unusually high this quarter: worse than usual"
 
 
-def shown(sections, engine):
-    """The output a notebook cell gets from ``page.show_sections``: its one display's data."""
+def cell_outputs(show, *args):
+    """What a notebook cell's outputs are after ``show(*args)``: each display's data, as a kernel records it."""
     from IPython.core.interactiveshell import InteractiveShell
     from IPython.utils.capture import capture_output
 
     InteractiveShell.instance()
-    with capture_output() as captured:
-        page.show_sections(sections, engine)
-    assert len(captured.outputs) == 1
-    return captured.outputs[0].data
+    try:
+        with capture_output() as captured:
+            show(*args)
+    finally:
+        InteractiveShell.clear_instance()
+    return [output.data for output in captured.outputs]
+
+
+def shown(sections, engine):
+    """The one output a notebook cell gets from ``page.show_sections``."""
+    outputs = cell_outputs(page.show_sections, sections, engine)
+    assert len(outputs) == 1
+    return outputs[0]
 
 
 def test_each_engine_gets_its_sections_as_one_output_with_their_headings():
@@ -150,13 +159,9 @@ def test_each_engine_gets_its_sections_as_one_output_with_their_headings():
 
 
 def test_show_passes_the_engine_and_heading_on():
-    from IPython.core.interactiveshell import InteractiveShell
-    from IPython.utils.capture import capture_output
-
-    InteractiveShell.instance()
-    with capture_output() as captured:
-        page.show("<p>Two</p>", "quarto", ("Summary", "summary"))
-    assert captured.outputs[0].data == {"text/markdown": "## Summary {#summary}\n\n```{=html}\n<p>Two</p>\n```"}
+    assert cell_outputs(page.show, "<p>Two</p>", "quarto", ("Summary", "summary")) == [
+        {"text/markdown": "## Summary {#summary}\n\n```{=html}\n<p>Two</p>\n```"}
+    ]
 
 
 def test_a_section_anchor_is_its_name_with_hyphens(internal):
