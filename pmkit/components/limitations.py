@@ -163,8 +163,8 @@ def _small_numbers(r: Reading, breakdowns: pd.DataFrame) -> list[str]:
     mine = breakdowns[(breakdowns["indicator_id"] == r.indicator_id) & (breakdowns["denominator"] < SMALL_COUNT)]
     if len(mine):
         said.append(
-            f"{r.title}: {len(mine)} of its breakdown figures rest on fewer than {SMALL_COUNT} cases, so they vary a "
-            "lot by chance."
+            f"{r.title}: {len(mine)} of its breakdown figures {'rests' if len(mine) == 1 else 'rest'} on fewer than "
+            f"{SMALL_COUNT} cases, so {'it varies' if len(mine) == 1 else 'they vary'} a lot by chance."
         )
     return said
 

@@ -162,7 +162,8 @@ def limitations(
         small = breakdowns[(breakdowns["indicator_id"] == r.indicator_id) & (breakdowns["denominator"] < 20)]
         if len(small):
             out.append(
-                f"{r.title}: {len(small)} of its breakdown figures rest on fewer than 20 cases, so they vary a lot by chance."
+                f"{r.title}: {len(small)} of its breakdown figures {'rests' if len(small) == 1 else 'rest'} on fewer "
+                f"than 20 cases, so {'it varies' if len(small) == 1 else 'they vary'} a lot by chance."
             )
         source = str(r.info.get("data_source") or "")
         if source and not words.public:

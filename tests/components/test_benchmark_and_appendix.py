@@ -98,3 +98,15 @@ def test_benchmark_sentences_keep_the_registers_decimals(internal):
     section = soup(benchmark_section([r], "Thornbury Vale", internal))
     assert "peer median 87.00%" in text(section.select_one("p"))
     assert "Thornbury Vale: 87.00%, ranked 3 of 6" in section.select_one("img.benchmark-chart")["alt"]
+
+
+def test_appendix_keeps_decimals_compares_a_seasonal_figure_with_last_year_and_names_the_period(internal, public):
+    # Two decimals in the register; seasonal, so the direction compares Sep 2025 (87.0%) with Sep 2024 (85.0%).
+    r = reading(
+        status_row(dot="improving", exceptions=["declining_twice"]),
+        register_row(decimals=2, seasonal=True),
+    )
+    row = [text(c) for c in soup(appendix_table([r], internal)).select("tbody tr th, tbody tr td")]
+    assert row[3:7] == ["87.00%", "92.00%", "\u2716 Off target", "Improving since same period last year"]
+    plain = [text(c) for c in soup(appendix_table([r], public)).select("tbody tr th, tbody tr td")]
+    assert plain[5:] == ["Better than the same month last year", "", "Worse two months running"]

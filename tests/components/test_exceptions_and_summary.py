@@ -118,3 +118,50 @@ def test_figures_keep_the_registers_decimals(internal):
         text(item.select_one(".reasons li"))
         == "Off target: 5.00 percentage points below the target, beyond the near-target band"
     )
+
+
+def test_a_special_cause_reason_says_the_run_and_when_it_began(internal, public):
+    # 92.0% and 93.0% in turn from Mar 2024 to Feb 2025, then 92.0% for seven months, Mar to Sep 2025:
+    # the mean is (12 x 92.5 + 7 x 92.0) / 19 = 92.32%, so the last seven are a run below it.
+    r = reading(
+        status_row(value=92.0, target=None, rag="no_target", exceptions=["spc_concern"]),
+        spc_view=view([92.0, 93.0] * 6 + [92.0] * 7, "Mar 2024", target=None),
+    )
+    assert [text(li) for li in soup(exception_list([r], None, internal)).select(".reasons li")] == [
+        "Special cause of concern (SPC): 7 months below the mean since Mar 2025"
+    ]
+    assert [text(li) for li in soup(exception_list([r], None, public)).select(".reasons li")] == [
+        "Unusually poor result: 7 months in a row below the average since Mar 2025"
+    ]
+
+
+def test_a_percentage_without_register_decimals_misses_by_points_to_one_place(internal):
+    r = reading(status_row(value=87.25, target=92.0, exceptions=["red"]), register_row(decimals=None))
+    item = soup(exception_list([r], None, internal)).select_one("li.exception")
+    # 92.0 - 87.25 = 4.75 points, said to one place
+    assert (
+        text(item.select_one(".reasons li"))
+        == "Off target: 4.8 percentage points below the target, beyond the near-target band"
+    )
+
+
+def test_each_exception_links_to_its_deep_dive_and_annual_report_line(internal):
+    r = reading(status_row(indicator_id="REP-01", exceptions=["red"]))
+    links = soup(exception_list([r], None, internal)).select("li.exception a[data-xref]")
+    assert [(a["data-xref"], text(a)) for a in links] == [
+        ("deep-dive indicator-rep-01", "Deep dive"),
+        ("annual ind-rep-01", "In the annual report"),
+    ]
+
+
+def test_the_value_line_says_when_there_is_no_figure_or_no_target(internal, public):
+    missing = reading(status_row(value=float("nan"), rag="no_data", exceptions=["missing_data"]))
+    untargeted = reading(status_row(target=float("nan"), rag="no_target", exceptions=["provisional_data"]))
+
+    def value_line(r, words):
+        return text(soup(exception_list([r], None, words)).select_one("li.exception p"))
+
+    # the line is the status, the value phrase, then the links to the other reports
+    assert "No data no value supplied for Sep 2025; target 92.0% Deep dive" in value_line(missing, internal)
+    assert "no figure yet for Sep 2025; target 92.0% Deep dive" in value_line(missing, public)
+    assert "No target 87.0% in Sep 2025 Deep dive" in value_line(untargeted, internal)

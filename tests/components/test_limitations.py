@@ -135,3 +135,71 @@ def test_many_indicators_sharing_a_limitation_are_counted_and_a_tightened_target
         "All 6 indicators have no comparison with other councils.",
         "Targets were tightened for Indicator 0: their status is not comparable with earlier years'.",
     ]
+
+
+def test_comparisons_still_to_come_name_the_period_and_a_chart_page_does_not_ask_for_the_year_before():
+    # Its similar councils publish later; the page has charts, so a missing figure for last year is no limitation.
+    r = reading(
+        status_row(last_year_value=float("nan")),
+        register_row(data_source="", benchmark_metric="repairs_on_time"),
+        view(LONG, "Jun 2024"),
+    )
+    assert limitations([r], {}, NO_BREAKDOWNS, NO_TARGETS, INTERNAL) == [
+        "No comparison with similar councils for Sep 2025 yet for Repairs completed on time (their figures come later)."
+    ]
+
+
+def test_many_tightened_targets_are_counted_and_only_recent_changes_are_said():
+    # Higher is better: each of six targets rose from 90% in 2024/25 to 92% in 2025/26 (tightened); all six have
+    # eight similar councils. With one recent year, a 2024/25 easing (95% to 90%) of a seventh is not said.
+    def benchmarked(i, **info):
+        return reading(
+            status_row(indicator_id=f"I{i}", title=f"Indicator {i}"),
+            register_row(indicator_id=f"I{i}", data_source="", **info),
+            view(LONG, "Jun 2024"),
+            peers({k: 80.0 + n for n, k in enumerate("ABCDEFGH")}, 87.0),
+        )
+
+    tightened = pd.DataFrame(
+        {
+            "indicator_id": [f"I{i}" for i in range(6) for _ in range(2)],
+            "period": ["2024/25", "2025/26"] * 6,
+            "target": [90.0, 92.0] * 6,
+        }
+    )
+    assert limitations([benchmarked(i) for i in range(6)], {}, NO_BREAKDOWNS, tightened, INTERNAL) == [
+        "All 6 indicators had their targets tightened: their status is not comparable with earlier years'."
+    ]
+    eased = pd.DataFrame(
+        {"indicator_id": "I6", "period": ["2023/24", "2024/25", "2025/26"], "target": [95.0, 90.0, 90.0]}
+    )
+    assert limitations([benchmarked(6)], {}, NO_BREAKDOWNS, eased, INTERNAL, recent_years=1) == []
+    assert limitations([benchmarked(6)], {}, NO_BREAKDOWNS, eased, INTERNAL, recent_years=2) == [
+        "Indicator 6: the target was eased from 95.0% to 90.0% in 2024/25, so its status is not comparable with "
+        "earlier years'."
+    ]
+
+
+def test_a_changed_target_without_a_better_direction_is_not_called_tightened():
+    r = reading(
+        status_row(),
+        register_row(data_source="", polarity="neutral"),
+        view(LONG, "Jun 2024"),
+        peers({k: 80.0 + n for n, k in enumerate("ABCDEFGH")}, 87.0),
+    )
+    targets = pd.DataFrame({"indicator_id": "REP-01", "period": ["2024/25", "2025/26"], "target": [90.0, 92.0]})
+    assert limitations([r], {}, NO_BREAKDOWNS, targets, INTERNAL) == []
+
+
+def test_one_small_breakdown_figure_is_said_in_the_singular():
+    r = reading(
+        status_row(),
+        register_row(data_source=""),
+        view(LONG, "Jun 2024"),
+        peers({k: 80.0 + n for n, k in enumerate("ABCDEFGH")}, 87.0),
+    )
+    breakdowns = pd.DataFrame({"indicator_id": ["REP-01", "REP-01"], "denominator": [12, 40]})
+    assert limitations([r], {}, breakdowns, NO_TARGETS, INTERNAL) == [
+        "Repairs completed on time: 1 of its breakdown figures rests on fewer than 20 cases, so it varies a lot by "
+        "chance."
+    ]

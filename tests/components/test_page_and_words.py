@@ -140,3 +140,98 @@ def test_public_words_carry_no_jargon(frequency):
 
 def test_public_variation_words_name_the_period():
     assert words_for("public").variation("concern_high", "quarterly") == "Unusually high this quarter: worse than usual"
+
+
+def cell_outputs(show, *args):
+    """What a notebook cell's outputs are after ``show(*args)``: each display's data, as a kernel records it."""
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.utils.capture import capture_output
+
+    InteractiveShell.instance()
+    try:
+        with capture_output() as captured:
+            show(*args)
+    finally:
+        InteractiveShell.clear_instance()
+    return [output.data for output in captured.outputs]
+
+
+def shown(sections, engine):
+    """The one output a notebook cell gets from ``page.show_sections``."""
+    outputs = cell_outputs(page.show_sections, sections, engine)
+    assert len(outputs) == 1
+    return outputs[0]
+
+
+def test_each_engine_gets_its_sections_as_one_output_with_their_headings():
+    sections = [(("Adults & children", "adults"), "<p>One</p>"), (None, "<p>Two</p>")]
+    assert shown(sections, "nbconvert") == {
+        "text/html": '<h2 id="adults">Adults &amp; children</h2>\n<p>One</p><p>Two</p>'
+    }
+    assert shown(sections, "quarto") == {
+        "text/markdown": "## Adults \\& children {#adults}\n\n```{=html}\n<p>One</p>\n```\n\n```{=html}\n<p>Two</p>\n```"
+    }
+
+
+def test_show_passes_the_engine_and_heading_on():
+    assert cell_outputs(page.show, "<p>Two</p>", "quarto", ("Summary", "summary")) == [
+        {"text/markdown": "## Summary {#summary}\n\n```{=html}\n<p>Two</p>\n```"}
+    ]
+
+
+def test_a_section_anchor_is_its_name_with_hyphens(internal):
+    (title, anchor), _ = page.section("case_studies", "<p>Story</p>", internal)
+    assert (title, anchor) == ("Case studies", "case-studies")
+
+
+def test_the_header_links_back_to_the_period_index():
+    nav = soup(page.header("What happened in 2025/26 Q2.")).select_one("nav a")
+    assert (nav["href"], text(nav)) == ("index.html", "All reports for this period")
+    assert soup(page.header("What happened.", index_link=False)).select_one("nav") is None
+
+
+def test_the_method_note_names_making_data_count_rules_unless_told_otherwise(internal):
+    register = pd.DataFrame({"tolerance": [0.05]})
+    note = text(soup(page.method_note("2025/26 Q2", {}, register, "returns.xlsx", internal)))
+    assert "SPC: XmR charts under Making Data Count rules" in note
+
+
+@pytest.mark.parametrize(
+    ("register", "expected"),
+    [
+        # no tolerance type: each is relative; two of three at 5%
+        (pd.DataFrame({"tolerance": [0.05, 0.05, 0.1]}), "5% of the target for 2 of 3; each one's own for the rest"),
+        # a blank type is relative; an absolute one is said in the unit
+        (
+            pd.DataFrame({"tolerance": [0.1, 0.1, 2.0], "tolerance_type": [None, "", "absolute"]}),
+            "10% of the target for 2 of 3; each one's own for the rest",
+        ),
+        # no tolerance column: the default 5%
+        (pd.DataFrame({"tolerance_type": ["relative", "absolute"]}), "5% of the target"),
+    ],
+)
+def test_tolerance_words_read_the_register_with_its_defaults(register, expected):
+    assert page.tolerance_words(register) == expected
+
+
+def test_internal_words_for_no_earlier_figure_and_a_hit_outside_limits_that_sit_below_the_target(internal):
+    assert internal.direction("not_comparable", "monthly") == "Not comparable"
+    assert internal.disagreement("unusual_hit", "green", "quarterly", "80.1%", "88.3%") == (
+        "On target this quarter, although the process limits (80.1% to 88.3%) lie wholly on the wrong side of the "
+        "target, so the process would consistently miss it: this value is outside the limits, a special cause rather "
+        "than a sign that the process now meets the target."
+    )
+
+
+def test_words_for_a_quartile_a_sustained_shift_and_no_variation_verdict(internal, public):
+    assert internal.quarter(2) == "2nd quartile"
+    assert public.quarter(4) == "worst 25%"
+    assert public.stale("above", "Apr 2025", 7, "monthly") == (
+        "Consistently higher than before since Apr 2025, so it is too early to say whether it will reliably meet "
+        "its target."
+    )
+    assert public.stale("below", "Apr 2025", 7, "monthly") == (
+        "Consistently lower than before since Apr 2025, so it is too early to say whether it will reliably meet "
+        "its target."
+    )
+    assert internal.variation(None, "monthly") == "Variation not assessed"
