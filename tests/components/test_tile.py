@@ -212,3 +212,25 @@ def test_text_from_data_is_escaped(internal):
     )
     html = kpi_tile(evil, None, internal)
     assert "<script>" not in html and "<img src=x" not in html and "&lt;script&gt;" in html
+
+
+def test_a_figure_is_shown_at_the_registers_decimals_on_the_tile_and_in_its_trend(internal):
+    two_places = register_row(decimals=2)
+    trail = view([90.25, 91.5, 89.75, 90.0, 87.25], "May 2025")
+    t = tile(reading(status_row(value=87.25, target=92.0), two_places, trail), internal)
+    assert text(t.select_one(".kpi-value .value")) == "87.25%"
+    assert text(t.select_one(".target")) == "Target: 92.00%"
+    assert t.select_one("img.sparkline")["alt"].startswith(
+        "Trend over 5 months from May 2025 to Sep 2025: fell from 90.25% to 87.25%"
+    )
+
+
+def test_the_data_quality_line_says_how_final_the_figure_is(internal):
+    def quality(row):
+        t = tile(reading(row), internal)
+        return {text(dt): text(dd) for dt, dd in zip(t.select("dt"), t.select("dd"))}["Data quality"]
+
+    assert quality(status_row(quality="provisional")) == "Provisional"
+    assert quality(status_row(quality="estimated")) == "Estimated"
+    assert quality(status_row(quality=None)) == "Final"
+    assert quality(status_row(value=float("nan"), rag="no_data", quality=None)) == "No value supplied"
