@@ -192,3 +192,53 @@ def test_benchmarking_over_time_ranks_like_the_status_engine():
     assert t["best_quarter"].tolist() == [32.5, 34.5] and t["worst_quarter"].tolist() == [17.5, 19.5]
     lower = benchmarking.trajectory("m", "lower_is_better", own, bench, "nn")
     assert lower["rank"].tolist() == [3, 2] and lower["best_quarter"].tolist() == [17.5, 19.5]
+
+
+# --- surviving mutants: what a reader would see differently --------------------------------------------------
+
+
+def test_a_run_is_found_after_on_target_periods_early_in_the_history():
+    found = findings.below_target(history(["green", "green", "red", "amber"], values=[90.0, 89.0, 85.0, 86.5]), "R")
+    assert found.facts == {"periods": 2, "since": "Jun 2025", "latest": "Jul 2025", "value": 86.5, "target": 88.0}
+
+
+def test_a_theme_up_by_exactly_a_quarter_is_rising_and_a_suppressed_count_is_not():
+    table = pd.DataFrame(
+        {
+            "theme": ["repairs", "noise"],
+            "label": ["Housing repairs", "Noise"],
+            "count": [5, "<5"],  # fewer than five are shown as "<5" on public pages
+            "previous": [4, 1],
+            "change_pct": [0.25, 2.0],
+        }
+    )
+    summary = ThemeSummary(table, pd.DataFrame(), {}, 9, "2025/26 Q2", "2025/26 Q1", "public")
+    found = findings.rising_themes(summary)
+    assert [f.facts["theme"] for f in found] == ["Housing repairs"]
+    assert ask(found[0], None, PUBLIC)[0].startswith("Complaints about housing repairs rose from 4 in 2025/26 Q1 to 5")
+
+
+def test_on_target_but_in_the_bottom_quartile_is_a_finding_with_its_rank_and_median():
+    from component_helpers import peers
+
+    group = peers({f"Council {i}": v for i, v in enumerate([95.0, 94.0, 93.0, 92.5, 90.0])}, 91.0)
+    r = reading(
+        status_row(value=91.0, target=90.0, rag="green", rank=5, quartile=4, exceptions=["green_bottom_quartile"]),
+        register_row(),
+        peer_group=group,
+    )
+    found = findings.green_bottom_quartile(r)
+    assert found.facts == {
+        "value": 91.0,
+        "target": 90.0,
+        "rank": 5,
+        "councils": 6,
+        "median": 93.0,  # the five others: 95, 94, 93, 92.5, 90
+        "period": "Sep 2025",
+    }
+
+
+def test_an_indicators_findings_include_a_target_eased_in_the_last_three_years():
+    r = reading(status_row(indicator_id="R", period="Sep 2025"), register_row(indicator_id="R"))
+    eased = [f for f in findings.for_indicator(r, pd.DataFrame(), TARGETS) if f.kind == "target_eased"]
+    assert [f.facts for f in eased] == [{"from_period": "2023/24", "from": 92.0, "to_period": "2024/25", "to": 89.0}]
