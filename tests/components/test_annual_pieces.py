@@ -238,3 +238,17 @@ def test_a_monthly_indicators_year_end_commentary_is_its_last_months():
     history = pd.DataFrame({"indicator_id": "REP-01", "year": ["2023/24", "2024/25"], "value": [82.6, 81.5]})
     html = soup(year_end_table([r], ["2023/24", "2024/25"], history, commentary, INTERNAL))
     assert [text(dd) for dd in html.select(".year-end-commentary dd")] == ["Two contractors left in January ."]
+
+
+def test_a_directorate_without_actions_shows_no_actions_part(internal):
+    assert (
+        action_summary(pd.DataFrame(columns=["action_id", "status", "due"]), periods.parse("2025/26 Q2"), internal)
+        == ""
+    )
+
+
+def test_an_anchor_drops_apostrophes_of_either_kind():
+    from pmkit.components.anchors import slugify
+
+    assert slugify("Children\u2019s Services") == slugify("Children's Services") == "childrens-services"
+    assert slugify("  Adults' social care: Q2 ") == "adults-social-care-q2"

@@ -204,3 +204,11 @@ def test_no_ranks_no_trend(internal):
     unranked = benchmarking.trajectory("visits", "higher_is_better", pd.Series(dtype=float), BENCHMARKS, "nn")
     assert unranked["rank"].isna().all() and len(unranked) == 2
     assert benchmark_trend(visits("higher_is_better"), unranked, "Thornbury Vale", internal) == ""
+
+
+def test_residents_read_the_trend_chart_against_similar_councils_with_the_middle_figure(public):
+    _, html = trend("higher_is_better", public)
+    assert html.select_one("img.benchmark-trend")["alt"] == (
+        "Library visits per 1,000 people: line chart of Thornbury Vale against similar councils, 2023/24 to 2024/25. "
+        "Ranked 11 of 16 in 2023/24 (55, middle figure 80) and 2 of 16 in 2024/25 (145, middle figure 80)."
+    )
