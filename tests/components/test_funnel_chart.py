@@ -84,3 +84,32 @@ def test_every_line_drawn_is_the_funnels_own_limits(monkeypatch, internal):
         [75 - 100 * Z_999 * spread, 75 - 100 * Z_975 * spread, 75 + 100 * Z_975 * spread, 75 + 100 * Z_999 * spread],
         rel=1e-12,
     )
+
+
+def drawn_figure(monkeypatch, frame, words):
+    figures = []
+    monkeypatch.setattr(chart, "figure_to_data_uri", lambda fig, **_: figures.append(fig) or "data:image/png;base64,")
+    chart.funnel_chart(frame, "Repairs done on time", "ward", "2025/26 Q2", words)
+    return figures[0]
+
+
+def test_what_the_chart_writes_and_where_it_puts_a_ward_outside_the_limits(monkeypatch, internal, public):
+    # 30 of 40, 45 of 60 and 95 of 100: overall 170 / 200 = 85.0%, spread sqrt(0.85 x 0.15 / n). Abbey (75%, n 40):
+    # 95% limits 85 -/+ 11.07, within. Bridge (75%, n 60): 85 - 9.04 = 75.96 > 75, but 99.8% 85 - 14.24 = 70.76 < 75:
+    # possibly low. Castle (95%, n 100): 85 + 7.00 = 92.0 < 95 < 85 + 11.03 = 96.03: possibly high.
+    frame = funnel(
+        pd.DataFrame(
+            {"category": ["Abbey", "Bridge", "Castle"], "numerator": [30, 45, 95], "denominator": [40, 60, 100]}
+        )
+    )
+    assert frame["signal"].tolist() == ["within", "possible_low", "possible_high"]
+    fig = drawn_figure(monkeypatch, frame, internal)
+    (ax,) = fig.axes
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == ["95% limits", "99.8% limits", "Overall 85.0%", "Outside the limits"]
+    assert ax.get_xlabel() == "Cases in the ward" and ax.get_ylabel() == "Per cent"
+    diamonds = [c for c in ax.collections if c.get_label() == "Outside the limits"]
+    assert [list(xy) for xy in diamonds[0].get_offsets()] == [[60.0, 75.0], [100.0, 95.0]]
+    assert [t.get_text() for t in ax.texts] == ["Bridge", "Castle"]
+    residents = drawn_figure(monkeypatch, frame, public).axes[0]
+    assert [t.get_text() for t in residents.get_legend().get_texts()][-1] == "Different from the rest"
