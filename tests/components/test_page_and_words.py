@@ -235,3 +235,37 @@ def test_words_for_a_quartile_a_sustained_shift_and_no_variation_verdict(interna
         "its target."
     )
     assert internal.variation(None, "monthly") == "Variation not assessed"
+
+
+def test_ordinals_by_hand():
+    from pmkit.components.templating import ordinal
+
+    cases = {1: "1st", 2: "2nd", 3: "3rd", 4: "4th", 10: "10th", 11: "11th", 12: "12th", 13: "13th", 20: "20th"}
+    cases |= {
+        21: "21st",
+        22: "22nd",
+        23: "23rd",
+        101: "101st",
+        111: "111th",
+        112: "112th",
+        113: "113th",
+        0: "0th",
+        1111: "1111th",
+    }
+    assert {n: ordinal(n) for n in cases} == cases
+
+
+def test_each_spc_rule_says_which_side_it_is_on(internal, public):
+    from pmkit.components.spc_chart import rule_phrase
+    from pmkit.judge import spc
+
+    result = spc.xmr([10.0, 11.0] * 7)  # Making Data Count rules: a shift is 6 values on one side
+    assert rule_phrase("shift", "high", result, internal) == "part of a run of 6 or more values above the mean"
+    assert rule_phrase("shift", "low", result, internal) == "part of a run of 6 or more values below the mean"
+    assert rule_phrase("shift", "high", result, public) == "part of a run of 6 or more figures above the average"
+    assert rule_phrase("two_in_three", "high", result, internal) == (
+        "two of three values beyond two sigma, near the upper limit"
+    )
+    assert rule_phrase("two_in_three", "low", result, internal) == (
+        "two of three values beyond two sigma, near the lower limit"
+    )
