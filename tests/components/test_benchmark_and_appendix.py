@@ -110,3 +110,15 @@ def test_appendix_keeps_decimals_compares_a_seasonal_figure_with_last_year_and_n
     assert row[3:7] == ["87.00%", "92.00%", "\u2716 Off target", "Improving since same period last year"]
     plain = [text(c) for c in soup(appendix_table([r], public)).select("tbody tr th, tbody tr td")]
     assert plain[5:] == ["Better than the same month last year", "", "Worse two months running"]
+
+
+def test_the_benchmark_tables_columns_are_named_for_each_audience(internal, public):
+    inside = soup(benchmark_section([ranked()], "Thornbury Vale", internal))
+    assert [text(th) for th in inside.select("table thead th")] == ["Rank", "Council", "Value", "Quartile"]
+    outside = soup(benchmark_section([ranked()], "Thornbury Vale", public))
+    assert [text(th) for th in outside.select("table thead th")] == [
+        "Rank",
+        "Council",
+        "Figure",
+        "Among similar councils",
+    ]
