@@ -327,12 +327,12 @@ def _target_finder(targets: pd.DataFrame | None, ids: np.ndarray):
     low = int(begins.min()) if len(begins) else 0
     span = int(begins.max()) - low + 1 if len(begins) else 1
     key = (owner[ok].astype("int64") * len(kinds) + kind[ok]) * span + (begins - low)
+    if not len(key):  # no target belongs to these indicators
+        return none
     order = np.argsort(key, kind="stable")
     key = key[order]
     last = np.r_[key[1:] != key[:-1], True]  # the last given of a repeated key
     key, value = key[last], value[order[last]]
-    if not len(key):
-        return none
 
     def find(freq, start) -> np.ndarray:
         at = np.broadcast_to(np.asarray(start, dtype="int64"), (len(ids),)) - low

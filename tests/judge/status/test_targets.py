@@ -32,3 +32,10 @@ def test_no_target_row_gives_no_target(judge):
     st = judge([indicator("A")], [("A", "2025/26 Q2", 75.0)])
     assert math.isnan(st.loc["A", "target"])
     assert st.loc["A", "rag"] == "no_target"
+
+
+def test_targets_only_for_other_indicators_give_no_target(judge):
+    # a directorate's run: the source's targets are all for indicators of other directorates
+    st = judge([indicator("A")], [("A", "2025/26 Q2", 75.0)], targets=[("B", "2025/26", 70.0)])
+    assert math.isnan(st.loc["A", "target"])
+    assert st.loc["A", "rag"] == "no_target"
