@@ -200,3 +200,11 @@ def test_nhsr_warns_once_for_all_short_series():
     with pytest.warns(spc.SPCWarning, match="3 series have fewer than 13 values") as record:
         spc.xmr_frame(df, by="kpi", rules="nhsr")
     assert len(record) == 1
+
+
+def test_an_infinite_value_or_target_is_refused_naming_its_column():
+    df = pd.DataFrame({"kpi": ["A"] * 3, "rate": [1.0, np.inf, 2.0], "goal": [1.0, 1.0, np.inf]})
+    with pytest.raises(ValueError, match="^rate holds infinite values$"):
+        spc.xmr_frame(df, by="kpi", value="rate")
+    with pytest.raises(ValueError, match="^goal holds infinite values$"):
+        spc.xmr_frame(df.assign(rate=[1.0, 2.0, 3.0]), by="kpi", value="rate", target="goal")

@@ -12,7 +12,9 @@ def judge():
 
     def run(indicators, measures, targets=None, benchmarks=None, period="2025/26 Q2", **kwargs):
         ind = pd.DataFrame(indicators)
-        m = pd.DataFrame(measures, columns=["indicator_id", "period", "value", "quality"][: len(measures[0])])
+        m = pd.DataFrame(
+            measures, columns=["indicator_id", "period", "value", "quality"][: len(measures[0]) if measures else 3]
+        )
         t = pd.DataFrame(targets, columns=["indicator_id", "period", "target"]) if targets else None
         b = (
             pd.DataFrame(benchmarks, columns=["metric", "authority_code", "period", "value", "group"])

@@ -37,3 +37,12 @@ def test_missing_value_is_no_data_with_missing_data_exception(judge):
 def test_periods_in_any_accepted_label_are_matched(judge):
     st = judge([indicator("A")], [("A", "2025-26-Q2", 5.0)], period="2025/26 Q2")
     assert st.loc["A", "value"] == 5.0
+
+
+def test_with_no_measures_at_all_every_indicator_is_no_data(judge):
+    # A register before its first figures: each indicator is still judged, as missing, never an error.
+    st = judge([indicator("A"), indicator("B", frequency="monthly")], [], targets=[("A", "2025/26", 4.0)])
+    assert st["period"].to_dict() == {"A": "2025/26 Q2", "B": "Sep 2025"}
+    assert st["value"].isna().all() and st["previous_value"].isna().all()
+    assert st["rag"].tolist() == ["no_data", "no_data"] and st["quality"].tolist() == ["", ""]
+    assert all("missing_data" in e for e in st["exceptions"])

@@ -164,3 +164,13 @@ def test_figures_of_speech_never_count_for_a_theme():
 def test_an_ignore_entry_must_have_words():
     with pytest.raises(CodebookError, match="ignore"):
         load_codebook({"ignore": ["!!"], "themes": {"a": {"keywords": ["a"]}}})
+
+
+def test_a_problem_in_a_subtheme_is_placed_by_its_path_in_the_codebook():
+    with pytest.raises(CodebookError) as caught:
+        load_codebook(
+            {"themes": {"repairs": {"label": "Repairs", "keywords": ["leak"], "subthemes": {"damp": "mould"}}}}
+        )
+    assert "themes.repairs.subthemes.damp: expected a mapping with a label and keywords, phrases or patterns" in str(
+        caught.value
+    )
