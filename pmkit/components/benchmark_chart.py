@@ -22,9 +22,9 @@ from matplotlib.ticker import FuncFormatter
 
 from pmkit.components.charts import WIDE, Layout, chart_pair, drawn_once, figure_to_data_uri, scale_texts, styled
 from pmkit.components.templating import ordinal, render
-from pmkit.components.words import Words
+from pmkit.components.words import CHART_WORDS, Words
 from pmkit.io.units import format_value
-from pmkit.judge.reading import Reading
+from pmkit.judge.reading import Peers, Reading
 
 OWN, PEER, MEDIAN, NATIONAL = "#1d4f91", "#8a9199", "#1A1A1A", "#B10E1E"
 BANDS = ("#F3F2F1", "#FFFFFF")
@@ -63,10 +63,19 @@ def position_sentence(reading: Reading, words: Words) -> str:
     return f"{where}: ranked {ordinal(int(row['rank']))} of {n} (1st is best); the middle figure was {median}"
 
 
-@drawn_once
 def benchmark_chart(reading: Reading, council: str, words: Words, layout: Layout = WIDE) -> tuple[str, str]:
-    """The comparator chart as a PNG data URI (drawn at ``layout``'s size), and alt text that states its message."""
-    peers, unit, decimals = reading.peers, reading.unit, reading.decimals
+    """The comparator chart as a PNG data URI (drawn at ``layout``'s size, in `CHART_WORDS` for every
+    audience), and alt text in ``words`` that states its message."""
+    picture = _benchmark_picture(
+        reading.title, reading.peers, reading.unit, reading.decimals, str(reading.info["polarity"]), layout
+    )
+    return picture, benchmark_alt(reading, council, words)
+
+
+@drawn_once
+def _benchmark_picture(title: str, peers: Peers, unit: str, decimals: int | None, polarity: str, layout: Layout) -> str:
+    """The comparator chart: every council's bar, best first, in quartile bands, with the median and national
+    lines. Keyed by what it draws only, so every page and audience showing these figures shares one picture."""
     table = peers.table
     n = len(table)
     fmt = lambda v: format_value(v, unit, decimals)  # noqa: E731
@@ -83,7 +92,7 @@ def benchmark_chart(reading: Reading, council: str, words: Words, layout: Layout
         if ranks:
             ax.axhspan(n - max(ranks) - 0.5, n - min(ranks) + 0.5, color=BANDS[q % 2], zorder=0)
             ax.annotate(
-                f"Q{q + 1}" if not words.public else words.quarter(q + 1).capitalize(),
+                CHART_WORDS.quarter(q + 1).capitalize(),
                 (1.0, n - (min(ranks) + max(ranks)) / 2),
                 xycoords=("axes fraction", "data"),
                 xytext=(4, 0),
@@ -118,7 +127,7 @@ def benchmark_chart(reading: Reading, council: str, words: Words, layout: Layout
     for name, own in zip(names, table["own"]):
         if own:
             name.set_fontweight("bold")
-    lines = [(peers.median, f"{'Middle' if words.public else 'Peer median'} {fmt(peers.median)}", MEDIAN, "--")]
+    lines = [(peers.median, f"Middle {fmt(peers.median)}", MEDIAN, "--")]
     if peers.national is not None:
         lines.append((peers.national, f"{peers.national_name} {fmt(peers.national)}", NATIONAL, ":"))
     low = min(0.0, float(table["value"].min()))
@@ -144,17 +153,17 @@ def benchmark_chart(reading: Reading, council: str, words: Words, layout: Layout
         )
     ax.set_ylim(-0.6, n - 0.4)
     ax.grid(axis="y", visible=False)
-    better = "lower is better" if reading.info["polarity"] == "lower_is_better" else "higher is better"
-    fig.suptitle(textwrap.fill(reading.title, 85), x=0.01, ha="left", fontsize=12, fontweight="bold")
+    better = "lower is better" if polarity == "lower_is_better" else "higher is better"
+    fig.suptitle(textwrap.fill(title, 85), x=0.01, ha="left", fontsize=12, fontweight="bold")
     ax.set_title(
-        f"{peers.period}, {'similar councils' if words.public else group_words(peers.group)}, best first ({better})",
+        f"{peers.period}, similar councils, best first ({better})",
         loc="left",
         fontsize=9,
         color="#484949",
         pad=28 * layout.text,
     )
     scale_texts(fig, layout)
-    return figure_to_data_uri(fig), benchmark_alt(reading, council, words)
+    return figure_to_data_uri(fig)
 
 
 def benchmark_alt(reading: Reading, council: str, words: Words) -> str:
@@ -272,12 +281,21 @@ def benchmark_trend(reading: Reading, history: pd.DataFrame, council: str, words
     )
 
 
-@drawn_once
 def _trend_chart(
     reading: Reading, history: pd.DataFrame, council: str, words: Words, layout: Layout = WIDE
 ) -> tuple[str, str]:
-    """The trend chart of `benchmark_trend` at ``layout``'s size, and its alt text."""
-    fmt = lambda v: "" if pd.isna(v) else format_value(v, reading.unit, reading.decimals)  # noqa: E731
+    """The trend chart of `benchmark_trend` at ``layout``'s size (in `CHART_WORDS`), and its alt text in ``words``."""
+    picture = _trend_picture(
+        reading.title, str(reading.info["polarity"]), national_name(reading), history, council, layout
+    )
+    return picture, _trend_alt(reading, history, council, words)
+
+
+@drawn_once
+def _trend_picture(
+    title: str, polarity: str, national: str | None, history: pd.DataFrame, council: str, layout: Layout
+) -> str:
+    """The council, its peers' median and middle half, and the national line over time."""
     x = np.arange(len(history))
     with styled():
         fig = Figure(figsize=(layout.width, 4.4 * layout.text), dpi=100, layout="constrained")
@@ -289,34 +307,38 @@ def _trend_chart(
         color=MEDIAN,
         ls="--",
         lw=1.5,
-        label="Peer median" if not words.public else "Middle figure",
+        label="Middle figure",
     )
     if history["national"].notna().any():
-        ax.plot(x, history["national"], color=NATIONAL, ls=":", lw=1.6, label=national_name(reading) or "National")
+        ax.plot(x, history["national"], color=NATIONAL, ls=":", lw=1.6, label=national or "National")
     ax.plot(x, history["own"], color=OWN, lw=2.2, marker="o", markersize=4, label=f"{council} (this council)")
     step = max(1, int(np.ceil(len(x) / min(10, layout.ticks))))
     ax.set_xticks(x[::step], history["period"].iloc[::step], rotation=45, ha="right", fontsize=8.5)
     fig.legend(fontsize=8.5, frameon=False, loc="outside lower center", ncol=4 if layout == WIDE else 1)
-    better = "lower is better" if reading.info["polarity"] == "lower_is_better" else "higher is better"
+    better = "lower is better" if polarity == "lower_is_better" else "higher is better"
     fig.suptitle(
-        textwrap.fill(f"{reading.title}: compared with similar councils over time ({better})", 72),
+        textwrap.fill(f"{title}: compared with similar councils over time ({better})", 72),
         x=0.01,
         ha="left",
         fontsize=12,
         fontweight="bold",
     )
+    scale_texts(fig, layout)
+    return figure_to_data_uri(fig)
+
+
+def _trend_alt(reading: Reading, history: pd.DataFrame, council: str, words: Words) -> str:
+    fmt = lambda v: "" if pd.isna(v) else format_value(v, reading.unit, reading.decimals)  # noqa: E731
     ranked = history[history["rank"].notna()]
     first, last = ranked.iloc[0], ranked.iloc[-1]
     who = "similar councils" if words.public else group_words(reading.peers.group if reading.peers else "peers")
-    alt = (
+    return (
         f"{reading.title}: line chart of {council} against {who}, {history['period'].iloc[0]} to {history['period'].iloc[-1]}. "
         f"Ranked {int(first['rank'])} of {int(first['councils'])} in {first['period']} ({fmt(first['own'])}, "
         f"{'middle figure' if words.public else 'peer median'} {fmt(first['median'])}) and {int(last['rank'])} of "
         f"{int(last['councils'])} in {last['period']} ({fmt(last['own'])}, {'middle figure' if words.public else 'peer median'} "
         f"{fmt(last['median'])})."
     )
-    scale_texts(fig, layout)
-    return figure_to_data_uri(fig), alt
 
 
 def national_name(reading: Reading) -> str | None:

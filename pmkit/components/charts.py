@@ -76,14 +76,15 @@ def _texts(fig: Figure) -> list[Text]:
     return [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
 
 
-def fit_texts(fig: Figure) -> None:
-    """Re-wrap any text that runs past the figure's left or right edge (a long title, a note) so it fits."""
+def _wrap_overflowing(fig: Figure) -> bool:
+    """Re-wrap any text that runs past the figure's left or right edge (a long title, a note), where the last
+    drawing placed it; whether any was."""
     renderer = FigureCanvasAgg(fig).get_renderer()
-    fig.draw_without_rendering()
     right = fig.bbox.width
     legends = {
         id(t) for legend in [*fig.legends, *(ax.get_legend() for ax in fig.axes)] if legend for t in legend.get_texts()
     }
+    wrapped = False
     for text in _texts(fig):
         if id(text) in legends:
             continue
@@ -96,6 +97,8 @@ def fit_texts(fig: Figure) -> None:
             width -= max(1, width // 12)
             text.set_text(textwrap.fill(words, width))
             box = text.get_window_extent(renderer)
+        wrapped = True
+    return wrapped
 
 
 def figure_to_data_uri(fig: Figure, **savefig: object) -> Drawing:
@@ -105,8 +108,12 @@ def figure_to_data_uri(fig: Figure, **savefig: object) -> Drawing:
     of full colour, and no difference a reader can see."""
     from PIL import Image
 
+    fast = {"format": "png", "facecolor": "white", "pil_kwargs": {"compress_level": 0}}  # re-encoded below
     drawn = io.BytesIO()
-    fig.savefig(drawn, format="png", facecolor="white", **savefig)
+    fig.savefig(drawn, **fast, **savefig)
+    if _wrap_overflowing(fig):  # drawn once more only where a text had to be re-wrapped
+        drawn = io.BytesIO()
+        fig.savefig(drawn, **fast, **savefig)
     image = Image.open(drawn).convert("RGB")
     buffer = io.BytesIO()
     image.quantize(colors=64, method=Image.Quantize.FASTOCTREE).save(buffer, format="PNG", optimize=True)
@@ -264,6 +271,17 @@ def share_drawings(folder: str | os.PathLike | None) -> None:
     _DRAWINGS.folder = None if folder is None else Path(folder)
 
 
+@contextlib.contextmanager
+def drawings_in(folder: str | os.PathLike | None) -> Iterator[None]:
+    """`share_drawings` for the block only: the folder this process used before is used again after it."""
+    before = _DRAWINGS.folder
+    share_drawings(folder)
+    try:
+        yield
+    finally:
+        _DRAWINGS.folder = before
+
+
 def forget_drawings() -> None:
     """Forget the drawings this process keeps in memory (those in a shared folder stay there)."""
     with _DRAWINGS.lock:
@@ -323,21 +341,25 @@ def chart_pair(draw, *args: object, **kwargs: object) -> tuple[Drawing, Drawing,
 
 
 def scale_texts(fig: Figure, layout: Layout) -> None:
-    """Every font size of ``fig`` times ``layout.text`` (tick labels made later too), then long texts re-wrapped
-    to fit the figure's width."""
-    if layout.text != 1:
-        fig.draw_without_rendering()
-        ticks = [
-            (axis, axis.get_ticklabels()[0].get_fontsize())
-            for ax in fig.axes
-            for axis in (ax.xaxis, ax.yaxis)
-            if axis.get_ticklabels()
-        ]
-        for text in _texts(fig):
-            text.set_fontsize(text.get_fontsize() * layout.text)
-        for axis, size in ticks:
-            axis.set_tick_params(labelsize=size * layout.text)
-    fit_texts(fig)
+    """Every font size of ``fig`` times ``layout.text``, tick labels made later too (long texts are re-wrapped
+    to fit the figure's width when it is saved, `figure_to_data_uri`)."""
+    if layout.text == 1:
+        return
+    ticks = [
+        (axis, axis.get_ticklabels()[0].get_fontsize())  # asking for them makes them, without drawing
+        for ax in fig.axes
+        for axis in (ax.xaxis, ax.yaxis)
+        if axis.get_ticklabels()
+    ]
+    for text in _texts(fig):
+        text.set_fontsize(text.get_fontsize() * layout.text)
+    for axis, size in ticks:
+        axis.set_tick_params(labelsize=size * layout.text)
+    for text in _texts(fig):  # a text too long for the narrow width is wrapped now, so the chart is drawn once
+        em = text.get_fontsize() * fig.dpi / 72 * (0.68 if text.get_fontweight() == "bold" else 0.6)
+        fits = int(fig.bbox.width / em)  # characters a line holds, about
+        if max(map(len, text.get_text().splitlines())) > fits:
+            text.set_text(textwrap.fill(" ".join(text.get_text().split()), max(10, fits)))
 
 
 @contextlib.contextmanager

@@ -34,11 +34,17 @@ SIGNAL_WORDS = {
 DIMENSION_WORDS = {"ward": "ward", "age_band": "age band"}
 
 
-@drawn_once
 def funnel_chart(
     frame: pd.DataFrame, title: str, dimension: str, period: str, words: Words, layout: Layout = WIDE
 ) -> tuple[str, str]:
-    """The funnel plot as a PNG data URI (drawn at ``layout``'s size), and alt text naming the units outside the limits."""
+    """The funnel plot as a PNG data URI (drawn at ``layout``'s size, in `CHART_WORDS` for every audience),
+    and alt text in ``words`` naming the units outside the limits."""
+    return _funnel_picture(frame, title, dimension, period, layout), funnel_alt(frame, title, dimension, period, words)
+
+
+@drawn_once
+def _funnel_picture(frame: pd.DataFrame, title: str, dimension: str, period: str, layout: Layout) -> str:
+    """Each unit's rate against its size, the overall rate and the 95% and 99.8% limits."""
     sizes = np.linspace(max(1.0, frame["denominator"].min() * 0.8), frame["denominator"].max() * 1.1, 200)
     p = frame["overall"].iloc[0]
     lines = limits(p, sizes)
@@ -67,7 +73,7 @@ def funnel_chart(
         marker="D",
         s=60,
         zorder=4,
-        label="Outside the limits" if not words.public else "Different from the rest",
+        label="Different from the rest",
     )
     for row in frame[outside].itertuples():
         ax.annotate(
@@ -84,7 +90,7 @@ def funnel_chart(
         fontweight="bold",
     )
     scale_texts(fig, layout)
-    return figure_to_data_uri(fig), funnel_alt(frame, title, dimension, period, words)
+    return figure_to_data_uri(fig)
 
 
 def funnel_alt(frame: pd.DataFrame, title: str, dimension: str, period: str, words: Words) -> str:

@@ -27,12 +27,11 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.transforms import blended_transform_factory
 
 from pmkit.components.charts import WIDE, Layout, chart_pair, drawn_once, figure_to_data_uri, scale_texts, styled
 from pmkit.components.targets import MAX_STEPS_SAID
 from pmkit.components.templating import Markup, plural, render
-from pmkit.components.words import PERIOD_NOUN, Words, words_for
+from pmkit.components.words import CHART_WORDS, PERIOD_NOUN, Words, words_for
 from pmkit.io import measure, periods
 from pmkit.io.units import format_value
 from pmkit.judge import spc
@@ -89,7 +88,6 @@ LIMIT_WORDS = {
 }
 DIRECTION_WORDS = {"increase": "higher is better", "decrease": "lower is better", "neutral": "no preferred direction"}
 RULE_SET_WORDS = {"mdc": "Making Data Count rules", "nhsr": "NHSRplotthedots rules"}
-NOTE_WIDTH = 125  # characters per line of the notes under a chart
 PERIOD_WORDS = {"monthly": "months", "quarterly": "quarters", "annual": "years"}
 
 
@@ -213,7 +211,6 @@ def _kind_word(side: str, result: XmRResult, words: Words) -> str:
     return "an improvement" if good else "a concern"
 
 
-@drawn_once
 def spc_chart(
     result: XmRResult,
     title: str,
@@ -235,11 +232,14 @@ def spc_chart(
     ``target`` defaults to the result's (a sequence gives one target per input position, drawn as
     a step line); ``period_labels`` name every input position, missing values included;
     ``improvement``, if given, must match the result's; ``two_sigma`` adds the two-sigma lines;
-    ``stale``, the notice that the limits are out of date, shades the shifted run and is printed
-    under the chart. ``info`` is the register row whose bounds (`pmkit.io.measure.bounds`; by default
-    the unit's) hold the limits and the axis, saying so where a limit is clipped; ``notes`` are
-    further sentences printed under the chart and added to its alt text. ``layout`` is the drawing's size
-    (`pmkit.components.charts.PHONE` for the narrow one with larger text).
+    ``stale``, the notice that the limits are out of date, shades the shifted run and is said in the
+    alt text. ``info`` is the register row whose bounds (`pmkit.io.measure.bounds`; by default the
+    unit's) hold the limits and the axis; ``notes`` are further sentences for the alt text. ``layout``
+    is the drawing's size (`pmkit.components.charts.PHONE` for the narrow one with larger text).
+
+    The picture is the same for every audience, in `CHART_WORDS`; ``words`` are the alt text's. What
+    is said beside a chart (the stale notice, ``notes``, `bounds_notes`, `chart_notes`) is the page's
+    text, not the picture's.
 
     >>> from pmkit import spc
     >>> uri, alt = spc_chart(spc.xmr(range(20)), "Repairs done on time", unit="percent")
@@ -249,31 +249,55 @@ def spc_chart(
     if improvement is not None and improvement != result.improvement:
         raise ValueError(f"the result was computed with improvement={result.improvement!r}, not {improvement!r}")
     info = {"unit": unit} if info is None else info
-    pts = within_bounds(result.points, info)
     total = result.n + result.dropped
     axis = _axis(period_labels, total)
     targets = _targets(result.target if target is None else target, total)
-    lines = LINE_WORDS[words.audience]
+    limits = dict(zip(("minimum", "maximum"), measure.bounds(info)))  # all of the register row the picture uses
+    uri = _picture(result, title, unit, targets, axis, decimals, two_sigma, stale is not None, limits, layout)
+    pts = within_bounds(result.points, info)
     said = [*bounds_notes(pts, info, unit, words), *notes]
-    notes = [note for note in (too_few_points(result, words), stale, *said, *_notes(result, axis)) if note]
+    return uri, _alt_text(result, pts, title, unit, decimals, axis, period_labels, words, stale, targets, said)
+
+
+def chart_notes(result: XmRResult, period_labels: Sequence[str] | None = None) -> list[str]:
+    """What a chart leaves out or holds fixed, said beside it: missing values, limits fixed from the
+    first values of each section."""
+    return _notes(result, _axis(period_labels, result.n + result.dropped))
+
+
+@drawn_once
+def _picture(
+    result: XmRResult,
+    title: str,
+    unit: str | None,
+    targets: np.ndarray,
+    axis: _Axis,
+    decimals: int | None,
+    two_sigma: bool,
+    shaded: bool,
+    limits: dict,
+    layout: Layout,
+) -> str:
+    """The XmR chart as a PNG data URI, in `CHART_WORDS`; ``shaded`` shades the run since a sustained shift,
+    ``limits`` are the measure's bounds (``minimum``, ``maximum``). Keyed by what it draws only, so every page
+    and audience showing this chart shares one picture."""
+    pts = within_bounds(result.points, limits)
+    total = result.n + result.dropped
+    lines = LINE_WORDS[CHART_WORDS.audience]
 
     with styled():
-        note_width = int(NOTE_WIDTH * layout.width / WIDE.width / layout.text)
-        note_lines = len(textwrap.wrap("Note: " + " ".join(notes), note_width)) if notes else 0
         legend_rows = pts["point_type"].nunique()  # the phone's legend has one column
-        footer = (
-            0.45 + 0.2 * note_lines if layout == WIDE else layout.text * (0.15 + 0.2 * legend_rows + 0.2 * note_lines)
-        )
+        footer = 0.45 if layout == WIDE else layout.text * (0.15 + 0.2 * legend_rows)
         # the phone's title and tick labels take a larger share of its height, so its footer gets a larger share
         share = 1.0 if layout == WIDE else 1.6
         fig = Figure(figsize=(layout.width, 4.2 + footer * share), dpi=100, layout="constrained")
         ax, foot = fig.subplots(2, 1, height_ratios=[4.2, footer * share])
     foot.axis("off")
-    shift = spc.sustained_shift(result) if stale else None
+    shift = spc.sustained_shift(result) if shaded else None
     if shift:
         ax.axvspan(shift.start - 0.5, total - 0.5, color=STALE, zorder=0)
         ax.annotate(
-            "Suggested rebase" if not words.public else "New level",
+            "New level",
             (shift.start - 0.4, 0.92),
             xycoords=("data", "axes fraction"),
             va="top",
@@ -284,7 +308,7 @@ def spc_chart(
     line = np.full(total, np.nan)
     line[pts["position"].to_numpy()] = pts["value"].to_numpy()
     ax.plot(np.arange(total), line, color="#767676", lw=1.4, zorder=2)
-    _draw_sections(ax, pts, two_sigma, words)
+    _draw_sections(ax, pts, two_sigma)
 
     right: list[tuple[float, str, str]] = []
     if len(pts):
@@ -322,22 +346,19 @@ def spc_chart(
                     markersize=math.sqrt(size),
                     color=fill,
                     markeredgecolor=OUTLINE[fill],
-                    label=POINT_WORDS[words.audience][kind],
+                    label=POINT_WORDS[CHART_WORDS.audience][kind],
                 )
             )
 
-    floor, ceiling = measure.bounds(info)
+    floor, ceiling = measure.bounds(limits)
     low, high = ax.get_ylim()
     ax.set_ylim(max(low, floor), min(high, ceiling))
     _label_lines(ax, right, total, ceiling, stacked=layout != WIDE)
     _x_axis(ax, axis.ticks, total, layout.ticks)
     ax.set_ylabel(_unit_label(unit))
     fig.suptitle(textwrap.fill(title, 80), x=0.01, ha="left", fontsize=13, fontweight="bold", color=INK)
-    if words.public:
-        noun = PERIOD_WORDS.get(axis.frequency, "figures").capitalize()
-        subtitle = f"{noun}, {DIRECTION_WORDS[result.improvement]}; dashed lines show the usual range"
-    else:
-        subtitle = f"XmR chart, {DIRECTION_WORDS[result.improvement]}, {RULE_SET_WORDS[result.rules]}"
+    noun = PERIOD_WORDS.get(axis.frequency, "figures").capitalize()
+    subtitle = f"{noun}, {DIRECTION_WORDS[result.improvement]}; dashed lines show the usual range"
     ax.set_title(subtitle, loc="left", fontsize=9.5, color=MUTED)
     if handles:
         foot.legend(
@@ -347,21 +368,8 @@ def spc_chart(
             frameon=False,
             fontsize=9,
         )
-    if notes:
-        foot.text(
-            0.01,
-            0,
-            textwrap.fill("Note: " + " ".join(notes), note_width),
-            transform=blended_transform_factory(fig.transFigure, foot.transAxes),
-            fontsize=8.5,
-            color=MUTED,
-            ha="left",
-            va="bottom",
-        )
     scale_texts(fig, layout)
-    return figure_to_data_uri(fig), _alt_text(
-        result, pts, title, unit, decimals, axis, period_labels, words, stale, targets, said
-    )
+    return figure_to_data_uri(fig)
 
 
 def variation_icon(name: str | None, words: Words = INTERNAL, frequency: str = "monthly") -> str:
@@ -517,7 +525,7 @@ def spc_section(readings: Sequence, words: Words = INTERNAL) -> str:
                 disagreement=context["disagreement"],
                 chart={"uri": uri, "phone": phone, "alt": alt},
                 table=_data_table(reading, words),
-                notes=running + clipped,
+                notes=running + clipped + chart_notes(view.result, view.labels),
             )
         items.append(item)
     return render("spc_section.html.j2", items=items, words=words) if items else ""
@@ -743,7 +751,7 @@ def _unit_label(unit: str | None) -> str:
     return known[unit] if unit in known else unit.capitalize()
 
 
-def _draw_sections(ax, pts: pd.DataFrame, two_sigma: bool, words: Words) -> None:
+def _draw_sections(ax, pts: pd.DataFrame, two_sigma: bool) -> None:
     """Mean and limits of each section across its own points, with a mark where limits were recalculated."""
     lines = (("lpl", "--", 1.3), ("upl", "--", 1.3))
     if two_sigma:
@@ -759,7 +767,7 @@ def _draw_sections(ax, pts: pd.DataFrame, two_sigma: bool, words: Words) -> None
         if x0 > 0:
             ax.axvline(x0 - 0.5, color=MUTED, ls=(0, (1, 3)), lw=1.2, zorder=1)
             ax.annotate(
-                "Range recalculated" if words.public else "Limits recalculated",
+                "Range recalculated",
                 (x0 - 0.4, 1.0),
                 xycoords=("data", "axes fraction"),
                 va="top",
@@ -889,6 +897,7 @@ __all__ = [
     "describe",
     "too_few_points",
     "spc_chart",
+    "chart_notes",
     "variation_icon",
     "assurance_icon",
     "signal",

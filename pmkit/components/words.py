@@ -295,3 +295,9 @@ def words_for(audience: str) -> Words:
     if audience not in AUDIENCES:
         raise PmkitError(f"audience '{audience}' is not one of {', '.join(AUDIENCES)}")
     return Words(audience, "measure" if audience == "public" else "indicator")
+
+
+CHART_WORDS = words_for("public")
+"""The words drawn inside a chart, on every audience's page: a chart's picture is the same on the internal
+and the public page (so a batch draws it once), in the plain words both can read. What differs by audience
+(alt text, the sentences beside a chart, captions, tables) is the page's text around it."""

@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pmkit.components import charts
 from pmkit.errors import PmkitError, ReportError
 from pmkit.io.settings import check_layer, find_project, kind_params, load_settings
 from pmkit.io.sources import Source, open_source, write_snapshot
@@ -341,7 +342,8 @@ def _finish(run: _PlannedRun, done: dict[tuple[Path, str], ReportResult], second
     if (
         audience == "public" and settings.get("public_site", True) is not False
     ):  # the site, each period's index among them
-        site.build_site(run.outputs, src, settings, run.root, tmp)
+        with charts.drawings_in(tmp / "charts"):  # the measures' pages reuse the charts the batch's pages drew
+            site.build_site(run.outputs, src, settings, run.root, tmp)
     else:  # public_site: false keeps a plain index of the period's pages, as for the internal side
         labels = {name: KINDS.options(name).label for name in KINDS.names()}
         manifest_link = (

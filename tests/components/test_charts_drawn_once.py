@@ -65,18 +65,30 @@ def test_a_second_draw_of_the_same_chart_reuses_the_first_byte_for_byte(draws):
         {"target": 51.0},
         {"title": "Repairs completed in time"},  # one word of the title
         {"labels": ["2020/21 Q4", *LABELS[1:]]},  # the first period's label, under the first tick
-        {"words": words_for("public")},  # the audience's words on the chart
         {"layout": charts.PHONE},
         {"two_sigma": True},
-        {"notes": ["Figures from March are provisional."]},
+        {"info": {"unit": "percent", "maximum": 52.0}},  # the upper limit held at the highest possible value
     ],
-    ids=["value", "target", "title word", "period label", "audience", "layout", "two sigma", "note"],
+    ids=["value", "target", "title word", "period label", "layout", "two sigma", "bound"],
 )
 def test_a_change_in_anything_drawn_draws_a_new_chart(draws, change):
     before, _ = draw()
     after, _ = draw(**change)
     assert len(draws) == 2
     assert after != before
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"words": words_for("public")}, {"notes": ["Figures from March are provisional."]}],
+    ids=["audience", "note"],
+)
+def test_what_is_said_about_a_chart_changes_its_alt_text_not_its_picture(draws, change):
+    # Both audiences see one picture in the same plain words; their own words are the alt text and the page's.
+    before, before_alt = draw()
+    after, after_alt = draw(**change)
+    assert len(draws) == 1
+    assert after == before and after_alt != before_alt
 
 
 def test_the_sparkline_is_drawn_once_per_content(draws):

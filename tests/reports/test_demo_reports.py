@@ -13,6 +13,7 @@ import pytest
 from pages import JARGON, load, text, tiles, visible_text
 
 import pmkit
+from pmkit.judge import status
 from pmkit.runner.layout import manifest_path
 
 pytestmark = pytest.mark.e2e
@@ -24,7 +25,7 @@ AUDIENCES = ("internal", "public")
 def demo(demo_render):
     src = pmkit.open_source(demo_render.store)
     ind = src.indicators()
-    st = pmkit.judge.status.assess(
+    st = status.assess(
         src.measures(), ind, "2025/26 Q2", targets=src.targets(), benchmarks=src.benchmarks(), rag_suspended=["2020/21"]
     )
     return demo_render, src, ind, st
@@ -175,7 +176,7 @@ def test_sparklines_and_charts_state_their_message_in_alt_text(demo):
 
 def test_chart_data_tables_hold_the_charts_numbers(demo):
     render, src, ind, st = demo
-    history = pmkit.judge.status.history(src.measures(), ind, "2025/26 Q2")
+    history = status.history(src.measures(), ind, "2025/26 Q2")
     meta = ind.set_index("indicator_id")
     charted = 0
     for page in by_page(render, "internal").values():
@@ -293,6 +294,25 @@ def test_public_pages_speak_plainly_and_leave_out_internal_detail(demo):
         said = visible_text(page) + " " + alts
         assert not JARGON.search(said), (name, JARGON.search(said).group(0))
         assert not any(f'data-indicator="{i}"' in str(page) for i in internal_only)
+
+
+def test_both_audiences_see_one_picture_of_each_chart_each_with_its_own_words(demo):
+    # A chart's picture is drawn once for both audiences, in plain words; the members' alt text names the
+    # method (an XmR chart, process limits), the residents' does not.
+    render, _, _, _ = demo
+    internal, public = by_page(render, "internal"), by_page(render, "public")
+    shared = 0
+    for name in DIRECTORATES:
+        members = {s["id"]: s.img for s in internal[name].select("section.spc") if s.img is not None}
+        for section in public[name].select("section.spc"):
+            if section.img is None:
+                continue
+            theirs = members[section["id"]]  # every chart residents see, members see too
+            assert section.img["src"] == theirs["src"], (name, section["id"])
+            assert "XmR chart" in theirs["alt"] and "process limits" in theirs["alt"], (name, section["id"])
+            assert not JARGON.search(section.img["alt"]), (name, section["id"], section.img["alt"])
+            shared += 1
+    assert shared >= 30, shared  # the demo's public pages show well over 30 SPC charts
 
 
 def test_pages_are_accessible_self_contained_and_script_free(demo):
