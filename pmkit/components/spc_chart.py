@@ -225,6 +225,7 @@ def spc_chart(
     info: pd.Series | dict | None = None,
     notes: Sequence[str] = (),
     layout: Layout = WIDE,
+    in_period: bool = False,
 ) -> tuple[str, str]:
     """Draw ``result`` as an XmR chart; return a PNG data URI and an alt text that states its message.
 
@@ -235,7 +236,8 @@ def spc_chart(
     ``stale``, the notice that the limits are out of date, shades the shifted run and is said in the
     alt text. ``info`` is the register row whose bounds (`pmkit.io.measure.bounds`; by default the
     unit's) hold the limits and the axis; ``notes`` are further sentences for the alt text. ``layout``
-    is the drawing's size (`pmkit.components.charts.PHONE` for the narrow one with larger text).
+    is the drawing's size (`pmkit.components.charts.PHONE` for the narrow one with larger text);
+    ``in_period`` says under the title that a running total's chart is of each period's own figure.
 
     The picture is the same for every audience, in `CHART_WORDS`; ``words`` are the alt text's. What
     is said beside a chart (the stale notice, ``notes``, `bounds_notes`, `chart_notes`) is the page's
@@ -253,7 +255,9 @@ def spc_chart(
     axis = _axis(period_labels, total)
     targets = _targets(result.target if target is None else target, total)
     limits = dict(zip(("minimum", "maximum"), measure.bounds(info)))  # all of the register row the picture uses
-    uri = _picture(result, title, unit, targets, axis, decimals, two_sigma, stale is not None, limits, layout)
+    uri = _picture(
+        result, title, unit, targets, axis, decimals, two_sigma, stale is not None, limits, layout, in_period
+    )
     pts = within_bounds(result.points, info)
     said = [*bounds_notes(pts, info, unit, words), *notes]
     return uri, _alt_text(result, pts, title, unit, decimals, axis, period_labels, words, stale, targets, said)
@@ -277,6 +281,7 @@ def _picture(
     shaded: bool,
     limits: dict,
     layout: Layout,
+    in_period: bool = False,
 ) -> str:
     """The XmR chart as a PNG data URI, in `CHART_WORDS`; ``shaded`` shades the run since a sustained shift,
     ``limits`` are the measure's bounds (``minimum``, ``maximum``). Keyed by what it draws only, so every page
@@ -358,6 +363,8 @@ def _picture(
     ax.set_ylabel(_unit_label(unit))
     fig.suptitle(textwrap.fill(title, 80), x=0.01, ha="left", fontsize=13, fontweight="bold", color=INK)
     noun = PERIOD_WORDS.get(axis.frequency, "figures").capitalize()
+    if in_period:  # a running total's chart: the title names the total, the points are each period's own figure
+        noun = f"Each {PERIOD_NOUN.get(axis.frequency, 'period')}'s own figure, not the running total"
     subtitle = f"{noun}, {DIRECTION_WORDS[result.improvement]}; dashed lines show the usual range"
     ax.set_title(subtitle, loc="left", fontsize=9.5, color=MUTED)
     if handles:
@@ -517,6 +524,7 @@ def spc_section(readings: Sequence, words: Words = INTERNAL) -> str:
                 stale=stale or None,
                 info=reading.info,
                 notes=running,
+                in_period=view.in_period,
             )
             clipped = bounds_notes(within_bounds(view.result.points, reading.info), reading.info, reading.unit, words)
             item.update(

@@ -7,6 +7,8 @@ import pandas as pd
 from component_helpers import month_labels, register_row, soup, status_row, text
 from component_helpers import reading as make_reading
 
+from pmkit.components import charts
+from pmkit.components import spc_chart as chart
 from pmkit.components.spc_chart import spc_icons, spc_section
 from pmkit.io import periods
 from pmkit.judge import reading, spc, status
@@ -167,6 +169,23 @@ def test_a_running_total_is_charted_on_each_quarters_own_figure(internal):
     assert rows["2024/25 Q2"][:2] == ["24", "44"]
     assert rows["2025/26 Q2"][:2] == ["2", "25"]
     assert "Target" not in section.select_one("img.spc-chart")["alt"]
+
+
+def test_the_picture_of_a_running_total_says_under_its_title_what_it_shows(monkeypatch, internal, public):
+    # The title names the running total; the points are each quarter's own figure, and the picture says so.
+    drawn = []
+    blank = charts.Drawing("data:image/png;base64,", 820, 460, 11.0)
+    monkeypatch.setattr(chart, "figure_to_data_uri", lambda fig, **_: drawn.append(fig) or blank)
+    _, r = homes()
+    spc_section([r], internal)
+    wide = drawn[0]
+    assert wide.axes[0].get_title(loc="left") == (
+        "Each quarter's own figure, not the running total, higher is better; dashed lines show the usual range"
+    )
+    assert wide._suptitle.get_text() == "Affordable homes delivered (year to date)"
+    charts.forget_drawings()
+    spc_section([r], public)  # the same picture for residents
+    assert drawn[2].axes[0].get_title(loc="left") == wide.axes[0].get_title(loc="left")
 
 
 def test_the_status_engine_judges_the_same_in_period_figures(internal):
