@@ -23,6 +23,7 @@ BIN = Path(sys.executable).parent
 FENCE = re.compile(r"(<!-- run without quarto -->\n)?```(\w*)\n(.*?)```", re.S)
 NOT_RUN = {"make demo", "make test", "python -m ipykernel install --user --name python3"}  # see test below
 NOT_RUN |= {"make mutation", "make mutation-sample"}  # docs/testing.md: an hour to many hours, not for every run
+NOT_RUN |= {"PMKIT_REDRAW_PICTURES=1 .venv/bin/pytest tests/components/test_chart_pictures.py"}  # remakes references
 
 
 def blocks(page: Path) -> list[tuple[str, str, bool]]:
