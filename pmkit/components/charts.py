@@ -351,7 +351,8 @@ def scale_texts(fig: Figure, layout: Layout) -> None:
         for axis in (ax.xaxis, ax.yaxis)
         if axis.get_ticklabels()
     ]
-    for text in _texts(fig):
+    offsets = [axis.get_offset_text() for ax in fig.axes for axis in (ax.xaxis, ax.yaxis)]  # "1e6": written when drawn
+    for text in {id(t): t for t in [*_texts(fig), *offsets]}.values():
         text.set_fontsize(text.get_fontsize() * layout.text)
     for axis, size in ticks:
         axis.set_tick_params(labelsize=size * layout.text)

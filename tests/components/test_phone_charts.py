@@ -2,7 +2,7 @@
 query), each image marked with its smallest text's size in pixels, and no text running off a drawing's edge.
 
 The sizes are worked out by hand: matplotlib draws at 100 dots an inch and a point is 1/72 inch, so the XmR
-chart's smallest labels (8 pt: "Suggested rebase", "Limits recalculated") are 8 × 100 / 72 = 11.1 px in the
+chart's smallest labels (8 pt: "New level", "Range recalculated") are 8 × 100 / 72 = 11.1 px in the
 wide drawing, and 8 × 1.4 = 11.2 pt = 15.6 px in the phone's drawing (460 px wide, 4.6 inches). On a
 390 px phone the chart is shown 358 px wide (390 less 2 × 1 rem of padding): 15.6 × 358 / 460 = 12.1 CSS px.
 """
@@ -15,6 +15,7 @@ from component_helpers import reading as make_reading
 from PIL import Image
 
 from pmkit.components.benchmark_chart import benchmark_section
+from pmkit.components.charts import PHONE
 from pmkit.components.spc_chart import spc_chart, spc_section
 from pmkit.judge import spc
 from pmkit.judge.reading import SpcView
@@ -88,3 +89,11 @@ def test_the_benchmark_chart_has_a_phone_drawing_too(internal, public):
         # 8 pt quartile labels: 11.1 px wide; 8 × 1.4 = 11.2 pt, 15.6 px, on the phone
         assert (img["data-min-text-px"], img["data-phone-min-text-px"]) == ("11.1", "15.6")
         assert picture.select_one("source")["width"] == "460"
+
+
+def test_an_axis_in_millions_keeps_its_scale_label_large_on_the_phone():
+    # Matplotlib writes the axis's "1e6" only when it draws; it is scaled like every other label: 10 pt x 1.4 =
+    # 14 pt, 19.4 px. The smallest label is then the tick labels' 9 pt x 1.4 = 12.6 pt = 17.5 px.
+    spend = [2.1e6, 2.3e6, 2.2e6, 2.4e6, 2.2e6, 2.5e6, 2.3e6, 2.2e6, 2.6e6, 2.4e6, 2.3e6, 2.5e6, 2.4e6]
+    uri, _ = spc_chart(spc.xmr(spend), "Spend on agency staff", unit="gbp", layout=PHONE)
+    assert uri.min_text_px == 17.5
