@@ -351,12 +351,13 @@ def scale_texts(fig: Figure, layout: Layout) -> None:
         for axis in (ax.xaxis, ax.yaxis)
         if axis.get_ticklabels()
     ]
+    texts = _texts(fig)
     offsets = [axis.get_offset_text() for ax in fig.axes for axis in (ax.xaxis, ax.yaxis)]  # "1e6": written when drawn
-    for text in {id(t): t for t in [*_texts(fig), *offsets]}.values():
+    for text in {id(t): t for t in [*texts, *offsets]}.values():
         text.set_fontsize(text.get_fontsize() * layout.text)
     for axis, size in ticks:
         axis.set_tick_params(labelsize=size * layout.text)
-    for text in _texts(fig):  # a text too long for the narrow width is wrapped now, so the chart is drawn once
+    for text in texts:  # a text too long for the narrow width is wrapped now, so the chart is drawn once
         em = text.get_fontsize() * fig.dpi / 72 * (0.68 if text.get_fontweight() == "bold" else 0.6)
         fits = int(fig.bbox.width / em)  # characters a line holds, about
         if max(map(len, text.get_text().splitlines())) > fits:
