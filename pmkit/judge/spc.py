@@ -333,7 +333,7 @@ def xmr_frame(
     every = bool(keep.all())
     kept = np.flatnonzero(keep) if not every else None
     pick = (lambda a: a) if every else (lambda a: a[kept])  # noqa: E731
-    x, series = pick(x_all), pick(series_all)
+    x = pick(x_all)
     first_source = first_row if perm is None else perm[first_row]
 
     if isinstance(improvement, str) and improvement in df.columns:
@@ -342,13 +342,13 @@ def xmr_frame(
         direction = np.full(n_series, _direction(improvement), dtype=np.int8)
     targets = np.full(n_series, np.nan)
     if isinstance(target, str):
+        series = pick(series_all)
         last = np.flatnonzero(np.r_[series[1:] != series[:-1], True]) if len(series) else series
         targets[series[last]] = pick(arrange(_as_float(df[target], target)))[last]
     elif target is not None:
         targets[:] = target
 
-    sections = _section_starts(np.cumsum(starts)[kept]) if not every else starts
-    point, per = _engine(x, series, sections, direction, targets, opts, n_series)
+    point, per = _engine(x_all, series_all, starts, direction, targets, opts, n_series, keep=None if every else keep)
     if perm is None and every:  # the frame's own rows, in its order (a view of a column is read-only: copied on write)
         points = _points_frame(x, position, point, df.index)
         for i, column in enumerate(by):
@@ -438,15 +438,34 @@ def _group_numbers(df: pd.DataFrame, by: list[str]) -> np.ndarray:
     column = df[by[0]]
     text = len(by) == 1 and isinstance(column.dtype, pd.StringDtype) and len(df) > 1
     if text and (column.dtype.na_value is np.nan or not column.hasnans):  # NaN differs from all: it heads a run
-        values = column.to_numpy()
-        head = np.ones(len(values), dtype=bool)
-        head[1:] = values[1:] != values[:-1]
-        codes, _ = pd.factorize(values[head], sort=True)
-        if not (codes < 0).any():  # no gap
-            run = np.cumsum(head)
-            run -= 1
-            return codes[run]
+        codes, distinct = factorize_runs(column.to_numpy())
+        if not pd.isna(distinct).any():  # no gap
+            return codes
     return df.groupby(by, sort=True, dropna=False).ngroup().to_numpy()
+
+
+def factorize_runs(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``pd.factorize(values, sort=True, use_na_sentinel=False)`` for values mostly in runs of equal ones.
+
+    Only the first value of each run is hashed, and none when those are already in ascending order
+    (an id column sorted by id): comparing neighbours costs a fraction of hashing millions of texts.
+    """
+    if len(values) < 2:
+        return pd.factorize(values, sort=True, use_na_sentinel=False)
+    head = np.ones(len(values), dtype=bool)
+    head[1:] = values[1:] != values[:-1]
+    run = np.cumsum(head)
+    run -= 1
+    heads = values[head]
+    try:
+        with np.errstate(invalid="ignore"):
+            ascending = bool((heads[1:] > heads[:-1]).all())
+    except TypeError:  # a missing value among texts
+        ascending = False
+    if ascending:
+        return run, heads
+    codes, distinct = pd.factorize(heads, sort=True, use_na_sentinel=False)
+    return codes[run], distinct
 
 
 def _in_order(gid: np.ndarray, key: np.ndarray) -> bool:
@@ -501,6 +520,7 @@ def _engine(
     opts: Options,
     n_series: int,
     points: bool = True,
+    keep: np.ndarray | None = None,
 ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """Limits, rules and icons for points ``x`` grouped by ``series`` (non-decreasing labels).
 
@@ -508,22 +528,31 @@ def _engine(
     measured from their section's first value, so a series' level costs no precision.
     Returns per-point and per-series arrays (codes index POINT_TYPES, RULES, VARIATIONS,
     ASSURANCES; -1 for none); with ``points`` false, only the per-series ones (the points' dict empty).
+    ``keep``: the rows that are points (the others left out, a section starting on one starting at
+    the next kept); the per-point arrays then hold the kept rows only.
 
     Every series is computed on its own, so the points are taken in chunks of whole series of
     about ``CHUNK`` points: a pass over millions of points at once spends most of its time having
-    the system map fresh memory for each temporary array.
+    the system map fresh memory for each temporary array. For the same reason the rows to keep are
+    picked chunk by chunk, not copied out whole first.
     """
     n = len(x)
     if n <= CHUNK:
-        return _engine_pass(x, series, new_section, direction, target, opts, n_series, points)
-    heads = np.flatnonzero(_section_starts(series))
-    at = np.searchsorted(heads, np.arange(CHUNK, n, CHUNK))
-    cuts = np.unique(np.r_[0, np.append(heads, n)[at], n])
-    lows = np.r_[0, series[cuts[1:-1]], n_series]  # each chunk's series, those without points included
+        cuts, lows = np.array([0, n]), np.array([0, n_series])
+    else:
+        heads = np.flatnonzero(_section_starts(series))
+        at = np.searchsorted(heads, np.arange(CHUNK, n, CHUNK))
+        cuts = np.unique(np.r_[0, np.append(heads, n)[at], n])
+        lows = np.r_[0, series[cuts[1:-1]], n_series]  # each chunk's series, those without points included
     point_parts, series_parts = [], []
     for a, b, lo, hi in zip(cuts[:-1], cuts[1:], lows[:-1], lows[1:]):
+        chunk_x, chunk_series, chunk_sections = x[a:b], series[a:b], new_section[a:b]
+        if keep is not None:
+            kept = keep[a:b]
+            chunk_x, chunk_series = chunk_x[kept], chunk_series[kept]
+            chunk_sections = _section_starts(np.cumsum(chunk_sections)[kept])
         part = _engine_pass(
-            x[a:b], series[a:b] - lo, new_section[a:b], direction[lo:hi], target[lo:hi], opts, int(hi - lo), points
+            chunk_x, chunk_series - lo, chunk_sections, direction[lo:hi], target[lo:hi], opts, int(hi - lo), points
         )
         point_parts.append(part[0])
         series_parts.append(part[1])

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from pmkit.io import measure, periods
+from pmkit.judge import spc
 from pmkit.judge.tolerance import RELATIVE_SLACK, slack
 
 RAG_CODES = ("green", "amber", "red", "no_target", "no_data", "not_judged", "suspended")
@@ -241,18 +242,6 @@ def _parse_periods(labels: pd.Series) -> pd.DataFrame:
     return parsed.take(np.where(codes < 0, len(distinct), codes)).set_axis(labels.index)
 
 
-def _factorize_sorted(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``pd.factorize(values, sort=True, use_na_sentinel=False)``, hashing only the first value of each run of equal ones."""
-    if len(values) < 2:
-        return pd.factorize(values, sort=True, use_na_sentinel=False)
-    head = np.ones(len(values), dtype=bool)
-    head[1:] = values[1:] != values[:-1]
-    codes, distinct = pd.factorize(values[head], sort=True, use_na_sentinel=False)
-    run = np.cumsum(head)
-    run -= 1
-    return codes[run], distinct
-
-
 def _index_measures(measures: pd.DataFrame) -> _Indexed:
     """Measures keyed by (indicator_id, start month) with their period label, value and quality.
 
@@ -272,7 +261,7 @@ def _index_measures(measures: pd.DataFrame) -> _Indexed:
     if not ok.all():
         source = np.flatnonzero(ok)
         ids, start, value, period = ids[source], start[source], value[source], period[source]
-    code, distinct_ids = _factorize_sorted(ids)
+    code, distinct_ids = spc.factorize_runs(ids)
     first_start = int(start.min()) if len(start) else 0
     span = int(start.max()) - first_start + 1 if len(start) else 1
     key = code.astype(np.int64)
@@ -529,65 +518,84 @@ def _history_rows(indexed: _Indexed, indicators: pd.DataFrame, report: periods.P
     Also returns each row's indicator code, the distinct ids as a Series, each id's improvement
     direction (aligned with it) and, per history row, whether a rebase starts there.
     """
-    ind = indicators.drop_duplicates("indicator_id")
+    in_history, ids, improvement = _history_scope(indexed, indicators, report)
+    rows = np.flatnonzero(in_history & ~np.isnan(indexed.value))
+    code = indexed.code[rows]
+    rebase = _rebase_starts(indicators, ids, indexed.key[rows], indexed)
+    return rows, code, ids, improvement, rebase
+
+
+def _history_scope(indexed: _Indexed, indicators: pd.DataFrame, report: periods.Period):
+    """Per row of ``indexed``, whether its period is the judged one or earlier for its indicator's frequency;
+    also the distinct ids as a Series and each id's improvement direction (aligned with it)."""
+    by_id = indicators.drop_duplicates("indicator_id").set_index("indicator_id")
     cutoff = {f: periods.latest_start(np.array([report.end]), f)[0] for f in periods.FREQUENCIES}
-    by_id = ind.set_index("indicator_id")
-    ids = pd.Series(indexed.ids)
     where = by_id.index.get_indexer(indexed.ids)  # -1: not in the register
     cut = _text_map(by_id["frequency"], cutoff).to_numpy(dtype="float64", na_value=np.nan)
     judged = np.append(cut, np.nan)[where]
     with np.errstate(invalid="ignore"):
-        rows = np.flatnonzero((indexed.start <= judged[indexed.code]) & ~np.isnan(indexed.value))
-    code = indexed.code[rows]
+        in_history = indexed.start <= judged[indexed.code]
     named = _text_map(by_id["polarity"], IMPROVEMENT).to_numpy(dtype=object)
-    improvement = pd.Series(np.append(named, np.nan)[where])
-    rebase = np.zeros(len(rows), dtype=bool)
-    if "rebase_at" in ind:
-        text = ind["rebase_at"].astype("str")
-        listed = ind[["indicator_id", "rebase_at"]].assign(rebase_at=text)
-        listed = listed[text.notna().to_numpy() & (text != "").to_numpy()]  # these list nothing
-        listed = listed.assign(rebase_at=listed["rebase_at"].str.split(r"[,;]"))
-        listed = listed.explode("rebase_at")
-        listed["rebase_at"] = listed["rebase_at"].str.strip()
-        listed = listed[listed["rebase_at"].fillna("") != ""]
-        if len(listed):
-            starts = {label: periods.parse(label).start for label in listed["rebase_at"].unique()}
-            listed["from"] = listed["rebase_at"].map(starts)
-            mine = np.flatnonzero(ids.isin(listed["indicator_id"]).to_numpy()[code])
-            series = pd.DataFrame(
-                {
-                    "index": mine,
-                    "indicator_id": ids.take(code[mine]).to_numpy(),
-                    "start": indexed.start[rows[mine]],
-                }
-            )
-            after = series.merge(listed[["indicator_id", "from"]], on="indicator_id")
-            after = after[after["start"] >= after["from"]]
-            first = after.loc[after.groupby(["indicator_id", "from"])["start"].idxmin(), "index"]
-            rebase[first.to_numpy()] = True
-    return rows, code, ids, improvement, rebase
+    return in_history, pd.Series(indexed.ids), pd.Series(np.append(named, np.nan)[where])
+
+
+def _rebase_starts(indicators: pd.DataFrame, ids: pd.Series, key: np.ndarray, indexed: _Indexed) -> np.ndarray:
+    """Per row (its ``key`` as in ``indexed``: the rows in order of key), true on each indicator's first row
+    on or after each period in the register's ``rebase_at`` (several separated by commas or semicolons).
+
+    Each such row is found by a binary search on the keys, not by joining the rows to the register.
+    """
+    rebase = np.zeros(len(key), dtype=bool)
+    ind = indicators.drop_duplicates("indicator_id")
+    if "rebase_at" not in ind or not len(key):
+        return rebase
+    text = ind["rebase_at"].astype("str")
+    listed = ind[["indicator_id", "rebase_at"]].assign(rebase_at=text)
+    listed = listed[text.notna().to_numpy() & (text != "").to_numpy()]  # these list nothing
+    listed = listed.assign(rebase_at=listed["rebase_at"].str.split(r"[,;]"))
+    listed = listed.explode("rebase_at")
+    listed["rebase_at"] = listed["rebase_at"].str.strip()
+    listed = listed[listed["rebase_at"].fillna("") != ""]
+    if not len(listed):
+        return rebase
+    starts = {label: periods.parse(label).start for label in listed["rebase_at"].unique()}
+    code = pd.Index(ids).get_indexer(listed["indicator_id"])
+    offset = listed["rebase_at"].map(starts).to_numpy(dtype="int64") - indexed.first_start
+    known = code >= 0
+    want = code[known] * indexed.span + np.clip(offset[known], 0, indexed.span)
+    at = np.searchsorted(key, want)
+    found = at < len(key)
+    at = at[found]
+    mine = key[at] // indexed.span == code[known][found]  # not a later indicator's row
+    rebase[at[mine]] = True
+    return rebase
 
 
 def spc_values(
-    indexed: _Indexed, rows: np.ndarray, ids: pd.Series, indicators: pd.DataFrame, code: np.ndarray | None = None
+    indexed: _Indexed, rows: np.ndarray | None, ids: pd.Series, indicators: pd.DataFrame, code: np.ndarray | None = None
 ) -> np.ndarray:
     """The figures SPC works on for history ``rows``: the values, except that a cumulative (year-to-date)
     indicator's are its in-period figures (`pmkit.io.measure.in_period`), NaN where the period before in
     the same year has no figure. A running total's saw-tooth is not variation of a process.
+    ``rows`` None: every row of ``indexed`` (the answer may then be its own array: not to be written to).
     ``code``: the rows' indicator codes (``indexed.code[rows]``) when already at hand."""
-    x = indexed.value[rows]  # a copy: rows are positions
+    every = rows is None
+    x = indexed.value if every else indexed.value[rows]  # a copy: rows are positions
     ind = indicators.drop_duplicates("indicator_id").set_index("indicator_id")
-    if "cumulative" not in ind or not len(rows):
+    if "cumulative" not in ind or not len(x):
         return x
     flags, distinct = pd.factorize(ind["cumulative"], use_na_sentinel=False)  # judged once per distinct value
     cumulative = np.array([measure.is_cumulative({"cumulative": v}) for v in distinct], dtype=bool)[flags]
     where = ind.index.get_indexer(ids)
-    code = indexed.code[rows] if code is None else code  # sorted: each indicator's rows are one run
+    if code is None:  # sorted: each indicator's rows are one run
+        code = indexed.code if every else indexed.code[rows]
     running = np.flatnonzero(np.append(cumulative, False)[where][code])  # -1 (not in the register): False
     if not len(running):
         return x
+    if every:
+        x = x.copy()
     months = _text_map(ind["frequency"], periods.MONTHS_IN).to_numpy(dtype="float64", na_value=np.nan)[where]
-    mine, owner = rows[running], code[running]
+    mine, owner = running if every else rows[running], code[running]
     x[running] = measure.in_period(
         indexed.value[mine], indexed.start[mine], True, months[owner].astype("int64"), series=owner
     )
@@ -600,35 +608,40 @@ def _spc_concern(
     """True where the judged value is a special cause of concern in its indicator's XmR chart.
 
     The same chart as ``spc.xmr_frame`` over the history (by indicator, in order of start, with
-    its rebases), computed straight from the history's arrays.
+    its rebases), computed straight from the measures' arrays: the engine takes each chunk's
+    history rows itself, so no copy of the history is made.
     """
-    if rules is None:
+    if rules is None or not len(indexed):
         return np.zeros(len(ids), dtype=bool)
-    from pmkit.judge import spc
-
-    rows, code, distinct, improvement, rebase = _history_rows(indexed, ind, report)
-    if not len(rows):
-        return np.zeros(len(ids), dtype=bool)
-    opts = spc._options(rules, None, None, None, None)
-    x = spc_values(indexed, rows, distinct, ind, code=code)
-    if np.isinf(x).any():
+    in_history, distinct, improvement = _history_scope(indexed, ind, report)
+    figures = spc_values(indexed, None, distinct, ind)
+    # A missing figure, or a running total's period whose own figure cannot be told, is left out; a rebase
+    # on it starts at the next figure kept.
+    keep = in_history & ~np.isnan(figures)
+    del in_history
+    if (np.isinf(figures) & keep).any():
         raise ValueError("value holds infinite values")
-    new_section = spc._section_starts(code) | rebase
-    kept = ~np.isnan(x)  # a running total's period whose in-period figure cannot be told
-    if not kept.all():  # a section whose first value is dropped starts at its next kept one
-        sections = np.cumsum(new_section)[kept]
-        rows, x, code, new_section = rows[kept], x[kept], code[kept], spc._section_starts(sections)
-    if not len(rows):
-        return np.zeros(len(ids), dtype=bool)
-    first_row = np.flatnonzero(spc._section_starts(code))
-    owner = code[first_row]  # the series are the indicators, by code: those without a history have no points
-    latest = np.full(len(indexed.ids), -1, dtype=np.int64)
-    latest[owner] = indexed.start[rows[np.r_[first_row[1:] - 1, len(rows) - 1]]]
-    del rows
+    new_section = spc._section_starts(indexed.code)
+    new_section |= _rebase_starts(ind, distinct, indexed.key, indexed)
     n_series = len(indexed.ids)
-    direction = np.zeros(n_series, dtype=np.int8)  # read only for the indicators with a history
-    direction[owner] = spc._direction_column(improvement.to_numpy()[owner])
-    _, per = spc._engine(x, code, new_section, direction, np.full(n_series, np.nan), opts, n_series, points=False)
+    named = improvement.notna().to_numpy()  # an indicator outside the register has no history
+    direction = np.zeros(n_series, dtype=np.int8)
+    direction[named] = spc._direction_column(improvement.to_numpy()[named])
+    opts = spc._options(rules, None, None, None, None)
+    every = bool(keep.all())
+    _, per = spc._engine(
+        figures,
+        indexed.code,
+        new_section,
+        direction,
+        np.full(n_series, np.nan),
+        opts,
+        n_series,
+        points=False,
+        keep=None if every else keep,
+    )
+    if ((per["n"] > 0) & ~named).any():  # charted without a direction: the engine's own error
+        spc._direction_column(improvement.to_numpy()[(per["n"] > 0) & ~named])
     short = (per["n"] > 0) & (per["n"] < spc.MIN_POINTS)
     if not opts.rules.blank_when_short and short.any():
         warnings.warn(
@@ -637,6 +650,7 @@ def _spc_concern(
             stacklevel=1,
         )
     concern = per["point_type"] == spc.POINT_TYPES.index("special_cause_concern")
-    where = pd.Index(indexed.ids).get_indexer(ids)
-    found = where >= 0
-    return found & concern[where] & (latest[where] == start)
+    code = indexed.codes_of(ids)
+    row = indexed.find(code, start)  # the judged period's row: the chart's latest point when it is kept
+    judged = (row >= 0) & keep[row]
+    return judged & concern[code]

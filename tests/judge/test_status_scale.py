@@ -179,3 +179,70 @@ def test_points_of_a_frame_in_order_are_not_views_of_its_columns():
     chart.points["value"] *= 2  # a reader's own arithmetic on the chart
     chart.points.loc[chart.points.index[0], "series"] = -1
     pd.testing.assert_frame_equal(df, before)
+
+
+def test_a_rebase_on_a_running_total_figure_that_cannot_be_told_starts_at_the_next_one():
+    # Running totals whose 2022/23 Q2 is missing, so 2022/23 Q3's own quarter cannot be told: the
+    # rebase listed at 2022/23 Q3 must start the new limits at Q4, as the XmR chart of the history does.
+    rng = np.random.default_rng(11)
+    labels = [periods.label_of(periods.parse("2019/20 Q3").start + 3 * i, "quarterly") for i in range(26)]
+    rebase_at = labels.index("2022/23 Q3")
+    rows, register = [], []
+    for n in range(60):
+        own = rng.normal(100, 8, len(labels)) + np.where(np.arange(len(labels)) >= rebase_at, 15 * (n % 3), 0)
+        own[-3] += 40 * (n % 2)  # a jump at the judged quarter for half of them (2025/26 Q2)
+        year_to_date = own.copy()
+        for i, label in enumerate(labels):
+            if not label.endswith("Q1"):
+                year_to_date[i] += year_to_date[i - 1]
+        for label, value in zip(labels, year_to_date):
+            rows.append(
+                {"indicator_id": f"R{n:02d}", "period": label, "value": np.nan if label == "2022/23 Q2" else value}
+            )
+        register.append(
+            {
+                "indicator_id": f"R{n:02d}",
+                "title": f"Running total {n}",
+                "directorate": "Place",
+                "polarity": "lower_is_better",
+                "frequency": "quarterly",
+                "cumulative": True,
+                "rebase_at": "2022/23 Q3",
+            }
+        )
+    measures, indicators = pd.DataFrame(rows), pd.DataFrame(register)
+    assert labels[-2] == "2025/26 Q3"  # figures after the judged quarter are there and left out
+
+    def concerns(indicators):
+        st = status.assess(measures, indicators, "2025/26 Q2")
+        return st.set_index("indicator_id")["exceptions"].map(lambda e: "spc_concern" in e)
+
+    history = status.history(measures, indicators, "2025/26 Q2")
+    assert history.loc[history["period"] == "2022/23 Q3", "spc_value"].isna().all()
+    summary = spc.xmr_frame(
+        history, by="indicator_id", value="spc_value", improvement="improvement", rebase_at="rebase", order="start"
+    ).summary.set_index("indicator_id")
+    want = summary["latest_point_type"].astype("str").eq("special_cause_concern")
+    got = concerns(indicators)
+    pd.testing.assert_series_equal(got, want.reindex(got.index), check_names=False)
+    assert 0 < got.sum() < len(got)
+    assert (concerns(indicators.assign(rebase_at="")) != got).any()  # the rebase decides some of them
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["A", "A", "B", "C", "C"],  # sorted: no hashing
+        ["C", "C", "A", "B", "B", "A"],  # a run repeated, out of order
+        ["A", np.nan, np.nan, "B", "B"],  # missing values among the texts
+        [np.nan, np.nan],
+        ["A"],
+        [],
+    ],
+)
+def test_factorizing_runs_equals_pandas(values):
+    values = np.array(values, dtype=object)
+    codes, distinct = spc.factorize_runs(values)
+    want_codes, want_distinct = pd.factorize(values, sort=True, use_na_sentinel=False)
+    np.testing.assert_array_equal(codes, want_codes)
+    assert pd.Index(distinct).equals(pd.Index(want_distinct))

@@ -46,3 +46,22 @@ def test_history_stops_at_the_judged_period():
     assert h["period"].tolist() == ["Jul 2025", "Aug 2025", "Sep 2025"]
     assert h["rebase"].tolist() == [True, True, False]
     assert h["improvement"].unique().tolist() == ["increase"]
+
+
+def test_each_rebase_marks_the_first_value_on_or_after_it_in_its_own_indicator_only():
+    from pmkit.judge.status import history
+
+    ind = pd.DataFrame(
+        [
+            # before the first value, on a missing value (Jul), and one the history never reaches
+            indicator("A", frequency="monthly", rebase_at="Jan 2020; Jul 2025, Dec 2025"),
+            indicator("B", frequency="monthly"),  # no rebase: A's listing must not reach into B's rows
+            indicator("C", frequency="monthly", rebase_at="Aug 2025"),
+        ]
+    )
+    a = [("A", p, v) for p, v in zip(["May 2025", "Jun 2025", "Jul 2025", "Aug 2025", "Sep 2025"], [1, 2, None, 4, 5])]
+    b = [("B", p, 1.0) for p in ["May 2025", "Jun 2025", "Jul 2025", "Aug 2025", "Sep 2025"]]
+    c = [("C", p, 1.0) for p in ["Jun 2025", "Jul 2025"]]  # Aug 2025 is after its last value
+    h = history(pd.DataFrame(a + b + c, columns=["indicator_id", "period", "value"]), ind, "2025/26 Q2")
+    marked = h.loc[h["rebase"], ["indicator_id", "period"]].values.tolist()
+    assert marked == [["A", "May 2025"], ["A", "Aug 2025"]]
