@@ -76,10 +76,9 @@ def _texts(fig: Figure) -> list[Text]:
     return [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
 
 
-def _wrap_overflowing(fig: Figure) -> bool:
+def _wrap_overflowing(fig: Figure, renderer) -> bool:
     """Re-wrap any text that runs past the figure's left or right edge (a long title, a note), where the last
-    drawing placed it; whether any was."""
-    renderer = FigureCanvasAgg(fig).get_renderer()
+    drawing placed it, measured with ``renderer``; whether any was."""
     right = fig.bbox.width
     legends = {
         id(t) for legend in [*fig.legends, *(ax.get_legend() for ax in fig.axes)] if legend for t in legend.get_texts()
@@ -108,13 +107,20 @@ def figure_to_data_uri(fig: Figure, **savefig: object) -> Drawing:
     of full colour, and no difference a reader can see."""
     from PIL import Image
 
-    fast = {"format": "png", "facecolor": "white", "pil_kwargs": {"compress_level": 0}}  # re-encoded below
-    drawn = io.BytesIO()
-    fig.savefig(drawn, **fast, **savefig)
-    if _wrap_overflowing(fig):  # drawn once more only where a text had to be re-wrapped
-        drawn = io.BytesIO()
-        fig.savefig(drawn, **fast, **savefig)
-    image = Image.open(drawn).convert("RGB")
+    canvas = FigureCanvasAgg(fig)  # the figure's own: its renderer, with the texts measured, outlives savefig
+
+    def draw() -> Image.Image:
+        """The figure's pixels as drawn for ``savefig`` (cropped when it asks), without a PNG in between."""
+        pixels = io.BytesIO()
+        fig.savefig(pixels, format="rgba", facecolor="white", **savefig)
+        size = (int(canvas.renderer.width), int(canvas.renderer.height))  # the renderer savefig drew with
+        return Image.frombuffer("RGBA", size, pixels.getbuffer(), "raw", "RGBA", 0, 1)
+
+    image = draw()
+    # The renderer the drawing used, its texts already measured, unless savefig drew at another size or resolution.
+    if _wrap_overflowing(fig, canvas.get_renderer()):  # drawn once more only where a text had to be re-wrapped
+        image = draw()
+    image = image.convert("RGB")
     buffer = io.BytesIO()
     image.quantize(colors=64, method=Image.Quantize.FASTOCTREE).save(buffer, format="PNG", optimize=True)
     data = buffer.getvalue()
