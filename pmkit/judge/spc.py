@@ -556,6 +556,8 @@ def _engine(
         )
         point_parts.append(part[0])
         series_parts.append(part[1])
+    if len(point_parts) == 1:
+        return point_parts[0], series_parts[0]
     join = lambda parts: {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}  # noqa: E731
     return join(point_parts), join(series_parts)
 

@@ -521,7 +521,7 @@ def _history_rows(indexed: _Indexed, indicators: pd.DataFrame, report: periods.P
     in_history, ids, improvement = _history_scope(indexed, indicators, report)
     rows = np.flatnonzero(in_history & ~np.isnan(indexed.value))
     code = indexed.code[rows]
-    rebase = _rebase_starts(indicators, ids, indexed.key[rows], indexed)
+    rebase = _rebase_starts(indicators, indexed.key[rows], indexed)
     return rows, code, ids, improvement, rebase
 
 
@@ -539,7 +539,7 @@ def _history_scope(indexed: _Indexed, indicators: pd.DataFrame, report: periods.
     return in_history, pd.Series(indexed.ids), pd.Series(np.append(named, np.nan)[where])
 
 
-def _rebase_starts(indicators: pd.DataFrame, ids: pd.Series, key: np.ndarray, indexed: _Indexed) -> np.ndarray:
+def _rebase_starts(indicators: pd.DataFrame, key: np.ndarray, indexed: _Indexed) -> np.ndarray:
     """Per row (its ``key`` as in ``indexed``: the rows in order of key), true on each indicator's first row
     on or after each period in the register's ``rebase_at`` (several separated by commas or semicolons).
 
@@ -559,7 +559,7 @@ def _rebase_starts(indicators: pd.DataFrame, ids: pd.Series, key: np.ndarray, in
     if not len(listed):
         return rebase
     starts = {label: periods.parse(label).start for label in listed["rebase_at"].unique()}
-    code = pd.Index(ids).get_indexer(listed["indicator_id"])
+    code = indexed.codes_of(listed["indicator_id"])
     offset = listed["rebase_at"].map(starts).to_numpy(dtype="int64") - indexed.first_start
     known = code >= 0
     want = code[known] * indexed.span + np.clip(offset[known], 0, indexed.span)
@@ -580,7 +580,7 @@ def spc_values(
     ``rows`` None: every row of ``indexed`` (the answer may then be its own array: not to be written to).
     ``code``: the rows' indicator codes (``indexed.code[rows]``) when already at hand."""
     every = rows is None
-    x = indexed.value if every else indexed.value[rows]  # a copy: rows are positions
+    x = indexed.value if every else indexed.value[rows]  # rows are positions: a copy
     ind = indicators.drop_duplicates("indicator_id").set_index("indicator_id")
     if "cumulative" not in ind or not len(x):
         return x
@@ -622,7 +622,7 @@ def _spc_concern(
     if (np.isinf(figures) & keep).any():
         raise ValueError("value holds infinite values")
     new_section = spc._section_starts(indexed.code)
-    new_section |= _rebase_starts(ind, distinct, indexed.key, indexed)
+    new_section |= _rebase_starts(ind, indexed.key, indexed)
     n_series = len(indexed.ids)
     named = improvement.notna().to_numpy()  # an indicator outside the register has no history
     direction = np.zeros(n_series, dtype=np.int8)
