@@ -138,7 +138,7 @@ def _print_run(results: list) -> int:
     print_summary(results)
     failed = [r for result in results for r in result.failed]
     for r in failed:
-        print(f"FAILED {r.title}: {r.error}\n       executed notebook: {r.executed}")
+        print(f"FAILED {r.title}: {r.error}" + (f"\n       executed notebook: {r.executed}" if r.executed else ""))
     for result in results:
         print(f"index: {result.folder / 'index.html'}", flush=True)
     if failed:

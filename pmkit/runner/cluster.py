@@ -89,7 +89,13 @@ def _execute_on_cluster(
             except Exception as exc:  # the worker died (or the task could not run there)
                 error = f"the Dask worker running it failed: {type(exc).__name__}: {exc}"
                 results[future.key] = ReportResult(
-                    job.name, job.title, job.html.name, False, 0.0, str(job.executed), error
+                    job.name,
+                    job.title,
+                    job.html.name,
+                    False,
+                    0.0,
+                    str(job.executed) if job.executed.exists() else "",
+                    error,
                 )
                 if progress is not None:
                     progress.changed(job.label, "failed", 0.0, error)

@@ -88,10 +88,15 @@ def execute_report(job: ReportJob, kernels: WarmKernels, progress: RunObserver |
 
     The kernels' own output (their logs, and anything written to their stdout and stderr outside a
     cell) goes to files in the run's private folder, not to pmkit's console; when a kernel dies, the
-    error names the end of its log."""
+    error names the end of its log.
+
+    Papermill writes the executed notebook once, when the report is done or a cell failed (not after
+    every cell, which cost the batch's own process seconds of JSON); a notebook an earlier run left is
+    removed first, so a report whose kernel died names no executed notebook rather than a stale one."""
     import papermill  # imported when a report runs, so that a wrong argument is refused at once
 
     job.executed.parent.mkdir(parents=True, exist_ok=True)
+    job.executed.unlink(missing_ok=True)
     _quiet_papermill()
     started = time.perf_counter()
     kernel = None
@@ -106,6 +111,7 @@ def execute_report(job: ReportJob, kernels: WarmKernels, progress: RunObserver |
                 km=kernel.manager,
                 progress_bar=False,
                 log_output=False,
+                request_save_on_cell_execute=False,
             )
         return started
     except (papermill.PapermillExecutionError, PmkitError) as exc:
@@ -137,7 +143,7 @@ def _result(job: ReportJob, started: float, error: str, progress: RunObserver | 
         file=job.html.name,
         ok=not error,
         seconds=round(time.perf_counter() - started, 2),
-        executed=str(job.executed),
+        executed=str(job.executed) if job.executed.exists() else "",
         error=error,
     )
     _tell(progress, job, "published" if result.ok else "failed", started, error)

@@ -82,16 +82,25 @@ def _read_titled(notebook: Path, title: str):
 
 
 def render_nbconvert(notebook: Path, title: str) -> str:
-    """HTML from nbconvert with the ``pmkit`` template: inputs, prompts and stderr hidden."""
-    from nbconvert import HTMLExporter
+    """HTML from nbconvert with the ``pmkit`` template: inputs, prompts and stderr hidden.
 
-    exporter = HTMLExporter(
+    nbconvert's template exporter writes it, set up as its HTML exporter is. The HTML exporter itself
+    would then read the page again with BeautifulSoup, to add alt texts and tab stops to JupyterLab's
+    cell markup, which this template does not write, and write it out again: the same page, its markup
+    spelt otherwise (``<meta ...>`` as ``<meta .../>``), at eight times the cost."""
+    from nbconvert import HTMLExporter
+    from nbconvert.exporters import TemplateExporter
+
+    exporter = TemplateExporter(
+        config=HTMLExporter().default_config,  # which of an output's formats a page shows, as before
         template_name="pmkit",
+        template_file="index.html.j2",
         extra_template_basedirs=[str(TEMPLATES)],
         exclude_input=True,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
     )
+    exporter.output_mimetype = "text/html"
     exporter.register_filter("pmkit_markdown", markdown_to_html)
     nb = _read_titled(notebook, title)
     body, _ = exporter.from_notebook_node(

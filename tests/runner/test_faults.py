@@ -154,7 +154,7 @@ def test_a_run_killed_part_way_leaves_the_published_pages_whole(published, proje
     try:
         if moment.endswith(" s"):
             time.sleep(float(moment.split()[0]))
-        elif moment == "first executed notebook and its kernel":  # papermill writes it, then starts the kernel
+        elif moment == "first executed notebook and its kernel":  # the last run's is removed as a report starts
             wait_for(lambda: executed(project) != before and kernels(project) or run.poll() is not None)
         else:
             wait_for(lambda: (project / "paused").exists() or run.poll() is not None)
@@ -220,3 +220,24 @@ def test_a_report_that_raises_is_named_and_kept_and_the_others_are_published(pub
     failing = [c for c in nbformat.read(executed, as_version=4).cells if "the Place data feed is broken" in c.source]
     errors = [o for o in failing[0].outputs if o.output_type == "error"]
     assert errors and errors[0].ename == "RuntimeError" and errors[0].traceback
+
+
+def test_a_report_whose_kernel_dies_is_named_without_a_stale_notebook_and_the_others_are_published(published, project):
+    good = published[1]
+    nb = nbformat.read(project / "notebooks" / "service_area.ipynb", as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell('if directorate == "Place":\n    import os\n    os._exit(3)'))
+    nbformat.write(nb, project / "notebooks" / "service_area.ipynb")
+    executed = project / "outputs" / "_executed" / "2025-26-Q2" / "internal" / "place.ipynb"
+    assert executed.exists()  # the good run's: it is not this run's, so this run must not name it
+    done = subprocess.run(
+        [sys.executable, "-m", "pmkit.cli", *RUN, "--jobs", "2"], cwd=project, capture_output=True, text=True
+    )
+    assert done.returncode != 0
+    failure = done.stdout[done.stdout.index(f"FAILED {PAGES['place.html']}") :]
+    assert failure.splitlines()[0].endswith("DeadKernelError: Kernel died"), failure
+    assert "executed notebook" not in failure.split("index:")[0]
+    assert not executed.exists()
+    assert re.search(rf"{re.escape(PAGES['housing.html'])}\s+published\s", done.stdout)
+    assert (project / FOLDER / "place.html").read_bytes() == good["place.html"]  # the last good page stays
+    assert_whole(project, good)
+    assert kernels(project) == []
