@@ -87,7 +87,7 @@ def render_nbconvert(notebook: Path, title: str) -> str:
     nbconvert's template exporter writes it, set up as its HTML exporter is. The HTML exporter itself
     would then read the page again with BeautifulSoup, to add alt texts and tab stops to JupyterLab's
     cell markup, which this template does not write, and write it out again: the same page, its markup
-    spelt otherwise (``<meta ...>`` as ``<meta .../>``), at eight times the cost."""
+    spelt otherwise (``<meta ...>`` as ``<meta .../>``), at six times the cost."""
     from nbconvert import HTMLExporter
     from nbconvert.exporters import TemplateExporter
 
