@@ -108,8 +108,8 @@ def figure_to_data_uri(fig: Figure, **savefig: object) -> Drawing:
     from PIL import Image
 
     canvas = FigureCanvasAgg(fig)  # the figure's own: its renderer, with the texts measured, outlives savefig
-    engine = fig.get_layout_engine()
-    if engine is not None and savefig.get("bbox_inches") is None:
+    engine = fig.get_layout_engine() if savefig.get("bbox_inches") is None else None  # "tight" crops: savefig's way
+    if engine is not None:
         fig.set_dpi(savefig.get("dpi") or fig.dpi)  # the layout is worked out at the resolution it is drawn
         fig.set_layout_engine(None)
 
@@ -119,10 +119,8 @@ def figure_to_data_uri(fig: Figure, **savefig: object) -> Drawing:
         A figure with a layout engine has its layout worked out here, then is drawn once. Given the
         engine, savefig would draw it twice: once, drawing nothing, to run the layout, and once for
         real. The pixels are the same; the first pass was a sixth of a chart's time."""
-        if engine is not None and fig.get_layout_engine() is None:
-            fig.set_layout_engine(engine)
+        if engine is not None:
             engine.execute(fig)
-            fig.set_layout_engine(None)
         pixels = io.BytesIO()
         fig.savefig(pixels, format="rgba", facecolor="white", **savefig)
         size = (int(canvas.renderer.width), int(canvas.renderer.height))  # the renderer savefig drew with

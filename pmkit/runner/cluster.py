@@ -94,7 +94,7 @@ def _execute_on_cluster(
                     job.html.name,
                     False,
                     0.0,
-                    str(job.executed) if job.executed.exists() else "",
+                    job.written_notebook(),
                     error,
                 )
                 if progress is not None:

@@ -143,7 +143,7 @@ def _result(job: ReportJob, started: float, error: str, progress: RunObserver | 
         file=job.html.name,
         ok=not error,
         seconds=round(time.perf_counter() - started, 2),
-        executed=str(job.executed) if job.executed.exists() else "",
+        executed=job.written_notebook(),
         error=error,
     )
     _tell(progress, job, "published" if result.ok else "failed", started, error)

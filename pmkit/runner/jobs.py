@@ -25,6 +25,10 @@ class ReportJob:
     def __post_init__(self) -> None:
         self.label = self.label or self.title
 
+    def written_notebook(self) -> str:
+        """The executed notebook's path, or "" when this run wrote none (its kernel died)."""
+        return str(self.executed) if self.executed.exists() else ""
+
 
 @dataclass
 class ReportResult:
