@@ -29,6 +29,7 @@ import yaml
 
 from pmkit.components import benchmark_section, kpi_tile, spc_section, theme_summary_block
 from pmkit.components.anchors import slugify
+from pmkit.components.charts import share_drawings
 from pmkit.components.funnel_chart import breakdown_section
 from pmkit.errors import PmkitError, shell
 from pmkit.io import periods
@@ -39,6 +40,7 @@ from pmkit.judge import commentary as notes
 from pmkit.judge import themes
 from pmkit.judge.status import DOT_WORDS
 from pmkit.reports.context import ReportContext
+from pmkit.runner import publish
 from pmkit.runner.render import TEMPLATES
 
 ALL = "All"
@@ -59,6 +61,8 @@ class Explorer(widgets.VBox):
     def __init__(self, source: str | None = None, root: Path | None = None):
         self.root = Path(root) if root else project_root()
         self.settings = load_settings({"source": source}, self.root)
+        # the charts the project's runs drew (into its outputs folder) are shown without drawing them again
+        share_drawings(publish.drawing_store(self.root / "outputs"))
         self.message = widgets.HTML()
         self.source_box = widgets.Text(
             value=str(self.settings["source"]), description="Source", layout=widgets.Layout(width="32em")

@@ -39,6 +39,14 @@ def register(demo_project):
     return pmkit.open_source(demo_project / "data" / "pmkit.duckdb").indicators().set_index("indicator_id")
 
 
+IMAGE = re.compile(r"data:image/png;base64,[A-Za-z0-9+/=]+")
+
+
+def drawings(outputs) -> dict[str, int]:
+    """The drawings an outputs folder's store holds: file name -> inode (a drawing written again is a new file)."""
+    return {p.name: p.stat().st_ino for p in outputs.glob(".pmkit-drawings/*/*.json")}
+
+
 def option(register, iid: str) -> str:
     return f"{iid} · {register.loc[iid, 'title']}"
 
@@ -153,11 +161,17 @@ def test_the_buttons_write_a_deep_dive_params_file_run_it_and_save_commentary(
         "comparator_group": "nearest_neighbours",
     }
 
+    drawn = drawings(project / "outputs")  # the explorer keeps its drawings in the project's store
     explorer.run_button.click()
     page = project / "outputs" / "2025-26-Q2" / "internal" / "deep-dive-asc-02.html"
     assert page.exists(), explorer.deep_dive.value
     assert 'href="../outputs/2025-26-Q2/internal/deep-dive-asc-02.html"' in explorer.deep_dive.value
     assert register.loc["ASC-02", "title"] in page.read_text(encoding="utf-8")
+    # The deep dive shows the XmR chart (wide and phone) the explorer drew, and did not draw it again.
+    xmr = set(IMAGE.findall(explorer.xmr.value))
+    assert len(xmr) == 2 and xmr <= set(IMAGE.findall(page.read_text(encoding="utf-8")))
+    after = drawings(project / "outputs")
+    assert len(drawn) >= 2 and {name: after[name] for name in drawn} == drawn
 
     explorer.note_text.value = "Reablement capacity returned in September."
     explorer.note_actions.value = "Two more reablement workers from October."

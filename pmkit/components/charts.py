@@ -6,8 +6,9 @@ importing the component library does not import seaborn (or scipy behind it).
 
 Each chart is drawn once per content (`drawn_once`): a drawing is kept under a hash of everything that
 is drawn (the chart function's arguments, layout included, and the version of the drawing code), in
-this process and, during a batch, in a folder its kernels share (`share_drawings`), so the pages of a
-batch that show the same chart reuse the same bytes.
+this process and in a folder other processes share (`share_drawings`: a run's kernels use their outputs
+folder's store, `pmkit.runner.publish.drawing_store`), so every page that shows the same chart, in the
+batch or in a later run, reuses the same bytes.
 """
 
 from __future__ import annotations
@@ -245,30 +246,44 @@ class _Drawings:
 
     def get(self, key: str) -> object | None:
         with self.lock:
-            if key in self.memory:
+            found = self.memory.get(key)
+            if found is not None:
                 self.memory.move_to_end(key)
-                return self.memory[key]
-        if self.folder is not None:
+        folder = self.folder
+        if folder is None:
+            return found
+        path = folder / f"{key}.json"
+        if found is None:
             try:
-                value = _loads(json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8")))
+                found = _loads(json.loads(path.read_text(encoding="utf-8")))
             except (OSError, ValueError):  # not drawn yet (or unreadable): drawn here
                 return None
-            self._remember(key, value)
-            return value
-        return None
+            self._remember(key, found)
+        try:
+            os.utime(path)  # used now: a store keeps what its runs use (`pmkit.runner.publish.drawing_store`)
+        except FileNotFoundError:  # remembered from a run into another folder: this folder keeps it too
+            self._write(folder, key, found)
+        except OSError:
+            pass
+        return found
 
     def put(self, key: str, value: object) -> None:
         self._remember(key, value)
-        if self.folder is not None:
-            text = json.dumps(_dumps(value))
-            try:
-                self.folder.mkdir(parents=True, exist_ok=True)
-                handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=f".{key}-", suffix=".tmp")
-                with os.fdopen(handle, "w", encoding="utf-8") as out:
-                    out.write(text)
-                os.replace(temporary, self.folder / f"{key}.json")  # another process never reads half a drawing
-            except OSError:  # a full disk costs the other kernels a drawing each, not this report its page
-                pass
+        folder = self.folder
+        if folder is not None:
+            self._write(folder, key, value)
+
+    @staticmethod
+    def _write(folder: Path, key: str, value: object) -> None:
+        text = json.dumps(_dumps(value))
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{key}-", suffix=".tmp")
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                out.write(text)
+            os.replace(temporary, folder / f"{key}.json")  # another process never reads half a drawing
+        except OSError:  # a full disk costs the other kernels a drawing each, not this report its page
+            pass
 
     def _remember(self, key: str, value: object) -> None:
         with self.lock:
@@ -282,8 +297,8 @@ _DRAWINGS = _Drawings()
 
 
 def share_drawings(folder: str | os.PathLike | None) -> None:
-    """Keep drawings in ``folder`` too, where other processes (the kernels of one batch) find them; None
-    keeps them in this process only. A batch gives each of its reports its own work folder's ``charts``."""
+    """Keep drawings in ``folder`` too, where other processes (the kernels of a batch, later runs) find
+    them; None keeps them in this process only. A run gives its kernels its outputs folder's store."""
     _DRAWINGS.folder = None if folder is None else Path(folder)
 
 

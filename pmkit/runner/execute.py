@@ -101,7 +101,7 @@ def execute_report(job: ReportJob, kernels: WarmKernels, progress: RunObserver |
     started = time.perf_counter()
     kernel = None
     try:
-        with kernels.lend(job.project, job.tmp / "charts") as kernel:  # drawings shared by the batch's kernels
+        with kernels.lend(job.project, job.drawings) as kernel:  # drawings shared with other kernels and runs
             started = time.perf_counter()
             _tell(progress, job, "running", started)
             papermill.execute_notebook(

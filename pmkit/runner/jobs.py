@@ -18,6 +18,7 @@ class ReportJob:
     executed: Path
     project: Path  # the kernel's working folder
     tmp: Path  # the run's private folder for temporary files
+    drawings: Path | None = None  # the folder of drawings its kernel shares (`pmkit.runner.publish.drawing_store`)
     fingerprint: str = ""  # notebook, parameters, input data and pmkit version (see pmkit.runner.fingerprint)
     label: str = ""  # how progress names it: its title, with the audience when a batch has two
     pdf: bool = False  # --pdf: a PDF of the page is written beside it (see pmkit.runner.pdf)

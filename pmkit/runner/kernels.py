@@ -7,8 +7,8 @@ running kernel instead of starting one). Before each report the kernel is given 
 the plotting settings and warning filters as they were after warm-up, and the report's project as its
 working folder. A report's page therefore does not depend on which kernel ran it or what ran there
 before (tests/runner/test_batch.py checks this). A kernel that died is replaced by a new one. The
-kernels of a batch keep their drawings in the batch's chart folder, so a chart that two pages of the
-batch show is drawn once (`pmkit.components.charts.drawn_once`).
+kernels keep their drawings in the outputs folder's drawing store, so a chart that two pages of the
+batch (or of a later run) show is drawn once (`pmkit.components.charts.drawn_once`).
 """
 
 from __future__ import annotations

@@ -61,6 +61,32 @@ def write_atomic(path: Path, data: str | bytes, work: Path | None = None) -> Pat
 
 
 WORK = ".pmkit-tmp"  # under the outputs folder: temporary files of the runs writing to it
+DRAWINGS = ".pmkit-drawings"  # under the outputs folder: the charts its runs drew, for the runs after them
+DRAWINGS_KEPT_DAYS = 14  # a drawing no run has used for this long is removed
+
+
+def drawing_store(outputs: Path) -> Path:
+    """The folder where the runs writing to ``outputs`` keep the charts they draw, one per version of the
+    drawing code: ``outputs/.pmkit-drawings/<version>/``. A later run (the deep dive after the quarterly
+    pages, a rerun after a commentary fix) reuses every chart whose content is unchanged
+    (`pmkit.components.charts.drawn_once`).
+
+    Tidied first: the folders of other code versions go (their drawings are never served again), and so
+    do drawings no run has used for `DRAWINGS_KEPT_DAYS` days (each use renews a drawing's date)."""
+    from pmkit.components.charts import drawing_code_version
+
+    base = outputs / DRAWINGS
+    store = base / drawing_code_version()[:16]
+    store.mkdir(parents=True, exist_ok=True)
+    oldest = time.time() - DRAWINGS_KEPT_DAYS * 24 * 3600
+    for entry in base.iterdir():
+        if entry != store:
+            shutil.rmtree(entry, ignore_errors=True) if entry.is_dir() else entry.unlink(missing_ok=True)
+    for drawing in store.iterdir():
+        with contextlib.suppress(OSError):  # another run's, just written or just removed
+            if drawing.stat().st_mtime < oldest:
+                drawing.unlink()
+    return store
 
 
 @contextmanager

@@ -42,6 +42,7 @@ class _PlannedRun:
     plan: Plan
     outputs: Path
     tmp: Path
+    drawings: Path  # the outputs folder's drawing store (`pmkit.runner.publish.drawing_store`)
     audience: str
     engine: str
     parameters: dict  # the run's own parameters, for the manifest
@@ -142,6 +143,7 @@ def _run_planned(
             outputs = Path(out) if out else root / "outputs"
             tmp = stack.enter_context(publish.work_folder(outputs))  # temporary files: never in the published folders
             snapshot = write_snapshot(src, tmp / "source")
+            drawings = publish.drawing_store(outputs)
             for audience, plan in plans:
                 runs.append(
                     _jobs(
@@ -154,6 +156,7 @@ def _run_planned(
                         audience,
                         outputs,
                         tmp,
+                        drawings,
                         snapshot,
                         engine,
                         changed_only,
@@ -216,6 +219,7 @@ def _jobs(
     audience: str,
     outputs: Path,
     tmp: Path,
+    drawings: Path,
     snapshot: Path,
     engine: str,
     changed_only: bool,
@@ -237,6 +241,7 @@ def _jobs(
         plan,
         outputs,
         tmp,
+        drawings,
         audience,
         engine,
         {
@@ -281,6 +286,7 @@ def _jobs(
                 executed=work / f"{job.name}.ipynb",
                 project=root,
                 tmp=tmp,
+                drawings=drawings,
                 fingerprint=print_,
             )
         )
@@ -342,7 +348,7 @@ def _finish(run: _PlannedRun, done: dict[tuple[Path, str], ReportResult], second
     if (
         audience == "public" and settings.get("public_site", True) is not False
     ):  # the site, each period's index among them
-        with charts.drawings_in(tmp / "charts"):  # the measures' pages reuse the charts the batch's pages drew
+        with charts.drawings_in(run.drawings):  # the measures' pages reuse the charts the batch's pages drew
             site.build_site(run.outputs, src, settings, run.root, tmp)
     else:  # public_site: false keeps a plain index of the period's pages, as for the internal side
         labels = {name: KINDS.options(name).label for name in KINDS.names()}

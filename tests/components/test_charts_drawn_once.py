@@ -2,6 +2,7 @@
 through a shared folder, in another; a change in anything drawn draws anew; a reused drawing is the
 fresh one byte for byte, with its size and smallest text."""
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -195,3 +196,24 @@ def test_an_argument_without_a_digest_is_drawn_every_time():
     chart(token)
     chart(token)
     assert calls == [token, token]
+
+
+def test_a_drawing_used_from_memory_is_kept_in_the_folder_in_use_too_and_each_use_renews_its_date(tmp_path, draws):
+    # One process, two runs into two outputs folders: the second finds the chart in memory, and its
+    # folder must still hold it for the runs after it.
+    first, second = tmp_path / "first", tmp_path / "second"
+    with charts.drawings_in(first):
+        drawn, _ = draw()
+    with charts.drawings_in(second):
+        again, _ = draw()
+    assert len(draws) == 1 and again == drawn
+    (kept,) = second.glob("*.json")
+    assert kept.name == next(first.glob("*.json")).name
+
+    old = kept.stat().st_mtime - 30 * 24 * 3600
+    os.utime(kept, (old, old))
+    charts.forget_drawings()
+    with charts.drawings_in(second):
+        draw()
+    assert len(draws) == 1  # read from the folder, not drawn
+    assert kept.stat().st_mtime > old + 29 * 24 * 3600  # and its date renewed by the use

@@ -285,41 +285,57 @@ def test_two_audiences_in_one_batch_are_two_lines_of_progress(project):
     assert sum(line.startswith("published") for line in lines) == 2
 
 
-def test_a_chart_both_audiences_show_is_drawn_once_and_each_page_is_as_it_would_be_alone(project):
-    # The last cell shows how many drawings the batch's chart folder holds when the report ends.
-    add_cell(
-        project,
-        "import glob\nfrom IPython.display import HTML, display\n"
-        'display(HTML(f\'<p id="drawings">{len(glob.glob("outputs/.pmkit-tmp/run-*/charts/*.json"))}</p>\'))',
-    )
-    kept = re.compile(r'<p id="drawings">(\d+)</p>')
+def drawings(outputs: Path) -> dict[str, int]:
+    """The drawings an outputs folder's store holds: file name -> inode (a drawing written again is a new file)."""
+    return {p.name: p.stat().st_ino for p in outputs.glob(".pmkit-drawings/*/*.json")}
+
+
+def test_a_chart_is_drawn_once_for_both_audiences_and_later_runs_and_each_page_is_as_it_would_be_alone(project):
     images = re.compile(r"data:image/png;base64,[A-Za-z0-9+/=]+")
 
-    runs = run_batch("quarterly", [project], ["public"], period=PERIOD, directorate=["housing"], engine="nbconvert")
-    public_alone = page(project, "housing", "public")
-    runs += run_batch("quarterly", [project], ["internal"], period=PERIOD, directorate=["housing"], engine="nbconvert")
-    alone = {"internal": page(project, "housing", "internal"), "public": public_alone}
-    runs += run_batch(
-        "quarterly",
-        [project],
-        ["internal", "public"],
-        period=PERIOD,
-        directorate=["housing"],
-        engine="nbconvert",
-        jobs=2,
-    )
-    assert all(r.ok for run in runs for r in run.reports), [r.error for run in runs for r in run.reports]
-    together = {audience: page(project, "housing", audience) for audience in ("internal", "public")}
+    def shown(out: Path) -> set[str]:
+        """Every distinct image of the pages published in ``out`` (the public site's measures' pages too)."""
+        return {image for html in out.rglob("*.html") for image in images.findall(html.read_text(encoding="utf-8"))}
 
-    # Alone, a page's folder holds its own charts: one drawing per distinct image on the page.
-    for html in alone.values():
-        assert int(kept.search(html).group(1)) == len(set(images.findall(html)))
-    # Together, the folder holds one drawing per distinct image of the two pages: those both show were drawn
-    # once. A chart's picture is the same for both audiences, so every image on the public page is one the
-    # internal page shows too (the words that differ are the alt text and the text around it).
+    def quarterly(audiences: list[str], out: Path) -> None:
+        runs = run_batch(
+            "quarterly",
+            [project],
+            audiences,
+            period=PERIOD,
+            directorate=["housing"],
+            engine="nbconvert",
+            out=out,
+            jobs=2,
+        )
+        assert all(r.ok for run in runs for r in run.reports), [r.error for run in runs for r in run.reports]
+
+    # Alone, into outputs folders of their own: every chart drawn afresh, one drawing per distinct image shown.
+    alone = {}
+    for audience in ("public", "internal"):
+        out = project / f"alone-{audience}"
+        quarterly([audience], out)
+        alone[audience] = (page_folder(out, "2025-26-Q2", audience) / "housing.html").read_text(encoding="utf-8")
+        assert len(drawings(out)) == len(shown(out))
+
+    # Together, the store holds one drawing per distinct image of the pages. A chart's picture is the same
+    # for both audiences, so every image on the public page is one the internal page shows too (the words that
+    # differ are the alt text and the text around it). Each page is byte for byte the page drawn alone.
+    outputs = project / "outputs"
+    quarterly(["internal", "public"], outputs)
+    together = {audience: page(project, "housing", audience) for audience in ("internal", "public")}
     internal, public = (set(images.findall(together[a])) for a in ("internal", "public"))
-    assert max(int(kept.search(html).group(1)) for html in together.values()) == len(internal | public)
+    assert len(drawings(outputs)) == len(shown(outputs))
     assert len(public) >= 3 and public <= internal
-    # And each page is byte for byte the page drawn alone, every chart drawn afresh.
-    for audience in ("internal", "public"):
-        assert kept.sub("", together[audience]) == kept.sub("", alone[audience])
+    assert together == alone
+
+    # A later run reuses them: the deep dive of one of the directorate's indicators shows a chart of the
+    # quarterly page without drawing it again, and draws only what is new to it.
+    before, earlier = drawings(outputs), shown(outputs)
+    runs = run_batch("deep-dive", [project], ["internal"], period=PERIOD, indicator="HOU-02", engine="nbconvert")
+    assert all(r.ok for run in runs for r in run.reports), [r.error for run in runs for r in run.reports]
+    dive = set(images.findall(page(project, "deep-dive-hou-02")))
+    after = drawings(outputs)
+    assert dive & internal
+    assert {name: after[name] for name in before} == before  # none drawn again
+    assert len(after) - len(before) == len(dive - earlier)
