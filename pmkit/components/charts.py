@@ -1,8 +1,8 @@
 """Charts as self-contained data-URI images; callers pair each with alt text that states its message.
 
 Figures are built with matplotlib's object API (no pyplot state), so charts can be drawn from
-several threads and nothing needs closing. Seaborn's style is applied when a chart is made, so
-importing the component library does not import seaborn (or scipy behind it).
+several threads and nothing needs closing. They are drawn in seaborn's white-grid style (`CHART_STYLE`),
+applied when a chart is made.
 
 Each chart is drawn once per content (`drawn_once`): a drawing is kept under a hash of everything that
 is drawn (the chart function's arguments, layout included, and the version of the drawing code), in
@@ -219,7 +219,7 @@ def drawing_code_version() -> str:
     that draw and encode the charts. A change to any of them never serves an older drawing."""
     from importlib.metadata import version
 
-    libraries = " ".join(f"{name} {version(name)}" for name in ("matplotlib", "seaborn", "pillow", "numpy", "pandas"))
+    libraries = " ".join(f"{name} {version(name)}" for name in ("matplotlib", "pillow", "numpy", "pandas"))
     digest = hashlib.sha256(libraries.encode())
     package = Path(__file__).resolve().parents[1]
     for source in sorted(package.rglob("*.py")):
@@ -395,12 +395,46 @@ def scale_texts(fig: Figure, layout: Layout) -> None:
             text.set_text(textwrap.fill(" ".join(text.get_text().split()), max(10, fits)))
 
 
+# Seaborn's white grid, ``seaborn.axes_style("whitegrid", {"grid.color": "#E6E6E6", "axes.edgecolor": "#B3B3B3"})``,
+# written out: importing seaborn imports SciPy, 2.6 s in every process that draws (each kernel of a batch),
+# for these settings alone. tests/components/test_chart_style.py checks them against seaborn's. Seaborn's
+# colormap (``image.cmap``) is left out: no chart uses one.
+CHART_STYLE = {
+    "axes.axisbelow": True,
+    "axes.edgecolor": "#B3B3B3",
+    "axes.facecolor": "white",
+    "axes.grid": True,
+    "axes.labelcolor": ".15",
+    "axes.spines.bottom": True,
+    "axes.spines.left": True,
+    "axes.spines.right": True,
+    "axes.spines.top": True,
+    "figure.facecolor": "white",
+    "font.family": ["sans-serif"],
+    "font.sans-serif": ["Arial", "DejaVu Sans", "Liberation Sans", "Bitstream Vera Sans", "sans-serif"],
+    "grid.color": "#E6E6E6",
+    "grid.linestyle": "-",
+    "lines.solid_capstyle": "round",
+    "patch.edgecolor": "w",
+    "patch.force_edgecolor": True,
+    "text.color": ".15",
+    "xtick.bottom": False,
+    "xtick.color": ".15",
+    "xtick.direction": "out",
+    "xtick.top": False,
+    "ytick.color": ".15",
+    "ytick.direction": "out",
+    "ytick.left": False,
+    "ytick.right": False,
+}
+
+
 @contextlib.contextmanager
 def styled() -> Iterator[None]:
-    """Seaborn's white grid with light lines, for figures created inside the block."""
-    import seaborn as sns
+    """The charts' style (`CHART_STYLE`, seaborn's white grid with light lines), for figures created inside the block."""
+    import matplotlib
 
-    with sns.axes_style("whitegrid", {"grid.color": "#E6E6E6", "axes.edgecolor": "#B3B3B3"}):
+    with matplotlib.rc_context(CHART_STYLE):
         yield
 
 

@@ -1,7 +1,6 @@
 """Warm kernels: a batch pays a kernel's start and pmkit's imports once per worker, not once per report.
 
-`WarmKernels` keeps up to ``size`` Jupyter kernels that have imported pmkit, pandas, matplotlib and
-seaborn. Papermill executes each report in one of them (its ``km`` argument: nbclient then uses the
+`WarmKernels` keeps up to ``size`` Jupyter kernels that have imported pmkit, pandas and matplotlib. Papermill executes each report in one of them (its ``km`` argument: nbclient then uses the
 running kernel instead of starting one). Before each report the kernel is given a clean slate
 (`clean_slate`, run inside the kernel): an empty namespace, execution counts from 1, no open figures,
 the plotting settings and warning filters as they were after warm-up, and the report's project as its
@@ -34,7 +33,6 @@ def warm_up() -> None:
 
     import matplotlib
     import matplotlib.pyplot  # noqa: F401 - activates the kernel's inline backend, as a notebook's first chart does
-    import seaborn  # noqa: F401
 
     import pmkit.reports.annual  # noqa: F401
     import pmkit.reports.deep_dive  # noqa: F401
