@@ -24,7 +24,6 @@ import inspect
 import io
 import json
 import os
-import tempfile
 import textwrap
 import threading
 from collections import OrderedDict
@@ -278,8 +277,10 @@ class _Drawings:
         text = json.dumps(_dumps(value))
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{key}-", suffix=".tmp")
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
+            # a name of this thread's own; created as any file is (not mkstemp's 0600), so that colleagues
+            # sharing the outputs folder read the drawings as the umask allows
+            temporary = folder / f".{key}-{os.getpid()}-{threading.get_ident()}.tmp"
+            with temporary.open("x", encoding="utf-8") as out:
                 out.write(text)
             os.replace(temporary, folder / f"{key}.json")  # another process never reads half a drawing
         except OSError:  # a full disk costs the other kernels a drawing each, not this report its page

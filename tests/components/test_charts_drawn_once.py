@@ -209,6 +209,9 @@ def test_a_drawing_used_from_memory_is_kept_in_the_folder_in_use_too_and_each_us
     assert len(draws) == 1 and again == drawn
     (kept,) = second.glob("*.json")
     assert kept.name == next(first.glob("*.json")).name
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert kept.stat().st_mode & 0o777 == 0o666 & ~umask  # colleagues sharing the folder read it as the umask allows
 
     old = kept.stat().st_mtime - 30 * 24 * 3600
     os.utime(kept, (old, old))
