@@ -1,6 +1,7 @@
 """Warm kernels: a batch pays a kernel's start and pmkit's imports once per worker, not once per report.
 
-`WarmKernels` keeps up to ``size`` Jupyter kernels that have imported pmkit, pandas and matplotlib. Papermill executes each report in one of them (its ``km`` argument: nbclient then uses the
+`WarmKernels` keeps up to ``size`` Jupyter kernels that have imported pmkit, pandas and matplotlib.
+Papermill executes each report in one of them (its ``km`` argument: nbclient then uses the
 running kernel instead of starting one). Before each report the kernel is given a clean slate
 (`clean_slate`, run inside the kernel): an empty namespace, execution counts from 1, no open figures,
 the plotting settings and warning filters as they were after warm-up, and the report's project as its

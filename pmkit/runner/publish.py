@@ -80,8 +80,10 @@ def drawing_store(outputs: Path) -> Path:
     store.mkdir(parents=True, exist_ok=True)
     oldest = time.time() - DRAWINGS_KEPT_DAYS * 24 * 3600
     for entry in base.iterdir():
-        if entry != store:
-            shutil.rmtree(entry, ignore_errors=True) if entry.is_dir() else entry.unlink(missing_ok=True)
+        if entry.is_dir() and entry != store:
+            shutil.rmtree(entry, ignore_errors=True)
+        elif entry.is_file():
+            entry.unlink(missing_ok=True)
     for drawing in store.iterdir():
         with contextlib.suppress(OSError):  # another run's, just written or just removed
             if drawing.stat().st_mtime < oldest:
